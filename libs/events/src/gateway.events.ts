@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { envelope, isoTime, microUsd } from './envelope';
+import { defineTopic } from './topic';
+
+export const stepTrace = z.object({
+  step: z.string(),
+  verdict: z.enum(['allow', 'warn', 'redact', 'block', 'needs_approval', 'skipped']),
+  code: z.string().nullable(),
+  policy_id: z.string().nullable(),
+  duration_ms: z.number().nonnegative(),
+});
+
+const principal = {
+  request_id: z.string(),
+  org_id: z.string(),
+  team_id: z.string().nullable(),
+  key_id: z.string(),
+  agent_id: z.string().nullable(),
+  session_id: z.string().nullable(),
+  environment: z.string().nullable(),
+};
+
+/**
+ * A request was admitted and its maximum cost reserved. Peers fold it into their rate
+ * and budget counters (cluster-wide limits); the ledger holds the reservation until the
+ * matching `request.completed` settles it or it expires.
+ */
+export const RequestAdmitted = envelope(
+  'request.admitted',
+  z.object({
+    ...principal,
+    model: z.string(),
+    provider: z.string(),
+    tags: z.array(z.string()),
+    reserved_micro_usd: microUsd,
+    reservation_expires_at: isoTime,
+    replica_id: z.string(),
+    admitted_at: isoTime,
+  }),
+);
+
+/** A request finished (forwarded or refused): usage, actual cost, decision trace. Never prompt text. */
+export const RequestCompleted = envelope(
+  'request.completed',
+  z.object({
+    ...principal,
+    model: z.string(),
+    provider: z.string().nullable(),
+    outcome: z.enum(['forwarded', 'refused', 'pending_approval', 'upstream_error', 'cut']),
+    http_status: z.number().int(),
+    usage: z.object({
+      prompt_tokens: z.number().int().nonnegative(),
+      completion_tokens: z.number().int().nonnegative(),
+      total_tokens: z.number().int().nonnegative(),
+    }),
+    cost_micro_usd: microUsd,
+    reserved_micro_usd: microUsd,
+    tags: z.array(z.string()),
+    streamed: z.boolean(),
+    policy_id: z.string().nullable(),
+    policy_version: z.number().int().nullable(),
+    decision: z.array(stepTrace),
+    governance_ms: z.number().nonnegative(),
+    upstream_ms: z.number().nonnegative().nullable(),
+    replica_id: z.string(),
+    started_at: isoTime,
+    completed_at: isoTime,
+  }),
+);
+
+/** Usage and outcomes of gateway requests. Key: the request id. */
+export const requestsTopic = defineTopic(
+  'gateway.requests.v1',
+  'Admitted requests (reservations) and completed requests (usage, cost, decision trace).',
+  'request_id',
+  ['request.admitted', 'request.completed'],
+  z.discriminatedUnion('type', [RequestAdmitted, RequestCompleted]),
+);
+
+/** A refusal. For outside subscribers: ids, step, code and policy version — never prompt text or secrets. */
+export const PolicyViolated = envelope(
+  'policy.violated',
+  z.object({
+    ...principal,
+    model: z.string().nullable(),
+    provider: z.string().nullable(),
+    step: z.string(),
+    code: z.string(),
+    http_status: z.number().int(),
+    message: z.string(),
+    policy_id: z.string().nullable(),
+    policy_doc_id: z.string().nullable(),
+    policy_version: z.number().int().nullable(),
+    occurred_at: isoTime,
+  }),
+);
+
+export const policyViolatedTopic = defineTopic(
+  'policy.violated',
+  'Every refusal by the gateway, for outside subscribers (SIEM, alerting).',
+  'request_id',
+  ['policy.violated'],
+  PolicyViolated,
+);

@@ -1,0 +1,61 @@
+import type { EventOf, TopicDescriptor } from '@llmgov/events';
+
+/** What a handler learns about the message besides the event. */
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Raw headers (ce_*, traceparent, …) as strings. */
+  headers: Record<string, string>;
+  /** How many times this message has been handed to this handler (1 on first delivery). */
+  attempt: number;
+}
+
+export type EventHandler<T extends TopicDescriptor> = (event: EventOf<T>, ctx: MessageContext) => Promise<void>;
+
+export interface SubscribeOptions<T extends TopicDescriptor> {
+  topic: T;
+  /** Consumer group: every group sees every event once; members of a group share partitions. */
+  group: string;
+  handler: EventHandler<T>;
+  /** A new group starts from the earliest retained event (default true). */
+  fromBeginning?: boolean;
+  /**
+   * How often a failing handler is retried (with backoff) before the message goes to the
+   * dead-letter topic. `Infinity` means "never dead-letter; pause and retry" (audit).
+   * Messages that fail to parse go to the dead-letter topic at once. Default 5.
+   */
+  maxAttempts?: number;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+/**
+ * The one messaging contract. Adapters: Kafka (production, tests) and in-process
+ * (embedded mode, unit tests). Both deliver each event to each group at least once, in
+ * order per key; consumers are idempotent (eventstore Inbox) so at-least-once is enough.
+ */
+export interface EventBus {
+  /** Validates the event against the topic's schema, then publishes it keyed by `subject`. */
+  publish<T extends TopicDescriptor>(topic: T, event: EventOf<T>): Promise<void>;
+  /** Publishes several events of one topic in one batch, in order. */
+  publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[]): Promise<void>;
+  /**
+   * Publishes an already-serialised envelope to a topic by name (the outbox relay's path:
+   * it stored the validated event and its trace headers in the same transaction).
+   */
+  publishRaw(topicName: string, records: RawRecord[]): Promise<void>;
+  subscribe<T extends TopicDescriptor>(options: SubscribeOptions<T>): Promise<Subscription>;
+  /** Creates topics (and their dead-letter topics) that do not exist yet. */
+  ensureTopics(topics: readonly TopicDescriptor[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RawRecord {
+  key: string;
+  /** The CloudEvents envelope as JSON (id, type, source, time, subject, data). */
+  value: string;
+  headers: Record<string, string>;
+}
