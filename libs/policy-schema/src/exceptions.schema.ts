@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** A time-limited, scoped exemption from one check, with approver, reason and expiry. */
+export const policyException = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['pii_pattern', 'model', 'content_category', 'provider']),
+    /** The exempted thing: a PII pattern name, a model id, a category, a provider. */
+    target: z.string().min(1),
+    scope: z.enum(['org', 'team', 'agent', 'key']),
+    scope_id: z.string().nullable(),
+    approver: z.string().min(1),
+    reason: z.string().min(1),
+    expires_at: z.string().datetime({ offset: true }),
+    created_at: z.string(),
+  })
+  .strict();
+export type PolicyException = z.infer<typeof policyException>;

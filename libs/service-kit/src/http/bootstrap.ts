@@ -1,0 +1,49 @@
+import { Logger, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DomainErrorFilter } from '../errors/domain-error.filter';
+
+export interface BootstrapOptions {
+  /** Service name, for docs and logs. */
+  name: string;
+  port: number;
+  host?: string;
+  /** Largest request body Fastify accepts before our own limits (default 64 MiB: above every plan's limit). */
+  bodyLimit?: number;
+  /** Called with the created app before it listens (extra routes, parsers, hooks). */
+  configure?: (app: NestFastifyApplication) => void | Promise<void>;
+  logger?: false | ('log' | 'error' | 'warn' | 'debug' | 'verbose')[];
+}
+
+/** Creates a Nest app on Fastify with the shared error filter, OpenAPI at /docs, and listens. */
+export async function bootstrapService(rootModule: unknown, options: BootstrapOptions): Promise<NestFastifyApplication> {
+  const app = await createServiceApp(rootModule, options);
+  await app.listen(options.port, options.host ?? '0.0.0.0');
+  new Logger(options.name).log(`listening on ${await app.getUrl()}`);
+  return app;
+}
+
+/** Same as bootstrapService without listening (tests use `app.getHttpServer()` or listen on port 0). */
+export async function createServiceApp(rootModule: unknown, options: Omit<BootstrapOptions, 'port'> & { port?: number }): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
+    logger: options.logger ?? ['error', 'warn', 'log'],
+    bufferLogs: false,
+  });
+  app.useGlobalFilters(new DomainErrorFilter());
+  app.enableShutdownHooks();
+  setupDocs(app, options.name);
+  if (options.configure) await options.configure(app);
+  await app.init();
+  return app;
+}
+
+function setupDocs(app: INestApplication, name: string): void {
+  const config = new DocumentBuilder()
+    .setTitle(`LLM governance gateway — ${name}`)
+    .setDescription('Routes of CONTRACT.md. Admin routes take `Authorization: Bearer msh_…` or a JWT; gateway routes take a `gk_…` key.')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
+}
