@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The embedded mode's configuration: environment, validated once at boot. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./.data'),
+  BOOTSTRAP_ADMIN_KEY: z.string().regex(/^msh_[A-Za-z0-9]{20,}$/, 'must be msh_ followed by at least 20 letters or digits').optional(),
+  JWT_SECRET: z.string().min(16).optional(),
+  JWT_JWKS_URL: z.string().url().optional(),
+  /** Skip creating the demo org (for automation that provisions its own). */
+  DEMO: z.enum(['on', 'off']).default('on'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+});
+
+export type EmbeddedConfig = z.infer<typeof schema> & { dataDir: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+}

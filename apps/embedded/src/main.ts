@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { loadConfig } from './config';
+import { startEmbedded } from './embedded';
+
+/**
+ * `npm start`: all five services in one process on PORT, with the in-process bus and an
+ * embedded Postgres under DATA_DIR, the mock provider, and a demo org whose keys are
+ * printed at start. Real providers are used when their keys are in the environment.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const embedded = await startEmbedded(config);
+  const shutdown = async (signal: string) => {
+    process.stdout.write(`\n${signal}: draining and stopping…\n`);
+    await embedded.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const base = `http://127.0.0.1:${embedded.port}`;
+  const lines = [
+    '',
+    `LLM governance gateway (embedded) ready on ${base}`,
+    `  data directory:   ${config.dataDir}`,
+    `  OpenAI base URL:  ${base}/v1`,
+    `  API docs:         ${base}/docs`,
+  ];
+  if (embedded.demo) {
+    lines.push(
+      `  demo org:         ${embedded.demo.org_id}`,
+      `  gateway key:      ${embedded.demo.gateway_key}`,
+      `  admin key:        ${embedded.demo.admin_key}`,
+      '',
+      'Try:',
+      `  curl ${base}/v1/chat/completions -H "Authorization: Bearer ${embedded.demo.gateway_key}" \\`,
+      `    -H "Content-Type: application/json" -d '{"model":"mock/echo","messages":[{"role":"user","content":"Hello"}]}'`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
