@@ -7,3 +7,4 @@ export * from './gateway.events';
 export * from './budget.events';
 export * from './approval.events';
 export * from './registry';
+export * from './examples';
