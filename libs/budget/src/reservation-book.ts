@@ -1,0 +1,241 @@
+import type { RequestAdmitted, RequestCompleted } from '@llmgov/events';
+import type { z } from 'zod';
+import { counterKey, countersFor, parseCounterKey, type BudgetLimit, type BudgetPrincipal, type CounterRef } from './budget-limit';
+import { periodStart } from './periods';
+import type { BudgetSnapshot } from './snapshot';
+
+export type RequestAdmittedEvent = z.infer<typeof RequestAdmitted>;
+export type RequestCompletedEvent = z.infer<typeof RequestCompleted>;
+
+export interface ReserveInput {
+  request_id: string;
+  principal: BudgetPrincipal;
+  /** The budgets to check (`budgetLimitsFor`); the reservation is charged to every counter of the principal. */
+  limits: readonly BudgetLimit[];
+  amount_micro_usd: number;
+  /** When the request started: which day / month it is charged to. */
+  at: Date;
+  /** After this, a reservation that was neither settled nor released is dropped (its holder died). */
+  expires_at: Date;
+  /** Defaults to the book's own replica id. */
+  replica_id?: string;
+}
+
+export interface BudgetStatus {
+  limit_micro_usd: number;
+  spent_micro_usd: number;
+  reserved_micro_usd: number;
+  /** limit − spent − reserved, never below 0. */
+  remaining_micro_usd: number;
+}
+
+export type ReserveResult = { ok: true } | ({ ok: false; limit: BudgetLimit } & Omit<BudgetStatus, 'limit_micro_usd'>);
+
+export interface ReservationBookOptions {
+  replica_id: string;
+  /** How long completed request ids are remembered to drop redelivered events (default 15 min). */
+  completed_retention_ms?: number;
+  /** Session counters untouched this long are forgotten (default 7 days). */
+  session_retention_ms?: number;
+}
+
+interface Reservation {
+  request_id: string;
+  principal: BudgetPrincipal;
+  at: Date;
+  counters: string[];
+  amount: number;
+  expires_at: number;
+  replica_id: string;
+}
+
+/**
+ * One gateway replica's view of budgets: settled spend and open reservations per counter,
+ * its own and its peers' (folded from `request.admitted` / `request.completed`).
+ *
+ * `reserve` is synchronous and all-or-nothing: it checks every limit and charges every
+ * counter in one turn of the event loop, so concurrent requests in one replica can never
+ * together pass a budget. Across replicas the over-admission is bounded by what peers
+ * admit within the propagation lag (docs/budgets.md).
+ */
+export class ReservationBook {
+  readonly replicaId: string;
+  private readonly spentBy = new Map<string, number>();
+  private readonly reservedBy = new Map<string, number>();
+  private readonly open = new Map<string, Reservation>();
+  /** request id → when it completed here (ms), to drop late or redelivered events. */
+  private readonly done = new Map<string, number>();
+  private readonly sessionTouched = new Map<string, number>();
+  private readonly completedRetentionMs: number;
+  private readonly sessionRetentionMs: number;
+
+  constructor(options: ReservationBookOptions) {
+    this.replicaId = options.replica_id;
+    this.completedRetentionMs = options.completed_retention_ms ?? 15 * 60_000;
+    this.sessionRetentionMs = options.session_retention_ms ?? 7 * 86_400_000;
+  }
+
+  /** Reserves `amount_micro_usd` against every limit at once, or refuses naming the first limit it would pass. */
+  reserve(input: ReserveInput): ReserveResult {
+    if (this.open.has(input.request_id)) return { ok: true };
+    for (const limit of input.limits) {
+      const s = this.status(limit);
+      if (s.remaining_micro_usd <= 0 || input.amount_micro_usd > s.remaining_micro_usd) {
+        return { ok: false, limit, spent_micro_usd: s.spent_micro_usd, reserved_micro_usd: s.reserved_micro_usd, remaining_micro_usd: s.remaining_micro_usd };
+      }
+    }
+    this.hold(input.request_id, input.principal, input.at, input.amount_micro_usd, input.expires_at.getTime(), input.replica_id ?? this.replicaId);
+    return { ok: true };
+  }
+
+  /**
+   * Settles a request to its actual cost: drops its reservation and charges the actual
+   * cost to the counters it reserved on. Without a reservation here (e.g. admitted before a
+   * restart), `charge_to` names the principal and start time. Idempotent by request id.
+   */
+  settle(request_id: string, actual_micro_usd: number, charge_to?: { principal: BudgetPrincipal; started_at: Date }, now = Date.now()): void {
+    if (this.done.has(request_id)) return;
+    const r = this.open.get(request_id);
+    const counters = r ? r.counters : charge_to ? this.keysFor(charge_to.principal, charge_to.started_at) : null;
+    if (r) this.drop(r);
+    this.done.set(request_id, now);
+    if (!counters) return;
+    for (const key of counters) this.spentBy.set(key, (this.spentBy.get(key) ?? 0) + actual_micro_usd);
+  }
+
+  /** Drops a reservation without charging anything (the request was refused later in the chain). */
+  release(request_id: string): void {
+    const r = this.open.get(request_id);
+    if (r) this.drop(r);
+  }
+
+  /** Drops reservations whose expiry passed and forgets counters of past periods and old request ids. */
+  expire(now: Date): number {
+    const t = now.getTime();
+    let expired = 0;
+    for (const r of this.open.values()) {
+      if (r.expires_at <= t) {
+        this.drop(r);
+        expired++;
+      }
+    }
+    for (const [id, at] of this.done) if (t - at > this.completedRetentionMs) this.done.delete(id);
+    this.pruneCounters(now);
+    return expired;
+  }
+
+  /** Folds a peer's reservation in. Ignores this replica's own events and requests already known. */
+  applyPeerAdmitted(event: RequestAdmittedEvent): void {
+    const d = event.data;
+    if (d.replica_id === this.replicaId || this.done.has(d.request_id) || this.open.has(d.request_id)) return;
+    this.hold(d.request_id, d, new Date(d.admitted_at), d.reserved_micro_usd, Date.parse(d.reservation_expires_at), d.replica_id);
+  }
+
+  /** Folds a peer's settlement in (its reservation, if seen, is replaced by the actual cost). Idempotent. */
+  applyPeerCompleted(event: RequestCompletedEvent): void {
+    const d = event.data;
+    if (d.replica_id === this.replicaId) return;
+    this.settle(d.request_id, d.cost_micro_usd, { principal: d, started_at: new Date(d.started_at) });
+  }
+
+  /** Folds any event of `gateway.requests.v1`. */
+  apply(event: RequestAdmittedEvent | RequestCompletedEvent): void {
+    switch (event.type) {
+      case 'request.admitted':
+        return this.applyPeerAdmitted(event);
+      case 'request.completed':
+        return this.applyPeerCompleted(event);
+      default: {
+        const never: never = event;
+        throw new Error(`unexpected event ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** Settled spend on the limit's counter (`x-daily-spend-usd`). */
+  spent(limit: CounterRef): number {
+    return this.spentBy.get(counterKey(limit)) ?? 0;
+  }
+
+  status(limit: BudgetLimit): BudgetStatus {
+    const key = counterKey(limit);
+    const spent = this.spentBy.get(key) ?? 0;
+    const reserved = this.reservedBy.get(key) ?? 0;
+    return { limit_micro_usd: limit.limit_micro_usd, spent_micro_usd: spent, reserved_micro_usd: reserved, remaining_micro_usd: Math.max(0, limit.limit_micro_usd - spent - reserved) };
+  }
+
+  /**
+   * The most this request may still cost before it passes a budget: its own reservation plus
+   * what is left on its tightest limit. A stream whose running cost passes this is cut.
+   */
+  allowance(request_id: string, limits: readonly BudgetLimit[]): number {
+    const own = this.open.get(request_id)?.amount ?? 0;
+    let left = Number.POSITIVE_INFINITY;
+    for (const limit of limits) left = Math.min(left, this.status(limit).remaining_micro_usd);
+    return own + left;
+  }
+
+  /** The open reservation of a request, if any. */
+  reservation(request_id: string): { amount_micro_usd: number; replica_id: string; expires_at: Date } | null {
+    const r = this.open.get(request_id);
+    return r ? { amount_micro_usd: r.amount, replica_id: r.replica_id, expires_at: new Date(r.expires_at) } : null;
+  }
+
+  get openReservations(): number {
+    return this.open.size;
+  }
+
+  /** Starts from the ledger's snapshot (call on an empty book, then replay buffered stream events). */
+  loadSnapshot(snapshot: BudgetSnapshot, now = Date.now()): void {
+    for (const c of snapshot.counters) {
+      const key = counterKey(c);
+      this.spentBy.set(key, c.spent_micro_usd);
+      if (c.scope === 'session') this.sessionTouched.set(key, now);
+    }
+    for (const id of snapshot.recent_completed_request_ids) this.done.set(id, now);
+    for (const r of snapshot.reservations) {
+      if (this.open.has(r.request_id) || this.done.has(r.request_id)) continue;
+      this.hold(r.request_id, r, new Date(r.admitted_at), r.amount_micro_usd, Date.parse(r.expires_at), r.replica_id);
+    }
+  }
+
+  private hold(request_id: string, principal: BudgetPrincipal, at: Date, amount: number, expires_at: number, replica_id: string): void {
+    const counters = this.keysFor(principal, at);
+    for (const key of counters) this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + amount);
+    const p: BudgetPrincipal = { org_id: principal.org_id, team_id: principal.team_id, key_id: principal.key_id, agent_id: principal.agent_id, session_id: principal.session_id };
+    this.open.set(request_id, { request_id, principal: p, at, counters, amount, expires_at, replica_id });
+  }
+
+  private drop(r: Reservation): void {
+    this.open.delete(r.request_id);
+    for (const key of r.counters) {
+      const left = (this.reservedBy.get(key) ?? 0) - r.amount;
+      if (left > 0) this.reservedBy.set(key, left);
+      else this.reservedBy.delete(key);
+    }
+  }
+
+  private keysFor(principal: BudgetPrincipal, at: Date): string[] {
+    const keys = countersFor(principal, at).map(counterKey);
+    if (principal.session_id) this.sessionTouched.set(keys[keys.length - 1], at.getTime());
+    return keys;
+  }
+
+  /** Keeps today and yesterday, this month and last month; sessions until idle past retention. */
+  private pruneCounters(now: Date): void {
+    const dayFloor = periodStart('day', now).getTime() - 86_400_000;
+    const m = periodStart('month', now);
+    const monthFloor = Date.UTC(m.getUTCFullYear(), m.getUTCMonth() - 1, 1);
+    for (const key of this.spentBy.keys()) {
+      if (this.reservedBy.has(key)) continue;
+      const c = parseCounterKey(key);
+      const start = Date.parse(c.period_start);
+      const stale =
+        c.period === 'day' ? start < dayFloor : c.period === 'month' ? start < monthFloor : now.getTime() - (this.sessionTouched.get(key) ?? 0) > this.sessionRetentionMs;
+      if (stale) {
+        this.spentBy.delete(key);
+        this.sessionTouched.delete(key);
+      }
+    }
+  }
+}
