@@ -5,3 +5,4 @@ export * from './exceptions.schema';
 export * from './document.schema';
 export * from './catalogue';
 export * from './plans';
+export * from './canonical';
