@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelName } from './model-name';
 
 export const riskTier = z.enum(['prohibited', 'high', 'limited', 'minimal']);
 export type RiskTier = z.infer<typeof riskTier>;
@@ -9,7 +10,7 @@ export type RiskTier = z.infer<typeof riskTier>;
  */
 export const deployerPolicy = z
   .object({
-    eligible_models: z.array(z.string().min(1)).nullable(),
+    eligible_models: z.array(modelName).nullable(),
     allowed_providers: z.array(z.string().min(1)).nullable(),
     allowed_purposes: z.array(z.string().min(1)).nullable(),
     minimum_safety_score: z.number().min(0).max(1).nullable(),

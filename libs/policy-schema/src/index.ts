@@ -6,3 +6,7 @@ export * from './document.schema';
 export * from './catalogue';
 export * from './plans';
 export * from './canonical';
+export * from './model-name';
+export * from './rule-input.schema';
+export * from './templates';
+export * from './json-schema';

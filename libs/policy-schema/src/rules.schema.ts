@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { contentCategory, piiPattern, piiPatternAction } from './settings.schema';
+import { modelName } from './model-name';
 
 const usd = z.number().nonnegative().finite();
 
 /** Config of each typed policy (meshai style, `/governance/policies`). */
 export const ruleConfigs = {
-  model_allowlist: z.object({ allowed_models: z.array(z.string().min(1)).min(1) }).strict(),
+  model_allowlist: z.object({ allowed_models: z.array(modelName).min(1) }).strict(),
   block_provider: z.object({ provider: z.string().min(1) }).strict(),
   require_approval: z
-    .object({ environment: z.string().min(1).optional(), min_cost_usd: usd.optional(), models: z.array(z.string()).optional() })
+    .object({ environment: z.string().min(1).optional(), min_cost_usd: usd.optional(), models: z.array(modelName).optional() })
     .strict(),
   budget_limit: z
     .object({ monthly_limit_usd: usd.optional(), daily_limit_usd: usd.optional() })

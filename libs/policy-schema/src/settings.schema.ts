@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelName } from './model-name';
 
 export const PII_PATTERNS = ['api_key', 'password', 'email', 'ssn', 'credit_card', 'phone', 'jwt', 'private_key', 'iban'] as const;
 export const piiPattern = z.enum(PII_PATTERNS);
@@ -17,7 +18,7 @@ export type CostTier = z.infer<typeof costTier>;
 export const modelAllowlist = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('all') }).strict(),
   z.object({ mode: z.literal('tier'), max_tier: costTier }).strict(),
-  z.object({ mode: z.literal('explicit'), models: z.array(z.string().min(1)) }).strict(),
+  z.object({ mode: z.literal('explicit'), models: z.array(modelName) }).strict(),
 ]);
 export type ModelAllowlist = z.infer<typeof modelAllowlist>;
 
