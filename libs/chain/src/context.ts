@@ -1,0 +1,88 @@
+import type { ActivePolicy, CatalogueModel, Plan, RiskTier } from '@llmgov/policy-schema';
+import type { ChatRequest, RequestMeta } from './request';
+import type { ChainViews, RateDecision } from './views';
+
+export interface Principal {
+  org_id: string;
+  plan: Plan;
+  key_id: string;
+  team_id: string | null;
+  agent_id: string | null;
+  environment: string | null;
+  /** When the agent was created (review schedules start there). */
+  agent_created_at: string | null;
+}
+
+export interface ResolvedModel {
+  id: string;
+  provider: string;
+  upstreamModel: string;
+  entry: CatalogueModel | null;
+}
+
+export interface CostEstimate {
+  prompt_tokens: number;
+  max_output_tokens: number;
+  cost_micro_usd: number;
+}
+
+/** A finding of a scanner, for traces and events (the matched text never leaves the gateway). */
+export interface Finding {
+  detector: string;
+  label: string;
+  action: 'block' | 'warn' | 'redact' | 'review';
+}
+
+/**
+ * What the 13 steps read and fill, in order. Inputs are set by the HTTP adapter; each
+ * step fills its part (authenticate: principal and policy; request_limits: request and
+ * meta; provider_gate: candidates; routing_pool: pool; budget: estimate; …).
+ */
+export interface ChainContext {
+  readonly request_id: string;
+  readonly now: Date;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as received (request_limits checks its size before parsing it once). */
+  readonly raw_body: Buffer | null;
+  readonly views: ChainViews;
+  /** Explain: decide without counting, reserving or calling anything. */
+  readonly dry_run: boolean;
+
+  principal: Principal | null;
+  policy: ActivePolicy | null;
+  request: ChatRequest | null;
+  meta: RequestMeta | null;
+  risk_tier: RiskTier | null;
+  rate: RateDecision | null;
+  /** Primary model then fallbacks, as resolved and still allowed. */
+  candidates: ResolvedModel[];
+  /** What routing keeps after the chain-length cap and the safety floor. */
+  pool: ResolvedModel[];
+  estimate: CostEstimate | null;
+  reserved_micro_usd: number;
+  findings: Finding[];
+  /** Content categories sent to review by the content gate. */
+  review_categories: string[];
+  /** Set by hitl_gate when an approved retry must be consumed before forwarding. */
+  consume_approval_id: string | null;
+}
+
+export function newContext(init: Pick<ChainContext, 'request_id' | 'now' | 'headers' | 'raw_body' | 'views' | 'dry_run'> & { request?: ChatRequest | null }): ChainContext {
+  return {
+    ...init,
+    principal: null,
+    policy: null,
+    request: init.request ?? null,
+    meta: null,
+    risk_tier: null,
+    rate: null,
+    candidates: [],
+    pool: [],
+    estimate: null,
+    reserved_micro_usd: 0,
+    findings: [],
+    review_categories: [],
+    consume_approval_id: null,
+  };
+}
