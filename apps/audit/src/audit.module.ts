@@ -1,0 +1,83 @@
+import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AdminAuthModule, Readiness } from '@llmgov/service-kit';
+import { AUDIT_OPTIONS, type AuditModuleOptions } from './audit.options';
+import { createAuditDataSource } from './persistence/data-source';
+import { AuditLogWriter } from './ingest/audit-log.writer';
+import { AuditConsumer } from './ingest/audit.consumer';
+import { AuditLogReader } from './query/audit-log.reader';
+import { AuditController } from './query/audit.controller';
+import { loadOrCreateSigningKey } from './retention/signing-key.store';
+import { RetentionService } from './retention/retention.service';
+
+export const AUDIT_DATA_SOURCE = Symbol('AUDIT_DATA_SOURCE');
+
+/**
+ * The audit sink: consumes every topic into a per-org hash chain in its own schema and
+ * serves `/audit/*`. Include `HealthModule` in the root module, not here.
+ */
+@Module({})
+export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('AuditModule');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(AUDIT_OPTIONS) private readonly options: AuditModuleOptions,
+    @Inject(AUDIT_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(AuditConsumer) private readonly consumer: AuditConsumer,
+    @Inject(RetentionService) private readonly retention: RetentionService,
+    @Optional() @Inject(Readiness) private readonly readiness?: Readiness,
+  ) {}
+
+  static forRoot(options: AuditModuleOptions): DynamicModule {
+    const schema = options.schema ?? 'audit';
+    const now = () => options.clock.now();
+    return {
+      module: AuditModule,
+      imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'audit', replicaId: options.replicaId, jwt: options.jwt })],
+      controllers: [AuditController],
+      providers: [
+        { provide: AUDIT_OPTIONS, useValue: options },
+        {
+          provide: AUDIT_DATA_SOURCE,
+          useFactory: () => createAuditDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }),
+        },
+        { provide: AuditLogWriter, inject: [AUDIT_DATA_SOURCE], useFactory: (ds: DataSource) => new AuditLogWriter(ds, schema, now) },
+        { provide: AuditLogReader, inject: [AUDIT_DATA_SOURCE], useFactory: (ds: DataSource) => new AuditLogReader(ds, schema) },
+        { provide: AuditConsumer, inject: [AuditLogWriter], useFactory: (writer: AuditLogWriter) => new AuditConsumer(options.bus, writer, now) },
+        {
+          provide: RetentionService,
+          inject: [AUDIT_DATA_SOURCE],
+          useFactory: async (ds: DataSource) =>
+            new RetentionService(ds, schema, await loadOrCreateSigningKey(ds, schema, options.signingKey), {
+              segmentSize: options.segmentSize ?? 10_000,
+              defaultRetentionDays: options.defaultRetentionDays ?? 365,
+            }),
+        },
+      ],
+      exports: [AuditLogReader, AuditLogWriter, RetentionService, AUDIT_DATA_SOURCE],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.readiness?.register('audit.database', async () => {
+      await this.dataSource.query('select 1');
+      return true;
+    });
+    this.readiness?.register('audit.consumer', () => this.options.consume === false || this.consumer.running);
+    if (this.options.consume !== false) await this.consumer.start();
+    const every = this.options.retentionIntervalMs ?? 3_600_000;
+    if (every > 0) {
+      this.timer = setInterval(() => {
+        this.retention.run(this.options.clock.now()).catch((error: unknown) => this.logger.warn(`retention failed: ${String(error)}`));
+      }, every);
+      this.timer.unref();
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.consumer.stop();
+    await this.dataSource.destroy();
+  }
+}

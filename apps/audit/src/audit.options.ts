@@ -1,0 +1,19 @@
+import type { ServiceRuntime } from '@llmgov/service-kit';
+
+/** What AuditModule.forRoot takes: the shared runtime plus the audit's own settings. */
+export interface AuditModuleOptions extends ServiceRuntime {
+  /** Postgres schema (default `audit`). */
+  schema?: string;
+  /** AUDIT_SIGNING_KEY: base64 PKCS#8 DER or PEM Ed25519 private key; generated and stored when absent. */
+  signingKey?: string;
+  /** Entries per retention segment (default 10 000). */
+  segmentSize?: number;
+  /** Retention of chains without a published policy (default 365 days, the plans' default). */
+  defaultRetentionDays?: number;
+  /** How often retention runs (default hourly; 0 disables the timer). */
+  retentionIntervalMs?: number;
+  /** Consume the topics (default true; tests of the read side may turn it off). */
+  consume?: boolean;
+}
+
+export const AUDIT_OPTIONS = Symbol('AUDIT_OPTIONS');

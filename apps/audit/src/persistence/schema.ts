@@ -1,0 +1,74 @@
+/** A Postgres schema name we interpolate into SQL: checked once, so it cannot inject. */
+export function checkedSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  return schema;
+}
+
+/**
+ * The audit's tables. Idempotent DDL (the log is append-only: no destructive migration
+ * ever), run at every start before consumers begin.
+ */
+export function auditMigrations(schema: string): string[] {
+  const s = `"${checkedSchema(schema)}"`;
+  return [
+    `create schema if not exists ${s}`,
+    `create table if not exists ${s}.audit_entries (
+      chain text not null,
+      position bigint not null,
+      event_id text not null,
+      type text not null,
+      topic text not null,
+      time timestamptz not null,
+      recorded_at timestamptz not null,
+      actor text,
+      agent_id text,
+      key_id text,
+      model text,
+      step text,
+      code text,
+      policy_version integer,
+      request_id text,
+      event jsonb not null,
+      prev_hash text not null,
+      hash text not null,
+      primary key (chain, position)
+    )`,
+    // Idempotency by event id: redelivery adds nothing.
+    `create unique index if not exists audit_entries_event_id on ${s}.audit_entries (event_id)`,
+    `create index if not exists audit_entries_type on ${s}.audit_entries (chain, type, position)`,
+    `create index if not exists audit_entries_agent on ${s}.audit_entries (chain, agent_id, position) where agent_id is not null`,
+    `create index if not exists audit_entries_key on ${s}.audit_entries (chain, key_id, position) where key_id is not null`,
+    `create index if not exists audit_entries_actor on ${s}.audit_entries (chain, actor, position) where actor is not null`,
+    `create index if not exists audit_entries_request on ${s}.audit_entries (chain, request_id) where request_id is not null`,
+    `create index if not exists audit_entries_time on ${s}.audit_entries (chain, time)`,
+    `create index if not exists audit_entries_recorded on ${s}.audit_entries (chain, recorded_at)`,
+    // The head of each chain: locked per append, so concurrent consumers serialise per org.
+    `create table if not exists ${s}.audit_chain_heads (
+      chain text primary key,
+      position bigint not null,
+      hash text not null
+    )`,
+    // What the org's active policy says about its log (learnt from policy.published).
+    `create table if not exists ${s}.audit_org_settings (
+      chain text primary key,
+      log_level text not null,
+      retention_days integer not null,
+      policy_version integer not null
+    )`,
+    `create table if not exists ${s}.audit_checkpoints (
+      chain text not null,
+      position bigint not null,
+      hash text not null,
+      pruned bigint not null,
+      created_at timestamptz not null,
+      public_key text not null,
+      signature text not null,
+      primary key (chain, position)
+    )`,
+    `create table if not exists ${s}.audit_signing_keys (
+      public_key text primary key,
+      private_key text,
+      created_at timestamptz not null
+    )`,
+  ];
+}
