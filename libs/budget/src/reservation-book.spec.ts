@@ -1,6 +1,7 @@
 import { budgetLimitsFor } from './budget-limits-for';
 import type { BudgetPrincipal } from './budget-limit';
-import { ReservationBook, type RequestAdmittedEvent, type RequestCompletedEvent } from './reservation-book';
+import { ReservationBook } from './reservation-book';
+import { admittedEvent, completedEvent } from './test-events';
 import { budgetDocument, principal } from './test-documents';
 
 const T0 = new Date('2026-03-14T12:00:00.000Z');
@@ -15,31 +16,8 @@ function reserve(book: ReservationBook, request_id: string, usd: number, at = T0
   return book.reserve({ request_id, principal: p, limits: limitsAt(at, p), amount_micro_usd: $(usd), at, expires_at: later(60_000, at) });
 }
 
-function admitted(request_id: string, usd: number, replica_id: string, at = T0, p = principal()): RequestAdmittedEvent {
-  return {
-    id: `evt_a_${request_id}`,
-    type: 'request.admitted',
-    source: 'gateway',
-    time: at.toISOString(),
-    subject: request_id,
-    data: { request_id, ...p, environment: null, model: 'gpt-4o', provider: 'openai', tags: [], reserved_micro_usd: $(usd), reservation_expires_at: later(60_000, at).toISOString(), replica_id, admitted_at: at.toISOString() },
-  };
-}
-
-function completed(request_id: string, usd: number, replica_id: string, at = T0, p = principal()): RequestCompletedEvent {
-  return {
-    id: `evt_c_${request_id}`,
-    type: 'request.completed',
-    source: 'gateway',
-    time: at.toISOString(),
-    subject: request_id,
-    data: {
-      request_id, ...p, environment: null, model: 'gpt-4o', provider: 'openai', outcome: 'forwarded', http_status: 200,
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }, cost_micro_usd: $(usd), reserved_micro_usd: $(usd), tags: [], streamed: false,
-      policy_id: null, policy_version: 1, decision: [], governance_ms: 1, upstream_ms: 1, replica_id, started_at: at.toISOString(), completed_at: at.toISOString(),
-    },
-  };
-}
+const admitted = (id: string, usd: number, replica: string, at = T0, p = principal()) => admittedEvent(id, $(usd), replica, at, p);
+const completed = (id: string, usd: number, replica: string, at = T0, p = principal()) => completedEvent(id, $(usd), replica, at, p);
 
 const orgDay = (book: ReservationBook, at = T0) => book.status(limitsAt(at)[0]);
 const teamDay = (book: ReservationBook, at = T0) => book.status(limitsAt(at)[1]);
