@@ -10,15 +10,36 @@ export type AppendOutcome = 'appended' | 'duplicate';
 
 const UNIQUE_VIOLATION = '23505';
 
+/** SQLSTATE classes 22 (data exception) and 23 (integrity): the event, not the database. */
+const isDataError = (error: unknown): boolean => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
+
+interface Pending {
+  event: EnvelopeBase;
+  topic: string;
+  resolve(outcome: AppendOutcome): void;
+  reject(error: unknown): void;
+}
+
+/** Most events one transaction appends (group commit). */
+const MAX_BATCH = 256;
+
 /**
- * Appends events to their org's chain. One transaction per event: lock the chain head,
- * skip an event id already logged, learn the log level from an active `policy.published`,
- * strip what the level excludes, link and hash, insert, move the head. Concurrent
- * consumers (topics, replicas) serialise on the head row of the org they write to.
+ * Appends events to their org's chain. Per event: lock the chain head, skip an event id
+ * already logged, learn the log level from an active `policy.published`, strip what the
+ * level excludes, link and hash, insert, move the head. Concurrent consumers (topics,
+ * partitions, replicas) serialise on the head row of the org they write to.
+ *
+ * Group commit: appends that arrive while a transaction runs are written together in
+ * the next one (chains locked in sorted order, so two replicas' batches cannot
+ * deadlock). `append` resolves only after its transaction committed. When a batch
+ * fails, its events are retried one per transaction, so one bad event cannot hold back
+ * the others.
  */
 export class AuditLogWriter {
   private readonly s: string;
   private readonly insertSql: string;
+  private queue: Pending[] = [];
+  private flushing = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -30,13 +51,46 @@ export class AuditLogWriter {
     this.insertSql = `insert into ${this.s}.audit_entries (${ENTRY_COLUMNS.join(', ')}) values (${placeholders.join(', ')})`;
   }
 
-  async append(event: EnvelopeBase, topic: string): Promise<AppendOutcome> {
+  append(event: EnvelopeBase, topic: string): Promise<AppendOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, topic, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
     try {
-      return await this.dataSource.transaction((manager) => this.appendIn(manager, event, topic));
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        // Stable sort: order within a chain is kept; locks are taken in chain order.
+        batch.sort((a, b) => indexFields(a.event).chain.localeCompare(indexFields(b.event).chain));
+        try {
+          const outcomes = await this.dataSource.transaction(async (manager) => {
+            const out: AppendOutcome[] = [];
+            for (const item of batch) out.push(await this.appendIn(manager, item.event, item.topic));
+            return out;
+          });
+          batch.forEach((item, i) => item.resolve(outcomes[i]));
+        } catch (error) {
+          // The database is down or slow: fail them all now (the bus retries each).
+          // A data error: find the one event at fault, one transaction each.
+          if (isDataError(error)) for (const item of batch) await this.appendAlone(item);
+          else batch.forEach((item) => item.reject(error));
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async appendAlone(item: Pending): Promise<void> {
+    try {
+      item.resolve(await this.dataSource.transaction((manager) => this.appendIn(manager, item.event, item.topic)));
     } catch (error) {
       // The same event id logged in another chain (a producer bug): still logged once.
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return 'duplicate';
-      throw error;
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) item.resolve('duplicate');
+      else item.reject(error);
     }
   }
 

@@ -3,8 +3,8 @@ import type { EventBus, Subscription } from '@llmgov/messaging';
 import type { AuditLogWriter } from './audit-log.writer';
 import { auditMetrics } from '../metrics';
 
-/** The consumer group of the audit sink (replicas share partitions). */
-export const AUDIT_GROUP = 'audit.log';
+/** The consumer group of the audit sink for a topic (replicas share its partitions). */
+export const auditGroup = (topic: TopicDescriptor): string => `audit.log.${topic.name}`;
 
 /**
  * Subscribes the writer to every topic of CONTRACT.md §5. `maxAttempts: Infinity`: a
@@ -19,16 +19,21 @@ export class AuditConsumer {
     private readonly bus: EventBus,
     private readonly writer: AuditLogWriter,
     private readonly now: () => Date,
+    private readonly consumersPerTopic = 1,
     private readonly topics: readonly TopicDescriptor[] = allTopics,
   ) {}
 
   async start(): Promise<void> {
     await this.bus.ensureTopics(this.topics);
+    // One group per topic, so one topic's rebalance never pauses the others; several
+    // members per group, so each partition has its own consumer (the bus hands a
+    // subscription its messages one at a time).
+    const members = this.topics.flatMap((topic) => Array.from({ length: this.consumersPerTopic }, () => topic));
     this.subscriptions = await Promise.all(
-      this.topics.map((topic) =>
+      members.map((topic) =>
         this.bus.subscribe({
           topic,
-          group: AUDIT_GROUP,
+          group: auditGroup(topic),
           fromBeginning: true,
           maxAttempts: Infinity,
           handler: async (event) => {
@@ -51,7 +56,7 @@ export class AuditConsumer {
 
   /** True once subscribed (readiness). */
   get running(): boolean {
-    return this.subscriptions.length === this.topics.length;
+    return this.subscriptions.length === this.topics.length * this.consumersPerTopic;
   }
 
   async stop(): Promise<void> {
