@@ -1,0 +1,121 @@
+import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { tenancyTopic } from '@llmgov/events';
+import type { Subscription } from '@llmgov/messaging';
+import { AdminAuthModule, Readiness, TenancyDirectory, type ServiceRuntime } from '@llmgov/service-kit';
+import { createApprovalDataSource } from './persistence/data-source';
+import { OutboxRelay, PgEventLog } from './persistence/pg-event-log';
+import { ApprovalRepository } from './approvals/approval.repository';
+import { ApprovalService } from './approvals/approval.service';
+import { ApprovalWaiters } from './approvals/approval-waiters';
+import { KeyIssuers } from './approvals/key-issuers';
+import { ApprovalRequestedConsumer } from './approvals/approval-requested.consumer';
+import { ApprovalsController } from './approvals/approvals.controller';
+import { ReviewRepository } from './reviews/review.repository';
+import { ReviewService } from './reviews/review.service';
+import { ReviewRulesConsumer } from './reviews/review-rules.consumer';
+import { ReviewsController } from './reviews/reviews.controller';
+
+export interface ApprovalWorkflowOptions extends ServiceRuntime {
+  /** Postgres schema of this service (default `approval_workflow`; tests use their own). */
+  schema?: string;
+  /** How often due approvals are expired (default 1000 ms; 0: only when `sweep()` is called). */
+  sweepIntervalMs?: number;
+  /** How often the outbox is relayed to the bus (default 100 ms). */
+  relayIntervalMs?: number;
+}
+
+const OPTIONS = Symbol('APPROVAL_WORKFLOW_OPTIONS');
+export const APPROVAL_DATA_SOURCE = Symbol('APPROVAL_DATA_SOURCE');
+
+/**
+ * Human-in-the-loop approvals and agent reviews: `/approvals/*` and
+ * `/governance/agents/:id/reviews|review-status`. Include `HealthModule` in the root module.
+ */
+@Module({})
+export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ApprovalWorkflow');
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping: Promise<unknown> = Promise.resolve();
+  private issuersSubscription?: Subscription;
+
+  constructor(
+    @Inject(OPTIONS) private readonly options: ApprovalWorkflowOptions,
+    @Inject(APPROVAL_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(ApprovalService) private readonly approvals: ApprovalService,
+    @Inject(ApprovalRequestedConsumer) private readonly requests: ApprovalRequestedConsumer,
+    @Inject(ReviewRulesConsumer) private readonly reviewRules: ReviewRulesConsumer,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(KeyIssuers) private readonly issuers: KeyIssuers,
+    @Optional() @Inject(Readiness) private readonly readiness?: Readiness,
+  ) {}
+
+  static forRoot(options: ApprovalWorkflowOptions): DynamicModule {
+    const schema = options.schema ?? 'approval_workflow';
+    const log = new PgEventLog(schema);
+    return {
+      module: ApprovalWorkflowModule,
+      imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'approval-workflow', replicaId: options.replicaId, jwt: options.jwt })],
+      controllers: [ApprovalsController, ReviewsController],
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: APPROVAL_DATA_SOURCE, useFactory: () => createApprovalDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }) },
+        { provide: ApprovalWaiters, useValue: new ApprovalWaiters() },
+        { provide: KeyIssuers, useValue: new KeyIssuers() },
+        {
+          provide: ApprovalService,
+          inject: [APPROVAL_DATA_SOURCE, ApprovalWaiters, KeyIssuers],
+          useFactory: (ds: DataSource, waiters: ApprovalWaiters, issuers: KeyIssuers) => new ApprovalService(new ApprovalRepository(ds, schema, log), options.clock, waiters, issuers),
+        },
+        { provide: ReviewRepository, inject: [APPROVAL_DATA_SOURCE], useFactory: (ds: DataSource) => new ReviewRepository(ds, schema, log) },
+        {
+          provide: ReviewService,
+          inject: [ReviewRepository, TenancyDirectory],
+          useFactory: (repo: ReviewRepository, directory: TenancyDirectory) => new ReviewService(repo, directory, options.clock),
+        },
+        {
+          provide: ApprovalRequestedConsumer,
+          inject: [APPROVAL_DATA_SOURCE, ApprovalService],
+          useFactory: (ds: DataSource, service: ApprovalService) => new ApprovalRequestedConsumer(options.bus, ds, service),
+        },
+        { provide: ReviewRulesConsumer, inject: [ReviewRepository], useFactory: (repo: ReviewRepository) => new ReviewRulesConsumer(options.bus, repo) },
+        { provide: OutboxRelay, inject: [APPROVAL_DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus, options.relayIntervalMs) },
+      ],
+      exports: [ApprovalService, OutboxRelay, APPROVAL_DATA_SOURCE],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.readiness?.register('approval-workflow.database', async () => {
+      await this.dataSource.query('select 1');
+      return true;
+    });
+    this.readiness?.register('approval-workflow.consumer', () => this.requests.running);
+    this.issuersSubscription = await this.options.bus.subscribe({
+      topic: tenancyTopic,
+      group: `approval-workflow.key-issuers.${this.options.replicaId}`,
+      fromBeginning: true,
+      handler: async (event) => this.issuers.apply(event),
+    });
+    await this.requests.start();
+    await this.reviewRules.start();
+    this.relay.start();
+    const every = this.options.sweepIntervalMs ?? 1000;
+    if (every > 0) {
+      this.sweepTimer = setInterval(() => {
+        this.sweeping = this.approvals.sweep().catch((error: unknown) => this.logger.warn(`expiry sweep failed: ${String(error)}`));
+      }, every);
+      this.sweepTimer.unref();
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.sweeping;
+    await this.requests.stop();
+    await this.reviewRules.stop();
+    await this.issuersSubscription?.close();
+    await this.relay.stop();
+    await this.dataSource.destroy();
+  }
+}
