@@ -1,0 +1,60 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { context, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { boundChildren, histogram } from '../metrics/registry';
+import { isOperationalPath } from '../tracing/sdk';
+
+const httpDuration = histogram({
+  name: 'http_server_request_duration_seconds',
+  help: 'HTTP requests served, by method, route template and status code.',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+});
+const httpChild = boundChildren(httpDuration.labels.bind(httpDuration));
+
+const SPAN = Symbol('llmgov.span');
+type Traced = FastifyRequest & { [SPAN]?: SpanContext };
+
+/**
+ * One JSON log line per request (method, route, path without query, status, duration, request
+ * id, trace and span ids) and the `http_server_request_duration_seconds` histogram. Probes and
+ * scrapes log at debug. Pass it as `bootstrapService(..., { configure: httpTelemetry(logger) })`.
+ */
+export function httpTelemetry(logger: Logger): (app: NestFastifyApplication) => void {
+  return (app) => installHttpTelemetry(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, logger);
+}
+
+/** The same on a bare Fastify instance. */
+export function installHttpTelemetry(fastify: FastifyInstance, logger: Logger): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    // The server span is active here (http instrumentation); keep it for the response line.
+    const spanContext = trace.getSpanContext(context.active());
+    if (spanContext && isSpanContextValid(spanContext)) (request as Traced)[SPAN] = spanContext;
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    httpChild(request.method, route, String(reply.statusCode)).observe(seconds);
+    const path = request.url.split('?', 1)[0];
+    const level = isOperationalPath(path) ? 'debug' : reply.statusCode >= 500 ? 'error' : 'info';
+    if (logger.isLevelEnabled(level)) {
+      const spanContext = (request as Traced)[SPAN];
+      const requestId = reply.getHeader('x-request-id');
+      logger[level](
+        {
+          method: request.method,
+          route,
+          path,
+          status: reply.statusCode,
+          duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+          ...(requestId ? { request_id: String(requestId) } : {}),
+          ...(spanContext ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {}),
+        },
+        'request',
+      );
+    }
+    done();
+  });
+}

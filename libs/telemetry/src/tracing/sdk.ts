@@ -1,0 +1,87 @@
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { setTracingEnabled } from './tracer';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Tracing is on when an exporter is asked for: `OTEL_TRACES_EXPORTER` set to something other
+ * than `none`, or an OTLP endpoint given. `OTEL_SDK_DISABLED=true` wins over both.
+ */
+export function tracingRequested(env: Env = process.env): boolean {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  const exporters = env.OTEL_TRACES_EXPORTER?.split(',').map((e) => e.trim()).filter(Boolean) ?? [];
+  if (exporters.length > 0) return !exporters.includes('none');
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim());
+}
+
+export interface StartTracingOptions {
+  /** Used when OTEL_SERVICE_NAME is unset. */
+  serviceName?: string;
+  /** Replaces the exporter chosen from OTEL_TRACES_EXPORTER (tests). */
+  spanProcessors?: SpanProcessor[];
+  /** Start even if no OTEL_* variable asks for it (tests with `spanProcessors`). */
+  force?: boolean;
+}
+
+interface Shutdownable {
+  shutdown(): Promise<void>;
+}
+
+let running: Shutdownable | null = null;
+
+/**
+ * Starts the OpenTelemetry NodeSDK: OTLP (or whatever OTEL_TRACES_EXPORTER names) span export,
+ * the http and kafkajs instrumentations, W3C trace context + baggage propagation, service name
+ * from OTEL_SERVICE_NAME. Metrics stay with prom-client (`/metrics`) and logs with pino, so the
+ * SDK's metric readers and log processors are off. Returns false (and loads nothing) when
+ * tracing is not requested. Must run before kafkajs is first required.
+ */
+export function startTracing(options: StartTracingOptions = {}): boolean {
+  if (running) return true;
+  if (!options.force && !tracingRequested()) return false;
+  // Loaded here, not at the top: with tracing off none of the SDK is ever required.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { KafkaJsInstrumentation } = require('@opentelemetry/instrumentation-kafkajs') as typeof import('@opentelemetry/instrumentation-kafkajs');
+  const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const sdk = new NodeSDK({
+    serviceName: process.env.OTEL_SERVICE_NAME ?? options.serviceName,
+    instrumentations: [
+      new HttpInstrumentation({
+        // Probes and scrapes would drown the traces that matter.
+        ignoreIncomingRequestHook: (req) => isOperationalPath(req.url),
+      }),
+      new KafkaJsInstrumentation(),
+    ],
+    textMapPropagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    metricReaders: [],
+    logRecordProcessors: [],
+    ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
+  });
+  sdk.start();
+  running = sdk;
+  setTracingEnabled(true);
+  return true;
+}
+
+/** Flushes and stops the SDK started by `startTracing` (no-op when none runs). */
+export async function shutdownTracing(): Promise<void> {
+  const sdk = running;
+  running = null;
+  setTracingEnabled(false);
+  if (sdk) await sdk.shutdown();
+}
+
+/** `/health/*` and `/metrics`: polled by orchestrators, not worth a trace. */
+export function isOperationalPath(url: string | undefined): boolean {
+  if (!url) return false;
+  return url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?');
+}
+
+/** `apps/<name>/…/main.ts` → `llmgov-<name>`: a default service name when OTEL_SERVICE_NAME is unset. */
+export function serviceNameFromEntry(entry: string | undefined): string | undefined {
+  const match = entry?.replace(/\\/g, '/').match(/apps\/([^/]+)\//);
+  return match ? `llmgov-${match[1]}` : undefined;
+}
