@@ -1,0 +1,161 @@
+import {
+  POLICY_TEMPLATES,
+  SCOPE_ID_FIELD,
+  deployerPolicy,
+  governanceSettings,
+  isEd25519PublicKey,
+  verifySignature,
+  ruleConfigSchema,
+  type CreateRuleInput,
+  type DeployerPolicy,
+  type GovernanceSettingsPatch,
+  type PolicyDocument,
+  type PolicyRule,
+  type TemplateName,
+  type UpdateRuleInput,
+} from '@llmgov/policy-schema';
+import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '@llmgov/service-kit';
+import type { DecideContext, OrgEvent } from './org-events';
+import { headVersion, signerKeysOf, versionById, type OrgState } from './org-state';
+import { requireOrg, unknownRef } from './tenancy.decide';
+import { activation, newVersion, validSigners } from './versions';
+
+type StoredRule = PolicyDocument['rules'][number];
+
+function headDocument(state: OrgState): PolicyDocument {
+  requireOrg(state);
+  const head = headVersion(state);
+  if (!head) throw new Error('an org without a policy document');
+  return structuredClone(head.document);
+}
+
+/** PUT settings: fields left out keep their value; `pii_patterns` merges per pattern. */
+export function changeSettings(state: OrgState, patch: GovernanceSettingsPatch, ctx: DecideContext): OrgEvent[] {
+  const doc = headDocument(state);
+  const merged = { ...doc.settings, ...patch, pii_patterns: { ...doc.settings.pii_patterns, ...(patch.pii_patterns ?? {}) } };
+  doc.settings = parseOrThrow(governanceSettings, merged, 'settings');
+  return newVersion(state, doc, { kind: 'settings_changed' }, ctx);
+}
+
+/** The scope's id must name a team, agent or key of this org (else 400 naming the field). */
+function checkScopeRefs(state: OrgState, rule: Pick<StoredRule, 'scope' | 'team_id' | 'agent_id' | 'key_id'>): void {
+  const field = SCOPE_ID_FIELD[rule.scope];
+  if (!field) return;
+  const id = rule[field] as string;
+  const exists = field === 'team_id' ? state.teams.has(id) : field === 'agent_id' ? state.agents.has(id) : state.keys.get(id)?.kind === 'gateway';
+  if (!exists) throw unknownRef(field, id);
+}
+
+export function createRule(state: OrgState, input: CreateRuleInput, ctx: DecideContext): { events: OrgEvent[]; rule: PolicyRule } {
+  const doc = headDocument(state);
+  const rule: StoredRule = {
+    id: ctx.newId('pol'),
+    name: input.name,
+    description: input.description ?? null,
+    policy_type: input.policy_type,
+    config: input.config,
+    scope: input.scope,
+    team_id: input.team_id ?? null,
+    agent_id: input.agent_id ?? null,
+    key_id: input.key_id ?? null,
+    enabled: input.enabled,
+    created_at: ctx.now,
+    updated_at: ctx.now,
+  };
+  checkScopeRefs(state, rule);
+  doc.rules.push(rule);
+  return { events: newVersion(state, doc, { kind: 'rule_created', rule_id: rule.id }, ctx), rule: rule as PolicyRule };
+}
+
+export function updateRule(state: OrgState, cmd: { rule_id: string; patch: UpdateRuleInput }, ctx: DecideContext): { events: OrgEvent[]; rule: PolicyRule } {
+  const doc = headDocument(state);
+  const index = doc.rules.findIndex((r) => r.id === cmd.rule_id);
+  if (index < 0) throw new NotFoundError(`Policy ${cmd.rule_id} not found`);
+  const current = doc.rules[index];
+  const { patch } = cmd;
+  const next: StoredRule = { ...current, updated_at: ctx.now };
+  for (const field of ['name', 'description', 'enabled'] as const) if (patch[field] !== undefined) (next as Record<string, unknown>)[field] = patch[field];
+  if (patch.config !== undefined) next.config = parseOrThrow(ruleConfigSchema(current.policy_type), patch.config, 'config') as Record<string, unknown>;
+  if (patch.scope !== undefined) {
+    next.scope = patch.scope;
+    next.team_id = next.agent_id = next.key_id = null;
+  }
+  for (const field of ['team_id', 'agent_id', 'key_id'] as const) if (patch[field] !== undefined) next[field] = patch[field] ?? null;
+  const needed = SCOPE_ID_FIELD[next.scope];
+  for (const field of ['team_id', 'agent_id', 'key_id'] as const) {
+    if (field === needed && !next[field]) throw new ValidationError(`${field} is required when scope is '${next.scope}'`, [{ field, message: `required when scope is '${next.scope}'` }]);
+    if (field !== needed && next[field]) throw new ValidationError(`${field} is not allowed when scope is '${next.scope}'`, [{ field, message: `not allowed when scope is '${next.scope}'` }]);
+  }
+  checkScopeRefs(state, next);
+  doc.rules[index] = next;
+  return { events: newVersion(state, doc, { kind: 'rule_updated', rule_id: next.id }, ctx), rule: next as PolicyRule };
+}
+
+export function deleteRule(state: OrgState, cmd: { rule_id: string }, ctx: DecideContext): OrgEvent[] {
+  const doc = headDocument(state);
+  const before = doc.rules.length;
+  doc.rules = doc.rules.filter((r) => r.id !== cmd.rule_id);
+  if (doc.rules.length === before) throw new NotFoundError(`Policy ${cmd.rule_id} not found`);
+  return newVersion(state, doc, { kind: 'rule_deleted', rule_id: cmd.rule_id }, ctx);
+}
+
+export interface PublishCommand {
+  template?: TemplateName;
+  deployer: Partial<DeployerPolicy>;
+  effective_date?: string;
+}
+
+/** A new deployer version: the head's deployer, then the template's, then the given fields. */
+export function publish(state: OrgState, cmd: PublishCommand, ctx: DecideContext): OrgEvent[] {
+  const doc = headDocument(state);
+  const template = cmd.template ? POLICY_TEMPLATES[cmd.template] : null;
+  if (template) {
+    doc.settings = parseOrThrow(
+      governanceSettings,
+      { ...doc.settings, ...template.settings, pii_patterns: { ...doc.settings.pii_patterns, ...(template.settings.pii_patterns ?? {}) } },
+      'template settings',
+    );
+  }
+  doc.deployer = parseOrThrow(deployerPolicy, { ...doc.deployer, ...(template?.deployer ?? {}), ...cmd.deployer }, 'deployer policy');
+  return newVersion(state, doc, { kind: 'published', template: cmd.template ?? null }, ctx, cmd.effective_date ?? ctx.now);
+}
+
+/** Registers a signer's Ed25519 public key (base64 SPKI DER); the same key twice is a conflict. */
+export function registerSigner(state: OrgState, cmd: { signer: string; public_key: string }, ctx: DecideContext): OrgEvent[] {
+  const org = requireOrg(state);
+  if (!isEd25519PublicKey(cmd.public_key)) {
+    throw new ValidationError('public_key is not an Ed25519 public key (base64 SPKI DER)', [{ field: 'public_key', message: 'expected a base64 SPKI DER Ed25519 public key' }]);
+  }
+  if (signerKeysOf(state, cmd.signer).some((k) => k.public_key === cmd.public_key)) throw new ConflictError(`This key is already registered for ${cmd.signer}`);
+  return [{
+    type: 'signer.registered',
+    data: { org_id: org.org_id, signer: cmd.signer, signer_key_id: ctx.newId('sk'), public_key: cmd.public_key, registered_at: ctx.now, actor: ctx.actor },
+  }];
+}
+
+/**
+ * Adds a signature, verified on arrival against the signer's registered keys; a forged one
+ * is refused (400). The version activates when its quorum of distinct signers is met.
+ */
+export function sign(state: OrgState, cmd: { version_id: string; signer: string; signature: string }, ctx: DecideContext): OrgEvent[] {
+  const org = requireOrg(state);
+  const version = versionById(state, cmd.version_id);
+  if (!version) throw new NotFoundError(`Policy version ${cmd.version_id} not found`);
+  if (version.status === 'superseded') throw new ConflictError(`Policy version ${version.version_id} is superseded; sign the newest version`, 'version_superseded');
+  if (version.signatures.some((s) => s.signer === cmd.signer)) throw new ConflictError(`${cmd.signer} already signed version ${version.policy_version}`, 'already_signed');
+  const keys = signerKeysOf(state, cmd.signer);
+  if (keys.length === 0) throw new ValidationError(`Unknown signer ${cmd.signer}: register a public key first`, [{ field: 'signer', message: 'no registered public key' }]);
+  const content = { org_id: org.org_id, policy_id: version.policy_id, policy_version: version.policy_version, effective_date: version.effective_date, document: version.document };
+  const key = keys.find((k) => verifySignature(content, cmd.signature, k.public_key));
+  if (!key) throw new ValidationError('Signature does not verify over the canonical version with the signer\'s key', [{ field: 'signature', message: 'invalid Ed25519 signature' }], 'invalid_signature');
+  const signed: OrgEvent = {
+    type: 'version.signed',
+    data: { org_id: org.org_id, version_id: version.version_id, signer: cmd.signer, signer_key_id: key.signer_key_id, signature: cmd.signature, signed_at: ctx.now, actor: ctx.actor },
+  };
+  if (version.status === 'active') return [signed];
+  const after = structuredClone(state);
+  const v = versionById(after, version.version_id)!;
+  v.signatures.push({ ...signed.data });
+  if (validSigners(after, v).size < v.required_signers) return [signed];
+  return [signed, activation(after, v.version_id, ctx.now)];
+}

@@ -1,0 +1,99 @@
+import { DEFAULT_DEPLOYER, PLAN_DEFAULTS, type PolicyDocument } from '@llmgov/policy-schema';
+import { ConflictError, NotFoundError, ValidationError, hashSecret } from '@llmgov/service-kit';
+import type { AdminRole, DecideContext, OrgEvent, Plan } from './org-events';
+import type { OrgState } from './org-state';
+import { newVersion } from './versions';
+
+export type CreateKey =
+  | { kind: 'gateway'; team_id?: string | null; agent_id?: string | null; name?: string | null; secret: string }
+  | { kind: 'admin'; role: AdminRole; name?: string | null; secret: string };
+
+/** First characters of a secret so humans recognise it (`gk_3f9a`, `msh_3f9a`): 4 of 256 random bits. */
+export const keyPrefix = (secret: string) => secret.slice(0, secret.indexOf('_') + 5);
+
+/** A new org with its plan's default settings as version 1, active at once (quorum 0). */
+export function createOrg(state: OrgState, cmd: { org_id: string; name: string; plan: Plan }, ctx: DecideContext): OrgEvent[] {
+  if (state.org) throw new ConflictError(`Org ${cmd.org_id} already exists`);
+  const created: OrgEvent = { type: 'org.created', data: { org_id: cmd.org_id, name: cmd.name, plan: cmd.plan, created_at: ctx.now, actor: ctx.actor } };
+  const document: PolicyDocument = {
+    org_id: cmd.org_id,
+    plan: cmd.plan,
+    settings: structuredClone(PLAN_DEFAULTS[cmd.plan]),
+    rules: [],
+    deployer: structuredClone(DEFAULT_DEPLOYER),
+    exceptions: [],
+  };
+  const withOrg: OrgState = { ...state, org: { ...created.data } };
+  return [created, ...newVersion(withOrg, document, { kind: 'org_created' }, ctx)];
+}
+
+export function createTeam(state: OrgState, cmd: { name: string }, ctx: DecideContext): OrgEvent[] {
+  const org = requireOrg(state);
+  return [{ type: 'team.created', data: { org_id: org.org_id, team_id: ctx.newId('team'), name: cmd.name, created_at: ctx.now, actor: ctx.actor } }];
+}
+
+export function createAgent(state: OrgState, cmd: { name: string; environment: string; team_id?: string | null }, ctx: DecideContext): OrgEvent[] {
+  const org = requireOrg(state);
+  if (cmd.team_id && !state.teams.has(cmd.team_id)) throw unknownRef('team_id', cmd.team_id);
+  return [{
+    type: 'agent.created',
+    data: { org_id: org.org_id, agent_id: ctx.newId('agt'), team_id: cmd.team_id ?? null, name: cmd.name, environment: cmd.environment, created_at: ctx.now, actor: ctx.actor },
+  }];
+}
+
+/**
+ * Issues a key bound to this org. A gateway key's agent and team must be the org's, and an
+ * agent key's team is the agent's. The secret comes in (random, from the caller) and only
+ * its hash goes into the event.
+ */
+export function createKey(state: OrgState, cmd: CreateKey, ctx: DecideContext, platformOwner = false): OrgEvent[] {
+  const org_id = platformOwner ? null : requireOrg(state).org_id;
+  let team_id: string | null = null;
+  let agent_id: string | null = null;
+  if (cmd.kind === 'gateway') {
+    team_id = cmd.team_id ?? null;
+    agent_id = cmd.agent_id ?? null;
+    if (team_id && !state.teams.has(team_id)) throw unknownRef('team_id', team_id);
+    if (agent_id) {
+      const agent = state.agents.get(agent_id);
+      if (!agent) throw unknownRef('agent_id', agent_id);
+      if (team_id && agent.team_id && agent.team_id !== team_id) {
+        throw new ValidationError(`Agent ${agent_id} belongs to team ${agent.team_id}`, [{ field: 'team_id', message: `agent is in team ${agent.team_id}` }]);
+      }
+      team_id = team_id ?? agent.team_id;
+    }
+  }
+  return [{
+    type: 'key.created',
+    data: {
+      org_id,
+      key_id: ctx.newId('key'),
+      kind: cmd.kind,
+      role: cmd.kind === 'admin' ? cmd.role : null,
+      platform_owner: platformOwner,
+      team_id,
+      agent_id,
+      name: cmd.name ?? null,
+      key_hash: hashSecret(cmd.secret),
+      prefix: keyPrefix(cmd.secret),
+      created_at: ctx.now,
+      actor: ctx.actor,
+    },
+  }];
+}
+
+/** Revokes a key; revoking a revoked key changes nothing (idempotent). */
+export function revokeKey(state: OrgState, cmd: { key_id: string }, ctx: DecideContext): OrgEvent[] {
+  const key = state.keys.get(cmd.key_id);
+  if (!key) throw new NotFoundError(`Key ${cmd.key_id} not found`);
+  if (key.revoked_at) return [];
+  return [{ type: 'key.revoked', data: { org_id: key.org_id, key_id: key.key_id, revoked_at: ctx.now, actor: ctx.actor } }];
+}
+
+export function requireOrg(state: OrgState) {
+  if (!state.org) throw new NotFoundError('Org not found');
+  return state.org;
+}
+
+export const unknownRef = (field: string, id: string) =>
+  new ValidationError(`${field} ${id} does not exist in this org`, [{ field, message: `unknown ${field.replace(/_id$/, '')} ${id}` }]);
