@@ -1,4 +1,4 @@
-import { budgetLimitsFor } from './budget-limits-for';
+import { budgetLimitsFor, budgetsOf } from './budget-limits-for';
 import { budgetDocument, principal } from './test-documents';
 
 const now = new Date('2026-03-14T15:00:00.000Z');
@@ -51,5 +51,20 @@ describe('budgetLimitsFor', () => {
     const limits = budgetLimitsFor(budgetDocument(), principal({ session_id: 'sess_1' }), now);
     expect(limits.map((l) => l.code)).toEqual(['daily_budget', 'runner_session_budget']);
     expect(limits[1]).toMatchObject({ scope: 'session', scope_id: 'sess_1', period: 'session', limit_micro_usd: 5_000_000, label: 'runner session sess_1 budget' });
+  });
+
+  it('budgetsOf lists every budget the org configures, once each, the session budget as a template', () => {
+    const doc = budgetDocument({ daily_budget_usd: 50, team_budgets: { team_t: 20 }, key_budgets: { gk_id_k: 5 } }, [
+      { id: 'pol_agent', scope: 'agent', agent_id: 'agt_x', config: { monthly_limit_usd: 500 } },
+      { id: 'pol_team', scope: 'team', team_id: 'team_t', config: { daily_limit_usd: 10 } },
+    ]);
+    expect(budgetsOf(doc, now).map((l) => `${l.code} ${l.scope}:${l.scope_id} ${l.period}`).sort()).toEqual([
+      'budget_limit agent:agt_x month',
+      'budget_limit team:team_t day',
+      'daily_budget key:gk_id_k day',
+      'daily_budget org:org_a day',
+      'daily_budget team:team_t day',
+      'runner_session_budget session:* session',
+    ]);
   });
 });

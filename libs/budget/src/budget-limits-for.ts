@@ -69,3 +69,24 @@ function ruleTarget(rule: PolicyRule, p: BudgetPrincipal): { scope: BudgetScope;
     }
   }
 }
+
+/**
+ * Every budget an org's document configures, for `GET /budgets/status`: the org daily
+ * budget, each team and key budget, each enabled `budget_limit` rule on its target, and the
+ * runner session budget as a template (`scope_id: "*"`, one per session in practice).
+ */
+export function budgetsOf(document: PolicyDocument, now: Date): BudgetLimit[] {
+  const { settings } = document;
+  const org = document.org_id;
+  const all = new Map<string, BudgetLimit>();
+  const add = (p: BudgetPrincipal) => budgetLimitsFor(document, p, now).forEach((l) => all.set(`${l.code}|${l.scope}|${l.scope_id}|${l.period}|${l.policy_id}`, l));
+  const none: BudgetPrincipal = { org_id: org, team_id: null, key_id: '', agent_id: null, session_id: null };
+  add({ ...none, session_id: '*' });
+  for (const team_id of Object.keys(settings.team_budgets)) add({ ...none, team_id });
+  for (const key_id of Object.keys(settings.key_budgets)) add({ ...none, key_id });
+  for (const rule of document.rules) {
+    if (rule.policy_type !== 'budget_limit') continue;
+    add({ ...none, team_id: rule.team_id, key_id: rule.key_id ?? '', agent_id: rule.agent_id });
+  }
+  return [...all.values()];
+}

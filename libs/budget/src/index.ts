@@ -5,3 +5,4 @@ export * from './budget-limits-for';
 export * from './reservation-book';
 export * from './snapshot';
 export * from './over-admission';
+export * from './test-events';

@@ -4,7 +4,7 @@ import { principal as defaultPrincipal } from './test-documents';
 
 const iso = (d: Date) => d.toISOString();
 
-/** A `request.admitted` event as a gateway replica publishes it (for tests). */
+/** A `request.admitted` event as a gateway replica publishes it (test and bench builder). */
 export function admittedEvent(request_id: string, reserved_micro_usd: number, replica_id: string, at: Date, p: BudgetPrincipal = defaultPrincipal(), ttl_ms = 60_000): RequestAdmittedEvent {
   return {
     id: `evt_a_${request_id}`,

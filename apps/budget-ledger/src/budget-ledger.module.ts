@@ -1,0 +1,78 @@
+import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AdminAuthModule, CLOCK, Readiness, newId } from '@llmgov/service-kit';
+import type { BudgetLedgerOptions } from './budget-ledger.options';
+import { createLedgerDataSource } from './persistence/data-source';
+import { LedgerWriter } from './ingest/ledger.writer';
+import { LedgerConsumer } from './ingest/ledger.consumer';
+import { OutboxRelay } from './ingest/outbox.relay';
+import { LedgerReader } from './budgets/ledger.reader';
+import { BudgetsController, SNAPSHOT_TOKEN } from './budgets/budgets.controller';
+
+export const LEDGER_DATA_SOURCE = Symbol('LEDGER_DATA_SOURCE');
+const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
+
+/**
+ * The budget ledger: folds `request.admitted` / `request.completed` and active policy
+ * versions into spend and reservation projections (schema `budget_ledger`), emits budget
+ * alerts through its outbox, and serves `/budgets/*`. The root module adds HealthModule.
+ */
+@Module({})
+export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('BudgetLedger');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(LEDGER_OPTIONS) private readonly options: BudgetLedgerOptions,
+    @Inject(LEDGER_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(LedgerConsumer) private readonly consumer: LedgerConsumer,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(LedgerWriter) private readonly writer: LedgerWriter,
+    @Optional() @Inject(Readiness) private readonly readiness?: Readiness,
+  ) {}
+
+  static forRoot(options: BudgetLedgerOptions): DynamicModule {
+    const schema = options.schema ?? 'budget_ledger';
+    const now = () => options.clock.now();
+    return {
+      module: BudgetLedgerModule,
+      imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'budget-ledger', replicaId: options.replicaId, jwt: options.jwt })],
+      controllers: [BudgetsController],
+      providers: [
+        { provide: LEDGER_OPTIONS, useValue: options },
+        { provide: CLOCK, useValue: options.clock },
+        { provide: SNAPSHOT_TOKEN, useValue: options.snapshotToken ?? null },
+        { provide: LEDGER_DATA_SOURCE, useFactory: () => createLedgerDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }) },
+        { provide: LedgerWriter, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new LedgerWriter(ds, schema, now, () => newId('evt')) },
+        { provide: LedgerReader, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new LedgerReader(ds, schema) },
+        { provide: LedgerConsumer, inject: [LedgerWriter], useFactory: (w: LedgerWriter) => new LedgerConsumer(options.bus, w, options.group) },
+        { provide: OutboxRelay, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus, options.relayIntervalMs) },
+      ],
+      exports: [LedgerReader, LedgerWriter, OutboxRelay, LEDGER_DATA_SOURCE],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.readiness?.register('budget-ledger.database', async () => {
+      await this.dataSource.query('select 1');
+      return true;
+    });
+    this.readiness?.register('budget-ledger.consumer', () => this.options.consume === false || this.consumer.running);
+    this.relay.start();
+    if (this.options.consume !== false) await this.consumer.start();
+    const every = this.options.pruneIntervalMs ?? 60_000;
+    if (every > 0) {
+      this.timer = setInterval(() => {
+        this.writer.prune(this.options.clock.now()).catch((error: unknown) => this.logger.warn(`prune failed: ${String(error)}`));
+      }, every);
+      this.timer.unref();
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.consumer.stop();
+    await this.relay.stop();
+    await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,41 @@
+import { policyTopic, requestsTopic } from '@llmgov/events';
+import type { EventBus, Subscription } from '@llmgov/messaging';
+import type { LedgerWriter } from './ledger.writer';
+
+/**
+ * The ledger's subscriptions: usage and reservations from the gateways, budgets from the
+ * active policy versions. One consumer group per topic, shared by ledger replicas.
+ */
+export class LedgerConsumer {
+  private subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly writer: LedgerWriter,
+    private readonly group = 'budget-ledger',
+  ) {}
+
+  get running(): boolean {
+    return this.subscriptions.length === 2;
+  }
+
+  async start(): Promise<void> {
+    const policies = await this.bus.subscribe({
+      topic: policyTopic,
+      group: `${this.group}.policy`,
+      handler: async (event) => void (await this.writer.handle(`${this.group}.policy`, event, null)),
+    });
+    const requests = await this.bus.subscribe({
+      topic: requestsTopic,
+      group: `${this.group}.requests`,
+      handler: async (event, ctx) => void (await this.writer.handle(`${this.group}.requests`, event, { topic: requestsTopic.name, partition: ctx.partition, offset: ctx.offset })),
+    });
+    this.subscriptions = [policies, requests];
+  }
+
+  async stop(): Promise<void> {
+    const subs = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subs.map((s) => s.close()));
+  }
+}

@@ -1,0 +1,90 @@
+/** A Postgres schema name we interpolate into SQL: checked once, so it cannot inject. */
+export function checkedSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  return schema;
+}
+
+/**
+ * The ledger's tables. Idempotent DDL run at every start before consumers begin. Every
+ * table is a projection of `gateway.requests.v1` and `governance.policy.v1`, updated in
+ * the same transaction as the inbox row of the event that changed it.
+ */
+export function ledgerMigrations(schema: string): string[] {
+  const s = `"${checkedSchema(schema)}"`;
+  return [
+    `create schema if not exists ${s}`,
+    // Inbox: an event id is processed once per consumer (redelivery changes nothing).
+    `create table if not exists ${s}.inbox (
+      consumer text not null,
+      event_id text not null,
+      processed_at timestamptz not null,
+      primary key (consumer, event_id)
+    )`,
+    // Settled spend per dimension and period (integer micro-dollars).
+    `create table if not exists ${s}.spend (
+      org_id text not null,
+      dimension text not null,
+      dimension_id text not null,
+      period text not null,
+      period_start timestamptz not null,
+      spent_micro_usd bigint not null,
+      requests bigint not null,
+      updated_at timestamptz not null,
+      primary key (org_id, dimension, dimension_id, period, period_start)
+    )`,
+    `create index if not exists spend_org_period on ${s}.spend (org_id, period, period_start)`,
+    // Requests settled: a request is charged once, whatever its events' ids.
+    `create table if not exists ${s}.completed_requests (
+      request_id text primary key,
+      org_id text not null,
+      cost_micro_usd bigint not null,
+      completed_at timestamptz not null,
+      recorded_at timestamptz not null
+    )`,
+    `create index if not exists completed_requests_recorded on ${s}.completed_requests (recorded_at)`,
+    // Open reservations (request.admitted without its request.completed yet).
+    `create table if not exists ${s}.reservations (
+      request_id text primary key,
+      org_id text not null,
+      team_id text,
+      key_id text not null,
+      agent_id text,
+      session_id text,
+      amount_micro_usd bigint not null,
+      admitted_at timestamptz not null,
+      expires_at timestamptz not null,
+      replica_id text not null
+    )`,
+    `create index if not exists reservations_expiry on ${s}.reservations (expires_at)`,
+    // The active policy document of each org (budgets come from it).
+    `create table if not exists ${s}.org_policies (
+      org_id text primary key,
+      policy_version integer not null,
+      document jsonb not null
+    )`,
+    // Alerts already emitted: once per budget, period and kind.
+    `create table if not exists ${s}.alerts (
+      budget text not null,
+      period_start timestamptz not null,
+      kind text not null,
+      emitted_at timestamptz not null,
+      primary key (budget, period_start, kind)
+    )`,
+    // Outbox: alerts written with the projection, published by the relay after commit.
+    `create table if not exists ${s}.outbox (
+      id bigserial primary key,
+      event jsonb not null,
+      created_at timestamptz not null,
+      published_at timestamptz
+    )`,
+    `create index if not exists outbox_pending on ${s}.outbox (id) where published_at is null`,
+    // Where the ledger is in each partition (the snapshot says what it reflects).
+    `create table if not exists ${s}.positions (
+      topic text not null,
+      partition integer not null,
+      next_offset bigint not null,
+      event_time timestamptz not null,
+      primary key (topic, partition)
+    )`,
+  ];
+}
