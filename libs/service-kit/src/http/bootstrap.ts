@@ -39,11 +39,22 @@ export async function createServiceApp(rootModule: unknown, options: Omit<Bootst
   return app;
 }
 
+function canServeSwaggerUi(): boolean {
+  try {
+    require.resolve('@fastify/static');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function setupDocs(app: INestApplication, name: string): void {
   const config = new DocumentBuilder()
     .setTitle(`LLM governance gateway — ${name}`)
     .setDescription('Routes of CONTRACT.md. Admin routes take `Authorization: Bearer msh_…` or a JWT; gateway routes take a `gk_…` key.')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config));
+  // The Swagger UI assets need @fastify/static (not a dependency): without it, serve the
+  // OpenAPI JSON/YAML only (/docs-json) instead of exiting the process at startup.
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { ui: canServeSwaggerUi() });
 }
