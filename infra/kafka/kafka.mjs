@@ -591,18 +591,23 @@ export async function ensureKafka(options = {}) {
     releaseSync() {
       if (released) return;
       released = true;
-      withLockSync(p.lock, () => {
-        rmSync(join(p.leases, leaseName), { force: true });
-        const pid = brokerPid(p);
-        if (pid && existsSync(p.autostarted) && liveLeases(p).length === 0) {
-          writeFileSync(p.stopping, String(pid));
-          try {
-            process.kill(pid, 'SIGTERM');
-          } catch {
-            // Already gone.
+      try {
+        withLockSync(p.lock, () => {
+          rmSync(join(p.leases, leaseName), { force: true });
+          const pid = brokerPid(p);
+          if (pid && existsSync(p.autostarted) && liveLeases(p).length === 0) {
+            writeFileSync(p.stopping, String(pid));
+            try {
+              process.kill(pid, 'SIGTERM');
+            } catch {
+              // Already gone.
+            }
           }
-        }
-      });
+        });
+      } catch {
+        // Lock busy (someone is starting the broker): give the lease back and leave it running.
+        rmSync(join(p.leases, leaseName), { force: true });
+      }
     },
   };
 }
@@ -649,8 +654,11 @@ export async function kafkaStatus({ port = kafkaPort() } = {}) {
       () => false,
     );
   }
+  const lockOwner = readPid(join(p.lock, 'owner'));
   return {
     running: !!pid || answers,
+    /** A process holding the broker lock: starting (or stopping) it right now. */
+    busy: lockOwner && isAlive(lockOwner) ? lockOwner : undefined,
     port,
     brokers,
     pid,
@@ -693,8 +701,9 @@ async function main(argv) {
     }
     case 'status': {
       const status = await kafkaStatus();
+      const busy = status.busy ? ` (pid ${status.busy} is starting or stopping it right now)` : '';
       if (!status.running) {
-        process.stdout.write(`not running (port ${status.port})\n`);
+        process.stdout.write(`not running (port ${status.port})${busy}\n`);
         return 3;
       }
       const who = status.external
@@ -702,7 +711,7 @@ async function main(argv) {
         : `pid ${status.pid}, ${status.autostarted ? 'started by a test run' : 'started by hand'}`;
       process.stdout.write(
         `running on ${status.brokers.join(',')} (${who}; ${status.answers ? 'answering' : 'not answering yet'}); ` +
-          `users: ${status.leases.length ? status.leases.map((l) => `pid ${l.split('-')[0]}`).join(', ') : 'none'}\n`,
+          `users: ${status.leases.length ? status.leases.map((l) => `pid ${l.split('-')[0]}`).join(', ') : 'none'}${busy}\n`,
       );
       return 0;
     }
