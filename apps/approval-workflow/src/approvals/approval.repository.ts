@@ -110,12 +110,13 @@ export class ApprovalRepository {
     decide: (state: Approval | null) => Decision,
   ): Promise<Decision> {
     return this.dataSource.transaction(async (manager) => {
-      const claimed: Row[] = await manager.query(
+      // TypeORM answers an UPDATE … RETURNING as [rows, affected].
+      const [claimed] = (await manager.query(
         `update ${this.table} set status = 'consumed'
          where approval_id = $1 and status = 'granted' and org_id = $2 and key_id = $3 and fingerprint = $4 and expires_at > $5
          returning approval_id, version, state`,
         [approvalId, binding.org_id, binding.key_id, binding.fingerprint, binding.now.toISOString()],
-      );
+      )) as [Row[], number];
       const row = claimed[0];
       if (!row) {
         const current = await manager.query(`select state from ${this.table} where approval_id = $1`, [approvalId]);
