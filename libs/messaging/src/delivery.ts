@@ -1,0 +1,79 @@
+import type { EnvelopeBase, EventOf, TopicDescriptor } from '@llmgov/events';
+import { fromBinaryRecord } from './cloudevents';
+import type { DeadLetterCause, InboundRecord } from './dead-letter';
+import type { EventHandler } from './event-bus';
+import type { MessagingLogger } from './logger';
+import { backoffDelay, DeliveryAborted, pause, type RetryPolicy } from './retry-policy';
+import { withProcessSpan } from './trace-context';
+
+/** What an adapter supplies so both adapters apply the same consume rules. */
+export interface DeliveryDeps {
+  system: 'kafka' | 'in-process';
+  group: string;
+  retry: RetryPolicy;
+  logger: MessagingLogger;
+  /** Writes the record to `<topic>.dlq`; must not resolve before the write is durable. */
+  deadLetter(record: InboundRecord, cause: DeadLetterCause): Promise<void>;
+  /** Called while waiting between attempts (Kafka: heartbeat). */
+  keepAlive?(): Promise<void>;
+  /** Aborted when the subscription or the bus closes. */
+  signal: AbortSignal;
+}
+
+export type DeliveryOutcome = 'handled' | 'dead_lettered';
+
+/**
+ * Decodes, validates and hands one record to a handler:
+ * - a record that is not a CloudEvent, not JSON or not of the topic's schema goes to the
+ *   dead-letter topic at once (retrying cannot fix it) and the consumer moves on;
+ * - a handler that throws is retried with exponential backoff, `maxAttempts` times in
+ *   all, then dead-lettered; with `Infinity` it is retried until it succeeds or the
+ *   subscription closes (audit must not lose an event).
+ * Rejects only with DeliveryAborted or when the dead-letter write fails, so the caller
+ * leaves the offset uncommitted and the record is delivered again.
+ */
+export async function deliver<T extends TopicDescriptor>(
+  topic: T,
+  record: InboundRecord,
+  handler: EventHandler<T>,
+  maxAttempts: number,
+  deps: DeliveryDeps,
+): Promise<DeliveryOutcome> {
+  const decoded = fromBinaryRecord(record.headers, record.value);
+  if (!decoded.ok) return deadLetter(record, { reason: decoded.reason, error: decoded.detail, attempts: 0 }, deps);
+  const parsed = topic.schema.safeParse(decoded.envelope);
+  if (!parsed.success) {
+    const error = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return deadLetter(record, { reason: 'schema_mismatch', error, attempts: 0 }, deps);
+  }
+  const event = parsed.data as EnvelopeBase;
+  for (let attempt = 1; ; attempt++) {
+    if (deps.signal.aborted) throw new DeliveryAborted();
+    const ctx = { topic: topic.name, partition: record.partition, offset: record.offset, headers: { ...record.headers }, attempt };
+    try {
+      const attrs = { 'messaging.consumer.group.name': deps.group, 'messaging.kafka.offset': record.offset, 'llmgov.delivery.attempt': attempt };
+      // A fresh copy per attempt: a handler that mutated the event and then failed must
+      // not see its own mutation on the retry.
+      await withProcessSpan(record.topic, deps.system, record.headers, attrs, () => handler(structuredClone(event) as EventOf<T>, ctx));
+      return 'handled';
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const fields = { topic: record.topic, group: deps.group, offset: record.offset, event_id: event.id, attempt, error: message };
+      if (attempt >= maxAttempts) {
+        deps.logger.error(fields, 'handler failed; dead-lettering the event');
+        return deadLetter(record, { reason: 'handler_failed', error: message, attempts: attempt }, deps);
+      }
+      const delay = backoffDelay(attempt, deps.retry);
+      deps.logger.warn({ ...fields, retry_in_ms: delay }, 'handler failed; retrying');
+      await pause(delay, deps.signal, deps.keepAlive);
+    }
+  }
+}
+
+async function deadLetter(record: InboundRecord, cause: DeadLetterCause, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  if (cause.reason !== 'handler_failed') {
+    deps.logger.warn({ topic: record.topic, group: deps.group, offset: record.offset, reason: cause.reason, error: cause.error }, 'malformed message; dead-lettering it');
+  }
+  await deps.deadLetter(record, cause);
+  return 'dead_lettered';
+}

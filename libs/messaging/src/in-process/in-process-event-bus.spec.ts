@@ -1,0 +1,21 @@
+import { deadLetterTopicName } from '@llmgov/events';
+import { waitFor } from '@llmgov/testing';
+import { eventBusBehaviour, fastRetry } from '../event-bus.behaviour';
+import { silentLogger } from '../logger';
+import { InProcessEventBus } from './in-process-event-bus';
+
+eventBusBehaviour('in-process', async () => {
+  const bus = new InProcessEventBus({ retry: fastRetry, logger: silentLogger });
+  return {
+    bus,
+    appendRaw: async (topicName, record) => bus.appendRaw(topicName, record),
+    readDeadLetters: (topicName, count) =>
+      waitFor(() => {
+        const records = bus.readTopic(deadLetterTopicName(topicName));
+        expect(records.length).toBeGreaterThanOrEqual(count);
+        return records;
+      }),
+    physicalTopic: (name) => name,
+    close: () => bus.close(),
+  };
+});

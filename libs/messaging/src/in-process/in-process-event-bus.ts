@@ -1,0 +1,178 @@
+import { deadLetterTopicName, type EventOf, type TopicDescriptor } from '@llmgov/events';
+import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
+import { deadLetterHeaders, type InboundRecord } from '../dead-letter';
+import { deliver } from '../delivery';
+import type { EventBus, RawRecord, SubscribeOptions, Subscription } from '../event-bus';
+import { stderrLogger, type MessagingLogger } from '../logger';
+import { defaultRetryPolicy, DeliveryAborted, type RetryPolicy } from '../retry-policy';
+import { withSendSpan } from '../trace-context';
+import { validateEvent } from '../validate';
+
+export interface InProcessEventBusOptions {
+  logger?: MessagingLogger;
+  retry?: Partial<RetryPolicy>;
+}
+
+interface Member {
+  topic: TopicDescriptor;
+  handler: SubscribeOptions<TopicDescriptor>['handler'];
+  maxAttempts: number;
+  abort: AbortController;
+}
+
+/** A consumer group of one topic: a committed offset and the members that share it. */
+interface Group {
+  name: string;
+  log: BinaryRecord[];
+  topicName: string;
+  offset: number;
+  members: Member[];
+  draining: boolean;
+}
+
+/**
+ * The EventBus in memory, for the embedded mode and unit tests. Same contract as Kafka:
+ * per topic an append-only log (one partition), per group an offset; delivery is in
+ * order, asynchronous (never inside the publisher's call stack) and at least once, with
+ * the same decoding, validation, retry and dead-letter rules. Records are kept in
+ * CloudEvents binary form, so every event is deep-copied through JSON and no object is
+ * shared between publisher and consumer. Nothing survives the process.
+ */
+export class InProcessEventBus implements EventBus {
+  private readonly logs = new Map<string, BinaryRecord[]>();
+  private readonly groups = new Map<string, Group>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly retry: RetryPolicy;
+  private readonly logger: MessagingLogger;
+  private closed = false;
+
+  constructor(options: InProcessEventBusOptions = {}) {
+    this.retry = { ...defaultRetryPolicy, ...options.retry };
+    this.logger = options.logger ?? stderrLogger;
+  }
+
+  async publish<T extends TopicDescriptor>(topic: T, event: EventOf<T>): Promise<void> {
+    await this.publishBatch(topic, [event]);
+  }
+
+  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[]): Promise<void> {
+    const valid = events.map((e) => validateEvent(topic, e));
+    await withSendSpan(topic.name, 'in-process', async (headers) => {
+      for (const event of valid) this.append(topic.name, toBinaryRecord(event, headers));
+    });
+  }
+
+  async publishRaw(topicName: string, records: RawRecord[]): Promise<void> {
+    const encoded = records.map((r) => ({ ...structuredToBinary(r.value, r.headers), key: r.key }));
+    for (const record of encoded) this.append(topicName, record);
+  }
+
+  async subscribe<T extends TopicDescriptor>(options: SubscribeOptions<T>): Promise<Subscription> {
+    this.assertOpen();
+    const log = this.log(options.topic.name);
+    const id = `${options.topic.name}\u0000${options.group}`;
+    let group = this.groups.get(id);
+    if (!group) {
+      group = { name: options.group, log, topicName: options.topic.name, offset: options.fromBeginning === false ? log.length : 0, members: [], draining: false };
+      this.groups.set(id, group);
+    }
+    const member: Member = {
+      topic: options.topic,
+      handler: options.handler as Member['handler'],
+      maxAttempts: options.maxAttempts ?? 5,
+      abort: new AbortController(),
+    };
+    group.members.push(member);
+    this.schedule(group);
+    const g = group;
+    return {
+      close: async () => {
+        member.abort.abort();
+        g.members = g.members.filter((m) => m !== member);
+        this.schedule(g);
+      },
+    };
+  }
+
+  async ensureTopics(topics: readonly TopicDescriptor[]): Promise<void> {
+    for (const t of topics) {
+      this.log(t.name);
+      this.log(deadLetterTopicName(t.name));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const group of this.groups.values()) for (const m of group.members) m.abort.abort();
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * Appends a record as is, bypassing encoding and validation: how tests put a malformed
+   * message on a topic (on Kafka they produce raw bytes with kafkajs).
+   */
+  appendRaw(topicName: string, record: BinaryRecord): void {
+    this.append(topicName, JSON.parse(JSON.stringify(record)) as BinaryRecord);
+  }
+
+  /** A copy of a topic's records, e.g. `readTopic('x.v1.dlq')` to inspect dead letters. */
+  readTopic(topicName: string): BinaryRecord[] {
+    return JSON.parse(JSON.stringify(this.logs.get(topicName) ?? [])) as BinaryRecord[];
+  }
+
+  private append(topicName: string, record: BinaryRecord): void {
+    this.assertOpen();
+    this.log(topicName).push(record);
+    for (const group of this.groups.values()) if (group.topicName === topicName) this.schedule(group);
+  }
+
+  private log(topicName: string): BinaryRecord[] {
+    let log = this.logs.get(topicName);
+    if (!log) this.logs.set(topicName, (log = []));
+    return log;
+  }
+
+  /** Starts draining a group on a later turn of the event loop, unless it already is. */
+  private schedule(group: Group): void {
+    if (group.draining || this.closed || group.members.length === 0 || group.offset >= group.log.length) return;
+    group.draining = true;
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain(group))
+      .catch((error: unknown) => this.logger.error({ topic: group.topicName, group: group.name, error: String(error) }, 'delivery stopped'));
+    this.inflight.add(run);
+    void run.finally(() => this.inflight.delete(run));
+  }
+
+  private async drain(group: Group): Promise<void> {
+    try {
+      while (!this.closed && group.members.length > 0 && group.offset < group.log.length) {
+        // Like a partition, the log is consumed by one member of the group at a time.
+        const member = group.members[0];
+        const offset = group.offset;
+        const stored = group.log[offset];
+        const record: InboundRecord = { topic: group.topicName, partition: 0, offset: String(offset), key: stored.key, value: stored.value, headers: { ...stored.headers } };
+        try {
+          await deliver(member.topic, record, member.handler, member.maxAttempts, {
+            system: 'in-process',
+            group: group.name,
+            retry: this.retry,
+            logger: this.logger,
+            signal: member.abort.signal,
+            deadLetter: async (r, cause) =>
+              this.append(deadLetterTopicName(group.topicName), { key: r.key ?? '', value: r.value ?? '', headers: deadLetterHeaders(r, group.name, cause) }),
+          });
+          group.offset = offset + 1;
+        } catch (error) {
+          // The member closed mid-delivery: the offset stays, the next member gets it again.
+          if (!(error instanceof DeliveryAborted)) throw error;
+        }
+      }
+    } finally {
+      group.draining = false;
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the in-process event bus is closed');
+  }
+}

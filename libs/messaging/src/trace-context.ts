@@ -1,0 +1,68 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+
+/**
+ * Trace context crosses the bus as W3C `traceparent`/`tracestate` headers, beside the
+ * CloudEvents attributes (as @opentelemetry/instrumentation-kafkajs does). Everything
+ * goes through the global API, so with no SDK registered it is a no-op.
+ */
+const tracer = () => trace.getTracer('@llmgov/messaging');
+
+const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'] as const;
+
+/** The trace headers of a context (the active one by default). */
+export function traceHeaders(ctx: Context = context.active()): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return Object.fromEntries(TRACE_HEADERS.filter((h) => carrier[h]).map((h) => [h, carrier[h]]));
+}
+
+/** The context a record's headers carry (the active one when they carry none). */
+export function extractContext(headers: Record<string, string>): Context {
+  return propagation.extract(context.active(), headers);
+}
+
+const attributes = (topic: string, operation: 'send' | 'process', system: string) => ({
+  'messaging.system': system,
+  'messaging.destination.name': topic,
+  'messaging.operation.type': operation,
+});
+
+/**
+ * Runs `fn` in a PRODUCER span and hands it the headers of that span, so consumers'
+ * spans become its children (semantic conventions for messaging spans).
+ */
+export async function withSendSpan<T>(topic: string, system: string, fn: (headers: Record<string, string>) => Promise<T>): Promise<T> {
+  return tracer().startActiveSpan(`send ${topic}`, { kind: SpanKind.PRODUCER, attributes: attributes(topic, 'send', system) }, (span) =>
+    finish(span, () => fn(traceHeaders())),
+  );
+}
+
+/** Runs a handler in a CONSUMER span whose parent is the context the record carried. */
+export async function withProcessSpan<T>(
+  topic: string,
+  system: string,
+  headers: Record<string, string>,
+  extra: Record<string, string | number>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const parent = extractContext(headers);
+  return context.with(parent, () =>
+    tracer().startActiveSpan(
+      `process ${topic}`,
+      { kind: SpanKind.CONSUMER, attributes: { ...attributes(topic, 'process', system), ...extra } },
+      (span) => finish(span, fn),
+    ),
+  );
+}
+
+async function finish<T>(span: Span, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
