@@ -6,3 +6,4 @@ export * from './reservation-book';
 export * from './snapshot';
 export * from './over-admission';
 export * from './test-events';
+export * from './test-documents';
