@@ -1,0 +1,45 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { metricsRegistry } from '../metrics/registry';
+import { installHttpTelemetry } from './http-telemetry';
+import { createLogger } from './logger';
+
+describe('installHttpTelemetry', () => {
+  const lines: string[] = [];
+  let app: FastifyInstance;
+  const parsed = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  beforeAll(async () => {
+    app = Fastify();
+    installHttpTelemetry(app, createLogger({ service: 'gateway', level: 'info', destination: { write: (l: string) => void lines.push(l) } }));
+    app.get('/approvals/:id', async (_req, reply) => reply.header('x-request-id', 'req_123').send({ ok: true }));
+    app.get('/boom', async (_req, reply) => reply.status(503).send({ error: 'down' }));
+    app.get('/health/live', async () => ({ status: 'ok' }));
+    await app.ready();
+  });
+  afterAll(() => app.close());
+  beforeEach(() => (lines.length = 0));
+
+  it('logs one line per request with route, path without query, status, duration and request id', async () => {
+    await app.inject({ method: 'GET', url: '/approvals/apr_1?token=gk_Abcdefghijklmnopqrstuvwxyz', headers: { authorization: 'Bearer gk_Abcdefghijklmnopqrstuvwxyz' } });
+    expect(lines).toHaveLength(1);
+    const [line] = parsed();
+    expect(line).toMatchObject({ level: 'info', msg: 'request', method: 'GET', route: '/approvals/:id', path: '/approvals/apr_1', status: 200, request_id: 'req_123' });
+    expect(typeof line.duration_ms).toBe('number');
+    expect(lines[0]).not.toContain('gk_');
+  });
+
+  it('logs server errors at error level and probes not at all at info', async () => {
+    await app.inject({ method: 'GET', url: '/boom' });
+    await app.inject({ method: 'GET', url: '/health/live' });
+    expect(parsed().map((l) => [l.level, l.path, l.status])).toEqual([['error', '/boom', 503]]);
+  });
+
+  it('observes the request duration by method, route template and status', async () => {
+    await app.inject({ method: 'GET', url: '/approvals/apr_2' });
+    await app.inject({ method: 'GET', url: '/approvals/apr_3' });
+    await app.inject({ method: 'GET', url: '/nowhere' });
+    const text = await metricsRegistry().metrics();
+    expect(text).toMatch(/http_server_request_duration_seconds_count\{method="GET",route="\/approvals\/:id",status="200"\} [3-9]/);
+    expect(text).toContain('http_server_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 1');
+  });
+});
