@@ -11,7 +11,9 @@ export function checkedSchema(schema: string): string {
 export function auditMigrations(schema: string): string[] {
   const s = `"${checkedSchema(schema)}"`;
   return [
-    `create schema if not exists ${s}`,
+    // Not `create schema if not exists`: that needs CREATE on the database even when the
+    // schema exists, and a least-privilege audit role owns only its schema.
+    `do $$ begin if not exists (select 1 from pg_namespace where nspname = '${checkedSchema(schema)}') then create schema ${s}; end if; end $$`,
     `create table if not exists ${s}.audit_entries (
       chain text not null,
       position bigint not null,
