@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { actorOf, NotFoundError, orgScope, type AdminPrincipal } from '@llmgov/service-kit';
+import type { DecideContext, OrgEvent } from '../domain/org-events';
+import type { OrgState } from '../domain/org-state';
+import { OrgRepository, orgStream } from '../persistence/org-repository';
+
+/**
+ * The org a principal acts on, loaded; commands on it. An org admin acts on its own org
+ * only; the platform owner names `org_id`. An org that does not exist answers 404.
+ */
+@Injectable()
+export class OrgAccess {
+  constructor(@Inject(OrgRepository) private readonly repo: OrgRepository) {}
+
+  async read(principal: AdminPrincipal, orgId?: string | null): Promise<OrgState> {
+    const state = await this.repo.load(orgStream(orgScope(principal, orgId)));
+    if (!state.org) throw new NotFoundError('Org not found');
+    return state;
+  }
+
+  async run<R>(principal: AdminPrincipal, orgId: string | null | undefined, decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R }) {
+    const id = orgScope(principal, orgId);
+    return this.repo.execute(orgStream(id), actorOf(principal), (state, ctx) => {
+      if (!state.org) throw new NotFoundError('Org not found');
+      return decide(state, ctx);
+    });
+  }
+}
+
+/** Adapts a decider returning events to `run`'s shape. */
+export const only = (events: OrgEvent[]) => ({ events, result: undefined });

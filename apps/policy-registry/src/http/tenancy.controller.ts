@@ -1,0 +1,99 @@
+import { Body, Controller, Delete, Get, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { AdminAuthGuard, CurrentPrincipal, ForbiddenError, Roles, actorOf, newId, newSecret, ok, okList, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
+import { createAgent, createKey, createOrg, createTeam, revokeKey } from '../domain/tenancy.decide';
+import { OrgRepository, orgStream } from '../persistence/org-repository';
+import { OrgAccess } from './org-access';
+import { agentView, keyView, teamsOf } from './views';
+
+const orgId = z.string().min(1).optional();
+const createOrgBody = z.object({ name: z.string().min(1).max(200), plan: z.enum(['free', 'starter', 'growth', 'enterprise']) }).strict();
+const createTeamBody = z.object({ name: z.string().min(1).max(200), org_id: orgId }).strict();
+const createAgentBody = z.object({ name: z.string().min(1).max(200), environment: z.string().min(1).max(64), team_id: z.string().min(1).nullable().optional(), org_id: orgId }).strict();
+const createKeyBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('gateway'), team_id: z.string().min(1).nullable().optional(), agent_id: z.string().min(1).nullable().optional(), name: z.string().max(200).nullable().optional(), org_id: orgId }).strict(),
+  z.object({ kind: z.literal('admin'), role: z.enum(['owner', 'admin', 'reviewer', 'viewer']), name: z.string().max(200).nullable().optional(), org_id: orgId }).strict(),
+]);
+
+/** Orgs, teams, agents and keys (CONTRACT.md §1). Writes: owner or admin; reads: any admin role. */
+@ApiTags('tenancy')
+@ApiBearerAuth()
+@UseGuards(AdminAuthGuard)
+@Controller('governance')
+export class TenancyController {
+  constructor(
+    @Inject(OrgRepository) private readonly repo: OrgRepository,
+    @Inject(OrgAccess) private readonly access: OrgAccess,
+  ) {}
+
+  @Post('orgs')
+  async createOrg(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
+    if (!p.platform_owner) throw new ForbiddenError('Only the platform owner creates orgs', 'platform_owner_only');
+    const input = parseOrThrow(createOrgBody, body);
+    const id = newId('org');
+    const { state } = await this.repo.execute(orgStream(id), actorOf(p), (s, ctx) => ({ events: createOrg(s, { org_id: id, ...input }, ctx), result: undefined }));
+    const v = state.versions[0];
+    return ok({ id, name: input.name, plan: input.plan, created_at: state.org!.created_at, policy_id: v.policy_id, policy_version: v.policy_version });
+  }
+
+  @Post('teams')
+  @Roles('owner', 'admin')
+  async createTeam(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
+    const input = parseOrThrow(createTeamBody, body);
+    const { state, result } = await this.access.run(p, input.org_id, (s, ctx) => {
+      const events = createTeam(s, input, ctx);
+      return { events, result: (events[0].data as { team_id: string }).team_id };
+    });
+    return ok(teamsOf(state).find((t) => t.id === result));
+  }
+
+  @Get('teams')
+  async teams(@CurrentPrincipal() p: AdminPrincipal, @Query('org_id') org?: string) {
+    return okList(teamsOf(await this.access.read(p, org)));
+  }
+
+  @Post('agents')
+  @Roles('owner', 'admin')
+  async createAgent(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
+    const input = parseOrThrow(createAgentBody, body);
+    const { state, result } = await this.access.run(p, input.org_id, (s, ctx) => {
+      const events = createAgent(s, input, ctx);
+      return { events, result: (events[0].data as { agent_id: string }).agent_id };
+    });
+    return ok(agentView(state.agents.get(result)!));
+  }
+
+  @Get('agents')
+  async agents(@CurrentPrincipal() p: AdminPrincipal, @Query('org_id') org?: string) {
+    return okList([...(await this.access.read(p, org)).agents.values()].map(agentView));
+  }
+
+  /** The secret is in `data.key`, this once; only its hash is stored and published. */
+  @Post('keys')
+  @Roles('owner', 'admin')
+  async createKey(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
+    const input = parseOrThrow(createKeyBody, body);
+    if (input.kind === 'admin' && input.role === 'owner' && !p.platform_owner && p.role !== 'owner') {
+      throw new ForbiddenError('Only an owner issues owner keys', 'insufficient_role');
+    }
+    const secret = newSecret(input.kind === 'gateway' ? 'gk' : 'msh');
+    const { state, result } = await this.access.run(p, input.org_id, (s, ctx) => {
+      const events = createKey(s, { ...input, secret }, ctx);
+      return { events, result: (events[0].data as { key_id: string }).key_id };
+    });
+    return ok({ ...keyView(state.keys.get(result)!), key: secret });
+  }
+
+  @Get('keys')
+  async keys(@CurrentPrincipal() p: AdminPrincipal, @Query('org_id') org?: string) {
+    return okList([...(await this.access.read(p, org)).keys.values()].map(keyView));
+  }
+
+  @Delete('keys/:id')
+  @Roles('owner', 'admin')
+  async revoke(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query('org_id') org?: string) {
+    const { state } = await this.access.run(p, org, (s, ctx) => ({ events: revokeKey(s, { key_id: id }, ctx), result: undefined }));
+    return ok(keyView(state.keys.get(id)!));
+  }
+}

@@ -1,0 +1,1 @@
+export { PolicyRegistryModule, type PolicyRegistryOptions } from './policy-registry.module';

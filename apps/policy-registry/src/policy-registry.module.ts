@@ -1,0 +1,82 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { policyTopic, tenancyTopic } from '@llmgov/events';
+import { AdminAuthModule, Readiness, TenancyDirectory, hashSecret, type ServiceRuntime } from '@llmgov/service-kit';
+import { createKey } from './domain/tenancy.decide';
+import { createRegistryDataSource } from './persistence/data-source';
+import { RegistryEventStore } from './persistence/event-store';
+import { OutboxRelay } from './persistence/outbox-relay';
+import { OrgRepository, PLATFORM_STREAM } from './persistence/org-repository';
+import { OrgAccess } from './http/org-access';
+import { TenancyController } from './http/tenancy.controller';
+import { RulesController } from './http/rules.controller';
+import { SettingsController } from './http/settings.controller';
+import { VersionsController } from './http/versions.controller';
+
+export interface PolicyRegistryOptions extends ServiceRuntime {
+  /** BOOTSTRAP_ADMIN_KEY: a platform owner admin key with this secret is created once. */
+  bootstrapAdminKey?: string;
+  /** Postgres schema (default `policy_registry`; tests use their own). */
+  schema?: string;
+}
+
+const OPTIONS = Symbol('POLICY_REGISTRY_OPTIONS');
+const DATA_SOURCE = Symbol('POLICY_REGISTRY_DATA_SOURCE');
+
+/** Starts the relay, folds the directory from the store, creates the bootstrap key; stops on destroy. */
+@Injectable()
+class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    @Inject(OPTIONS) private readonly options: PolicyRegistryOptions,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(OrgRepository) private readonly repo: OrgRepository,
+    @Inject(Readiness) private readonly readiness: Readiness,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.readiness.register('policy-registry.database', async () => (await this.dataSource.query('select 1')).length === 1);
+    await this.options.bus.ensureTopics([tenancyTopic, policyTopic]);
+    await this.repo.rebuildDirectory();
+    const secret = this.options.bootstrapAdminKey;
+    if (secret) {
+      await this.repo.execute(PLATFORM_STREAM, { kind: 'system', id: 'bootstrap' }, (state, ctx) => {
+        const exists = [...state.keys.values()].some((k) => k.key_hash === hashSecret(secret));
+        return { events: exists ? [] : createKey(state, { kind: 'admin', role: 'owner', name: 'bootstrap', secret }, ctx, true), result: undefined };
+      });
+    }
+    this.relay.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay.stop();
+    await this.dataSource.destroy();
+  }
+}
+
+/** The control plane: orgs, teams, agents, keys, and the one policy document per org. */
+@Module({})
+export class PolicyRegistryModule {
+  static forRoot(options: PolicyRegistryOptions): DynamicModule {
+    const schema = options.schema ?? 'policy_registry';
+    const directory = new TenancyDirectory();
+    return {
+      module: PolicyRegistryModule,
+      imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'policy-registry', replicaId: options.replicaId, jwt: options.jwt, directory })],
+      controllers: [TenancyController, RulesController, SettingsController, VersionsController],
+      providers: [
+        { provide: OPTIONS, useValue: options },
+        { provide: DATA_SOURCE, useFactory: () => createRegistryDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }) },
+        { provide: OutboxRelay, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus) },
+        {
+          provide: OrgRepository,
+          inject: [DATA_SOURCE, OutboxRelay],
+          useFactory: (ds: DataSource, relay: OutboxRelay) => new OrgRepository(new RegistryEventStore(ds, schema), relay, directory, options.clock),
+        },
+        OrgAccess,
+        RegistryLifecycle,
+      ],
+      exports: [OrgRepository],
+    };
+  }
+}
