@@ -39,7 +39,7 @@ export function tenancy(orgId = newId('org')) {
 }
 export type Tenancy = ReturnType<typeof tenancy>;
 
-export function approvalRequested(t: Tenancy, over: { expires_at?: string; key_id?: string; fingerprint?: string } = {}): EventOf<typeof approvalsTopic> {
+export function approvalRequested(t: Tenancy, over: { expires_at?: string; key_id?: string; fingerprint?: string } = {}): Extract<EventOf<typeof approvalsTopic>, { type: 'approval.requested' }> {
   const approvalId = newId('apr');
   return {
     ...envelope('approval.requested', approvalId),
