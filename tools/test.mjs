@@ -39,7 +39,10 @@ function nodeBinary() {
 async function main() {
   const env = { ...process.env };
   // kafkajs 2.2.4 on Node 23+ warns about a negative setTimeout (harmless, and on every request).
-  env.NODE_OPTIONS = [env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning'].filter(Boolean).join(' ');
+  // NestJS 12 ships as ES modules: Jest loads them only with the VM-modules flag.
+  env.NODE_OPTIONS = [env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning', '--experimental-vm-modules', '--disable-warning=ExperimentalWarning']
+    .filter(Boolean)
+    .join(' ');
 
   let infra;
   if (selected.some((kind) => kind !== 'unit') && !(env.KAFKA_BROKERS && env.DATABASE_URL)) {
