@@ -1,3 +1,4 @@
+import type { BudgetLimit } from '@llmgov/budget';
 import type { ActivePolicy, CatalogueModel, Plan, RiskTier } from '@llmgov/policy-schema';
 import type { ChatRequest, RequestMeta } from './request';
 import type { ChainViews, RateDecision } from './views';
@@ -61,6 +62,8 @@ export interface ChainContext {
   pool: ResolvedModel[];
   estimate: CostEstimate | null;
   reserved_micro_usd: number;
+  /** The budgets the request was checked against (budget step), for settlement and headers. */
+  budget_limits: BudgetLimit[];
   findings: Finding[];
   /** Content categories sent to review by the content gate. */
   review_categories: string[];
@@ -81,6 +84,7 @@ export function newContext(init: Pick<ChainContext, 'request_id' | 'now' | 'head
     pool: [],
     estimate: null,
     reserved_micro_usd: 0,
+    budget_limits: [],
     findings: [],
     review_categories: [],
     consume_approval_id: null,

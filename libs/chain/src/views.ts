@@ -1,5 +1,5 @@
 import type { ActivePolicy, Plan } from '@llmgov/policy-schema';
-import type { ErrorCode } from './codes';
+import type { BudgetLimit, BudgetPrincipal } from '@llmgov/budget';
 
 /** A gateway key as the chain sees it (never the secret). */
 export interface GatewayKey {
@@ -52,30 +52,23 @@ export interface RateLimiter {
   check(buckets: readonly RateBucket[], nowMs: number, commit: boolean): RateDecision;
 }
 
-/** One budget a request's reservation must fit in. */
-export interface BudgetLine {
-  scope: 'org' | 'team' | 'key' | 'agent' | 'session';
-  scope_id: string;
-  period: 'day' | 'month' | 'session';
-  limit_micro_usd: number;
-  code: Extract<ErrorCode, 'daily_budget' | 'budget_limit' | 'runner_session_budget'>;
-  policy_id: string | null;
-  policy_type: string;
-}
 export type ReserveResult =
-  | { ok: true; reserved_micro_usd: number }
-  | { ok: false; line: BudgetLine; spent_micro_usd: number; remaining_micro_usd: number };
+  | { ok: true }
+  | { ok: false; limit: BudgetLimit; spent_micro_usd: number; remaining_micro_usd: number };
 
 /**
- * Budget reservations (all levels at once, all or nothing), settled when usage is known.
- * The pure logic belongs to `@llmgov/budget`; the gateway adapts it to this port.
+ * Budget reservations (every level at once, all or nothing), settled when usage is known.
+ * The accounting is `@llmgov/budget`'s `ReservationBook`; the gateway adapts it to this port.
  */
 export interface BudgetGate {
-  reserve(requestId: string, lines: readonly BudgetLine[], amountMicroUsd: number, now: Date, commit: boolean): ReserveResult;
+  /** Checks every limit; with `commit`, reserves `amount` on every counter of the principal. */
+  reserve(requestId: string, principal: BudgetPrincipal, limits: readonly BudgetLimit[], amountMicroUsd: number, now: Date, commit: boolean): ReserveResult;
   settle(requestId: string, actualMicroUsd: number, now: Date): void;
-  release(requestId: string, now: Date): void;
-  /** Spend (settled + reserved) of a scope in the period containing `now`. */
-  spent(scope: BudgetLine['scope'], scopeId: string, period: BudgetLine['period'], now: Date): number;
+  release(requestId: string): void;
+  /** The most this request may still cost (own reservation + what is left on its tightest limit). */
+  allowance(requestId: string, limits: readonly BudgetLimit[]): number;
+  /** Settled + reserved spend on a limit's counter. */
+  used(limit: BudgetLimit): number;
 }
 
 /** Everything the chain reads, all in memory: the hot path never waits on another service. */

@@ -1,0 +1,34 @@
+import { costMicroUsd } from '@llmgov/budget';
+import type { CatalogueModel } from '@llmgov/policy-schema';
+import { textsOf, type ChatRequest, type CostEstimate } from '@llmgov/chain';
+
+/** Output tokens reserved when a request names no maximum: min(4096, context window). */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
+/**
+ * Prompt tokens ≈ characters / 4 + 4 per message + 3 (OpenAI's chat framing). The real
+ * tokenizer costs ~1 µs per character on the hot path; chars/4 is the published average
+ * for English (https://help.openai.com/en/articles/4936856) and, with the budget settled
+ * to the provider's own usage afterwards, an under-estimate only shifts the reservation.
+ * Bound: for BPE tokenizers a token is at least one character, so the true count is at
+ * most 4× this estimate (non-Latin scripts); typical English/code stays within ±25 %.
+ */
+export function estimatePromptTokens(request: ChatRequest): number {
+  let chars = 0;
+  for (const t of textsOf(request)) chars += t.length;
+  return Math.ceil(chars / 4) + 4 * request.messages.length + 3;
+}
+
+/** Integer micro-dollars, rounded up; 0 for a model outside the catalogue (no list price). */
+export const costOf = (entry: CatalogueModel | null, promptTokens: number, completionTokens: number): number =>
+  entry ? (costMicroUsd(entry, { prompt_tokens: promptTokens, completion_tokens: completionTokens }) ?? 0) : 0;
+
+/** The maximum cost of a request over its routing pool (any fallback may answer). */
+export function estimateCost(request: ChatRequest, pool: readonly (CatalogueModel | null)[]): CostEstimate {
+  const prompt = estimatePromptTokens(request);
+  const contextWindow = Math.min(...pool.map((e) => e?.context_window ?? DEFAULT_MAX_OUTPUT_TOKENS));
+  const maxOut = request.max_completion_tokens ?? request.max_tokens ?? Math.min(DEFAULT_MAX_OUTPUT_TOKENS, contextWindow);
+  let cost = 0;
+  for (const e of pool) cost = Math.max(cost, costOf(e, prompt, maxOut));
+  return { prompt_tokens: prompt, max_output_tokens: maxOut, cost_micro_usd: cost };
+}

@@ -1,0 +1,39 @@
+import { ReservationBook, type BudgetLimit, type BudgetPrincipal } from '@llmgov/budget';
+import type { BudgetGate, ReserveResult } from '@llmgov/chain';
+
+/** How long a reservation lives if its request never settles (the holder died). */
+export const RESERVATION_TTL_MS = 10 * 60_000;
+
+/** The chain's budget port over `@llmgov/budget`'s ReservationBook (one per replica). */
+export class BookBudgetGate implements BudgetGate {
+  constructor(readonly book: ReservationBook) {}
+
+  reserve(requestId: string, principal: BudgetPrincipal, limits: readonly BudgetLimit[], amount: number, now: Date, commit: boolean): ReserveResult {
+    if (!commit) {
+      for (const limit of limits) {
+        const s = this.book.status(limit);
+        if (s.remaining_micro_usd <= 0 || amount > s.remaining_micro_usd) return { ok: false, limit, spent_micro_usd: s.spent_micro_usd, remaining_micro_usd: s.remaining_micro_usd };
+      }
+      return { ok: true };
+    }
+    const r = this.book.reserve({ request_id: requestId, principal, limits, amount_micro_usd: amount, at: now, expires_at: new Date(now.getTime() + RESERVATION_TTL_MS) });
+    return r.ok ? r : { ok: false, limit: r.limit, spent_micro_usd: r.spent_micro_usd, remaining_micro_usd: r.remaining_micro_usd };
+  }
+
+  settle(requestId: string, actual: number, now: Date): void {
+    this.book.settle(requestId, actual, undefined, now.getTime());
+  }
+
+  release(requestId: string): void {
+    this.book.release(requestId);
+  }
+
+  allowance(requestId: string, limits: readonly BudgetLimit[]): number {
+    return this.book.allowance(requestId, limits);
+  }
+
+  used(limit: BudgetLimit): number {
+    const s = this.book.status(limit);
+    return s.spent_micro_usd + s.reserved_micro_usd;
+  }
+}

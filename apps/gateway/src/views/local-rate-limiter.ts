@@ -1,0 +1,57 @@
+import type { RateBucket, RateDecision, RateLimiter } from '@llmgov/chain';
+
+interface Window { start: number; count: number }
+
+/**
+ * Fixed windows aligned to the epoch (minutes; UTC days for the daily quota), counted in
+ * this replica, with peers' admitted requests folded in (`record`). Over-admission across
+ * replicas is bounded by what peers admit within the event propagation lag (README).
+ */
+export class LocalRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, Window>();
+  private lastSweep = 0;
+
+  check(buckets: readonly RateBucket[], nowMs: number, commit: boolean): RateDecision {
+    let tightest: RateBucket | null = null;
+    let remaining = Number.POSITIVE_INFINITY;
+    let reset = 0;
+    for (const b of buckets) {
+      const w = this.window(b, nowMs);
+      const left = b.limit - w.count;
+      const resetMs = w.start + b.window_ms - nowMs;
+      if (left <= 0) return { allowed: false, bucket: b, remaining: 0, reset_ms: resetMs };
+      if (b.window_ms <= 60_000 && left < remaining) {
+        tightest = b;
+        remaining = left;
+        reset = resetMs;
+      }
+    }
+    if (commit) for (const b of buckets) this.window(b, nowMs).count++;
+    if (nowMs - this.lastSweep > 60_000) this.sweep(nowMs);
+    return { allowed: true, bucket: tightest, remaining: tightest ? remaining - (commit ? 1 : 0) : 0, reset_ms: reset };
+  }
+
+  /** Counts a request a peer admitted at `atMs` (cluster-wide limits). */
+  record(buckets: readonly RateBucket[], atMs: number): void {
+    for (const b of buckets) {
+      const w = this.window(b, atMs);
+      if (w.start === Math.floor(atMs / b.window_ms) * b.window_ms) w.count++;
+    }
+  }
+
+  private window(b: RateBucket, nowMs: number): Window {
+    const start = Math.floor(nowMs / b.window_ms) * b.window_ms;
+    const id = `${b.key}|${b.window_ms}`;
+    let w = this.windows.get(id);
+    if (!w || w.start < start) {
+      w = { start, count: 0 };
+      this.windows.set(id, w);
+    }
+    return w;
+  }
+
+  private sweep(nowMs: number): void {
+    this.lastSweep = nowMs;
+    for (const [id, w] of this.windows) if (nowMs - w.start > 2 * 86_400_000 || (w.start + 120_000 < nowMs && !id.endsWith('|86400000'))) this.windows.delete(id);
+  }
+}
