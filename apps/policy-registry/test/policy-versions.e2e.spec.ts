@@ -101,6 +101,21 @@ describe.each<BusKind>(['in-process', 'kafka'])('settings and versions (%s bus)'
     expect(listed.sort()).toEqual([...names].sort());
   });
 
+  it('concurrent edits through two replicas on one store never lose an update (optimistic concurrency)', async () => {
+    const replica = await startRegistry(kind, { schema: h.schema, bootstrapKey: h.bootstrapKey });
+    try {
+      const names = Array.from({ length: 10 }, (_, i) => `replica-${i}`);
+      const results = await Promise.all(names.map((name, i) => (i % 2 ? replica : h).call('POST', '/governance/policies', key, { name, policy_type: 'block_provider', config: { provider: 'groq' } })));
+      expect(results.map((r) => r.status)).toEqual(names.map(() => 201));
+      const listed = (await h.call('GET', '/governance/policies?type=block_provider', key)).body.data.map((r: { name: string }) => r.name);
+      expect(listed.sort()).toEqual([...names].sort());
+      const versions = (await h.call('GET', '/api/v1/policies', key)).body.data.map((v: { policy_version: number }) => v.policy_version);
+      expect(new Set(versions).size).toBe(versions.length);
+    } finally {
+      await replica.stop();
+    }
+  });
+
   it('DELETE /governance/keys/:id revokes at once (key.revoked) and the read models rebuilt from the store equal the live ones', async () => {
     const viewer = (await h.call('POST', '/governance/keys', key, { kind: 'admin', role: 'viewer' })).body.data;
     expect((await h.call('GET', '/governance/policies', viewer.key)).status).toBe(200);

@@ -19,6 +19,9 @@ const MAX_ATTEMPTS = 8;
  * on this replica at once.
  */
 export class OrgRepository {
+  /** Commands on one stream run one after another in this replica; replicas race through the expected version. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: RegistryEventStore,
     private readonly relay: OutboxRelay,
@@ -30,7 +33,18 @@ export class OrgRepository {
     return fold((await this.store.readStream(streamId)).events);
   }
 
-  async execute<R>(streamId: string, actor: Actor, decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R }): Promise<{ state: OrgState; result: R }> {
+  execute<R>(streamId: string, actor: Actor, decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R }): Promise<{ state: OrgState; result: R }> {
+    const previous = this.queues.get(streamId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.attempt(streamId, actor, decide));
+    this.queues.set(streamId, run);
+    const cleanup = () => {
+      if (this.queues.get(streamId) === run) this.queues.delete(streamId);
+    };
+    run.then(cleanup, cleanup);
+    return run;
+  }
+
+  private async attempt<R>(streamId: string, actor: Actor, decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R }): Promise<{ state: OrgState; result: R }> {
     for (let attempt = 1; ; attempt++) {
       const { version, events: history } = await this.store.readStream(streamId);
       const state = fold(history);
@@ -42,7 +56,7 @@ export class OrgRepository {
         await this.store.append(streamId, version, events, outbox);
       } catch (error) {
         if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
           continue;
         }
         if (error instanceof ConcurrencyError) throw new ConflictError('The policy document changed concurrently; retry', 'concurrent_update');
