@@ -15,9 +15,12 @@ export interface AuditHarness {
 }
 
 /** The audit service on a real Kafka (own topic prefix) and Postgres (own schema), not listening. */
-export async function startAudit(options: Partial<AuditModuleOptions> & { databaseUrl?: string; clock?: Clock } = {}): Promise<AuditHarness> {
+export async function startAudit(options: Partial<AuditModuleOptions> & { clock?: Clock; inProcessBus?: boolean } = {}): Promise<AuditHarness> {
   const schema = await testSchema('audit');
-  const bus = createEventBus({ kind: 'kafka', brokers: kafkaBrokers(), clientId: `audit-test-${randomUUID().slice(0, 8)}`, topicPrefix: testTopicPrefix(), logger: silentLogger });
+  const { inProcessBus, ...moduleOptions } = options;
+  const bus = inProcessBus
+    ? createEventBus({ kind: 'in-process', logger: silentLogger })
+    : createEventBus({ kind: 'kafka', brokers: kafkaBrokers(), clientId: `audit-test-${randomUUID().slice(0, 8)}`, topicPrefix: testTopicPrefix(), logger: silentLogger });
 
   @Module({})
   class RootModule {
@@ -28,7 +31,7 @@ export async function startAudit(options: Partial<AuditModuleOptions> & { databa
           HealthModule,
           AuditModule.forRoot({
             bus, databaseUrl: schema.url, schema: schema.name, replicaId: randomUUID(), clock: systemClock,
-            jwt: { secret: 'test-secret-test-secret-test-secret' }, retentionIntervalMs: 0, ...options,
+            jwt: { secret: 'test-secret-test-secret-test-secret' }, retentionIntervalMs: 0, ...moduleOptions,
           }),
         ],
       };
