@@ -27,6 +27,11 @@ describe('applyLogLevel', () => {
     expect(minimal).toMatchObject({ org_id: 'org_a', key_id: 'key_1', request_id: 'req_1' });
   });
 
+  it('keeps usage counters whose names merely start with prompt', () => {
+    const usage = { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 };
+    expect(applyLogLevel(event({ usage }), 'minimal').data).toEqual({ usage });
+  });
+
   it('verbose keeps the event as published', () => {
     expect(applyLogLevel(leaky, 'verbose')).toEqual(leaky);
   });

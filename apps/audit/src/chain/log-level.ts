@@ -10,7 +10,7 @@ export const DEFAULT_LOG_LEVEL: LogLevel = 'standard';
  * producer ever adds one (a field named like content, messages, prompt, key, secret).
  * `key_id`, `signer_key_id`, `public_key`, `signer_keys` are ids or public material and stay.
  */
-const SENSITIVE = /^(content|contents|messages|prompts?|prompt_.*|.*_prompt|completion_text|preview|input|output|secret|.*_secret|secret_.*|password|.*_password|key|api_key|private_key|key_hash|authorization|token|access_token)$/i;
+const SENSITIVE = /^(content|contents|messages|prompts?|prompt_text|.*_prompt|completion_text|preview|input|output|secret|.*_secret|secret_.*|password|.*_password|key|api_key|private_key|key_hash|authorization|token|access_token)$/i;
 
 /** Free text and bulky detail that `minimal` drops too: only who, what, when and ids remain. */
 const MINIMAL_DROPS = new Set(['document', 'decision', 'message', 'notes', 'reason', 'rule', 'detail', 'tags', 'signatures', 'signer_keys']);

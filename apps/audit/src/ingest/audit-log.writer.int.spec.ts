@@ -93,4 +93,25 @@ describe('AuditLogWriter (Postgres)', () => {
     await Promise.all([...events, ...events].map(append));
     expect(await verifyChain(reader, 'org_race')).toEqual({ ok: true, checked: 30, first_broken: null });
   });
+
+  it('holds no prompt text, PII or key secret after a run that sent them through events', async () => {
+    const { hashSecret, newSecret } = await import('@llmgov/service-kit');
+    const gatewayKey = newSecret('gk');
+    const adminSecret = newSecret('msh');
+    const pii = ['secret.jane.doe@example.com', '5500 0000 0000 0004', '078-05-1120', 'sk-proj-abcdefghijklmnopqrstuvwx', 'AKIAIOSFODNN7EXAMPLE'];
+    const events = [
+      example('key.created', 'org_secrets', { key_hash: hashSecret(gatewayKey), prefix: gatewayKey.slice(0, 7) }),
+      example('key.created', 'org_secrets', { kind: 'admin', role: 'owner', key_hash: hashSecret(adminSecret), prefix: adminSecret.slice(0, 7) }),
+      example('approval.requested', 'org_secrets', { preview: `Summarise: ${pii.join(', ')} key ${gatewayKey}` }),
+      example('policy.violated', 'org_secrets', { code: 'pii_detected', step: 'pii_scan', message: 'Policy violation: pii_scan — email, ssn detected' }),
+      // A producer that (wrongly) added prompt text and a secret: stripped defensively.
+      { ...example('request.completed', 'org_secrets'), data: { ...example('request.completed', 'org_secrets').data, messages: [{ role: 'user', content: pii.join(' ') }], api_key: gatewayKey, prompt: pii[0] } },
+    ];
+    for (const e of events) await append(e);
+    const dump = JSON.stringify(await ds.query(`select * from "${schema.name}".audit_entries`));
+    const leaks = [gatewayKey, adminSecret, hashSecret(gatewayKey), hashSecret(adminSecret), ...pii].filter((leak) => dump.includes(leak));
+    expect(leaks).toEqual([]);
+    expect(dump).toContain('"prompt_tokens":12'); // usage survives the defensive strip
+    expect((await reader.list('org_secrets', {}, 10)).items).toHaveLength(events.length);
+  });
 });
