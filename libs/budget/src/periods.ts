@@ -31,9 +31,21 @@ export function periodEnd(period: CalendarPeriod, at: Date): Date {
   }
 }
 
-/** ISO start of the period containing `at`; sessions have no calendar start (the epoch). */
+let memoDay = Number.NaN;
+let memoStarts = { day: '', month: '' };
+
+/**
+ * ISO start of the period containing `at`; sessions have no calendar start (the epoch).
+ * On the hot path (every reservation), so the last UTC day's answers are remembered.
+ */
 export function periodStartIso(period: BudgetPeriod, at: Date): string {
-  return period === 'session' ? SESSION_PERIOD_START : periodStart(period, at).toISOString();
+  if (period === 'session') return SESSION_PERIOD_START;
+  const day = Math.floor(at.getTime() / 86_400_000);
+  if (day !== memoDay) {
+    memoStarts = { day: periodStart('day', at).toISOString(), month: periodStart('month', at).toISOString() };
+    memoDay = day;
+  }
+  return memoStarts[period];
 }
 
 /** Sessions are not calendar periods; their counters carry this fixed start. */

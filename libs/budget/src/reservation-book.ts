@@ -68,6 +68,9 @@ export class ReservationBook {
   private readonly sessionTouched = new Map<string, number>();
   private readonly completedRetentionMs: number;
   private readonly sessionRetentionMs: number;
+  /** Counter keys per principal and UTC day: most requests repeat a few principals (hot path). */
+  private readonly keyCache = new Map<string, string[]>();
+  private readonly limitKeys = new WeakMap<CounterRef, string>();
 
   constructor(options: ReservationBookOptions) {
     this.replicaId = options.replica_id;
@@ -158,7 +161,8 @@ export class ReservationBook {
   }
 
   status(limit: BudgetLimit): BudgetStatus {
-    const key = counterKey(limit);
+    let key = this.limitKeys.get(limit);
+    if (key === undefined) this.limitKeys.set(limit, (key = counterKey(limit)));
     const spent = this.spentBy.get(key) ?? 0;
     const reserved = this.reservedBy.get(key) ?? 0;
     return { limit_micro_usd: limit.limit_micro_usd, spent_micro_usd: spent, reserved_micro_usd: reserved, remaining_micro_usd: Math.max(0, limit.limit_micro_usd - spent - reserved) };
@@ -216,7 +220,13 @@ export class ReservationBook {
   }
 
   private keysFor(principal: BudgetPrincipal, at: Date): string[] {
-    const keys = countersFor(principal, at).map(counterKey);
+    const id = `${principal.org_id}|${principal.team_id}|${principal.key_id}|${principal.agent_id}|${principal.session_id}|${Math.floor(at.getTime() / 86_400_000)}`;
+    let keys = this.keyCache.get(id);
+    if (!keys) {
+      if (this.keyCache.size >= 10_000) this.keyCache.clear();
+      keys = countersFor(principal, at).map(counterKey);
+      this.keyCache.set(id, keys);
+    }
     if (principal.session_id) this.sessionTouched.set(keys[keys.length - 1], at.getTime());
     return keys;
   }
