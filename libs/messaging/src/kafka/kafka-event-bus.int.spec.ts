@@ -7,9 +7,6 @@ import { silentLogger } from '../logger';
 import { headersToStrings } from './kafka-records';
 import { KafkaEventBus } from './kafka-event-bus';
 
-// Jest's `testTimeout` is a global option, not a project one: the int project's 60 s does not apply.
-jest.setTimeout(60_000);
-
 const prefix = testTopicPrefix();
 const kafka = new Kafka({ clientId: 'event-bus-int-spec', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
 let raw: Producer;

@@ -1,0 +1,54 @@
+import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
+import type { MigrationClass } from './migrations/eventstore.migrations';
+import { quoteIdent } from './sql';
+
+export interface CreateDataSourceOptions {
+  url: string;
+  /** The service's own schema: its tables, the migrations table and the event store. */
+  schema: string;
+  /** Run in timestamp order, each in its own transaction. */
+  migrations: MigrationClass[];
+  poolSize?: number;
+  /** TypeORM entities, for services that use repositories besides raw SQL. */
+  entities?: DataSourceOptions['entities'];
+}
+
+/**
+ * A Postgres DataSource for one service, its schema created and migrated before it is
+ * returned. Replicas starting together serialise on a session advisory lock keyed by the
+ * schema, so only one runs the migrations and the others find them done.
+ */
+export async function createDataSource(options: CreateDataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    poolSize: options.poolSize ?? 10,
+    entities: options.entities ?? [],
+    migrations: options.migrations,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    extra: { connectionTimeoutMillis: 5000 },
+  });
+  await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    const lock = ['llmgov:migrations', options.schema];
+    await runner.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', lock);
+    try {
+      await runner.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+      // On the connection that holds the lock, so a pool of one cannot deadlock.
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'each';
+      await executor.executePendingMigrations();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1), hashtext($2))', lock);
+    }
+  } catch (error) {
+    await runner.release();
+    await dataSource.destroy();
+    throw error;
+  }
+  await runner.release();
+  return dataSource;
+}

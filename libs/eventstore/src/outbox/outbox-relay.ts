@@ -1,0 +1,165 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { stderrLogger, type EventBus, type MessagingLogger, type RawRecord } from '@llmgov/messaging';
+import { qualified } from '../sql';
+
+export interface OutboxRelayOptions {
+  /** Wait between polls when the outbox is empty (default 20 ms: low latency, cheap queries). */
+  pollIntervalMs?: number;
+  /** Rows per transaction (default 100). */
+  batchSize?: number;
+  logger?: MessagingLogger;
+}
+
+interface PendingRow {
+  position: string;
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes the outbox to the bus, in position order.
+ *
+ * Each round is one transaction: take a transaction-scoped advisory lock for this
+ * schema, select unpublished rows `FOR UPDATE SKIP LOCKED`, publish them (consecutive
+ * rows of a topic in one batch), mark them published, commit. The advisory lock makes
+ * one relay at a time do the work: SKIP LOCKED alone would keep two relays off the same
+ * rows, but the second would publish later rows of a stream while the first still holds
+ * earlier ones, and order per stream would be lost. Other replicas skip the round.
+ *
+ * Delivery is at least once. A relay that dies (or whose bus fails) after publishing
+ * some rows of a round and before its commit leaves them unmarked, and the next round
+ * publishes them again, in the same order. Consumers dedupe by event id (the CloudEvents
+ * `ce_id`) with the Inbox.
+ */
+export class OutboxRelay {
+  private readonly table: string;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly logger: MessagingLogger;
+  private loop?: Promise<void>;
+  private stopping?: AbortController;
+  private round_: Promise<number> = Promise.resolve(0);
+  private publishedTotal = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: string,
+    private readonly bus: EventBus,
+    options: OutboxRelayOptions = {},
+  ) {
+    this.table = qualified(schema, 'outbox');
+    this.pollIntervalMs = options.pollIntervalMs ?? 20;
+    this.batchSize = options.batchSize ?? 100;
+    this.logger = options.logger ?? stderrLogger;
+  }
+
+  /** Starts polling in the background. */
+  start(): void {
+    if (this.loop) return;
+    const stopping = (this.stopping = new AbortController());
+    this.loop = this.run(stopping.signal);
+  }
+
+  /** Stops polling and waits for the round in progress to commit or roll back. */
+  async stop(): Promise<void> {
+    this.stopping?.abort();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /**
+   * Publishes until nothing is left (graceful shutdown, tests). Rejects when the bus
+   * does; the rows of the failed round stay unpublished.
+   */
+  async flush(): Promise<number> {
+    let published = 0;
+    for (;;) {
+      const n = await this.round();
+      published += n;
+      if (n === 0) {
+        if ((await this.backlog()) === 0) return published;
+        // Another relay holds the lock and is draining it.
+        await sleep(this.pollIntervalMs);
+      }
+    }
+  }
+
+  /** Rows written and not yet published (a gauge for metrics and health). */
+  async backlog(): Promise<number> {
+    const [{ count }] = (await this.dataSource.query(`SELECT count(*) AS count FROM ${this.table} WHERE published_at IS NULL`)) as Array<{ count: string }>;
+    return Number(count);
+  }
+
+  /** Rows this relay has published since it was created (a counter for metrics). */
+  get published(): number {
+    return this.publishedTotal;
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      let wait = this.pollIntervalMs;
+      try {
+        const n = await this.round();
+        failures = 0;
+        if (n === this.batchSize) continue; // more is waiting
+      } catch (error) {
+        failures++;
+        wait = Math.min(5000, this.pollIntervalMs * 2 ** failures);
+        this.logger.error({ schema: this.schema, error: String(error), retry_in_ms: wait }, 'outbox relay round failed');
+      }
+      await sleep(wait, signal);
+    }
+  }
+
+  /** One transaction's worth; rounds of this relay never overlap. */
+  private round(): Promise<number> {
+    const next = this.round_.catch(() => 0).then(() => this.dataSource.transaction((m) => this.publishBatch(m)));
+    this.round_ = next;
+    return next;
+  }
+
+  private async publishBatch(manager: EntityManager): Promise<number> {
+    const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked', ['llmgov:outbox', this.schema])) as Array<{ locked: boolean }>;
+    if (!locked) return 0;
+    const rows = (await manager.query(
+      `SELECT position, topic, key, value, headers FROM ${this.table}
+       WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [this.batchSize],
+    )) as PendingRow[];
+    if (rows.length === 0) return 0;
+    for (const run of runsByTopic(rows)) {
+      await this.bus.publishRaw(run.topic, run.records);
+    }
+    await manager.query(`UPDATE ${this.table} SET published_at = now() WHERE position = ANY($1::bigint[])`, [rows.map((r) => r.position)]);
+    this.publishedTotal += rows.length;
+    return rows.length;
+  }
+}
+
+/** Consecutive rows of one topic become one publishRaw call; order is kept across calls. */
+function runsByTopic(rows: PendingRow[]): Array<{ topic: string; records: RawRecord[] }> {
+  const runs: Array<{ topic: string; records: RawRecord[] }> = [];
+  for (const row of rows) {
+    const record = { key: row.key, value: row.value, headers: row.headers };
+    const last = runs[runs.length - 1];
+    if (last?.topic === row.topic) last.records.push(record);
+    else runs.push({ topic: row.topic, records: [record] });
+  }
+  return runs;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
