@@ -18,7 +18,6 @@ function kubernetesModels(group: string): Record<string, Model> {
   const roots = [join(ROOT, 'node_modules'), ...(process.env.NODE_PATH?.split(':').filter(Boolean) ?? [])];
   const root = roots.map((r) => join(r, 'kubernetes-models')).find((dir) => existsSync(dir));
   if (!root) throw new Error('kubernetes-models is not installed (npm i -D kubernetes-models)');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(join(root, group, 'index.js')) as Record<string, Model>;
 }
 

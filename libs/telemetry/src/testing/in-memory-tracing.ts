@@ -18,7 +18,6 @@ export interface InMemoryTracing {
  * manager and the W3C trace-context propagator, and turns `withSpan` on.
  */
 export function inMemoryTracing(): InMemoryTracing {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const { context, propagation, trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
   const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');

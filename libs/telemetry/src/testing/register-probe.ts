@@ -9,7 +9,6 @@ import { tracingEnabled, withSpan } from '../tracing/tracer';
 const isWrapped = (fn: unknown): boolean => typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
 
 async function main(): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const kafkajs = require('kafkajs') as typeof import('kafkajs');
   const report = {
     tracing: tracingEnabled(),

@@ -3,7 +3,6 @@ import { useInMemoryTracing } from '../testing/use-in-memory-tracing';
 import { GenAiAttributes, GenAiMetrics, recordChatOutcome, startChatSpan, withChatSpan } from './gen-ai';
 
 // The incubating entry point is an `exports` subpath, which `moduleResolution: node` cannot type.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const incubating = require('@opentelemetry/semantic-conventions/incubating') as Record<string, string>;
 
 describe('GenAI semantic conventions', () => {

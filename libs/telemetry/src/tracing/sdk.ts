@@ -40,7 +40,6 @@ export function startTracing(options: StartTracingOptions = {}): boolean {
   if (running) return true;
   if (!options.force && !tracingRequested()) return false;
   // Loaded here, not at the top: with tracing off none of the SDK is ever required.
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { KafkaJsInstrumentation } = require('@opentelemetry/instrumentation-kafkajs') as typeof import('@opentelemetry/instrumentation-kafkajs');
