@@ -4,6 +4,7 @@
 // Defaults: the local Postgres and the infra/kafka broker the tests use.
 import { admittedEvent, budgetDocument, budgetLimitsFor, completedEvent, principal, ReservationBook } from '@llmgov/budget';
 import { requestsTopic } from '@llmgov/events';
+import { EventStore, Inbox } from '@llmgov/eventstore';
 import { KafkaEventBus, silentLogger } from '@llmgov/messaging';
 import { testSchema, testTopicPrefix } from '@llmgov/testing';
 import { LedgerConsumer } from '../src/ingest/ledger.consumer';
@@ -48,7 +49,7 @@ async function benchLedger(): Promise<void> {
   const ds = await createLedgerDataSource({ url: schema.url, schema: schema.name, poolSize: 16 });
   const bus = new KafkaEventBus({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'ledger-bench', topicPrefix: testTopicPrefix(), logger: silentLogger });
   try {
-    const writer = new LedgerWriter(ds, schema.name, () => new Date(), () => `evt_${Math.random()}`);
+    const writer = new LedgerWriter(ds, schema.name, new Inbox(ds, schema.name), new EventStore(ds, schema.name), () => new Date(), () => `evt_${Math.random()}`);
     await writer.handle('bench', { ...(await import('../test/ledger-fixtures')).publishedEvent(budgetDocument(), 1) }, null);
     const at = new Date();
     const p = principal({ session_id: 'sess_1' });

@@ -5,7 +5,7 @@ import type { BudgetLedgerOptions } from './budget-ledger.options';
 import { createLedgerDataSource } from './persistence/data-source';
 import { LedgerWriter } from './ingest/ledger.writer';
 import { LedgerConsumer } from './ingest/ledger.consumer';
-import { OutboxRelay } from './ingest/outbox.relay';
+import { EventStore, Inbox, OutboxRelay } from '@llmgov/eventstore';
 import { LedgerReader } from './budgets/ledger.reader';
 import { BudgetsController, SNAPSHOT_TOKEN } from './budgets/budgets.controller';
 
@@ -43,10 +43,10 @@ export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestr
         { provide: CLOCK, useValue: options.clock },
         { provide: SNAPSHOT_TOKEN, useValue: options.snapshotToken ?? null },
         { provide: LEDGER_DATA_SOURCE, useFactory: () => createLedgerDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }) },
-        { provide: LedgerWriter, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new LedgerWriter(ds, schema, now, () => newId('evt')) },
+        { provide: LedgerWriter, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new LedgerWriter(ds, schema, new Inbox(ds, schema), new EventStore(ds, schema, { clock: options.clock }), now, () => newId('evt')) },
         { provide: LedgerReader, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new LedgerReader(ds, schema) },
         { provide: LedgerConsumer, inject: [LedgerWriter], useFactory: (w: LedgerWriter) => new LedgerConsumer(options.bus, w, options.group) },
-        { provide: OutboxRelay, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus, options.relayIntervalMs) },
+        { provide: OutboxRelay, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus, { pollIntervalMs: options.relayIntervalMs }) },
       ],
       exports: [LedgerReader, LedgerWriter, OutboxRelay, LEDGER_DATA_SOURCE],
     };

@@ -12,6 +12,6 @@ export interface BudgetLedgerOptions extends ServiceRuntime {
   snapshotToken?: string | null;
   /** How often expired reservations and old inbox rows are pruned (default 60 s; 0 = never). */
   pruneIntervalMs?: number;
-  /** Outbox relay poll interval (default 100 ms). */
+  /** Outbox relay poll interval (default 20 ms). */
   relayIntervalMs?: number;
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { admittedEvent, budgetDocument, budgetSnapshot, completedEvent, principal } from '@llmgov/budget';
+import { admittedEvent, budgetDocument, budgetLimitsFor, budgetSnapshot, completedEvent, principal, ReservationBook } from '@llmgov/budget';
 import { exampleEvents, requestsTopic, policyTopic, tenancyTopic } from '@llmgov/events';
 import { KafkaEventBus, silentLogger } from '@llmgov/messaging';
 import { createServiceApp, hashSecret, HealthModule, newSecret } from '@llmgov/service-kit';
@@ -110,6 +110,20 @@ describe('budget-ledger routes', () => {
       expect(snapshot.recent_completed_request_ids.sort()).toEqual(['req_1', 'req_2']);
       expect(snapshot.positions.reduce((n, p) => n + Number(p.next_offset), 0)).toBe(4);
       expect(snapshot.as_of).toBe('2026-03-14T12:00:00.000Z');
+    });
+
+    it('lets a restarted gateway replica rebuild the same view: spend, open reservations, and no double count of what it already reflects', async () => {
+      const snapshot = budgetSnapshot.parse((await get('/budgets/snapshot', null)).json().data);
+      const book = new ReservationBook({ replica_id: 'gw-restarted' });
+      book.loadSnapshot(snapshot);
+      const p = principal({ session_id: 'sess_1' });
+      const doc = budgetDocument({ daily_budget_usd: 10, team_budgets: { team_t: 4 }, runner_session_budget_usd: 5 });
+      const [org, team, session] = budgetLimitsFor(doc, p, clock.now());
+      expect(book.status(org)).toMatchObject({ spent_micro_usd: 1_500_000, reserved_micro_usd: 500_000 });
+      expect(book.status(team)).toMatchObject({ spent_micro_usd: 1_250_000, reserved_micro_usd: 500_000 });
+      expect(book.status(session)).toMatchObject({ spent_micro_usd: 1_250_000 });
+      book.apply(completedEvent('req_1', 1_250_000, 'gw-1', clock.now(), p)); // buffered event the snapshot already holds
+      expect(book.status(team).spent_micro_usd).toBe(1_250_000);
     });
   });
 });

@@ -8,7 +8,7 @@ import { LedgerReader } from '../budgets/ledger.reader';
 import { createLedgerDataSource } from '../persistence/data-source';
 import { LedgerConsumer } from './ledger.consumer';
 import { LedgerWriter } from './ledger.writer';
-import { OutboxRelay } from './outbox.relay';
+import { EventStore, Inbox, OutboxRelay } from '@llmgov/eventstore';
 
 /** The ledger against real Kafka and Postgres: exactly-once accounting across a restart, expiry, alerts. */
 describe('budget ledger ingest (Kafka + Postgres)', () => {
@@ -20,8 +20,8 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
   let reader: LedgerReader;
   let n = 0;
   const newLedger = () => {
-    const writer = new LedgerWriter(ds, schema.name, () => clock.now(), () => `evt_alert_${++n}`);
-    return { writer, consumer: new LedgerConsumer(bus, writer), relay: new OutboxRelay(ds, schema.name, bus, 50) };
+    const writer = new LedgerWriter(ds, schema.name, new Inbox(ds, schema.name), new EventStore(ds, schema.name, { clock }), () => clock.now(), () => `evt_alert_${++n}`);
+    return { writer, consumer: new LedgerConsumer(bus, writer), relay: new OutboxRelay(ds, schema.name, bus) };
   };
   const alerts: EventOf<typeof budgetTopic>[] = [];
 

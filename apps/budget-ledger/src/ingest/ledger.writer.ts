@@ -1,6 +1,6 @@
 import { budgetLimitsFor, counterKey, type BudgetLimit, type RequestAdmittedEvent, type RequestCompletedEvent } from '@llmgov/budget';
-import type { EventOf } from '@llmgov/events';
-import { policyTopic } from '@llmgov/events';
+import { budgetTopic, policyTopic, type EventOf } from '@llmgov/events';
+import { outboxMessage, type EventStore, type Inbox } from '@llmgov/eventstore';
 import { policyDocument, type PolicyDocument } from '@llmgov/policy-schema';
 import type { DataSource, EntityManager } from 'typeorm';
 import { alertEvent, reachedAlerts } from '../budgets/budget-alerts.decide';
@@ -29,6 +29,8 @@ export class LedgerWriter {
   constructor(
     private readonly dataSource: DataSource,
     schema: string,
+    private readonly inbox: Inbox,
+    private readonly store: EventStore,
     private readonly now: () => Date,
     private readonly newEventId: () => string,
   ) {
@@ -37,9 +39,7 @@ export class LedgerWriter {
 
   /** Applies one event once per consumer; answers false when it had been applied before. */
   async handle(consumer: string, event: RequestEvent | PolicyEvent, position: EventPosition | null): Promise<boolean> {
-    return this.dataSource.transaction(async (m) => {
-      const fresh = await m.query(`insert into ${this.s}.inbox (consumer, event_id, processed_at) values ($1, $2, $3) on conflict do nothing returning event_id`, [consumer, event.id, this.now()]);
-      if (fresh.length === 0) return false;
+    return this.inbox.handleOnce(consumer, event.id, async (m) => {
       await this.apply(m, event);
       if (position) {
         await m.query(
@@ -48,7 +48,6 @@ export class LedgerWriter {
           [position.topic, position.partition, BigInt(position.offset) + 1n, event.time],
         );
       }
-      return true;
     });
   }
 
@@ -119,7 +118,11 @@ export class LedgerWriter {
     const fresh = await m.query(`insert into ${this.s}.alerts (budget, period_start, kind, emitted_at) values ($1, $2, $3, $4) on conflict do nothing returning kind`, [budget, limit.period_start, String(kind), now]);
     if (fresh.length === 0) return;
     const event = alertEvent(limit, kind, spent, kind === 'exceeded' ? request_id : null, this.newEventId(), now);
-    await m.query(`insert into ${this.s}.outbox (event, created_at) values ($1, $2)`, [JSON.stringify(event), now]);
+    // The budget's period is a stream of its alerts; the outbox row commits with the projection.
+    await this.store.append(`budget:${budget}|${limit.period_start}`, 'budget', 'any', [{ event_id: event.id, type: event.type, data: event.data }], {
+      outbox: [outboxMessage(budgetTopic, event)],
+      manager: m,
+    });
   }
 
   /** Keeps the newest active version of each org's document. */

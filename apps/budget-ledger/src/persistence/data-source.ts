@@ -1,5 +1,6 @@
-import { DataSource } from 'typeorm';
-import { ledgerMigrations } from './schema';
+import { createDataSource, eventstoreMigrations } from '@llmgov/eventstore';
+import type { DataSource } from 'typeorm';
+import { checkedSchema, ledgerMigrationClasses } from './schema';
 
 export interface LedgerDataSourceOptions {
   url: string;
@@ -7,22 +8,8 @@ export interface LedgerDataSourceOptions {
   poolSize?: number;
 }
 
-/** The ledger's own DataSource (raw SQL over TypeORM's pool), migrated before it is returned. */
-export async function createLedgerDataSource(options: LedgerDataSourceOptions): Promise<DataSource> {
-  const dataSource = new DataSource({ type: 'postgres', url: options.url, schema: options.schema, poolSize: options.poolSize ?? 10, extra: { connectionTimeoutMillis: 5000 } });
-  await dataSource.initialize();
-  const runner = dataSource.createQueryRunner();
-  const lock = `budget-ledger-migrations:${options.schema}`;
-  try {
-    // Replicas starting together must not race on `create … if not exists`.
-    await runner.query('select pg_advisory_lock(hashtext($1))', [lock]);
-    for (const statement of ledgerMigrations(options.schema)) await runner.query(statement);
-    await runner.query('select pg_advisory_unlock(hashtext($1))', [lock]);
-  } catch (error) {
-    await runner.release();
-    await dataSource.destroy();
-    throw error;
-  }
-  await runner.release();
-  return dataSource;
+/** The ledger's own DataSource on its schema: the event store's tables and its projections, migrated. */
+export function createLedgerDataSource(options: LedgerDataSourceOptions): Promise<DataSource> {
+  const schema = checkedSchema(options.schema);
+  return createDataSource({ url: options.url, schema, poolSize: options.poolSize, migrations: [...eventstoreMigrations(schema), ...ledgerMigrationClasses(schema)] });
 }

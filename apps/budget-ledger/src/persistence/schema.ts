@@ -1,3 +1,6 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationClass } from '@llmgov/eventstore';
+
 /** A Postgres schema name we interpolate into SQL: checked once, so it cannot inject. */
 export function checkedSchema(schema: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
@@ -5,21 +8,14 @@ export function checkedSchema(schema: string): string {
 }
 
 /**
- * The ledger's tables. Idempotent DDL run at every start before consumers begin. Every
- * table is a projection of `gateway.requests.v1` and `governance.policy.v1`, updated in
- * the same transaction as the inbox row of the event that changed it.
+ * The ledger's tables, beside the event store's (events, outbox, inbox). Every table is a
+ * projection of `gateway.requests.v1` and `governance.policy.v1`, updated in the same
+ * transaction as the inbox row of the event that changed it.
  */
 export function ledgerMigrations(schema: string): string[] {
   const s = `"${checkedSchema(schema)}"`;
   return [
     `create schema if not exists ${s}`,
-    // Inbox: an event id is processed once per consumer (redelivery changes nothing).
-    `create table if not exists ${s}.inbox (
-      consumer text not null,
-      event_id text not null,
-      processed_at timestamptz not null,
-      primary key (consumer, event_id)
-    )`,
     // Settled spend per dimension and period (integer micro-dollars).
     `create table if not exists ${s}.spend (
       org_id text not null,
@@ -70,14 +66,6 @@ export function ledgerMigrations(schema: string): string[] {
       emitted_at timestamptz not null,
       primary key (budget, period_start, kind)
     )`,
-    // Outbox: alerts written with the projection, published by the relay after commit.
-    `create table if not exists ${s}.outbox (
-      id bigserial primary key,
-      event jsonb not null,
-      created_at timestamptz not null,
-      published_at timestamptz
-    )`,
-    `create index if not exists outbox_pending on ${s}.outbox (id) where published_at is null`,
     // Where the ledger is in each partition (the snapshot says what it reflects).
     `create table if not exists ${s}.positions (
       topic text not null,
@@ -87,4 +75,18 @@ export function ledgerMigrations(schema: string): string[] {
       primary key (topic, partition)
     )`,
   ];
+}
+
+/** The ledger's tables as a TypeORM migration, run after the event store's. */
+export function ledgerMigrationClasses(schema: string): MigrationClass[] {
+  class BudgetLedgerInit1763856000000 implements MigrationInterface {
+    name = 'BudgetLedgerInit1763856000000';
+    async up(runner: QueryRunner): Promise<void> {
+      for (const statement of ledgerMigrations(schema)) await runner.query(statement);
+    }
+    async down(runner: QueryRunner): Promise<void> {
+      for (const table of ['positions', 'alerts', 'org_policies', 'reservations', 'completed_requests', 'spend']) await runner.query(`drop table "${checkedSchema(schema)}".${table}`);
+    }
+  }
+  return [BudgetLedgerInit1763856000000];
 }
