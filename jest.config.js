@@ -21,7 +21,7 @@ const base = {
   transform: { '^.+\\.(t|j)s$': swc },
   moduleNameMapper,
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/infra'],
 };
 module.exports = {
   projects: [
