@@ -44,7 +44,7 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
         },
         { provide: AuditLogWriter, inject: [AUDIT_DATA_SOURCE], useFactory: (ds: DataSource) => new AuditLogWriter(ds, schema, now) },
         { provide: AuditLogReader, inject: [AUDIT_DATA_SOURCE], useFactory: (ds: DataSource) => new AuditLogReader(ds, schema) },
-        { provide: AuditConsumer, inject: [AuditLogWriter], useFactory: (writer: AuditLogWriter) => new AuditConsumer(options.bus, writer, now) },
+        { provide: AuditConsumer, inject: [AuditLogWriter], useFactory: (writer: AuditLogWriter) => new AuditConsumer(options.bus, writer, now, options.consumersPerTopic ?? 1) },
         {
           provide: RetentionService,
           inject: [AUDIT_DATA_SOURCE],

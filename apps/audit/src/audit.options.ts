@@ -12,6 +12,8 @@ export interface AuditModuleOptions extends ServiceRuntime {
   defaultRetentionDays?: number;
   /** How often retention runs (default hourly; 0 disables the timer). */
   retentionIntervalMs?: number;
+  /** Consumers per topic in this replica (default 1; match the partition count, 3, for throughput). */
+  consumersPerTopic?: number;
   /** Consume the topics (default true; tests of the read side may turn it off). */
   consume?: boolean;
 }

@@ -11,6 +11,7 @@ export const auditConfigSchema = z.object({
   AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   AUDIT_SEGMENT_SIZE: z.coerce.number().int().positive().default(10_000),
   AUDIT_DEFAULT_RETENTION_DAYS: z.coerce.number().int().positive().default(365),
+  AUDIT_CONSUMERS_PER_TOPIC: z.coerce.number().int().positive().default(3),
   DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
   REPLICA_ID: z.string().min(1).optional(),
 });

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
             signingKey: config.AUDIT_SIGNING_KEY,
             segmentSize: config.AUDIT_SEGMENT_SIZE,
             defaultRetentionDays: config.AUDIT_DEFAULT_RETENTION_DAYS,
+            consumersPerTopic: config.AUDIT_CONSUMERS_PER_TOPIC,
           }),
         ],
       };

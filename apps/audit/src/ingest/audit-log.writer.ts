@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { seal, GENESIS_HASH, type HashedEntry } from '../chain/entry';
 import { indexFields, isoMillis } from '../chain/index-fields';
 import { applyLogLevel, DEFAULT_LOG_LEVEL, type LogLevel } from '../chain/log-level';
-import { orgLogSettings } from './org-log-settings';
+import { orgLogSettings, type OrgLogSettings } from './org-log-settings';
 import { ENTRY_COLUMNS, toParams } from '../persistence/entry-row';
 
 export type AppendOutcome = 'appended' | 'duplicate';
@@ -24,14 +24,14 @@ interface Pending {
 const MAX_BATCH = 256;
 
 /**
- * Appends events to their org's chain. Per event: lock the chain head, skip an event id
+ * Appends events to their org's chain. Per chain: lock the chain head, skip an event id
  * already logged, learn the log level from an active `policy.published`, strip what the
  * level excludes, link and hash, insert, move the head. Concurrent consumers (topics,
  * partitions, replicas) serialise on the head row of the org they write to.
  *
  * Group commit: appends that arrive while a transaction runs are written together in
- * the next one (chains locked in sorted order, so two replicas' batches cannot
- * deadlock). `append` resolves only after its transaction committed. When a batch
+ * the next round (one transaction per chain, chains in parallel). `append` resolves
+ * only after its transaction committed. When a batch
  * fails, its events are retried one per transaction, so one bad event cannot hold back
  * the others.
  */
@@ -63,30 +63,37 @@ export class AuditLogWriter {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        // Stable sort: order within a chain is kept; locks are taken in chain order.
-        batch.sort((a, b) => indexFields(a.event).chain.localeCompare(indexFields(b.event).chain));
-        try {
-          const outcomes = await this.dataSource.transaction(async (manager) => {
-            const out: AppendOutcome[] = [];
-            for (const item of batch) out.push(await this.appendIn(manager, item.event, item.topic));
-            return out;
-          });
-          batch.forEach((item, i) => item.resolve(outcomes[i]));
-        } catch (error) {
-          // The database is down or slow: fail them all now (the bus retries each).
-          // A data error: find the one event at fault, one transaction each.
-          if (isDataError(error)) for (const item of batch) await this.appendAlone(item);
-          else batch.forEach((item) => item.reject(error));
+        const byChain = new Map<string, Pending[]>();
+        for (const item of batch) {
+          const chain = indexFields(item.event).chain;
+          const items = byChain.get(chain);
+          if (items) items.push(item);
+          else byChain.set(chain, [item]);
         }
+        // One transaction per chain, in parallel: each locks one head, so none can deadlock.
+        await Promise.all([...byChain].map(([chain, items]) => this.commitChain(chain, items)));
       }
     } finally {
       this.flushing = false;
     }
   }
 
+  private async commitChain(chain: string, items: Pending[]): Promise<void> {
+    try {
+      const outcomes = await this.dataSource.transaction((manager) => this.appendChain(manager, chain, items));
+      items.forEach((item, i) => item.resolve(outcomes[i]));
+    } catch (error) {
+      // The database is down or slow: fail them all now (the bus retries each).
+      // A data error: find the one event at fault, one transaction each.
+      if (isDataError(error)) for (const item of items) await this.appendAlone(item);
+      else items.forEach((item) => item.reject(error));
+    }
+  }
+
   private async appendAlone(item: Pending): Promise<void> {
     try {
-      item.resolve(await this.dataSource.transaction((manager) => this.appendIn(manager, item.event, item.topic)));
+      const [outcome] = await this.dataSource.transaction((manager) => this.appendChain(manager, indexFields(item.event).chain, [item]));
+      item.resolve(outcome);
     } catch (error) {
       // The same event id logged in another chain (a producer bug): still logged once.
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) item.resolve('duplicate');
@@ -94,43 +101,63 @@ export class AuditLogWriter {
     }
   }
 
-  private async appendIn(manager: EntityManager, event: EnvelopeBase, topic: string): Promise<AppendOutcome> {
-    const fields = indexFields(event);
-    const { chain } = fields;
+  /**
+   * Appends one chain's share of a batch, in order: the head locked once, duplicates
+   * found in one query, one multi-row insert, the head moved once.
+   */
+  private async appendChain(manager: EntityManager, chain: string, items: readonly { event: EnvelopeBase; topic: string }[]): Promise<AppendOutcome[]> {
     await manager.query(`insert into ${this.s}.audit_chain_heads (chain, position, hash) values ($1, 0, $2) on conflict do nothing`, [chain, GENESIS_HASH]);
     const [head] = (await manager.query(`select position, hash from ${this.s}.audit_chain_heads where chain = $1 for update`, [chain])) as { position: string; hash: string }[];
-    const seen = await manager.query(`select 1 from ${this.s}.audit_entries where event_id = $1`, [event.id]);
-    if (seen.length > 0) return 'duplicate';
-
-    const level = await this.logLevel(manager, chain, event);
-    const entry: HashedEntry = seal({
-      ...fields,
-      position: Number(head.position) + 1,
-      event_id: event.id,
-      type: event.type,
-      topic,
-      time: isoMillis(event.time),
-      recorded_at: this.now().toISOString(),
-      event: applyLogLevel(event, level) as unknown as Record<string, unknown>,
-      prev_hash: head.hash,
+    const ids = items.map((i) => i.event.id);
+    const seen = new Set(((await manager.query(`select event_id from ${this.s}.audit_entries where event_id = any($1::text[])`, [ids])) as { event_id: string }[]).map((r) => r.event_id));
+    let { level, version } = await this.logLevel(manager, chain);
+    let previous = { position: Number(head.position), hash: head.hash };
+    const entries: HashedEntry[] = [];
+    const outcomes = items.map(({ event, topic }): AppendOutcome => {
+      if (seen.has(event.id)) return 'duplicate';
+      seen.add(event.id);
+      const learnt = orgLogSettings(event);
+      // An active policy's level applies from its own entry on (a late, older version does not).
+      if (learnt && learnt.policy_version >= version) ({ log_level: level, policy_version: version } = learnt);
+      const entry = seal({
+        ...indexFields(event),
+        position: previous.position + 1,
+        event_id: event.id,
+        type: event.type,
+        topic,
+        time: isoMillis(event.time),
+        recorded_at: this.now().toISOString(),
+        event: applyLogLevel(event, level) as unknown as Record<string, unknown>,
+        prev_hash: previous.hash,
+      });
+      entries.push(entry);
+      previous = { position: entry.position, hash: entry.hash };
+      return 'appended';
     });
-    await manager.query(this.insertSql, toParams(entry));
-    await manager.query(`update ${this.s}.audit_chain_heads set position = $2, hash = $3 where chain = $1`, [chain, entry.position, entry.hash]);
-    return 'appended';
+    if (entries.length === 0) return outcomes;
+    for (const { event } of items) {
+      const learnt = orgLogSettings(event);
+      if (learnt) await this.saveSettings(manager, chain, learnt);
+    }
+    const width = ENTRY_COLUMNS.length;
+    const rows = entries.map((_, r) => `(${ENTRY_COLUMNS.map((c, i) => `$${r * width + i + 1}${c === 'event' ? '::jsonb' : ''}`).join(', ')})`);
+    await manager.query(`insert into ${this.s}.audit_entries (${ENTRY_COLUMNS.join(', ')}) values ${rows.join(', ')}`, entries.flatMap(toParams));
+    await manager.query(`update ${this.s}.audit_chain_heads set position = $2, hash = $3 where chain = $1`, [chain, previous.position, previous.hash]);
+    return outcomes;
   }
 
-  /** The org's log level; an active policy.published sets it first (it applies to itself). */
-  private async logLevel(manager: EntityManager, chain: string, event: EnvelopeBase): Promise<LogLevel> {
-    const learnt = orgLogSettings(event);
-    if (learnt) {
-      await manager.query(
-        `insert into ${this.s}.audit_org_settings (chain, log_level, retention_days, policy_version) values ($1, $2, $3, $4)
-         on conflict (chain) do update set log_level = excluded.log_level, retention_days = excluded.retention_days, policy_version = excluded.policy_version
-         where ${this.s}.audit_org_settings.policy_version <= excluded.policy_version`,
-        [chain, learnt.log_level, learnt.retention_days, learnt.policy_version],
-      );
-    }
-    const [row] = (await manager.query(`select log_level from ${this.s}.audit_org_settings where chain = $1`, [chain])) as { log_level: LogLevel }[];
-    return row?.log_level ?? DEFAULT_LOG_LEVEL;
+  private async saveSettings(manager: EntityManager, chain: string, learnt: OrgLogSettings): Promise<void> {
+    await manager.query(
+      `insert into ${this.s}.audit_org_settings (chain, log_level, retention_days, policy_version) values ($1, $2, $3, $4)
+       on conflict (chain) do update set log_level = excluded.log_level, retention_days = excluded.retention_days, policy_version = excluded.policy_version
+       where ${this.s}.audit_org_settings.policy_version <= excluded.policy_version`,
+      [chain, learnt.log_level, learnt.retention_days, learnt.policy_version],
+    );
+  }
+
+  /** The org's log level as last learnt from an active policy (standard until then). */
+  private async logLevel(manager: EntityManager, chain: string): Promise<{ level: LogLevel; version: number }> {
+    const [row] = (await manager.query(`select log_level, policy_version from ${this.s}.audit_org_settings where chain = $1`, [chain])) as { log_level: LogLevel; policy_version: number }[];
+    return row ? { level: row.log_level, version: row.policy_version } : { level: DEFAULT_LOG_LEVEL, version: 0 };
   }
 }
