@@ -12,3 +12,4 @@ export * from './http/health';
 export * from './http/bootstrap';
 export * from './auth/admin-auth.module';
 export * from './runtime';
+export * from './http/run-service';
