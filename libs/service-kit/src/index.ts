@@ -13,3 +13,4 @@ export * from './http/bootstrap';
 export * from './auth/admin-auth.module';
 export * from './runtime';
 export * from './http/run-service';
+export * from './config';
