@@ -210,6 +210,50 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
       expect(dead.headers).toMatchObject({ [DLQ_HEADERS.reason]: 'handler_failed', [DLQ_HEADERS.error]: 'poison', [DLQ_HEADERS.attempts]: '2' });
     });
 
+    it('never dead-letters with maxAttempts: Infinity', async () => {
+      const topic = thingsTopic();
+      const attempts: number[] = [];
+      const handled: number[] = [];
+      await t.bus.subscribe({
+        topic,
+        group: newGroup(),
+        maxAttempts: Infinity,
+        handler: async (e, ctx) => {
+          if (nOf(e) === 1) attempts.push(ctx.attempt);
+          if (nOf(e) === 1 && ctx.attempt < 8) throw new Error('database down');
+          handled.push(nOf(e));
+        },
+      });
+
+      await t.bus.publishBatch(topic, [happened('k', 1), happened('k', 2)]);
+
+      await waitFor(() => expect(handled).toEqual([1, 2]), { timeoutMs: 30_000 });
+      expect(attempts).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    });
+
+    it('hands an event a closed subscriber was retrying to the next member of its group', async () => {
+      const topic = thingsTopic();
+      const group = newGroup();
+      let failing = 0;
+      const first = await t.bus.subscribe({
+        topic,
+        group,
+        maxAttempts: Infinity,
+        handler: async () => {
+          failing++;
+          throw new Error('still down');
+        },
+      });
+      await t.bus.publish(topic, happened('k', 1));
+      await waitFor(() => expect(failing).toBeGreaterThanOrEqual(2), { timeoutMs: 30_000 });
+
+      await first.close();
+      const handled: number[] = [];
+      await t.bus.subscribe({ topic, group, handler: async (e) => void handled.push(nOf(e)) });
+
+      await waitFor(() => expect(handled).toEqual([1]), { timeoutMs: 30_000 });
+    });
+
     it('resumes a group after the last handled event', async () => {
       const topic = thingsTopic();
       const group = newGroup();

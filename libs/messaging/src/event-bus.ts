@@ -2,6 +2,7 @@ import type { EventOf, TopicDescriptor } from '@llmgov/events';
 
 /** What a handler learns about the message besides the event. */
 export interface MessageContext {
+  /** The topic's logical name (as in its descriptor, without any deployment prefix). */
   topic: string;
   partition: number;
   offset: string;

@@ -73,6 +73,7 @@ describe('OutboxRelay', () => {
     expect(seen.length).toBeGreaterThan(STREAMS.length * VERSIONS);
     const byStream = dedupedByStream(seen);
     for (const s of STREAMS) expect(byStream.get(s)).toEqual(everyVersion);
+    expect(await restarted.prune(new Date(Date.now() + 60_000))).toBe(STREAMS.length * VERSIONS);
   });
 
   it('never lets two relays publish the same row', async () => {

@@ -92,6 +92,15 @@ export class OutboxRelay {
     return Number(count);
   }
 
+  /**
+   * Deletes rows published before `before` (the outbox is a queue, not a log: the events
+   * table keeps the history). Returns how many were deleted.
+   */
+  async prune(before: Date): Promise<number> {
+    const [, deleted] = (await this.dataSource.query(`DELETE FROM ${this.table} WHERE published_at < $1`, [before])) as [unknown, number];
+    return deleted;
+  }
+
   /** Rows this relay has published since it was created (a counter for metrics). */
   get published(): number {
     return this.publishedTotal;

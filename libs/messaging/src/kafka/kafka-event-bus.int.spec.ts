@@ -23,6 +23,7 @@ afterAll(async () => {
 async function readDeadLetters(topicName: string, count: number): Promise<BinaryRecord[]> {
   const consumer = kafka.consumer({ groupId: `${prefix}dlq-reader-${Math.random().toString(36).slice(2)}` });
   const records: BinaryRecord[] = [];
+  let timer: NodeJS.Timeout | undefined;
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [`${prefix}${deadLetterTopicName(topicName)}`], fromBeginning: true });
@@ -34,9 +35,11 @@ async function readDeadLetters(topicName: string, count: number): Promise<Binary
         if (records.length >= count) done();
       },
     });
-    await Promise.race([enough, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${records.length} of ${count} dead letters`)), 30_000))]);
+    const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${records.length} of ${count} dead letters`)), 30_000)));
+    await Promise.race([enough, timeout]);
     return records;
   } finally {
+    clearTimeout(timer);
     await consumer.disconnect();
   }
 }

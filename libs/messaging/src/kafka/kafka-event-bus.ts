@@ -1,5 +1,5 @@
 import { deadLetterTopicName, type EventOf, type TopicDescriptor } from '@llmgov/events';
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { Kafka, KafkaJSError, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
 import { deadLetterHeaders, type InboundRecord } from '../dead-letter';
 import { deliver } from '../delivery';
@@ -120,18 +120,26 @@ export class KafkaEventBus implements EventBus {
       // returned); the default would commit once per fetched batch.
       autoCommitThreshold: 1,
       eachMessage: async ({ partition, message, heartbeat }) => {
-        await deliver(options.topic, inbound(physical, partition, message), options.handler, options.maxAttempts ?? 5, {
-          system: 'kafka',
-          group,
-          retry: this.retry,
-          logger: this.logger,
-          signal: abort.signal,
-          keepAlive: heartbeat,
-          deadLetter: (record, cause) =>
-            this.send(deadLetterTopicName(options.topic.name), [
-              { key: record.key ?? '', value: record.value ?? '', headers: deadLetterHeaders(record, group, cause) },
-            ]),
-        });
+        try {
+          await deliver(options.topic, inbound(physical, partition, message), options.handler, options.maxAttempts ?? 5, {
+            system: 'kafka',
+            group,
+            retry: this.retry,
+            logger: this.logger,
+            signal: abort.signal,
+            keepAlive: heartbeat,
+            deadLetter: (record, cause) =>
+              this.send(deadLetterTopicName(options.topic.name), [
+                { key: record.key ?? '', value: record.value ?? '', headers: deadLetterHeaders(record, group, cause) },
+              ]),
+          });
+        } catch (error) {
+          // Closed mid-retry: throwing leaves the offset uncommitted. As a retriable
+          // KafkaJSError it is neither logged as a handler failure nor crashes the
+          // consumer; the runner, stopping, drops it.
+          if (error instanceof DeliveryAborted) throw new KafkaJSError(error, { retriable: true });
+          throw error;
+        }
       },
     });
     const subscription: Subscription = {
@@ -144,9 +152,7 @@ export class KafkaEventBus implements EventBus {
     };
     this.subscriptions.add(subscription);
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!(payload.error instanceof DeliveryAborted)) {
-        this.logger.error({ group, topic: physical, error: String(payload.error), restart: payload.restart }, 'consumer crashed');
-      }
+      this.logger.error({ group, topic: physical, error: String(payload.error), restart: payload.restart }, 'consumer crashed');
     });
     return subscription;
   }
