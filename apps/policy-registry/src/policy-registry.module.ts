@@ -2,10 +2,8 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBoots
 import type { DataSource } from 'typeorm';
 import { policyTopic, tenancyTopic } from '@llmgov/events';
 import { AdminAuthModule, Readiness, TenancyDirectory, hashSecret, type ServiceRuntime } from '@llmgov/service-kit';
+import { EventStore, OutboxRelay, createDataSource, eventstoreMigrations } from '@llmgov/eventstore';
 import { createKey } from './domain/tenancy.decide';
-import { createRegistryDataSource } from './persistence/data-source';
-import { RegistryEventStore } from './persistence/event-store';
-import { OutboxRelay } from './persistence/outbox-relay';
 import { OrgRepository, PLATFORM_STREAM } from './persistence/org-repository';
 import { OrgAccess } from './http/org-access';
 import { TenancyController } from './http/tenancy.controller';
@@ -66,12 +64,13 @@ export class PolicyRegistryModule {
       controllers: [TenancyController, RulesController, SettingsController, VersionsController],
       providers: [
         { provide: OPTIONS, useValue: options },
-        { provide: DATA_SOURCE, useFactory: () => createRegistryDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }) },
+        // The registry's tables are the event store's (events, outbox): org streams, `platform` for platform keys.
+        { provide: DATA_SOURCE, useFactory: () => createDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize, migrations: eventstoreMigrations(schema) }) },
         { provide: OutboxRelay, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus) },
         {
           provide: OrgRepository,
-          inject: [DATA_SOURCE, OutboxRelay],
-          useFactory: (ds: DataSource, relay: OutboxRelay) => new OrgRepository(new RegistryEventStore(ds, schema), relay, directory, options.clock),
+          inject: [DATA_SOURCE],
+          useFactory: (ds: DataSource) => new OrgRepository(new EventStore(ds, schema, { clock: options.clock }), ds, directory, options.clock),
         },
         OrgAccess,
         RegistryLifecycle,
