@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import { tenancyTopic } from '@llmgov/events';
 import type { Subscription } from '@llmgov/messaging';
 import { AdminAuthModule, Readiness, TenancyDirectory, type ServiceRuntime } from '@llmgov/service-kit';
-import { createApprovalDataSource } from './persistence/data-source';
-import { OutboxRelay, PgEventLog } from './persistence/pg-event-log';
+import { EventStore, OutboxRelay, createDataSource, eventstoreMigrations } from '@llmgov/eventstore';
+import { approvalWorkflowMigrations } from './persistence/schema';
 import { ApprovalRepository } from './approvals/approval.repository';
 import { ApprovalService } from './approvals/approval.service';
 import { ApprovalWaiters } from './approvals/approval-waiters';
@@ -21,7 +21,7 @@ export interface ApprovalWorkflowOptions extends ServiceRuntime {
   schema?: string;
   /** How often due approvals are expired (default 1000 ms; 0: only when `sweep()` is called). */
   sweepIntervalMs?: number;
-  /** How often the outbox is relayed to the bus (default 100 ms). */
+  /** How often the outbox relay polls when it is empty (default 20 ms, the OutboxRelay's). */
   relayIntervalMs?: number;
 }
 
@@ -52,22 +52,25 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
 
   static forRoot(options: ApprovalWorkflowOptions): DynamicModule {
     const schema = options.schema ?? 'approval_workflow';
-    const log = new PgEventLog(schema);
     return {
       module: ApprovalWorkflowModule,
       imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'approval-workflow', replicaId: options.replicaId, jwt: options.jwt })],
       controllers: [ApprovalsController, ReviewsController],
       providers: [
         { provide: OPTIONS, useValue: options },
-        { provide: APPROVAL_DATA_SOURCE, useFactory: () => createApprovalDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }) },
+        {
+          provide: APPROVAL_DATA_SOURCE,
+          useFactory: () => createDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize, migrations: [...eventstoreMigrations(schema), ...approvalWorkflowMigrations(schema)] }),
+        },
+        { provide: EventStore, inject: [APPROVAL_DATA_SOURCE], useFactory: (ds: DataSource) => new EventStore(ds, schema, { clock: options.clock }) },
         { provide: ApprovalWaiters, useValue: new ApprovalWaiters() },
         { provide: KeyIssuers, useValue: new KeyIssuers() },
         {
           provide: ApprovalService,
-          inject: [APPROVAL_DATA_SOURCE, ApprovalWaiters, KeyIssuers],
-          useFactory: (ds: DataSource, waiters: ApprovalWaiters, issuers: KeyIssuers) => new ApprovalService(new ApprovalRepository(ds, schema, log), options.clock, waiters, issuers),
+          inject: [APPROVAL_DATA_SOURCE, EventStore, ApprovalWaiters, KeyIssuers],
+          useFactory: (ds: DataSource, store: EventStore, waiters: ApprovalWaiters, issuers: KeyIssuers) => new ApprovalService(new ApprovalRepository(ds, schema, store), options.clock, waiters, issuers),
         },
-        { provide: ReviewRepository, inject: [APPROVAL_DATA_SOURCE], useFactory: (ds: DataSource) => new ReviewRepository(ds, schema, log) },
+        { provide: ReviewRepository, inject: [APPROVAL_DATA_SOURCE, EventStore], useFactory: (ds: DataSource, store: EventStore) => new ReviewRepository(ds, schema, store) },
         {
           provide: ReviewService,
           inject: [ReviewRepository, TenancyDirectory],
@@ -79,7 +82,7 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
           useFactory: (ds: DataSource, service: ApprovalService) => new ApprovalRequestedConsumer(options.bus, ds, service),
         },
         { provide: ReviewRulesConsumer, inject: [ReviewRepository], useFactory: (repo: ReviewRepository) => new ReviewRulesConsumer(options.bus, repo) },
-        { provide: OutboxRelay, inject: [APPROVAL_DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus, options.relayIntervalMs) },
+        { provide: OutboxRelay, inject: [APPROVAL_DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus, { pollIntervalMs: options.relayIntervalMs }) },
       ],
       exports: [ApprovalService, OutboxRelay, APPROVAL_DATA_SOURCE],
     };

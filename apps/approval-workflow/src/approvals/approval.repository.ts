@@ -1,9 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { approvalsTopic } from '@llmgov/events';
+import { outboxMessage, type EventStore } from '@llmgov/eventstore';
 import { ValidationError } from '@llmgov/service-kit';
 import { evolve, type Approval, type ApprovalEvent, type ApprovalStatus } from './approval';
 import type { Decision } from './approval.decide';
-import type { EventLog } from '../persistence/event-log';
+import { storedEvent } from '../persistence/stored-event';
 
 interface Row {
   approval_id: string;
@@ -34,7 +35,7 @@ export class ApprovalRepository {
   constructor(
     private readonly dataSource: DataSource,
     schema: string,
-    private readonly log: EventLog,
+    private readonly store: EventStore,
   ) {
     this.table = `"${schema}".approvals`;
   }
@@ -83,7 +84,7 @@ export class ApprovalRepository {
       [state.approval_id, state.org_id, state.key_id, state.agent_id, state.fingerprint, state.status, state.requested_at, state.expires_at, JSON.stringify(state)],
     );
     if (inserted.length === 0) return false;
-    await this.log.append(manager, approvalStreamId(state.approval_id), STREAM_TYPE, 0, [event], []);
+    await this.store.append(approvalStreamId(state.approval_id), STREAM_TYPE, 'no_stream', [storedEvent(event)], { manager });
     return true;
   }
 
@@ -161,14 +162,10 @@ export class ApprovalRepository {
       row.version + events.length,
       JSON.stringify(state),
     ]);
-    await this.log.append(
+    await this.store.append(approvalStreamId(row.approval_id), STREAM_TYPE, row.version, events.map(storedEvent), {
+      outbox: events.map((event) => outboxMessage(approvalsTopic, event)),
       manager,
-      approvalStreamId(row.approval_id),
-      STREAM_TYPE,
-      row.version,
-      events,
-      events.map((event) => ({ topic: approvalsTopic, event })),
-    );
+    });
     return state;
   }
 }

@@ -1,31 +1,16 @@
+import type { MigrationClass } from '@llmgov/eventstore';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
 /**
- * This service's tables. `events` + `outbox` are its event store (see pg-event-log.ts);
- * `approvals` is the read model of the approval streams and the row every transition locks
- * or conditionally updates (single-use consume, expiry claims); `state` is the folded
- * approval as the API answers it. Idempotent statements: safe on every start.
+ * This service's own tables, beside the event store's (events, outbox, inbox: see
+ * `eventstoreMigrations`). `approvals` is the read model of the approval streams and the row
+ * every transition locks or conditionally updates (single-use consume, expiry claims); `state`
+ * is the folded approval as the API answers it. `agent_reviews` is the read model of the
+ * agent-review streams; `review_rules` is kept from `governance.policy.v1`.
  */
-export function approvalWorkflowSchema(schema: string): string[] {
+function approvalWorkflowTables(schema: string): string[] {
   const s = `"${schema}"`;
   return [
-    `create schema if not exists ${s}`,
-    `create table if not exists ${s}.events (
-      position bigserial primary key,
-      stream_id text not null,
-      stream_type text not null,
-      version integer not null,
-      event_id text not null unique,
-      event_type text not null,
-      event jsonb not null,
-      recorded_at timestamptz not null default now(),
-      unique (stream_id, version)
-    )`,
-    `create table if not exists ${s}.outbox (
-      id bigserial primary key,
-      topic text not null,
-      event jsonb not null,
-      published_at timestamptz
-    )`,
-    `create index if not exists outbox_unpublished on ${s}.outbox (id) where published_at is null`,
     `create table if not exists ${s}.approvals (
       approval_id text primary key,
       org_id text not null,
@@ -55,3 +40,18 @@ export function approvalWorkflowSchema(schema: string): string[] {
     )`,
   ];
 }
+
+/** The service's tables as a TypeORM migration, run after the event store's. */
+export function approvalWorkflowMigrations(schema: string): MigrationClass[] {
+  class ApprovalWorkflowInit1763942400000 implements MigrationInterface {
+    name = 'ApprovalWorkflowInit1763942400000';
+    async up(runner: QueryRunner): Promise<void> {
+      for (const statement of approvalWorkflowTables(schema)) await runner.query(statement);
+    }
+    async down(runner: QueryRunner): Promise<void> {
+      for (const table of ['review_rules', 'agent_reviews', 'approvals']) await runner.query(`drop table "${schema}".${table}`);
+    }
+  }
+  return [ApprovalWorkflowInit1763942400000];
+}
+

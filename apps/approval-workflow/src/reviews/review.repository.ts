@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { agentReviewsTopic, type EventOf } from '@llmgov/events';
-import type { EventLog } from '../persistence/event-log';
+import { outboxMessage, type EventStore } from '@llmgov/eventstore';
+import { storedEvent } from '../persistence/stored-event';
 import type { AgentReview, ReviewRule } from './agent-review';
 
 type ReviewRecorded = EventOf<typeof agentReviewsTopic>;
@@ -13,7 +14,7 @@ export class ReviewRepository {
   constructor(
     private readonly dataSource: DataSource,
     schema: string,
-    private readonly log: EventLog,
+    private readonly store: EventStore,
   ) {
     this.reviews = `"${schema}".agent_reviews`;
     this.rulesTable = `"${schema}".review_rules`;
@@ -34,7 +35,7 @@ export class ReviewRepository {
         review.reviewed_at,
         JSON.stringify(review),
       ]);
-      await this.log.append(manager, stream, 'agent_review', n, [event], [{ topic: agentReviewsTopic, event }]);
+      await this.store.append(stream, 'agent_review', n, [storedEvent(event)], { outbox: [outboxMessage(agentReviewsTopic, event)], manager });
     });
     return review;
   }
