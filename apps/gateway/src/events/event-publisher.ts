@@ -1,0 +1,107 @@
+import type { EventOf, TopicDescriptor } from '@llmgov/events';
+import type { EventBus } from '@llmgov/messaging';
+import { counter } from '@llmgov/telemetry';
+
+const publishFailures = counter({ name: 'gateway_event_publish_failures_total', help: 'Failed batch publishes of gateway events (retried).', labelNames: ['topic'] as const });
+const dropped = counter({ name: 'gateway_events_dropped_total', help: 'Gateway events dropped because the publish queue was full.', labelNames: ['topic'] as const });
+
+interface Queue { topic: TopicDescriptor; events: EventOf<TopicDescriptor>[] }
+
+export interface EventPublisherOptions {
+  /** How long events wait to be batched (default 10 ms). */
+  lingerMs?: number;
+  maxBatch?: number;
+  /** Per topic; past it the oldest events are dropped and counted (default 100 000). */
+  maxQueued?: number;
+  onError?: (topic: string, err: unknown) => void;
+}
+
+/**
+ * Publishes gateway events off the hot path: `enqueue` returns at once, a timer sends
+ * per-topic batches; a failed batch stays queued and is retried with backoff (failures
+ * counted in `gateway_event_publish_failures_total`). The client never waits on Kafka.
+ */
+export class EventPublisher {
+  private readonly queues = new Map<string, Queue>();
+  private timer: NodeJS.Timeout | null = null;
+  private sending: Promise<void> | null = null;
+  private backoffMs = 0;
+  private closed = false;
+  private readonly lingerMs: number;
+  private readonly maxBatch: number;
+  private readonly maxQueued: number;
+
+  constructor(private readonly bus: EventBus, private readonly options: EventPublisherOptions = {}) {
+    this.lingerMs = options.lingerMs ?? 10;
+    this.maxBatch = options.maxBatch ?? 500;
+    this.maxQueued = options.maxQueued ?? 100_000;
+  }
+
+  enqueue<T extends TopicDescriptor>(topic: T, event: EventOf<T>): void {
+    let q = this.queues.get(topic.name);
+    if (!q) {
+      q = { topic, events: [] };
+      this.queues.set(topic.name, q);
+    }
+    if (q.events.length >= this.maxQueued) {
+      q.events.shift();
+      dropped.labels(topic.name).inc();
+    }
+    q.events.push(event);
+    this.schedule(this.lingerMs);
+  }
+
+  /** Sends everything queued now (tests, shutdown). */
+  async flush(): Promise<void> {
+    for (let i = 0; i < 50 && (this.pending() > 0 || this.sending); i++) {
+      if (this.sending) await this.sending;
+      else await this.sendAll();
+      if (this.pending() > 0 && this.backoffMs > 0) await new Promise((r) => setTimeout(r, Math.min(this.backoffMs, 200)));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  pending(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.events.length;
+    return n;
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.sending) void this.sendAll();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private sendAll(): Promise<void> {
+    this.sending = (async () => {
+      for (const q of this.queues.values()) {
+        while (q.events.length > 0) {
+          const batch = q.events.slice(0, this.maxBatch);
+          try {
+            await this.bus.publishBatch(q.topic, batch);
+            q.events.splice(0, batch.length);
+            this.backoffMs = 0;
+          } catch (err) {
+            publishFailures.labels(q.topic.name).inc();
+            this.options.onError?.(q.topic.name, err);
+            this.backoffMs = Math.min(5_000, this.backoffMs ? this.backoffMs * 2 : 100);
+            break;
+          }
+        }
+      }
+    })().finally(() => {
+      this.sending = null;
+      if (this.pending() > 0) this.schedule(this.backoffMs || this.lingerMs);
+    });
+    return this.sending;
+  }
+}

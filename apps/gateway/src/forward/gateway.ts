@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { approvalsTopic, policyViolatedTopic, requestsTopic } from '@llmgov/events';
+import { block, newContext, runChain, type Block, type ChainContext, type ChainResult, type StepId } from '@llmgov/chain';
+import type { Clock } from '@llmgov/service-kit';
+import type { Logger } from '@llmgov/telemetry';
+import { gatewayMetrics } from '@llmgov/telemetry';
+import { CHAIN_STEPS } from '../chain/steps';
+import { authenticateStep, secretOf } from '../chain/steps/authenticate.step';
+import { providerGateStep } from '../chain/steps/provider-gate.step';
+import { modelAccessStep } from '../chain/steps/model-access.step';
+import { routingPoolStep } from '../chain/steps/routing-pool.step';
+import { MODEL_CATALOGUE } from '@llmgov/policy-schema';
+import { costOf } from '../chain/cost';
+import type { EventPublisher } from '../events/event-publisher';
+import type { ProviderRegistry } from '../providers/provider-registry';
+import type { GatewayViews } from '../views/gateway-views';
+import { RESERVATION_TTL_MS } from '../views/book-budget-gate';
+import { consumeApproval, fingerprintOf } from './approvals';
+import { governanceHeaders } from './governance-headers';
+import { json, refusal, type Headers, type HttpIn, type HttpOut } from './http';
+import { admittedEvent, approvalRequestedEvent, completedEvent, violatedEvent, type Completion } from './request-events';
+import { redactCompletion, responsePatterns } from './response-scan';
+import { relay } from './sse-response';
+import { callPool } from './upstream';
+
+export interface GatewayDeps {
+  views: GatewayViews;
+  providers: ProviderRegistry;
+  publisher: EventPublisher;
+  clock: Clock;
+  replicaId: string;
+  /** Where `POST /approvals/:id/consume` lives (embedded: this process). */
+  approvalServiceUrl: string | null;
+  logger: Logger;
+}
+
+const MODEL_STEPS = [providerGateStep, modelAccessStep, routingPoolStep];
+const EMPTY_META = { agent_id: null, team_id: null, environment: null, purpose: null, user_consent_id: null, session_id: null, tags: [], approval_id: null };
+
+const newRequestId = (): string => `req_${randomUUID().replace(/-/g, '')}`;
+
+/**
+ * The data plane: runs the chain over a request, answers refusals and approvals, forwards
+ * what passes (with fallbacks), scans and prices the answer, settles the reservation and
+ * publishes the outcome — events are queued, never awaited.
+ */
+export class Gateway {
+  private readonly source: string;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.source = `gateway/${deps.replicaId}`;
+  }
+
+  private context(input: HttpIn, dryRun: boolean): ChainContext {
+    return newContext({ request_id: newRequestId(), now: this.deps.clock.now(), headers: input.headers, raw_body: input.body, views: this.deps.views, dry_run: dryRun });
+  }
+
+  async chat(input: HttpIn): Promise<HttpOut> {
+    const ctx = this.context(input, false);
+    const result = runChain(CHAIN_STEPS, ctx);
+    for (const t of result.trace) gatewayMetrics.step(t.step, t.duration_ms / 1000);
+    gatewayMetrics.chain(result.governance_ms / 1000);
+    const outcome = result.outcome;
+    switch (outcome.kind) {
+      case 'block':
+        return this.refuse(ctx, result, outcome.step, outcome.verdict);
+      case 'needs_approval':
+        return this.hold(ctx, result, outcome.verdict.trigger, outcome.verdict.policy_id, outcome.verdict.detail);
+      case 'forward':
+        return this.forward(ctx, result, input);
+      default: {
+        const never: never = outcome;
+        throw new Error(`unknown outcome ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** `POST /v1/governance/explain`: the 13-step trace, counting and reserving nothing, calling no provider. */
+  explain(input: HttpIn): HttpOut {
+    const ctx = this.context(input, true);
+    const result = runChain(CHAIN_STEPS, ctx);
+    const headers = governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0);
+    const o = result.outcome;
+    if (o.kind === 'block' && (o.step === 'authenticate' && o.verdict.status === 401)) return refusal(o.verdict, o.step, ctx.request_id, ctx.policy, headers);
+    const decided = o.kind === 'forward' ? null : o;
+    return json(200, headers, {
+      request_id: ctx.request_id,
+      decision: o.kind === 'forward' ? 'allow' : o.kind,
+      decided_by: decided ? { step: decided.step, code: decided.kind === 'block' ? decided.verdict.code : 'approval_required', message: decided.kind === 'block' ? decided.verdict.message : decided.verdict.detail } : null,
+      policy: ctx.policy ? { policy_id: ctx.policy.policy_id, version_id: ctx.policy.version_id, policy_version: ctx.policy.policy_version, digest: ctx.policy.digest, signed_by: ctx.policy.signed_by, effective_date: ctx.policy.effective_date } : null,
+      model: ctx.pool[0]?.id ?? ctx.request?.model ?? null,
+      routing_pool: ctx.pool.map((m) => m.id),
+      estimated_cost_usd: ctx.estimate ? (ctx.estimate.cost_micro_usd / 1e6).toFixed(6) : null,
+      governance_ms: result.governance_ms,
+      steps: result.trace.map((t, i) => ({ number: i + 1, step: t.step, verdict: t.verdict, code: t.code, policy_id: t.policy_id, policy_version: ctx.policy?.policy_version ?? null, duration_ms: t.duration_ms, ...(t.message ? { message: t.message } : {}) })),
+    });
+  }
+
+  /** `GET /v1/models`: the catalogue models this caller's policy allows (OpenAI list shape). */
+  models(input: HttpIn): HttpOut {
+    const ctx = this.context(input, true);
+    const auth = authenticateStep.run(ctx);
+    const headers = governanceHeaders(ctx, 0, 0);
+    if (auth.kind === 'block') return refusal(auth, 'authenticate', ctx.request_id, ctx.policy, headers);
+    const data = [];
+    for (const m of MODEL_CATALOGUE) {
+      const probe = newContext({ request_id: ctx.request_id, now: ctx.now, headers: {}, raw_body: null, views: this.deps.views, dry_run: true, request: { model: m.id, messages: [] } });
+      probe.principal = ctx.principal;
+      probe.policy = ctx.policy;
+      probe.meta = EMPTY_META;
+      if (MODEL_STEPS.every((step) => step.run(probe).kind !== 'block')) data.push({ id: m.id, object: 'model', created: 0, owned_by: m.provider });
+    }
+    return json(200, headers, { object: 'list', data });
+  }
+
+  private refuse(ctx: ChainContext, result: ChainResult, step: StepId | null, b: Block): HttpOut {
+    if (ctx.reserved_micro_usd > 0) ctx.views.budget.release(ctx.request_id);
+    const now = this.deps.clock.now();
+    const pub = this.deps.publisher;
+    pub.enqueue(policyViolatedTopic, violatedEvent(ctx, step, b, this.source, now));
+    if (ctx.principal) pub.enqueue(requestsTopic, completedEvent(ctx, result.trace, this.completion(ctx, result, 'refused', b.status), this.source, this.deps.replicaId, now));
+    gatewayMetrics.request('refused', step ?? 'none', b.code);
+    const headers = governanceHeaders(ctx, result.governance_ms, 0, b.retry_after_s);
+    return refusal(b, step, ctx.request_id, ctx.policy, headers);
+  }
+
+  private hold(ctx: ChainContext, result: ChainResult, trigger: 'require_approval' | 'cost_gate' | 'content_gate', policyId: string | null, detail: string): HttpOut {
+    ctx.views.budget.release(ctx.request_id);
+    const approvalId = `apr_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    const hours = ctx.policy!.document.settings.hitl_timeout_hours;
+    const expires = new Date(ctx.now.getTime() + hours * 3_600_000);
+    const pub = this.deps.publisher;
+    pub.enqueue(approvalsTopic, approvalRequestedEvent(ctx, approvalId, fingerprintOf(ctx.request!), { kind: trigger, policy_id: policyId, detail }, expires, this.source));
+    pub.enqueue(requestsTopic, completedEvent(ctx, result.trace, this.completion(ctx, result, 'pending_approval', 202), this.source, this.deps.replicaId, this.deps.clock.now()));
+    gatewayMetrics.request('held', 'hitl_gate', 'approval_required');
+    const headers = { ...governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0), 'x-approval-id': approvalId };
+    return json(202, headers, { approval_id: approvalId, status: 'pending', expires_at: expires.toISOString(), poll_url: `/approvals/${approvalId}`, request_id: ctx.request_id, reason: detail });
+  }
+
+  private completion(ctx: ChainContext, result: ChainResult, outcome: Completion['outcome'], status: number, extra: Partial<Completion> = {}): Completion {
+    const model = ctx.pool[0] ?? ctx.candidates[0];
+    return {
+      outcome,
+      http_status: status,
+      model: model?.id ?? ctx.request?.model ?? null,
+      provider: model?.provider ?? null,
+      usage: { prompt_tokens: 0, completion_tokens: 0 },
+      cost_micro_usd: 0,
+      streamed: ctx.request?.stream === true,
+      governance_ms: result.governance_ms,
+      upstream_ms: null,
+      ...extra,
+    };
+  }
+
+  private async forward(ctx: ChainContext, result: ChainResult, input: HttpIn): Promise<HttpOut> {
+    if (ctx.consume_approval_id) {
+      const approvalId = ctx.consume_approval_id;
+      const base = this.deps.approvalServiceUrl;
+      const consumed = base
+        ? await consumeApproval(base, approvalId, secretOf(ctx)!, fingerprintOf(ctx.request!), ctx.request_id, input.signal)
+        : { ok: false as const, code: 'approval_denied', message: 'no approval service is configured' };
+      if (!consumed.ok) {
+        return this.refuse(ctx, result, 'hitl_gate', block('approval_denied', 403, `approval ${approvalId} was not granted for this request: ${consumed.message}`, { policy_type: 'require_approval', remediation: 'Send the request again without x-approval-id to ask for a new approval.' }));
+      }
+    }
+    const started = performance.now();
+    this.deps.publisher.enqueue(requestsTopic, admittedEvent(ctx, this.source, this.deps.replicaId, new Date(ctx.now.getTime() + RESERVATION_TTL_MS)));
+    const stream = ctx.request!.stream === true;
+    const answer = await callPool(ctx, this.deps.providers, stream, input.signal);
+    const headers = governanceHeaders(ctx, result.governance_ms, ctx.reserved_micro_usd);
+    if (answer.result.kind === 'error') {
+      const e = answer.result;
+      ctx.views.budget.settle(ctx.request_id, 0, this.deps.clock.now());
+      const status = e.status === 503 ? 503 : e.status === 504 ? 504 : e.status === 429 ? 429 : e.status >= 500 || e.status === 401 || e.status === 403 ? 502 : e.status;
+      const code = status === 503 ? 'provider_unavailable' : status === 504 ? 'upstream_timeout' : 'upstream_error';
+      this.publishDone(ctx, result, this.completion(ctx, result, 'upstream_error', status, { upstream_ms: performance.now() - started, model: answer.model?.id ?? null, provider: answer.model?.provider ?? null }));
+      gatewayMetrics.request('upstream_error', 'none', code);
+      const upstreamError = (e.upstream_body as { error?: { message?: string } } | undefined)?.error?.message;
+      return json(status, headers, {
+        error: { message: upstreamError ? `${e.message}: ${upstreamError}` : e.message, type: status === 503 ? 'provider_unavailable' : 'upstream_error', code, param: null, step: null, remediation: null },
+        status,
+        request_id: ctx.request_id,
+      });
+    }
+    const model = answer.model!; // an answer that is not an error always names its model
+    const patterns = responsePatterns(ctx);
+    if (answer.result.kind === 'json') {
+      const body = answer.result.body;
+      redactCompletion(body, patterns);
+      const usage = { prompt_tokens: body.usage?.prompt_tokens ?? ctx.estimate!.prompt_tokens, completion_tokens: body.usage?.completion_tokens ?? 0 };
+      const cost = costOf(model.entry, usage.prompt_tokens, usage.completion_tokens);
+      const now = this.deps.clock.now();
+      ctx.views.budget.settle(ctx.request_id, cost, now);
+      const upstreamMs = performance.now() - started;
+      this.publishDone(ctx, result, this.completion(ctx, result, 'forwarded', 200, { model: model.id, provider: model.provider, usage, cost_micro_usd: cost, upstream_ms: upstreamMs }));
+      gatewayMetrics.upstream(model.provider, model.id, 'ok', upstreamMs / 1000);
+      gatewayMetrics.usage(model.provider, model.id, usage.prompt_tokens, usage.completion_tokens, cost);
+      gatewayMetrics.request('allowed');
+      const h: Headers = { ...governanceHeaders(ctx, result.governance_ms, cost), 'content-type': 'application/json' };
+      return { status: 200, headers: h, body: JSON.stringify(body) };
+    }
+    const allowance = ctx.views.budget.allowance(ctx.request_id, ctx.budget_limits);
+    const chunks = relay(ctx, answer.result.chunks, patterns, allowance, model.entry, (o) => {
+      ctx.views.budget.settle(ctx.request_id, o.cost_micro_usd, this.deps.clock.now());
+      const upstreamMs = performance.now() - started;
+      this.publishDone(ctx, result, this.completion(ctx, result, o.cut ? 'cut' : o.error ? 'upstream_error' : 'forwarded', 200, { model: model.id, provider: model.provider, usage: o.usage, cost_micro_usd: o.cost_micro_usd, upstream_ms: upstreamMs, streamed: true }));
+      gatewayMetrics.upstream(model.provider, model.id, o.error ? 'error' : 'ok', upstreamMs / 1000);
+      gatewayMetrics.usage(model.provider, model.id, o.usage.prompt_tokens, o.usage.completion_tokens, o.cost_micro_usd);
+      gatewayMetrics.request(o.error ? 'upstream_error' : 'allowed');
+    });
+    return { status: 200, headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' }, stream: chunks };
+  }
+
+  private publishDone(ctx: ChainContext, result: ChainResult, c: Completion): void {
+    this.deps.publisher.enqueue(requestsTopic, completedEvent(ctx, result.trace, c, this.source, this.deps.replicaId, this.deps.clock.now()));
+  }
+}

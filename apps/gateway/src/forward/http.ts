@@ -1,0 +1,21 @@
+import type { ActivePolicy } from '@llmgov/policy-schema';
+import type { Block, StepId } from '@llmgov/chain';
+import { refusalBody } from '@llmgov/chain';
+
+export type Headers = Record<string, string>;
+
+/** A request as the HTTP adapter hands it over (the body unparsed). */
+export interface HttpIn {
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: Buffer | null;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+/** What the adapter writes: a whole body, or server-sent events. */
+export type HttpOut = { status: number; headers: Headers; body: string } | { status: number; headers: Headers; stream: AsyncIterable<string> };
+
+export const json = (status: number, headers: Headers, body: unknown): HttpOut => ({ status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+export const refusal = (b: Block, step: StepId | null, requestId: string, policy: ActivePolicy | null, headers: Headers): HttpOut =>
+  json(b.status, headers, refusalBody(b, step, requestId, policy));

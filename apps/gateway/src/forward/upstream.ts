@@ -1,0 +1,30 @@
+import type { ChainContext, ResolvedModel } from '@llmgov/chain';
+import type { ProviderRegistry } from '../providers/provider-registry';
+import { envOf } from '../providers/provider-registry';
+import type { UpstreamResult } from '../providers/provider';
+
+export type Answer = { result: Exclude<UpstreamResult, { kind: 'error' }>; model: ResolvedModel } | { result: Extract<UpstreamResult, { kind: 'error' }>; model: ResolvedModel | null };
+
+/**
+ * Calls the routing pool in order: a timeout, connection error, 429 or 5xx moves to the
+ * next model (request field `fallbacks` or header `x-fallback-models`); any other answer
+ * is final. A provider without a key is skipped; when none is left: 503.
+ */
+export async function callPool(ctx: ChainContext, providers: ProviderRegistry, stream: boolean, signal: AbortSignal): Promise<Answer> {
+  let last: Answer | null = null;
+  for (const model of ctx.pool) {
+    const provider = providers.get(model.provider);
+    if (!provider) {
+      last ??= {
+        model,
+        result: { kind: 'error', status: 503, retryable: true, message: `Provider '${model.provider}' is not configured: set ${envOf(model.provider)}_API_KEY (and optionally ${envOf(model.provider)}_BASE_URL).` },
+      };
+      continue;
+    }
+    const result = await provider.complete({ request: { ...ctx.request!, model: model.upstreamModel }, stream, signal });
+    if (result.kind !== 'error') return { result, model };
+    last = { result, model };
+    if (!result.retryable || signal.aborted) break;
+  }
+  return last ?? { model: null, result: { kind: 'error', status: 503, retryable: false, message: 'No model left in the routing pool.' } };
+}

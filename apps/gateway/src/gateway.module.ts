@@ -1,0 +1,78 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { approvalsTopic, agentReviewsTopic, policyTopic, policyViolatedTopic, requestsTopic, tenancyTopic } from '@llmgov/events';
+import { Readiness, type ServiceRuntime } from '@llmgov/service-kit';
+import { createLogger, type Logger } from '@llmgov/telemetry';
+import { EventPublisher } from './events/event-publisher';
+import { Gateway } from './forward/gateway';
+import { registerGatewayRoutes } from './http/gateway-routes';
+import { ProviderRegistry } from './providers/provider-registry';
+import { GatewayViews } from './views/gateway-views';
+
+export interface GatewayOptions {
+  /** Where provider keys come from (`<NAME>_API_KEY`, `<NAME>_BASE_URL`); default process.env. */
+  providerEnv?: Readonly<Record<string, string | undefined>>;
+  /** Base URL of the approval service (`POST /approvals/:id/consume`); embedded: this process. */
+  approvalServiceUrl?: string | null;
+  upstreamTimeoutMs?: number;
+  logger?: Logger;
+}
+
+export type GatewayRuntime = ServiceRuntime & GatewayOptions;
+
+const RUNTIME = Symbol('GATEWAY_RUNTIME');
+
+/** The gateway's parts, built and started with the module and stopped with it. */
+@Injectable()
+export class GatewayService implements OnModuleInit, OnModuleDestroy {
+  readonly views: GatewayViews;
+  readonly publisher: EventPublisher;
+  readonly providers: ProviderRegistry;
+  readonly gateway: Gateway;
+  readonly logger: Logger;
+
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: GatewayRuntime,
+    @Inject(HttpAdapterHost) private readonly host: HttpAdapterHost,
+    @Inject(Readiness) private readonly readiness: Readiness,
+  ) {
+    this.logger = runtime.logger ?? createLogger({ service: 'gateway' });
+    this.views = new GatewayViews(runtime.replicaId, this.logger);
+    this.publisher = new EventPublisher(runtime.bus, { onError: (topic, err) => this.logger.warn({ topic, err: (err as Error).message }, 'event publish failed; will retry') });
+    this.providers = new ProviderRegistry(runtime.providerEnv ?? process.env, runtime.upstreamTimeoutMs ?? 60_000);
+    this.gateway = new Gateway({
+      views: this.views,
+      providers: this.providers,
+      publisher: this.publisher,
+      clock: runtime.clock,
+      replicaId: runtime.replicaId,
+      approvalServiceUrl: runtime.approvalServiceUrl ?? null,
+      logger: this.logger,
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    registerGatewayRoutes(this.host.httpAdapter.getInstance<FastifyInstance>(), this.gateway);
+    this.readiness.register('gateway_views', () => this.views.ready());
+    await this.runtime.bus.ensureTopics([tenancyTopic, policyTopic, agentReviewsTopic, requestsTopic, policyViolatedTopic, approvalsTopic]);
+    await this.views.start(this.runtime.bus);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.views.stop();
+    await this.publisher.close();
+    await this.providers.close();
+  }
+}
+
+/**
+ * The gateway (data plane): `/v1/chat/completions`, `/v1/models`, `/v1/governance/explain`.
+ * Owns no durable state: its views are folded from the bus at start.
+ */
+@Module({})
+export class GatewayModule {
+  static forRoot(runtime: GatewayRuntime): DynamicModule {
+    return { module: GatewayModule, providers: [{ provide: RUNTIME, useValue: runtime }, GatewayService], exports: [GatewayService] };
+  }
+}

@@ -1,0 +1,2 @@
+export { GatewayModule, GatewayService, type GatewayOptions, type GatewayRuntime } from './gateway.module';
+export { loadConfig as loadGatewayConfig, type GatewayConfig } from './config';

@@ -1,0 +1,14 @@
+import '@llmgov/telemetry/register';
+import { runService, runtimeFromEnv } from '@llmgov/service-kit';
+import { GatewayModule } from './gateway.module';
+import { loadConfig } from './config';
+
+const config = loadConfig();
+void runService({
+  name: 'gateway',
+  ...runtimeFromEnv(config),
+  module: (runtime) => GatewayModule.forRoot({ ...runtime, approvalServiceUrl: config.APPROVAL_SERVICE_URL, upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS }),
+}).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { textsOf, type ChatMessage, type ChatRequest } from '@llmgov/chain';
+import { estimatePromptTokens } from '../chain/cost';
+import type { ChatChunk, ChatCompletion, Provider, UpstreamCall, UpstreamResult, Usage } from './provider';
+
+/** The text of the last user message as the gateway forwarded it (redactions visible). */
+export function lastUserText(request: ChatRequest): string {
+  for (let i = request.messages.length - 1; i >= 0; i--) {
+    const m = request.messages[i] as ChatMessage;
+    if (m.role === 'user') return textsOf({ ...request, messages: [m] }).join('\n');
+  }
+  return '';
+}
+
+const tokensOf = (text: string): number => Math.ceil(text.length / 4);
+
+/**
+ * The built-in deterministic provider (`mock/echo`, `mock/echo-premium`, `mock/echo-unrated`):
+ * answers with the last user message, usage counted from the text (chars / 4, as the
+ * estimate), streamed word by word when asked. Always available.
+ */
+export class MockProvider implements Provider {
+  readonly name = 'mock';
+
+  async complete(call: UpstreamCall): Promise<UpstreamResult> {
+    const text = lastUserText(call.request);
+    const usage: Usage = { prompt_tokens: estimatePromptTokens(call.request), completion_tokens: tokensOf(text), total_tokens: 0 };
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    const id = `chatcmpl-mock-${randomUUID()}`;
+    const created = Math.floor(Date.now() / 1000);
+    const model = call.request.model;
+    if (!call.stream) {
+      const body: ChatCompletion = {
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
+        usage,
+      };
+      return { kind: 'json', body };
+    }
+    return { kind: 'stream', chunks: mockChunks(id, created, model, text, usage) };
+  }
+}
+
+async function* mockChunks(id: string, created: number, model: string, text: string, usage: Usage): AsyncGenerator<ChatChunk> {
+  const chunk = (delta: ChatChunk['choices'][number]['delta'], finish: string | null): ChatChunk => ({
+    id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  yield chunk({ role: 'assistant', content: '' }, null);
+  const pieces = text.match(/\S+\s*|\s+/g) ?? [];
+  for (const piece of pieces) yield chunk({ content: piece }, null);
+  yield chunk({}, 'stop');
+  yield { id, object: 'chat.completion.chunk', created, model, choices: [], usage };
+}

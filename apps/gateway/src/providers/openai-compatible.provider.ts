@@ -1,0 +1,72 @@
+import { Pool } from 'undici';
+import type { ChatChunk, ChatCompletion, Provider, UpstreamCall, UpstreamResult } from './provider';
+import { upstreamBody } from './provider';
+import { sseData } from './sse';
+
+export interface OpenAiCompatibleOptions {
+  name: string;
+  /** Up to and including the version segment, e.g. `https://api.openai.com/v1`. */
+  baseUrl: string;
+  apiKey: string | null;
+  timeoutMs: number;
+  connections?: number;
+}
+
+/** Any OpenAI-compatible Chat Completions endpoint (OpenAI, Groq, vLLM, Ollama…) over a keep-alive undici Pool. */
+export class OpenAiCompatibleProvider implements Provider {
+  readonly name: string;
+  private readonly pool: Pool;
+  private readonly path: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly options: OpenAiCompatibleOptions) {
+    this.name = options.name;
+    const url = new URL(options.baseUrl);
+    this.pool = new Pool(url.origin, { connections: options.connections ?? 64, keepAliveTimeout: 30_000, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+    this.path = `${url.pathname.replace(/\/$/, '')}/chat/completions`;
+    this.headers = { 'content-type': 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) };
+  }
+
+  async complete(call: UpstreamCall): Promise<UpstreamResult> {
+    let res;
+    try {
+      res = await this.pool.request({
+        method: 'POST',
+        path: this.path,
+        headers: call.stream ? { ...this.headers, accept: 'text/event-stream' } : this.headers,
+        body: JSON.stringify(upstreamBody(call.request, call.request.model, call.stream)),
+        signal: call.signal,
+      });
+    } catch (err) {
+      return { kind: 'error', status: 504, message: `${this.name} did not answer: ${(err as Error).message}`, retryable: true };
+    }
+    if (res.statusCode >= 400) {
+      const text = await res.body.text().catch(() => '');
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
+      return { kind: 'error', status: res.statusCode, message: `${this.name} answered ${res.statusCode}`, retryable: res.statusCode >= 500 || res.statusCode === 429, upstream_body: parsed };
+    }
+    if (!call.stream) {
+      try {
+        return { kind: 'json', body: (await res.body.json()) as ChatCompletion };
+      } catch (err) {
+        return { kind: 'error', status: 502, message: `${this.name} answered malformed JSON: ${(err as Error).message}`, retryable: true };
+      }
+    }
+    const body = res.body;
+    return {
+      kind: 'stream',
+      chunks: (async function* () {
+        for await (const { data } of sseData(body)) yield JSON.parse(data) as ChatChunk;
+      })(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,59 @@
+import type { ChatRequest } from '@llmgov/chain';
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  [k: string]: unknown;
+}
+
+/** An OpenAI chat completion (non-streamed). Unknown fields pass through. */
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: { index: number; message: { role: string; content: string | null; [k: string]: unknown }; finish_reason: string | null; [k: string]: unknown }[];
+  usage?: Usage;
+  [k: string]: unknown;
+}
+
+/** An OpenAI streamed chunk. */
+export interface ChatChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: { index: number; delta: { role?: string; content?: string | null; [k: string]: unknown }; finish_reason: string | null; [k: string]: unknown }[];
+  usage?: Usage | null;
+  [k: string]: unknown;
+}
+
+export interface UpstreamCall {
+  /** The request as the chain left it (redacted), with `model` set to the upstream model name. */
+  request: ChatRequest;
+  stream: boolean;
+  signal: AbortSignal;
+}
+
+export type UpstreamResult =
+  | { kind: 'json'; body: ChatCompletion }
+  | { kind: 'stream'; chunks: AsyncIterable<ChatChunk> }
+  /** `retryable`: a timeout, connection error or 5xx (the next model of the pool may answer). */
+  | { kind: 'error'; status: number; message: string; retryable: boolean; upstream_body?: unknown };
+
+/** One upstream provider: OpenAI-compatible, Anthropic, or the built-in mock. */
+export interface Provider {
+  readonly name: string;
+  complete(call: UpstreamCall): Promise<UpstreamResult>;
+  close?(): Promise<void>;
+}
+
+/** The gateway's own fields, never sent upstream. */
+export function upstreamBody(request: ChatRequest, model: string, stream: boolean): Record<string, unknown> {
+  const { fallbacks: _f, metadata: _m, ...rest } = request;
+  const body: Record<string, unknown> = { ...rest, model };
+  if (stream) body.stream_options = { ...(request.stream_options ?? {}), include_usage: true };
+  else delete body.stream_options;
+  return body;
+}

@@ -1,0 +1,87 @@
+import { ReservationBook } from '@llmgov/budget';
+import { agentReviewsTopic, policyTopic, requestsTopic, tenancyTopic } from '@llmgov/events';
+import type { EventBus, Subscription } from '@llmgov/messaging';
+import type { ChainViews } from '@llmgov/chain';
+import { counter } from '@llmgov/telemetry';
+import { rateBucketsFor } from '../chain/steps/rate-limit.step';
+import { AgentReviews } from './agent-reviews';
+import { BookBudgetGate } from './book-budget-gate';
+import { LocalRateLimiter } from './local-rate-limiter';
+import { PolicyStore } from './policy-store';
+import { GatewayTenancy } from './tenancy-view';
+
+const policyRejected = counter({ name: 'gateway_policy_versions_rejected_total', help: 'Active policy versions that failed verification (the previous version stays enforced).' });
+
+/** How long the views must be quiet after the first delivery before the gateway says it is ready. */
+const QUIET_MS = 300;
+/** Ready anyway this long after subscribing (empty topics deliver nothing). */
+const EMPTY_TOPICS_MS = 5_000;
+
+export interface ViewLogger {
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * Every in-memory view of one gateway replica, folded from the bus: verified active
+ * policies, tenancy, agent reviews, and peers' admitted/completed requests (cluster-wide
+ * rate limits and budgets). Each replica reads every topic from the beginning in its own
+ * consumer group, so it rebuilds its views at start.
+ */
+export class GatewayViews implements ChainViews {
+  readonly tenancy = new GatewayTenancy();
+  readonly policies: PolicyStore;
+  readonly reviews = new AgentReviews();
+  readonly rate = new LocalRateLimiter();
+  readonly book: ReservationBook;
+  readonly budget: BookBudgetGate;
+  private subs: Subscription[] = [];
+  private subscribedAt = 0;
+  private lastEventAt = 0;
+  private sweep: NodeJS.Timeout | null = null;
+
+  constructor(private readonly replicaId: string, private readonly logger: ViewLogger) {
+    this.policies = new PolicyStore((org, version, reason) => {
+      policyRejected.inc();
+      this.logger.warn({ org_id: org, policy_version: version, reason }, 'policy version failed verification; keeping the previous one');
+    });
+    this.book = new ReservationBook({ replica_id: replicaId });
+    this.budget = new BookBudgetGate(this.book);
+  }
+
+  async start(bus: EventBus): Promise<void> {
+    const group = `gateway-views-${this.replicaId}`;
+    const touch = () => {
+      this.lastEventAt = Date.now();
+    };
+    this.subs = await Promise.all([
+      bus.subscribe({ topic: tenancyTopic, group, fromBeginning: true, handler: async (e) => { touch(); this.tenancy.apply(e); } }),
+      bus.subscribe({ topic: policyTopic, group, fromBeginning: true, handler: async (e) => { touch(); this.policies.apply(e); } }),
+      bus.subscribe({ topic: agentReviewsTopic, group, fromBeginning: true, handler: async (e) => { touch(); this.reviews.apply(e); } }),
+      bus.subscribe({ topic: requestsTopic, group, fromBeginning: true, handler: async (e) => { touch(); this.applyPeer(e); } }),
+    ]);
+    this.subscribedAt = Date.now();
+    this.sweep = setInterval(() => this.book.expire(new Date()), 30_000);
+    this.sweep.unref();
+  }
+
+  /** Ready once subscribed and the initial replay has gone quiet (or nothing came). */
+  ready(): boolean {
+    if (!this.subscribedAt) return false;
+    const now = Date.now();
+    if (this.lastEventAt) return now - this.lastEventAt >= QUIET_MS;
+    return now - this.subscribedAt >= EMPTY_TOPICS_MS;
+  }
+
+  private applyPeer(event: Parameters<ReservationBook['apply']>[0]): void {
+    this.book.apply(event);
+    if (event.type !== 'request.admitted' || event.data.replica_id === this.replicaId) return;
+    const policy = this.policies.active(event.data.org_id);
+    if (policy) this.rate.record(rateBucketsFor(event.data, policy), Date.parse(event.data.admitted_at));
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    await Promise.all(this.subs.map((s) => s.close()));
+    this.subs = [];
+  }
+}
