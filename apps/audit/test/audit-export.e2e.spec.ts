@@ -85,7 +85,8 @@ describe('GET /audit/export (100 000 entries)', () => {
     process.stdout.write(`export ${format}: ${newlines} lines, ${mib(bytes)} MiB streamed, live memory growth ${mib(peakLive - liveBefore)} MiB, RSS growth ${mib(peakRss - rssBefore)} MiB\n`);
     expect(newlines).toBe(format === 'csv' ? ROWS + 1 : ROWS);
     // A buffered export would hold the whole body (50-70 MiB) plus its row objects.
-    // Measured: 11-20 MiB (one 1 000-row batch, its formatted chunk and socket buffers).
-    expect((peakLive - liveBefore) / 2 ** 20).toBeLessThan(32);
+    // Measured 11-30 MiB (a 1 000-row batch in flight, its chunk, socket buffers; more when
+    // other test files load the machine); a buffered export measured 75-125 MiB.
+    expect((peakLive - liveBefore) / 2 ** 20).toBeLessThan(48);
   }, 60_000);
 });
