@@ -123,7 +123,7 @@ export async function startGateway(kind: 'in-process' | 'kafka', providerEnv: Re
   const { policyViolatedTopic, requestsTopic, approvalsTopic } = await import('@llmgov/events');
   for (const topic of [policyViolatedTopic, requestsTopic, approvalsTopic] as TopicDescriptor[]) {
     recorded.set(topic.name, []);
-    subs.push(await bus.subscribe({ topic, group: `recorder-${randomUUID().slice(0, 6)}`, fromBeginning: true, handler: async (e) => void recorded.get(topic.name)!.push(e) }));
+    subs.push(await bus.subscribe({ topic, group: `recorder-${topic.name}-${randomUUID().slice(0, 6)}`, fromBeginning: true, handler: async (e) => void recorded.get(topic.name)!.push(e) }));
   }
   const harness: GatewayHarness = {
     app,

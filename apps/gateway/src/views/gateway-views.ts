@@ -49,15 +49,16 @@ export class GatewayViews implements ChainViews {
   }
 
   async start(bus: EventBus): Promise<void> {
-    const group = `gateway-views-${this.replicaId}`;
+    // One consumer group per topic: Kafka assigns a group's topics across all its members.
+    const group = (topic: string) => `gateway-views-${this.replicaId}-${topic}`;
     const touch = () => {
       this.lastEventAt = Date.now();
     };
     this.subs = await Promise.all([
-      bus.subscribe({ topic: tenancyTopic, group, fromBeginning: true, handler: async (e) => { touch(); this.tenancy.apply(e); } }),
-      bus.subscribe({ topic: policyTopic, group, fromBeginning: true, handler: async (e) => { touch(); this.policies.apply(e); } }),
-      bus.subscribe({ topic: agentReviewsTopic, group, fromBeginning: true, handler: async (e) => { touch(); this.reviews.apply(e); } }),
-      bus.subscribe({ topic: requestsTopic, group, fromBeginning: true, handler: async (e) => { touch(); this.applyPeer(e); } }),
+      bus.subscribe({ topic: tenancyTopic, group: group(tenancyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.tenancy.apply(e); } }),
+      bus.subscribe({ topic: policyTopic, group: group(policyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.policies.apply(e); } }),
+      bus.subscribe({ topic: agentReviewsTopic, group: group(agentReviewsTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.reviews.apply(e); } }),
+      bus.subscribe({ topic: requestsTopic, group: group(requestsTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.applyPeer(e); } }),
     ]);
     this.subscribedAt = Date.now();
     this.sweep = setInterval(() => this.book.expire(new Date()), 30_000);
