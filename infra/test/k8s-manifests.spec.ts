@@ -66,7 +66,7 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
       expect(c.ports[0].containerPort).toBe(SERVICES[name].port);
       const port = c.env.find((e) => e.name === 'PORT') as { value?: string } | undefined;
       expect(port?.value).toBe(String(SERVICES[name].port));
-      const configMap = named('ConfigMap', c.envFrom?.[0].configMapRef.name ?? '') as (K8sObject & { data: Record<string, string> }) | undefined;
+      const configMap = named('ConfigMap', c.envFrom?.[0].configMapRef.name ?? '') as unknown as (K8sObject & { data: Record<string, string> }) | undefined;
       expect(configMap).toBeDefined();
       const available = new Set([...c.env.map((e) => e.name), ...Object.keys(configMap!.data)]);
       for (const variable of SERVICES[name].env) expect([variable, available.has(variable)]).toEqual([variable, true]);
@@ -75,7 +75,7 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
 
     it('reads secrets from the Secret, required ones from keys it has', () => {
       const [c] = deploymentOf(name).spec.template.spec.containers;
-      const secret = named('Secret', 'llmgov-secrets') as K8sObject & { stringData: Record<string, string> };
+      const secret = named('Secret', 'llmgov-secrets') as unknown as K8sObject & { stringData: Record<string, string> };
       for (const entry of c.env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[]) {
         const ref = entry.valueFrom?.secretKeyRef;
         if (!ref) continue;
@@ -88,10 +88,10 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
       const d = deploymentOf(name);
       const podLabels = d.spec.template.metadata.labels;
       expect(matches(d.spec.selector.matchLabels, podLabels)).toBe(true);
-      const service = named('Service', name) as K8sObject & { spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] } };
+      const service = named('Service', name) as unknown as K8sObject & { spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] } };
       expect(matches(service.spec.selector, podLabels)).toBe(true);
       expect(service.spec.ports[0]).toMatchObject({ port: SERVICES[name].port, targetPort: 'http' });
-      const pdb = named('PodDisruptionBudget', name) as K8sObject & { spec: { maxUnavailable?: number; minAvailable?: number; selector: { matchLabels: Record<string, string> } } };
+      const pdb = named('PodDisruptionBudget', name) as unknown as K8sObject & { spec: { maxUnavailable?: number; minAvailable?: number; selector: { matchLabels: Record<string, string> } } };
       expect(matches(pdb.spec.selector.matchLabels, podLabels)).toBe(true);
       // maxUnavailable keeps node drains possible whatever the replica count.
       expect(pdb.spec.maxUnavailable).toBe(1);
@@ -99,7 +99,7 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
   });
 
   it('autoscales the gateway Deployment on CPU', () => {
-    const [hpa] = ofKind('HorizontalPodAutoscaler') as (K8sObject & { apiVersion: string; spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number } })[];
+    const [hpa] = ofKind('HorizontalPodAutoscaler') as unknown as (K8sObject & { apiVersion: string; spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number } })[];
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'gateway' });
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
@@ -108,7 +108,7 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
 
   describe('the example Ingress', () => {
     type Path = { path: string; pathType: string; backend: { service: { name: string; port: { name: string } } } };
-    const ingress = ofKind('Ingress')[0] as K8sObject & { spec: { rules: { http: { paths: Path[] } }[] } };
+    const ingress = ofKind('Ingress')[0] as unknown as K8sObject & { spec: { rules: { http: { paths: Path[] } }[] } };
     const paths = ingress.spec.rules.flatMap((r) => r.http.paths);
 
     /** ingress-nginx with use-regex: case-insensitive `^path` regex locations, longest path first. */
@@ -131,7 +131,7 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
 
     it('points every backend at an existing Service port', () => {
       for (const p of paths) {
-        const service = named('Service', p.backend.service.name) as K8sObject & { spec: { ports: { name: string }[] } };
+        const service = named('Service', p.backend.service.name) as unknown as K8sObject & { spec: { ports: { name: string }[] } };
         expect(service.spec.ports.map((port) => port.name)).toContain(p.backend.service.port.name);
       }
     });

@@ -82,7 +82,7 @@ describe('walking skeleton — distributed (real Kafka, real Postgres)', () => {
     await outsider?.disconnect();
     for (const app of apps.reverse()) await app.close();
     for (const bus of buses) await bus.close();
-    for (const schema of schemas) await schema.drop();
+    for (const schema of schemas) await schema.cleanup();
   });
 
   it('org → key → model_allowlist policy → 403 at the gateway → audit and ledger see the events', async () => {
