@@ -21,6 +21,13 @@ const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY-----/g;
 const PEM_END = /-----END (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY-----/g;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
 
+/**
+ * Phone candidates validated per text. libphonenumber costs ~30 µs per candidate, so a
+ * megabyte of digit groups would take seconds; past this many candidates the rest of the
+ * text is not checked for phone numbers (a documented limit: phone defaults to warn).
+ */
+export const MAX_PHONE_CANDIDATES = 256;
+
 function push(out: PiiMatch[], pattern: PiiPattern, re: RegExp, text: string, valid?: (m: RegExpExecArray) => boolean): void {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -115,8 +122,10 @@ export function scanPii(text: string, enabled: ReadonlySet<PiiPattern>): PiiMatc
   }
   if (enabled.has('ssn')) push(raw, 'ssn', SSN, text, (m) => validSsn(m[1]!, m[3]!, m[4]!));
   if (enabled.has('phone')) {
+    let budget = MAX_PHONE_CANDIDATES;
     push(raw, 'phone', PHONE, text, (m) => {
       const s = m[0];
+      if (budget-- <= 0) return false;
       if (s.replace(/\D/g, '').length < 7) return false;
       const p = parsePhoneNumberFromString(s, 'US');
       if (!p) return false;

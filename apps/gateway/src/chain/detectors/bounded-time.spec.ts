@@ -1,0 +1,39 @@
+import { PII_PATTERNS, CONTENT_CATEGORIES } from '@llmgov/policy-schema';
+import { scanPii } from './pii.detector';
+import { scanContent } from './content.detector';
+import { scanSecurity } from './security.detector';
+
+/**
+ * No regex backtracks catastrophically: 1 MB adversarial inputs (long runs of the
+ * characters each pattern loops on, near-misses repeated) scan in bounded time. The bound
+ * is generous (2 s per MB on a 2-core CI machine); measured locally it is ~10–150 ms.
+ */
+const MB = 1024 * 1024;
+const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+const inputs: [string, string][] = [
+  ['at signs', fill('a@')],
+  ['digits and spaces', fill('1 ')],
+  ['digit-dash runs', fill('4111-')],
+  ['key prefixes', fill('sk-')],
+  ['jwt prefixes', fill('eyJ')],
+  ['iban near-misses', fill('DE89 ')],
+  ['password near-misses', fill('password= ')],
+  ['base64 runs', fill('QUJD')],
+  ['hex runs', fill('0a')],
+  ['injection near-misses', fill('ignore all the previous ')],
+  ['how-to near-misses', fill('how do i make a ')],
+  ['whitespace', fill(' \t')],
+  ['pem headers', fill('-----BEGIN ')],
+];
+
+describe('detectors scan 1 MB adversarial inputs in bounded time', () => {
+  const all = new Set(PII_PATTERNS);
+  const categories = new Set(CONTENT_CATEGORIES);
+  it.each(inputs)('%s', (_name, text) => {
+    const t0 = performance.now();
+    scanPii(text, all);
+    scanContent([text], categories);
+    scanSecurity([text], 'high');
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+});
