@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteWireServer } from './pglite-wire-server';
 
 export interface EmbeddedPostgres {
   /** A `postgres://` URL the ordinary `pg` driver and TypeORM use unchanged. */
@@ -12,21 +12,18 @@ export interface EmbeddedPostgres {
 /**
  * Postgres for the embedded mode: PGlite (Postgres compiled to WASM, no binaries, works as
  * root) persisted under `dataDir`, served on a loopback port through the Postgres wire
- * protocol, so every service runs the same `pg`/TypeORM code as in production. PGlite has
- * one session; the socket server multiplexes connections and makes a connection wait while
- * another holds a transaction open, which keeps transactions isolated (INFRA.md).
+ * protocol, so every service runs the same `pg`/TypeORM code as in production.
  */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const dir = join(dataDir, 'pg');
   mkdirSync(dir, { recursive: true });
   const db = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: 64 });
-  await server.start();
-  const address = (server as unknown as { server: { address(): { port: number } } }).server.address();
+  const server = new PgliteWireServer(db);
+  const port = await server.listen(0);
   return {
-    url: `postgres://postgres@127.0.0.1:${address.port}/postgres`,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     async stop() {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };

@@ -26,7 +26,7 @@ describe('walking skeleton — embedded mode (in-process bus, PGlite)', () => {
 
   it('GET /health/ready answers 200 once every service is up', async () => {
     const ready = await call(`${base}/health/ready`);
-    expect(ready.status).toBe(200);
+    expect({ status: ready.status, body: ready.body }).toEqual({ status: 200, body: { status: 'ready', checks: {} } });
   });
 
   it('the demo org is created at start and its gateway key gets a chat completion from the mock provider', async () => {
