@@ -106,8 +106,13 @@ export interface GatewayHarness {
 }
 
 /** Starts the gateway module alone (plus /health) on 127.0.0.1:0 over the given bus kind. */
-export async function startGateway(kind: 'in-process' | 'kafka', providerEnv: Record<string, string | undefined> = {}, approvalServiceUrl: string | null = null): Promise<GatewayHarness> {
-  const bus = kind === 'kafka' ? createEventBus({ kind: 'kafka', brokers: kafkaBrokers(), clientId: `gw-test-${randomUUID().slice(0, 6)}`, topicPrefix: testTopicPrefix() }) : createEventBus({ kind: 'in-process' });
+export async function startGateway(
+  kind: 'in-process' | 'kafka',
+  providerEnv: Record<string, string | undefined> = {},
+  approvalServiceUrl: string | null = null,
+  topicPrefix: string = testTopicPrefix(),
+): Promise<GatewayHarness> {
+  const bus = kind === 'kafka' ? createEventBus({ kind: 'kafka', brokers: kafkaBrokers(), clientId: `gw-test-${randomUUID().slice(0, 6)}`, topicPrefix }) : createEventBus({ kind: 'in-process' });
   const logs = new LogCapture();
   const logger = createLogger({ service: 'gateway', level: 'debug', destination: logs });
 
