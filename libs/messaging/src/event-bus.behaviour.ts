@@ -210,6 +210,65 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
       expect(dead.headers).toMatchObject({ [DLQ_HEADERS.reason]: 'handler_failed', [DLQ_HEADERS.error]: 'poison', [DLQ_HEADERS.attempts]: '2' });
     });
 
+    it('dead-letters a poison event in the middle of a batch and delivers the rest in order', async () => {
+      const topic = thingsTopic();
+      const byKey = new Map<string, number[]>();
+      await t.bus.subscribe({
+        topic,
+        group: newGroup(),
+        maxAttempts: 2,
+        handler: async (e) => {
+          if (e.subject === 'b' && nOf(e) === 4) throw new Error('poison');
+          byKey.set(e.subject, [...(byKey.get(e.subject) ?? []), nOf(e)]);
+        },
+      });
+      const keys = ['a', 'b', 'c'];
+      const ce = (n: number) => ({ ce_specversion: '1.0', ce_id: `evt_bad_${n}`, ce_type: 'thing.happened', ce_source: 's', ce_time: happened('a', n).time, ce_subject: 'a' });
+
+      // One batch per partition: a handler that fails on b/4, and a record that does not parse
+      // between a/5 and a/6 (same key, so the same partition).
+      await t.bus.publishBatch(topic, [0, 1, 2, 3, 4, 5].flatMap((n) => keys.map((key) => happened(key, n))));
+      await t.appendRaw(topic.name, { key: 'a', value: '{not json', headers: ce(99) });
+      await t.bus.publishBatch(topic, [6, 7, 8, 9].flatMap((n) => keys.map((key) => happened(key, n))));
+
+      await waitFor(() => {
+        expect(byKey.get('a')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        expect(byKey.get('b')).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9]);
+        expect(byKey.get('c')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      }, { timeoutMs: 30_000 });
+      const dead = await t.readDeadLetters(topic.name, 2);
+      expect(dead.map((d) => d.headers[DLQ_HEADERS.reason]).sort()).toEqual(['handler_failed', 'invalid_json']);
+    });
+
+    it('holds back the events after one it keeps retrying, and hands the rest of the batch to the next member on close', async () => {
+      const topic = thingsTopic();
+      const group = newGroup();
+      const first: number[] = [];
+      let failing = 0;
+      const member = await t.bus.subscribe({
+        topic,
+        group,
+        maxAttempts: Infinity,
+        handler: async (e) => {
+          if (nOf(e) === 5) {
+            failing++;
+            throw new Error('database down');
+          }
+          first.push(nOf(e));
+        },
+      });
+      await t.bus.publishBatch(topic, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => happened('k', n)));
+      await waitFor(() => expect(failing).toBeGreaterThanOrEqual(2), { timeoutMs: 30_000 });
+      expect(first).toEqual([0, 1, 2, 3, 4]);
+
+      await member.close();
+      const second: number[] = [];
+      await t.bus.subscribe({ topic, group, handler: async (e) => void second.push(nOf(e)) });
+
+      // The handled head of the batch was committed on close; the tail comes next, in order.
+      await waitFor(() => expect(second).toEqual([5, 6, 7, 8, 9]), { timeoutMs: 30_000 });
+    });
+
     it('never dead-letters with maxAttempts: Infinity', async () => {
       const topic = thingsTopic();
       const attempts: number[] = [];

@@ -1,6 +1,8 @@
-import { deadLetterTopicName } from '@llmgov/events';
-import { kafkaBrokers, testTopicPrefix } from '@llmgov/testing';
+import { deadLetterTopicName, defineTopic, envelope } from '@llmgov/events';
+import { consumerLag } from '@llmgov/telemetry';
+import { kafkaBrokers, testTopicPrefix, waitFor } from '@llmgov/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { z } from 'zod';
 import type { BinaryRecord } from '../cloudevents';
 import { eventBusBehaviour, fastRetry } from '../event-bus.behaviour';
 import { silentLogger } from '../logger';
@@ -10,6 +12,7 @@ import { KafkaEventBus } from './kafka-event-bus';
 const prefix = testTopicPrefix();
 const kafka = new Kafka({ clientId: 'event-bus-int-spec', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
 let raw: Producer;
+const Ticked = envelope('lag.ticked', z.object({ n: z.number().int() }));
 
 beforeAll(async () => {
   raw = kafka.producer({ allowAutoTopicCreation: false });
@@ -54,4 +57,26 @@ eventBusBehaviour('Kafka', async () => {
     physicalTopic: (name) => bus.topicName(name),
     close: () => bus.close(),
   };
+});
+
+describe('KafkaEventBus consumer lag', () => {
+  it('reports the lag left after each batch as messaging_consumer_lag_messages{topic,group}', async () => {
+    const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'event-bus-int-spec', topicPrefix: prefix, retry: fastRetry, logger: silentLogger });
+    try {
+      const topic = defineTopic(`lagged.${Math.random().toString(36).slice(2, 8)}.v1`, 'Lag test', 'k', ['lag.ticked'], z.discriminatedUnion('type', [Ticked]));
+      let handled = 0;
+      await bus.subscribe({ topic, group: 'lag-group', handler: async () => void handled++ });
+      await bus.publishBatch(topic, [1, 2, 3, 4, 5, 6].map((n) => ({ id: `evt_lag_${n}`, type: 'lag.ticked' as const, source: 'llmgov/test', time: new Date().toISOString(), subject: `k${n}`, data: { n } })));
+      await waitFor(() => expect(handled).toBe(6), { timeoutMs: 30_000 });
+
+      const labels = { topic: bus.topicName(topic.name), group: bus.topicName('lag-group') };
+      // Reported when a batch is done, just after its last handler returned.
+      await waitFor(async () => {
+        const series = (await consumerLag.gauge.get()).values.find((v) => v.labels.topic === labels.topic && v.labels.group === labels.group);
+        expect(series?.value).toBe(0);
+      });
+    } finally {
+      await bus.close();
+    }
+  });
 });

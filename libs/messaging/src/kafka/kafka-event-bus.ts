@@ -1,7 +1,8 @@
 import { deadLetterTopicName, type EventOf, type TopicDescriptor } from '@llmgov/events';
+import { consumerLag } from '@llmgov/telemetry';
 import { Kafka, KafkaJSError, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
-import { deadLetterHeaders, type InboundRecord } from '../dead-letter';
+import { deadLetterHeaders, type DeadLetterCause, type InboundRecord } from '../dead-letter';
 import { deliver } from '../delivery';
 import type { EventBus, RawRecord, SubscribeOptions, Subscription } from '../event-bus';
 import { stderrLogger, type MessagingLogger } from '../logger';
@@ -23,7 +24,18 @@ export interface KafkaEventBusOptions {
   retry?: Partial<RetryPolicy>;
   /** Level of kafkajs's own log lines (default WARN). */
   kafkaLogLevel?: logLevel;
+  /**
+   * How many partitions of one subscription are handled at the same time (default: the
+   * partition count of `topics`). Order holds per partition, hence per key; events of
+   * different keys may be handled concurrently, as they are across replicas of a service.
+   */
+  partitionsConsumedConcurrently?: number;
+  /** The broker's long-poll wait for a consumer fetch when nothing is there (default 200 ms). */
+  maxWaitTimeInMs?: number;
 }
+
+/** Committing at most this often mid-batch (and always at the end of a batch). */
+const AUTO_COMMIT_INTERVAL_MS = 1000;
 
 /**
  * The EventBus on Kafka (kafkajs 2.2.4), CloudEvents in binary mode.
@@ -32,9 +44,20 @@ export interface KafkaEventBusOptions {
  * flight, so retries neither duplicate nor reorder records); the key is the event's
  * subject, so events of one aggregate stay in order on one partition.
  *
- * Consuming: one kafkajs consumer per subscription; the offset of a message is committed
- * right after its handler succeeds or it was dead-lettered, so a crash redelivers at most
- * the message in hand (at least once; consumers dedupe with the eventstore Inbox).
+ * Consuming: one kafkajs consumer per subscription, fed whole fetched batches
+ * (`eachBatch`). The messages of a partition's batch go through `deliver` one after the
+ * other, in offset order (parse → validate → handler → retry with backoff → dead-letter);
+ * a message's offset is resolved once its handler succeeded or it was dead-lettered. Up to
+ * `partitionsConsumedConcurrently` partitions are handled at the same time, so order holds
+ * per partition, i.e. per key. Resolved offsets are committed when the batch ends (or
+ * throws), and mid-batch at most once a second, not after every message: a crash or a
+ * lost group membership redelivers at most the uncommitted tail of the batches in hand,
+ * i.e. events whose handlers already ran (at least once; consumers dedupe by event id with
+ * the eventstore Inbox). With `maxAttempts: Infinity` a failing handler is retried in place
+ * (heartbeating while it backs off, so the member keeps its partitions); the messages
+ * after it in the partition wait, and nothing is skipped. The lag left after each batch,
+ * summed over the partitions the group's members in this process own, is
+ * `messaging_consumer_lag_messages{topic,group}`.
  *
  * Topics are created (with their `.dlq`) before first use by this bus, whichever of
  * publish, subscribe or ensureTopics comes first.
@@ -45,6 +68,8 @@ export class KafkaEventBus implements EventBus {
   private readonly logger: MessagingLogger;
   private readonly layout: TopicLayout;
   private readonly retry: RetryPolicy;
+  private readonly partitionsConsumedConcurrently: number;
+  private readonly maxWaitTimeInMs: number;
   private readonly producer: Producer;
   private producerReady?: Promise<void>;
   private admin?: Promise<Admin>;
@@ -57,6 +82,8 @@ export class KafkaEventBus implements EventBus {
     this.logger = options.logger ?? stderrLogger;
     this.layout = { numPartitions: 3, replicationFactor: 1, ...options.topics };
     this.retry = { ...defaultRetryPolicy, ...options.retry };
+    this.partitionsConsumedConcurrently = Math.max(1, options.partitionsConsumedConcurrently ?? this.layout.numPartitions);
+    this.maxWaitTimeInMs = options.maxWaitTimeInMs ?? 200;
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
@@ -109,37 +136,56 @@ export class KafkaEventBus implements EventBus {
     const consumer = this.kafka.consumer({
       groupId: group,
       allowAutoTopicCreation: false,
-      // The broker's long-poll wait when there is nothing to read. Closing waits for the
-      // fetch in flight, so this bounds shutdown; the cost is one idle fetch a second.
-      maxWaitTimeInMs: 1000,
+      // The broker's long-poll wait when there is nothing to read (a fetch returns as soon as
+      // a record arrives). Closing and rebalancing wait for the fetch in flight, so a short
+      // wait keeps both quick; the cost is a few idle fetches a second.
+      maxWaitTimeInMs: this.maxWaitTimeInMs,
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [physical], fromBeginning: options.fromBeginning ?? true });
+    const lag = new LagReporter(physical, group);
+    const deliveryDeps = (heartbeat: () => Promise<void>) => ({
+      system: 'kafka' as const,
+      group,
+      retry: this.retry,
+      logger: this.logger,
+      signal: abort.signal,
+      keepAlive: heartbeat,
+      deadLetter: (record: InboundRecord, cause: DeadLetterCause) =>
+        this.send(deadLetterTopicName(options.topic.name), [
+          { key: record.key ?? '', value: record.value ?? '', headers: deadLetterHeaders(record, group, cause) },
+        ]),
+    });
     await consumer.run({
-      // Commit after every message (kafkajs resolves an offset only once eachMessage
-      // returned); the default would commit once per fetched batch.
-      autoCommitThreshold: 1,
-      eachMessage: async ({ partition, message, heartbeat }) => {
-        try {
-          await deliver(options.topic, inbound(physical, partition, message), options.handler, options.maxAttempts ?? 5, {
-            system: 'kafka',
-            group,
-            retry: this.retry,
-            logger: this.logger,
-            signal: abort.signal,
-            keepAlive: heartbeat,
-            deadLetter: (record, cause) =>
-              this.send(deadLetterTopicName(options.topic.name), [
-                { key: record.key ?? '', value: record.value ?? '', headers: deadLetterHeaders(record, group, cause) },
-              ]),
-          });
-        } catch (error) {
-          // Closed mid-retry: throwing leaves the offset uncommitted. As a retriable
-          // KafkaJSError it is neither logged as a handler failure nor crashes the
-          // consumer; the runner, stopping, drops it.
-          if (error instanceof DeliveryAborted) throw new KafkaJSError(error, { retriable: true });
-          throw error;
+      // Offsets are resolved one by one below and committed when the batch ends (kafkajs
+      // commits the resolved offsets after eachBatch returns or throws), or mid-batch once
+      // `autoCommitInterval` has passed, so a long batch (a handler retrying) does not hold
+      // back the offsets of the messages before it.
+      autoCommit: true,
+      autoCommitInterval: AUTO_COMMIT_INTERVAL_MS,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        const deps = deliveryDeps(heartbeat);
+        for (const message of batch.messages) {
+          // Stopping, or the partition was sought/revoked: leave the rest unresolved.
+          if (!isRunning() || isStale()) return;
+          try {
+            await deliver(options.topic, inbound(physical, batch.partition, message), options.handler, options.maxAttempts ?? 5, deps);
+          } catch (error) {
+            // Closed mid-retry: throwing leaves this offset unresolved (those before it are
+            // committed by kafkajs). As a retriable KafkaJSError it is neither logged as a
+            // handler failure nor crashes the consumer; the runner, stopping, drops it.
+            if (error instanceof DeliveryAborted) throw new KafkaJSError(error, { retriable: true });
+            throw error;
+          }
+          resolveOffset(message.offset);
+          // Both are cheap when not due: kafkajs heartbeats once per heartbeatInterval and
+          // commits once per autoCommitInterval.
+          await heartbeat();
+          await commitOffsetsIfNecessary();
         }
+        lag.report(batch.partition, Number(batch.offsetLag()));
       },
     });
     const subscription: Subscription = {
@@ -148,9 +194,11 @@ export class KafkaEventBus implements EventBus {
         // Aborting first ends a backoff wait at once; the message stays uncommitted.
         abort.abort();
         await consumer.disconnect();
+        lag.forgetAll();
       },
     };
     this.subscriptions.add(subscription);
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => lag.keepOnly(payload.memberAssignment[physical] ?? []));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.error({ group, topic: physical, error: String(payload.error), restart: payload.restart }, 'consumer crashed');
     });
@@ -206,3 +254,51 @@ const inbound = (topic: string, partition: number, message: KafkaMessage): Inbou
   value: message.value?.toString() ?? null,
   headers: headersToStrings(message.headers),
 });
+
+/** Lag per partition of each (topic, group), shared by every member of the group in this process. */
+const lagByPartition = new Map<string, Map<number, number>>();
+
+/**
+ * Feeds `messaging_consumer_lag_messages`: the messages left after each handled batch, per
+ * partition, summed over the partitions that the group's members in this process own (one
+ * process may run several members of a group; their partitions are disjoint).
+ */
+class LagReporter {
+  private readonly labels: { topic: string; group: string };
+  private readonly partitions: Map<number, number>;
+  private readonly mine = new Set<number>();
+
+  constructor(topic: string, group: string) {
+    this.labels = { topic, group };
+    const key = `${topic}\u0000${group}`;
+    this.partitions = lagByPartition.get(key) ?? new Map();
+    lagByPartition.set(key, this.partitions);
+  }
+
+  report(partition: number, lag: number): void {
+    this.mine.add(partition);
+    this.partitions.set(partition, lag);
+    this.publish();
+  }
+
+  /** After a rebalance: partitions this member lost are reported by their new owner. */
+  keepOnly(assigned: number[]): void {
+    for (const p of [...this.mine]) if (!assigned.includes(p)) this.forget(p);
+    this.publish();
+  }
+
+  forgetAll(): void {
+    for (const p of [...this.mine]) this.forget(p);
+    this.publish();
+  }
+
+  private forget(partition: number): void {
+    this.mine.delete(partition);
+    this.partitions.delete(partition);
+  }
+
+  private publish(): void {
+    if (this.partitions.size === 0) consumerLag.remove(this.labels);
+    else consumerLag.set(this.labels, [...this.partitions.values()].reduce((a, b) => a + b, 0));
+  }
+}

@@ -31,10 +31,11 @@ let running: Shutdownable | null = null;
 
 /**
  * Starts the OpenTelemetry NodeSDK: OTLP (or whatever OTEL_TRACES_EXPORTER names) span export,
- * the http and kafkajs instrumentations, W3C trace context + baggage propagation, service name
- * from OTEL_SERVICE_NAME. Metrics stay with prom-client (`/metrics`) and logs with pino, so the
- * SDK's metric readers and log processors are off. Returns false (and loads nothing) when
- * tracing is not requested. Must run before kafkajs is first required.
+ * the http instrumentation, W3C trace context + baggage propagation, service name from
+ * OTEL_SERVICE_NAME. Kafka spans come from @llmgov/messaging, not from an instrumentation (see
+ * below). Metrics stay with prom-client (`/metrics`) and logs with pino, so the SDK's metric
+ * readers and log processors are off. Returns false (and loads nothing) when tracing is not
+ * requested. Must run before http clients are first required.
  */
 export function startTracing(options: StartTracingOptions = {}): boolean {
   if (running) return true;
@@ -42,7 +43,6 @@ export function startTracing(options: StartTracingOptions = {}): boolean {
   // Loaded here, not at the top: with tracing off none of the SDK is ever required.
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const { KafkaJsInstrumentation } = require('@opentelemetry/instrumentation-kafkajs') as typeof import('@opentelemetry/instrumentation-kafkajs');
   const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? options.serviceName,
@@ -51,7 +51,13 @@ export function startTracing(options: StartTracingOptions = {}): boolean {
         // Probes and scrapes would drown the traces that matter.
         ignoreIncomingRequestHook: (req) => isOperationalPath(req.url),
       }),
-      new KafkaJsInstrumentation(),
+      // No @opentelemetry/instrumentation-kafkajs: @llmgov/messaging's Kafka adapter already
+      // makes the messaging spans (one `send <topic>` per publish, one `process <topic>` per
+      // delivery attempt, with group, offset and attempt) and carries traceparent/tracestate
+      // in the record headers. The instrumentation would add a second `send` span per message
+      // and overwrite those headers with its own span, so consumers' spans would hang off it
+      // instead of the adapter's, plus its own receive/process spans around eachBatch. The
+      // adapter's spans and headers are the source of truth.
     ],
     textMapPropagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
     metricReaders: [],
