@@ -10,6 +10,7 @@ void runService({
   module: (runtime) =>
     AuditModule.forRoot({
       ...runtime,
+      schema: config.DB_SCHEMA,
       signingKey: config.AUDIT_SIGNING_KEY,
       segmentSize: config.AUDIT_SEGMENT_SIZE,
       defaultRetentionDays: config.AUDIT_DEFAULT_RETENTION_DAYS,

@@ -16,6 +16,8 @@ export const serviceEnv = (defaultPort: number) =>
     JWT_SECRET: z.string().min(16).optional(),
     JWT_JWKS_URL: z.url().optional(),
     DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
+    /** The service's own Postgres schema (default: the service name in snake_case). */
+    DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _').optional(),
     /** Unique per process; on Kubernetes the pod name. */
     REPLICA_ID: z.string().min(1).optional(),
   });
