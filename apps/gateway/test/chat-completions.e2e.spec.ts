@@ -166,7 +166,20 @@ describe.each([['in-process'], ['kafka']] as const)('POST /v1/chat/completions (
     expect(done.data.cost_micro_usd).toBeGreaterThan(0);
     expect(done.data.decision.map((d) => d.step)).toHaveLength(13);
     expect(JSON.stringify(done)).not.toContain('count my tokens');
-    expect(gw.seen(requestsTopic).some((x) => x.type === 'request.admitted' && x.data.request_id === id)).toBe(true);
+  });
+
+  it('publishes request.admitted (the reservation) while a slow request is in flight', async () => {
+    upstream.answer = () => ({ json: completion('slow answer'), delayMs: 400 });
+    const seenBefore = gw.seen(requestsTopic).length;
+    const pending = client(growth).chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user', content: 'take your time' }] }).withResponse();
+    const admitted = await waitFor(() => {
+      const e = gw.seen(requestsTopic).slice(seenBefore).find((x) => x.type === 'request.admitted' && x.data.key_id === growth.keyId);
+      if (!e || e.type !== 'request.admitted') throw new Error('not yet');
+      return e;
+    }, { timeoutMs: 5_000 });
+    expect(admitted.data.reserved_micro_usd).toBeGreaterThan(0);
+    const { response } = await pending;
+    expect(admitted.data.request_id).toBe(response.headers.get('x-request-id'));
   });
 
   it('never writes a key to the logs', async () => {

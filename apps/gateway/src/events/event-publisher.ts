@@ -27,6 +27,8 @@ export class EventPublisher {
   private sending: Promise<void> | null = null;
   private backoffMs = 0;
   private closed = false;
+  /** Ids of the batch being sent (cannot be withdrawn). */
+  private readonly inFlight = new Set<string>();
   private readonly lingerMs: number;
   private readonly maxBatch: number;
   private readonly maxQueued: number;
@@ -35,6 +37,20 @@ export class EventPublisher {
     this.lingerMs = options.lingerMs ?? 10;
     this.maxBatch = options.maxBatch ?? 500;
     this.maxQueued = options.maxQueued ?? 100_000;
+  }
+
+  /**
+   * Drops a queued event that was not sent yet (true if it was). The gateway withdraws a
+   * request's `request.admitted` when its `request.completed` is queued before the batch
+   * left: the completion settles it, so peers and the ledger lose nothing.
+   */
+  withdraw(topic: TopicDescriptor, eventId: string): boolean {
+    const q = this.queues.get(topic.name);
+    if (!q || this.inFlight.has(eventId)) return false;
+    const i = q.events.findIndex((e) => e.id === eventId);
+    if (i < 0) return false;
+    q.events.splice(i, 1);
+    return true;
   }
 
   enqueue<T extends TopicDescriptor>(topic: T, event: EventOf<T>): void {
@@ -86,11 +102,14 @@ export class EventPublisher {
       for (const q of this.queues.values()) {
         while (q.events.length > 0) {
           const batch = q.events.slice(0, this.maxBatch);
+          for (const e of batch) this.inFlight.add(e.id);
           try {
             await this.bus.publishBatch(q.topic, batch);
             q.events.splice(0, batch.length);
+            for (const e of batch) this.inFlight.delete(e.id);
             this.backoffMs = 0;
           } catch (err) {
+            for (const e of batch) this.inFlight.delete(e.id);
             publishFailures.labels(q.topic.name).inc();
             this.options.onError?.(q.topic.name, err);
             this.backoffMs = Math.min(5_000, this.backoffMs ? this.backoffMs * 2 : 100);

@@ -46,6 +46,9 @@ const newRequestId = (): string => `req_${randomUUID().replace(/-/g, '')}`;
  */
 export class Gateway {
   private readonly source: string;
+  /** request id → its queued `request.admitted` event id, until the request completes. */
+  private readonly admittedId = new Map<string, string>();
+  private sampled = 0;
 
   constructor(private readonly deps: GatewayDeps) {
     this.source = `gateway/${deps.replicaId}`;
@@ -58,7 +61,8 @@ export class Gateway {
   async chat(input: HttpIn): Promise<HttpOut> {
     const ctx = this.context(input, false);
     const result = runChain(CHAIN_STEPS, ctx);
-    for (const t of result.trace) gatewayMetrics.step(t.step, t.duration_ms / 1000);
+    // Per-step histograms on 1 request in 8: thirteen observations per request cost more than the steps.
+    if ((this.sampled++ & 7) === 0) for (const t of result.trace) gatewayMetrics.step(t.step, t.duration_ms / 1000);
     gatewayMetrics.chain(result.governance_ms / 1000);
     const outcome = result.outcome;
     switch (outcome.kind) {
@@ -165,7 +169,9 @@ export class Gateway {
       }
     }
     const started = performance.now();
-    this.deps.publisher.enqueue(requestsTopic, admittedEvent(ctx, this.source, this.deps.replicaId, new Date(ctx.now.getTime() + RESERVATION_TTL_MS)));
+    const admitted = admittedEvent(ctx, this.source, this.deps.replicaId, new Date(ctx.now.getTime() + RESERVATION_TTL_MS));
+    this.deps.publisher.enqueue(requestsTopic, admitted);
+    this.admittedId.set(ctx.request_id, admitted.id);
     const stream = ctx.request!.stream === true;
     const answer = await callPool(ctx, this.deps.providers, stream, input.signal);
     const headers = governanceHeaders(ctx, result.governance_ms, ctx.reserved_micro_usd);
@@ -213,6 +219,11 @@ export class Gateway {
   }
 
   private publishDone(ctx: ChainContext, result: ChainResult, c: Completion): void {
+    const admittedId = this.admittedId.get(ctx.request_id);
+    if (admittedId) {
+      this.admittedId.delete(ctx.request_id);
+      this.deps.publisher.withdraw(requestsTopic, admittedId);
+    }
     this.deps.publisher.enqueue(requestsTopic, completedEvent(ctx, result.trace, c, this.source, this.deps.replicaId, this.deps.clock.now()));
   }
 }

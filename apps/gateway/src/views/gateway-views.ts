@@ -35,6 +35,8 @@ export class GatewayViews implements ChainViews {
   readonly book: ReservationBook;
   readonly budget: BookBudgetGate;
   private subs: Subscription[] = [];
+  /** Peers' admitted requests not completed yet (so a completion does not count them twice). */
+  private readonly peerAdmitted = new Set<string>();
   private subscribedAt = 0;
   private lastEventAt = 0;
   private sweep: NodeJS.Timeout | null = null;
@@ -73,11 +75,21 @@ export class GatewayViews implements ChainViews {
     return now - this.subscribedAt >= EMPTY_TOPICS_MS;
   }
 
+  /**
+   * Peers' requests count in the rate windows once: at `request.admitted`, or at
+   * `request.completed` when the admission was withdrawn (the request finished before
+   * its replica's batch left).
+   */
   private applyPeer(event: Parameters<ReservationBook['apply']>[0]): void {
     this.book.apply(event);
-    if (event.type !== 'request.admitted' || event.data.replica_id === this.replicaId) return;
-    const policy = this.policies.active(event.data.org_id);
-    if (policy) this.rate.record(rateBucketsFor(event.data, policy), Date.parse(event.data.admitted_at));
+    if (event.data.replica_id === this.replicaId) return;
+    const d = event.data;
+    if (event.type === 'request.admitted') this.peerAdmitted.add(d.request_id);
+    else if (this.peerAdmitted.delete(d.request_id) || event.data.outcome === 'refused' || event.data.outcome === 'pending_approval') return;
+    const policy = this.policies.active(d.org_id);
+    const at = event.type === 'request.admitted' ? event.data.admitted_at : event.data.started_at;
+    if (policy) this.rate.record(rateBucketsFor(d, policy), Date.parse(at));
+    if (this.peerAdmitted.size > 100_000) this.peerAdmitted.clear();
   }
 
   async stop(): Promise<void> {
