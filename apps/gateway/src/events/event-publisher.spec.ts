@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { policyViolatedTopic, type EventOf, type TopicDescriptor } from '@llmgov/events';
+import type { EventBus } from '@llmgov/messaging';
+import { EventPublisher } from './event-publisher';
+
+/** A bus that fails its first `failures` batches, then records what it is given. */
+function flakyBus(failures: number) {
+  const sent: string[] = [];
+  let calls = 0;
+  const bus = {
+    publishBatch: async (_t: TopicDescriptor, events: { id: string }[]) => {
+      calls++;
+      if (calls <= failures) throw new Error('broker down');
+      sent.push(...events.map((e) => e.id));
+    },
+  } as unknown as EventBus;
+  return { bus, sent, calls: () => calls };
+}
+
+const violated = (): EventOf<typeof policyViolatedTopic> => ({
+  id: randomUUID(),
+  type: 'policy.violated',
+  source: 'test',
+  time: '2026-01-01T00:00:00.000Z',
+  subject: 'req_1',
+  data: { request_id: 'req_1', org_id: 'org_1', team_id: null, key_id: 'key_1', agent_id: null, session_id: null, environment: null, model: null, provider: null, step: 'authenticate', code: 'invalid_api_key', http_status: 401, message: 'x', policy_id: null, policy_doc_id: null, policy_version: null, occurred_at: '2026-01-01T00:00:00.000Z' },
+});
+
+describe('EventPublisher', () => {
+  it('returns at once and publishes in one batch', async () => {
+    const { bus, sent, calls } = flakyBus(0);
+    const p = new EventPublisher(bus, { lingerMs: 1 });
+    const events = [violated(), violated(), violated()];
+    for (const e of events) p.enqueue(policyViolatedTopic, e);
+    expect(sent).toEqual([]);
+    await p.flush();
+    expect(sent).toEqual(events.map((e) => e.id));
+    expect(calls()).toBe(1);
+  });
+
+  it('keeps a failed batch and retries it until the bus takes it, reporting each failure', async () => {
+    const { bus, sent } = flakyBus(2);
+    const errors: string[] = [];
+    const p = new EventPublisher(bus, { lingerMs: 1, onError: (topic) => errors.push(topic) });
+    const e = violated();
+    p.enqueue(policyViolatedTopic, e);
+    await p.flush();
+    expect(sent).toEqual([e.id]);
+    expect(errors).toEqual(['policy.violated', 'policy.violated']);
+  });
+
+  it('withdraws an event that has not left yet', async () => {
+    const { bus, sent } = flakyBus(0);
+    const p = new EventPublisher(bus, { lingerMs: 50 });
+    const [a, b] = [violated(), violated()];
+    p.enqueue(policyViolatedTopic, a);
+    p.enqueue(policyViolatedTopic, b);
+    expect(p.withdraw(policyViolatedTopic, a.id)).toBe(true);
+    await p.flush();
+    expect(sent).toEqual([b.id]);
+    expect(p.withdraw(policyViolatedTopic, b.id)).toBe(false);
+  });
+});
