@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm run bench [name…]`: runs the benchmark scripts one after another and prints their figures.
+// They need a real Kafka broker and Postgres: provisioned the way `npm test` does (environment,
+// else Testcontainers, else the local broker of infra/kafka and the local Postgres).
+// The side-by-side gateway benchmark against Portkey and a bare Node proxy is separate:
+// `npm run bench:gateway` (apps/gateway/bench/run-peers.sh).
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCHES = {
+  messaging: ['libs/messaging/bench/consume.bench.ts'],
+  budget: ['apps/budget-ledger/bench/reservations.bench.ts'],
+  audit: ['apps/audit/bench/ingest.bench.ts', '5000', '10'],
+};
+const asked = process.argv.slice(2);
+const names = asked.length ? asked : Object.keys(BENCHES);
+const unknown = names.filter((n) => !BENCHES[n]);
+if (unknown.length) {
+  process.stderr.write(`unknown bench: ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})\n`);
+  process.exit(2);
+}
+
+const require = createRequire(import.meta.url);
+require('./register.cjs');
+const { provisionTestInfra } = require('../libs/testing/src/global-setup.ts');
+const infra = process.env.KAFKA_BROKERS && process.env.DATABASE_URL ? null : await provisionTestInfra({ log: (m) => process.stderr.write(`[bench] ${m}\n`) });
+const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning'].filter(Boolean).join(' ') };
+if (infra) Object.assign(env, { KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl });
+
+let failed = 0;
+for (const name of names) {
+  const [script, ...args] = BENCHES[name];
+  process.stdout.write(`\n## ${name} (${script})\n`);
+  const run = spawnSync(process.execPath, ['-r', './tools/register.cjs', script, ...args], { cwd: root, env, stdio: 'inherit' });
+  if (run.status !== 0) failed++;
+}
+if (infra) await infra.release();
+process.exit(failed ? 1 : 0);
