@@ -22,7 +22,7 @@ const sse = (obj: unknown): string => `data: ${JSON.stringify(obj)}\n\n`;
  */
 export async function* relay(
   ctx: ChainContext,
-  chunks: AsyncIterable<ChatChunk>,
+  batches: AsyncIterable<ChatChunk[]>,
   patterns: ReadonlySet<PiiPattern>,
   allowanceMicroUsd: number,
   entry: CatalogueModel | null,
@@ -45,53 +45,72 @@ export async function* relay(
     const rest = r ? r.flush() : '';
     return rest ? { ...base, choices: [{ index, delta: { content: rest }, finish_reason: null }], usage: undefined } : null;
   };
+  let settled = false;
+  let finished = false;
+  const settle = () => {
+    if (settled) return;
+    settled = true;
+    outcome.usage = usage && !outcome.cut && !outcome.error ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens } : { prompt_tokens: usage?.prompt_tokens ?? promptTokens, completion_tokens: Math.ceil(chars / 4) };
+    outcome.cost_micro_usd = costOf(entry, outcome.usage.prompt_tokens, outcome.usage.completion_tokens);
+    done(outcome);
+  };
+  // A client that goes away ends the iteration early: the finally still settles and reports.
   try {
-    for await (const chunk of chunks) {
-      last = chunk;
-      if (chunk.usage) usage = chunk.usage;
-      if (!chunk.choices || chunk.choices.length === 0) {
-        if (includeUsage && chunk.usage) yield sse(chunk);
-        continue;
-      }
-      for (const choice of chunk.choices) {
-        const content = choice.delta?.content;
-        if (typeof content === 'string' && content.length > 0) {
-          chars += content.length;
-          choice.delta.content = patterns.size ? redactorOf(choice.index).push(content) : content;
+    try {
+      outer: for await (const batch of batches) {
+        let out = '';
+        for (const chunk of batch) {
+          last = chunk;
+          if (chunk.usage) usage = chunk.usage;
+          if (!chunk.choices || chunk.choices.length === 0) {
+            if (includeUsage && chunk.usage) out += sse(chunk);
+            continue;
+          }
+          for (const choice of chunk.choices) {
+            const content = choice.delta?.content;
+            if (typeof content === 'string' && content.length > 0) {
+              chars += content.length;
+              choice.delta.content = patterns.size ? redactorOf(choice.index).push(content) : content;
+            }
+            if (choice.finish_reason && redactors.has(choice.index)) {
+              const rest = redactors.get(choice.index)!.flush();
+              if (rest) choice.delta = { ...choice.delta, content: (choice.delta?.content ?? '') + rest };
+            }
+          }
+          const running = costOf(entry, promptTokens, Math.ceil(chars / 4));
+          if (running > allowanceMicroUsd) {
+            outcome.cut = true;
+            if (out) yield out;
+            break outer;
+          }
+          const empty = chunk.choices.every((c) => c.delta && Object.keys(c.delta).length === 1 && c.delta.content === '' && !c.finish_reason);
+          if (!empty) out += sse(includeUsage || !chunk.usage ? chunk : { ...chunk, usage: undefined });
         }
-        if (choice.finish_reason && redactors.has(choice.index)) {
-          const rest = redactors.get(choice.index)!.flush();
-          if (rest) choice.delta = { ...choice.delta, content: (choice.delta?.content ?? '') + rest };
-        }
+        if (out) yield out;
       }
-      const running = costOf(entry, promptTokens, Math.ceil(chars / 4));
-      if (running > allowanceMicroUsd) {
-        outcome.cut = true;
-        break;
+    } catch (err) {
+      outcome.error = (err as Error).message;
+    }
+    let tail = '';
+    if ((outcome.cut || outcome.error) && last) {
+      for (const index of redactors.keys()) {
+        const rest = flushChunk(last, index);
+        if (rest) tail += sse(rest);
       }
-      const empty = chunk.choices.every((c) => c.delta && Object.keys(c.delta).length === 1 && c.delta.content === '' && !c.finish_reason);
-      if (!empty) yield sse(includeUsage || !chunk.usage ? chunk : { ...chunk, usage: undefined });
+      tail += sse({ ...last, choices: [{ index: 0, delta: {}, finish_reason: 'content_filter' }], usage: undefined });
+      const code = outcome.cut ? 'budget_limit' : 'upstream_error';
+      const message = outcome.cut ? 'Stream stopped: its running cost would pass what the budget leaves.' : `Upstream stream failed: ${outcome.error}`;
+      tail += sse({ error: { message, type: outcome.cut ? 'policy_violation' : 'api_error', code, param: null, request_id: ctx.request_id } });
+    } else if (patterns.size && last) {
+      for (const index of redactors.keys()) {
+        const rest = flushChunk(last, index);
+        if (rest) tail += sse(rest);
+      }
     }
-  } catch (err) {
-    outcome.error = (err as Error).message;
+    yield `${tail}data: [DONE]\n\n`;
+    finished = true;
+  } finally {
+    if (!finished && !outcome.cut && !outcome.error) outcome.error = 'client went away';
+    settle();
   }
-  if ((outcome.cut || outcome.error) && last) {
-    for (const index of redactors.keys()) {
-      const rest = flushChunk(last, index);
-      if (rest) yield sse(rest);
-    }
-    yield sse({ ...last, choices: [{ index: 0, delta: {}, finish_reason: 'content_filter' }], usage: undefined });
-    const code = outcome.cut ? 'budget_limit' : 'upstream_error';
-    const message = outcome.cut ? 'Stream stopped: its running cost would pass what the budget leaves.' : `Upstream stream failed: ${outcome.error}`;
-    yield sse({ error: { message, type: outcome.cut ? 'policy_violation' : 'api_error', code, param: null, request_id: ctx.request_id } });
-  } else if (patterns.size && last) {
-    for (const index of redactors.keys()) {
-      const rest = flushChunk(last, index);
-      if (rest) yield sse(rest);
-    }
-  }
-  yield 'data: [DONE]\n\n';
-  outcome.usage = usage && !outcome.cut ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens } : { prompt_tokens: usage?.prompt_tokens ?? promptTokens, completion_tokens: Math.ceil(chars / 4) };
-  outcome.cost_micro_usd = costOf(entry, outcome.usage.prompt_tokens, outcome.usage.completion_tokens);
-  done(outcome);
 }

@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import type { Provider, UpstreamCall, UpstreamResult, ChatChunk } from './provider';
 import { AnthropicStreamTranslator, fromAnthropic, toAnthropic, type AnthropicResponse } from './anthropic.translate';
-import { sseData } from './sse';
+import { sseBatches } from './sse';
 
 export interface AnthropicOptions {
   baseUrl: string;
@@ -46,10 +46,14 @@ export class AnthropicProvider implements Provider {
     const translator = new AnthropicStreamTranslator(model, created);
     return {
       kind: 'stream',
-      chunks: (async function* (): AsyncGenerator<ChatChunk> {
-        for await (const { event, data } of sseData(body)) {
-          const e = JSON.parse(data) as Record<string, unknown>;
-          yield* translator.translate(event ?? String(e.type), e);
+      chunks: (async function* (): AsyncGenerator<ChatChunk[]> {
+        for await (const batch of sseBatches(body)) {
+          const out: ChatChunk[] = [];
+          for (const { event, data } of batch) {
+            const e = JSON.parse(data) as Record<string, unknown>;
+            out.push(...translator.translate(event ?? String(e.type), e));
+          }
+          if (out.length) yield out;
         }
       })(),
     };

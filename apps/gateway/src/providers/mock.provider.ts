@@ -44,13 +44,12 @@ export class MockProvider implements Provider {
   }
 }
 
-async function* mockChunks(id: string, created: number, model: string, text: string, usage: Usage): AsyncGenerator<ChatChunk> {
+async function* mockChunks(id: string, created: number, model: string, text: string, usage: Usage): AsyncGenerator<ChatChunk[]> {
   const chunk = (delta: ChatChunk['choices'][number]['delta'], finish: string | null): ChatChunk => ({
     id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }],
   });
-  yield chunk({ role: 'assistant', content: '' }, null);
+  yield [chunk({ role: 'assistant', content: '' }, null)];
   const pieces = text.match(/\S+\s*|\s+/g) ?? [];
-  for (const piece of pieces) yield chunk({ content: piece }, null);
-  yield chunk({}, 'stop');
-  yield { id, object: 'chat.completion.chunk', created, model, choices: [], usage };
+  for (const piece of pieces) yield [chunk({ content: piece }, null)];
+  yield [chunk({}, 'stop'), { id, object: 'chat.completion.chunk', created, model, choices: [], usage }];
 }

@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import type { ChatChunk, ChatCompletion, Provider, UpstreamCall, UpstreamResult } from './provider';
 import { upstreamBody } from './provider';
-import { sseData } from './sse';
+import { sseBatches } from './sse';
 
 export interface OpenAiCompatibleOptions {
   name: string;
@@ -61,7 +61,7 @@ export class OpenAiCompatibleProvider implements Provider {
     return {
       kind: 'stream',
       chunks: (async function* () {
-        for await (const { data } of sseData(body)) yield JSON.parse(data) as ChatChunk;
+        for await (const batch of sseBatches(body)) yield batch.map((e) => JSON.parse(e.data) as ChatChunk);
       })(),
     };
   }

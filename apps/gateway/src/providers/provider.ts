@@ -38,7 +38,8 @@ export interface UpstreamCall {
 
 export type UpstreamResult =
   | { kind: 'json'; body: ChatCompletion }
-  | { kind: 'stream'; chunks: AsyncIterable<ChatChunk> }
+  /** Chunks in batches (one per upstream read). */
+  | { kind: 'stream'; chunks: AsyncIterable<ChatChunk[]> }
   /** `retryable`: a timeout, connection error or 5xx (the next model of the pool may answer). */
   | { kind: 'error'; status: number; message: string; retryable: boolean; upstream_body?: unknown };
 
