@@ -1,4 +1,7 @@
 import { waitFor } from '@llmgov/testing';
+import { call, type JsonResponse } from './harness/admin';
+
+export { call, type JsonResponse };
 
 /** Where each service answers; in the embedded mode all five are one base URL. */
 export interface ServiceUrls {
@@ -6,22 +9,6 @@ export interface ServiceUrls {
   registry: string;
   ledger: string;
   audit: string;
-}
-
-export interface JsonResponse<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-export async function call<T = any>(url: string, init: { method?: string; key?: string; body?: unknown } = {}): Promise<JsonResponse<T>> {
-  const res = await fetch(url, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { ...(init.key ? { authorization: `Bearer ${init.key}` } : {}), ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
 
 export interface SkeletonResult {
@@ -71,7 +58,7 @@ export async function runWalkingSkeleton(urls: ServiceUrls, bootstrapKey: string
     return res;
   }, { timeoutMs: 20_000, intervalMs: 100 });
   expect(refusal.body).toMatchObject({
-    error: { type: 'policy_violation', code: 'model_allowlist', step: 'model_access', param: null },
+    error: { type: 'policy_violation', code: 'model_allowlist', step: 'model_access' },
     policy_id: ruleId,
     status: 403,
     policy_attribution: { policy_id: expect.stringMatching(/^pdoc_/), policy_version: expect.any(Number), signature: expect.stringMatching(/^sha256:/) },

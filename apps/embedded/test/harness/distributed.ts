@@ -1,0 +1,145 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { allTopics } from '@llmgov/events';
+import { KafkaEventBus, silentLogger, type EventBus } from '@llmgov/messaging';
+import { HealthModule, createServiceApp, newSecret, systemClock, type Clock, type ServiceRuntime } from '@llmgov/service-kit';
+import { kafkaBrokers, testSchema, testTopicPrefix, type TestSchema } from '@llmgov/testing';
+import { GatewayModule } from '@llmgov/gateway';
+import { PolicyRegistryModule } from '@llmgov/policy-registry';
+import { BudgetLedgerModule } from '@llmgov/budget-ledger';
+import { ApprovalWorkflowModule } from '@llmgov/approval-workflow';
+import { AuditModule } from '@llmgov/audit';
+
+/** One running service: its own Nest app on its own port, its own Kafka client. */
+export interface RunningService {
+  url: string;
+  app: NestFastifyApplication;
+  bus: EventBus;
+  replicaId: string;
+  /** Closes the app, then its Kafka client (idempotent). */
+  close(): Promise<void>;
+}
+
+export interface DistributedOptions {
+  /** Gateway replicas to start (default 1); each has its own replicaId and Kafka client. */
+  gateways?: number;
+  /** Provider environment of every gateway (`OPENAI_BASE_URL`, `OPENAI_API_KEY`, …). */
+  providerEnv?: Record<string, string | undefined>;
+  /** Start the approval workflow (default true); the gateways are told its URL. */
+  approvals?: boolean;
+  /** Start the audit service (default true). */
+  audit?: boolean;
+  /** The ledger's clock (default the system clock). */
+  ledgerClock?: Clock;
+}
+
+export interface Distributed {
+  topicPrefix: string;
+  /** The platform owner's admin key (BOOTSTRAP_ADMIN_KEY of the registry). */
+  bootstrapKey: string;
+  registry: RunningService;
+  ledger: RunningService;
+  approvals: RunningService | null;
+  audit: RunningService | null;
+  gateways: RunningService[];
+  /** Another gateway replica on the same topics (same provider environment unless given). */
+  startGateway(providerEnv?: Record<string, string | undefined>): Promise<RunningService>;
+  /** A (new) ledger app on the ledger's schema and consumer group, e.g. after closing the first. */
+  startLedger(): Promise<RunningService>;
+  close(): Promise<void>;
+}
+
+/**
+ * The distributed deployment in one test process: every service is its own Nest app on its
+ * own port (127.0.0.1), with its own KafkaEventBus client on a shared topic prefix and its own
+ * Postgres schema — real Kafka, real Postgres, nothing shared but the broker and the server.
+ */
+export async function startDistributed(options: DistributedOptions = {}): Promise<Distributed> {
+  const topicPrefix = testTopicPrefix();
+  const bootstrapKey = newSecret('msh');
+  const schemas: TestSchema[] = [];
+  const running: RunningService[] = [];
+  let replicas = 0;
+
+  const admin = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'e2e-admin', topicPrefix, logger: silentLogger });
+  await admin.ensureTopics(allTopics);
+  await admin.close();
+
+  const schemaFor = async (service: string): Promise<TestSchema> => {
+    const schema = await testSchema(service.replace(/-/g, '_'));
+    schemas.push(schema);
+    return schema;
+  };
+
+  const runtime = (service: string, schema: TestSchema | null, clock: Clock = systemClock): ServiceRuntime & { schema?: string } => {
+    const replicaId = `${service}-${++replicas}`;
+    const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: replicaId, topicPrefix, logger: silentLogger });
+    return { bus, databaseUrl: schema?.url ?? '', ...(schema ? { schema: schema.name } : {}), replicaId, clock, jwt: {}, poolSize: 4 };
+  };
+
+  const start = async (name: string, rt: ServiceRuntime, module: DynamicModule): Promise<RunningService> => {
+    @Module({ imports: [HealthModule, module] })
+    class Root {}
+    const app = await createServiceApp(Root, { name, logger: ['error'] });
+    await app.listen(0, '127.0.0.1');
+    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    let closed: Promise<void> | null = null;
+    const service: RunningService = {
+      url,
+      app,
+      bus: rt.bus,
+      replicaId: rt.replicaId,
+      close: () =>
+        (closed ??= (async () => {
+          await app.close();
+          await rt.bus.close();
+        })()),
+    };
+    running.push(service);
+    return service;
+  };
+
+  const registryRt = runtime('policy-registry', await schemaFor('policy-registry'));
+  const registry = await start('policy-registry', registryRt, PolicyRegistryModule.forRoot({ ...registryRt, bootstrapAdminKey: bootstrapKey }));
+
+  const ledgerSchema = await schemaFor('budget-ledger');
+  const startLedger = async () => {
+    const rt = runtime('budget-ledger', ledgerSchema, options.ledgerClock);
+    return start('budget-ledger', rt, BudgetLedgerModule.forRoot({ ...rt, relayIntervalMs: 20 }));
+  };
+  const ledger = await startLedger();
+
+  let audit: RunningService | null = null;
+  if (options.audit !== false) {
+    const rt = runtime('audit', await schemaFor('audit'));
+    audit = await start('audit', rt, AuditModule.forRoot(rt));
+  }
+  let approvals: RunningService | null = null;
+  if (options.approvals !== false) {
+    const rt = runtime('approval-workflow', await schemaFor('approval-workflow'));
+    approvals = await start('approval-workflow', rt, ApprovalWorkflowModule.forRoot(rt));
+  }
+
+  const startGateway = async (providerEnv = options.providerEnv ?? {}) => {
+    const rt = runtime('gateway', null);
+    return start('gateway', rt, GatewayModule.forRoot({ ...rt, providerEnv, approvalServiceUrl: approvals?.url ?? null }));
+  };
+  const gateways: RunningService[] = [];
+  for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(await startGateway());
+
+  return {
+    topicPrefix,
+    bootstrapKey,
+    registry,
+    ledger,
+    approvals,
+    audit,
+    gateways,
+    startGateway,
+    startLedger,
+    async close() {
+      for (const service of [...running].reverse()) await service.close().catch(() => undefined);
+      for (const schema of schemas) await schema.cleanup();
+    },
+  };
+}
