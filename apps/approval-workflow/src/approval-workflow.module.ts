@@ -4,6 +4,7 @@ import { tenancyTopic } from '@llmgov/events';
 import type { Subscription } from '@llmgov/messaging';
 import { AdminAuthModule, Readiness, TenancyDirectory, type ServiceRuntime } from '@llmgov/service-kit';
 import { EventStore, OutboxRelay, createDataSource, eventstoreMigrations } from '@llmgov/eventstore';
+import { approvalsPending } from '@llmgov/telemetry';
 import { approvalWorkflowMigrations } from './persistence/schema';
 import { ApprovalRepository } from './approvals/approval.repository';
 import { ApprovalService } from './approvals/approval.service';
@@ -38,6 +39,7 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
   private sweepTimer?: NodeJS.Timeout;
   private sweeping: Promise<unknown> = Promise.resolve();
   private issuersSubscription?: Subscription;
+  private unobservePending?: () => void;
 
   constructor(
     @Inject(OPTIONS) private readonly options: ApprovalWorkflowOptions,
@@ -103,6 +105,10 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
     await this.requests.start();
     await this.reviewRules.start();
     this.relay.start();
+    const table = `"${this.options.schema ?? 'approval_workflow'}".approvals`;
+    this.unobservePending = approvalsPending.observe(`approval-workflow:${this.options.replicaId}`, async () =>
+      ((await this.dataSource.query(`select org_id, count(*)::int as n from ${table} where status = 'pending' group by org_id`)) as { org_id: string; n: number }[]).map((r) => ({ labels: { org_id: r.org_id }, value: r.n })),
+    );
     const every = this.options.sweepIntervalMs ?? 1000;
     if (every > 0) {
       this.sweepTimer = setInterval(() => {
@@ -113,6 +119,7 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.unobservePending?.();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.sweeping;
     await this.requests.stop();

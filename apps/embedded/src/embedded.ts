@@ -10,6 +10,7 @@ import { PolicyRegistryModule } from '@llmgov/policy-registry';
 import { BudgetLedgerModule } from '@llmgov/budget-ledger';
 import { ApprovalWorkflowModule } from '@llmgov/approval-workflow';
 import { AuditModule } from '@llmgov/audit';
+import { MetricsModule } from '@llmgov/telemetry';
 import type { EmbeddedConfig } from './config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { DurableEventLog } from './durable-event-log';
@@ -48,7 +49,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     AuditModule.forRoot(runtime),
   ];
 
-  @Module({ imports: [HealthModule, ...modules] })
+  @Module({ imports: [HealthModule, MetricsModule, ...modules] })
   class EmbeddedModule {}
 
   const app = await bootstrapService(EmbeddedModule, {

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { stderrLogger, type EventBus, type MessagingLogger, type RawRecord } from '@llmgov/messaging';
+import { outboxBacklog } from '@llmgov/telemetry';
 import { qualified } from '../sql';
 
 export interface OutboxRelayOptions {
@@ -42,6 +43,7 @@ export class OutboxRelay {
   private stopping?: AbortController;
   private round_: Promise<number> = Promise.resolve(0);
   private publishedTotal = 0;
+  private unobserve?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -58,12 +60,16 @@ export class OutboxRelay {
   /** Starts polling in the background. */
   start(): void {
     if (this.loop) return;
+    // `eventstore_outbox_backlog{service=<schema>}`, counted at scrape time while the relay runs.
+    this.unobserve = outboxBacklog.observe(this.schema, async () => [{ labels: { service: this.schema }, value: await this.backlog() }]);
     const stopping = (this.stopping = new AbortController());
     this.loop = this.run(stopping.signal);
   }
 
   /** Stops polling and waits for the round in progress to commit or roll back. */
   async stop(): Promise<void> {
+    this.unobserve?.();
+    this.unobserve = undefined;
     this.stopping?.abort();
     await this.loop;
     this.loop = undefined;
