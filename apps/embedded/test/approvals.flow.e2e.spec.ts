@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { newSecret } from '@llmgov/service-kit';
-import { freePort, waitFor } from '@llmgov/testing';
-import { loadConfig } from '../src/config';
-import { startEmbedded, type Embedded } from '../src/embedded';
+import { waitFor } from '@llmgov/testing';
 import { OrgAdmin, admin, call, chat, type JsonResponse } from './harness/admin';
 import { startDistributed, type Distributed } from './harness/distributed';
+import { useEmbedded } from './harness/embedded';
 
 /**
  * Human approval across services (issue 6): the gateway holds a request (202) and publishes
@@ -144,23 +139,10 @@ describe('approvals across services — distributed (real Kafka, real Postgres)'
 });
 
 describe('approvals — embedded mode (in-process bus, PGlite)', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'llmgov-approvals-'));
-  const bootstrapKey = newSecret('msh');
-  let embedded: Embedded;
-  let base: string;
-
-  beforeAll(async () => {
-    const port = await freePort();
-    embedded = await startEmbedded(loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: bootstrapKey, LOG_LEVEL: 'error' }));
-    base = `http://127.0.0.1:${port}`;
-  }, 120_000);
-  afterAll(async () => {
-    await embedded?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const e = useEmbedded();
 
   it('POST /v1/chat/completions → 202; POST /approvals/:id/approve; the retry with x-approval-id → 200', async () => {
-    const s = await approvalOrg(base, bootstrapKey, base, base);
+    const s = await approvalOrg(e.base, e.bootstrapKey, e.base, e.base);
     const body = request('ship it');
     const id = await held(s, body);
     await approve(s, id);
