@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { policyTopic, tenancyTopic } from '@llmgov/events';
-import { AdminAuthModule, Readiness, TenancyDirectory, hashSecret, type ServiceRuntime } from '@llmgov/service-kit';
+import { AdminAuthModule, CLOCK, Readiness, TenancyDirectory, hashSecret, type ServiceRuntime } from '@llmgov/service-kit';
 import { EventStore, OutboxRelay, createDataSource, eventstoreMigrations } from '@llmgov/eventstore';
 import { createKey } from './domain/tenancy.decide';
 import { OrgRepository, PLATFORM_STREAM } from './persistence/org-repository';
@@ -10,12 +10,19 @@ import { TenancyController } from './http/tenancy.controller';
 import { RulesController } from './http/rules.controller';
 import { SettingsController } from './http/settings.controller';
 import { VersionsController } from './http/versions.controller';
+import { ExceptionsController } from './http/exceptions.controller';
+import { SimulateController } from './http/simulate.controller';
+import { DECISION_INPUTS_PER_ORG, ProjectionsRepository } from './persistence/projections.repository';
+import { ProjectionsConsumer } from './persistence/projections.consumer';
+import { registryMigrationClasses } from './persistence/schema';
 
 export interface PolicyRegistryOptions extends ServiceRuntime {
   /** BOOTSTRAP_ADMIN_KEY: a platform owner admin key with this secret is created once. */
   bootstrapAdminKey?: string;
   /** Postgres schema (default `policy_registry`; tests use their own). */
   schema?: string;
+  /** Recorded decision inputs kept per org for shadow evaluation (default 10 000). */
+  decisionInputsPerOrg?: number;
 }
 
 const OPTIONS = Symbol('POLICY_REGISTRY_OPTIONS');
@@ -30,6 +37,7 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(OrgRepository) private readonly repo: OrgRepository,
     @Inject(Readiness) private readonly readiness: Readiness,
+    @Inject(ProjectionsConsumer) private readonly consumer: ProjectionsConsumer,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -44,9 +52,11 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       });
     }
     this.relay.start();
+    await this.consumer.start();
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.consumer.stop();
     await this.relay.stop();
     await this.dataSource.destroy();
   }
@@ -61,17 +71,20 @@ export class PolicyRegistryModule {
     return {
       module: PolicyRegistryModule,
       imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'policy-registry', replicaId: options.replicaId, jwt: options.jwt, directory })],
-      controllers: [TenancyController, RulesController, SettingsController, VersionsController],
+      controllers: [TenancyController, RulesController, SettingsController, SimulateController, VersionsController, ExceptionsController],
       providers: [
         { provide: OPTIONS, useValue: options },
-        // The registry's tables are the event store's (events, outbox): org streams, `platform` for platform keys.
-        { provide: DATA_SOURCE, useFactory: () => createDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize, migrations: eventstoreMigrations(schema) }) },
+        // The event store's tables (events, outbox, inbox: org streams, `platform` for platform keys) and the registry's projections.
+        { provide: DATA_SOURCE, useFactory: () => createDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize, migrations: [...eventstoreMigrations(schema), ...registryMigrationClasses(schema)] }) },
         { provide: OutboxRelay, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus) },
         {
           provide: OrgRepository,
           inject: [DATA_SOURCE],
           useFactory: (ds: DataSource) => new OrgRepository(new EventStore(ds, schema, { clock: options.clock }), ds, directory, options.clock),
         },
+        { provide: CLOCK, useValue: options.clock },
+        { provide: ProjectionsRepository, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new ProjectionsRepository(ds, schema, options.decisionInputsPerOrg ?? DECISION_INPUTS_PER_ORG) },
+        { provide: ProjectionsConsumer, inject: [ProjectionsRepository], useFactory: (repo: ProjectionsRepository) => new ProjectionsConsumer(options.bus, repo) },
         OrgAccess,
         RegistryLifecycle,
       ],

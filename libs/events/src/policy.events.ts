@@ -33,6 +33,8 @@ export const PolicyPublished = envelope(
     /** The compiled policy document; validated by `@llmgov/policy-schema` on arrival. */
     document: z.record(z.string(), z.unknown()),
     actor,
+    /** Why this version was made (`settings_changed`, `rule_created`, `exception_created`, …), for the audit trail. */
+    change: z.looseObject({ kind: z.string() }).optional(),
   }),
 );
 

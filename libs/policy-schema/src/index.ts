@@ -10,3 +10,4 @@ export * from './model-name';
 export * from './rule-input.schema';
 export * from './templates';
 export * from './json-schema';
+export * from './review-schedule';

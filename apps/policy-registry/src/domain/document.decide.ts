@@ -22,7 +22,7 @@ import { activation, newVersion, validSigners } from './versions';
 
 type StoredRule = PolicyDocument['rules'][number];
 
-function headDocument(state: OrgState): PolicyDocument {
+export function headDocument(state: OrgState): PolicyDocument {
   requireOrg(state);
   const head = headVersion(state);
   if (!head) throw new Error('an org without a policy document');

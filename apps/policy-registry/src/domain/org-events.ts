@@ -1,5 +1,5 @@
 import type { Actor } from '@llmgov/events';
-import type { PolicyDocument } from '@llmgov/policy-schema';
+import type { PolicyDocument, PolicyException } from '@llmgov/policy-schema';
 
 /**
  * What the registry stores in an org's stream (`org-<org_id>`; platform keys in `platform`).
@@ -33,7 +33,8 @@ export type VersionCause =
   | { kind: 'org_created' }
   | { kind: 'settings_changed' }
   | { kind: 'rule_created' | 'rule_updated' | 'rule_deleted'; rule_id: string }
-  | { kind: 'published'; template: string | null };
+  | { kind: 'published'; template: string | null }
+  | { kind: 'exception_created' | 'exception_revoked'; exception_id: string; exception: PolicyException };
 
 export interface VersionCreatedData {
   org_id: string;

@@ -31,6 +31,7 @@ export function publishedData(state: OrgState, v: VersionState, actor: Actor) {
     effective_date: v.effective_date,
     document: v.document as unknown as Record<string, unknown>,
     actor,
+    change: v.cause,
   };
 }
 

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AdminAuthGuard, CurrentPrincipal, ForbiddenError, Roles, actorOf, newId, newSecret, ok, okList, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
+import { AdminAuthGuard, CLOCK, CurrentPrincipal, ForbiddenError, Roles, TenancyDirectory, actorOf, newId, newSecret, ok, okList, parseOrThrow, type AdminPrincipal, type Clock } from '@llmgov/service-kit';
 import { createAgent, createKey, createOrg, createTeam, revokeKey } from '../domain/tenancy.decide';
+import { activeVersion } from '../domain/org-state';
 import { OrgRepository, orgStream } from '../persistence/org-repository';
+import { ProjectionsRepository } from '../persistence/projections.repository';
 import { OrgAccess } from './org-access';
 import { agentView, keyView, teamsOf } from './views';
 
@@ -25,6 +27,9 @@ export class TenancyController {
   constructor(
     @Inject(OrgRepository) private readonly repo: OrgRepository,
     @Inject(OrgAccess) private readonly access: OrgAccess,
+    @Inject(ProjectionsRepository) private readonly projections: ProjectionsRepository,
+    @Inject(TenancyDirectory) private readonly directory: TenancyDirectory,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Post('orgs')
@@ -35,6 +40,17 @@ export class TenancyController {
     const { state } = await this.repo.execute(orgStream(id), actorOf(p), (s, ctx) => ({ events: createOrg(s, { org_id: id, ...input }, ctx), result: undefined }));
     const v = state.versions[0];
     return ok({ id, name: input.name, plan: input.plan, created_at: state.org!.created_at, policy_id: v.policy_id, policy_version: v.policy_version });
+  }
+
+  /** The platform owner sees every org; an org's admin roles see their own. */
+  @Get('orgs')
+  async orgs(@CurrentPrincipal() p: AdminPrincipal) {
+    if (p.platform_owner) {
+      const all = [...this.directory.orgs.values()].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.org_id.localeCompare(b.org_id));
+      return okList(all.map((o) => ({ id: o.org_id, name: o.name, plan: o.plan, created_at: o.created_at })));
+    }
+    const { org } = await this.access.read(p);
+    return okList([{ id: org!.org_id, name: org!.name, plan: org!.plan, created_at: org!.created_at }]);
   }
 
   @Post('teams')
@@ -61,12 +77,16 @@ export class TenancyController {
       const events = createAgent(s, input, ctx);
       return { events, result: (events[0].data as { agent_id: string }).agent_id };
     });
-    return ok(agentView(state.agents.get(result)!));
+    return ok(agentView(state.agents.get(result)!, { document: activeVersion(state)?.document ?? null, last_reviewed_at: null, now: this.clock.now() }));
   }
 
   @Get('agents')
   async agents(@CurrentPrincipal() p: AdminPrincipal, @Query('org_id') org?: string) {
-    return okList([...(await this.access.read(p, org)).agents.values()].map(agentView));
+    const state = await this.access.read(p, org);
+    const reviews = await this.projections.lastReviews(state.org!.org_id);
+    const document = activeVersion(state)?.document ?? null;
+    const now = this.clock.now();
+    return okList([...state.agents.values()].map((a) => agentView(a, { document, last_reviewed_at: reviews.get(a.agent_id) ?? null, now })));
   }
 
   /** The secret is in `data.key`, this once; only its hash is stored and published. */

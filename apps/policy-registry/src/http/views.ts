@@ -1,4 +1,4 @@
-import type { PolicyDocument } from '@llmgov/policy-schema';
+import { requirementFor, reviewRulesOf, reviewStatus, type PolicyDocument, type PolicyException } from '@llmgov/policy-schema';
 import type { KeyState, OrgState, VersionState } from '../domain/org-state';
 
 /** A typed policy as `/governance/policies` answers it. */
@@ -43,15 +43,35 @@ export function versionView(v: VersionState, withDocument = false) {
 
 export const teamsOf = (s: OrgState) => [...s.teams.values()].map((t) => ({ id: t.team_id, org_id: t.org_id, name: t.name, created_at: t.created_at }));
 
+type AgentState = OrgState['agents'] extends Map<string, infer A> ? A : never;
+
 /**
- * An agent as `/governance/agents` answers it. The approval workflow owns review records;
- * review status joins here (e.g. from `agent.review.recorded`) when that view exists.
+ * An agent as `/governance/agents` answers it, with its review status: the registry owns the
+ * `require_human_review` rules (of the active version, the one enforced), the approval
+ * workflow records reviews (`agent.review.recorded`, folded into `agent_reviews` here).
  */
-export const agentView = (a: OrgState['agents'] extends Map<string, infer A> ? A : never) => ({
-  id: a.agent_id,
-  org_id: a.org_id,
-  team_id: a.team_id,
-  name: a.name,
-  environment: a.environment,
-  created_at: a.created_at,
+export function agentView(a: AgentState, review?: { document: PolicyDocument | null; last_reviewed_at: string | null; now: Date }) {
+  const view = { id: a.agent_id, org_id: a.org_id, team_id: a.team_id, name: a.name, environment: a.environment, created_at: a.created_at };
+  if (!review) return view;
+  const requirement = review.document ? requirementFor(reviewRulesOf(review.document.rules), a) : null;
+  const status = reviewStatus(a, requirement, review.last_reviewed_at ? { reviewed_at: review.last_reviewed_at } : null, review.now);
+  return {
+    ...view,
+    review: {
+      required: status.review_required,
+      policy_id: status.policy_id,
+      review_interval_days: status.review_interval_days,
+      on_overdue: status.on_overdue,
+      last_reviewed_at: review.last_reviewed_at,
+      next_review_due: status.next_review_due,
+      overdue: status.overdue,
+    },
+  };
+}
+
+/** An exception as `/governance/exceptions` answers it: `expired` once past `expires_at`. */
+export const exceptionView = (e: PolicyException, policyVersion: number, now: Date) => ({
+  ...e,
+  status: Date.parse(e.expires_at) > now.getTime() ? ('active' as const) : ('expired' as const),
+  policy_version: policyVersion,
 });

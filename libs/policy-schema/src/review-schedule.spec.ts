@@ -1,4 +1,4 @@
-import { nextReviewDue, requirementFor, reviewStatus, type AgentReview, type ReviewRule } from './agent-review';
+import { nextReviewDue, requirementFor, reviewStatus, type ReviewRule } from './review-schedule';
 
 const rule = (over: Partial<ReviewRule> & { days: number; on?: 'block' | 'warn' }): ReviewRule => ({
   id: `pol_${over.days}`,
@@ -41,7 +41,7 @@ describe('agent review schedule', () => {
     const req = { policy_id: 'p', review_interval_days: 7, on_overdue: 'block' as const };
     expect(reviewStatus(agent, req, null, new Date('2025-01-07T23:59:59.000Z')).overdue).toBe(false);
     expect(reviewStatus(agent, req, null, new Date('2025-01-08T00:00:00.000Z')).overdue).toBe(true);
-    const last: AgentReview = { id: 'evt', org_id: 'org_1', agent_id: 'agt_1', reviewer: { kind: 'admin_key', id: 'k' }, notes: null, reviewed_at: '2025-01-07T00:00:00.000Z', next_review_due: null };
+    const last = { id: 'evt', org_id: 'org_1', agent_id: 'agt_1', reviewer: { kind: 'admin_key', id: 'k' }, notes: null, reviewed_at: '2025-01-07T00:00:00.000Z', next_review_due: null };
     expect(reviewStatus(agent, req, last, new Date('2025-01-10T00:00:00.000Z'))).toMatchObject({ overdue: false, next_review_due: '2025-01-14T00:00:00.000Z', last_review: last });
     expect(reviewStatus(agent, null, null, new Date('2030-01-01T00:00:00.000Z'))).toMatchObject({ review_required: false, overdue: false, next_review_due: null });
   });

@@ -1,0 +1,86 @@
+import { CONTENT_CATEGORIES, MAX_EXCEPTION_DAYS, PII_PATTERNS, resolveModel, type CreateExceptionInput, type PolicyException } from '@llmgov/policy-schema';
+import { NotFoundError, ValidationError } from '@llmgov/service-kit';
+import type { DecideContext, OrgEvent } from './org-events';
+import { headDocument } from './document.decide';
+import type { OrgState } from './org-state';
+import { unknownRef } from './tenancy.decide';
+import { newVersion } from './versions';
+
+const DAY_MS = 86_400_000;
+const PROVIDER = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const invalid = (field: string, message: string) => new ValidationError(`${field}: ${message}`, [{ field, message }]);
+
+/**
+ * The exempted thing, checked for its kind and spelled as the gateway compares it: a PII
+ * pattern or content category of the schema, a catalogue model (by its catalogue id, so
+ * `openai/gpt-4o` and `gpt-4o` are one exception), a provider name.
+ */
+function canonicalTarget(kind: PolicyException['kind'], target: string): string {
+  switch (kind) {
+    case 'pii_pattern':
+      if (!(PII_PATTERNS as readonly string[]).includes(target)) throw invalid('target', `unknown PII pattern '${target}': one of ${PII_PATTERNS.join(', ')}`);
+      return target;
+    case 'content_category':
+      if (!(CONTENT_CATEGORIES as readonly string[]).includes(target)) throw invalid('target', `unknown content category '${target}': one of ${CONTENT_CATEGORIES.join(', ')}`);
+      return target;
+    case 'model': {
+      const m = resolveModel(target);
+      if (!m?.entry) throw invalid('target', `unknown model '${target}': use a catalogue model`);
+      return m.id;
+    }
+    case 'provider':
+      if (!PROVIDER.test(target)) throw invalid('target', `'${target}' is not a provider name`);
+      return target;
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown exception kind ${String(never)}`);
+    }
+  }
+}
+
+/** The scope's id must name a team, agent or gateway key of this org; `org` takes none. */
+function checkScope(state: OrgState, scope: PolicyException['scope'], id: string | null): void {
+  if (scope === 'org') {
+    if (id) throw invalid('scope_id', "not allowed when scope is 'org'");
+    return;
+  }
+  if (!id) throw invalid('scope_id', `required when scope is '${scope}'`);
+  const exists = scope === 'team' ? state.teams.has(id) : scope === 'agent' ? state.agents.has(id) : state.keys.get(id)?.kind === 'gateway';
+  if (!exists) throw unknownRef('scope_id', id);
+}
+
+/**
+ * A time-limited, scoped exemption (CONTRACT.md §6), approved by the caller: a new version of
+ * the document. It must expire in the future and within MAX_EXCEPTION_DAYS.
+ */
+export function createException(state: OrgState, input: CreateExceptionInput, ctx: DecideContext): { events: OrgEvent[]; exception: PolicyException } {
+  const doc = headDocument(state);
+  const now = Date.parse(ctx.now);
+  const expires = Date.parse(input.expires_at);
+  if (expires <= now) throw invalid('expires_at', 'must be in the future');
+  if (expires > now + MAX_EXCEPTION_DAYS * DAY_MS) throw invalid('expires_at', `must be within ${MAX_EXCEPTION_DAYS} days`);
+  const scope_id = input.scope_id ?? null;
+  checkScope(state, input.scope, scope_id);
+  const exception: PolicyException = {
+    id: ctx.newId('exc'),
+    kind: input.kind,
+    target: canonicalTarget(input.kind, input.target),
+    scope: input.scope,
+    scope_id,
+    approver: ctx.actor.id,
+    reason: input.reason,
+    expires_at: new Date(expires).toISOString(),
+    created_at: ctx.now,
+  };
+  doc.exceptions.push(exception);
+  return { events: newVersion(state, doc, { kind: 'exception_created', exception_id: exception.id, exception }, ctx), exception };
+}
+
+/** Withdraws an exception before its expiry: a new version without it. */
+export function revokeException(state: OrgState, cmd: { exception_id: string }, ctx: DecideContext): OrgEvent[] {
+  const doc = headDocument(state);
+  const exception = doc.exceptions.find((e) => e.id === cmd.exception_id);
+  if (!exception) throw new NotFoundError(`Exception ${cmd.exception_id} not found`);
+  doc.exceptions = doc.exceptions.filter((e) => e.id !== cmd.exception_id);
+  return newVersion(state, doc, { kind: 'exception_revoked', exception_id: exception.id, exception }, ctx);
+}

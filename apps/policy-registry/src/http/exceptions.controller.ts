@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { createExceptionInput, policyException } from '@llmgov/policy-schema';
+import { AdminAuthGuard, CLOCK, CurrentPrincipal, Roles, ok, okList, parseOrThrow, type AdminPrincipal, type Clock } from '@llmgov/service-kit';
+import { createException, revokeException } from '../domain/exceptions.decide';
+import { headVersion } from '../domain/org-state';
+import { OrgAccess, only } from './org-access';
+import { jsonSchema } from './openapi';
+import { exceptionView } from './views';
+
+const createBody = createExceptionInput.extend({ org_id: z.string().optional() }).strict();
+const listQuery = z.object({ kind: policyException.shape.kind.optional(), status: z.enum(['active', 'expired']).optional(), org_id: z.string().optional() }).strict();
+
+/**
+ * Exceptions (CONTRACT.md §6): time-limited, scoped exemptions from one check, approved by
+ * the caller (owner or admin), each change a new version of the org's document.
+ */
+@ApiTags('exceptions')
+@ApiBearerAuth()
+@UseGuards(AdminAuthGuard)
+@Controller('governance/exceptions')
+export class ExceptionsController {
+  constructor(
+    @Inject(OrgAccess) private readonly access: OrgAccess,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post()
+  @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(createBody) })
+  async create(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
+    const { org_id, ...input } = parseOrThrow(createBody, body);
+    const { state, result } = await this.access.run(p, org_id, (s, ctx) => {
+      const r = createException(s, input, ctx);
+      return { events: r.events, result: r.exception };
+    });
+    return ok(exceptionView(result, headVersion(state)!.policy_version, this.clock.now()));
+  }
+
+  @Get()
+  async list(@CurrentPrincipal() p: AdminPrincipal, @Query() query: unknown) {
+    const q = parseOrThrow(listQuery, query, 'query');
+    const head = headVersion(await this.access.read(p, q.org_id))!;
+    const now = this.clock.now();
+    const views = head.document.exceptions.map((e) => exceptionView(e, head.policy_version, now));
+    return okList(views.filter((e) => (!q.kind || e.kind === q.kind) && (!q.status || e.status === q.status)));
+  }
+
+  @Delete(':id')
+  @Roles('owner', 'admin')
+  async remove(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query('org_id') org?: string) {
+    const { state } = await this.access.run(p, org, (s, ctx) => only(revokeException(s, { exception_id: id }, ctx)));
+    return ok({ id, deleted: true, policy_version: headVersion(state)!.policy_version });
+  }
+}

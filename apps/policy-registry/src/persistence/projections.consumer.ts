@@ -1,0 +1,59 @@
+import { agentReviewsTopic, requestsTopic } from '@llmgov/events';
+import type { EventBus, Subscription } from '@llmgov/messaging';
+import type { ProjectionsRepository } from './projections.repository';
+
+const REVIEWS = 'policy-registry.agent-reviews';
+const REQUESTS = 'policy-registry.decision-inputs';
+
+/** Feeds the registry's read models: `agent.review.recorded` and `request.completed` (its fields, never text). */
+export class ProjectionsConsumer {
+  private subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly repo: ProjectionsRepository,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.bus.ensureTopics([agentReviewsTopic, requestsTopic]);
+    const reviews = await this.bus.subscribe({
+      topic: agentReviewsTopic,
+      group: REVIEWS,
+      handler: async (event) => void (await this.repo.recordReview(REVIEWS, event.id, event.data)),
+    });
+    const requests = await this.bus.subscribe({
+      topic: requestsTopic,
+      group: REQUESTS,
+      handler: async (event) => {
+        if (event.type !== 'request.completed') return;
+        const d = event.data;
+        await this.repo.recordInput(REQUESTS, event.id, {
+          request_id: d.request_id,
+          org_id: d.org_id,
+          team_id: d.team_id,
+          key_id: d.key_id,
+          agent_id: d.agent_id,
+          session_id: d.session_id,
+          environment: d.environment,
+          model: d.model,
+          provider: d.provider,
+          cost_micro_usd: d.cost_micro_usd,
+          reserved_micro_usd: d.reserved_micro_usd,
+          completed_at: d.completed_at,
+          tags: d.tags,
+          usage: d.usage,
+          outcome: d.outcome,
+          policy_version: d.policy_version,
+          decision: d.decision.map(({ step, verdict, code, policy_id }) => ({ step, verdict, code, policy_id })),
+        });
+      },
+    });
+    this.subscriptions = [reviews, requests];
+  }
+
+  async stop(): Promise<void> {
+    const subs = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subs.map((s) => s.close()));
+  }
+}
