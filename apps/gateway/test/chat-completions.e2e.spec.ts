@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import OpenAI from 'openai';
 import { policyViolatedTopic, requestsTopic } from '@llmgov/events';
 import { waitFor } from '@llmgov/testing';
@@ -140,6 +141,21 @@ describe.each([['in-process'], ['kafka']] as const)('POST /v1/chat/completions (
     });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
+  });
+
+  it('refuses an oversized declared body with 413 before reading it', async () => {
+    const url = new URL(`${gw.base}/v1/chat/completions`);
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${free.secret}`, 'content-type': 'application/json', 'content-length': String(5 * 1024 * 1024) } }, (r) => {
+        let body = '';
+        r.on('data', (c) => (body += c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('{"model":"mock/echo"'); // 20 bytes of the 5 MB announced: the answer comes anyway
+    });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'body_too_large', step: 'request_limits' }, status: 413 });
   });
 
   it('answers 503 with a clear body for a provider without a key', async () => {

@@ -46,6 +46,8 @@ export interface ChainContext {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The body as received (request_limits checks its size before parsing it once). */
   readonly raw_body: Buffer | null;
+  /** Body size in bytes: the body's length, or the declared Content-Length when the body was refused unread. */
+  readonly body_size: number;
   readonly views: ChainViews;
   /** Explain: decide without counting, reserving or calling anything. */
   readonly dry_run: boolean;
@@ -71,9 +73,10 @@ export interface ChainContext {
   consume_approval_id: string | null;
 }
 
-export function newContext(init: Pick<ChainContext, 'request_id' | 'now' | 'headers' | 'raw_body' | 'views' | 'dry_run'> & { request?: ChatRequest | null }): ChainContext {
+export function newContext(init: Pick<ChainContext, 'request_id' | 'now' | 'headers' | 'raw_body' | 'views' | 'dry_run'> & { request?: ChatRequest | null; body_size?: number }): ChainContext {
   return {
     ...init,
+    body_size: init.body_size ?? init.raw_body?.length ?? 0,
     principal: null,
     policy: null,
     request: init.request ?? null,

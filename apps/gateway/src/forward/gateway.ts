@@ -55,7 +55,7 @@ export class Gateway {
   }
 
   private context(input: HttpIn, dryRun: boolean): ChainContext {
-    return newContext({ request_id: newRequestId(), now: this.deps.clock.now(), headers: input.headers, raw_body: input.body, views: this.deps.views, dry_run: dryRun });
+    return newContext({ request_id: newRequestId(), now: this.deps.clock.now(), headers: input.headers, raw_body: input.body, body_size: input.declaredSize, views: this.deps.views, dry_run: dryRun });
   }
 
   async chat(input: HttpIn): Promise<HttpOut> {
@@ -77,6 +77,15 @@ export class Gateway {
         throw new Error(`unknown outcome ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /**
+   * The caller's plan body limit, from the key alone (no counting), so the adapter can refuse
+   * an oversized body by its Content-Length before reading it. Null when the key is unknown.
+   */
+  bodyLimitFor(headers: HttpIn['headers']): number | null {
+    const ctx = newContext({ request_id: '', now: this.deps.clock.now(), headers, raw_body: null, views: this.deps.views, dry_run: true });
+    return authenticateStep.run(ctx).kind === 'allow' ? ctx.policy!.document.settings.body_size_limit_bytes : null;
   }
 
   /** `POST /v1/governance/explain`: the 13-step trace, counting and reserving nothing, calling no provider. */

@@ -8,6 +8,8 @@ export type Headers = Record<string, string>;
 export interface HttpIn {
   headers: Readonly<Record<string, string | string[] | undefined>>;
   body: Buffer | null;
+  /** Content-Length of a body refused before it was read (preParsing). */
+  declaredSize?: number;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
 }

@@ -49,6 +49,18 @@ export function registerGatewayRoutes(app: FastifyInstance, gateway: Gateway): v
       if (status < 500) return reply.code(status).send(openAiError(status, 'invalid_request', err.message));
       return reply.code(500).send({ error: { message: 'Internal gateway error.', type: 'api_error', code: 'internal_error', param: null }, status: 500 });
     });
+    // Body size limit before reading the body: a declared Content-Length over the caller's plan
+    // limit is refused (413, full governance answer) without buffering it.
+    scope.addHook('preParsing', async (req, reply, payload) => {
+      const declared = Number(req.headers['content-length']);
+      if (!Number.isFinite(declared) || declared <= 0) return payload;
+      const limit = gateway.bodyLimitFor(req.headers);
+      if (limit === null || declared <= limit) return payload;
+      const out = req.url.startsWith('/v1/governance/explain') ? gateway.explain({ ...input(req, reply), declaredSize: declared }) : await gateway.chat({ ...input(req, reply), declaredSize: declared });
+      reply.header('connection', 'close');
+      await write(reply, out);
+      return payload;
+    });
     scope.post('/v1/chat/completions', async (req, reply) => write(reply, await gateway.chat(input(req, reply))));
     scope.post('/v1/governance/explain', async (req, reply) => write(reply, gateway.explain(input(req, reply))));
     scope.get('/v1/models', async (req, reply) => write(reply, gateway.models(input(req, reply))));

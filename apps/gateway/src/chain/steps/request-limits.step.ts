@@ -78,7 +78,7 @@ export const requestLimitsStep: ChainStep = {
   id: 'request_limits',
   run(ctx): Verdict {
     const settings = ctx.policy!.document.settings;
-    const size = ctx.raw_body?.length ?? 0;
+    const size = ctx.body_size;
     if (size > settings.body_size_limit_bytes) {
       return block('body_too_large', 413, `Request body of ${size} bytes exceeds the plan limit of ${settings.body_size_limit_bytes} bytes.`, {
         policy_type: 'body_size_limit_bytes',
