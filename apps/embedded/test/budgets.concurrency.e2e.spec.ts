@@ -46,6 +46,26 @@ const tally = (answers: JsonResponse[]) => ({
   refusals: answers.filter((a) => a.status !== 200).map((a) => `${a.status} ${a.body?.error?.code}`),
 });
 
+/**
+ * `n` requests 5 ms apart, to replica i % 3: a concurrent load. Returns the answers and the
+ * admission rate of the peers of any one replica (2/3 of the measured cluster rate).
+ */
+async function roundRobin(gateways: string[], n: number, key: string, body: Record<string, unknown>) {
+  const started = Date.now();
+  const admittedAt: number[] = [];
+  const answers = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * 5));
+      const res = await chat(gateways[i % gateways.length]!, key, body);
+      if (res.status === 200) admittedAt.push(Date.now() - started);
+      return res;
+    }),
+  );
+  const { ok, refusals } = tally(answers);
+  const windowS = Math.max(0.001, (Math.max(...admittedAt) - Math.min(...admittedAt)) / 1000);
+  return { ok, refusals, peerRate: ((ok / windowS) * (gateways.length - 1)) / gateways.length };
+}
+
 describe('budgets under concurrency — distributed (real Kafka, real Postgres)', () => {
   let cluster: Distributed;
 
@@ -97,24 +117,11 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
     await org.settings({ daily_budget_usd: usd(fits * COST), per_request_limit_usd: 1, key_rpm: 100_000, rate_limit_rpm: 100_000, burst_pct: 0 });
     await org.untilEnforced(gateways, key);
 
-    // 150 requests, 5 ms apart, replica i % 3: a concurrent load whose admission rate is measured.
-    const started = Date.now();
-    const admittedAt: number[] = [];
-    const answers = await Promise.all(
-      Array.from({ length: 150 }, async (_, i) => {
-        await new Promise((r) => setTimeout(r, i * 5));
-        const res = await chat(gateways[i % 3]!, key, REQUEST);
-        if (res.status === 200) admittedAt.push(Date.now() - started);
-        return res;
-      }),
-    );
-    const { ok, refusals } = tally(answers);
+    const { ok, refusals, peerRate } = await roundRobin(gateways, 150, key, REQUEST);
     expect(refusals.every((r) => r === '403 daily_budget')).toBe(true);
     expect(ok).toBeGreaterThanOrEqual(fits);
 
     // docs/budgets.md: overspend ≤ R_peers × L × a_max, R_peers = the admission rate of the other two replicas.
-    const windowS = Math.max(0.001, (Math.max(...admittedAt) - Math.min(...admittedAt)) / 1000);
-    const peerRate = ((ok / windowS) * 2) / 3;
     const bound = overAdmissionBoundMicroUsd({ peer_admissions_per_s: peerRate, propagation_lag_ms: LAG_MS, max_reservation_micro_usd: COST });
     const overspend = ok * COST - fits * COST;
     expect(overspend).toBeLessThanOrEqual(bound);
@@ -132,21 +139,9 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
     await org.settings({ key_rpm: rpm, rate_limit_rpm: 100_000, burst_pct: 0, daily_budget_usd: 100, per_request_limit_usd: 1 });
     await org.untilEnforced(gateways, key);
 
-    const started = Date.now();
-    const admittedAt: number[] = [];
-    const answers = await Promise.all(
-      Array.from({ length: 120 }, async (_, i) => {
-        await new Promise((r) => setTimeout(r, i * 5));
-        const res = await chat(gateways[i % 3]!, key, { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
-        if (res.status === 200) admittedAt.push(Date.now() - started);
-        return res;
-      }),
-    );
-    const { ok, refusals } = tally(answers);
+    const { ok, refusals, peerRate } = await roundRobin(gateways, 120, key, { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
     expect(refusals.every((r) => r === '429 rate_limit')).toBe(true);
     expect(ok).toBeGreaterThanOrEqual(rpm);
-    const windowS = Math.max(0.001, (Math.max(...admittedAt) - Math.min(...admittedAt)) / 1000);
-    const peerRate = ((ok / windowS) * 2) / 3;
     const bound = Math.ceil((peerRate * LAG_MS) / 1000);
     expect(ok).toBeLessThanOrEqual(rpm + bound);
     process.stdout.write(`[budgets] 3 replicas: key RPM ${rpm} admitted ${ok} ≤ ${rpm} + ${bound} (peer rate ${peerRate.toFixed(0)}/s, L ${LAG_MS} ms)\n`);
