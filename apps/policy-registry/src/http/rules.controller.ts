@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, Inject, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { createRuleInput, policyType, ruleScope, updateRuleInput, type CreateRuleInput } from '@llmgov/policy-schema';
 import { AdminAuthGuard, CurrentPrincipal, NotFoundError, Roles, ok, okList, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
 import { createRule, deleteRule, updateRule } from '../domain/document.decide';
 import { headVersion } from '../domain/org-state';
+import { jsonSchema } from './openapi';
 import { OrgAccess } from './org-access';
 import { ruleView } from './views';
 
@@ -27,6 +28,7 @@ export class RulesController {
 
   @Post()
   @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(createRuleInput) })
   async create(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const { org_id, rest } = withOrg(body);
     const input = parseOrThrow(createRuleInput, rest) as CreateRuleInput;
@@ -57,6 +59,7 @@ export class RulesController {
 
   @Patch(':id')
   @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(updateRuleInput) })
   async update(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
     const { org_id, rest } = withOrg(body);
     const patch = parseOrThrow(updateRuleInput, rest);

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Inject, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { governanceSettingsPatch } from '@llmgov/policy-schema';
 import { AdminAuthGuard, CurrentPrincipal, Roles, ok, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
 import { changeSettings } from '../domain/document.decide';
 import { headVersion } from '../domain/org-state';
+import { jsonSchema } from './openapi';
 import { OrgAccess, only } from './org-access';
 
 /**
@@ -25,6 +26,7 @@ export class SettingsController {
 
   @Put()
   @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(governanceSettingsPatch) })
   async put(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown, @Query('org_id') org?: string) {
     const patch = parseOrThrow(governanceSettingsPatch, body);
     const { state } = await this.access.run(p, org, (s, ctx) => only(changeSettings(s, patch, ctx)));

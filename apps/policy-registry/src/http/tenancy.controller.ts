@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AdminAuthGuard, CLOCK, CurrentPrincipal, ForbiddenError, Roles, TenancyDirectory, actorOf, newId, newSecret, ok, okList, parseOrThrow, type AdminPrincipal, type Clock } from '@llmgov/service-kit';
 import { createAgent, createKey, createOrg, createTeam, revokeKey } from '../domain/tenancy.decide';
 import { activeVersion } from '../domain/org-state';
 import { OrgRepository, orgStream } from '../persistence/org-repository';
 import { ProjectionsRepository } from '../persistence/projections.repository';
+import { jsonSchema } from './openapi';
 import { OrgAccess } from './org-access';
 import { agentView, keyView, teamsOf } from './views';
 
@@ -33,6 +34,7 @@ export class TenancyController {
   ) {}
 
   @Post('orgs')
+  @ApiBody({ schema: jsonSchema(createOrgBody) })
   async createOrg(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     if (!p.platform_owner) throw new ForbiddenError('Only the platform owner creates orgs', 'platform_owner_only');
     const input = parseOrThrow(createOrgBody, body);
@@ -55,6 +57,7 @@ export class TenancyController {
 
   @Post('teams')
   @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(createTeamBody) })
   async createTeam(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const input = parseOrThrow(createTeamBody, body);
     const { state, result } = await this.access.run(p, input.org_id, (s, ctx) => {
@@ -71,6 +74,7 @@ export class TenancyController {
 
   @Post('agents')
   @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(createAgentBody) })
   async createAgent(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const input = parseOrThrow(createAgentBody, body);
     const { state, result } = await this.access.run(p, input.org_id, (s, ctx) => {
@@ -92,6 +96,7 @@ export class TenancyController {
   /** The secret is in `data.key`, this once; only its hash is stored and published. */
   @Post('keys')
   @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(createKeyBody) })
   async createKey(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const input = parseOrThrow(createKeyBody, body);
     if (input.kind === 'admin' && input.role === 'owner' && !p.platform_owner && p.role !== 'owner') {

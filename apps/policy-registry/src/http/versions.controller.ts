@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { POLICY_TEMPLATES, TEMPLATE_NAMES, deployerPolicyPatch } from '@llmgov/policy-schema';
 import { AdminAuthGuard, CurrentPrincipal, NotFoundError, Roles, ok, okList, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
 import { publish, registerSigner, sign } from '../domain/document.decide';
 import { activeVersion, headVersion, versionById } from '../domain/org-state';
+import { jsonSchema } from './openapi';
 import { OrgAccess, only } from './org-access';
 import { versionView } from './views';
 
@@ -39,6 +40,7 @@ export class VersionsController {
 
   @Post()
   @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(publishBody) })
   async publish(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const { template, effective_date, org_id, ...deployer } = parseOrThrow(publishBody, body);
     const { state } = await this.access.run(p, org_id, (s, ctx) => only(publish(s, { template, effective_date, deployer }, ctx)));
@@ -47,6 +49,7 @@ export class VersionsController {
 
   @Post('signers')
   @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(signerBody) })
   async registerSigner(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const { org_id, ...input } = parseOrThrow(signerBody, body);
     const { state, result } = await this.access.run(p, org_id, (s, ctx) => {
@@ -64,6 +67,7 @@ export class VersionsController {
   @Post(':id/sign')
   @HttpCode(200)
   @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(signBody) })
   async sign(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
     const { org_id, ...input } = parseOrThrow(signBody, body);
     const { state } = await this.access.run(p, org_id, (s, ctx) => only(sign(s, { version_id: id, ...input }, ctx)));

@@ -59,10 +59,13 @@ export class ProjectionsRepository {
     );
   }
 
-  /** The org's newest N inputs, oldest first (the order budgets accumulate in). */
+  /**
+   * The org's newest N inputs (by arrival), in the order they completed: the order budgets
+   * accumulate in (a Kafka consumer sees partitions interleaved, not in completion order).
+   */
   async recentInputs(orgId: string): Promise<DecisionInput[]> {
     const rows: Array<{ input: DecisionInput }> = await this.dataSource.query(
-      `select input from (select seq, input from ${this.s}.decision_inputs where org_id = $1 order by seq desc limit $2) newest order by seq`,
+      `select input from (select seq, completed_at, input from ${this.s}.decision_inputs where org_id = $1 order by seq desc limit $2) newest order by completed_at, seq`,
       [orgId, this.perOrg],
     );
     return rows.map((r) => r.input);
