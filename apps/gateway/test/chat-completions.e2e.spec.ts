@@ -91,7 +91,7 @@ describe.each([['in-process'], ['kafka']] as const)('POST /v1/chat/completions (
         message: "Policy violation: model_allowlist — model 'gpt-4o' is not in the allowed list",
         type: 'policy_violation',
         code: 'model_allowlist',
-        param: 'model',
+        param: null,
         step: 'model_access',
         remediation: 'Use one of: gpt-4o-mini, claude-3-5-haiku-20241022, mock/echo',
       },

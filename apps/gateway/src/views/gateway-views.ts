@@ -39,6 +39,7 @@ export class GatewayViews implements ChainViews {
   private readonly peerAdmitted = new Set<string>();
   private subscribedAt = 0;
   private lastEventAt = 0;
+  private isReady = false;
   private sweep: NodeJS.Timeout | null = null;
 
   constructor(private readonly replicaId: string, private readonly logger: ViewLogger) {
@@ -67,12 +68,17 @@ export class GatewayViews implements ChainViews {
     this.sweep.unref();
   }
 
-  /** Ready once subscribed and the initial replay has gone quiet (or nothing came). */
+  /**
+   * Ready once subscribed and the initial replay has gone quiet (or nothing came). Latched:
+   * live traffic keeps the views busy, and a replica must not flap out of its load balancer
+   * because its peers are sending events.
+   */
   ready(): boolean {
+    if (this.isReady) return true;
     if (!this.subscribedAt) return false;
     const now = Date.now();
-    if (this.lastEventAt) return now - this.lastEventAt >= QUIET_MS;
-    return now - this.subscribedAt >= EMPTY_TOPICS_MS;
+    this.isReady = this.lastEventAt ? now - this.lastEventAt >= QUIET_MS : now - this.subscribedAt >= EMPTY_TOPICS_MS;
+    return this.isReady;
   }
 
   /**

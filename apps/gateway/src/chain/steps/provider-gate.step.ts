@@ -7,14 +7,13 @@ function refusal(ctx: ChainContext, m: ResolvedModel): Block | null {
   if (exceptionFor(doc, 'provider', m.provider, p, ctx.now)) return null;
   for (const rule of rulesFor(doc, 'block_provider', p)) {
     if (configOf(rule).provider === m.provider) {
-      return block('block_provider', 403, `provider '${m.provider}' is blocked`, { policy_id: rule.id, policy_type: 'block_provider', param: 'model', remediation: 'Use a model of another provider.' });
+      return block('block_provider', 403, `provider '${m.provider}' is blocked`, { policy_id: rule.id, policy_type: 'block_provider', remediation: 'Use a model of another provider.' });
     }
   }
   const allowed = doc.deployer.allowed_providers;
   if (allowed !== null && !allowed.includes(m.provider)) {
     return block('block_provider', 403, `provider '${m.provider}' is not in the allowed providers`, {
       policy_type: 'allowed_providers',
-      param: 'model',
       remediation: `Use a model of: ${allowed.join(', ')}`,
     });
   }

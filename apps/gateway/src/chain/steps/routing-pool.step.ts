@@ -43,7 +43,6 @@ export const routingPoolStep: ChainStep = {
       return block('policy_safety_filter_empty', 403, `no model in the routing pool has a declared safety score of at least ${min}`, {
         policy_id: floorRule,
         policy_type: 'minimum_safety_score',
-        param: 'model',
         remediation: 'Use a model with a declared safety score at or above the floor.',
       });
     }
