@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 
 /**
@@ -9,11 +10,17 @@ const tracer = () => trace.getTracer('@llmgov/messaging');
 
 const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'] as const;
 
-/** The trace headers of a context (the active one by default). */
+/**
+ * The trace headers of a context (the active one by default). Every event carries a
+ * `traceparent` (CONTRACT.md §5): with tracing off there is no propagator, so a fresh,
+ * unsampled one (flags 00) still lets subscribers correlate what one request caused.
+ */
 export function traceHeaders(ctx: Context = context.active()): Record<string, string> {
   const carrier: Record<string, string> = {};
   propagation.inject(ctx, carrier);
-  return Object.fromEntries(TRACE_HEADERS.filter((h) => carrier[h]).map((h) => [h, carrier[h]]));
+  const headers = Object.fromEntries(TRACE_HEADERS.filter((h) => carrier[h]).map((h) => [h, carrier[h]]));
+  if (!headers.traceparent) headers.traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
+  return headers;
 }
 
 /** The context a record's headers carry (the active one when they carry none). */
