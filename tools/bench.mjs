@@ -14,6 +14,7 @@ const BENCHES = {
   messaging: ['libs/messaging/bench/consume.bench.ts'],
   budget: ['apps/budget-ledger/bench/reservations.bench.ts'],
   audit: ['apps/audit/bench/ingest.bench.ts', '5000', '10'],
+  publish: ['apps/embedded/bench/publish-to-enforce.bench.ts', '200'],
 };
 const asked = process.argv.slice(2);
 const names = asked.length ? asked : Object.keys(BENCHES);
