@@ -14,7 +14,7 @@ import { fakeOpenAi, runMain, stopProcess, waitReady, type FakeUpstream, type Se
 describe('logs — embedded mode process output', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmgov-logs-'));
   const bootstrapKey = newSecret('msh');
-  const providerKey = `sk-proj-${newSecret('x').slice(2)}`;
+  const providerKey = `sk-proj-${newSecret('gk').slice(3)}`;
   const prompt = 'Quarterly plan for Zebulon Quartermaine: reach me at zebulon.q@example.com or +1 415 555 0134, IBAN DE89370400440532013000';
   const fragments = ['Zebulon', 'Quartermaine', 'zebulon.q@example.com', '415 555 0134', 'DE89370400440532013000', 'Quarterly plan'];
   let upstream: FakeUpstream;

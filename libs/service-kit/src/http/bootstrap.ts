@@ -14,6 +14,12 @@ export interface BootstrapOptions {
   /** Called with the created app before it listens (extra routes, parsers, hooks). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
   logger?: false | ('log' | 'error' | 'warn' | 'debug' | 'verbose')[];
+  /**
+   * Nest's own SIGTERM/SIGINT handling (default on). Off when the caller drains itself
+   * (runService): Nest's handler would close the app at once, modules before the listener,
+   * and then re-raise the signal, racing the caller's ordered drain.
+   */
+  shutdownHooks?: boolean;
 }
 
 /** Creates a Nest app on Fastify with the shared error filter, OpenAPI at /docs, and listens. */
@@ -32,7 +38,7 @@ export async function createServiceApp(rootModule: unknown, options: Omit<Bootst
     bufferLogs: false,
   });
   app.useGlobalFilters(new DomainErrorFilter());
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
   setupDocs(app, options.name);
   if (options.configure) await options.configure(app);
   await app.init();

@@ -51,6 +51,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const app = await bootstrapService(RootModule, {
     name: options.name,
     port: options.port,
+    shutdownHooks: false,
     configure: (nest) => {
       nest.useLogger(new NestPinoLogger(logger));
       httpTelemetry(logger)(nest);
@@ -64,6 +65,14 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     logger.info({ signal }, 'draining');
     app.get(Readiness).drain();
     await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs ?? 0));
+    // Stop accepting and answer what is in flight BEFORE the module destroy hooks stop
+    // consumers and flush publishers/outboxes (Nest closes the HTTP server last): otherwise a
+    // request finishing during shutdown has its events queued on a closed publisher.
+    // Keep-alive sockets of answered requests are closed as they go idle (else close() waits for their timeout).
+    const server = app.getHttpServer() as import('node:http').Server;
+    const idle = setInterval(() => server.closeIdleConnections(), 25);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearInterval(idle);
     await app.close();
     await bus.close();
     logger.info('stopped');
