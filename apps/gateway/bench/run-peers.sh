@@ -1,20 +1,47 @@
 #!/usr/bin/env bash
-# Runs the shared peer benchmark with this gateway as the candidate (loopback only).
-#   bash apps/gateway/bench/run-peers.sh        (SKIP_PEERS=1 for baseline + floor + candidate)
+# Runs the shared peer benchmark with this gateway as the candidate (loopback only), once per mode:
+#   MODE=standalone  the gateway's main.ts on a Kafka bus (local broker: infra/kafka/kafka.mjs)
+#   MODE=embedded    `npm start`'s startEmbedded (all five services, in-process bus, PGlite)
+#   MODE=in-process  the gateway module alone on the in-process bus (quick iterations)
+#   bash apps/gateway/bench/run-peers.sh          (MODE="standalone embedded" by default)
+# Knobs of run.sh pass through (SKIP_PEERS=1 DUR=6 ROUNDS=1 …). GATEWAY_NODE_FLAGS="--cpu-prof
+# --cpu-prof-dir=DIR" profiles the standalone gateway process.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 PEERS="${PEERS_DIR:-$ROOT/../shared/bench/peers}"
 MOCK_PORT=${MOCK_PORT:-18080}
 PORT=${CAND_PORT:-18090}
-LOG=$(mktemp)
+NODE="$ROOT/node_modules/node/bin/node"
 cd "$ROOT"
-OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" OPENAI_API_KEY=sk-mock PORT=$PORT \
-  "$ROOT/node_modules/node/bin/node" -r ./tools/register.cjs apps/gateway/bench/bench-gateway.ts >"$LOG" 2>&1 &
-GW=$!
-trap 'kill $GW 2>/dev/null; wait $GW 2>/dev/null' EXIT
-for _ in $(seq 1 200); do grep -q '^KEY=' "$LOG" && break; sleep 0.1; done
-KEY=$(sed -n 's/^KEY=//p' "$LOG")
-[ -n "$KEY" ] || { cat "$LOG"; exit 1; }
-PID=$GW
-CAND_URL="http://127.0.0.1:$PORT/v1/chat/completions" CAND_HDRS="Authorization: Bearer $KEY" CAND_PID="$PID" MOCK_PORT=$MOCK_PORT \
-  bash "$PEERS/run.sh"
+
+run_mode() { # mode
+  local mode=$1 script log gw key pid
+  log=$(mktemp)
+  case $mode in
+    standalone)
+      if [ -z "${KAFKA_BROKERS:-}" ]; then
+        KAFKA_BROKERS=$("$NODE" infra/kafka/kafka.mjs start | grep -oE '[0-9.]+:[0-9]+' | tail -1)
+        export KAFKA_BROKERS
+      fi
+      script=apps/gateway/bench/bench-gateway.ts ;;
+    in-process) script=apps/gateway/bench/bench-gateway.ts ;;
+    embedded) script=apps/embedded/bench/bench-embedded.ts ;;
+    *) echo "unknown MODE $mode" >&2; return 1 ;;
+  esac
+  # The launcher reports ready once explain allows a request (no upstream call): run.sh owns
+  # the mock upstream and starts it afterwards.
+  MODE=$mode OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" OPENAI_API_KEY=sk-mock PORT=$PORT \
+    "$NODE" -r ./tools/register.cjs "$script" >"$log" 2>&1 &
+  gw=$!
+  echo "[$mode] launcher pid $gw, log $log" >&2
+  for _ in $(seq 1 600); do grep -q '^PID=' "$log" && break; kill -0 $gw 2>/dev/null || break; sleep 0.1; done
+  key=$(sed -n 's/^KEY=//p' "$log"); pid=$(sed -n 's/^PID=//p' "$log")
+  if [ -z "$key" ] || [ -z "$pid" ]; then cat "$log" >&2; kill $gw 2>/dev/null; wait $gw 2>/dev/null; return 1; fi
+  echo "## candidate: gateway, MODE=$mode"
+  CAND_URL="http://127.0.0.1:$PORT/v1/chat/completions" CAND_HDRS="Authorization: Bearer $key" CAND_PID="$pid" MOCK_PORT=$MOCK_PORT \
+    bash "$PEERS/run.sh" || true
+  kill -INT $gw 2>/dev/null || true
+  wait $gw 2>/dev/null || true
+}
+
+for m in ${MODE:-standalone embedded}; do run_mode "$m"; done
