@@ -133,6 +133,12 @@ describe('GET /metrics — embedded mode after traffic', () => {
     expect(find(scrape, 'gateway_tokens_total', { provider: 'mock', model: 'mock/echo', type: 'output' })[0]?.value).toBeGreaterThan(0);
     expect(find(scrape, 'gateway_cost_micro_usd_total', { provider: 'mock', model: 'mock/echo' })[0]?.value).toBeGreaterThan(0);
 
+    // GenAI semantic-convention token usage histogram (one observation per forwarded request and token type).
+    const genAi = { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'mock' };
+    expect(find(scrape, 'gen_ai_client_token_usage_count', { ...genAi, gen_ai_token_type: 'input' }).reduce((n, s) => n + s.value, 0)).toBeGreaterThanOrEqual(3);
+    expect(find(scrape, 'gen_ai_client_token_usage_count', { ...genAi, gen_ai_token_type: 'output' }).reduce((n, s) => n + s.value, 0)).toBeGreaterThanOrEqual(3);
+    expect(find(scrape, 'gen_ai_client_operation_duration_seconds_count', genAi).length).toBeGreaterThan(0);
+
     // The policy version in force for this org at the gateway: the one its answers carry.
     expect(find(scrape, 'gateway_policy_version', { org_id: orgId })[0]?.value).toBe(policyVersion);
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import { approvalsTopic, policyViolatedTopic, requestsTopic } from '@llmgov/events';
-import { block, newContext, runChain, type Block, type ChainContext, type ChainResult, type StepId } from '@llmgov/chain';
+import { block, newContext, runChain, type Block, type ChainContext, type ChainResult, type ChainStep, type StepId } from '@llmgov/chain';
 import type { Clock } from '@llmgov/service-kit';
 import type { Logger } from '@llmgov/telemetry';
-import { gatewayMetrics } from '@llmgov/telemetry';
+import { gatewayMetrics, recordGenAiOperation, tracingEnabled, withGovernanceStep, withSpan } from '@llmgov/telemetry';
 import { CHAIN_STEPS } from '../chain/steps';
 import { authenticateStep, secretOf } from '../chain/steps/authenticate.step';
 import { providerGateStep } from '../chain/steps/provider-gate.step';
@@ -37,6 +38,12 @@ export interface GatewayDeps {
 const MODEL_STEPS = [providerGateStep, modelAccessStep, routingPoolStep];
 const EMPTY_META = { agent_id: null, team_id: null, environment: null, purpose: null, user_consent_id: null, session_id: null, tags: [], approval_id: null };
 
+/** The chain with a `governance.step` span per step, used only while tracing is on. */
+const TRACED_STEPS: readonly ChainStep[] = CHAIN_STEPS.map((step, i) => ({
+  id: step.id,
+  run: (ctx: ChainContext) => withGovernanceStep({ id: step.id, number: i + 1, policyVersion: ctx.policy?.policy_version ?? null }, () => step.run(ctx)),
+}));
+
 const newRequestId = (): string => `req_${randomUUID().replace(/-/g, '')}`;
 
 /**
@@ -59,8 +66,16 @@ export class Gateway {
   }
 
   async chat(input: HttpIn): Promise<HttpOut> {
+    if (!tracingEnabled()) return this.governedChat(input);
+    // Without an http instrumentation span (in-memory tracing), continue the caller's traceparent.
+    const server = trace.getSpan(context.active()) === undefined;
+    const parent = server ? propagation.extract(context.active(), input.headers) : context.active();
+    return context.with(parent, () => withSpan('gateway.request', { 'http.route': '/v1/chat/completions' }, () => this.governedChat(input), { kind: server ? SpanKind.SERVER : SpanKind.INTERNAL }));
+  }
+
+  private async governedChat(input: HttpIn): Promise<HttpOut> {
     const ctx = this.context(input, false);
-    const result = runChain(CHAIN_STEPS, ctx);
+    const result = runChain(tracingEnabled() ? TRACED_STEPS : CHAIN_STEPS, ctx);
     // Per-step histograms on 1 request in 8: thirteen observations per request cost more than the steps.
     if ((this.sampled++ & 7) === 0) for (const t of result.trace) gatewayMetrics.step(t.step, t.duration_ms / 1000);
     gatewayMetrics.chain(result.governance_ms / 1000);
@@ -211,6 +226,7 @@ export class Gateway {
       this.publishDone(ctx, result, this.completion(ctx, result, 'forwarded', 200, { model: model.id, provider: model.provider, usage, cost_micro_usd: cost, upstream_ms: upstreamMs }));
       gatewayMetrics.upstream(model.provider, model.id, 'ok', upstreamMs / 1000);
       gatewayMetrics.usage(model.provider, model.id, usage.prompt_tokens, usage.completion_tokens, cost);
+      recordGenAiOperation({ provider: model.provider, requestModel: model.upstreamModel, responseModel: body.model, seconds: upstreamMs / 1000, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });
       gatewayMetrics.request('allowed');
       const h: Headers = { ...governanceHeaders(ctx, result.governance_ms, cost), 'content-type': 'application/json' };
       return { status: 200, headers: h, body: JSON.stringify(body) };
@@ -222,6 +238,7 @@ export class Gateway {
       this.publishDone(ctx, result, this.completion(ctx, result, o.cut ? 'cut' : o.error ? 'upstream_error' : 'forwarded', 200, { model: model.id, provider: model.provider, usage: o.usage, cost_micro_usd: o.cost_micro_usd, upstream_ms: upstreamMs, streamed: true }));
       gatewayMetrics.upstream(model.provider, model.id, o.error ? 'error' : 'ok', upstreamMs / 1000);
       gatewayMetrics.usage(model.provider, model.id, o.usage.prompt_tokens, o.usage.completion_tokens, o.cost_micro_usd);
+      recordGenAiOperation({ provider: model.provider, requestModel: model.upstreamModel, seconds: upstreamMs / 1000, inputTokens: o.usage.prompt_tokens, outputTokens: o.usage.completion_tokens, ...(o.error ? { errorType: 'stream_error' } : {}) });
       gatewayMetrics.request(o.error ? 'upstream_error' : 'allowed');
     });
     return { status: 200, headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' }, stream: chunks };

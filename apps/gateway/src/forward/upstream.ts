@@ -2,6 +2,7 @@ import type { ChainContext, ResolvedModel } from '@llmgov/chain';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { envOf } from '../providers/provider-registry';
 import type { UpstreamResult } from '../providers/provider';
+import { recordChatOutcome, withChatSpan } from '@llmgov/telemetry';
 
 export type Answer = { result: Exclude<UpstreamResult, { kind: 'error' }>; model: ResolvedModel } | { result: Extract<UpstreamResult, { kind: 'error' }>; model: ResolvedModel | null };
 
@@ -21,7 +22,11 @@ export async function callPool(ctx: ChainContext, providers: ProviderRegistry, s
       };
       continue;
     }
-    const result = await provider.complete({ request: { ...ctx.request!, model: model.upstreamModel }, stream, signal });
+    const result = await withChatSpan({ provider: model.provider, requestModel: model.upstreamModel, maxTokens: ctx.request!.max_tokens ?? undefined }, async (span) => {
+      const r = await provider.complete({ request: { ...ctx.request!, model: model.upstreamModel }, stream, signal });
+      if (r.kind === 'json') recordChatOutcome(span, { responseModel: r.body.model, responseId: r.body.id, inputTokens: r.body.usage?.prompt_tokens, outputTokens: r.body.usage?.completion_tokens, finishReasons: r.body.choices.map((c) => c.finish_reason ?? 'unknown') });
+      return r;
+    });
     if (result.kind !== 'error') return { result, model };
     last = { result, model };
     if (!result.retryable || signal.aborted) break;
