@@ -6,7 +6,7 @@ import { KafkaEventBus, silentLogger } from '@llmgov/messaging';
 import { newSecret } from '@llmgov/service-kit';
 import { freePort, kafkaBrokers, testSchema, testTopicPrefix, waitFor, type TestSchema } from '@llmgov/testing';
 import { call } from '../walking-skeleton.scenario';
-import { fakeOpenAi, runMain, stopProcess, waitReady, type FakeUpstream, type ServiceProcess } from './processes';
+import { exitWithin, fakeOpenAi, runMain, stopProcess, waitReady, type FakeUpstream, type ServiceProcess } from './processes';
 
 /** Whether a fresh TCP connection to `port` is refused (the listener is closed). */
 const connectionRefused = (port: number): Promise<boolean> =>
@@ -111,7 +111,7 @@ describe('graceful restart — standalone gateway and registry on SIGTERM', () =
     expect(answered.map((r) => r.error)).toEqual(Array(LOAD).fill(null));
     expect(answered.map((r) => r.status)).toEqual(Array(LOAD).fill(200));
     expect(answered.every((r) => r.body.choices[0].message.content === 'fine, thanks')).toBe(true);
-    expect(await Promise.race([gateway.exited, new Promise((r) => setTimeout(() => r(`still running:\n${gateway.output()}`), 10_000))])).toBe(0);
+    expect(await exitWithin(gateway, 10_000)).toBe(0);
     // Nothing the accepted requests queued was lost: all 20 `request.completed` events are on Kafka.
     const completed = await countCompleted(topicPrefix, LOAD);
     expect(completed).toBe(LOAD);
@@ -122,7 +122,7 @@ describe('graceful restart — standalone gateway and registry on SIGTERM', () =
     );
     expect(writes.map((w) => w.status)).toEqual(Array(10).fill(201));
     registry.child.kill('SIGTERM');
-    expect(await Promise.race([registry.exited, new Promise((r) => setTimeout(() => r(`still running:\n${registry.output()}`), 10_000))])).toBe(0);
+    expect(await exitWithin(registry, 10_000)).toBe(0);
     const pg = new Client({ connectionString: schema.url });
     await pg.connect();
     try {

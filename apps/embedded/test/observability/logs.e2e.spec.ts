@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { freePort, waitFor } from '@llmgov/testing';
 import { newSecret } from '@llmgov/service-kit';
 import { call } from '../walking-skeleton.scenario';
-import { fakeOpenAi, runMain, stopProcess, waitReady, type FakeUpstream, type ServiceProcess } from './processes';
+import { exitWithin, fakeOpenAi, runMain, stopProcess, waitReady, type FakeUpstream, type ServiceProcess } from './processes';
 
 /**
  * The embedded mode as a process (`apps/embedded/src/main.ts`), everything it writes to
@@ -78,7 +78,7 @@ describe('logs — embedded mode process output', () => {
     // Let consumers and relays log whatever they log about these requests, then stop the process.
     await new Promise((r) => setTimeout(r, 500));
     proc.child.kill('SIGTERM');
-    await proc.exited;
+    await exitWithin(proc, 10_000);
     const output = proc.output();
     expect(output).toContain('ready on'); // the capture works
     for (const secret of [gk, wrongGk, wrongMsh, admin, bootstrapKey, providerKey]) expect(output).not.toContain(secret);

@@ -95,3 +95,14 @@ export async function fakeOpenAi(delayMs = 0): Promise<FakeUpstream> {
     }),
   };
 }
+
+/** The exit code (or signal) within `ms`, else `still running` with the process's output. */
+export async function exitWithin(proc: ServiceProcess, ms: number): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`still running after ${ms} ms:\n${proc.output()}`), ms)));
+  try {
+    return await Promise.race([proc.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
