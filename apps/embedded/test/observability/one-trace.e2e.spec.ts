@@ -6,7 +6,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { allTopics } from '@llmgov/events';
 import { KafkaEventBus, silentLogger, type EventBus } from '@llmgov/messaging';
 import { HealthModule, createServiceApp, newSecret, systemClock, type ServiceRuntime } from '@llmgov/service-kit';
-import { inMemoryTracing, type InMemoryTracing } from '@llmgov/telemetry';
+import { inMemoryTracing, metricsRegistry, type InMemoryTracing } from '@llmgov/telemetry';
 import { freePort, kafkaBrokers, testSchema, testTopicPrefix, waitFor, type TestSchema } from '@llmgov/testing';
 import { GatewayModule } from '@llmgov/gateway';
 import { PolicyRegistryModule } from '@llmgov/policy-registry';
@@ -141,5 +141,20 @@ describe('one trace across services (real Kafka, real Postgres)', () => {
     const send = spans.find((s) => s.name === `send ${requestsTopic}` && s.kind === SpanKind.PRODUCER);
     expect(send).toBeDefined();
     for (const consumer of consumers) expect(parentOf(consumer)).toBe(send!.spanContext().spanId);
+  });
+  // The embedded mode's in-process bus has no lag; on Kafka each consumer group reports it per topic.
+  it('the Kafka consumers report messaging_consumer_lag_messages per topic and group (process registry, as /metrics serves it)', async () => {
+    const requestsTopic = `${topicPrefix}gateway.requests.v1`;
+    const lag = await waitFor(async () => {
+      const metric = await metricsRegistry().getSingleMetric('messaging_consumer_lag_messages')!.get();
+      const series = metric.values.filter((v) => v.labels.topic === requestsTopic);
+      expect(series.map((v) => String(v.labels.group)).some((g) => g.includes('budget-ledger'))).toBe(true);
+      expect(series.map((v) => String(v.labels.group)).some((g) => g.includes('audit'))).toBe(true);
+      return series;
+    }, { timeoutMs: 10_000, intervalMs: 100 });
+    for (const series of lag) {
+      expect(String(series.labels.group).startsWith(topicPrefix)).toBe(true);
+      expect(series.value).toBeGreaterThanOrEqual(0);
+    }
   });
 });
