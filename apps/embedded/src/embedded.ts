@@ -4,7 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { allTopics } from '@llmgov/events';
 import { createEventBus } from '@llmgov/messaging';
-import { HealthModule, bootstrapService, newSecret, systemClock, type ServiceRuntime } from '@llmgov/service-kit';
+import { HealthModule, bootstrapService, drainAndClose, newSecret, systemClock, type ServiceRuntime } from '@llmgov/service-kit';
 import { GatewayModule } from '@llmgov/gateway';
 import { PolicyRegistryModule } from '@llmgov/policy-registry';
 import { BudgetLedgerModule } from '@llmgov/budget-ledger';
@@ -56,6 +56,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     name: 'embedded',
     port: config.PORT,
     host: config.HOST,
+    shutdownHooks: false,
     logger: config.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : config.LOG_LEVEL === 'log' ? ['error', 'warn', 'log'] : config.LOG_LEVEL === 'warn' ? ['error', 'warn'] : ['error'],
   });
   const port = Number(new URL(await app.getUrl()).port);
@@ -65,7 +66,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     port,
     demo,
     async stop() {
-      await app.close();
+      await drainAndClose(app);
       await bus.close();
       await postgres.stop();
     },

@@ -14,3 +14,4 @@ export * from './auth/admin-auth.module';
 export * from './runtime';
 export * from './http/run-service';
 export * from './config';
+export * from './http/drain';

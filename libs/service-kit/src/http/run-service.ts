@@ -3,6 +3,7 @@ import { createEventBus } from '@llmgov/messaging';
 import { MetricsModule, NestPinoLogger, createLogger, httpTelemetry } from '@llmgov/telemetry';
 import { HealthModule, Readiness } from './health';
 import { bootstrapService } from './bootstrap';
+import { drainAndClose } from './drain';
 import { newId } from '../ids';
 import { systemClock } from '../tokens';
 import type { ServiceRuntime } from '../runtime';
@@ -63,17 +64,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'draining');
-    app.get(Readiness).drain();
-    await new Promise((resolve) => setTimeout(resolve, options.drainDelayMs ?? 0));
-    // Stop accepting and answer what is in flight BEFORE the module destroy hooks stop
-    // consumers and flush publishers/outboxes (Nest closes the HTTP server last): otherwise a
-    // request finishing during shutdown has its events queued on a closed publisher.
-    // Keep-alive sockets of answered requests are closed as they go idle (else close() waits for their timeout).
-    const server = app.getHttpServer() as import('node:http').Server;
-    const idle = setInterval(() => server.closeIdleConnections(), 25);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    clearInterval(idle);
-    await app.close();
+    await drainAndClose(app, options.drainDelayMs ?? 0);
     await bus.close();
     logger.info('stopped');
     process.exit(0);
