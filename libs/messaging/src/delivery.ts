@@ -18,6 +18,8 @@ export interface DeliveryDeps {
   keepAlive?(): Promise<void>;
   /** Aborted when the subscription or the bus closes. */
   signal: AbortSignal;
+  /** The subscription's header pre-filter (SubscribeOptions.skip). */
+  skip?: (headers: Readonly<Record<string, string>>) => boolean;
 }
 
 export type DeliveryOutcome = 'handled' | 'dead_lettered';
@@ -39,22 +41,20 @@ export async function deliver<T extends TopicDescriptor>(
   maxAttempts: number,
   deps: DeliveryDeps,
 ): Promise<DeliveryOutcome> {
-  const decoded = fromBinaryRecord(record.headers, record.value);
+  if (deps.skip?.(record.headers)) return 'handled';
+  const decoded = decode(topic, record);
   if (!decoded.ok) return deadLetter(record, { reason: decoded.reason, error: decoded.detail, attempts: 0 }, deps);
-  const parsed = topic.schema.safeParse(decoded.envelope);
-  if (!parsed.success) {
-    const error = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    return deadLetter(record, { reason: 'schema_mismatch', error, attempts: 0 }, deps);
-  }
-  const event = parsed.data as EnvelopeBase;
+  const event = decoded.envelope;
   for (let attempt = 1; ; attempt++) {
     if (deps.signal.aborted) throw new DeliveryAborted();
     const ctx = { topic: topic.name, partition: record.partition, offset: record.offset, headers: { ...record.headers }, attempt };
     try {
       const attrs = { 'messaging.consumer.group.name': deps.group, 'messaging.kafka.offset': record.offset, 'llmgov.delivery.attempt': attempt };
       // A fresh copy per attempt: a handler that mutated the event and then failed must
-      // not see its own mutation on the retry.
-      await withProcessSpan(record.topic, deps.system, record.headers, attrs, () => handler(structuredClone(event) as EventOf<T>, ctx));
+      // not see its own mutation on the retry. The first attempt gets the freshly decoded
+      // event itself; a retry decodes the record again (it decoded once, so it does again).
+      const fresh = attempt === 1 ? event : (decode(topic, record) as { envelope: EnvelopeBase }).envelope;
+      await withProcessSpan(record.topic, deps.system, record.headers, attrs, () => handler(fresh as EventOf<T>, ctx));
       return 'handled';
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -68,6 +68,14 @@ export async function deliver<T extends TopicDescriptor>(
       await pause(delay, deps.signal, deps.keepAlive);
     }
   }
+}
+
+function decode(topic: TopicDescriptor, record: InboundRecord): { ok: true; envelope: EnvelopeBase } | { ok: false; reason: DeadLetterCause['reason']; detail: string } {
+  const decoded = fromBinaryRecord(record.headers, record.value);
+  if (!decoded.ok) return decoded;
+  const parsed = topic.schema.safeParse(decoded.envelope);
+  if (!parsed.success) return { ok: false, reason: 'schema_mismatch', detail: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  return { ok: true, envelope: parsed.data as EnvelopeBase };
 }
 
 async function deadLetter(record: InboundRecord, cause: DeadLetterCause, deps: DeliveryDeps): Promise<DeliveryOutcome> {

@@ -124,6 +124,35 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
       }, { timeoutMs: 30_000 });
     });
 
+    it('skips, without handing them over, the records the subscription\'s header filter names', async () => {
+      const topic = thingsTopic();
+      const got: number[] = [];
+      await t.bus.subscribe({ topic, group: newGroup(), skip: (h) => h.ce_source === 'llmgov/mine', handler: async (e) => void got.push(nOf(e)) });
+
+      await t.bus.publishBatch(topic, [1, 2, 3, 4].map((n) => ({ ...happened('k', n), ...(n % 2 === 0 ? { source: 'llmgov/mine' } : {}) })));
+      await t.bus.publish(topic, happened('k', 5));
+
+      await waitFor(() => expect(got).toEqual([1, 3, 5]), { timeoutMs: 30_000 });
+    });
+
+    it('hands a retry a fresh event, not the one the failed attempt mutated', async () => {
+      const topic = thingsTopic();
+      const seen: number[] = [];
+      await t.bus.subscribe({
+        topic,
+        group: newGroup(),
+        handler: async (e, ctx) => {
+          seen.push(nOf(e));
+          if (e.type === 'thing.happened') e.data.n = 99;
+          if (ctx.attempt < 2) throw new Error('transient');
+        },
+      });
+
+      await t.bus.publish(topic, happened('k', 7));
+
+      await waitFor(() => expect(seen).toEqual([7, 7]), { timeoutMs: 30_000 });
+    });
+
     it('rejects at publish an event that does not match the topic schema', async () => {
       const topic = thingsTopic();
       const alert: EventOf<typeof budgetTopic> = {

@@ -27,6 +27,12 @@ export interface SubscribeOptions<T extends TopicDescriptor> {
    * Messages that fail to parse go to the dead-letter topic at once. Default 5.
    */
   maxAttempts?: number;
+  /**
+   * A cheap pre-filter on the record's headers (the CloudEvents `ce_*` attributes, e.g.
+   * `ce_source`): a record it returns true for is acknowledged without being decoded,
+   * validated or handed to the handler (a replica skipping the events it published itself).
+   */
+  skip?: (headers: Readonly<Record<string, string>>) => boolean;
 }
 
 export interface Subscription {

@@ -19,7 +19,7 @@ import { RESERVATION_TTL_MS } from '../views/book-budget-gate';
 import { consumeApproval, fingerprintOf } from './approvals';
 import { governanceHeaders } from './governance-headers';
 import { json, refusal, type Headers, type HttpIn, type HttpOut } from './http';
-import { admittedEvent, approvalRequestedEvent, completedEvent, violatedEvent, type Completion } from './request-events';
+import { admittedEvent, approvalRequestedEvent, completedEvent, gatewaySource, violatedEvent, type Completion } from './request-events';
 import { redactCompletion, responsePatterns } from './response-scan';
 import { relay } from './sse-response';
 import { callPool } from './upstream';
@@ -58,7 +58,7 @@ export class Gateway {
   private sampled = 0;
 
   constructor(private readonly deps: GatewayDeps) {
-    this.source = `gateway/${deps.replicaId}`;
+    this.source = gatewaySource(deps.replicaId);
   }
 
   private context(input: HttpIn, dryRun: boolean): ChainContext {

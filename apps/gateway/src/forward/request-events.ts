@@ -8,6 +8,9 @@ type Completed = Extract<RequestEvent, { type: 'request.completed' }>;
 type Violated = EventOf<typeof policyViolatedTopic>;
 type ApprovalRequested = Extract<EventOf<typeof approvalsTopic>, { type: 'approval.requested' }>;
 
+/** The `source` of every event a gateway replica publishes (its views skip their own by it). */
+export const gatewaySource = (replicaId: string): string => `gateway/${replicaId}`;
+
 const envelope = <T extends string>(type: T, subject: string, source: string, time: string) => ({ id: randomUUID(), type, source, time, subject });
 
 function principalOf(ctx: ChainContext) {

@@ -5,6 +5,12 @@ import type { HttpIn, HttpOut } from '../forward/http';
 
 /** Above every plan's body limit (enterprise: 50 MB); the plan's own limit is checked by request_limits. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * Bodies declared at most this size are read and left to request_limits (same 413 answer):
+ * resolving the caller's plan limit before parsing costs a key lookup per request, worth it
+ * only to avoid buffering a large body.
+ */
+const READ_BEFORE_LIMIT_BYTES = 64 * 1024;
 
 const openAiError = (status: number, code: string, message: string) => ({ error: { message, type: 'invalid_request_error', code, param: null, step: null, remediation: null }, status });
 
@@ -53,7 +59,7 @@ export function registerGatewayRoutes(app: FastifyInstance, gateway: Gateway): v
     // limit is refused (413, full governance answer) without buffering it.
     scope.addHook('preParsing', async (req, reply, payload) => {
       const declared = Number(req.headers['content-length']);
-      if (!Number.isFinite(declared) || declared <= 0) return payload;
+      if (!(declared > READ_BEFORE_LIMIT_BYTES)) return payload;
       const limit = gateway.bodyLimitFor(req.headers);
       if (limit === null || declared <= limit) return payload;
       const out = req.url.startsWith('/v1/governance/explain') ? gateway.explain({ ...input(req, reply), declaredSize: declared }) : await gateway.chat({ ...input(req, reply), declaredSize: declared });

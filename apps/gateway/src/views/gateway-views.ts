@@ -1,4 +1,5 @@
 import { ReservationBook } from '@llmgov/budget';
+import { gatewaySource } from '../forward/request-events';
 import { agentReviewsTopic, policyTopic, requestsTopic, tenancyTopic } from '@llmgov/events';
 import type { EventBus, Subscription } from '@llmgov/messaging';
 import type { ChainViews } from '@llmgov/chain';
@@ -54,6 +55,7 @@ export class GatewayViews implements ChainViews {
   async start(bus: EventBus): Promise<void> {
     // One consumer group per topic: Kafka assigns a group's topics across all its members.
     const group = (topic: string) => `gateway-views-${this.replicaId}-${topic}`;
+    const own = gatewaySource(this.replicaId);
     const touch = () => {
       this.lastEventAt = Date.now();
     };
@@ -61,7 +63,9 @@ export class GatewayViews implements ChainViews {
       bus.subscribe({ topic: tenancyTopic, group: group(tenancyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.tenancy.apply(e); } }),
       bus.subscribe({ topic: policyTopic, group: group(policyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.policies.apply(e); } }),
       bus.subscribe({ topic: agentReviewsTopic, group: group(agentReviewsTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.reviews.apply(e); } }),
-      bus.subscribe({ topic: requestsTopic, group: group(requestsTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.applyPeer(e); } }),
+      // This replica's own request events change nothing here (the book and the rate windows
+      // hold them already): skipped on the ce_source header, before decoding.
+      bus.subscribe({ topic: requestsTopic, group: group(requestsTopic.name), fromBeginning: true, skip: (h) => h.ce_source === own, handler: async (e) => { touch(); this.applyPeer(e); } }),
     ]);
     this.subscribedAt = Date.now();
     this.sweep = setInterval(() => this.book.expire(new Date()), 30_000);

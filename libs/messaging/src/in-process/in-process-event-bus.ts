@@ -17,6 +17,7 @@ interface Member {
   topic: TopicDescriptor;
   handler: SubscribeOptions<TopicDescriptor>['handler'];
   maxAttempts: number;
+  skip: SubscribeOptions<TopicDescriptor>['skip'];
   abort: AbortController;
 }
 
@@ -80,6 +81,7 @@ export class InProcessEventBus implements EventBus {
       topic: options.topic,
       handler: options.handler as Member['handler'],
       maxAttempts: options.maxAttempts ?? 5,
+      skip: options.skip,
       abort: new AbortController(),
     };
     group.members.push(member);
@@ -158,6 +160,7 @@ export class InProcessEventBus implements EventBus {
             retry: this.retry,
             logger: this.logger,
             signal: member.abort.signal,
+            skip: member.skip,
             deadLetter: async (r, cause) =>
               this.append(deadLetterTopicName(group.topicName), { key: r.key ?? '', value: r.value ?? '', headers: deadLetterHeaders(r, group.name, cause) }),
           });

@@ -150,6 +150,7 @@ export class KafkaEventBus implements EventBus {
       retry: this.retry,
       logger: this.logger,
       signal: abort.signal,
+      skip: options.skip,
       keepAlive: heartbeat,
       deadLetter: (record: InboundRecord, cause: DeadLetterCause) =>
         this.send(deadLetterTopicName(options.topic.name), [
