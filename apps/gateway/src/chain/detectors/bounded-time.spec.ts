@@ -6,7 +6,7 @@ import { scanSecurity } from './security.detector';
 /**
  * No regex backtracks catastrophically: 1 MB adversarial inputs (long runs of the
  * characters each pattern loops on, near-misses repeated) scan in bounded time. The bound
- * is generous (2 s per MB on a 2-core CI machine); measured locally it is ~10–150 ms.
+ * is generous (10 s per MB, for a 2-core CI machine under load; catastrophic backtracking on 1 MB takes hours); measured locally it is ~10–150 ms.
  */
 const MB = 1024 * 1024;
 const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
@@ -34,6 +34,6 @@ describe('detectors scan 1 MB adversarial inputs in bounded time', () => {
     scanPii(text, all);
     scanContent([text], categories);
     scanSecurity([text], 'high');
-    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(performance.now() - t0).toBeLessThan(10_000);
   });
 });
