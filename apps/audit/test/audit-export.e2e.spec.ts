@@ -41,7 +41,7 @@ describe('GET /audit/export (100 000 entries)', () => {
     await h.app.listen(0, '127.0.0.1');
     base = await h.app.getUrl();
     await waitFor(async () => expect((await fetch(`${base}/audit/events?limit=1`, { headers: bearer(owner) })).status).toBe(200));
-  }, 60_000);
+  }, 180_000);
   afterAll(() => h?.close());
 
   /** Reads the body with node:http and keeps only counts (undici's fetch would add its own buffering). */
