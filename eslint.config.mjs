@@ -1,5 +1,8 @@
-// Lint exists for one rule that types cannot express: module boundaries. Apps never
-// import other apps (only the embedded runner composes them); libraries never import apps.
+// Lint exists for one rule that types cannot express: module boundaries. The five services
+// under apps/ are Nx projects of type `service` (each has a main.ts and is deployed alone, and
+// exposes its Nest module for the embedded runner): a service imports libraries only, never
+// another service; libraries import libraries only; the one application, `embedded`,
+// composes the services.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -17,8 +20,8 @@ export default [
           allow: [],
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:embedded', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] },
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:service'] },
           ],
         },
       ],

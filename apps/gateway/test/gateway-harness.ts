@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { policyTopic, tenancyTopic, agentReviewsTopic, type EventOf, type TopicDescriptor } from '@llmgov/events';
+import { agentReviewsTopic, approvalsTopic, policyTopic, policyViolatedTopic, requestsTopic, tenancyTopic, type EventOf, type TopicDescriptor } from '@llmgov/events';
 import { createEventBus, type EventBus, type Subscription } from '@llmgov/messaging';
 import { DEFAULT_DEPLOYER, PLAN_DEFAULTS, canonicalBytes, digestOf, type DeployerPolicy, type GovernanceSettings, type Plan, type PolicyDocument, type PolicyRule } from '@llmgov/policy-schema';
 import { HealthModule, createServiceApp, hashSecret, newId, newSecret, systemClock } from '@llmgov/service-kit';
@@ -125,7 +125,7 @@ export async function startGateway(
   const service = app.get(GatewayService);
   const recorded = new Map<string, unknown[]>();
   const subs: Subscription[] = [];
-  const { policyViolatedTopic, requestsTopic, approvalsTopic } = await import('@llmgov/events');
+
   for (const topic of [policyViolatedTopic, requestsTopic, approvalsTopic] as TopicDescriptor[]) {
     recorded.set(topic.name, []);
     subs.push(await bus.subscribe({ topic, group: `recorder-${topic.name}-${randomUUID().slice(0, 6)}`, fromBeginning: true, handler: async (e) => void recorded.get(topic.name)!.push(e) }));

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { defineTopic, envelope, type EventOf } from '@llmgov/events';
 import { Kafka, logLevel } from 'kafkajs';
 import { z } from 'zod';
-import { KafkaEventBus, silentLogger } from '@llmgov/messaging';
+import { KafkaEventBus, silentLogger } from '../src';
 
 const EVENTS = Number(process.argv[2] ?? 5000);
 const RUNS = Number(process.argv[3] ?? 3);

@@ -1,3 +1,4 @@
+import { hashSecret, newSecret } from '@llmgov/service-kit';
 import type { DataSource } from 'typeorm';
 import { FixedClock, testSchema, type TestSchema } from '@llmgov/testing';
 import { createAuditDataSource } from '../persistence/data-source';
@@ -95,7 +96,7 @@ describe('AuditLogWriter (Postgres)', () => {
   });
 
   it('holds no prompt text, PII or key secret after a run that sent them through events', async () => {
-    const { hashSecret, newSecret } = await import('@llmgov/service-kit');
+
     const gatewayKey = newSecret('gk');
     const adminSecret = newSecret('msh');
     const pii = ['secret.jane.doe@example.com', '5500 0000 0000 0004', '078-05-1120', 'sk-proj-abcdefghijklmnopqrstuvwx', 'AKIAIOSFODNN7EXAMPLE'];
