@@ -7,7 +7,8 @@
 // (a local broker is left running when it was already up, or while another run still uses it).
 // Exits with Jest's exit code.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +68,8 @@ async function main() {
     ...(selected.some((kind) => kind !== 'unit') && !argv.some((arg) => arg.startsWith('--testTimeout'))
       ? ['--testTimeout=60000']
       : []),
+    '--json',
+    `--outputFile=${resultsFile}`,
     ...argv,
   ];
   const child = spawn(nodeBinary(), args, { cwd: root, env, stdio: 'inherit' });
@@ -84,7 +87,21 @@ async function main() {
   process.off('SIGTERM', forward);
 
   if (infra) await infra.release();
+  summarise();
   return code;
+}
+
+const resultsFile = join(tmpdir(), `llmgov-jest-${process.pid}.json`);
+
+/** One plain closing line that any CI can read: `Tests: N passed, N failed, N skipped`. */
+function summarise() {
+  if (!existsSync(resultsFile)) return;
+  try {
+    const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    process.stdout.write(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped\n`);
+  } finally {
+    rmSync(resultsFile, { force: true });
+  }
 }
 
 main().then(
