@@ -31,6 +31,8 @@ export interface DistributedOptions {
   audit?: boolean;
   /** The ledger's clock (default the system clock). */
   ledgerClock?: Clock;
+  /** The clock of the gateways and the approval workflow (default the system clock). */
+  clock?: Clock;
 }
 
 export interface Distributed {
@@ -116,12 +118,12 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
   }
   let approvals: RunningService | null = null;
   if (options.approvals !== false) {
-    const rt = runtime('approval-workflow', await schemaFor('approval-workflow'));
+    const rt = runtime('approval-workflow', await schemaFor('approval-workflow'), options.clock);
     approvals = await start('approval-workflow', rt, ApprovalWorkflowModule.forRoot(rt));
   }
 
   const startGateway = async (providerEnv = options.providerEnv ?? {}) => {
-    const rt = runtime('gateway', null);
+    const rt = runtime('gateway', null, options.clock);
     return start('gateway', rt, GatewayModule.forRoot({ ...rt, providerEnv, approvalServiceUrl: approvals?.url ?? null }));
   };
   const gateways: RunningService[] = [];
