@@ -1,3 +1,4 @@
+import OpenAI from 'openai';
 import { call, runWalkingSkeleton } from './walking-skeleton.scenario';
 import { waitFor } from '@llmgov/testing';
 import { useEmbedded } from './harness/embedded';
@@ -30,5 +31,30 @@ describe('walking skeleton — embedded mode (in-process bus, PGlite)', () => {
   it('org → key → model_allowlist policy → 403 at the gateway → audit and ledger see the events', async () => {
     const urls = { gateway: e.base, registry: e.base, ledger: e.base, audit: e.base };
     await runWalkingSkeleton(urls, e.bootstrapKey);
+  });
+
+  it('the official openai client works unchanged against the embedded mode, streamed and not', async () => {
+    const client = new OpenAI({ baseURL: `${e.base}/v1`, apiKey: e.embedded.demo!.gateway_key, maxRetries: 0 });
+    const answer = await client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'plain answer' }] });
+    expect(answer.choices[0].message.content).toBe('plain answer');
+    expect(answer.usage?.total_tokens).toBeGreaterThan(0);
+
+    const stream = await client.chat.completions.create({
+      model: 'mock/echo',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'streamed answer' }],
+    });
+    let text = '';
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta?.content ?? '';
+      usage = chunk.usage ?? usage;
+    }
+    expect(text).toBe('streamed answer');
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+
+    const refused = client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'card 4111 1111 1111 1111' }] });
+    await expect(refused).rejects.toMatchObject({ status: 403, code: 'pii_detected' });
   });
 });
