@@ -17,6 +17,8 @@ export interface GatewayOptions {
   approvalServiceUrl?: string | null;
   upstreamTimeoutMs?: number;
   logger?: Logger;
+  /** How published events are validated (default `'envelope'`; tests pass `'schema'`, see EventPublisherOptions). */
+  eventValidation?: 'schema' | 'envelope';
 }
 
 export type GatewayRuntime = ServiceRuntime & GatewayOptions;
@@ -39,7 +41,7 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.logger = runtime.logger ?? createLogger({ service: 'gateway' });
     this.views = new GatewayViews(runtime.replicaId, this.logger);
-    this.publisher = new EventPublisher(runtime.bus, { onError: (topic, err) => this.logger.warn({ topic, err: (err as Error).message }, 'event publish failed; will retry') });
+    this.publisher = new EventPublisher(runtime.bus, { validate: runtime.eventValidation, onError: (topic, err) => this.logger.warn({ topic, err: (err as Error).message }, 'event publish failed; will retry') });
     this.providers = new ProviderRegistry(runtime.providerEnv ?? process.env, runtime.upstreamTimeoutMs ?? 60_000);
     this.gateway = new Gateway({
       views: this.views,

@@ -116,7 +116,7 @@ export async function startGateway(
   const logs = new LogCapture();
   const logger = createLogger({ service: 'gateway', level: 'debug', destination: logs });
 
-  @Module({ imports: [HealthModule, GatewayModule.forRoot({ bus, databaseUrl: '', replicaId: newId('replica'), clock: systemClock, jwt: {}, providerEnv, approvalServiceUrl, logger })] })
+  @Module({ imports: [HealthModule, GatewayModule.forRoot({ bus, databaseUrl: '', replicaId: newId('replica'), clock: systemClock, jwt: {}, providerEnv, approvalServiceUrl, logger, eventValidation: 'schema' })] })
   class RootModule {}
 
   const app = await createServiceApp(RootModule, { name: 'gateway', logger: false });

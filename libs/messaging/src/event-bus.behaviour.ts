@@ -179,6 +179,22 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
       await expect(t.bus.publish(topic, wrongData)).rejects.toThrow(EventValidationError);
     });
 
+    it("with validate 'envelope' publishes without the schema parse but still rejects a broken envelope", async () => {
+      const topic = thingsTopic();
+      const received: ThingEvent[] = [];
+      await t.bus.subscribe({ topic, group: newGroup(), handler: async (e) => void received.push(e) });
+      await t.bus.publishBatch(topic, [happened('k', 1), happened('k', 2)], { validate: 'envelope' });
+      await waitFor(() => expect(received.map((e) => ('n' in e.data ? e.data.n : null))).toEqual([1, 2]), { timeoutMs: 30_000 });
+
+      const noId = { ...happened('k', 3), id: '' };
+      await expect(t.bus.publishBatch(topic, [noId], { validate: 'envelope' })).rejects.toThrow(EventValidationError);
+      const noData = { ...happened('k', 4), data: null } as unknown as ThingHappened;
+      await expect(t.bus.publishBatch(topic, [noData], { validate: 'envelope' })).rejects.toThrow(EventValidationError);
+      // The default stays the full schema parse.
+      const wrongData: ThingHappened = { ...happened('k', 5), data: { thing_id: 'k', n: 1.5 } };
+      await expect(t.bus.publishBatch(topic, [wrongData])).rejects.toThrow(EventValidationError);
+    });
+
     it('dead-letters malformed messages and keeps consuming', async () => {
       const topic = thingsTopic();
       const received: ThingEvent[] = [];

@@ -2,11 +2,11 @@ import { deadLetterTopicName, type EventOf, type TopicDescriptor } from '@llmgov
 import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
 import { deadLetterHeaders, type InboundRecord } from '../dead-letter';
 import { deliver } from '../delivery';
-import type { EventBus, RawRecord, SubscribeOptions, Subscription } from '../event-bus';
+import type { EventBus, RawRecord, SubscribeOptions, Subscription, PublishOptions } from '../event-bus';
 import { stderrLogger, type MessagingLogger } from '../logger';
 import { defaultRetryPolicy, DeliveryAborted, type RetryPolicy } from '../retry-policy';
 import { withSendSpan } from '../trace-context';
-import { validateEvent } from '../validate';
+import { validateForPublish } from '../validate';
 
 export interface InProcessEventBusOptions {
   logger?: MessagingLogger;
@@ -56,8 +56,8 @@ export class InProcessEventBus implements EventBus {
     await this.publishBatch(topic, [event]);
   }
 
-  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[]): Promise<void> {
-    const valid = events.map((e) => validateEvent(topic, e));
+  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
+    const valid = validateForPublish(topic, events, options);
     await withSendSpan(topic.name, 'in-process', async (headers) => {
       for (const event of valid) this.append(topic.name, toBinaryRecord(event, headers));
     });

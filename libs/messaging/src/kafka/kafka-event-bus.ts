@@ -4,11 +4,11 @@ import { Kafka, KafkaJSError, logLevel, Partitioners, type Admin, type Consumer,
 import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
 import { deadLetterHeaders, type DeadLetterCause, type InboundRecord } from '../dead-letter';
 import { deliver } from '../delivery';
-import type { EventBus, RawRecord, SubscribeOptions, Subscription } from '../event-bus';
+import type { EventBus, RawRecord, SubscribeOptions, Subscription, PublishOptions } from '../event-bus';
 import { stderrLogger, type MessagingLogger } from '../logger';
 import { defaultRetryPolicy, DeliveryAborted, type RetryPolicy } from '../retry-policy';
 import { withSendSpan } from '../trace-context';
-import { validateEvent } from '../validate';
+import { validateForPublish } from '../validate';
 import { headersToStrings, toKafkaMessage } from './kafka-records';
 import { kafkaLogCreator } from './kafka-logger';
 import { createTopics, type TopicLayout } from './kafka-topics';
@@ -108,8 +108,8 @@ export class KafkaEventBus implements EventBus {
     await this.publishBatch(topic, [event]);
   }
 
-  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[]): Promise<void> {
-    const valid = events.map((e) => validateEvent(topic, e));
+  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
+    const valid = validateForPublish(topic, events, options);
     await this.ensure([topic.name]);
     await withSendSpan(this.topicName(topic.name), 'kafka', (headers) => this.send(topic.name, valid.map((e) => toBinaryRecord(e, headers))));
   }
