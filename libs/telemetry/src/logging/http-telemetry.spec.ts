@@ -14,6 +14,7 @@ describe('installHttpTelemetry', () => {
     app.get('/approvals/:id', async (_req, reply) => reply.header('x-request-id', 'req_123').send({ ok: true }));
     app.get('/boom', async (_req, reply) => reply.status(503).send({ error: 'down' }));
     app.get('/health/live', async () => ({ status: 'ok' }));
+    app.post('/v1/chat/completions', async (req, reply) => reply.status((req.body as { status: number }).status).send({}));
     await app.ready();
   });
   afterAll(() => app.close());
@@ -32,6 +33,18 @@ describe('installHttpTelemetry', () => {
     await app.inject({ method: 'GET', url: '/boom' });
     await app.inject({ method: 'GET', url: '/health/live' });
     expect(parsed().map((l) => [l.level, l.path, l.status])).toEqual([['error', '/boom', 503]]);
+  });
+
+  it('logs successful /v1/* calls at debug only, and their refusals at info without the query', async () => {
+    const call = (status: number) => app.inject({ method: 'POST', url: '/v1/chat/completions?key=gk_Abcdefghijklmnopqrstuvwxyz', payload: { status } });
+    await call(200);
+    await call(429);
+    await call(502);
+    expect(parsed().map((l) => [l.level, l.path, l.status])).toEqual([
+      ['info', '/v1/chat/completions', 429],
+      ['error', '/v1/chat/completions', 502],
+    ]);
+    expect(lines.join('')).not.toContain('gk_');
   });
 
   it('observes the request duration by method, route template and status', async () => {
