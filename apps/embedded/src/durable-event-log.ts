@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, type WriteS
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { allTopics, type EventOf, type TopicDescriptor } from '@llmgov/events';
-import type { EventBus, RawRecord, SubscribeOptions, Subscription } from '@llmgov/messaging';
+import type { EventBus, PublishOptions, RawRecord, SubscribeOptions, Subscription } from '@llmgov/messaging';
 
 type Line = { t: string; e: unknown } | { t: string; r: RawRecord };
 
@@ -54,8 +54,8 @@ export class DurableEventLog implements EventBus {
     this.append({ t: topic.name, e: event });
   }
 
-  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[]): Promise<void> {
-    await this.inner.publishBatch(topic, events);
+  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
+    await this.inner.publishBatch(topic, events, options);
     for (const e of events) this.append({ t: topic.name, e });
   }
 
