@@ -23,6 +23,16 @@ async function misbehavingUpstream(): Promise<{ url: string; behave: Behaviour; 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const open = (res: ServerResponse) => !res.destroyed && !res.writableEnded;
+const drainedOrClosed = (res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 const sseHead = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/event-stream' });
 const data = (event: unknown) => `data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`;
 
@@ -50,7 +60,10 @@ describe('bounded streams and requests (in-process bus, misbehaving upstream)', 
   const REQUEST_TIMEOUT_MS = 1_000;
   const post = (secret: string, body: unknown, signal?: AbortSignal) =>
     fetch(`${gw.base}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
-  const completedOf = (requestId: string) => gw.seen(requestsTopic).find((e) => e.type === 'request.completed' && e.data.request_id === requestId);
+  const completedOf = (requestId: string) => {
+    for (const e of gw.seen(requestsTopic)) if (e.type === 'request.completed' && e.data.request_id === requestId) return e;
+    return undefined;
+  };
 
   beforeAll(async () => {
     upstream = await misbehavingUpstream();
@@ -210,7 +223,7 @@ describe('bounded streams and requests (in-process bus, misbehaving upstream)', 
         const piece = data(chunk('lorem ipsum dolor sit amet '.repeat(40)));
         while (open(res)) {
           sent += piece.length;
-          if (!res.write(piece)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+          if (!res.write(piece)) await drainedOrClosed(res);
         }
       };
       const requestId = await new Promise<string>((resolve, reject) => {
@@ -226,7 +239,7 @@ describe('bounded streams and requests (in-process bus, misbehaving upstream)', 
         req.on('error', () => undefined);
         req.once('response', () => undefined);
         req.end(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
-        setTimeout(() => reject(new Error('no response')), 10_000);
+        setTimeout(() => reject(new Error('no response')), 10_000).unref();
       });
       expect(sent).toBeGreaterThan(0);
       await waitFor(() => expect(completedOf(requestId)).toBeDefined(), { timeoutMs: 5_000 });
