@@ -53,7 +53,7 @@ const contentOf = (events: string[]): string =>
   events.filter((e) => e !== '[DONE]').map((e) => (JSON.parse(e) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '').join('');
 const errorOf = (events: string[]) => events.map((e) => (e === '[DONE]' ? null : (JSON.parse(e) as { error?: { code: string } }).error)).find(Boolean) ?? null;
 
-describe('bounded streams and requests (in-process bus, misbehaving upstream)', () => {
+describe.each([['in-process'], ['kafka']] as const)('bounded streams and requests (%s bus, misbehaving upstream)', (kind) => {
   let gw: GatewayHarness;
   let upstream: Awaited<ReturnType<typeof misbehavingUpstream>>;
   const DEADLINE_MS = 2_000;
@@ -67,7 +67,7 @@ describe('bounded streams and requests (in-process bus, misbehaving upstream)', 
 
   beforeAll(async () => {
     upstream = await misbehavingUpstream();
-    gw = await startGateway('in-process', { OPENAI_API_KEY: 'sk-upstream-test-key-222222222222', OPENAI_BASE_URL: upstream.url }, null, undefined, {
+    gw = await startGateway(kind, { OPENAI_API_KEY: 'sk-upstream-test-key-222222222222', OPENAI_BASE_URL: upstream.url }, null, undefined, {
       gateway: { requestDeadlineMs: DEADLINE_MS },
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
     });

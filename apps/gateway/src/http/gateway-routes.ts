@@ -56,6 +56,7 @@ async function write(reply: FastifyReply, out: HttpOut): Promise<void> {
 function inputOf(req: FastifyRequest, reply: FastifyReply, deadlineMs: number): HttpIn {
   const abort = new AbortController();
   const deadline = setTimeout(() => abort.abort(new DOMException(`request deadline of ${deadlineMs} ms passed`, 'TimeoutError')), deadlineMs);
+  deadline.unref();
   reply.raw.once('close', () => {
     clearTimeout(deadline);
     if (!reply.raw.writableFinished) abort.abort();
