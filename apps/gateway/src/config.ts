@@ -13,7 +13,12 @@ export const gatewayConfigSchema = serviceEnv(8080).extend({
   APPROVAL_SERVICE_URL: z.url().default('http://127.0.0.1:8083'),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   /** Whole-request deadline (arrival to last byte, streams included); below the 10 min reservation TTL. */
-  REQUEST_DEADLINE_MS: z.coerce.number().int().positive().max(RESERVATION_TTL_MS, 'must stay below the reservation TTL (600000)').default(DEFAULT_REQUEST_DEADLINE_MS),
+  REQUEST_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(RESERVATION_TTL_MS, 'must stay below the reservation TTL (600000)')
+    .default(DEFAULT_REQUEST_DEADLINE_MS),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 

@@ -118,10 +118,14 @@ export async function startGateway(
   const logs = new LogCapture();
   const logger = createLogger({ service: 'gateway', level: 'debug', destination: logs });
 
-  @Module({ imports: [HealthModule, GatewayModule.forRoot({ bus, databaseUrl: '', replicaId: newId('replica'), clock: systemClock, jwt: {}, providerEnv, approvalServiceUrl, logger, eventValidation: 'schema', ...options.gateway })] })
+  const replicaId = newId('replica');
+  const runtime = { bus, databaseUrl: '', replicaId, clock: systemClock, jwt: {}, providerEnv, approvalServiceUrl };
+  const gateway = GatewayModule.forRoot({ ...runtime, logger, eventValidation: 'schema', ...options.gateway });
+  @Module({ imports: [HealthModule, gateway] })
   class RootModule {}
 
-  const app = await createServiceApp(RootModule, { name: 'gateway', logger: false, requestTimeoutMs: options.requestTimeoutMs });
+  const requestTimeoutMs = options.requestTimeoutMs;
+  const app = await createServiceApp(RootModule, { name: 'gateway', logger: false, requestTimeoutMs });
   await app.listen(0, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const service = app.get(GatewayService);

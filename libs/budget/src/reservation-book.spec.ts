@@ -107,7 +107,7 @@ describe('ReservationBook', () => {
       expect(orgDay(book).reserved_micro_usd).toBe(0);
     });
 
-    it('grow raises an open reservation only while every level has room, all or nothing (streams reserve as they go)', () => {
+    it('grow raises an open reservation only while every level has room, all or nothing', () => {
       reserve(book, 'req_1', 1);
       reserve(book, 'req_2', 0.5);
       expect(book.grow('req_1', limitsAt(T0), $(3))).toBe(true);

@@ -232,7 +232,8 @@ export class Gateway {
       const h: Headers = { ...governanceHeaders(ctx, result.governance_ms, cost), 'content-type': 'application/json' };
       return { status: 200, headers: h, body: JSON.stringify(body) };
     }
-    const budget = new StreamBudget(ctx.reserved_micro_usd, (total) => ctx.views.budget.grow(ctx.request_id, ctx.budget_limits, total));
+    const grow = (total: number) => ctx.views.budget.grow(ctx.request_id, ctx.budget_limits, total);
+    const budget = new StreamBudget(ctx.reserved_micro_usd, grow);
     const chunks = relay(ctx, answer.result.chunks, patterns, budget, model.entry, input.signal, (o) => {
       ctx.views.budget.settle(ctx.request_id, o.cost_micro_usd, this.deps.clock.now());
       const upstreamMs = performance.now() - started;

@@ -22,7 +22,8 @@ interface Stop {
 const sse = (obj: unknown): string => `data: ${JSON.stringify(obj)}\n\n`;
 
 /** The request deadline aborts the request's signal with a `TimeoutError` (see http/gateway-routes). */
-export const isDeadline = (signal: AbortSignal): boolean => signal.aborted && (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
+export const isDeadline = (signal: AbortSignal): boolean =>
+  signal.aborted && (signal.reason as { name?: string } | undefined)?.name === 'TimeoutError';
 
 /** Characters of generated output in a chunk: content and tool-call arguments (what output tokens are counted from). */
 function outputChars(chunk: ChatChunk): number {
@@ -31,7 +32,9 @@ function outputChars(chunk: ChatChunk): number {
     const content = choice.delta?.content;
     if (typeof content === 'string') n += content.length;
     const calls = choice.delta?.tool_calls;
-    if (Array.isArray(calls)) for (const c of calls as { function?: { arguments?: unknown } }[]) if (typeof c?.function?.arguments === 'string') n += c.function.arguments.length;
+    if (Array.isArray(calls))
+      for (const c of calls as { function?: { arguments?: unknown } }[])
+        if (typeof c?.function?.arguments === 'string') n += c.function.arguments.length;
   }
   return n;
 }
@@ -70,18 +73,28 @@ export async function* relay(
   let usage: Usage | null = null;
   let last: ChatChunk | null = null;
   let stop: Stop | null = null;
-  const outcome: StreamOutcome = { usage: { prompt_tokens: 0, completion_tokens: 0 }, cost_micro_usd: 0, cut: false, error: null };
+  const outcome: StreamOutcome = {
+    usage: { prompt_tokens: 0, completion_tokens: 0 },
+    cost_micro_usd: 0,
+    cut: false,
+    error: null,
+  };
   const flushChunk = (base: ChatChunk, index: number): ChatChunk | null => {
     const r = redactors.get(index);
     const rest = r ? r.flush() : '';
-    return rest ? { ...base, choices: [{ index, delta: { content: rest }, finish_reason: null }], usage: undefined } : null;
+    return rest
+      ? { ...base, choices: [{ index, delta: { content: rest }, finish_reason: null }], usage: undefined }
+      : null;
   };
   let settled = false;
   let finished = false;
   const settle = () => {
     if (settled) return;
     settled = true;
-    outcome.usage = usage && !stop ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens } : { prompt_tokens: usage?.prompt_tokens ?? promptTokens, completion_tokens: Math.ceil(chars / 4) };
+    outcome.usage =
+      usage && !stop
+        ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens }
+        : { prompt_tokens: usage?.prompt_tokens ?? promptTokens, completion_tokens: Math.ceil(chars / 4) };
     outcome.cost_micro_usd = costOf(entry, outcome.usage.prompt_tokens, outcome.usage.completion_tokens);
     done(outcome);
   };
@@ -101,14 +114,19 @@ export async function* relay(
           if (added > 0) {
             chars += added;
             if (!budget.covers(costOf(entry, promptTokens, Math.ceil(chars / 4)))) {
-              stop = { code: 'budget_limit', type: 'policy_violation', message: 'Stream stopped: its next event would pass what the budget leaves.' };
+              stop = {
+                code: 'budget_limit',
+                type: 'policy_violation',
+                message: 'Stream stopped: its next event would pass what the budget leaves.',
+              };
               if (out) yield out;
               break outer;
             }
           }
           for (const choice of chunk.choices) {
             const content = choice.delta?.content;
-            if (patterns.size && typeof content === 'string' && content.length > 0) choice.delta.content = redactorOf(choice.index).push(content);
+            if (patterns.size && typeof content === 'string' && content.length > 0)
+              choice.delta.content = redactorOf(choice.index).push(content);
             if (choice.finish_reason && redactors.has(choice.index)) {
               const rest = redactors.get(choice.index)!.flush();
               if (rest) choice.delta = { ...choice.delta, content: (choice.delta?.content ?? '') + rest };
@@ -119,18 +137,36 @@ export async function* relay(
         if (out) yield out;
       }
     } catch (err) {
-      if (isDeadline(signal)) stop = { code: 'upstream_timeout', type: 'api_error', message: 'Stream stopped: it passed the request deadline (REQUEST_DEADLINE_MS).' };
-      else stop = { code: 'upstream_error', type: 'api_error', message: `Upstream stream failed: ${signal.aborted ? 'the client went away' : (err as Error).message}` };
+      if (isDeadline(signal))
+        stop = {
+          code: 'upstream_timeout',
+          type: 'api_error',
+          message: 'Stream stopped: it passed the request deadline (REQUEST_DEADLINE_MS).',
+        };
+      else
+        stop = {
+          code: 'upstream_error',
+          type: 'api_error',
+          message: `Upstream stream failed: ${signal.aborted ? 'the client went away' : (err as Error).message}`,
+        };
     }
     let tail = '';
     if (stop) {
-      const base: ChatChunk = last ?? { id: `chatcmpl-${ctx.request_id}`, object: 'chat.completion.chunk', created: Math.floor(ctx.now.getTime() / 1000), model: ctx.request!.model, choices: [] };
+      const base: ChatChunk = last ?? {
+        id: `chatcmpl-${ctx.request_id}`,
+        object: 'chat.completion.chunk',
+        created: Math.floor(ctx.now.getTime() / 1000),
+        model: ctx.request!.model,
+        choices: [],
+      };
       for (const index of redactors.keys()) {
         const rest = flushChunk(base, index);
         if (rest) tail += sse(rest);
       }
       tail += sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'content_filter' }], usage: undefined });
-      tail += sse({ error: { message: stop.message, type: stop.type, code: stop.code, param: null, request_id: ctx.request_id } });
+      tail += sse({
+        error: { message: stop.message, type: stop.type, code: stop.code, param: null, request_id: ctx.request_id },
+      });
     } else if (patterns.size && last) {
       for (const index of redactors.keys()) {
         const rest = flushChunk(last, index);

@@ -55,7 +55,8 @@ async function write(reply: FastifyReply, out: HttpOut): Promise<void> {
  */
 function inputOf(req: FastifyRequest, reply: FastifyReply, deadlineMs: number): HttpIn {
   const abort = new AbortController();
-  const deadline = setTimeout(() => abort.abort(new DOMException(`request deadline of ${deadlineMs} ms passed`, 'TimeoutError')), deadlineMs);
+  const passed = () => abort.abort(new DOMException(`request deadline of ${deadlineMs} ms passed`, 'TimeoutError'));
+  const deadline = setTimeout(passed, deadlineMs);
   deadline.unref();
   reply.raw.once('close', () => {
     clearTimeout(deadline);
@@ -69,7 +70,11 @@ function inputOf(req: FastifyRequest, reply: FastifyReply, deadlineMs: number): 
  * body arrives as a Buffer (parsed once, by request_limits, after the plan's size check),
  * whatever its content type.
  */
-export function registerGatewayRoutes(app: FastifyInstance, gateway: Gateway, requestDeadlineMs: number = DEFAULT_REQUEST_DEADLINE_MS): void {
+export function registerGatewayRoutes(
+  app: FastifyInstance,
+  gateway: Gateway,
+  requestDeadlineMs: number = DEFAULT_REQUEST_DEADLINE_MS,
+): void {
   const input = (req: FastifyRequest, reply: FastifyReply) => inputOf(req, reply, requestDeadlineMs);
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();

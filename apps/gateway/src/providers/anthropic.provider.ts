@@ -45,8 +45,11 @@ export class AnthropicProvider implements Provider {
       try {
         return { kind: 'json', body: fromAnthropic((await res.body.json()) as AnthropicResponse, model, created) };
       } catch (err) {
-        if (call.signal.aborted) return { kind: 'error', status: 504, message: 'anthropic did not finish its answer in time', retryable: false };
-        return { kind: 'error', status: 502, message: `anthropic answered malformed JSON: ${(err as Error).message}`, retryable: true };
+        if (call.signal.aborted) {
+          return { kind: 'error', status: 504, message: 'anthropic did not finish in time', retryable: false };
+        }
+        const message = `anthropic answered malformed JSON: ${(err as Error).message}`;
+        return { kind: 'error', status: 502, message, retryable: true };
       }
     }
     const body = res.body;

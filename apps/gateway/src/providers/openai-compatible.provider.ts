@@ -38,7 +38,8 @@ export class OpenAiCompatibleProvider implements Provider {
         signal: call.signal,
       });
     } catch (err) {
-      return { kind: 'error', status: 504, message: `${this.name} did not answer: ${(err as Error).message}`, retryable: !call.signal.aborted };
+      const message = `${this.name} did not answer: ${(err as Error).message}`;
+      return { kind: 'error', status: 504, message, retryable: !call.signal.aborted };
     }
     if (res.statusCode >= 400) {
       const text = await res.body.text().catch(() => '');
@@ -55,7 +56,9 @@ export class OpenAiCompatibleProvider implements Provider {
         return { kind: 'json', body: (await res.body.json()) as ChatCompletion };
       } catch (err) {
         // Aborted mid-body: the request deadline passed (or the client left) while the answer trickled in.
-        if (call.signal.aborted) return { kind: 'error', status: 504, message: `${this.name} did not finish its answer in time`, retryable: false };
+        if (call.signal.aborted) {
+          return { kind: 'error', status: 504, message: `${this.name} did not finish in time`, retryable: false };
+        }
         return { kind: 'error', status: 502, message: `${this.name} answered malformed JSON: ${(err as Error).message}`, retryable: true };
       }
     }

@@ -41,14 +41,19 @@ export class MalformedSseError extends Error {
   }
 }
 
+export interface SseJson {
+  event: string | undefined;
+  json: Record<string, unknown>;
+}
+
 /**
  * `sseBatches` with each `data` parsed as JSON. A malformed event ends the stream: the valid
  * events read before it are yielded first, then `MalformedSseError` is thrown (its message never
  * quotes the upstream's bytes).
  */
-export async function* sseJsonBatches(body: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<{ event: string | undefined; json: Record<string, unknown> }[]> {
+export async function* sseJsonBatches(body: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<SseJson[]> {
   for await (const batch of sseBatches(body)) {
-    const out: { event: string | undefined; json: Record<string, unknown> }[] = [];
+    const out: SseJson[] = [];
     for (const e of batch) {
       let json: unknown;
       try {

@@ -11,7 +11,7 @@ export interface BootstrapOptions {
   host?: string;
   /** Largest request body Fastify accepts before our own limits (default 64 MiB: above every plan's limit). */
   bodyLimit?: number;
-  /** Longest a client may take to send a whole request, body included (default 30 s; 0 = none): a slow body gets 408. */
+  /** Longest a client may take to send a whole request, body included (default 30 s; 0 = none): then 408. */
   requestTimeoutMs?: number;
   /** A socket idle this long is closed (default 120 s; 0 = none). */
   connectionTimeoutMs?: number;
@@ -26,7 +26,7 @@ export interface BootstrapOptions {
   shutdownHooks?: boolean;
 }
 
-/** Defaults of BootstrapOptions `requestTimeoutMs` / `connectionTimeoutMs` (env `HTTP_REQUEST_TIMEOUT_MS` / `HTTP_CONNECTION_TIMEOUT_MS`). */
+/** Defaults of `requestTimeoutMs` / `connectionTimeoutMs` (env HTTP_REQUEST_TIMEOUT_MS, HTTP_CONNECTION_TIMEOUT_MS). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 120_000;
 
@@ -48,7 +48,14 @@ export async function createServiceApp(rootModule: unknown, options: Omit<Bootst
     connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     // Node enforces requestTimeout only when headersTimeout is not above it, and checks every 30 s by
     // default: keep the pair ordered and check often enough for the timeout to mean what it says.
-    http: requestTimeout > 0 ? { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeout / 4))) } : undefined,
+    http:
+      requestTimeout > 0
+        ? {
+            requestTimeout,
+            headersTimeout: Math.min(60_000, requestTimeout),
+            connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeout / 4))),
+          }
+        : undefined,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     logger: options.logger ?? ['error', 'warn', 'log'],
