@@ -107,7 +107,8 @@ export async function* relay(
           last = chunk;
           if (chunk.usage) usage = chunk.usage;
           if (!chunk.choices || chunk.choices.length === 0) {
-            if (includeUsage && chunk.usage) out += sse(chunk);
+            // The usage chunk exists because the gateway asks for it: it passes only when the client asked too.
+            if (includeUsage || !chunk.usage) out += sse(chunk);
             continue;
           }
           const added = outputChars(chunk);
