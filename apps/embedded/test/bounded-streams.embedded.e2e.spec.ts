@@ -169,7 +169,7 @@ describe('bounded streams and requests — embedded mode (in-process bus, PGlite
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upstream_timeout');
   });
 
-  it('keeps 8 concurrent streams ignoring max_tokens within the budget (+ one event each), per the ledger', async () => {
+  it('keeps 8 concurrent streams ignoring max_tokens within the budget (+1 event each), per the ledger', async () => {
     // 100-character events = 25 tokens × 0.6 µ$ = 15 µ$ each; the budget is 200 µ$.
     const text = (i: number) => ` e${String(i).padStart(2, '0')}${'x'.repeat(96)}`;
     upstream.behave = (res) =>
