@@ -12,7 +12,7 @@ export const gatewayConfigSchema = serviceEnv(8080).extend({
   DATABASE_URL: z.string().default(''),
   APPROVAL_SERVICE_URL: z.url().default('http://127.0.0.1:8083'),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
-  /** Whole-request deadline (arrival to last byte, streams included); below the 10 min reservation TTL. */
+  /** Whole-request deadline (body read to last byte, streams included); below the 10 min reservation TTL. */
   REQUEST_DEADLINE_MS: z.coerce
     .number()
     .int()

@@ -16,7 +16,7 @@ export interface GatewayOptions {
   /** Base URL of the approval service (`POST /approvals/:id/consume`); embedded: this process. */
   approvalServiceUrl?: string | null;
   upstreamTimeoutMs?: number;
-  /** From a request's arrival to the last byte of its answer, streamed or not (default 5 min). */
+  /** From a request read to the last byte of its answer, streamed or not (default 5 min). */
   requestDeadlineMs?: number;
   logger?: Logger;
   /** How published events are validated (default `'envelope'`; tests pass `'schema'`, see EventPublisherOptions). */

@@ -11,7 +11,7 @@ export const MAX_BODY_BYTES = 64 * 1024 * 1024;
  * only to avoid buffering a large body.
  */
 const READ_BEFORE_LIMIT_BYTES = 64 * 1024;
-/** From a request's arrival to the last byte of its answer; below the reservation TTL (10 min). */
+/** From a request read to the last byte of its answer; below the reservation TTL (10 min). */
 export const DEFAULT_REQUEST_DEADLINE_MS = 300_000;
 
 const openAiError = (status: number, code: string, message: string) => ({ error: { message, type: 'invalid_request_error', code, param: null, step: null, remediation: null }, status });
@@ -50,7 +50,7 @@ async function write(reply: FastifyReply, out: HttpOut): Promise<void> {
 
 /**
  * The request as the gateway sees it. Its signal aborts when the client goes away, or with a
- * `TimeoutError` when the request deadline passes (`REQUEST_DEADLINE_MS`, from arrival to the
+ * `TimeoutError` when the request deadline passes (`REQUEST_DEADLINE_MS`, from the body read to the
  * last byte of the answer, streamed or not).
  */
 function inputOf(req: FastifyRequest, reply: FastifyReply, deadlineMs: number): HttpIn {
