@@ -12,6 +12,15 @@ const schema = z.object({
   /** Skip creating the demo org (for automation that provisions its own). */
   DEMO: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  /** As in the distributed mode (README configuration table). */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),
+  REQUEST_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(600_000, 'must stay below the reservation TTL (600000)')
+    .default(300_000),
 });
 
 export type EmbeddedConfig = z.infer<typeof schema> & { dataDir: string };

@@ -43,7 +43,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
   const selfUrl = `http://127.0.0.1:${config.PORT}`;
   const modules: DynamicModule[] = [
     PolicyRegistryModule.forRoot({ ...runtime, bootstrapAdminKey: bootstrapKey }),
-    GatewayModule.forRoot({ ...runtime, approvalServiceUrl: selfUrl }),
+    GatewayModule.forRoot({ ...runtime, approvalServiceUrl: selfUrl, requestDeadlineMs: config.REQUEST_DEADLINE_MS }),
     BudgetLedgerModule.forRoot(runtime),
     ApprovalWorkflowModule.forRoot(runtime),
     AuditModule.forRoot(runtime),
@@ -56,6 +56,8 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     name: 'embedded',
     port: config.PORT,
     host: config.HOST,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs: config.HTTP_CONNECTION_TIMEOUT_MS,
     shutdownHooks: false,
     logger: config.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : config.LOG_LEVEL === 'log' ? ['error', 'warn', 'log'] : config.LOG_LEVEL === 'warn' ? ['error', 'warn'] : ['error'],
   });

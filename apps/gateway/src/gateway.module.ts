@@ -16,6 +16,8 @@ export interface GatewayOptions {
   /** Base URL of the approval service (`POST /approvals/:id/consume`); embedded: this process. */
   approvalServiceUrl?: string | null;
   upstreamTimeoutMs?: number;
+  /** From a request read to the last byte of its answer, streamed or not (default 5 min). */
+  requestDeadlineMs?: number;
   logger?: Logger;
   /** How published events are validated (default `'envelope'`; tests pass `'schema'`, see EventPublisherOptions). */
   eventValidation?: 'schema' | 'envelope';
@@ -55,7 +57,8 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    registerGatewayRoutes(this.host.httpAdapter.getInstance<FastifyInstance>(), this.gateway);
+    const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
+    registerGatewayRoutes(fastify, this.gateway, this.runtime.requestDeadlineMs);
     this.readiness.register('gateway_views', () => this.views.ready());
     await this.runtime.bus.ensureTopics([tenancyTopic, policyTopic, agentReviewsTopic, requestsTopic, policyViolatedTopic, approvalsTopic]);
     await this.views.start(this.runtime.bus);

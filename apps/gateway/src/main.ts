@@ -7,7 +7,13 @@ const config = loadConfig();
 void runService({
   name: 'gateway',
   ...runtimeFromEnv(config),
-  module: (runtime) => GatewayModule.forRoot({ ...runtime, approvalServiceUrl: config.APPROVAL_SERVICE_URL, upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS }),
+  module: (runtime) =>
+    GatewayModule.forRoot({
+      ...runtime,
+      approvalServiceUrl: config.APPROVAL_SERVICE_URL,
+      upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      requestDeadlineMs: config.REQUEST_DEADLINE_MS,
+    }),
 }).catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -10,7 +10,7 @@ import { DEFAULT_DEPLOYER, PLAN_DEFAULTS, canonicalBytes, digestOf, type Deploye
 import { HealthModule, createServiceApp, hashSecret, newId, newSecret, systemClock } from '@llmgov/service-kit';
 import { createLogger } from '@llmgov/telemetry';
 import { kafkaBrokers, testTopicPrefix, waitFor } from '@llmgov/testing';
-import { GatewayModule, GatewayService } from '../src';
+import { GatewayModule, GatewayService, type GatewayOptions } from '../src';
 
 const system = { kind: 'system' as const, id: 'test' };
 const env = <T extends string>(type: T, subject: string) => ({ id: randomUUID(), type, source: '/test', time: new Date().toISOString(), subject });
@@ -111,15 +111,21 @@ export async function startGateway(
   providerEnv: Record<string, string | undefined> = {},
   approvalServiceUrl: string | null = null,
   topicPrefix: string = testTopicPrefix(),
+  /** Gateway options (deadlines) and the HTTP server's request timeout, for the bounded-request tests. */
+  options: { gateway?: Partial<GatewayOptions>; requestTimeoutMs?: number } = {},
 ): Promise<GatewayHarness> {
   const bus = kind === 'kafka' ? createEventBus({ kind: 'kafka', brokers: kafkaBrokers(), clientId: `gw-test-${randomUUID().slice(0, 6)}`, topicPrefix }) : createEventBus({ kind: 'in-process' });
   const logs = new LogCapture();
   const logger = createLogger({ service: 'gateway', level: 'debug', destination: logs });
 
-  @Module({ imports: [HealthModule, GatewayModule.forRoot({ bus, databaseUrl: '', replicaId: newId('replica'), clock: systemClock, jwt: {}, providerEnv, approvalServiceUrl, logger, eventValidation: 'schema' })] })
+  const replicaId = newId('replica');
+  const runtime = { bus, databaseUrl: '', replicaId, clock: systemClock, jwt: {}, providerEnv, approvalServiceUrl };
+  const gateway = GatewayModule.forRoot({ ...runtime, logger, eventValidation: 'schema', ...options.gateway });
+  @Module({ imports: [HealthModule, gateway] })
   class RootModule {}
 
-  const app = await createServiceApp(RootModule, { name: 'gateway', logger: false });
+  const requestTimeoutMs = options.requestTimeoutMs;
+  const app = await createServiceApp(RootModule, { name: 'gateway', logger: false, requestTimeoutMs });
   await app.listen(0, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const service = app.get(GatewayService);

@@ -107,10 +107,18 @@ describe('ReservationBook', () => {
       expect(orgDay(book).reserved_micro_usd).toBe(0);
     });
 
-    it('allowance is the own reservation plus what is left on the tightest level (streams past it are cut)', () => {
+    it('grow raises an open reservation only while every level has room, all or nothing', () => {
       reserve(book, 'req_1', 1);
       reserve(book, 'req_2', 0.5);
-      expect(book.allowance('req_1', limitsAt(T0))).toBe($(1) + $(4 - 1.5));
+      expect(book.grow('req_1', limitsAt(T0), $(3))).toBe(true);
+      expect(teamDay(book)).toMatchObject({ reserved_micro_usd: $(3.5), remaining_micro_usd: $(0.5) });
+      expect(orgDay(book).reserved_micro_usd).toBe($(3.5));
+      expect(book.grow('req_2', limitsAt(T0), $(1.5))).toBe(false); // +1 does not fit the team's 0.5 left
+      expect(teamDay(book).reserved_micro_usd).toBe($(3.5));
+      expect(book.grow('req_2', limitsAt(T0), $(1))).toBe(true);
+      book.settle('req_1', $(2.5));
+      expect(teamDay(book)).toMatchObject({ spent_micro_usd: $(2.5), reserved_micro_usd: $(1) });
+      expect(book.grow('req_1', limitsAt(T0), $(3))).toBe(false); // settled: nothing to grow
     });
   });
 

@@ -169,14 +169,19 @@ export class ReservationBook {
   }
 
   /**
-   * The most this request may still cost before it passes a budget: its own reservation plus
-   * what is left on its tightest limit. A stream whose running cost passes this is cut.
+   * Grows an open reservation to `total_micro_usd` when the extra fits every limit, all or
+   * nothing (a stream reserves what it may spend as it goes). False when it does not fit or
+   * the reservation is gone (settled, released, expired); a smaller total changes nothing.
    */
-  allowance(request_id: string, limits: readonly BudgetLimit[]): number {
-    const own = this.open.get(request_id)?.amount ?? 0;
-    let left = Number.POSITIVE_INFINITY;
-    for (const limit of limits) left = Math.min(left, this.status(limit).remaining_micro_usd);
-    return own + left;
+  grow(request_id: string, limits: readonly BudgetLimit[], total_micro_usd: number): boolean {
+    const r = this.open.get(request_id);
+    if (!r) return false;
+    const extra = total_micro_usd - r.amount;
+    if (extra <= 0) return true;
+    for (const limit of limits) if (extra > this.status(limit).remaining_micro_usd) return false;
+    for (const key of r.counters) this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + extra);
+    r.amount = total_micro_usd;
+    return true;
   }
 
   /** The open reservation of a request, if any. */

@@ -65,8 +65,8 @@ export interface BudgetGate {
   reserve(requestId: string, principal: BudgetPrincipal, limits: readonly BudgetLimit[], amountMicroUsd: number, now: Date, commit: boolean): ReserveResult;
   settle(requestId: string, actualMicroUsd: number, now: Date): void;
   release(requestId: string): void;
-  /** The most this request may still cost (own reservation + what is left on its tightest limit). */
-  allowance(requestId: string, limits: readonly BudgetLimit[]): number;
+  /** Grows the request's open reservation to `totalMicroUsd` if every limit has room (all or nothing). */
+  grow(requestId: string, limits: readonly BudgetLimit[], totalMicroUsd: number): boolean;
   /** Settled + reserved spend on a limit's counter. */
   used(limit: BudgetLimit): number;
 }

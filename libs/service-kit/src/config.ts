@@ -20,6 +20,10 @@ export const serviceEnv = (defaultPort: number) =>
     DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _').optional(),
     /** Unique per process; on Kubernetes the pod name. */
     REPLICA_ID: z.string().min(1).optional(),
+    /** Longest a client may take to send a whole request (0 = none); a slow body is answered 408. */
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+    /** An idle socket is closed after this long (0 = none). */
+    HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),
   });
 export type ServiceEnv = z.infer<ReturnType<typeof serviceEnv>>;
 
@@ -42,4 +46,6 @@ export const runtimeFromEnv = (env: ServiceEnv) => ({
   databaseUrl: env.DATABASE_URL,
   jwt: { secret: env.JWT_SECRET, jwksUrl: env.JWT_JWKS_URL },
   poolSize: env.DB_POOL_SIZE,
+  requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+  connectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
 });

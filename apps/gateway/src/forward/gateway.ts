@@ -22,6 +22,7 @@ import { json, refusal, type Headers, type HttpIn, type HttpOut } from './http';
 import { admittedEvent, approvalRequestedEvent, completedEvent, gatewaySource, violatedEvent, type Completion } from './request-events';
 import { redactCompletion, responsePatterns } from './response-scan';
 import { relay } from './sse-response';
+import { StreamBudget } from './stream-budget';
 import { callPool } from './upstream';
 
 export interface GatewayDeps {
@@ -231,8 +232,9 @@ export class Gateway {
       const h: Headers = { ...governanceHeaders(ctx, result.governance_ms, cost), 'content-type': 'application/json' };
       return { status: 200, headers: h, body: JSON.stringify(body) };
     }
-    const allowance = ctx.views.budget.allowance(ctx.request_id, ctx.budget_limits);
-    const chunks = relay(ctx, answer.result.chunks, patterns, allowance, model.entry, (o) => {
+    const grow = (total: number) => ctx.views.budget.grow(ctx.request_id, ctx.budget_limits, total);
+    const budget = new StreamBudget(ctx.reserved_micro_usd, grow);
+    const chunks = relay(ctx, answer.result.chunks, patterns, budget, model.entry, input.signal, (o) => {
       ctx.views.budget.settle(ctx.request_id, o.cost_micro_usd, this.deps.clock.now());
       const upstreamMs = performance.now() - started;
       this.publishDone(ctx, result, this.completion(ctx, result, o.cut ? 'cut' : o.error ? 'upstream_error' : 'forwarded', 200, { model: model.id, provider: model.provider, usage: o.usage, cost_micro_usd: o.cost_micro_usd, upstream_ms: upstreamMs, streamed: true }));

@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../forward/gateway';
 import type { HttpIn, HttpOut } from '../forward/http';
@@ -11,8 +11,22 @@ export const MAX_BODY_BYTES = 64 * 1024 * 1024;
  * only to avoid buffering a large body.
  */
 const READ_BEFORE_LIMIT_BYTES = 64 * 1024;
+/** From a request read to the last byte of its answer; below the reservation TTL (10 min). */
+export const DEFAULT_REQUEST_DEADLINE_MS = 300_000;
 
 const openAiError = (status: number, code: string, message: string) => ({ error: { message, type: 'invalid_request_error', code, param: null, step: null, remediation: null }, status });
+
+/** Resolves when the socket can take more, or when it closed (a destroyed socket never drains). */
+const drainedOrClosed = (res: ServerResponse): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 
 async function write(reply: FastifyReply, out: HttpOut): Promise<void> {
   if ('body' in out) {
@@ -23,18 +37,29 @@ async function write(reply: FastifyReply, out: HttpOut): Promise<void> {
   const res = reply.raw;
   res.writeHead(out.status, out.headers);
   try {
+    // Leaving the loop early (the client went away) returns the stream: its relay settles and reports.
     for await (const piece of out.stream) {
       if (res.destroyed) break;
-      if (!res.write(piece)) await once(res, 'drain');
+      if (!res.write(piece)) await drainedOrClosed(res);
+      if (res.destroyed) break;
     }
   } finally {
     res.end();
   }
 }
 
-function input(req: FastifyRequest, reply: FastifyReply): HttpIn {
+/**
+ * The request as the gateway sees it. Its signal aborts when the client goes away, or with a
+ * `TimeoutError` when the request deadline passes (`REQUEST_DEADLINE_MS`, from the body read to the
+ * last byte of the answer, streamed or not).
+ */
+function inputOf(req: FastifyRequest, reply: FastifyReply, deadlineMs: number): HttpIn {
   const abort = new AbortController();
+  const passed = () => abort.abort(new DOMException(`request deadline of ${deadlineMs} ms passed`, 'TimeoutError'));
+  const deadline = setTimeout(passed, deadlineMs);
+  deadline.unref();
   reply.raw.once('close', () => {
+    clearTimeout(deadline);
     if (!reply.raw.writableFinished) abort.abort();
   });
   return { headers: req.headers, body: Buffer.isBuffer(req.body) ? req.body : null, signal: abort.signal };
@@ -45,7 +70,12 @@ function input(req: FastifyRequest, reply: FastifyReply): HttpIn {
  * body arrives as a Buffer (parsed once, by request_limits, after the plan's size check),
  * whatever its content type.
  */
-export function registerGatewayRoutes(app: FastifyInstance, gateway: Gateway): void {
+export function registerGatewayRoutes(
+  app: FastifyInstance,
+  gateway: Gateway,
+  requestDeadlineMs: number = DEFAULT_REQUEST_DEADLINE_MS,
+): void {
+  const input = (req: FastifyRequest, reply: FastifyReply) => inputOf(req, reply, requestDeadlineMs);
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));

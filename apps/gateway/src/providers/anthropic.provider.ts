@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import type { Provider, UpstreamCall, UpstreamResult, ChatChunk } from './provider';
 import { AnthropicStreamTranslator, fromAnthropic, toAnthropic, type AnthropicResponse } from './anthropic.translate';
-import { sseBatches } from './sse';
+import { sseJsonBatches } from './sse';
 
 export interface AnthropicOptions {
   baseUrl: string;
@@ -41,18 +41,25 @@ export class AnthropicProvider implements Provider {
       return { kind: 'error', status: res.statusCode, message: `anthropic answered ${res.statusCode}`, retryable: res.statusCode >= 500 || res.statusCode === 429 || res.statusCode === 529, upstream_body };
     }
     const created = Math.floor(Date.now() / 1000);
-    if (!call.stream) return { kind: 'json', body: fromAnthropic((await res.body.json()) as AnthropicResponse, model, created) };
+    if (!call.stream) {
+      try {
+        return { kind: 'json', body: fromAnthropic((await res.body.json()) as AnthropicResponse, model, created) };
+      } catch (err) {
+        if (call.signal.aborted) {
+          return { kind: 'error', status: 504, message: 'anthropic did not finish in time', retryable: false };
+        }
+        const message = `anthropic answered malformed JSON: ${(err as Error).message}`;
+        return { kind: 'error', status: 502, message, retryable: true };
+      }
+    }
     const body = res.body;
     const translator = new AnthropicStreamTranslator(model, created);
     return {
       kind: 'stream',
       chunks: (async function* (): AsyncGenerator<ChatChunk[]> {
-        for await (const batch of sseBatches(body)) {
+        for await (const batch of sseJsonBatches(body)) {
           const out: ChatChunk[] = [];
-          for (const { event, data } of batch) {
-            const e = JSON.parse(data) as Record<string, unknown>;
-            out.push(...translator.translate(event ?? String(e.type), e));
-          }
+          for (const { event, json } of batch) out.push(...translator.translate(event ?? String(json.type), json));
           if (out.length) yield out;
         }
       })(),

@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import type { ChatChunk, ChatCompletion, Provider, UpstreamCall, UpstreamResult } from './provider';
 import { upstreamBody } from './provider';
-import { sseBatches } from './sse';
+import { sseJsonBatches } from './sse';
 
 export interface OpenAiCompatibleOptions {
   name: string;
@@ -38,7 +38,8 @@ export class OpenAiCompatibleProvider implements Provider {
         signal: call.signal,
       });
     } catch (err) {
-      return { kind: 'error', status: 504, message: `${this.name} did not answer: ${(err as Error).message}`, retryable: true };
+      const message = `${this.name} did not answer: ${(err as Error).message}`;
+      return { kind: 'error', status: 504, message, retryable: !call.signal.aborted };
     }
     if (res.statusCode >= 400) {
       const text = await res.body.text().catch(() => '');
@@ -54,6 +55,10 @@ export class OpenAiCompatibleProvider implements Provider {
       try {
         return { kind: 'json', body: (await res.body.json()) as ChatCompletion };
       } catch (err) {
+        // Aborted mid-body: the request deadline passed (or the client left) while the answer trickled in.
+        if (call.signal.aborted) {
+          return { kind: 'error', status: 504, message: `${this.name} did not finish in time`, retryable: false };
+        }
         return { kind: 'error', status: 502, message: `${this.name} answered malformed JSON: ${(err as Error).message}`, retryable: true };
       }
     }
@@ -61,7 +66,7 @@ export class OpenAiCompatibleProvider implements Provider {
     return {
       kind: 'stream',
       chunks: (async function* () {
-        for await (const batch of sseBatches(body)) yield batch.map((e) => JSON.parse(e.data) as ChatChunk);
+        for await (const batch of sseJsonBatches(body)) yield batch.map((e) => e.json as unknown as ChatChunk);
       })(),
     };
   }

@@ -32,3 +32,41 @@ export async function* sseBatches(body: AsyncIterable<Buffer | Uint8Array | stri
     }
   }
 }
+
+/** An upstream SSE event whose `data` is not a JSON object: the stream stops there (after the valid events). */
+export class MalformedSseError extends Error {
+  constructor() {
+    super('the upstream sent a malformed event (its data is not a JSON object)');
+    this.name = 'MalformedSseError';
+  }
+}
+
+export interface SseJson {
+  event: string | undefined;
+  json: Record<string, unknown>;
+}
+
+/**
+ * `sseBatches` with each `data` parsed as JSON. A malformed event ends the stream: the valid
+ * events read before it are yielded first, then `MalformedSseError` is thrown (its message never
+ * quotes the upstream's bytes).
+ */
+export async function* sseJsonBatches(body: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<SseJson[]> {
+  for await (const batch of sseBatches(body)) {
+    const out: SseJson[] = [];
+    for (const e of batch) {
+      let json: unknown;
+      try {
+        json = JSON.parse(e.data);
+      } catch {
+        json = null;
+      }
+      if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+        if (out.length > 0) yield out;
+        throw new MalformedSseError();
+      }
+      out.push({ event: e.event, json: json as Record<string, unknown> });
+    }
+    if (out.length > 0) yield out;
+  }
+}

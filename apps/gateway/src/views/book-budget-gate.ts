@@ -28,8 +28,8 @@ export class BookBudgetGate implements BudgetGate {
     this.book.release(requestId);
   }
 
-  allowance(requestId: string, limits: readonly BudgetLimit[]): number {
-    return this.book.allowance(requestId, limits);
+  grow(requestId: string, limits: readonly BudgetLimit[], totalMicroUsd: number): boolean {
+    return this.book.grow(requestId, limits, totalMicroUsd);
   }
 
   used(limit: BudgetLimit): number {

@@ -24,6 +24,9 @@ export interface RunServiceOptions {
   module: (runtime: ServiceRuntime) => DynamicModule;
   /** How long readiness fails before the server closes on SIGTERM, so load balancers stop sending (ms). */
   drainDelayMs?: number;
+  /** HTTP request / idle-socket timeouts (BootstrapOptions). */
+  requestTimeoutMs?: number;
+  connectionTimeoutMs?: number;
 }
 
 /**
@@ -52,6 +55,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const app = await bootstrapService(RootModule, {
     name: options.name,
     port: options.port,
+    requestTimeoutMs: options.requestTimeoutMs,
+    connectionTimeoutMs: options.connectionTimeoutMs,
     shutdownHooks: false,
     configure: (nest) => {
       nest.useLogger(new NestPinoLogger(logger));
