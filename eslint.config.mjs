@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser },
     plugins: { '@nx': nx },
     rules: {
@@ -22,6 +22,8 @@ export default [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:service'] },
+            // The web console (apps/console) talks to the public HTTP API only: no backend import.
+            { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui'] },
           ],
         },
       ],

@@ -18,7 +18,10 @@ export function ensureConsoleBuilt(): void {
   execFileSync(process.execPath, [join(root, 'tools', 'build-console.mjs')], { cwd: root, stdio: 'inherit' });
 }
 
-export const launch = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+export function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
 
 /** What the page did wrong: console errors, uncaught exceptions, failed requests and 5xx answers. */
 export interface Guard {
