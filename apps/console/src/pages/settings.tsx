@@ -3,7 +3,7 @@ import {
   Accordion, Alert, Badge, Button, Checkbox, Group, Modal, MultiSelect, NumberInput, SegmentedControl, Select, Stack, Switch, Table, Text,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { get, put, type Envelope } from '../api';
+import { get, put } from '../api';
 import { canEdit, useSession } from '../session';
 import type { Defaults, PiiAction, PolicyVersion, Settings, Team, Key } from '../types';
 import { ErrorAlert, fieldError, Page, QueryView, usd } from '../ui';
@@ -46,14 +46,19 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
   const client = useQueryClient();
   const [draft, setDraft] = useState<Settings>(live);
   const [reviewing, setReviewing] = useState(false);
-  const [saved, setSaved] = useState<Envelope<Settings> | null>(null);
+  const [saved, setSaved] = useState<'live' | 'draft' | null>(null);
   useEffect(() => setDraft(live), [live]);
   const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setDraft((d) => ({ ...d, [k]: v }));
   const diff = changes(live, draft);
   const save = useMutation({
-    mutationFn: () => put<Settings>('/gateway/admin/governance/policy', asPatch(diff)),
-    onSuccess: async (res) => {
-      setSaved(res);
+    // 202, or a newest version still a draft: the change awaits the signer quorum (not enforced yet).
+    mutationFn: async () => {
+      const res = await put<Settings>('/gateway/admin/governance/policy', asPatch(diff));
+      const newest = (await get<PolicyVersion[]>('/api/v1/policies'))[0];
+      return res.status === 202 || newest?.status === 'draft' ? 'draft' : 'live';
+    },
+    onSuccess: async (outcome) => {
+      setSaved(outcome);
       setReviewing(false);
       await client.invalidateQueries({ queryKey: ['settings'] });
       await client.invalidateQueries({ queryKey: ['versions'] });
@@ -93,8 +98,16 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
         </Text>
         {!editable && <Badge color="gray">read-only ({session?.role})</Badge>}
       </Group>
-      {saved?.status === 202 && <Alert color="yellow" title="Saved as a draft">The change awaits the signer quorum before it is enforced.</Alert>}
-      {saved?.status === 200 && <Alert color="green" title="Saved">The change is live.</Alert>}
+      {saved === 'draft' && (
+        <Alert color="yellow" title="Saved as a draft">
+          The change awaits the signer quorum (Policies → Versions) before it is enforced.
+        </Alert>
+      )}
+      {saved === 'live' && (
+        <Alert color="green" title="Saved">
+          The change is live.
+        </Alert>
+      )}
       {err && <ErrorAlert error={err} />}
       <Accordion multiple defaultValue={['rate', 'budgets']} variant="separated">
         {section('rate', 'Rate limits', <Group grow align="flex-start">{num('rate_limit_rpm', 'Org requests per minute', { nullable: true })}{num('key_rpm', 'Key requests per minute', { nullable: true })}{num('burst_pct', 'Burst (%)')}</Group>)}

@@ -170,6 +170,29 @@ describe('web console (embedded mode, Chromium)', () => {
   );
 
   it(
+    'under a signer quorum, a settings change saved in the console shows as a draft awaiting signatures and is not enforced',
+    async () => {
+      const { org, gk } = await orgWithTraffic();
+      await call(`${env.base}/api/v1/policies`, { key: org.org.ownerKey, body: { required_signers: 1 } });
+      const enforced = await org.untilEnforced([env.base], gk);
+      await signInWithLink(org.org.ownerKey, 'settings');
+      await heading('Settings → Governance').waitFor();
+      await settled();
+      await page.getByLabel('Daily org budget (USD)').fill('0.0001');
+      await page.getByRole('button', { name: 'Review 1 change' }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Saved as a draft').waitFor();
+      await page.getByText(/is a draft awaiting signatures/).waitFor();
+      expect(await page.getByText('The change is live.').count()).toBe(0);
+      // Still the earlier version at the gateway: the budget change is not enforced.
+      const explain = await call(`${env.base}/v1/governance/explain`, { key: gk, body: hello });
+      expect(explain.body.policy.policy_version).toBe(enforced);
+      expect((await chat(env.base, gk, hello)).status).toBe(200);
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
     'a request held for approval appears in the queue; a reviewer approves it there with a reason and the retry passes',
     async () => {
       const { org, gk } = await orgWithTraffic();
@@ -199,6 +222,24 @@ describe('web console (embedded mode, Chromium)', () => {
 
       await page.getByRole('tab', { name: 'History' }).click();
       await page.getByRole('table', { name: 'Decided approvals' }).getByText(approvalId).waitFor();
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'the four-eyes refusal is explained when the reviewer issued the key that made the request',
+    async () => {
+      const { org, gk } = await orgWithTraffic(); // the owner issued `gk`
+      await org.settings({ hitl_cost_threshold_usd: 0.000001 });
+      await org.untilEnforced([env.base], gk);
+      const approvalId = (await chat(env.base, gk, hello)).body.approval_id as string;
+      await signInWithLink(org.org.ownerKey, 'approvals');
+      await page.locator(`tr[data-approval="${approvalId}"]`).getByRole('button', { name: 'Decide' }).click();
+      await page.getByRole('button', { name: 'Approve' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Four-eyes rule' });
+      await alert.waitFor();
+      expect(await alert.innerText()).toMatch(/You issued the key that made this request, so another reviewer must decide it/);
+      expect((await call(`${env.base}/approvals/${approvalId}`, { key: org.org.ownerKey })).body.data.status).toBe('pending');
     },
     BROWSER_TEST_MS,
   );
