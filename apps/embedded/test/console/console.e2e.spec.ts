@@ -287,12 +287,78 @@ describe('web console (embedded mode, Chromium)', () => {
   );
 
   it(
-    'Audit: "Verify chain" reports ok',
+    'Policies: a rule created in the console is enforced, disabling it lifts it, and the versions diff shows the change',
+    async () => {
+      const { org, gk } = await orgWithTraffic();
+      const gpt4o = { ...hello, model: 'gpt-4o' };
+      await signInWithLink(org.org.ownerKey, 'policies');
+      await page.getByRole('button', { name: 'New rule' }).click();
+      await page.getByLabel('Name').fill('only-mini');
+      await page.getByRole('button', { name: 'Save rule' }).click();
+      const row = page.getByRole('row').filter({ hasText: 'only-mini' });
+      await row.waitFor();
+      await waitFor(async () => expect((await chat(env.base, gk, gpt4o)).body.error?.code).toBe('model_allowlist'), { timeoutMs: 10_000, intervalMs: 100 });
+
+      await row.getByRole('switch', { name: 'only-mini enabled' }).click({ force: true });
+      await waitFor(async () => expect((await chat(env.base, gk, gpt4o)).body.error?.code).not.toBe('model_allowlist'), { timeoutMs: 10_000, intervalMs: 100 });
+
+      await page.getByRole('tab', { name: 'Versions and signatures' }).click();
+      const versions = await call(`${env.base}/api/v1/policies`, { key: org.org.ownerKey });
+      const [newest, , before] = versions.body.data as { policy_version: number }[];
+      await page.getByRole('combobox', { name: 'Compare version' }).click();
+      await page.getByRole('option', { name: new RegExp(`^v${before.policy_version} `) }).click();
+      await page.getByRole('combobox', { name: 'with version' }).click();
+      await page.getByRole('option', { name: new RegExp(`^v${newest.policy_version} `) }).click();
+      const diff = page.getByRole('table', { name: 'Version diff' });
+      await diff.waitFor();
+      expect(await diff.innerText()).toMatch(/rules/);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'Agents: an agent created in the console gets a review recorded there',
+    async () => {
+      const { org } = await orgWithTraffic();
+      await signInWithLink(org.org.ownerKey, 'agents');
+      await page.getByLabel('New agent name').fill('billing-bot');
+      await page.getByRole('button', { name: 'Create agent' }).click();
+      const row = page.getByRole('row').filter({ hasText: 'billing-bot' });
+      await row.getByRole('button', { name: 'Record review' }).click();
+      await page.getByLabel('Notes').fill('quarterly review done');
+      await page.getByRole('button', { name: 'Record review' }).last().click();
+      await page.getByLabel('Notes').waitFor({ state: 'detached' });
+      await waitFor(async () => {
+        const agents = (await call(`${env.base}/governance/agents`, { key: org.org.ownerKey })).body.data as { name: string; review: { last_reviewed_at: string | null } }[];
+        expect(agents.find((a) => a.name === 'billing-bot')?.review.last_reviewed_at).not.toBeNull();
+      }, { timeoutMs: 10_000, intervalMs: 200 });
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'Audit: filtering by type, an entry shows its hash links, and "Verify chain" reports ok',
     async () => {
       const { org, gk } = await orgWithTraffic();
       await chat(env.base, gk, hello);
       await signInWithLink(org.org.ownerKey, 'audit');
       await page.getByRole('table', { name: 'Audit entries' }).waitFor();
+      // Filter by type, open an entry: its hash and the previous entry's hash.
+      await page.getByLabel('type', { exact: true }).fill('request.completed');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      const entries = page.getByRole('table', { name: 'Audit entries' });
+      await page.waitForFunction(() => {
+        const rows = [...(globalThis as any).document.querySelectorAll('table[aria-label="Audit entries"] tbody tr')];
+        return rows.length > 0 && rows.every((r: any) => r.innerText.includes('request.completed'));
+      });
+      await entries.getByRole('row').nth(1).getByRole('button').click();
+      const detail = page.getByRole('dialog');
+      await detail.getByText('Previous hash').waitFor();
+      expect((await detail.innerText()).match(/sha256:[0-9a-f]{64}/g)?.length).toBeGreaterThanOrEqual(2);
+      await page.keyboard.press('Escape');
+      await detail.waitFor({ state: 'detached' });
+
       await page.getByRole('button', { name: 'Verify chain' }).click();
       const result = page.getByTestId('verify-result');
       await result.waitFor();
