@@ -368,6 +368,27 @@ describe('web console (embedded mode, Chromium)', () => {
   );
 
   it(
+    "tenant isolation: an org's admin sees none of another org's agents, keys or approvals",
+    async () => {
+      const mine = await orgWithTraffic();
+      const other = await orgWithTraffic();
+      await call(`${env.base}/governance/agents`, { key: other.org.org.ownerKey, body: { name: 'other-org-bot', environment: 'production' } });
+      await other.org.settings({ hitl_cost_threshold_usd: 0.000001 });
+      await other.org.untilEnforced([env.base], other.gk);
+      const theirs = (await chat(env.base, other.gk, hello)).body.approval_id as string;
+      await signInWithLink(mine.org.org.ownerKey, 'agents');
+      await page.getByRole('tab', { name: 'Keys' }).click();
+      await page.getByRole('table', { name: 'Keys' }).waitFor();
+      expect(await page.content()).not.toContain('other-org-bot');
+      expect(await page.getByRole('table', { name: 'Keys' }).getByRole('row').count()).toBe(3); // header, owner, support-bot key
+      await page.getByRole('link', { name: 'Approval queue' }).click();
+      await page.getByText('No request is waiting for approval.').waitFor();
+      expect(await page.content()).not.toContain(theirs);
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
     'a viewer sees the settings read-only and cannot save, issue keys or decide approvals',
     async () => {
       const { org } = await orgWithTraffic();
