@@ -8,5 +8,12 @@ export default defineConfig({
   base: '/console/',
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 800 },
-  server: { proxy: Object.fromEntries(['/v1', '/governance', '/gateway', '/api', '/approvals', '/budgets', '/audit'].map((p) => [p, 'http://127.0.0.1:8080'])) },
+  server: {
+    proxy: Object.fromEntries(
+      ['/v1', '/governance', '/gateway', '/api', '/approvals', '/budgets', '/audit'].map((p) => [
+        p,
+        'http://127.0.0.1:8080',
+      ]),
+    ),
+  },
 });

@@ -68,9 +68,15 @@ export async function request<T>(method: string, path: string, body?: unknown, k
   }
   if (!res.ok) {
     const error = json?.error ?? {};
-    throw new ApiError(res.status, error.code ?? String(res.status), error.message ?? `HTTP ${res.status}`, error.fields ?? []);
+    throw new ApiError(
+      res.status,
+      error.code ?? String(res.status),
+      error.message ?? `HTTP ${res.status}`,
+      error.fields ?? [],
+    );
   }
-  if (json && typeof json === 'object' && 'success' in json) return { data: json.data as T, next_cursor: json.next_cursor, status: res.status };
+  if (json && typeof json === 'object' && 'success' in json)
+    return { data: json.data as T, next_cursor: json.next_cursor, status: res.status };
   return { data: json as T, status: res.status };
 }
 

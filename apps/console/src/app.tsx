@@ -1,5 +1,18 @@
 import { lazy, Suspense, useState } from 'react';
-import { AppShell, Badge, Button, Center, Group, Loader, NavLink, PasswordInput, Paper, Stack, Text, Title } from '@mantine/core';
+import {
+  AppShell,
+  Badge,
+  Button,
+  Center,
+  Group,
+  Loader,
+  NavLink,
+  PasswordInput,
+  Paper,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { fieldError } from './ui';
@@ -65,19 +78,25 @@ export function App() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label="Console pages">
         {NAV.map((n) => (
-          <NavLink key={n.path} component={Link} to={`/${n.path}`} label={n.label} active={location.pathname.startsWith(`/${n.path}`)} />
+          <NavLink
+            key={n.path}
+            component={Link}
+            to={`/${n.path}`}
+            label={n.label}
+            active={location.pathname.startsWith(`/${n.path}`)}
+          />
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
         <Suspense fallback={<Loader size="sm" aria-label="Loading page" />}>
-            <Routes>
-              <Route path="/" element={<Navigate to="/overview" replace />} />
-              {NAV.map((n) => {
-                const PageComponent = pages[n.path];
-                return <Route key={n.path} path={`/${n.path}/*`} element={<PageComponent />} />;
-              })}
-              <Route path="*" element={<Text>Page not found.</Text>} />
-            </Routes>
+          <Routes>
+            <Route path="/" element={<Navigate to="/overview" replace />} />
+            {NAV.map((n) => {
+              const PageComponent = pages[n.path];
+              return <Route key={n.path} path={`/${n.path}/*`} element={<PageComponent />} />;
+            })}
+            <Route path="*" element={<Text>Page not found.</Text>} />
+          </Routes>
         </Suspense>
       </AppShell.Main>
     </AppShell>
@@ -100,7 +119,8 @@ function SignIn() {
       setBusy(false);
     }
   };
-  const message = fieldError(error, 'credential') ?? (error instanceof ApiError ? error.message : error ? String(error) : undefined);
+  const message =
+    fieldError(error, 'credential') ?? (error instanceof ApiError ? error.message : error ? String(error) : undefined);
   return (
     <main>
       <Center h="100vh">
@@ -118,7 +138,13 @@ function SignIn() {
               <Text size="sm" c="dimmed">
                 Paste an admin key (msh_…) or an admin JWT. It is kept in this tab&apos;s session storage only.
               </Text>
-              <PasswordInput label="Admin key or JWT" value={secret} onChange={(e) => setSecret(e.currentTarget.value)} error={message} autoFocus />
+              <PasswordInput
+                label="Admin key or JWT"
+                value={secret}
+                onChange={(e) => setSecret(e.currentTarget.value)}
+                error={message}
+                autoFocus
+              />
               <Button type="submit" loading={busy} disabled={!secret.trim()}>
                 Sign in
               </Button>

@@ -8,7 +8,11 @@ import { App } from './app';
 import { SessionProvider } from './session';
 
 /** Dimmed text one shade darker than Mantine's default, for WCAG AA contrast (axe-core color-contrast). */
-const resolver: CSSVariablesResolver = (theme) => ({ variables: {}, light: { '--mantine-color-dimmed': theme.colors.gray[7] }, dark: {} });
+const resolver: CSSVariablesResolver = (theme) => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': theme.colors.gray[7] },
+  dark: {},
+});
 
 /**
  * WCAG AA contrast (checked by axe-core in the browser tests): filled colours one shade darker,
@@ -22,7 +26,9 @@ const theme = createTheme({
   },
 });
 
-const queries = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 2_000 } } });
+const queries = new QueryClient({
+  defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false, staleTime: 2_000 } },
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -35,11 +35,19 @@ export async function resolveSession(secret: string): Promise<Session> {
     await get('/governance/keys');
     return { role: claims.role as Role, orgId: (claims.org_id as string) ?? null, label: String(claims.sub ?? 'JWT') };
   }
-  if (!secret.startsWith('msh_')) throw new ApiError(400, 'credential', 'Paste an admin key (msh_…) or an admin JWT', [{ field: 'credential', message: 'expected msh_… or a JWT' }]);
+  if (!secret.startsWith('msh_'))
+    throw new ApiError(400, 'credential', 'Paste an admin key (msh_…) or an admin JWT', [
+      { field: 'credential', message: 'expected msh_… or a JWT' },
+    ]);
   credential.set(secret);
   const keys = await get<Key[]>('/governance/keys');
   const own = keys.find((k) => k.kind === 'admin' && k.status === 'active' && secret.startsWith(k.prefix));
-  if (!own?.role) throw new ApiError(400, 'credential', 'This key is not an admin key of an org (the platform bootstrap key cannot sign in)');
+  if (!own?.role)
+    throw new ApiError(
+      400,
+      'credential',
+      'This key is not an admin key of an org (the platform bootstrap key cannot sign in)',
+    );
   return { role: own.role, orgId: null, label: `${own.name ?? own.id} (${own.prefix}…)` };
 }
 
@@ -52,7 +60,10 @@ interface SessionState {
 
 const Ctx = createContext<SessionState | null>(null);
 
-/** Reads a one-time sign-in link (`/console/#key=msh_…`): the fragment never reaches a server; it is removed at once. */
+/**
+ * Reads a one-time sign-in link (`/console/#key=msh_…`): the fragment never reaches a server,
+ * and it is removed from the address bar at once.
+ */
 function takeLinkCredential(): string | null {
   const match = /[#&]key=([^&]+)/.exec(window.location.hash);
   if (!match) return null;

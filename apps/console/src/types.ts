@@ -26,7 +26,13 @@ export interface Agent {
   environment: string;
   team_id: string | null;
   created_at: string;
-  review?: { required: boolean; review_interval_days: number | null; last_reviewed_at: string | null; next_review_due: string | null; overdue: boolean };
+  review?: {
+    required: boolean;
+    review_interval_days: number | null;
+    last_reviewed_at: string | null;
+    next_review_due: string | null;
+    overdue: boolean;
+  };
 }
 
 export interface Approval {
@@ -77,7 +83,8 @@ export interface Rule {
 }
 
 export type PiiAction = 'block' | 'warn' | 'redact' | 'off';
-export type ModelAllowlist = { mode: 'all' } | { mode: 'tier'; max_tier: string } | { mode: 'explicit'; models: string[] };
+export type ModelAllowlist =
+  { mode: 'all' } | { mode: 'tier'; max_tier: string } | { mode: 'explicit'; models: string[] };
 
 export interface Settings {
   rate_limit_rpm: number | null;

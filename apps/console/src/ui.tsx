@@ -4,7 +4,17 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { ApiError } from './api';
 
 /** Loading, error and empty states of one query, then its content. */
-export function QueryView<T>({ query, empty, isEmpty, children }: { query: UseQueryResult<T>; empty?: string; isEmpty?: (data: T) => boolean; children: (data: T) => ReactNode }) {
+export function QueryView<T>({
+  query,
+  empty,
+  isEmpty,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  empty?: string;
+  isEmpty?: (data: T) => boolean;
+  children: (data: T) => ReactNode;
+}) {
   if (query.isPending) {
     return (
       <Center p="lg">
@@ -15,7 +25,12 @@ export function QueryView<T>({ query, empty, isEmpty, children }: { query: UseQu
   if (query.isError) return <ErrorAlert error={query.error} />;
   const data = query.data as T;
   const none = isEmpty ? isEmpty(data) : Array.isArray(data) && data.length === 0;
-  if (none) return <Text c="dimmed" p="md">{empty ?? 'Nothing here yet.'}</Text>;
+  if (none)
+    return (
+      <Text c="dimmed" p="md">
+        {empty ?? 'Nothing here yet.'}
+      </Text>
+    );
   return <>{children(data)}</>;
 }
 
@@ -31,7 +46,8 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
 }
 
 /** The message the API gave for `field`, if the last error named it. */
-export const fieldError = (error: unknown, field: string) => (error instanceof ApiError ? error.fieldError(field) : undefined);
+export const fieldError = (error: unknown, field: string) =>
+  error instanceof ApiError ? error.fieldError(field) : undefined;
 
 export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
   return (
@@ -45,5 +61,7 @@ export function Page({ title, children, actions }: { title: string; children: Re
   );
 }
 
-export const usd = (n: number | null | undefined) => (n === null || n === undefined ? 'unlimited' : `$${n.toLocaleString('en-US', { maximumFractionDigits: 6 })}`);
-export const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString('en-GB', { timeZone: 'UTC' }) + ' UTC' : '—');
+export const usd = (n: number | null | undefined) =>
+  n === null || n === undefined ? 'unlimited' : `$${n.toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
+export const when = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toLocaleString('en-GB', { timeZone: 'UTC' }) + ' UTC' : '—';

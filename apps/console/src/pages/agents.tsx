@@ -1,5 +1,20 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Select, Stack, Table, Tabs, Text, TextInput, Textarea } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  Select,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, post } from '../api';
 import { canEdit, useSession } from '../session';
@@ -49,7 +64,12 @@ function Teams() {
     <Stack>
       {canEdit(session) && (
         <Group align="flex-end">
-          <TextInput label="New team name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(create.error, 'name')} />
+          <TextInput
+            label="New team name"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={fieldError(create.error, 'name')}
+          />
           <Button onClick={() => create.mutate()} loading={create.isPending}>
             Create team
           </Button>
@@ -100,9 +120,26 @@ function Agents() {
     <Stack>
       {canEdit(session) && (
         <Group align="flex-end">
-          <TextInput label="New agent name" value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} error={fieldError(create.error, 'name')} />
-          <TextInput label="Environment" value={form.environment} onChange={(e) => setForm({ ...form, environment: e.currentTarget.value })} error={fieldError(create.error, 'environment')} />
-          <Select label="Team" clearable data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))} value={form.team_id} onChange={(team_id) => setForm({ ...form, team_id })} error={fieldError(create.error, 'team_id')} />
+          <TextInput
+            label="New agent name"
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+            error={fieldError(create.error, 'name')}
+          />
+          <TextInput
+            label="Environment"
+            value={form.environment}
+            onChange={(e) => setForm({ ...form, environment: e.currentTarget.value })}
+            error={fieldError(create.error, 'environment')}
+          />
+          <Select
+            label="Team"
+            clearable
+            data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+            value={form.team_id}
+            onChange={(team_id) => setForm({ ...form, team_id })}
+            error={fieldError(create.error, 'team_id')}
+          />
           <Button onClick={() => create.mutate()} loading={create.isPending}>
             Create agent
           </Button>
@@ -129,7 +166,13 @@ function Agents() {
                   <Table.Td>{a.id}</Table.Td>
                   <Table.Td>{a.environment}</Table.Td>
                   <Table.Td>
-                    {!a.review?.required ? <Badge color="gray">not required</Badge> : a.review.overdue ? <Badge color="red">overdue</Badge> : <Badge color="green">due {when(a.review.next_review_due)}</Badge>}
+                    {!a.review?.required ? (
+                      <Badge color="gray">not required</Badge>
+                    ) : a.review.overdue ? (
+                      <Badge color="red">overdue</Badge>
+                    ) : (
+                      <Badge color="green">due {when(a.review.next_review_due)}</Badge>
+                    )}
                   </Table.Td>
                   <Table.Td>{when(a.review?.last_reviewed_at)}</Table.Td>
                   <Table.Td>
@@ -163,7 +206,12 @@ function RecordReview({ agent, onClose }: { agent: Agent; onClose: () => void })
   return (
     <Modal opened onClose={onClose} title={`Record a review of ${agent.name}`}>
       <Stack>
-        <Textarea label="Notes" value={notes} onChange={(e) => setNotes(e.currentTarget.value)} error={fieldError(record.error, 'notes')} />
+        <Textarea
+          label="Notes"
+          value={notes}
+          onChange={(e) => setNotes(e.currentTarget.value)}
+          error={fieldError(record.error, 'notes')}
+        />
         {record.error && !fieldError(record.error, 'notes') && <ErrorAlert error={record.error} />}
         <Button onClick={() => record.mutate()} loading={record.isPending}>
           Record review
@@ -179,31 +227,78 @@ function Keys() {
   const keys = useQuery({ queryKey: ['keys'], queryFn: () => get<Key[]>('/governance/keys') });
   const teams = useTeams();
   const agents = useAgents();
-  const [form, setForm] = useState({ kind: 'gateway', role: 'viewer', name: '', team_id: null as string | null, agent_id: null as string | null });
+  const [form, setForm] = useState({
+    kind: 'gateway',
+    role: 'viewer',
+    name: '',
+    team_id: null as string | null,
+    agent_id: null as string | null,
+  });
   const [secret, setSecret] = useState<string | null>(null);
   const issue = useMutation({
-    mutationFn: () => post<Key & { key: string }>('/governance/keys', form.kind === 'gateway' ? { kind: 'gateway', name: form.name || null, team_id: form.team_id, agent_id: form.agent_id } : { kind: 'admin', role: form.role, name: form.name || null }),
+    mutationFn: () =>
+      post<Key & { key: string }>(
+        '/governance/keys',
+        form.kind === 'gateway'
+          ? { kind: 'gateway', name: form.name || null, team_id: form.team_id, agent_id: form.agent_id }
+          : { kind: 'admin', role: form.role, name: form.name || null },
+      ),
     onSuccess: (res) => {
       setSecret(res.data.key);
       return client.invalidateQueries({ queryKey: ['keys'] });
     },
   });
-  const revoke = useMutation({ mutationFn: (id: string) => del(`/governance/keys/${id}`), onSuccess: () => client.invalidateQueries({ queryKey: ['keys'] }) });
+  const revoke = useMutation({
+    mutationFn: (id: string) => del(`/governance/keys/${id}`),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['keys'] }),
+  });
   const editable = canEdit(session);
   return (
     <Stack>
       {editable && (
         <Group align="flex-end">
-          <Select label="Kind" data={['gateway', 'admin']} value={form.kind} onChange={(kind) => kind && setForm({ ...form, kind })} allowDeselect={false} />
+          <Select
+            label="Kind"
+            data={['gateway', 'admin']}
+            value={form.kind}
+            onChange={(kind) => kind && setForm({ ...form, kind })}
+            allowDeselect={false}
+          />
           {form.kind === 'admin' ? (
-            <Select label="Role" data={['owner', 'admin', 'reviewer', 'viewer']} value={form.role} onChange={(role) => role && setForm({ ...form, role })} error={fieldError(issue.error, 'role')} allowDeselect={false} />
+            <Select
+              label="Role"
+              data={['owner', 'admin', 'reviewer', 'viewer']}
+              value={form.role}
+              onChange={(role) => role && setForm({ ...form, role })}
+              error={fieldError(issue.error, 'role')}
+              allowDeselect={false}
+            />
           ) : (
             <>
-              <Select label="Team" clearable data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))} value={form.team_id} onChange={(team_id) => setForm({ ...form, team_id })} error={fieldError(issue.error, 'team_id')} />
-              <Select label="Agent" clearable data={(agents.data ?? []).map((a) => ({ value: a.id, label: a.name }))} value={form.agent_id} onChange={(agent_id) => setForm({ ...form, agent_id })} error={fieldError(issue.error, 'agent_id')} />
+              <Select
+                label="Team"
+                clearable
+                data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+                value={form.team_id}
+                onChange={(team_id) => setForm({ ...form, team_id })}
+                error={fieldError(issue.error, 'team_id')}
+              />
+              <Select
+                label="Agent"
+                clearable
+                data={(agents.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
+                value={form.agent_id}
+                onChange={(agent_id) => setForm({ ...form, agent_id })}
+                error={fieldError(issue.error, 'agent_id')}
+              />
             </>
           )}
-          <TextInput label="Key name" value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} error={fieldError(issue.error, 'name')} />
+          <TextInput
+            label="Key name"
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+            error={fieldError(issue.error, 'name')}
+          />
           <Button onClick={() => issue.mutate()} loading={issue.isPending}>
             Issue key
           </Button>
@@ -240,7 +335,15 @@ function Keys() {
                   <Table.Td>{when(k.created_at)}</Table.Td>
                   <Table.Td>
                     {editable && k.status === 'active' && (
-                      <Button size="xs" color="red" variant="light" onClick={() => window.confirm(`Revoke ${k.name ?? k.id}? Gateways refuse it within a second.`) && revoke.mutate(k.id)}>
+                      <Button
+                        size="xs"
+                        color="red"
+                        variant="light"
+                        onClick={() =>
+                          window.confirm(`Revoke ${k.name ?? k.id}? Gateways refuse it within a second.`) &&
+                          revoke.mutate(k.id)
+                        }
+                      >
                         Revoke
                       </Button>
                     )}
@@ -257,7 +360,9 @@ function Keys() {
           <Code block aria-label="New key secret">
             {secret}
           </Code>
-          <CopyButton value={secret ?? ''}>{({ copied, copy }) => <Button onClick={copy}>{copied ? 'Copied' : 'Copy'}</Button>}</CopyButton>
+          <CopyButton value={secret ?? ''}>
+            {({ copied, copy }) => <Button onClick={copy}>{copied ? 'Copied' : 'Copy'}</Button>}
+          </CopyButton>
           <Text size="xs" c="dimmed">
             Closing this dialog forgets the secret.
           </Text>

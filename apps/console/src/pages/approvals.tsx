@@ -3,7 +3,7 @@ import { Alert, Badge, Button, Group, Modal, Stack, Table, Tabs, Text, Textarea 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post } from '../api';
 import { canDecide, useSession } from '../session';
-import type { Approval } from '../types';
+import type { Agent, Approval, Key } from '../types';
 import { ErrorAlert, fieldError, Page, QueryView, usd, when } from '../ui';
 
 /**
@@ -41,7 +41,18 @@ const timeLeft = (iso: string) => {
 function Pending() {
   const { session } = useSession();
   const [open, setOpen] = useState<Approval | null>(null);
-  const query = useQuery({ queryKey: ['approvals', 'pending'], queryFn: () => get<Approval[]>('/approvals', { status: 'pending', limit: 200 }), refetchInterval: 2_000 });
+  const query = useQuery({
+    queryKey: ['approvals', 'pending'],
+    queryFn: () => get<Approval[]>('/approvals', { status: 'pending', limit: 200 }),
+    refetchInterval: 2_000,
+  });
+  const keys = useQuery({ queryKey: ['keys'], queryFn: () => get<Key[]>('/governance/keys') });
+  const agents = useQuery({ queryKey: ['agents'], queryFn: () => get<Agent[]>('/governance/agents') });
+  const keyName = (id: string) => {
+    const k = keys.data?.find((x) => x.id === id);
+    return k ? `${k.name ?? k.id} (${k.prefix}…)` : id;
+  };
+  const agentName = (id: string | null) => (id ? (agents.data?.find((a) => a.id === id)?.name ?? id) : '—');
   return (
     <>
       <QueryView query={query} empty="No request is waiting for approval.">
@@ -63,8 +74,8 @@ function Pending() {
               {items.map((a) => (
                 <Table.Tr key={a.id} data-approval={a.id}>
                   <Table.Td>{a.id}</Table.Td>
-                  <Table.Td>{a.agent_id ?? '—'}</Table.Td>
-                  <Table.Td>{a.key_id}</Table.Td>
+                  <Table.Td>{agentName(a.agent_id)}</Table.Td>
+                  <Table.Td>{keyName(a.key_id)}</Table.Td>
                   <Table.Td>{a.model}</Table.Td>
                   <Table.Td>{usd(a.estimated_cost_usd)}</Table.Td>
                   <Table.Td>
@@ -105,23 +116,34 @@ function Decide({ approval, onClose }: { approval: Approval; onClose: () => void
     refetchInterval: (q) => (q.state.data && q.state.data.status !== 'pending' ? false : 1),
   });
   const decide = useMutation({
-    mutationFn: (verb: 'approve' | 'reject') => post<Approval>(`/approvals/${approval.id}/${verb}`, { reason: reason.trim() || (verb === 'approve' ? null : '') }),
+    mutationFn: (verb: 'approve' | 'reject') =>
+      post<Approval>(`/approvals/${approval.id}/${verb}`, {
+        reason: reason.trim() || (verb === 'approve' ? null : ''),
+      }),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ['approvals'] });
       onClose();
     },
   });
   const error = decide.error;
-  const fourEyes = error instanceof ApiError && error.status === 403 && FOUR_EYES.test(`${error.code} ${error.message}`);
+  const fourEyes =
+    error instanceof ApiError && error.status === 403 && FOUR_EYES.test(`${error.code} ${error.message}`);
   const decidedElsewhere = live.data && live.data.status !== 'pending';
   return (
     <Modal opened onClose={onClose} title={`Decide ${approval.id}`} size="lg">
       <Stack>
         <Text size="sm">
-          {approval.model} · {usd(approval.estimated_cost_usd)} · requested {when(approval.requested_at)} · {approval.trigger.detail}
+          {approval.model} · {usd(approval.estimated_cost_usd)} · requested {when(approval.requested_at)} ·{' '}
+          {approval.trigger.detail}
         </Text>
         {decidedElsewhere && <Alert color="yellow">Already decided: {live.data!.status}</Alert>}
-        <Textarea label="Reason" description="Required to reject; recorded in the audit log." value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={fieldError(error, 'reason')} />
+        <Textarea
+          label="Reason"
+          description="Required to reject; recorded in the audit log."
+          value={reason}
+          onChange={(e) => setReason(e.currentTarget.value)}
+          error={fieldError(error, 'reason')}
+        />
         {fourEyes && (
           <Alert color="orange" title="Four-eyes rule" role="alert">
             You issued the key that made this request, so another reviewer must decide it. {error.message}
@@ -129,10 +151,21 @@ function Decide({ approval, onClose }: { approval: Approval; onClose: () => void
         )}
         {error && !fourEyes && !fieldError(error, 'reason') && <ErrorAlert error={error} />}
         <Group justify="flex-end">
-          <Button color="red" variant="light" loading={decide.isPending && decide.variables === 'reject'} onClick={() => decide.mutate('reject')} disabled={!!decidedElsewhere}>
+          <Button
+            color="red"
+            variant="light"
+            loading={decide.isPending && decide.variables === 'reject'}
+            onClick={() => decide.mutate('reject')}
+            disabled={!!decidedElsewhere}
+          >
             Reject
           </Button>
-          <Button color="green" loading={decide.isPending && decide.variables === 'approve'} onClick={() => decide.mutate('approve')} disabled={!!decidedElsewhere}>
+          <Button
+            color="green"
+            loading={decide.isPending && decide.variables === 'approve'}
+            onClick={() => decide.mutate('approve')}
+            disabled={!!decidedElsewhere}
+          >
             Approve
           </Button>
         </Group>
@@ -145,8 +178,14 @@ function History() {
   const query = useQuery({
     queryKey: ['approvals', 'history'],
     queryFn: async () => {
-      const lists = await Promise.all(['granted', 'rejected', 'expired', 'consumed'].map((status) => get<Approval[]>('/approvals', { status, limit: 200 })));
-      return lists.flat().sort((a, b) => (b.decided_at ?? b.requested_at).localeCompare(a.decided_at ?? a.requested_at));
+      const lists = await Promise.all(
+        ['granted', 'rejected', 'expired', 'consumed'].map((status) =>
+          get<Approval[]>('/approvals', { status, limit: 200 }),
+        ),
+      );
+      return lists
+        .flat()
+        .sort((a, b) => (b.decided_at ?? b.requested_at).localeCompare(a.decided_at ?? a.requested_at));
     },
   });
   return (

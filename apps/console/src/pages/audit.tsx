@@ -16,9 +16,16 @@ export default function AuditPage() {
   const [cursors, setCursors] = useState<string[]>([]);
   const [open, setOpen] = useState<string | null>(null);
   const cursor = cursors.at(-1);
-  const page = useQuery({ queryKey: ['audit', filters, cursor], queryFn: () => getPage<AuditEntry[]>('/audit/events', { ...filters, cursor, limit: 25 }) });
-  const verify = useMutation({ mutationFn: () => get<{ ok: boolean; checked: number; first_broken: number | null }>('/audit/verify') });
-  const exporting = useMutation({ mutationFn: (format: 'jsonl' | 'csv') => download(`/audit/export?format=${format}`, `audit.${format}`) });
+  const page = useQuery({
+    queryKey: ['audit', filters, cursor],
+    queryFn: () => getPage<AuditEntry[]>('/audit/events', { ...filters, cursor, limit: 25 }),
+  });
+  const verify = useMutation({
+    mutationFn: () => get<{ ok: boolean; checked: number; first_broken: number | null }>('/audit/verify'),
+  });
+  const exporting = useMutation({
+    mutationFn: (format: 'jsonl' | 'csv') => download(`/audit/export?format=${format}`, `audit.${format}`),
+  });
   return (
     <Page title="Audit">
       <Group align="flex-end">
@@ -54,8 +61,13 @@ export default function AuditPage() {
         </Button>
       </Group>
       {verify.data && (
-        <Alert color={verify.data.ok ? 'green' : 'red'} title={verify.data.ok ? 'Chain verified: ok' : 'Chain broken'} data-testid="verify-result">
-          {verify.data.checked} entries checked{verify.data.first_broken !== null ? `; first broken at position ${verify.data.first_broken}` : '.'}
+        <Alert
+          color={verify.data.ok ? 'green' : 'red'}
+          title={verify.data.ok ? 'Chain verified: ok' : 'Chain broken'}
+          data-testid="verify-result"
+        >
+          {verify.data.checked} entries checked
+          {verify.data.first_broken !== null ? `; first broken at position ${verify.data.first_broken}` : '.'}
         </Alert>
       )}
       {verify.error && <ErrorAlert error={verify.error} />}
@@ -96,10 +108,18 @@ export default function AuditPage() {
               </Table.Tbody>
             </Table>
             <Group>
-              <Button variant="default" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+              <Button
+                variant="default"
+                disabled={cursors.length === 0}
+                onClick={() => setCursors(cursors.slice(0, -1))}
+              >
                 Newer
               </Button>
-              <Button variant="default" disabled={!p.next_cursor} onClick={() => p.next_cursor && setCursors([...cursors, p.next_cursor])}>
+              <Button
+                variant="default"
+                disabled={!p.next_cursor}
+                onClick={() => p.next_cursor && setCursors([...cursors, p.next_cursor])}
+              >
                 Older
               </Button>
             </Group>

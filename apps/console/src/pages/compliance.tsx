@@ -5,7 +5,9 @@ import { Page } from '../ui';
 export default function CompliancePage() {
   return (
     <Page title="Compliance">
-      <Text c="dimmed">The EU AI Act compliance dashboard arrives with the compliance work; this page keeps its place.</Text>
+      <Text c="dimmed">
+        The EU AI Act compliance dashboard arrives with the compliance work; this page keeps its place.
+      </Text>
     </Page>
   );
 }

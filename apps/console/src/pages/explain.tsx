@@ -10,11 +10,30 @@ interface Trace {
   policy: { policy_version: number; digest: string } | null;
   estimated_cost_usd: string | null;
   governance_ms: number;
-  steps: { number: number; step: string; verdict: string; code: string | null; policy_id: string | null; policy_version: number; duration_ms: number }[];
+  steps: {
+    number: number;
+    step: string;
+    verdict: string;
+    code: string | null;
+    policy_id: string | null;
+    policy_version: number;
+    duration_ms: number;
+  }[];
 }
 
-const SAMPLE = JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'Hello through the gateway' }] }, null, 2);
-const COLOR: Record<string, string> = { allow: 'green', warn: 'yellow', redact: 'cyan', block: 'red', needs_approval: 'orange', skipped: 'gray' };
+const SAMPLE = JSON.stringify(
+  { model: 'mock/echo', messages: [{ role: 'user', content: 'Hello through the gateway' }] },
+  null,
+  2,
+);
+const COLOR: Record<string, string> = {
+  allow: 'green',
+  warn: 'yellow',
+  redact: 'cyan',
+  block: 'red',
+  needs_approval: 'orange',
+  skipped: 'gray',
+};
 
 /**
  * Explain: the 13-step trace of a chat request for a gateway key (`POST /v1/governance/explain`),
@@ -23,13 +42,28 @@ const COLOR: Record<string, string> = { allow: 'green', warn: 'yellow', redact: 
 export default function ExplainPage() {
   const [key, setKey] = useState('');
   const [body, setBody] = useState(SAMPLE);
-  const explain = useMutation({ mutationFn: () => request<Trace>('POST', '/v1/governance/explain', JSON.parse(body), key.trim()) });
+  const explain = useMutation({
+    mutationFn: () => request<Trace>('POST', '/v1/governance/explain', JSON.parse(body), key.trim()),
+  });
   const trace = explain.data?.data;
   return (
     <Page title="Explain">
       <Stack>
-        <PasswordInput label="Gateway key (gk_…)" description="Used for this call only; not stored." value={key} onChange={(e) => setKey(e.currentTarget.value)} />
-        <JsonInput label="Chat request" value={body} onChange={setBody} autosize minRows={6} validationError="Not valid JSON" formatOnBlur />
+        <PasswordInput
+          label="Gateway key (gk_…)"
+          description="Used for this call only; not stored."
+          value={key}
+          onChange={(e) => setKey(e.currentTarget.value)}
+        />
+        <JsonInput
+          label="Chat request"
+          value={body}
+          onChange={setBody}
+          autosize
+          minRows={6}
+          validationError="Not valid JSON"
+          formatOnBlur
+        />
         <Group>
           <Button onClick={() => explain.mutate()} loading={explain.isPending} disabled={!key.trim()}>
             Explain
@@ -39,8 +73,11 @@ export default function ExplainPage() {
         {trace && (
           <Stack>
             <Alert color={COLOR[trace.decision] ?? 'blue'} title={`Decision: ${trace.decision}`}>
-              {trace.decided_by ? `${trace.decided_by.step} / ${trace.decided_by.code}: ${trace.decided_by.message}` : 'Every step allowed the request.'} Policy version{' '}
-              {trace.policy?.policy_version ?? '—'}, {trace.governance_ms.toFixed(2)} ms in the chain, estimated cost ${trace.estimated_cost_usd ?? '—'}.
+              {trace.decided_by
+                ? `${trace.decided_by.step} / ${trace.decided_by.code}: ${trace.decided_by.message}`
+                : 'Every step allowed the request.'}{' '}
+              Policy version {trace.policy?.policy_version ?? '—'}, {trace.governance_ms.toFixed(2)} ms in the chain,
+              estimated cost ${trace.estimated_cost_usd ?? '—'}.
             </Alert>
             <Table aria-label="Decision trace">
               <Table.Thead>

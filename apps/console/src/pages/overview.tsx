@@ -26,7 +26,10 @@ function perMinute(requests: AuditEntry[], violations: AuditEntry[]) {
     const b = bucket(v.time);
     b[name] = ((b[name] as number) ?? 0) + 1;
   }
-  return { data: [...buckets.values()].sort((a, b) => String(a.minute).localeCompare(String(b.minute))), series: [...series] };
+  return {
+    data: [...buckets.values()].sort((a, b) => String(a.minute).localeCompare(String(b.minute))),
+    series: [...series],
+  };
 }
 
 export default function OverviewPage() {
@@ -43,11 +46,24 @@ export default function OverviewPage() {
     refetchInterval: 10_000,
   });
   const budgets = useQuery({ queryKey: ['budgets', 'status'], queryFn: () => get<BudgetStatus[]>('/budgets/status') });
-  const pending = useQuery({ queryKey: ['approvals', 'pending'], queryFn: () => get<Approval[]>('/approvals', { status: 'pending', limit: 200 }), refetchInterval: 5_000 });
-  const active = useQuery({ queryKey: ['versions', 'active'], queryFn: () => get<PolicyVersion>('/api/v1/policies/active') });
+  const pending = useQuery({
+    queryKey: ['approvals', 'pending'],
+    queryFn: () => get<Approval[]>('/approvals', { status: 'pending', limit: 200 }),
+    refetchInterval: 5_000,
+  });
+  const active = useQuery({
+    queryKey: ['versions', 'active'],
+    queryFn: () => get<PolicyVersion>('/api/v1/policies/active'),
+  });
   // First meaningful paint: the headline figures (spend against budget, pending approvals, version in force) shown.
   useEffect(() => {
-    if (budgets.isSuccess && pending.isSuccess && active.isSuccess && performance.getEntriesByName('overview-painted').length === 0) performance.mark('overview-painted');
+    if (
+      budgets.isSuccess &&
+      pending.isSuccess &&
+      active.isSuccess &&
+      performance.getEntriesByName('overview-painted').length === 0
+    )
+      performance.mark('overview-painted');
   }, [budgets.isSuccess, pending.isSuccess, active.isSuccess]);
   const daily = budgets.data?.find((b) => b.scope === 'org' && b.code === 'daily_budget');
   return (
@@ -63,7 +79,12 @@ export default function OverviewPage() {
                 <Title order={3} data-testid="spend-today">
                   {usd(daily?.spent_usd ?? 0)} of {usd(daily?.limit_usd ?? null)}
                 </Title>
-                {daily?.limit_usd ? <Progress value={Math.min(100, (100 * daily.spent_usd) / daily.limit_usd)} aria-label="Daily budget used" /> : null}
+                {daily?.limit_usd ? (
+                  <Progress
+                    value={Math.min(100, (100 * daily.spent_usd) / daily.limit_usd)}
+                    aria-label="Daily budget used"
+                  />
+                ) : null}
               </Stack>
             )}
           </QueryView>

@@ -1,5 +1,19 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, JsonInput, Modal, Select, Stack, Switch, Table, Tabs, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  JsonInput,
+  Modal,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, patch, post } from '../api';
 import { canEdit, useSession } from '../session';
@@ -7,7 +21,20 @@ import type { PolicyVersion, Rule } from '../types';
 import { ErrorAlert, fieldError, Page, QueryView, when } from '../ui';
 import { diffDocuments } from './policy-diff';
 
-const TYPES = ['model_allowlist', 'block_provider', 'require_approval', 'budget_limit', 'rate_limit', 'require_human_review', 'pii_scan', 'content_safety', 'security_scan', 'minimum_safety_score', 'max_chain_length', 'required_fields'];
+const TYPES = [
+  'model_allowlist',
+  'block_provider',
+  'require_approval',
+  'budget_limit',
+  'rate_limit',
+  'require_human_review',
+  'pii_scan',
+  'content_safety',
+  'security_scan',
+  'minimum_safety_score',
+  'max_chain_length',
+  'required_fields',
+];
 const EXAMPLE: Record<string, unknown> = {
   model_allowlist: { allowed_models: ['gpt-4o-mini', 'mock/echo'] },
   block_provider: { provider: 'openai' },
@@ -47,14 +74,28 @@ function Rules() {
   const rules = useQuery({ queryKey: ['rules'], queryFn: () => get<Rule[]>('/governance/policies') });
   const [editing, setEditing] = useState<Partial<Rule> | null>(null);
   const refresh = () => client.invalidateQueries({ queryKey: ['rules'] });
-  const toggle = useMutation({ mutationFn: (r: Rule) => patch(`/governance/policies/${r.id}`, { enabled: !r.enabled }), onSuccess: refresh });
+  const toggle = useMutation({
+    mutationFn: (r: Rule) => patch(`/governance/policies/${r.id}`, { enabled: !r.enabled }),
+    onSuccess: refresh,
+  });
   const remove = useMutation({ mutationFn: (id: string) => del(`/governance/policies/${id}`), onSuccess: refresh });
   const editable = canEdit(session);
   return (
     <Stack>
       {editable && (
         <Group>
-          <Button onClick={() => setEditing({ policy_type: 'model_allowlist', scope: 'global', enabled: true, config: EXAMPLE.model_allowlist as Record<string, unknown> })}>New rule</Button>
+          <Button
+            onClick={() =>
+              setEditing({
+                policy_type: 'model_allowlist',
+                scope: 'global',
+                enabled: true,
+                config: EXAMPLE.model_allowlist as Record<string, unknown>,
+              })
+            }
+          >
+            New rule
+          </Button>
         </Group>
       )}
       {(toggle.error || remove.error) && <ErrorAlert error={toggle.error ?? remove.error} />}
@@ -83,7 +124,12 @@ function Rules() {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Switch aria-label={`${r.name} enabled`} checked={r.enabled} disabled={!editable} onChange={() => toggle.mutate(r)} />
+                    <Switch
+                      aria-label={`${r.name} enabled`}
+                      checked={r.enabled}
+                      disabled={!editable}
+                      onChange={() => toggle.mutate(r)}
+                    />
                   </Table.Td>
                   <Table.Td>
                     {editable && (
@@ -91,7 +137,12 @@ function Rules() {
                         <Button size="xs" variant="light" onClick={() => setEditing(r)}>
                           Edit
                         </Button>
-                        <Button size="xs" variant="light" color="red" onClick={() => window.confirm(`Delete ${r.name}?`) && remove.mutate(r.id)}>
+                        <Button
+                          size="xs"
+                          variant="light"
+                          color="red"
+                          onClick={() => window.confirm(`Delete ${r.name}?`) && remove.mutate(r.id)}
+                        >
                           Delete
                         </Button>
                       </Group>
@@ -112,7 +163,17 @@ function RuleEditor({ rule, onClose, onSaved }: { rule: Partial<Rule>; onClose: 
   const [form, setForm] = useState({ ...rule, config: JSON.stringify(rule.config ?? {}, null, 2) });
   const save = useMutation({
     mutationFn: async () => {
-      const body = { name: form.name, description: form.description ?? null, policy_type: form.policy_type, config: JSON.parse(form.config), scope: form.scope, team_id: form.team_id || undefined, agent_id: form.agent_id || undefined, key_id: form.key_id || undefined, enabled: form.enabled };
+      const body = {
+        name: form.name,
+        description: form.description ?? null,
+        policy_type: form.policy_type,
+        config: JSON.parse(form.config),
+        scope: form.scope,
+        team_id: form.team_id || undefined,
+        agent_id: form.agent_id || undefined,
+        key_id: form.key_id || undefined,
+        enabled: form.enabled,
+      };
       if (rule.id) {
         const { policy_type: _type, ...changes } = body;
         return patch(`/governance/policies/${rule.id}`, changes);
@@ -125,11 +186,17 @@ function RuleEditor({ rule, onClose, onSaved }: { rule: Partial<Rule>; onClose: 
     },
   });
   const e = save.error;
-  const scopeField = form.scope === 'team' ? 'team_id' : form.scope === 'agent' ? 'agent_id' : form.scope === 'key' ? 'key_id' : null;
+  const scopeField =
+    form.scope === 'team' ? 'team_id' : form.scope === 'agent' ? 'agent_id' : form.scope === 'key' ? 'key_id' : null;
   return (
     <Modal opened onClose={onClose} title={rule.id ? `Edit ${rule.name}` : 'New rule'} size="lg">
       <Stack>
-        <TextInput label="Name" value={form.name ?? ''} onChange={(ev) => setForm({ ...form, name: ev.currentTarget.value })} error={fieldError(e, 'name')} />
+        <TextInput
+          label="Name"
+          value={form.name ?? ''}
+          onChange={(ev) => setForm({ ...form, name: ev.currentTarget.value })}
+          error={fieldError(e, 'name')}
+        />
         <Select
           label="Type"
           data={TYPES}
@@ -139,11 +206,39 @@ function RuleEditor({ rule, onClose, onSaved }: { rule: Partial<Rule>; onClose: 
           onChange={(t) => t && setForm({ ...form, policy_type: t, config: JSON.stringify(EXAMPLE[t] ?? {}, null, 2) })}
           error={fieldError(e, 'policy_type')}
         />
-        <Select label="Scope" data={['global', 'team', 'agent', 'key']} value={form.scope ?? 'global'} allowDeselect={false} onChange={(s) => s && setForm({ ...form, scope: s as Rule['scope'] })} error={fieldError(e, 'scope')} />
-        {scopeField && <TextInput label={scopeField} value={(form[scopeField] as string) ?? ''} onChange={(ev) => setForm({ ...form, [scopeField]: ev.currentTarget.value })} error={fieldError(e, scopeField)} />}
-        <JsonInput label="Config" value={form.config} onChange={(config) => setForm({ ...form, config })} autosize minRows={4} validationError="Not valid JSON" error={fieldError(e, 'config')} />
-        <Switch label="Enabled" checked={form.enabled ?? true} onChange={(ev) => setForm({ ...form, enabled: ev.currentTarget.checked })} />
-        {e && !(e instanceof Error && 'fields' in e && (e as { fields: unknown[] }).fields.length > 0) && <ErrorAlert error={e} />}
+        <Select
+          label="Scope"
+          data={['global', 'team', 'agent', 'key']}
+          value={form.scope ?? 'global'}
+          allowDeselect={false}
+          onChange={(s) => s && setForm({ ...form, scope: s as Rule['scope'] })}
+          error={fieldError(e, 'scope')}
+        />
+        {scopeField && (
+          <TextInput
+            label={scopeField}
+            value={(form[scopeField] as string) ?? ''}
+            onChange={(ev) => setForm({ ...form, [scopeField]: ev.currentTarget.value })}
+            error={fieldError(e, scopeField)}
+          />
+        )}
+        <JsonInput
+          label="Config"
+          value={form.config}
+          onChange={(config) => setForm({ ...form, config })}
+          autosize
+          minRows={4}
+          validationError="Not valid JSON"
+          error={fieldError(e, 'config')}
+        />
+        <Switch
+          label="Enabled"
+          checked={form.enabled ?? true}
+          onChange={(ev) => setForm({ ...form, enabled: ev.currentTarget.checked })}
+        />
+        {e && !(e instanceof Error && 'fields' in e && (e as { fields: unknown[] }).fields.length > 0) && (
+          <ErrorAlert error={e} />
+        )}
         <Button onClick={() => save.mutate()} loading={save.isPending}>
           Save rule
         </Button>
@@ -160,7 +255,10 @@ function Versions() {
     queryKey: ['version-diff', a, b],
     enabled: !!a && !!b,
     queryFn: async () => {
-      const [left, right] = await Promise.all([get<PolicyVersion>(`/api/v1/policies/${a}`), get<PolicyVersion>(`/api/v1/policies/${b}`)]);
+      const [left, right] = await Promise.all([
+        get<PolicyVersion>(`/api/v1/policies/${a}`),
+        get<PolicyVersion>(`/api/v1/policies/${b}`),
+      ]);
       return diffDocuments(left.document, right.document);
     },
   });
@@ -185,7 +283,9 @@ function Versions() {
                 <Table.Tr key={v.id}>
                   <Table.Td>v{v.policy_version}</Table.Td>
                   <Table.Td>
-                    <Badge color={v.status === 'active' ? 'green' : v.status === 'draft' ? 'yellow' : 'gray'}>{v.status}</Badge>
+                    <Badge color={v.status === 'active' ? 'green' : v.status === 'draft' ? 'yellow' : 'gray'}>
+                      {v.status}
+                    </Badge>
                   </Table.Td>
                   <Table.Td>{v.change?.kind ?? '—'}</Table.Td>
                   <Table.Td>
@@ -239,7 +339,10 @@ function Versions() {
 function Templates() {
   const { session } = useSession();
   const client = useQueryClient();
-  const templates = useQuery({ queryKey: ['templates'], queryFn: () => get<{ name: string; description: string }[]>('/api/v1/policies/templates') });
+  const templates = useQuery({
+    queryKey: ['templates'],
+    queryFn: () => get<{ name: string; description: string }[]>('/api/v1/policies/templates'),
+  });
   const publish = useMutation({
     mutationFn: (template: string) => post<PolicyVersion>('/api/v1/policies', { template }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['versions'] }),
@@ -250,7 +353,10 @@ function Templates() {
       {published && (
         <Alert color={published.status === 202 || published.data.status === 'draft' ? 'yellow' : 'green'}>
           Published v{published.data.policy_version} as {published.data.status}
-          {published.data.status === 'draft' ? ` — ${published.data.signatures.length} of ${published.data.required_signers} signatures` : ''}.
+          {published.data.status === 'draft'
+            ? ` — ${published.data.signatures.length} of ${published.data.required_signers} signatures`
+            : ''}
+          .
         </Alert>
       )}
       {publish.error && <ErrorAlert error={publish.error} />}
@@ -264,7 +370,13 @@ function Templates() {
                   <Table.Td>{t.description}</Table.Td>
                   <Table.Td>
                     {canEdit(session) && (
-                      <Button size="xs" variant="light" onClick={() => window.confirm(`Publish a new version from ${t.name}?`) && publish.mutate(t.name)}>
+                      <Button
+                        size="xs"
+                        variant="light"
+                        onClick={() =>
+                          window.confirm(`Publish a new version from ${t.name}?`) && publish.mutate(t.name)
+                        }
+                      >
                         Publish from template
                       </Button>
                     )}

@@ -1,7 +1,12 @@
 import type { Settings } from '../types';
 import { asPatch, changes, show } from './settings-diff';
 
-const live = { daily_budget_usd: 100, pii_patterns: { email: 'warn' }, model_allowlist: { mode: 'all' }, key_rpm: null } as unknown as Settings;
+const live = {
+  daily_budget_usd: 100,
+  pii_patterns: { email: 'warn' },
+  model_allowlist: { mode: 'all' },
+  key_rpm: null,
+} as unknown as Settings;
 
 describe('settings diff before saving', () => {
   it('names each changed top-level field with its value now and after, and nothing else', () => {

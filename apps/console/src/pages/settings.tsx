@@ -1,6 +1,20 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import {
-  Accordion, Alert, Badge, Button, Checkbox, Group, Modal, MultiSelect, NumberInput, SegmentedControl, Select, Stack, Switch, Table, Text,
+  Accordion,
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  MultiSelect,
+  NumberInput,
+  SegmentedControl,
+  Select,
+  Stack,
+  Switch,
+  Table,
+  Text,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, put } from '../api';
@@ -15,19 +29,33 @@ const TIERS = ['economy', 'standard', 'premium', 'frontier'];
 
 /** Settings → Governance: the seed's seven sections, plan defaults beside each value, a diff before saving. */
 export default function SettingsPage() {
-  const settings = useQuery({ queryKey: ['settings'], queryFn: () => get<Settings>('/gateway/admin/governance/policy') });
-  const defaults = useQuery({ queryKey: ['settings', 'defaults'], queryFn: () => get<Defaults>('/gateway/admin/governance/policy/defaults') });
+  const settings = useQuery({
+    queryKey: ['settings'],
+    queryFn: () => get<Settings>('/gateway/admin/governance/policy'),
+  });
+  const defaults = useQuery({
+    queryKey: ['settings', 'defaults'],
+    queryFn: () => get<Defaults>('/gateway/admin/governance/policy/defaults'),
+  });
   const versions = useQuery({ queryKey: ['versions'], queryFn: () => get<PolicyVersion[]>('/api/v1/policies') });
   const draft = versions.data?.find((v) => v.status === 'draft');
   return (
     <Page title="Settings → Governance">
       {draft && (
         <Alert color="yellow" title={`Version ${draft.policy_version} is a draft awaiting signatures`}>
-          {draft.signatures.length} of {draft.required_signers} signatures. The settings below are the newest version; the gateway
-          enforces the active version until the quorum signs.
+          {draft.signatures.length} of {draft.required_signers} signatures. The settings below are the newest version;
+          the gateway enforces the active version until the quorum signs.
         </Alert>
       )}
-      <QueryView query={settings}>{(live) => (defaults.data ? <Editor live={live} defaults={defaults.data} /> : <QueryView query={defaults}>{() => null}</QueryView>)}</QueryView>
+      <QueryView query={settings}>
+        {(live) =>
+          defaults.data ? (
+            <Editor live={live} defaults={defaults.data} />
+          ) : (
+            <QueryView query={defaults}>{() => null}</QueryView>
+          )
+        }
+      </QueryView>
     </Page>
   );
 }
@@ -110,7 +138,15 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
       )}
       {err && <ErrorAlert error={err} />}
       <Accordion multiple defaultValue={['rate', 'budgets']} variant="separated">
-        {section('rate', 'Rate limits', <Group grow align="flex-start">{num('rate_limit_rpm', 'Org requests per minute', { nullable: true })}{num('key_rpm', 'Key requests per minute', { nullable: true })}{num('burst_pct', 'Burst (%)')}</Group>)}
+        {section(
+          'rate',
+          'Rate limits',
+          <Group grow align="flex-start">
+            {num('rate_limit_rpm', 'Org requests per minute', { nullable: true })}
+            {num('key_rpm', 'Key requests per minute', { nullable: true })}
+            {num('burst_pct', 'Burst (%)')}
+          </Group>,
+        )}
         {section(
           'budgets',
           'Budgets',
@@ -120,15 +156,34 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
               {num('per_request_limit_usd', 'Per-request limit (USD)', { nullable: true, prefix: '$' })}
               {num('runner_session_budget_usd', 'Runner session budget (USD)', { nullable: true, prefix: '$' })}
             </Group>
-            <BudgetMap label="Team daily budgets" kind="team" value={draft.team_budgets} onChange={(v) => set('team_budgets', v)} editable={editable} error={fieldError(err, 'team_budgets')} />
-            <BudgetMap label="Key daily budgets" kind="key" value={draft.key_budgets} onChange={(v) => set('key_budgets', v)} editable={editable} error={fieldError(err, 'key_budgets')} />
+            <BudgetMap
+              label="Team daily budgets"
+              kind="team"
+              value={draft.team_budgets}
+              onChange={(v) => set('team_budgets', v)}
+              editable={editable}
+              error={fieldError(err, 'team_budgets')}
+            />
+            <BudgetMap
+              label="Key daily budgets"
+              kind="key"
+              value={draft.key_budgets}
+              onChange={(v) => set('key_budgets', v)}
+              editable={editable}
+              error={fieldError(err, 'key_budgets')}
+            />
           </Stack>,
         )}
         {section(
           'pii',
           'PII',
           <Stack>
-            <Switch label="PII scanning enabled" checked={draft.pii_scanning_enabled} onChange={(e) => set('pii_scanning_enabled', e.currentTarget.checked)} disabled={!editable} />
+            <Switch
+              label="PII scanning enabled"
+              checked={draft.pii_scanning_enabled}
+              onChange={(e) => set('pii_scanning_enabled', e.currentTarget.checked)}
+              disabled={!editable}
+            />
             <Table aria-label="PII patterns">
               <Table.Tbody>
                 {PII.map((p) => (
@@ -151,24 +206,56 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
                 ))}
               </Table.Tbody>
             </Table>
-            {fieldError(err, 'pii_patterns') && <Text c="red" size="sm">{fieldError(err, 'pii_patterns')}</Text>}
+            {fieldError(err, 'pii_patterns') && (
+              <Text c="red" size="sm">
+                {fieldError(err, 'pii_patterns')}
+              </Text>
+            )}
           </Stack>,
         )}
         {section(
           'content',
           'Content safety',
           <Stack>
-            <Checkbox.Group label="Blocked categories" value={draft.content_safety} onChange={(v) => set('content_safety', v)} error={fieldError(err, 'content_safety')}>
-              <Group mt="xs">{CATEGORIES.map((c) => <Checkbox key={c} value={c} label={c} disabled={!editable} />)}</Group>
+            <Checkbox.Group
+              label="Blocked categories"
+              value={draft.content_safety}
+              onChange={(v) => set('content_safety', v)}
+              error={fieldError(err, 'content_safety')}
+            >
+              <Group mt="xs">
+                {CATEGORIES.map((c) => (
+                  <Checkbox key={c} value={c} label={c} disabled={!editable} />
+                ))}
+              </Group>
             </Checkbox.Group>
             <Default value={d.content_safety.join(', ')} />
-            <Checkbox.Group label="Content-review gate (held for a reviewer instead of blocked)" value={draft.content_review} onChange={(v) => set('content_review', v)} error={fieldError(err, 'content_review')}>
-              <Group mt="xs">{CATEGORIES.map((c) => <Checkbox key={c} value={c} label={c} disabled={!editable} />)}</Group>
+            <Checkbox.Group
+              label="Content-review gate (held for a reviewer instead of blocked)"
+              value={draft.content_review}
+              onChange={(v) => set('content_review', v)}
+              error={fieldError(err, 'content_review')}
+            >
+              <Group mt="xs">
+                {CATEGORIES.map((c) => (
+                  <Checkbox key={c} value={c} label={c} disabled={!editable} />
+                ))}
+              </Group>
             </Checkbox.Group>
             <Default value={d.content_review.join(', ') || 'none'} />
           </Stack>,
         )}
-        {section('models', 'Model allowlist', <Models draft={draft} defaults={defaults} set={set} editable={editable} error={fieldError(err, 'model_allowlist')} />)}
+        {section(
+          'models',
+          'Model allowlist',
+          <Models
+            draft={draft}
+            defaults={defaults}
+            set={set}
+            editable={editable}
+            error={fieldError(err, 'model_allowlist')}
+          />,
+        )}
         {section(
           'hitl',
           'Human approval (HITL)',
@@ -181,8 +268,20 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
           'security',
           'Security scanner',
           <Group align="flex-end">
-            <Switch label="Scanner enabled" checked={draft.security_scanner.enabled} onChange={(e) => set('security_scanner', { ...draft.security_scanner, enabled: e.currentTarget.checked })} disabled={!editable} />
-            <Select label="Sensitivity" data={['low', 'medium', 'high']} value={draft.security_scanner.sensitivity} onChange={(v) => v && set('security_scanner', { ...draft.security_scanner, sensitivity: v as 'low' })} disabled={!editable} error={fieldError(err, 'security_scanner')} />
+            <Switch
+              label="Scanner enabled"
+              checked={draft.security_scanner.enabled}
+              onChange={(e) => set('security_scanner', { ...draft.security_scanner, enabled: e.currentTarget.checked })}
+              disabled={!editable}
+            />
+            <Select
+              label="Sensitivity"
+              data={['low', 'medium', 'high']}
+              value={draft.security_scanner.sensitivity}
+              onChange={(v) => v && set('security_scanner', { ...draft.security_scanner, sensitivity: v as 'low' })}
+              disabled={!editable}
+              error={fieldError(err, 'security_scanner')}
+            />
             <Default value={`${d.security_scanner.enabled ? 'on' : 'off'}, ${d.security_scanner.sensitivity}`} />
           </Group>,
         )}
@@ -226,7 +325,19 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
   );
 }
 
-function Models({ draft, defaults, set, editable, error }: { draft: Settings; defaults: Defaults; set: <K extends keyof Settings>(k: K, v: Settings[K]) => void; editable: boolean; error?: string }) {
+function Models({
+  draft,
+  defaults,
+  set,
+  editable,
+  error,
+}: {
+  draft: Settings;
+  defaults: Defaults;
+  set: <K extends keyof Settings>(k: K, v: Settings[K]) => void;
+  editable: boolean;
+  error?: string;
+}) {
   const allow = draft.model_allowlist;
   return (
     <Stack>
@@ -235,13 +346,43 @@ function Models({ draft, defaults, set, editable, error }: { draft: Settings; de
         data={['all', 'tier', 'explicit']}
         value={allow.mode}
         disabled={!editable}
-        onChange={(mode) => set('model_allowlist', mode === 'all' ? { mode: 'all' } : mode === 'tier' ? { mode: 'tier', max_tier: 'standard' } : { mode: 'explicit', models: [] })}
+        onChange={(mode) =>
+          set(
+            'model_allowlist',
+            mode === 'all'
+              ? { mode: 'all' }
+              : mode === 'tier'
+                ? { mode: 'tier', max_tier: 'standard' }
+                : { mode: 'explicit', models: [] },
+          )
+        }
       />
-      {allow.mode === 'tier' && <Select label="Highest tier allowed" data={TIERS} value={allow.max_tier} onChange={(v) => v && set('model_allowlist', { mode: 'tier', max_tier: v })} disabled={!editable} error={error} />}
-      {allow.mode === 'explicit' && (
-        <MultiSelect label="Allowed models" data={[...new Set([...defaults.models.map((m) => m.id), ...allow.models, 'mock/echo'])]} value={allow.models} onChange={(models) => set('model_allowlist', { mode: 'explicit', models })} disabled={!editable} searchable error={error} />
+      {allow.mode === 'tier' && (
+        <Select
+          label="Highest tier allowed"
+          data={TIERS}
+          value={allow.max_tier}
+          onChange={(v) => v && set('model_allowlist', { mode: 'tier', max_tier: v })}
+          disabled={!editable}
+          error={error}
+        />
       )}
-      {allow.mode === 'all' && error && <Text c="red" size="sm">{error}</Text>}
+      {allow.mode === 'explicit' && (
+        <MultiSelect
+          label="Allowed models"
+          data={[...new Set([...defaults.models.map((m) => m.id), ...allow.models, 'mock/echo'])]}
+          value={allow.models}
+          onChange={(models) => set('model_allowlist', { mode: 'explicit', models })}
+          disabled={!editable}
+          searchable
+          error={error}
+        />
+      )}
+      {allow.mode === 'all' && error && (
+        <Text c="red" size="sm">
+          {error}
+        </Text>
+      )}
       <Default value={defaults.settings.model_allowlist} />
       <Table aria-label="Model catalogue" striped>
         <Table.Thead>
@@ -269,10 +410,29 @@ function Models({ draft, defaults, set, editable, error }: { draft: Settings; de
   );
 }
 
-function BudgetMap({ label, kind, value, onChange, editable, error }: { label: string; kind: 'team' | 'key'; value: Record<string, number>; onChange: (v: Record<string, number>) => void; editable: boolean; error?: string }) {
+function BudgetMap({
+  label,
+  kind,
+  value,
+  onChange,
+  editable,
+  error,
+}: {
+  label: string;
+  kind: 'team' | 'key';
+  value: Record<string, number>;
+  onChange: (v: Record<string, number>) => void;
+  editable: boolean;
+  error?: string;
+}) {
   const options = useQuery({
-    queryKey: [kind === 'team' ? 'teams' : 'keys'],
-    queryFn: async () => (kind === 'team' ? (await get<Team[]>('/governance/teams')).map((t) => ({ value: t.id, label: t.name })) : (await get<Key[]>('/governance/keys')).filter((k) => k.kind === 'gateway' && k.status === 'active').map((k) => ({ value: k.id, label: `${k.name ?? k.id} (${k.prefix}…)` }))),
+    queryKey: ['budget-options', kind],
+    queryFn: async () =>
+      kind === 'team'
+        ? (await get<Team[]>('/governance/teams')).map((t) => ({ value: t.id, label: t.name }))
+        : (await get<Key[]>('/governance/keys'))
+            .filter((k) => k.kind === 'gateway' && k.status === 'active')
+            .map((k) => ({ value: k.id, label: `${k.name ?? k.id} (${k.prefix}…)` })),
   });
   const [pick, setPick] = useState<string | null>(null);
   const free = (options.data ?? []).filter((o) => !(o.value in value));
@@ -286,9 +446,22 @@ function BudgetMap({ label, kind, value, onChange, editable, error }: { label: s
           <Text size="sm" w={260}>
             {options.data?.find((o) => o.value === id)?.label ?? id}
           </Text>
-          <NumberInput aria-label={`${label}: ${id}`} value={amount} prefix="$" min={0} decimalScale={6} disabled={!editable} onChange={(v) => onChange({ ...value, [id]: Number(v) || 0 })} />
+          <NumberInput
+            aria-label={`${label}: ${id}`}
+            value={amount}
+            prefix="$"
+            min={0}
+            decimalScale={6}
+            disabled={!editable}
+            onChange={(v) => onChange({ ...value, [id]: Number(v) || 0 })}
+          />
           {editable && (
-            <Button size="xs" variant="subtle" color="red" onClick={() => onChange(Object.fromEntries(Object.entries(value).filter(([k]) => k !== id)))}>
+            <Button
+              size="xs"
+              variant="subtle"
+              color="red"
+              onClick={() => onChange(Object.fromEntries(Object.entries(value).filter(([k]) => k !== id)))}
+            >
               Remove
             </Button>
           )}
@@ -296,13 +469,28 @@ function BudgetMap({ label, kind, value, onChange, editable, error }: { label: s
       ))}
       {editable && free.length > 0 && (
         <Group>
-          <Select aria-label={`Add a ${kind} budget`} placeholder={`Add a ${kind}…`} data={free} value={pick} onChange={setPick} />
-          <Button size="xs" variant="light" disabled={!pick} onClick={() => pick && (onChange({ ...value, [pick]: 10 }), setPick(null))}>
+          <Select
+            aria-label={`Add a ${kind} budget`}
+            placeholder={`Add a ${kind}…`}
+            data={free}
+            value={pick}
+            onChange={setPick}
+          />
+          <Button
+            size="xs"
+            variant="light"
+            disabled={!pick}
+            onClick={() => pick && (onChange({ ...value, [pick]: 10 }), setPick(null))}
+          >
             Add
           </Button>
         </Group>
       )}
-      {error && <Text c="red" size="sm">{error}</Text>}
+      {error && (
+        <Text c="red" size="sm">
+          {error}
+        </Text>
+      )}
     </Stack>
   );
 }

@@ -10,7 +10,15 @@ export const consoleDist = join(root, 'apps', 'console', 'dist');
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it): Playwright never downloads a browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** The console as `npm install` builds it; built here when missing (e.g. CONSOLE_BUILD=off at install). */
 export function ensureConsoleBuilt(): void {
@@ -19,7 +27,8 @@ export function ensureConsoleBuilt(): void {
 }
 
 export function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
 
@@ -57,12 +66,22 @@ export async function guardedPage(browser: Browser): Promise<{ page: Page; guard
 /** Serious and critical axe-core violations of the page as it is now. */
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join('; ')}`,
+    );
 }
 
 /** The JS the browser loads before any page chunk: the entry and its modulepreloads, gzipped. */
 export function initialJsGzipBytes(): number {
   const html = readFileSync(join(consoleDist, 'index.html'), 'utf8');
-  const files = [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/console\/([^"]+\.js)"/g)].map((m) => m[1]);
+  const files = [
+    ...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/console\/([^"]+\.js)"/g),
+  ].map((m) => m[1]);
   return files.reduce((sum, f) => sum + gzipSync(readFileSync(join(consoleDist, f))).length, 0);
 }

@@ -29,7 +29,7 @@ describe('web console (distributed mode: five services on Kafka + Postgres, Chro
     await d?.close();
   });
 
-  it('signs in by link, shows the overview, and a held request approved in the queue lets the retry through', async () => {
+  it('signs in by link, shows the overview; a held request approved in the queue lets the retry through', async () => {
     const org = await OrgAdmin.create(d.registry.url, d.bootstrapKey);
     const gk = (await org.key({ kind: 'gateway', name: 'smoke' })).key;
     await org.settings({ hitl_cost_threshold_usd: 0.000001 });
@@ -53,7 +53,12 @@ describe('web console (distributed mode: five services on Kafka + Postgres, Chro
     await row.waitFor({ state: 'detached' });
 
     expect((await call(`${origin.url}/approvals/${approvalId}`, { key: reviewer })).body.data.status).toBe('granted');
-    const retry = await chat(origin.url, gk, { model: 'mock/echo', messages: [{ role: 'user', content: 'Hello' }] }, { 'x-approval-id': approvalId });
+    const retry = await chat(
+      origin.url,
+      gk,
+      { model: 'mock/echo', messages: [{ role: 'user', content: 'Hello' }] },
+      { 'x-approval-id': approvalId },
+    );
     expect(retry.status).toBe(200);
     expect(guard.problems).toEqual([]);
   }, 120_000);

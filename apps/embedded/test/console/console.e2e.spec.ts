@@ -4,7 +4,14 @@ import type { Browser, Page } from 'playwright-core';
 import { waitFor } from '@llmgov/testing';
 import { useEmbedded } from '../harness/embedded';
 import { OrgAdmin, call, chat } from '../harness/admin';
-import { ensureConsoleBuilt, guardedPage, initialJsGzipBytes, launch, seriousA11yViolations, type Guard } from './browser';
+import {
+  ensureConsoleBuilt,
+  guardedPage,
+  initialJsGzipBytes,
+  launch,
+  seriousA11yViolations,
+  type Guard,
+} from './browser';
 
 /**
  * The web console in a real Chromium against the embedded mode: each page's main flow, through
@@ -23,7 +30,8 @@ const PAGES = [
   ['explain', 'Explain'],
   ['compliance', 'Compliance'],
 ] as const;
-const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS === '1' ? join(__dirname, '..', '..', '..', '..', 'docs', 'console') : null;
+const SCREENSHOTS =
+  process.env.CONSOLE_SCREENSHOTS === '1' ? join(__dirname, '..', '..', '..', '..', 'docs', 'console') : null;
 const BROWSER_TEST_MS = 120_000;
 const hello = { model: 'mock/echo', messages: [{ role: 'user', content: 'Hello' }] };
 
@@ -50,7 +58,14 @@ describe('web console (embedded mode, Chromium)', () => {
   const heading = (text: string) => page.getByRole('heading', { name: text, exact: true, level: 2 });
   /** No visible loader left (inactive tabs keep theirs, hidden, until opened). */
   const settled = () =>
-    page.waitForFunction(() => [...(globalThis as any).document.querySelectorAll('[aria-label="Loading"], [aria-label="Loading page"]')].every((e: any) => !e.checkVisibility()), undefined, { timeout: 20_000 });
+    page.waitForFunction(
+      () =>
+        [...(globalThis as any).document.querySelectorAll('[aria-label="Loading"], [aria-label="Loading page"]')].every(
+          (e: any) => !e.checkVisibility(),
+        ),
+      undefined,
+      { timeout: 20_000 },
+    );
 
   async function signInWithLink(key: string, path = '') {
     await page.goto(`${consoleUrl(path)}#key=${key}`);
@@ -60,7 +75,9 @@ describe('web console (embedded mode, Chromium)', () => {
   /** Paint times of the overview (ms since navigation start), read from the Performance API. */
   async function overviewPaint() {
     await heading('Overview').waitFor();
-    await page.waitForFunction(() => performance.getEntriesByName('overview-painted').length > 0, undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => performance.getEntriesByName('overview-painted').length > 0, undefined, {
+      timeout: 20_000,
+    });
     await settled();
     return page.evaluate(() => ({
       fcp: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
@@ -86,8 +103,12 @@ describe('web console (embedded mode, Chromium)', () => {
 
     beforeAll(async () => {
       const { org, gk } = await orgWithTraffic();
-      const team = (await call(`${env.base}/governance/teams`, { key: org.org.ownerKey, body: { name: 'Support' } })).body.data.id;
-      await call(`${env.base}/governance/agents`, { key: org.org.ownerKey, body: { name: 'support-bot', environment: 'production', team_id: team } });
+      const team = (await call(`${env.base}/governance/teams`, { key: org.org.ownerKey, body: { name: 'Support' } }))
+        .body.data.id;
+      await call(`${env.base}/governance/agents`, {
+        key: org.org.ownerKey,
+        body: { name: 'support-bot', environment: 'production', team_id: team },
+      });
       await org.rule('model_allowlist', { allowed_models: ['gpt-4o-mini', 'mock/echo'] });
       await org.settings({ hitl_cost_threshold_usd: 0.002 });
       await org.untilEnforced([env.base], gk);
@@ -100,7 +121,8 @@ describe('web console (embedded mode, Chromium)', () => {
     }, BROWSER_TEST_MS);
 
     it(
-      'signs in with the one-time link: the key is kept in sessionStorage only and the link leaves the address bar; prints the overview paint',
+      'signs in with the one-time link: the key is kept in sessionStorage only and the link leaves the address bar; ' +
+        'prints the overview paint',
       async () => {
         await signInWithLink(seeded.org.org.ownerKey, 'overview');
         const cold = await overviewPaint();
@@ -108,13 +130,18 @@ describe('web console (embedded mode, Chromium)', () => {
         const storage = await page.evaluate(() => {
           // In the page (this file is type-checked without the DOM library).
           const w = globalThis as any;
-          return { session: Object.values(w.sessionStorage), local: Object.keys(w.localStorage).length, cookie: w.document.cookie };
+          return {
+            session: Object.values(w.sessionStorage),
+            local: Object.keys(w.localStorage).length,
+            cookie: w.document.cookie,
+          };
         });
         expect(storage).toEqual({ session: [seeded.org.org.ownerKey], local: 0, cookie: '' });
         await page.reload();
         const warm = await overviewPaint();
         process.stdout.write(
-          `console overview (first meaningful paint = headline figures shown): cold ${cold.overview} ms (first contentful paint ${cold.fcp} ms), ` +
+          'console overview (first meaningful paint = headline figures shown): ' +
+            `cold ${cold.overview} ms (first contentful paint ${cold.fcp} ms), ` +
             `warm reload ${warm.overview} ms (first contentful paint ${warm.fcp} ms)\n`,
         );
       },
@@ -160,17 +187,20 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByText('The change is live.').waitFor();
 
       expect((await org.settings({})).daily_budget_usd).toBe(0.0001);
-      await waitFor(async () => {
-        const res = await chat(env.base, gk, hello);
-        expect(res.status).toBe(403);
-        expect(res.body.error.code).toBe('daily_budget');
-      }, { timeoutMs: 10_000, intervalMs: 100 });
+      await waitFor(
+        async () => {
+          const res = await chat(env.base, gk, hello);
+          expect(res.status).toBe(403);
+          expect(res.body.error.code).toBe('daily_budget');
+        },
+        { timeoutMs: 10_000, intervalMs: 100 },
+      );
     },
     BROWSER_TEST_MS,
   );
 
   it(
-    'under a signer quorum, a settings change saved in the console shows as a draft awaiting signatures and is not enforced',
+    'under a signer quorum, a settings change saved in the console shows as a draft awaiting signatures, not enforced',
     async () => {
       const { org, gk } = await orgWithTraffic();
       await call(`${env.base}/api/v1/policies`, { key: org.org.ownerKey, body: { required_signers: 1 } });
@@ -238,8 +268,12 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByRole('button', { name: 'Approve' }).click();
       const alert = page.getByRole('alert').filter({ hasText: 'Four-eyes rule' });
       await alert.waitFor();
-      expect(await alert.innerText()).toMatch(/You issued the key that made this request, so another reviewer must decide it/);
-      expect((await call(`${env.base}/approvals/${approvalId}`, { key: org.org.ownerKey })).body.data.status).toBe('pending');
+      expect(await alert.innerText()).toMatch(
+        /You issued the key that made this request, so another reviewer must decide it/,
+      );
+      expect((await call(`${env.base}/approvals/${approvalId}`, { key: org.org.ownerKey })).body.data.status).toBe(
+        'pending',
+      );
     },
     BROWSER_TEST_MS,
   );
@@ -276,18 +310,24 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByLabel('New key secret').waitFor({ state: 'detached' });
       expect(await page.content()).not.toContain(secret);
 
-      await waitFor(async () => expect((await chat(env.base, secret, hello)).status).toBe(200), { timeoutMs: 10_000, intervalMs: 100 });
+      await waitFor(async () => expect((await chat(env.base, secret, hello)).status).toBe(200), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
       page.once('dialog', (d) => void d.accept());
       const row = page.getByRole('row').filter({ hasText: 'console-issued' });
       await row.getByRole('button', { name: 'Revoke' }).click();
       await row.getByText('revoked').waitFor();
-      await waitFor(async () => expect((await chat(env.base, secret, hello)).status).toBe(401), { timeoutMs: 5_000, intervalMs: 100 });
+      await waitFor(async () => expect((await chat(env.base, secret, hello)).status).toBe(401), {
+        timeoutMs: 5_000,
+        intervalMs: 100,
+      });
     },
     BROWSER_TEST_MS,
   );
 
   it(
-    'Policies: a rule created in the console is enforced, disabling it lifts it, and the versions diff shows the change',
+    'Policies: a rule created in the console is enforced, disabling it lifts it, the versions diff shows it',
     async () => {
       const { org, gk } = await orgWithTraffic();
       const gpt4o = { ...hello, model: 'gpt-4o' };
@@ -297,10 +337,16 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByRole('button', { name: 'Save rule' }).click();
       const row = page.getByRole('row').filter({ hasText: 'only-mini' });
       await row.waitFor();
-      await waitFor(async () => expect((await chat(env.base, gk, gpt4o)).body.error?.code).toBe('model_allowlist'), { timeoutMs: 10_000, intervalMs: 100 });
+      await waitFor(async () => expect((await chat(env.base, gk, gpt4o)).body.error?.code).toBe('model_allowlist'), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
 
       await row.getByRole('switch', { name: 'only-mini enabled' }).click({ force: true });
-      await waitFor(async () => expect((await chat(env.base, gk, gpt4o)).body.error?.code).not.toBe('model_allowlist'), { timeoutMs: 10_000, intervalMs: 100 });
+      await waitFor(
+        async () => expect((await chat(env.base, gk, gpt4o)).body.error?.code).not.toBe('model_allowlist'),
+        { timeoutMs: 10_000, intervalMs: 100 },
+      );
 
       await page.getByRole('tab', { name: 'Versions and signatures' }).click();
       const versions = await call(`${env.base}/api/v1/policies`, { key: org.org.ownerKey });
@@ -329,10 +375,16 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByLabel('Notes').fill('quarterly review done');
       await page.getByRole('button', { name: 'Record review' }).last().click();
       await page.getByLabel('Notes').waitFor({ state: 'detached' });
-      await waitFor(async () => {
-        const agents = (await call(`${env.base}/governance/agents`, { key: org.org.ownerKey })).body.data as { name: string; review: { last_reviewed_at: string | null } }[];
-        expect(agents.find((a) => a.name === 'billing-bot')?.review.last_reviewed_at).not.toBeNull();
-      }, { timeoutMs: 10_000, intervalMs: 200 });
+      await waitFor(
+        async () => {
+          const agents = (await call(`${env.base}/governance/agents`, { key: org.org.ownerKey })).body.data as {
+            name: string;
+            review: { last_reviewed_at: string | null };
+          }[];
+          expect(agents.find((a) => a.name === 'billing-bot')?.review.last_reviewed_at).not.toBeNull();
+        },
+        { timeoutMs: 10_000, intervalMs: 200 },
+      );
     },
     BROWSER_TEST_MS,
   );
@@ -372,7 +424,10 @@ describe('web console (embedded mode, Chromium)', () => {
     async () => {
       const mine = await orgWithTraffic();
       const other = await orgWithTraffic();
-      await call(`${env.base}/governance/agents`, { key: other.org.org.ownerKey, body: { name: 'other-org-bot', environment: 'production' } });
+      await call(`${env.base}/governance/agents`, {
+        key: other.org.org.ownerKey,
+        body: { name: 'other-org-bot', environment: 'production' },
+      });
       await other.org.settings({ hitl_cost_threshold_usd: 0.000001 });
       await other.org.untilEnforced([env.base], other.gk);
       const theirs = (await chat(env.base, other.gk, hello)).body.approval_id as string;
@@ -380,7 +435,8 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByRole('tab', { name: 'Keys' }).click();
       await page.getByRole('table', { name: 'Keys' }).waitFor();
       expect(await page.content()).not.toContain('other-org-bot');
-      expect(await page.getByRole('table', { name: 'Keys' }).getByRole('row').count()).toBe(3); // header, owner, support-bot key
+      // The header row, the owner's key and the support-bot key: nothing of the other org.
+      expect(await page.getByRole('table', { name: 'Keys' }).getByRole('row').count()).toBe(3);
       await page.getByRole('link', { name: 'Approval queue' }).click();
       await page.getByText('No request is waiting for approval.').waitFor();
       expect(await page.content()).not.toContain(theirs);
@@ -406,7 +462,15 @@ describe('web console (embedded mode, Chromium)', () => {
       expect(await page.getByRole('button', { name: 'Issue key' }).count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
       // The API agrees: the viewer's own credential cannot change the settings.
-      expect((await call(`${env.base}/gateway/admin/governance/policy`, { key: viewer, method: 'PUT', body: { daily_budget_usd: 1 } })).status).toBe(403);
+      expect(
+        (
+          await call(`${env.base}/gateway/admin/governance/policy`, {
+            key: viewer,
+            method: 'PUT',
+            body: { daily_budget_usd: 1 },
+          })
+        ).status,
+      ).toBe(403);
     },
     BROWSER_TEST_MS,
   );

@@ -81,7 +81,8 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
     return { bus, databaseUrl: schema?.url ?? '', ...(schema ? { schema: schema.name } : {}), replicaId, clock, jwt: {}, poolSize: 4 };
   };
 
-  const start = async (name: string, rt: ServiceRuntime, module: DynamicModule, configure?: (app: NestFastifyApplication) => Promise<unknown>): Promise<RunningService> => {
+  type Configure = (app: NestFastifyApplication) => Promise<void>;
+  const start = async (name: string, rt: ServiceRuntime, module: DynamicModule, configure?: Configure): Promise<RunningService> => {
     @Module({ imports: [HealthModule, module] })
     class Root {}
     const app = await createServiceApp(Root, { name, logger: ['error'], configure });
@@ -104,7 +105,9 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
   };
 
   const registryRt = runtime('policy-registry', await schemaFor('policy-registry'));
-  const registry = await start('policy-registry', registryRt, PolicyRegistryModule.forRoot({ ...registryRt, bootstrapAdminKey: bootstrapKey }), options.console ? (app) => serveConsole(app) : undefined);
+  const withConsole: Configure | undefined = options.console ? async (app) => void (await serveConsole(app)) : undefined;
+  const registryModule = PolicyRegistryModule.forRoot({ ...registryRt, bootstrapAdminKey: bootstrapKey });
+  const registry = await start('policy-registry', registryRt, registryModule, withConsole);
 
   const ledgerSchema = await schemaFor('budget-ledger');
   const startLedger = async () => {

@@ -4,10 +4,18 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 
 /** Where `npm install` builds the console (tools/build-console.mjs); CONSOLE_DIR overrides. */
-export const defaultConsoleDir = () => resolve(process.env.CONSOLE_DIR ?? join(process.cwd(), 'apps', 'console', 'dist'));
+export const defaultConsoleDir = () =>
+  resolve(process.env.CONSOLE_DIR ?? join(process.cwd(), 'apps', 'console', 'dist'));
 
 const HEADERS = {
-  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy': [
+    "default-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; '),
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
@@ -24,14 +32,24 @@ export async function serveConsole(app: NestFastifyApplication, dir: string = de
   const indexFile = join(dir, 'index.html');
   const built = existsSync(indexFile);
   const index = (reply: FastifyReply) => {
-    if (!built) return reply.code(503).type('text/plain').send('The console is not built: run `npm run build:console` (npm install does it).');
+    if (!built)
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send('The console is not built: run `npm run build:console` (npm install does it).');
     return reply.headers(HEADERS).type('text/html; charset=utf-8').send(readFileSync(indexFile));
   };
   fastify.get('/console', (_req, reply) => index(reply));
   fastify.get('/console/*', (_req, reply) => index(reply));
   if (built) {
     const { default: fastifyStatic } = await import('@fastify/static');
-    await app.register(fastifyStatic as never, { root: join(dir, 'assets'), prefix: '/console/assets/', immutable: true, maxAge: '365d', decorateReply: false });
+    await app.register(fastifyStatic as never, {
+      root: join(dir, 'assets'),
+      prefix: '/console/assets/',
+      immutable: true,
+      maxAge: '365d',
+      decorateReply: false,
+    });
   }
   return built;
 }
