@@ -18,6 +18,8 @@ const byType = [
   { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:service'] },
+  // The web console (apps/console) talks to the public HTTP API only: no backend import.
+  { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui'] },
 ];
 const byLayer = [
   { sourceTag: 'layer:contract', onlyDependOnLibsWithTags: ['layer:contract'] },

@@ -26,6 +26,7 @@ export const PUBLIC_ROUTES: [path: string, service: ServiceName][] = [
   ['/budgets/spend', 'budget-ledger'],
   ['/budgets/status', 'budget-ledger'],
   ['/approvals', 'approval-workflow'],
+  ['/console/approvals', 'policy-registry'],
   ['/approvals/apr_1/approve', 'approval-workflow'],
   ['/audit/events', 'audit'],
   ['/audit/verify', 'audit'],

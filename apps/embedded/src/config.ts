@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** The embedded mode's configuration: environment, validated once at boot. */
@@ -11,6 +11,8 @@ const schema = z.object({
   JWT_JWKS_URL: z.string().url().optional(),
   /** Skip creating the demo org (for automation that provisions its own). */
   DEMO: z.enum(['on', 'off']).default('on'),
+  /** The built web console served at /console (default apps/console/dist, built by npm install). */
+  CONSOLE_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   /** As in the distributed mode (README configuration table). */
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
@@ -31,5 +33,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) };
+  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR), CONSOLE_DIR: resolve(parsed.data.CONSOLE_DIR ?? join(__dirname, '..', '..', 'console', 'dist')) };
 }

@@ -4,7 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { allTopics } from '@llmgov/events';
 import { createEventBus } from '@llmgov/messaging';
-import { HealthModule, bootstrapService, drainAndClose, newSecret, systemClock, type ServiceRuntime } from '@llmgov/service-kit';
+import { HealthModule, bootstrapService, drainAndClose, newSecret, serveConsole, systemClock, type ServiceRuntime } from '@llmgov/service-kit';
 import { GatewayModule } from '@llmgov/gateway';
 import { PolicyRegistryModule } from '@llmgov/policy-registry';
 import { BudgetLedgerModule } from '@llmgov/budget-ledger';
@@ -20,6 +20,8 @@ export interface Embedded {
   app: NestFastifyApplication;
   port: number;
   demo: DemoCredentials | null;
+  /** Whether the web console is built and served at /console. */
+  consoleBuilt: boolean;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     AuditModule.forRoot(runtime),
   ];
 
+  let consoleBuilt = false;
   @Module({ imports: [HealthModule, MetricsModule, ...modules] })
   class EmbeddedModule {}
 
@@ -59,6 +62,9 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
     connectionTimeoutMs: config.HTTP_CONNECTION_TIMEOUT_MS,
     shutdownHooks: false,
+    configure: async (nest) => {
+      consoleBuilt = await serveConsole(nest, config.CONSOLE_DIR);
+    },
     logger: config.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : config.LOG_LEVEL === 'log' ? ['error', 'warn', 'log'] : config.LOG_LEVEL === 'warn' ? ['error', 'warn'] : ['error'],
   });
   const port = Number(new URL(await app.getUrl()).port);
@@ -67,6 +73,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     app,
     port,
     demo,
+    consoleBuilt,
     async stop() {
       await drainAndClose(app);
       await bus.close();

@@ -24,12 +24,14 @@ async function main(): Promise<void> {
     `  data directory:   ${config.dataDir}`,
     `  OpenAI base URL:  ${base}/v1`,
     `  API docs:         ${base}/docs`,
+    `  web console:      ${embedded.consoleBuilt ? `${base}/console` : 'not built (run npm run build:console)'}`,
   ];
   if (embedded.demo) {
     lines.push(
       `  demo org:         ${embedded.demo.org_id}`,
       `  gateway key:      ${embedded.demo.gateway_key}`,
       `  admin key:        ${embedded.demo.admin_key}`,
+      ...(embedded.consoleBuilt ? [`  console sign-in:  ${base}/console/#key=${embedded.demo.admin_key}`] : []),
       '',
       'Try:',
       `  curl ${base}/v1/chat/completions -H "Authorization: Bearer ${embedded.demo.gateway_key}" \\`,

@@ -15,3 +15,4 @@ export * from './runtime';
 export * from './http/run-service';
 export * from './config';
 export * from './http/drain';
+export * from './http/console-static';

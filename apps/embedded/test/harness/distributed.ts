@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { allTopics } from '@llmgov/events';
 import { KafkaEventBus, silentLogger, type EventBus } from '@llmgov/messaging';
-import { HealthModule, createServiceApp, newSecret, systemClock, type Clock, type ServiceRuntime } from '@llmgov/service-kit';
+import { HealthModule, createServiceApp, newSecret, serveConsole, systemClock, type Clock, type ServiceRuntime } from '@llmgov/service-kit';
 import { kafkaBrokers, testSchema, testTopicPrefix, type TestSchema } from '@llmgov/testing';
 import { GatewayModule } from '@llmgov/gateway';
 import { PolicyRegistryModule } from '@llmgov/policy-registry';
@@ -33,6 +33,8 @@ export interface DistributedOptions {
   ledgerClock?: Clock;
   /** The clock of the gateways and the approval workflow (default the system clock). */
   clock?: Clock;
+  /** The registry also serves the built web console at /console, as its main.ts does (default false). */
+  console?: boolean;
 }
 
 export interface Distributed {
@@ -79,10 +81,11 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
     return { bus, databaseUrl: schema?.url ?? '', ...(schema ? { schema: schema.name } : {}), replicaId, clock, jwt: {}, poolSize: 4 };
   };
 
-  const start = async (name: string, rt: ServiceRuntime, module: DynamicModule): Promise<RunningService> => {
+  type Configure = (app: NestFastifyApplication) => Promise<void>;
+  const start = async (name: string, rt: ServiceRuntime, module: DynamicModule, configure?: Configure): Promise<RunningService> => {
     @Module({ imports: [HealthModule, module] })
     class Root {}
-    const app = await createServiceApp(Root, { name, logger: ['error'] });
+    const app = await createServiceApp(Root, { name, logger: ['error'], configure });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     let closed: Promise<void> | null = null;
@@ -102,7 +105,9 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
   };
 
   const registryRt = runtime('policy-registry', await schemaFor('policy-registry'));
-  const registry = await start('policy-registry', registryRt, PolicyRegistryModule.forRoot({ ...registryRt, bootstrapAdminKey: bootstrapKey }));
+  const withConsole: Configure | undefined = options.console ? async (app) => void (await serveConsole(app)) : undefined;
+  const registryModule = PolicyRegistryModule.forRoot({ ...registryRt, bootstrapAdminKey: bootstrapKey });
+  const registry = await start('policy-registry', registryRt, registryModule, withConsole);
 
   const ledgerSchema = await schemaFor('budget-ledger');
   const startLedger = async () => {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
-import { governanceSettingsPatch } from '@llmgov/policy-schema';
+import { MODEL_CATALOGUE, PLAN_DEFAULTS, governanceSettingsPatch } from '@llmgov/policy-schema';
 import { AdminAuthGuard, CurrentPrincipal, Roles, ok, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
 import { changeSettings } from '../domain/document.decide';
 import { headVersion } from '../domain/org-state';
@@ -22,6 +22,16 @@ export class SettingsController {
   @Get()
   async get(@CurrentPrincipal() p: AdminPrincipal, @Query('org_id') org?: string) {
     return ok(headVersion(await this.access.read(p, org))!.document.settings);
+  }
+
+  /**
+   * The org's plan, its default settings (shown beside each value by the console's editor)
+   * and the model catalogue with list prices (for the model allowlist).
+   */
+  @Get('defaults')
+  async defaults(@CurrentPrincipal() p: AdminPrincipal, @Query('org_id') org?: string) {
+    const plan = (await this.access.read(p, org)).org!.plan;
+    return ok({ plan, settings: PLAN_DEFAULTS[plan], models: MODEL_CATALOGUE });
   }
 
   @Put()

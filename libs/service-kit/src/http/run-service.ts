@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createEventBus } from '@llmgov/messaging';
 import { MetricsModule, NestPinoLogger, createLogger, httpTelemetry } from '@llmgov/telemetry';
 import { HealthModule, Readiness } from './health';
@@ -22,6 +23,8 @@ export interface RunServiceOptions {
   poolSize?: number;
   /** The service's module, given the runtime (bus, database, replica id, clock, jwt). */
   module: (runtime: ServiceRuntime) => DynamicModule;
+  /** Extra setup of the app before it listens (e.g. the registry serves the web console). */
+  configure?: (app: NestFastifyApplication) => void | Promise<void>;
   /** How long readiness fails before the server closes on SIGTERM, so load balancers stop sending (ms). */
   drainDelayMs?: number;
   /** HTTP request / idle-socket timeouts (BootstrapOptions). */
@@ -58,9 +61,10 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     requestTimeoutMs: options.requestTimeoutMs,
     connectionTimeoutMs: options.connectionTimeoutMs,
     shutdownHooks: false,
-    configure: (nest) => {
+    configure: async (nest) => {
       nest.useLogger(new NestPinoLogger(logger));
       httpTelemetry(logger)(nest);
+      await options.configure?.(nest);
     },
   });
 

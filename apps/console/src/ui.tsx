@@ -1,0 +1,67 @@
+import type { ReactNode } from 'react';
+import { Alert, Center, Loader, Stack, Text, Title } from '@mantine/core';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { ApiError } from './api';
+
+/** Loading, error and empty states of one query, then its content. */
+export function QueryView<T>({
+  query,
+  empty,
+  isEmpty,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  empty?: string;
+  isEmpty?: (data: T) => boolean;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) {
+    return (
+      <Center p="lg">
+        <Loader size="sm" aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (query.isError) return <ErrorAlert error={query.error} />;
+  const data = query.data as T;
+  const none = isEmpty ? isEmpty(data) : Array.isArray(data) && data.length === 0;
+  if (none)
+    return (
+      <Text c="dimmed" p="md">
+        {empty ?? 'Nothing here yet.'}
+      </Text>
+    );
+  return <>{children(data)}</>;
+}
+
+export function ErrorAlert({ error, title }: { error: unknown; title?: string }) {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof ApiError ? ` (${error.code})` : '';
+  return (
+    <Alert color="red" title={title ?? 'The API refused'} role="alert">
+      {message}
+      {code}
+    </Alert>
+  );
+}
+
+/** The message the API gave for `field`, if the last error named it. */
+export const fieldError = (error: unknown, field: string) =>
+  error instanceof ApiError ? error.fieldError(field) : undefined;
+
+export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+  return (
+    <Stack gap="md">
+      <Stack gap={4}>
+        <Title order={2}>{title}</Title>
+        {actions}
+      </Stack>
+      {children}
+    </Stack>
+  );
+}
+
+export const usd = (n: number | null | undefined) =>
+  n === null || n === undefined ? 'unlimited' : `$${n.toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
+export const when = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toLocaleString('en-GB', { timeZone: 'UTC' }) + ' UTC' : '—';
