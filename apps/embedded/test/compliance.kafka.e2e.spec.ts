@@ -9,7 +9,14 @@ describe('EU AI Act compliance — distributed (real Kafka, real Postgres)', () 
   }, 180_000);
   afterAll(() => env?.close());
 
-  it('fresh org refuses x-purpose social_scoring (403 risk_prohibited); a remediation applied is enforced and audited', async () => {
-    await runComplianceScenario({ gateway: env.gateways[0]!.url, registry: env.registry.url, audit: env.audit!.url }, env.bootstrapKey);
-  });
+  it(
+    'fresh org refuses x-purpose social_scoring (403 risk_prohibited); a ' +
+      'remediation applied is enforced and audited',
+    async () => {
+      await runComplianceScenario(
+        { gateway: env.gateways[0]!.url, registry: env.registry.url, audit: env.audit!.url },
+        env.bootstrapKey,
+      );
+    },
+  );
 });

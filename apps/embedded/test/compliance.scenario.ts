@@ -18,13 +18,17 @@ const SSN = 'my ssn is 123-45-6789';
 export async function runComplianceScenario(urls: ComplianceUrls, bootstrapKey: string): Promise<void> {
   const org = await OrgAdmin.create(urls.registry, bootstrapKey, { name: 'Compliance Inc', plan: 'free' });
   const gk = (await org.key({ kind: 'gateway', name: 'agent' })).key;
-  const ask = (content: string, headers: Record<string, string> = {}) => chat(urls.gateway, gk, { model: 'mock/echo', messages: [{ role: 'user', content }] }, headers);
+  const ask = (content: string, headers: Record<string, string> = {}) =>
+    chat(urls.gateway, gk, { model: 'mock/echo', messages: [{ role: 'user', content }] }, headers);
 
-  const prohibited = await waitFor(async () => {
-    const res = await ask('rank these citizens', { 'x-purpose': 'social_scoring' });
-    expect(res.status).toBe(403);
-    return res;
-  }, { timeoutMs: 20_000, intervalMs: 100 });
+  const prohibited = await waitFor(
+    async () => {
+      const res = await ask('rank these citizens', { 'x-purpose': 'social_scoring' });
+      expect(res.status).toBe(403);
+      return res;
+    },
+    { timeoutMs: 20_000, intervalMs: 100 },
+  );
   expect(prohibited.body).toMatchObject({
     error: { code: 'risk_prohibited', step: 'risk_classification', type: 'policy_violation' },
     policy_attribution: { policy_version: 1 },
@@ -36,29 +40,56 @@ export async function runComplianceScenario(urls: ComplianceUrls, bootstrapKey: 
   await org.untilEnforced([urls.gateway], gk);
   expect((await ask(SSN)).status).toBe(200);
 
-  const before = await admin<{ score: number; checks: Array<{ id: string; status: string }> }>(`${urls.registry}/governance/compliance`, org.org.ownerKey);
+  const before = await admin<{ score: number; checks: Array<{ id: string; status: string }> }>(
+    `${urls.registry}/governance/compliance`,
+    org.org.ownerKey,
+  );
   expect(before.checks.find((c) => c.id === 'art10_data_governance')?.status).toBe('partial');
-  const remediations = await admin<Array<{ id: string; diff: Array<{ path: string }> }>>(`${urls.registry}/governance/compliance/remediations`, org.org.ownerKey);
-  expect(remediations.find((r) => r.id === 'art10_data_governance')?.diff).toEqual([expect.objectContaining({ path: 'settings.pii_patterns' })]);
+  const remediations = await admin<Array<{ id: string; diff: Array<{ path: string }> }>>(
+    `${urls.registry}/governance/compliance/remediations`,
+    org.org.ownerKey,
+  );
+  expect(remediations.find((r) => r.id === 'art10_data_governance')?.diff).toEqual([
+    expect.objectContaining({ path: 'settings.pii_patterns' }),
+  ]);
 
-  const applied = await admin<{ version: { policy_version: number; status: string } }>(`${urls.registry}/governance/compliance/remediations/art10_data_governance/apply`, org.org.ownerKey, {});
+  const applied = await admin<{ version: { policy_version: number; status: string } }>(
+    `${urls.registry}/governance/compliance/remediations/art10_data_governance/apply`,
+    org.org.ownerKey,
+    {},
+  );
   expect(applied.version.status).toBe('active');
-  await waitFor(async () => {
-    const res = await ask(SSN);
-    expect(res.status).toBe(403);
-    expect(res.body.error.code).toBe('pii_detected');
-    expect(res.body.policy_attribution.policy_version).toBe(applied.version.policy_version);
-  }, { timeoutMs: 20_000, intervalMs: 100 });
-  const after = await admin<{ score: number; checks: Array<{ id: string; status: string }> }>(`${urls.registry}/governance/compliance`, org.org.ownerKey);
+  await waitFor(
+    async () => {
+      const res = await ask(SSN);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('pii_detected');
+      expect(res.body.policy_attribution.policy_version).toBe(applied.version.policy_version);
+    },
+    { timeoutMs: 20_000, intervalMs: 100 },
+  );
+  const after = await admin<{ score: number; checks: Array<{ id: string; status: string }> }>(
+    `${urls.registry}/governance/compliance`,
+    org.org.ownerKey,
+  );
   expect(after.checks.find((c) => c.id === 'art10_data_governance')?.status).toBe('pass');
   expect(after.score).toBeGreaterThan(before.score);
 
-  const logged = await waitFor(async () => {
-    const res = await call(`${urls.audit}/audit/events?type=compliance.remediation.applied`, { key: org.org.ownerKey });
-    expect(res.status).toBe(200);
-    expect(res.body.data.length).toBe(1);
-    return res.body.data[0] as Record<string, unknown>;
-  }, { timeoutMs: 20_000, intervalMs: 200 });
+  const logged = await waitFor(
+    async () => {
+      const res = await call(`${urls.audit}/audit/events?type=compliance.remediation.applied`, {
+        key: org.org.ownerKey,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.data.length).toBe(1);
+      return res.body.data[0] as Record<string, unknown>;
+    },
+    { timeoutMs: 20_000, intervalMs: 200 },
+  );
   expect(JSON.stringify(logged)).toContain('art10_data_governance');
-  expect(logged).toMatchObject({ type: 'compliance.remediation.applied', policy_version: applied.version.policy_version, actor: expect.stringMatching(/^admin_key:/) });
+  expect(logged).toMatchObject({
+    type: 'compliance.remediation.applied',
+    policy_version: applied.version.policy_version,
+    actor: expect.stringMatching(/^admin_key:/),
+  });
 }

@@ -1,5 +1,13 @@
 import { COMPLIANCE_CHECKS } from './checks';
-import { COMPLIANCE_MODEL_VERSION, type AgentTier, type CheckResult, type CheckStatus, type ComplianceCheck, type ComplianceInput, type Evidence } from './model';
+import {
+  COMPLIANCE_MODEL_VERSION,
+  type AgentTier,
+  type CheckResult,
+  type CheckStatus,
+  type ComplianceCheck,
+  type ComplianceInput,
+  type Evidence,
+} from './model';
 import { agentTier } from './policy-facts';
 
 /** pass when every known criterion holds, fail when none does, partial in between; unknowns do not count. */
@@ -46,7 +54,8 @@ export interface ComplianceReport {
 
 const TIERS: readonly AgentTier[] = ['prohibited', 'high', 'limited', 'minimal', 'unclassified'];
 
-export const evaluateChecks = (input: ComplianceInput): CheckResult[] => COMPLIANCE_CHECKS.map((c) => runCheck(c, input));
+export const evaluateChecks = (input: ComplianceInput): CheckResult[] =>
+  COMPLIANCE_CHECKS.map((c) => runCheck(c, input));
 
 /** The org's compliance: every check with its evidence, the score, and the score per agent risk tier. */
 export function evaluateCompliance(input: ComplianceInput): ComplianceReport {
@@ -55,7 +64,11 @@ export function evaluateCompliance(input: ComplianceInput): ComplianceReport {
   for (const tier of TIERS) {
     const agents = input.agents.filter((a) => agentTier(input.document, a.agent_id) === tier);
     if (agents.length === 0) continue;
-    by_risk_tier.push({ tier, agents: agents.map((a) => a.agent_id), score: scoreOf(evaluateChecks({ ...input, agents })) });
+    by_risk_tier.push({
+      tier,
+      agents: agents.map((a) => a.agent_id),
+      score: scoreOf(evaluateChecks({ ...input, agents })),
+    });
   }
   return { model_version: COMPLIANCE_MODEL_VERSION, score: scoreOf(checks), checks, by_risk_tier };
 }

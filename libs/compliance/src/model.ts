@@ -1,4 +1,12 @@
-import type { DeployerPolicy, GovernanceSettings, PolicyDocument, PolicyException, PolicyType, RiskTier, RuleScope } from '@llmgov/policy-schema';
+import type {
+  DeployerPolicy,
+  GovernanceSettings,
+  PolicyDocument,
+  PolicyException,
+  PolicyType,
+  RiskTier,
+  RuleScope,
+} from '@llmgov/policy-schema';
 
 /**
  * The version of the compliance model: the list of checks, their criteria and weights. A

@@ -25,7 +25,10 @@ function undo(after: PolicyDocument, before: PolicyDocument, paths: string[]): P
 }
 
 const fixable = (id: string, input: ReturnType<typeof compliant>) =>
-  runCheck(COMPLIANCE_CHECKS.find((c) => c.id === id)!, input).evidence.some((e) => e.fixable && e.met === false);
+  runCheck(
+    COMPLIANCE_CHECKS.find((c) => c.id === id)!,
+    input,
+  ).evidence.some((e) => e.fixable && e.met === false);
 const failing = CHECK_CASES.filter(([id, , edit, status]) => status !== 'pass' && fixable(id, given(edit)));
 const unpatchable = CHECK_CASES.filter(([id, , edit, status]) => status !== 'pass' && !fixable(id, given(edit)));
 
@@ -34,23 +37,32 @@ describe('compliance remediations', () => {
     expect(remediationsOf(compliant())).toEqual([]);
   });
 
-  it.each(failing.map(([id, name, edit]) => [id, name, edit] as const))('%s — %s: applying the patch fixes every fixable criterion and changes nothing else', (id, _n, edit) => {
-    const input = given(edit);
-    const check = COMPLIANCE_CHECKS.find((c) => c.id === id)!;
-    const remediation = remediationFor(input, id)!;
-    expect(remediation).toBeDefined();
+  it.each(failing.map(([id, name, edit]) => [id, name, edit] as const))(
+    '%s — %s: applying the patch fixes every fixable criterion and changes nothing else',
+    (id, _n, edit) => {
+      const input = given(edit);
+      const check = COMPLIANCE_CHECKS.find((c) => c.id === id)!;
+      const remediation = remediationFor(input, id)!;
+      expect(remediation).toBeDefined();
 
-    const after = applyPatch(input.document, remediation.patch, ids);
-    expect(policyDocument.safeParse(after).success).toBe(true);
-    const evidence = runCheck(check, { ...input, document: after }).evidence;
-    expect(evidence.filter((e) => e.fixable && e.met === false)).toEqual([]);
-    const unfixable = runCheck(check, input).evidence.some((e) => !e.fixable && e.met === false);
-    expect(remediation.status_after).toBe(unfixable ? 'partial' : 'pass');
-    expect(remediation.score_after).toBeGreaterThan(remediation.score_before);
+      const after = applyPatch(input.document, remediation.patch, ids);
+      expect(policyDocument.safeParse(after).success).toBe(true);
+      const evidence = runCheck(check, { ...input, document: after }).evidence;
+      expect(evidence.filter((e) => e.fixable && e.met === false)).toEqual([]);
+      const unfixable = runCheck(check, input).evidence.some((e) => !e.fixable && e.met === false);
+      expect(remediation.status_after).toBe(unfixable ? 'partial' : 'pass');
+      expect(remediation.score_after).toBeGreaterThan(remediation.score_before);
 
-    expect(undo(after, input.document, remediation.diff.map((d) => d.path))).toEqual(input.document);
-    expect(remediation.diff.length).toBeGreaterThan(0);
-  });
+      expect(
+        undo(
+          after,
+          input.document,
+          remediation.diff.map((d) => d.path),
+        ),
+      ).toEqual(input.document);
+      expect(remediation.diff.length).toBeGreaterThan(0);
+    },
+  );
 
   it('shows a before/after diff of the fields it changes', () => {
     const input = given((i) => void (i.document.deployer.retention_days = 90));
@@ -66,22 +78,38 @@ describe('compliance remediations', () => {
   it('adds the rule a check misses as a new rule, leaving the existing ones', () => {
     const input = given((i) => void (i.document.rules = i.document.rules.filter((r) => r.id !== 'pol_hitl')));
     const r = remediationFor(input, 'art14_human_oversight')!;
-    expect(r.diff).toEqual([{ path: 'rules[+]', before: null, after: expect.objectContaining({ policy_type: 'require_approval', scope: 'agent', agent_id: 'agt_credit' }) }]);
+    expect(r.diff).toEqual([
+      {
+        path: 'rules[+]',
+        before: null,
+        after: expect.objectContaining({ policy_type: 'require_approval', scope: 'agent', agent_id: 'agt_credit' }),
+      },
+    ]);
     expect(applyPatch(input.document, r.patch, ids).rules.map((x) => x.id)).toEqual(['pol_review', 'pol_new']);
   });
 
-  it.each(unpatchable.map(([id, name, edit]) => [id, name, edit] as const))('%s — %s: no remediation (only a fact fails)', (id, _n, edit) => {
-    expect(remediationFor(given(edit), id)).toBeUndefined();
-  });
+  it.each(unpatchable.map(([id, name, edit]) => [id, name, edit] as const))(
+    '%s — %s: no remediation (only a fact fails)',
+    (id, _n, edit) => {
+      expect(remediationFor(given(edit), id)).toBeUndefined();
+    },
+  );
 
   it('offers none for a check only an unpatchable fact fails (an overdue review)', () => {
     const input = given((i) => void (i.agents[1].created_at = '2026-01-01T00:00:00.000Z'));
-    expect(runCheck(COMPLIANCE_CHECKS.find((c) => c.id === 'art14_human_oversight')!, input).status).toBe('partial');
+    expect(
+      runCheck(
+        COMPLIANCE_CHECKS.find((c) => c.id === 'art14_human_oversight')!,
+        input,
+      ).status,
+    ).toBe('partial');
     expect(remediationFor(input, 'art14_human_oversight')).toBeUndefined();
   });
 
   it('diffOf leaves out fields the patch sets to their current value', () => {
     const doc = compliant().document;
-    expect(diffOf(doc, { deployer: { log_level: doc.deployer.log_level, retention_days: 400 } })).toEqual([{ path: 'deployer.retention_days', before: 365, after: 400 }]);
+    expect(diffOf(doc, { deployer: { log_level: doc.deployer.log_level, retention_days: 400 } })).toEqual([
+      { path: 'deployer.retention_days', before: 365, after: 400 },
+    ]);
   });
 });

@@ -48,4 +48,5 @@ export function remediationsOf(input: ComplianceInput): Remediation[] {
   return out;
 }
 
-export const remediationFor = (input: ComplianceInput, id: string): Remediation | undefined => remediationsOf(input).find((r) => r.id === id);
+export const remediationFor = (input: ComplianceInput, id: string): Remediation | undefined =>
+  remediationsOf(input).find((r) => r.id === id);

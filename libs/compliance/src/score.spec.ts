@@ -4,7 +4,14 @@ import { COMPLIANCE_MODEL_VERSION, type CheckResult, type Evidence } from './mod
 import { HIGH_AGENT, MINIMAL_AGENT, compliant, given } from './testing/fixtures';
 
 const ev = (met: boolean | null): Evidence => ({ source: 's', requirement: 'r', value: null, met, fixable: false });
-const result = (weight: number, status: CheckResult['status']): CheckResult => ({ id: 'art5_prohibited_practices', article: 'Art. 5', title: 't', weight, status, evidence: [] });
+const result = (weight: number, status: CheckResult['status']): CheckResult => ({
+  id: 'art5_prohibited_practices',
+  article: 'Art. 5',
+  title: 't',
+  weight,
+  status,
+  evidence: [],
+});
 
 describe('compliance score', () => {
   it.each([
@@ -18,7 +25,9 @@ describe('compliance score', () => {
   });
 
   it('is the weighted share: pass 1, partial ½, fail 0, not applicable left out', () => {
-    expect(scoreOf([result(3, 'pass'), result(2, 'partial'), result(1, 'fail'), result(5, 'not_applicable')])).toBe(66.7);
+    expect(scoreOf([result(3, 'pass'), result(2, 'partial'), result(1, 'fail'), result(5, 'not_applicable')])).toBe(
+      66.7,
+    );
     expect(scoreOf([result(1, 'fail')])).toBe(0);
     expect(scoreOf([])).toBe(100);
   });
@@ -31,17 +40,21 @@ describe('compliance score', () => {
 
   it('drops by the weight of a failing check', () => {
     const total = COMPLIANCE_CHECKS.filter((c) => c.id !== 'art50_generated_content').reduce((s, c) => s + c.weight, 0);
-    const report = evaluateCompliance(given((i) => {
-      i.document.settings.pii_scanning_enabled = false;
-      i.document.settings.pii_action = 'warn';
-      i.document.settings.pii_patterns = {};
-    }));
+    const report = evaluateCompliance(
+      given((i) => {
+        i.document.settings.pii_scanning_enabled = false;
+        i.document.settings.pii_action = 'warn';
+        i.document.settings.pii_patterns = {};
+      }),
+    );
     expect(report.score).toBe(Math.round((1000 * (total - 2)) / total) / 10);
   });
 
-  it('scores per agent risk tier, looking at agent-bound criteria over that tier\'s agents only', () => {
+  it("scores per agent risk tier, looking at agent-bound criteria over that tier's agents only", () => {
     // The high-risk agent loses its approval gate: the high tier drops, the minimal tier does not.
-    const report = evaluateCompliance(given((i) => void (i.document.rules = i.document.rules.filter((r) => r.id !== 'pol_hitl'))));
+    const report = evaluateCompliance(
+      given((i) => void (i.document.rules = i.document.rules.filter((r) => r.id !== 'pol_hitl'))),
+    );
     const high = report.by_risk_tier.find((t) => t.tier === 'high')!;
     const minimal = report.by_risk_tier.find((t) => t.tier === 'minimal')!;
     expect(high.agents).toEqual([HIGH_AGENT]);
@@ -52,6 +65,9 @@ describe('compliance score', () => {
 
   it('puts an agent without declared purposes in the unclassified tier', () => {
     const report = evaluateCompliance(given((i) => void delete i.document.deployer.agent_purposes![MINIMAL_AGENT]));
-    expect(report.by_risk_tier.map((t) => [t.tier, t.agents])).toEqual([['high', [HIGH_AGENT]], ['unclassified', [MINIMAL_AGENT]]]);
+    expect(report.by_risk_tier.map((t) => [t.tier, t.agents])).toEqual([
+      ['high', [HIGH_AGENT]],
+      ['unclassified', [MINIMAL_AGENT]],
+    ]);
   });
 });

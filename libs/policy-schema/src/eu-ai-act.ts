@@ -32,12 +32,17 @@ export const ANNEX_III_HIGH_RISK_PURPOSES: readonly string[] = [
 export const ART50_TRANSPARENCY_PURPOSES: readonly string[] = ['chatbot', 'content_generation'];
 
 /** Where the Act cites a prohibited purpose: `Regulation (EU) 2024/1689, Art. 5(1)(c)`. */
-export const articleOfProhibited = (purpose: string): string => `Regulation (EU) 2024/1689, ${ART5_PROHIBITED_PURPOSES[purpose] ?? 'Art. 5'}`;
+export const articleOfProhibited = (purpose: string): string =>
+  `Regulation (EU) 2024/1689, ${ART5_PROHIBITED_PURPOSES[purpose] ?? 'Art. 5'}`;
 
-const tiers = (purposes: readonly string[], tier: RiskTier) => Object.fromEntries(purposes.map((p) => [p, tier])) as Record<string, RiskTier>;
+const tiers = (purposes: readonly string[], tier: RiskTier) =>
+  Object.fromEntries(purposes.map((p) => [p, tier])) as Record<string, RiskTier>;
 
 /** Art. 5 purposes as `risk_tier_defaults` entries: what a new org starts with. */
-export const PROHIBITED_TIERS: Readonly<Record<string, RiskTier>> = tiers(Object.keys(ART5_PROHIBITED_PURPOSES), 'prohibited');
+export const PROHIBITED_TIERS: Readonly<Record<string, RiskTier>> = tiers(
+  Object.keys(ART5_PROHIBITED_PURPOSES),
+  'prohibited',
+);
 
 /** The tiers every template starts from: Art. 5 prohibited, Annex III high, Art. 50 limited, a few minimal. */
 export const EU_AI_ACT_TIERS: Readonly<Record<string, RiskTier>> = {

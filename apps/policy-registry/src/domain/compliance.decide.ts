@@ -1,4 +1,13 @@
-import { COMPLIANCE_CHECKS, COMPLIANCE_MODEL_VERSION, applyPatch, remediationFor, type AgentFacts, type ComplianceInput, type ProductFacts, type Remediation } from '@llmgov/compliance';
+import {
+  COMPLIANCE_CHECKS,
+  COMPLIANCE_MODEL_VERSION,
+  applyPatch,
+  remediationFor,
+  type AgentFacts,
+  type ComplianceInput,
+  type ProductFacts,
+  type Remediation,
+} from '@llmgov/compliance';
 import { policyDocument } from '@llmgov/policy-schema';
 import { ConflictError, NotFoundError, parseOrThrow } from '@llmgov/service-kit';
 import { headDocument } from './document.decide';
@@ -36,7 +45,11 @@ export function requireInput(state: OrgState, known: ComplianceFactsIn): Complia
 export function requireRemediation(input: ComplianceInput, id: string): Remediation {
   if (!COMPLIANCE_CHECKS.some((c) => c.id === id)) throw new NotFoundError(`No compliance check ${id}`);
   const remediation = remediationFor(input, id);
-  if (!remediation) throw new ConflictError(`Check ${id} has nothing a policy change can fix (it passes, or only facts fail)`, 'nothing_to_remediate');
+  if (!remediation)
+    throw new ConflictError(
+      `Check ${id} has nothing a policy change can fix (it passes, or only facts fail)`,
+      'nothing_to_remediate',
+    );
   return remediation;
 }
 
@@ -45,9 +58,17 @@ export function requireRemediation(input: ComplianceInput, id: string): Remediat
  * patch computed on the active version, applied on the newest one, validated, versioned
  * (a draft when a signer quorum is required), its cause naming the check.
  */
-export function applyRemediation(state: OrgState, cmd: { id: string; known: ComplianceFactsIn }, ctx: DecideContext): { events: OrgEvent[]; remediation: Remediation } {
+export function applyRemediation(
+  state: OrgState,
+  cmd: { id: string; known: ComplianceFactsIn },
+  ctx: DecideContext,
+): { events: OrgEvent[]; remediation: Remediation } {
   const remediation = requireRemediation(requireInput(state, cmd.known), cmd.id);
-  const document = parseOrThrow(policyDocument, applyPatch(headDocument(state), remediation.patch, ctx), 'patched policy document');
+  const document = parseOrThrow(
+    policyDocument,
+    applyPatch(headDocument(state), remediation.patch, ctx),
+    'patched policy document',
+  );
   const cause = {
     kind: 'compliance_remediation' as const,
     remediation: {

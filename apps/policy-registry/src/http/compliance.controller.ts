@@ -2,8 +2,23 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { evaluateCompliance, remediationsOf } from '@llmgov/compliance';
-import { AdminAuthGuard, CLOCK, CurrentPrincipal, Roles, ok, okList, parseOrThrow, type AdminPrincipal, type Clock } from '@llmgov/service-kit';
-import { applyRemediation, requireInput, requireRemediation, type ComplianceFactsIn } from '../domain/compliance.decide';
+import {
+  AdminAuthGuard,
+  CLOCK,
+  CurrentPrincipal,
+  Roles,
+  ok,
+  okList,
+  parseOrThrow,
+  type AdminPrincipal,
+  type Clock,
+} from '@llmgov/service-kit';
+import {
+  applyRemediation,
+  requireInput,
+  requireRemediation,
+  type ComplianceFactsIn,
+} from '../domain/compliance.decide';
 import { activeVersion, headVersion } from '../domain/org-state';
 import { ProjectionsRepository } from '../persistence/projections.repository';
 import { OrgAccess } from './org-access';
@@ -47,7 +62,13 @@ export class ComplianceController {
     const state = await this.access.read(p, org_id);
     const active = activeVersion(state);
     const report = evaluateCompliance(requireInput(state, await this.known(state.org!.org_id)));
-    return ok({ org_id: state.org!.org_id, policy_version: active?.policy_version, version_id: active?.version_id, ...report, fact_sources: FACT_SOURCES });
+    return ok({
+      org_id: state.org!.org_id,
+      policy_version: active?.policy_version,
+      version_id: active?.version_id,
+      ...report,
+      fact_sources: FACT_SOURCES,
+    });
   }
 
   @Get('remediations')
@@ -75,7 +96,10 @@ export class ComplianceController {
   }
 
   private async known(orgId: string): Promise<ComplianceFactsIn> {
-    const [last_reviews, requests] = await Promise.all([this.projections.lastReviews(orgId), this.projections.requestFacts(orgId)]);
+    const [last_reviews, requests] = await Promise.all([
+      this.projections.lastReviews(orgId),
+      this.projections.requestFacts(orgId),
+    ]);
     return { last_reviews, facts: { requests, audit: null, approvals: null }, now: this.clock.now() };
   }
 }

@@ -12,13 +12,30 @@ export const art12RecordKeeping: ComplianceCheck = {
   id: 'art12_record_keeping',
   article: 'Art. 12',
   title: 'Audit log level, retention and chain',
-  why: 'Art. 12 requires automatic logging of events over the lifetime of a high-risk system; Art. 19 and 26(6) keep the logs at least six months.',
+  why:
+    'Art. 12 requires automatic logging of events over the lifetime of a high-risk system; ' +
+    'Art. 19 and 26(6) keep the logs at least six months.',
   weight: 2,
   evidence({ document: { deployer }, facts }) {
     return [
-      field('deployer.log_level', 'log level keeps the decision of each request (standard or verbose)', deployer.log_level, deployer.log_level !== 'minimal'),
-      field('deployer.retention_days', `audit retention is at least ${MIN_RETENTION_DAYS} days (six months)`, deployer.retention_days, deployer.retention_days >= MIN_RETENTION_DAYS),
-      fact('facts.audit.chain_verified', 'the audit hash chain verifies', facts.audit?.chain_verified ?? 'unknown', facts.audit ? facts.audit.chain_verified : null),
+      field(
+        'deployer.log_level',
+        'log level keeps the decision of each request (standard or verbose)',
+        deployer.log_level,
+        deployer.log_level !== 'minimal',
+      ),
+      field(
+        'deployer.retention_days',
+        `audit retention is at least ${MIN_RETENTION_DAYS} days (six months)`,
+        deployer.retention_days,
+        deployer.retention_days >= MIN_RETENTION_DAYS,
+      ),
+      fact(
+        'facts.audit.chain_verified',
+        'the audit hash chain verifies',
+        facts.audit?.chain_verified ?? 'unknown',
+        facts.audit ? facts.audit.chain_verified : null,
+      ),
     ];
   },
   remedy({ document: { deployer } }) {
