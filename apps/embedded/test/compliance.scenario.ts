@@ -75,6 +75,26 @@ export async function runComplianceScenario(urls: ComplianceUrls, bootstrapKey: 
   expect(after.checks.find((c) => c.id === 'art10_data_governance')?.status).toBe('pass');
   expect(after.score).toBeGreaterThan(before.score);
 
+  // The answered requests reach the registry as request.completed: model and provider recorded (Art. 13).
+  await waitFor(
+    async () => {
+      const report = await admin<{
+        checks: Array<{
+          id: string;
+          status: string;
+          evidence: Array<{ source: string; value: any; met: boolean | null }>;
+        }>;
+      }>(`${urls.registry}/governance/compliance`, org.org.ownerKey);
+      const art13 = report.checks.find((c) => c.id === 'art13_transparency')!;
+      expect(art13.status).toBe('pass');
+      const requests = art13.evidence.find((e) => e.source === 'facts.requests')!;
+      expect(requests.met).toBe(true);
+      expect(requests.value.recorded).toBeGreaterThanOrEqual(2);
+      expect(requests.value.with_model_and_provider).toBe(requests.value.recorded);
+    },
+    { timeoutMs: 20_000, intervalMs: 200 },
+  );
+
   const logged = await waitFor(
     async () => {
       const res = await call(`${urls.audit}/audit/events?type=compliance.remediation.applied`, {

@@ -66,7 +66,7 @@ export interface AgentFacts {
  * reported as unknown evidence and neither raises nor lowers the score.
  */
 export interface ProductFacts {
-  /** Recorded requests (`request.completed`) and how many name their model and provider. */
+  /** Answered requests (`request.completed`, forwarded or cut) and how many name their model and provider. */
   requests: { recorded: number; with_model_and_provider: number } | null;
   /** Whether the org's audit hash chain verifies (`GET /audit/verify`). */
   audit: { chain_verified: boolean } | null;
