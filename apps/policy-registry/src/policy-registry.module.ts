@@ -12,6 +12,7 @@ import { SettingsController } from './http/settings.controller';
 import { VersionsController } from './http/versions.controller';
 import { ExceptionsController } from './http/exceptions.controller';
 import { SimulateController } from './http/simulate.controller';
+import { ComplianceController } from './http/compliance.controller';
 import { DECISION_INPUTS_PER_ORG, ProjectionsRepository } from './persistence/projections.repository';
 import { ProjectionsConsumer } from './persistence/projections.consumer';
 import { registryMigrationClasses } from './persistence/schema';
@@ -71,7 +72,7 @@ export class PolicyRegistryModule {
     return {
       module: PolicyRegistryModule,
       imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'policy-registry', replicaId: options.replicaId, jwt: options.jwt, directory })],
-      controllers: [TenancyController, RulesController, SettingsController, SimulateController, VersionsController, ExceptionsController],
+      controllers: [TenancyController, RulesController, SettingsController, SimulateController, VersionsController, ExceptionsController, ComplianceController],
       providers: [
         { provide: OPTIONS, useValue: options },
         // The event store's tables (events, outbox, inbox: org streams, `platform` for platform keys) and the registry's projections.

@@ -45,6 +45,8 @@ describe('admin routes — roles and tenancy', () => {
     ['GET', '/api/v1/policies/active'],
     ['GET', '/api/v1/policies/templates'],
     ['GET', '/api/v1/policies/signers'],
+    ['GET', '/governance/compliance'],
+    ['GET', '/governance/compliance/remediations'],
   ] as const;
   const writes = (): [string, string, unknown][] => [
     ['POST', '/governance/teams', { name: 't' }],
@@ -54,6 +56,7 @@ describe('admin routes — roles and tenancy', () => {
     ['PATCH', `/governance/policies/${ownRule}`, { name: 'renamed' }],
     ['PUT', '/gateway/admin/governance/policy', { key_rpm: 30 }],
     ['POST', '/api/v1/policies', { log_level: 'verbose' }],
+    ['POST', '/governance/compliance/remediations/art26_deployer_obligations/apply?dry_run=true', undefined],
   ];
 
   it.each(ROLES)('every read route answers 200 to a %s of the org', async (role) => {

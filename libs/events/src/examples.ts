@@ -30,6 +30,13 @@ export const exampleEvents = {
   'policy.rule.deleted': { ...base('policy.rule.deleted', 'org_example', 9), data: { org_id: 'org_example', rule_id: 'pol_example', policy_type: 'model_allowlist', policy_version: 45, rule: null, actor: admin } },
   'policy.signed': { ...base('policy.signed', 'org_example', 10), data: { org_id: 'org_example', version_id: 'pv_example', policy_version: 42, signer: 'alice@example.com', actor: admin } },
   'policy.signer.registered': { ...base('policy.signer.registered', 'org_example', 11), data: { org_id: 'org_example', signer: 'alice@example.com', signer_key_id: 'sk_alice', public_key: 'MCowBQYDK2VwAyEA' + 'A'.repeat(43) + '=', actor: admin } },
+  'compliance.remediation.applied': {
+    ...base('compliance.remediation.applied', 'org_example', 23),
+    data: {
+      org_id: 'org_example', remediation_id: 'art12_record_keeping', check_id: 'art12_record_keeping', article: 'Art. 12', model_version: '2026-11.1', version_id: 'pv_example2', policy_version: 43,
+      status: 'active', diff: [{ path: 'deployer.retention_days', before: 90, after: 183 }], score_before: 81.3, score_after: 87.5, actor: admin,
+    },
+  },
   'request.admitted': {
     ...base('request.admitted', 'req_example', 12),
     data: { ...principal, model: 'gpt-4o-mini', provider: 'openai', tags: ['support'], reserved_micro_usd: 1200, reservation_expires_at: at, replica_id: 'gw-1', admitted_at: at },

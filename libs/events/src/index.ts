@@ -3,6 +3,7 @@ export * from './topic';
 export * from './common';
 export * from './tenancy.events';
 export * from './policy.events';
+export * from './compliance.events';
 export * from './gateway.events';
 export * from './budget.events';
 export * from './approval.events';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envelope, isoTime } from './envelope';
 import { defineTopic } from './topic';
 import { actor } from './common';
+import { ComplianceRemediationApplied } from './compliance.events';
 
 export const signature = z.object({
   signer: z.string(),
@@ -61,7 +62,7 @@ export const PolicySignerRegistered = envelope(
 /** The policy document of each org, its versions, rules and signatures. Key: the org id. */
 export const policyTopic = defineTopic(
   'governance.policy.v1',
-  'Policy document versions (compiled, digested, signed) and typed-rule changes.',
+  'Policy document versions (compiled, digested, signed), typed-rule changes and compliance remediations applied.',
   'org_id',
   [
     'policy.published',
@@ -70,6 +71,7 @@ export const policyTopic = defineTopic(
     'policy.rule.deleted',
     'policy.signed',
     'policy.signer.registered',
+    'compliance.remediation.applied',
   ],
   z.discriminatedUnion('type', [
     PolicyPublished,
@@ -78,5 +80,6 @@ export const policyTopic = defineTopic(
     PolicyRuleDeleted,
     PolicySigned,
     PolicySignerRegistered,
+    ComplianceRemediationApplied,
   ]),
 );

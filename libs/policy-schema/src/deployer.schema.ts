@@ -20,6 +20,12 @@ export const deployerPolicy = z
     retention_days: z.number().int().positive(),
     /** Purpose → risk tier (EU AI Act: Art. 5 prohibited, Annex III high). */
     risk_tier_defaults: z.record(z.string(), riskTier),
+    /**
+     * Agent id → the purposes that agent is deployed for (AI Act Art. 9 and 26: the deployer
+     * knows what each system is used for). An agent listed here may send only these
+     * `x-purpose` values; its risk tier is the highest tier of its purposes.
+     */
+    agent_purposes: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
     /** Signature quorum: a version is active once this many signers signed it (0: at once). */
     required_signers: z.number().int().nonnegative(),
   })

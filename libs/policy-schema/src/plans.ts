@@ -1,5 +1,6 @@
 import type { GovernanceSettings } from './settings.schema';
 import type { DeployerPolicy } from './deployer.schema';
+import { PROHIBITED_TIERS } from './eu-ai-act';
 
 export type Plan = 'free' | 'starter' | 'growth' | 'enterprise';
 
@@ -88,7 +89,11 @@ export const PLAN_DEFAULTS: Record<Plan, GovernanceSettings> = {
   },
 };
 
-/** The deployer section of a new org: no restriction, quorum 0 (active at once). */
+/**
+ * The deployer section of a new org: quorum 0 (active at once), no restriction but one — the
+ * Art. 5 prohibited practices are refused from the start on every plan (issue 13); an org
+ * that needs a change publishes its own `risk_tier_defaults`.
+ */
 export const DEFAULT_DEPLOYER: DeployerPolicy = {
   eligible_models: null,
   allowed_providers: null,
@@ -98,6 +103,6 @@ export const DEFAULT_DEPLOYER: DeployerPolicy = {
   free_tier_only: false,
   log_level: 'standard',
   retention_days: 365,
-  risk_tier_defaults: {},
+  risk_tier_defaults: { ...PROHIBITED_TIERS },
   required_signers: 0,
 };

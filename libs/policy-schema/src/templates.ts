@@ -1,5 +1,6 @@
 import type { DeployerPolicy, RiskTier } from './deployer.schema';
 import type { GovernanceSettingsPatch } from './settings.schema';
+import { EU_AI_ACT_TIERS } from './eu-ai-act';
 
 export const TEMPLATE_NAMES = ['internal_productivity', 'customer_support', 'eu_bank', 'healthcare', 'law_enforcement'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -12,32 +13,8 @@ export interface PolicyTemplate {
   settings: GovernanceSettingsPatch;
 }
 
-/**
- * EU AI Act tiers every template starts from: Art. 5 practices are prohibited, Annex III
- * areas are high risk (https://artificialintelligenceact.eu/article/5/,
- * https://artificialintelligenceact.eu/annex/3/).
- */
-const EU_AI_ACT: Record<string, RiskTier> = {
-  social_scoring: 'prohibited',
-  subliminal_manipulation: 'prohibited',
-  exploitation_of_vulnerabilities: 'prohibited',
-  untargeted_facial_scraping: 'prohibited',
-  emotion_recognition_workplace: 'prohibited',
-  predictive_policing_profiling: 'prohibited',
-  credit_scoring: 'high',
-  employment_screening: 'high',
-  education_admission: 'high',
-  essential_services_eligibility: 'high',
-  biometric_identification: 'high',
-  critical_infrastructure: 'high',
-  migration_asylum: 'high',
-  administration_of_justice: 'high',
-  chatbot: 'limited',
-  content_generation: 'limited',
-  summarisation: 'minimal',
-  code_assistance: 'minimal',
-  translation: 'minimal',
-};
+/** EU AI Act tiers every template starts from (eu-ai-act.ts). */
+const EU_AI_ACT: Record<string, RiskTier> = { ...EU_AI_ACT_TIERS };
 
 const open = { eligible_models: null, allowed_providers: null, minimum_safety_score: null, max_chain_length: null, free_tier_only: false };
 

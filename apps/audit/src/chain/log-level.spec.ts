@@ -40,4 +40,12 @@ describe('applyLogLevel', () => {
     const published = event({ document: { settings: { pii_patterns: { api_key: 'block', password: 'redact' } } } });
     expect(applyLogLevel(published, 'standard')).toEqual(published);
   });
+
+  it('keeps a compliance remediation diff whole, in its event and in the version\'s change', () => {
+    const diff = [{ path: 'settings.pii_patterns', before: { api_key: 'warn' }, after: { api_key: 'block', password: 'block' } }];
+    const applied = event({ org_id: 'org_a', check_id: 'art10_data_governance', diff });
+    const published = event({ org_id: 'org_a', change: { kind: 'compliance_remediation', remediation: { diff } } });
+    expect(applyLogLevel(applied, 'standard')).toEqual(applied);
+    expect(applyLogLevel(published, 'minimal')).toEqual(published);
+  });
 });

@@ -32,10 +32,11 @@ export function applyLogLevel<E extends EnvelopeBase>(event: E, level: LogLevel)
 }
 
 /**
- * Policy configuration (a compiled document, a typed rule) names PII patterns such as
- * `api_key` or `password` as settings, not values: kept whole unless dropped as a field.
+ * Policy configuration (a compiled document, a typed rule, a compliance remediation's diff)
+ * names PII patterns such as `api_key` or `password` as settings, not values: kept whole
+ * unless dropped as a field.
  */
-const POLICY_CONFIG = new Set(['document', 'rule']);
+const POLICY_CONFIG = new Set(['document', 'rule', 'diff']);
 
 function strip(value: unknown, drop: (key: string) => boolean): unknown {
   if (Array.isArray(value)) return value.map((item) => strip(item, drop));

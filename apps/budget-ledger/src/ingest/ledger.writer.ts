@@ -64,6 +64,7 @@ export class LedgerWriter {
       case 'policy.rule.deleted':
       case 'policy.signed':
       case 'policy.signer.registered':
+      case 'compliance.remediation.applied':
         return; // every change also publishes a new version; budgets come from the active one
       default: {
         const never: never = event;

@@ -34,7 +34,19 @@ export type VersionCause =
   | { kind: 'settings_changed' }
   | { kind: 'rule_created' | 'rule_updated' | 'rule_deleted'; rule_id: string }
   | { kind: 'published'; template: string | null }
-  | { kind: 'exception_created' | 'exception_revoked'; exception_id: string; exception: PolicyException };
+  | { kind: 'exception_created' | 'exception_revoked'; exception_id: string; exception: PolicyException }
+  | { kind: 'compliance_remediation'; remediation: ComplianceRemediationCause };
+
+/** What `compliance.remediation.applied` reports of a remediation, kept in its version's cause. */
+export interface ComplianceRemediationCause {
+  remediation_id: string;
+  check_id: string;
+  article: string;
+  model_version: string;
+  diff: Array<{ path: string; before: unknown; after: unknown }>;
+  score_before: number;
+  score_after: number;
+}
 
 export interface VersionCreatedData {
   org_id: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { policyTopic, tenancyTopic, type Actor, type EventOf } from '@llmgov/events';
-import type { OrgEvent } from './org-events';
+import type { ComplianceRemediationCause, OrgEvent, VersionCreatedData } from './org-events';
 import { fold, type OrgState, type VersionState } from './org-state';
 
 export type OutboxMessage =
@@ -67,6 +67,7 @@ export function toOutbox(before: OrgState, events: readonly OrgEvent[], after: O
           const data = { org_id: e.data.org_id, rule_id: cause.rule_id, policy_type, policy_version: e.data.policy_version, rule: rule as Record<string, unknown> | null, actor };
           out.push({ topic: policyTopic, event: envelope(type, e.data.org_id, now, data) });
         }
+        if (cause.kind === 'compliance_remediation') out.push({ topic: policyTopic, event: remediationApplied(e.data, cause.remediation, after, actor, now) });
         break;
       }
       case 'version.signed': {
@@ -90,6 +91,13 @@ export function toOutbox(before: OrgState, events: readonly OrgEvent[], after: O
     if (touched.has(v.version_id)) out.push({ topic: policyTopic, event: envelope('policy.published', v.document.org_id, now, publishedData(after, v, actor)) });
   }
   return out;
+}
+
+/** `compliance.remediation.applied` for the version a remediation made, with its status after the batch. */
+function remediationApplied(v: VersionCreatedData, r: ComplianceRemediationCause, after: OrgState, actor: Actor, now: string) {
+  const status = after.versions.find((x) => x.version_id === v.version_id)?.status === 'active' ? ('active' as const) : ('draft' as const);
+  const data = { org_id: v.org_id, ...r, version_id: v.version_id, policy_version: v.policy_version, status, actor };
+  return envelope('compliance.remediation.applied', v.org_id, now, data);
 }
 
 export const applyAll = (state: OrgState, events: readonly OrgEvent[]): OrgState => fold(events, structuredClone(state));

@@ -41,6 +41,19 @@ export class ProjectionsRepository {
     return new Map(rows.map((r) => [r.agent_id, new Date(r.last_reviewed_at).toISOString()]));
   }
 
+  /**
+   * Of the org's answered requests among the recorded ones (the newest N; refusals never reach a
+   * model), how many name their model and provider: a compliance fact (Art. 13).
+   */
+  async requestFacts(orgId: string): Promise<{ recorded: number; with_model_and_provider: number }> {
+    const [row]: Array<{ recorded: string; named: string }> = await this.dataSource.query(
+      `select count(*) as recorded, count(*) filter (where coalesce(input->>'model', '') <> '' and coalesce(input->>'provider', '') <> '') as named
+       from ${this.s}.decision_inputs where org_id = $1 and input->>'outcome' in ('forwarded', 'cut')`,
+      [orgId],
+    );
+    return { recorded: Number(row.recorded), with_model_and_provider: Number(row.named) };
+  }
+
   /** Records one request's decision inputs; every PRUNE_EVERY rows, drops the org's rows past the newest N. */
   recordInput(consumer: string, eventId: string, input: DecisionInput): Promise<boolean> {
     return this.inbox.handleOnce(consumer, eventId, async (m) => {

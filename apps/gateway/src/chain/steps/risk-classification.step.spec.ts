@@ -1,5 +1,5 @@
 import { riskClassificationStep } from './risk-classification.step';
-import { prepared, rule, testPolicy, verdictOf } from '../testing/chain-fixture';
+import { AGENT, prepared, rule, testPolicy, verdictOf } from '../testing/chain-fixture';
 
 const deployer = { allowed_purposes: null, risk_tier_defaults: { social_scoring: 'prohibited' as const, credit_scoring: 'high' as const, support: 'minimal' as const } };
 
@@ -14,6 +14,27 @@ describe('risk_classification step', () => {
     ['allowed purpose', { purpose: 'support' }, { allowed_purposes: ['support'] }, { kind: 'allow', code: null }],
   ])('%s', (_n, meta, dep, expected) => {
     const ctx = prepared({ meta, policy: testPolicy({ deployer: { ...deployer, ...dep } }) });
+    expect(verdictOf(riskClassificationStep, ctx)).toEqual(expected);
+  });
+
+  it('cites the article of the prohibited practice in the refusal', () => {
+    const ctx = prepared({ meta: { purpose: 'social_scoring' }, policy: testPolicy({ deployer }) });
+    expect(riskClassificationStep.run(ctx)).toMatchObject({ message: expect.stringContaining('Regulation (EU) 2024/1689, Art. 5(1)(c)') });
+  });
+
+  it('refuses Art. 5 purposes on the default deployer of a new org, on every plan', () => {
+    for (const plan of ['free', 'starter', 'growth', 'enterprise'] as const) {
+      const ctx = prepared({ meta: { purpose: 'social_scoring' }, policy: testPolicy({ plan }) });
+      expect(verdictOf(riskClassificationStep, ctx)).toEqual({ kind: 'block', code: 'risk_prohibited', status: 403 });
+    }
+  });
+
+  it.each([
+    ['a declared purpose', { purpose: 'support' }, { kind: 'allow', code: null }],
+    ['an undeclared purpose', { purpose: 'chatbot' }, { kind: 'block', code: 'risk_prohibited', status: 403 }],
+    ['no purpose', {}, { kind: 'block', code: 'policy_required_fields_missing', status: 403 }],
+  ])('an agent with declared purposes (agent_purposes) sending %s', (_n, meta, expected) => {
+    const ctx = prepared({ meta, principal: { agent_id: AGENT }, policy: testPolicy({ deployer: { ...deployer, agent_purposes: { [AGENT]: ['support'] } } }) });
     expect(verdictOf(riskClassificationStep, ctx)).toEqual(expected);
   });
 

@@ -1,9 +1,11 @@
 import { block, configOf, rulesFor, type ChainStep, type Verdict } from '@llmgov/chain';
+import { articleOfProhibited } from '@llmgov/policy-schema';
 
 /**
  * Step 3: purpose → risk tier (deployer `risk_tier_defaults`). Prohibited (EU AI Act Art. 5)
  * is refused; high-risk (Annex III) needs `purpose` and `user_consent_id`; a purpose
- * outside `allowed_purposes` is refused; `required_fields` rules name what must be sent.
+ * outside `allowed_purposes`, or outside the purposes declared for the agent
+ * (`agent_purposes`), is refused; `required_fields` rules name what must be sent.
  */
 export const riskClassificationStep: ChainStep = {
   id: 'risk_classification',
@@ -27,10 +29,23 @@ export const riskClassificationStep: ChainStep = {
         });
       }
     }
+    const declared = ctx.principal!.agent_id ? deployer.agent_purposes?.[ctx.principal!.agent_id] : undefined;
+    if (declared && !declared.includes(purpose ?? '')) {
+      return block(purpose ? 'risk_prohibited' : 'policy_required_fields_missing', 403, `purpose '${purpose ?? ''}' is not declared for agent ${ctx.principal!.agent_id}`, {
+        policy_type: 'agent_purposes',
+        param: 'x-purpose',
+        remediation: `Send x-purpose with one of: ${declared.join(', ')}`,
+      });
+    }
     const tier = purpose ? (deployer.risk_tier_defaults[purpose] ?? null) : null;
     ctx.risk_tier = tier;
     if (tier === 'prohibited') {
-      return block('risk_prohibited', 403, `purpose '${purpose}' is a prohibited practice (EU AI Act Art. 5)`, { policy_type: 'risk_classification', param: 'x-purpose' });
+      const article = articleOfProhibited(purpose!);
+      return block('risk_prohibited', 403, `purpose '${purpose}' is a prohibited practice (${article})`, {
+        policy_type: 'risk_classification',
+        param: 'x-purpose',
+        remediation: `Prohibited by ${article}; no policy can allow it for this org without changing risk_tier_defaults.`,
+      });
     }
     if (tier === 'high' && !meta.user_consent_id) {
       return block('policy_required_fields_missing', 403, `purpose '${purpose}' is high-risk (EU AI Act Annex III): user_consent_id is required`, {

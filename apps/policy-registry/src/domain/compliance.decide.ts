@@ -1,0 +1,85 @@
+import {
+  COMPLIANCE_CHECKS,
+  COMPLIANCE_MODEL_VERSION,
+  applyPatch,
+  remediationFor,
+  type AgentFacts,
+  type ComplianceInput,
+  type ProductFacts,
+  type Remediation,
+} from '@llmgov/compliance';
+import { policyDocument } from '@llmgov/policy-schema';
+import { ConflictError, NotFoundError, parseOrThrow } from '@llmgov/service-kit';
+import { headDocument } from './document.decide';
+import type { DecideContext, OrgEvent } from './org-events';
+import { activeVersion, type OrgState } from './org-state';
+import { newVersion } from './versions';
+
+/** What the registry knows beside the document: agents' last reviews and recorded requests. */
+export interface ComplianceFactsIn {
+  last_reviews: ReadonlyMap<string, string>;
+  facts: ProductFacts;
+  now: Date;
+}
+
+/** The compliance input of the org's active version (the one enforced); null without one. */
+export function complianceInput(state: OrgState, known: ComplianceFactsIn): ComplianceInput | null {
+  const active = activeVersion(state);
+  if (!active) return null;
+  const agents: AgentFacts[] = [...state.agents.values()].map((a) => ({
+    agent_id: a.agent_id,
+    team_id: a.team_id,
+    created_at: a.created_at,
+    last_reviewed_at: known.last_reviews.get(a.agent_id) ?? null,
+  }));
+  return { document: active.document, agents, facts: known.facts, now: known.now };
+}
+
+export function requireInput(state: OrgState, known: ComplianceFactsIn): ComplianceInput {
+  const input = complianceInput(state, known);
+  if (!input) throw new NotFoundError('No active policy version', 'no_active_policy');
+  return input;
+}
+
+/** The remediation of a check on the active version: 404 for an unknown check, 409 when there is nothing to fix. */
+export function requireRemediation(input: ComplianceInput, id: string): Remediation {
+  if (!COMPLIANCE_CHECKS.some((c) => c.id === id)) throw new NotFoundError(`No compliance check ${id}`);
+  const remediation = remediationFor(input, id);
+  if (!remediation)
+    throw new ConflictError(
+      `Check ${id} has nothing a policy change can fix (it passes, or only facts fail)`,
+      'nothing_to_remediate',
+    );
+  return remediation;
+}
+
+/**
+ * Applies a remediation as a new version of the document, the way every change is made: the
+ * patch computed on the active version, applied on the newest one, validated, versioned
+ * (a draft when a signer quorum is required), its cause naming the check.
+ */
+export function applyRemediation(
+  state: OrgState,
+  cmd: { id: string; known: ComplianceFactsIn },
+  ctx: DecideContext,
+): { events: OrgEvent[]; remediation: Remediation } {
+  const remediation = requireRemediation(requireInput(state, cmd.known), cmd.id);
+  const document = parseOrThrow(
+    policyDocument,
+    applyPatch(headDocument(state), remediation.patch, ctx),
+    'patched policy document',
+  );
+  const cause = {
+    kind: 'compliance_remediation' as const,
+    remediation: {
+      remediation_id: remediation.id,
+      check_id: remediation.check_id,
+      article: remediation.article,
+      model_version: COMPLIANCE_MODEL_VERSION,
+      diff: remediation.diff,
+      score_before: remediation.score_before,
+      score_after: remediation.score_after,
+    },
+  };
+  return { events: newVersion(state, document, cause, ctx), remediation };
+}
