@@ -106,4 +106,41 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
     await ledger.relay.flush();
     await waitFor(() => expect(alerts.filter((a) => a.data.org_id === org && a.data.period_start === tomorrow.toISOString())).toHaveLength(1), { timeoutMs: 20_000 });
   }, 60_000);
+
+  it('given a batch redelivered, overlapping another and repeating events within itself, then each event counts once (batch writer)', async () => {
+    const p = principal({ org_id: 'org_batch_redelivery' });
+    const at = clock.now();
+    const costs = Array.from({ length: 40 }, (_, i) => 500 + i);
+    const events = costs.flatMap((cost, i) => [admittedEvent(`req_b${i}`, cost * 2, 'gw-1', at, p), completedEvent(`req_b${i}`, cost, 'gw-1', at, p, cost * 2)]);
+    const item = (e: (typeof events)[number], offset: number) => ({ event: e, position: { topic: requestsTopic.name, partition: 0, offset: String(offset) } });
+    const { writer } = newLedger();
+
+    expect(await writer.handleBatch('batch', events.slice(0, 50).map(item))).toBe(50);
+    expect(await writer.handleBatch('batch', events.slice(0, 50).map(item))).toBe(0); // the same batch again
+    const overlapping = [...events.slice(40, 80), ...events.slice(60, 70)].map((e, i) => item(e, 40 + i));
+    expect(await writer.handleBatch('batch', overlapping)).toBe(30);
+
+    expect(await reader.totalSpent('org_batch_redelivery', 'org', 'day')).toBe(costs.reduce((a, b) => a + b, 0));
+    expect(await reader.totalSpent('org_batch_redelivery', 'key', 'day')).toBe(costs.reduce((a, b) => a + b, 0));
+    expect(await count(`completed_requests where org_id = 'org_batch_redelivery'`)).toBe(40);
+    expect(await reader.openReservations('org_batch_redelivery', clock.now())).toEqual([]);
+  });
+
+  it('given spend crossing 50/80/100 % within one batch, then the alerts are those of one event at a time (same spend, same request)', async () => {
+    const org = 'org_batch_alerts';
+    const doc = { ...budgetDocument({ daily_budget_usd: 1, team_budgets: {} }), org_id: org };
+    const p = principal({ org_id: org });
+    const ledger = newLedger();
+    await ledger.writer.handle('test', publishedEvent(doc, 3), null);
+    const at = clock.now();
+    const completions = [400_000, 150_000, 100_000, 200_000, 100_000, 100_000, 300_000].map((cost, i) => completedEvent(`req_ba${i}`, cost, 'gw-1', at, p));
+    await ledger.writer.handleBatch('test', completions.slice(0, 3).map((event) => ({ event, position: null })));
+    await ledger.writer.handleBatch('test', completions.slice(3).map((event) => ({ event, position: null })));
+    await ledger.relay.flush();
+    await waitFor(() => expect(alerts.filter((a) => a.data.org_id === org)).toHaveLength(4), { timeoutMs: 20_000 });
+    const mine = alerts.filter((a) => a.data.org_id === org);
+    expect(mine.map((a) => (a.type === 'budget.threshold_reached' ? a.data.threshold_pct : 'exceeded'))).toEqual([50, 80, 100, 'exceeded']);
+    expect(mine.map((a) => a.data.spent_micro_usd)).toEqual([550_000, 850_000, 1_050_000, 1_050_000]);
+    expect(mine[3]).toMatchObject({ type: 'budget.exceeded', data: { request_id: 'req_ba5' } });
+  }, 60_000);
 });
