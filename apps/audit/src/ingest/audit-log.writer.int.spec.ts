@@ -48,6 +48,22 @@ describe('AuditLogWriter (Postgres)', () => {
     expect(await verifyChain(reader, 'org_redeliver')).toEqual({ ok: true, checked: 1, first_broken: null });
   });
 
+  it('appends a batch over several orgs in order, and a redelivered or overlapping batch adds nothing twice', async () => {
+    const events = Array.from({ length: 120 }, (_, i) => example(i % 2 ? 'request.completed' : 'policy.violated', `org_batch_${i % 3}`));
+    const items = (list: typeof events) => list.map((event) => ({ event, topic: topicOf(event.type).name }));
+    const first = await writer.appendAll(items(events.slice(0, 80)));
+    expect(first.filter((o) => o === 'appended')).toHaveLength(80);
+    expect(await writer.appendAll(items(events.slice(0, 80)))).toEqual(Array(80).fill('duplicate'));
+    const overlapping = await writer.appendAll(items([...events.slice(60, 120), ...events.slice(100, 110)]));
+    expect(overlapping.filter((o) => o === 'appended')).toHaveLength(40);
+    for (const org of [0, 1, 2]) {
+      const chain = `org_batch_${org}`;
+      expect(await verifyChain(reader, chain)).toEqual({ ok: true, checked: 40, first_broken: null });
+      const logged = (await reader.list(chain, {}, 100)).items.reverse().map((e) => e.event_id);
+      expect(logged).toEqual(events.filter((_, i) => i % 3 === org).map((e) => e.id));
+    }
+  });
+
   it('keeps one gapless chain when two replicas append to the same org at once', async () => {
     const replica = await createAuditDataSource({ url: schema.url, schema: schema.name, poolSize: 4 });
     const other = new AuditLogWriter(replica, schema.name, () => clock.now());
