@@ -42,7 +42,10 @@ describe.each([
     const ingest = (async () => {
       try {
         for (let b = 0; b < bursts; b++) {
-          const events = Array.from({ length: perBurst }, (_, i) => example(i % 2 ? 'policy.violated' : 'request.completed', ORG) as EnvelopeBase);
+          const events = Array.from(
+            { length: perBurst },
+            (_, i) => example(i % 2 ? 'policy.violated' : 'request.completed', ORG) as EnvelopeBase,
+          );
           await Promise.all(events.map((e) => h.bus.publish(topicOf(e.type) as never, e as never)));
           await sleep(100);
         }
@@ -66,9 +69,14 @@ describe.each([
     const db = new Client({ connectionString: h.schema.url });
     await db.connect();
     try {
-      const [victim] = (await db.query(`select position from "${h.schema.name}".audit_entries where chain = $1 and position = 7`, [ORG])).rows;
+      const [victim] = (
+        await db.query(`select position from "${h.schema.name}".audit_entries where chain = $1 and position = 7`, [ORG])
+      ).rows;
       expect(victim).toBeDefined();
-      await db.query(`update "${h.schema.name}".audit_entries set event = jsonb_set(event, '{time}', '"2020-01-01T00:00:00.000Z"') where chain = $1 and position = 7`, [ORG]);
+      await db.query(
+        `update "${h.schema.name}".audit_entries set event = jsonb_set(event, '{time}', '"2020-01-01T00:00:00.000Z"') where chain = $1 and position = 7`,
+        [ORG],
+      );
     } finally {
       await db.end();
     }

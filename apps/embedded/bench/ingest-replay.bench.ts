@@ -24,7 +24,16 @@ async function main(): Promise<void> {
   const start = async (): Promise<Embedded> => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    return startEmbedded(loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: key, DEMO: 'off', LOG_LEVEL: 'error' }));
+    return startEmbedded(
+      loadConfig({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        BOOTSTRAP_ADMIN_KEY: key,
+        DEMO: 'off',
+        LOG_LEVEL: 'error',
+      }),
+    );
   };
   const get = async (path: string) => {
     const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${key}` } });
@@ -48,7 +57,8 @@ async function main(): Promise<void> {
       return [admitted, completed];
     }).flat();
     const t0 = performance.now();
-    for (let i = 0; i < events.length; i += 500) await embedded.bus.publishBatch(requestsTopic, events.slice(i, i + 500));
+    for (let i = 0; i < events.length; i += 500)
+      await embedded.bus.publishBatch(requestsTopic, events.slice(i, i + 500));
     while ((await logged()) < events.length) await sleep(50);
     const ingestMs = performance.now() - t0;
     await embedded.stop();
@@ -64,17 +74,24 @@ async function main(): Promise<void> {
     const replayMs = await untilReady(t);
     await embedded.stop();
 
-    console.log(JSON.stringify({
-      requests: REQUESTS, events: events.length,
-      ingest_events_per_s: Math.round((events.length * 1000) / ingestMs), ingest_s: (ingestMs / 1000).toFixed(2),
-      restart_to_ready_ms: { from_checkpoints: resumeMs, full_replay: replayMs },
-    }));
+    console.log(
+      JSON.stringify({
+        requests: REQUESTS,
+        events: events.length,
+        ingest_events_per_s: Math.round((events.length * 1000) / ingestMs),
+        ingest_s: (ingestMs / 1000).toFixed(2),
+        restart_to_ready_ms: { from_checkpoints: resumeMs, full_replay: replayMs },
+      }),
+    );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-void main().then(() => process.exit(0), (error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+void main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,4 +1,13 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  type WriteStream,
+} from 'node:fs';
 import { writeFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -55,7 +64,9 @@ export class DurableEventLog implements EventBus {
   private readonly offsetsFile: string;
   private readonly inMemoryGroup: (group: string) => boolean;
   private readonly saveDelayMs: number;
-  private readonly byName = new Map<string, TopicDescriptor>(allTopics.map((t) => [t.name, t as unknown as TopicDescriptor]));
+  private readonly byName = new Map<string, TopicDescriptor>(
+    allTopics.map((t) => [t.name, t as unknown as TopicDescriptor]),
+  );
   private out?: WriteStream;
   private replaying = false;
   private saved = new Map<string, SavedOffset>();
@@ -81,7 +92,8 @@ export class DurableEventLog implements EventBus {
         appended: (topic, record) => {
           if (!this.replaying) this.out?.write(`${JSON.stringify({ t: topic, b: record })}\n`);
         },
-        committed: (topic, group) => (this.inMemoryGroup(group) ? undefined : this.saved.get(key(topic, group))?.offset),
+        committed: (topic, group) =>
+          this.inMemoryGroup(group) ? undefined : this.saved.get(key(topic, group))?.offset,
         commit: (topic, group, offset) => this.commit(topic, group, offset),
       },
     });
@@ -139,7 +151,11 @@ export class DurableEventLog implements EventBus {
     await this.inner.publish(topic, event);
   }
 
-  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
+  async publishBatch<T extends TopicDescriptor>(
+    topic: T,
+    events: EventOf<T>[],
+    options?: PublishOptions,
+  ): Promise<void> {
     await this.inner.publishBatch(topic, events, options);
   }
 

@@ -24,7 +24,16 @@ describe('embedded event log across restarts (in-process bus, PGlite)', () => {
 
   const start = async () => {
     const port = await freePort();
-    running = await startEmbedded(loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: bootstrapKey, LOG_LEVEL: 'error', DEMO: 'off' }));
+    running = await startEmbedded(
+      loadConfig({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        BOOTSTRAP_ADMIN_KEY: bootstrapKey,
+        LOG_LEVEL: 'error',
+        DEMO: 'off',
+      }),
+    );
     base = `http://127.0.0.1:${port}`;
     return running;
   };
@@ -37,16 +46,29 @@ describe('embedded event log across restarts (in-process bus, PGlite)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const logged = async () => (await call(`${base}/audit/verify?org_id=${ORG}`, { key: bootstrapKey })).body.data as { ok: boolean; checked: number };
-  const duplicates = async () => Number((await (await fetch(`${base}/metrics`)).text()).match(/^audit_entries_duplicate_total (\d+)/m)?.[1] ?? 0);
+  const logged = async () =>
+    (await call(`${base}/audit/verify?org_id=${ORG}`, { key: bootstrapKey })).body.data as {
+      ok: boolean;
+      checked: number;
+    };
+  const duplicates = async () =>
+    Number((await (await fetch(`${base}/metrics`)).text()).match(/^audit_entries_duplicate_total (\d+)/m)?.[1] ?? 0);
   const ready = async () => call(`${base}/health/ready`);
   const publish = async (e: Embedded, n: number) => {
-    const violated = Array.from({ length: n / 2 }, () => ({ ...structuredClone(exampleEvents['policy.violated']), id: randomUUID() }));
-    const completed = Array.from({ length: n / 2 }, () => ({ ...structuredClone(exampleEvents['request.completed']), id: randomUUID() }));
+    const violated = Array.from({ length: n / 2 }, () => ({
+      ...structuredClone(exampleEvents['policy.violated']),
+      id: randomUUID(),
+    }));
+    const completed = Array.from({ length: n / 2 }, () => ({
+      ...structuredClone(exampleEvents['request.completed']),
+      id: randomUUID(),
+    }));
     for (const event of [...violated, ...completed]) event.data.org_id = ORG;
     for (const event of completed) event.data.request_id = `req_${randomUUID()}`;
-    for (let i = 0; i < violated.length; i += 250) await e.bus.publishBatch(policyViolatedTopic, violated.slice(i, i + 250));
-    for (let i = 0; i < completed.length; i += 250) await e.bus.publishBatch(requestsTopic, completed.slice(i, i + 250));
+    for (let i = 0; i < violated.length; i += 250)
+      await e.bus.publishBatch(policyViolatedTopic, violated.slice(i, i + 250));
+    for (let i = 0; i < completed.length; i += 250)
+      await e.bus.publishBatch(requestsTopic, completed.slice(i, i + 250));
   };
 
   it('a restart resumes every durable consumer from its checkpoint: nothing replayed, nothing lost', async () => {
@@ -59,7 +81,10 @@ describe('embedded event log across restarts (in-process bus, PGlite)', () => {
     const before = await duplicates();
     await waitFor(async () => expect((await ready()).status).toBe(200), { timeoutMs: 30_000, intervalMs: 50 });
     await publish(second, 10);
-    await waitFor(async () => expect(await logged()).toEqual({ ok: true, checked: 2010, first_broken: null }), { timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor(async () => expect(await logged()).toEqual({ ok: true, checked: 2010, first_broken: null }), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     expect((await duplicates()) - before).toBe(0);
     await stop();
   }, 240_000);

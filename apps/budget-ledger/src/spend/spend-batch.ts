@@ -1,8 +1,9 @@
 import type { SpendRow } from './spend-rows';
 
 /** A spend counter's identity: org, dimension and id, period and its start (ISO). */
-export const spendKey = (r: Pick<SpendRow, 'org_id' | 'dimension' | 'dimension_id' | 'period'> & { period_start: string | Date }): string =>
-  `${r.org_id}|${r.dimension}|${r.dimension_id}|${r.period}|${new Date(r.period_start).toISOString()}`;
+export const spendKey = (
+  r: Pick<SpendRow, 'org_id' | 'dimension' | 'dimension_id' | 'period'> & { period_start: string | Date },
+): string => `${r.org_id}|${r.dimension}|${r.dimension_id}|${r.period}|${new Date(r.period_start).toISOString()}`;
 
 /** What a batch of completions adds to one spend counter. */
 export interface SpendIncrement extends SpendRow {

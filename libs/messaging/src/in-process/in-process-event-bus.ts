@@ -51,7 +51,8 @@ interface Group {
  * order, asynchronous (never inside the publisher's call stack) and at least once, with
  * the same decoding, validation, retry and dead-letter rules. Records are kept in
  * CloudEvents binary form, so every event is deep-copied through JSON and no object is
- * shared between publisher and consumer. Nothing survives the process.
+ * shared between publisher and consumer. Nothing survives the process unless `durability`
+ * hooks keep the records and the groups' offsets (the embedded mode's durable event log).
  */
 export class InProcessEventBus implements EventBus {
   private readonly logs = new Map<string, BinaryRecord[]>();
