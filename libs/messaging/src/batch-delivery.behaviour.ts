@@ -6,7 +6,14 @@ import type { BusUnderTest } from './event-bus.behaviour';
 
 const Counted = envelope('count.added', z.object({ key: z.string(), n: z.number().int() }));
 let topics = 0;
-const countsTopic = () => defineTopic(`counts.${++topics}.${Math.random().toString(36).slice(2, 6)}.v1`, 'Batch test topic', 'key', ['count.added'], Counted);
+const countsTopic = () =>
+  defineTopic(
+    `counts.${++topics}.${Math.random().toString(36).slice(2, 6)}.v1`,
+    'Batch test topic',
+    'key',
+    ['count.added'],
+    Counted,
+  );
 type CountEvent = EventOf<ReturnType<typeof countsTopic>>;
 
 const added = (key: string, n: number): CountEvent => ({
@@ -54,7 +61,8 @@ export function batchDeliveryBehaviour(adapter: string, setup: () => Promise<Bus
         },
       });
       await waitFor(() => expect([...byKey.values()].flat()).toHaveLength(60), { timeoutMs: 30_000 });
-      for (const key of ['k0', 'k1', 'k2']) expect(byKey.get(key)).toEqual(events.filter((e) => e.subject === key).map((e) => e.data.n));
+      for (const key of ['k0', 'k1', 'k2'])
+        expect(byKey.get(key)).toEqual(events.filter((e) => e.subject === key).map((e) => e.data.n));
       expect(offsets.size).toBe(60);
       expect(Math.max(...calls)).toBeGreaterThan(1);
       expect(Math.max(...calls)).toBeLessThanOrEqual(25);
@@ -63,7 +71,10 @@ export function batchDeliveryBehaviour(adapter: string, setup: () => Promise<Bus
     it('when a batch fails, hands its events one by one to the handler: the poison one is dead-lettered, the rest delivered', async () => {
       const topic = countsTopic();
       const single: number[] = [];
-      await t.bus.publishBatch(topic, [1, 2, 3, 4, 5].map((n) => added('k', n)));
+      await t.bus.publishBatch(
+        topic,
+        [1, 2, 3, 4, 5].map((n) => added('k', n)),
+      );
       await t.bus.subscribe({
         topic,
         group: group(),
@@ -86,7 +97,18 @@ export function batchDeliveryBehaviour(adapter: string, setup: () => Promise<Bus
       const topic = countsTopic();
       const got: number[] = [];
       await t.bus.publish(topic, added('k', 1));
-      await t.appendRaw(topic.name, { key: 'k', value: '{"key":"k","n":"two"}', headers: { ce_specversion: '1.0', ce_id: 'evt_bad', ce_type: 'count.added', ce_source: 's', ce_time: new Date().toISOString(), ce_subject: 'k' } });
+      await t.appendRaw(topic.name, {
+        key: 'k',
+        value: '{"key":"k","n":"two"}',
+        headers: {
+          ce_specversion: '1.0',
+          ce_id: 'evt_bad',
+          ce_type: 'count.added',
+          ce_source: 's',
+          ce_time: new Date().toISOString(),
+          ce_subject: 'k',
+        },
+      });
       await t.bus.publish(topic, added('k', 3));
       await t.bus.subscribe({
         topic,

@@ -38,7 +38,11 @@ export class AuditConsumer {
           fromBeginning: true,
           maxAttempts: Infinity,
           handler: async (event) => this.record(topic, [event]),
-          batchHandler: async (items) => this.record(topic, items.map((i) => i.event)),
+          batchHandler: async (items) =>
+            this.record(
+              topic,
+              items.map((i) => i.event),
+            ),
         }),
       ),
     );
@@ -57,7 +61,10 @@ export class AuditConsumer {
     if (outcomes.length > appended) auditMetrics.duplicates.inc(outcomes.length - appended);
     if (appended > 0) auditMetrics.appended.inc({ topic: topic.name }, appended);
     const last = events[events.length - 1];
-    auditMetrics.lagSeconds.set({ topic: topic.name }, Math.max(0, (this.now().getTime() - Date.parse(last.time)) / 1000));
+    auditMetrics.lagSeconds.set(
+      { topic: topic.name },
+      Math.max(0, (this.now().getTime() - Date.parse(last.time)) / 1000),
+    );
   }
 
   /** True once subscribed (readiness). */

@@ -28,12 +28,20 @@ export class LedgerConsumer {
       handler: async (event) => void (await this.writer.handle(`${this.group}.policy`, event, null)),
     });
     const consumer = `${this.group}.requests`;
-    const position = (ctx: MessageContext) => ({ topic: requestsTopic.name, partition: ctx.partition, offset: ctx.offset });
+    const position = (ctx: MessageContext) => ({
+      topic: requestsTopic.name,
+      partition: ctx.partition,
+      offset: ctx.offset,
+    });
     const requests = await this.bus.subscribe({
       topic: requestsTopic,
       group: consumer,
       handler: async (event, ctx) => void (await this.writer.handle(consumer, event, position(ctx))),
-      batchHandler: async (items) => void (await this.writer.handleBatch(consumer, items.map(({ event, ctx }) => ({ event, position: position(ctx) })))),
+      batchHandler: async (items) =>
+        void (await this.writer.handleBatch(
+          consumer,
+          items.map(({ event, ctx }) => ({ event, position: position(ctx) })),
+        )),
     });
     this.subscriptions = [policies, requests];
   }

@@ -1,4 +1,10 @@
-import { budgetLimitsFor, counterKey, type BudgetLimit, type RequestAdmittedEvent, type RequestCompletedEvent } from '@llmgov/budget';
+import {
+  budgetLimitsFor,
+  counterKey,
+  type BudgetLimit,
+  type RequestAdmittedEvent,
+  type RequestCompletedEvent,
+} from '@llmgov/budget';
 import { budgetTopic, policyTopic, type EventOf } from '@llmgov/events';
 import { outboxMessage, type EventStore, type Inbox } from '@llmgov/eventstore';
 import { policyDocument, type PolicyDocument } from '@llmgov/policy-schema';
@@ -63,12 +69,19 @@ export class LedgerWriter {
    * many had not been applied before.
    */
   async handleBatch(consumer: string, items: readonly LedgerItem[]): Promise<number> {
-    const fresh = await this.inbox.handleBatchOnce(consumer, items.map((i) => i.event.id), async (m, ids) => {
-      const todo = new Set(ids);
-      const events = items.filter((i) => todo.delete(i.event.id)).map((i) => i.event);
-      await this.applyAll(m, events);
-      await this.savePositions(m, items.filter((i) => ids.has(i.event.id)));
-    });
+    const fresh = await this.inbox.handleBatchOnce(
+      consumer,
+      items.map((i) => i.event.id),
+      async (m, ids) => {
+        const todo = new Set(ids);
+        const events = items.filter((i) => todo.delete(i.event.id)).map((i) => i.event);
+        await this.applyAll(m, events);
+        await this.savePositions(
+          m,
+          items.filter((i) => ids.has(i.event.id)),
+        );
+      },
+    );
     return fresh.size;
   }
 
@@ -78,12 +91,15 @@ export class LedgerWriter {
       if (!position) continue;
       const key = `${position.topic}\u0000${position.partition}`;
       const seen = last.get(key);
-      if (!seen || BigInt(seen.position.offset) < BigInt(position.offset)) last.set(key, { position, time: seen && seen.time > event.time ? seen.time : event.time });
+      if (!seen || BigInt(seen.position.offset) < BigInt(position.offset))
+        last.set(key, { position, time: seen && seen.time > event.time ? seen.time : event.time });
     }
     for (const { position, time } of last.values()) {
       await m.query(
         `insert into ${this.s}.positions (topic, partition, next_offset, event_time) values ($1, $2, $3, $4)
-         on conflict (topic, partition) do update set next_offset = greatest(positions.next_offset, excluded.next_offset), event_time = greatest(positions.event_time, excluded.event_time)`,
+         on conflict (topic, partition) do update
+         set next_offset = greatest(positions.next_offset, excluded.next_offset),
+             event_time = greatest(positions.event_time, excluded.event_time)`,
         [position.topic, position.partition, BigInt(position.offset) + 1n, time],
       );
     }
@@ -126,14 +142,24 @@ export class LedgerWriter {
   private async admitted(m: EntityManager, events: readonly RequestAdmittedEvent[]): Promise<void> {
     const col = <K extends keyof RequestAdmittedEvent['data']>(k: K) => events.map((e) => e.data[k]);
     await m.query(
-      `insert into ${this.s}.reservations (request_id, org_id, team_id, key_id, agent_id, session_id, amount_micro_usd, admitted_at, expires_at, replica_id)
-       select u.* from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[])
+      `insert into ${this.s}.reservations
+         (request_id, org_id, team_id, key_id, agent_id, session_id, amount_micro_usd, admitted_at, expires_at, replica_id)
+       select u.* from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+                              $8::timestamptz[], $9::timestamptz[], $10::text[])
          as u(request_id, org_id, team_id, key_id, agent_id, session_id, amount, admitted_at, expires_at, replica_id)
        where not exists (select 1 from ${this.s}.completed_requests c where c.request_id = u.request_id)
        on conflict do nothing`,
       [
-        col('request_id'), col('org_id'), col('team_id'), col('key_id'), col('agent_id'), col('session_id'),
-        col('reserved_micro_usd'), col('admitted_at'), col('reservation_expires_at'), col('replica_id'),
+        col('request_id'),
+        col('org_id'),
+        col('team_id'),
+        col('key_id'),
+        col('agent_id'),
+        col('session_id'),
+        col('reserved_micro_usd'),
+        col('admitted_at'),
+        col('reservation_expires_at'),
+        col('replica_id'),
       ],
     );
   }
@@ -147,31 +173,52 @@ export class LedgerWriter {
     const col = <K extends keyof RequestCompletedEvent['data']>(k: K) => events.map((e) => e.data[k]);
     const firsts = (await m.query(
       `insert into ${this.s}.completed_requests (request_id, org_id, cost_micro_usd, completed_at, recorded_at)
-       select u.*, $5::timestamptz from unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[]) as u(request_id, org_id, cost, completed_at)
+       select u.*, $5::timestamptz from unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[])
+         as u(request_id, org_id, cost, completed_at)
        on conflict do nothing returning request_id`,
       [col('request_id'), col('org_id'), col('cost_micro_usd'), col('completed_at'), now],
     )) as { request_id: string }[];
     const unsettled = new Set(firsts.map((r) => r.request_id));
     if (unsettled.size === 0) return;
     const charged = events.filter((e) => unsettled.delete(e.data.request_id));
-    await m.query(`delete from ${this.s}.reservations where request_id = any($1::text[])`, [charged.map((e) => e.data.request_id)]);
+    await m.query(`delete from ${this.s}.reservations where request_id = any($1::text[])`, [
+      charged.map((e) => e.data.request_id),
+    ]);
 
     const rowsPerRequest = charged.map((e) => spendRowsFor(e.data));
     const sums = sumSpendRows(rowsPerRequest);
     const totals = (await m.query(
       `insert into ${this.s}.spend (org_id, dimension, dimension_id, period, period_start, spent_micro_usd, requests, updated_at)
-       select org, dim, id, period, start, cost, n, $8 from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[]) as u(org, dim, id, period, start, cost, n)
+       select org, dim, id, period, start, cost, n, $8
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[], $7::bigint[])
+         as u(org, dim, id, period, start, cost, n)
        on conflict (org_id, dimension, dimension_id, period, period_start)
-       do update set spent_micro_usd = spend.spent_micro_usd + excluded.spent_micro_usd, requests = spend.requests + excluded.requests, updated_at = excluded.updated_at
+       do update set spent_micro_usd = spend.spent_micro_usd + excluded.spent_micro_usd,
+                     requests = spend.requests + excluded.requests, updated_at = excluded.updated_at
        returning org_id, dimension, dimension_id, period, period_start, spent_micro_usd`,
       [
-        sums.map((r) => r.org_id), sums.map((r) => r.dimension), sums.map((r) => r.dimension_id), sums.map((r) => r.period),
-        sums.map((r) => r.period_start), sums.map((r) => r.cost_micro_usd), sums.map((r) => r.requests), now,
+        sums.map((r) => r.org_id),
+        sums.map((r) => r.dimension),
+        sums.map((r) => r.dimension_id),
+        sums.map((r) => r.period),
+        sums.map((r) => r.period_start),
+        sums.map((r) => r.cost_micro_usd),
+        sums.map((r) => r.requests),
+        now,
       ],
-    )) as { org_id: string; dimension: string; dimension_id: string; period: string; period_start: Date; spent_micro_usd: string }[];
+    )) as {
+      org_id: string;
+      dimension: string;
+      dimension_id: string;
+      period: string;
+      period_start: Date;
+      spent_micro_usd: string;
+    }[];
 
     // Each counter as it stood before this batch; then replay the batch's completions in order.
-    const running = new Map(totals.map((t) => [spendKey(t as Parameters<typeof spendKey>[0]), Number(t.spent_micro_usd)]));
+    const running = new Map(
+      totals.map((t) => [spendKey(t as Parameters<typeof spendKey>[0]), Number(t.spent_micro_usd)]),
+    );
     for (const sum of sums) running.set(spendKey(sum), (running.get(spendKey(sum)) ?? 0) - sum.cost_micro_usd);
     const documents = new Map<string, PolicyDocument | null>();
     // Each alert a completion reaches, first reacher only (once exceeded, every later
@@ -184,7 +231,16 @@ export class LedgerWriter {
         const key = spendKey(row);
         const spent = (running.get(key) ?? 0) + row.cost_micro_usd;
         running.set(key, spent);
-        spentBy.set(counterKey({ org_id: row.org_id, scope: row.dimension as BudgetLimit['scope'], scope_id: row.dimension_id, period: row.period as BudgetLimit['period'], period_start: new Date(row.period_start).toISOString() }), spent);
+        spentBy.set(
+          counterKey({
+            org_id: row.org_id,
+            scope: row.dimension as BudgetLimit['scope'],
+            scope_id: row.dimension_id,
+            period: row.period as BudgetLimit['period'],
+            period_start: new Date(row.period_start).toISOString(),
+          }),
+          spent,
+        );
       }
       if (d.cost_micro_usd <= 0) continue;
       if (!documents.has(d.org_id)) documents.set(d.org_id, await this.documentOf(m, d.org_id));
@@ -201,7 +257,10 @@ export class LedgerWriter {
     }
     if (reached.size === 0) return;
     const budgets = [...new Set([...reached.values()].map((a) => budgetId(a.limit)))];
-    const emitted = (await m.query(`select budget, period_start, kind from ${this.s}.alerts where budget = any($1::text[])`, [budgets])) as {
+    const emitted = (await m.query(
+      `select budget, period_start, kind from ${this.s}.alerts where budget = any($1::text[])`,
+      [budgets],
+    )) as {
       budget: string;
       period_start: Date;
       kind: string;
@@ -210,20 +269,39 @@ export class LedgerWriter {
     for (const a of reached.values()) await this.alertOnce(m, a.limit, a.kind, a.spent, a.request_id, now);
   }
 
-  private async alertOnce(m: EntityManager, limit: BudgetLimit, kind: Parameters<typeof alertEvent>[1], spent: number, request_id: string, now: Date): Promise<void> {
+  private async alertOnce(
+    m: EntityManager,
+    limit: BudgetLimit,
+    kind: Parameters<typeof alertEvent>[1],
+    spent: number,
+    request_id: string,
+    now: Date,
+  ): Promise<void> {
     const budget = budgetId(limit);
-    const fresh = await m.query(`insert into ${this.s}.alerts (budget, period_start, kind, emitted_at) values ($1, $2, $3, $4) on conflict do nothing returning kind`, [budget, limit.period_start, String(kind), now]);
+    const fresh = await m.query(
+      `insert into ${this.s}.alerts (budget, period_start, kind, emitted_at) values ($1, $2, $3, $4) on conflict do nothing returning kind`,
+      [budget, limit.period_start, String(kind), now],
+    );
     if (fresh.length === 0) return;
     const event = alertEvent(limit, kind, spent, kind === 'exceeded' ? request_id : null, this.newEventId(), now);
     // The budget's period is a stream of its alerts; the outbox row commits with the projection.
-    await this.store.append(`budget:${budget}|${limit.period_start}`, 'budget', 'any', [{ event_id: event.id, type: event.type, data: event.data }], {
-      outbox: [outboxMessage(budgetTopic, event)],
-      manager: m,
-    });
+    await this.store.append(
+      `budget:${budget}|${limit.period_start}`,
+      'budget',
+      'any',
+      [{ event_id: event.id, type: event.type, data: event.data }],
+      {
+        outbox: [outboxMessage(budgetTopic, event)],
+        manager: m,
+      },
+    );
   }
 
   /** Keeps the newest active version of each org's document. */
-  private async published(m: EntityManager, { data: d }: Extract<PolicyEvent, { type: 'policy.published' }>): Promise<void> {
+  private async published(
+    m: EntityManager,
+    { data: d }: Extract<PolicyEvent, { type: 'policy.published' }>,
+  ): Promise<void> {
     if (d.status !== 'active') return;
     const parsed = policyDocument.safeParse(d.document);
     if (!parsed.success) return; // the registry validated it; a document we cannot read keeps the previous one
@@ -235,13 +313,18 @@ export class LedgerWriter {
   }
 
   private async documentOf(m: EntityManager, org_id: string): Promise<PolicyDocument | null> {
-    const rows: { document: PolicyDocument }[] = await m.query(`select document from ${this.s}.org_policies where org_id = $1`, [org_id]);
+    const rows: { document: PolicyDocument }[] = await m.query(
+      `select document from ${this.s}.org_policies where org_id = $1`,
+      [org_id],
+    );
     return rows[0]?.document ?? null;
   }
 
   /** Forgets expired reservations and old inbox rows (completed requests are kept: they guard against replays). */
   async prune(now: Date, inboxRetentionMs = 7 * 86_400_000): Promise<void> {
     await this.dataSource.query(`delete from ${this.s}.reservations where expires_at <= $1`, [now]);
-    await this.dataSource.query(`delete from ${this.s}.inbox where processed_at < $1`, [new Date(now.getTime() - inboxRetentionMs)]);
+    await this.dataSource.query(`delete from ${this.s}.inbox where processed_at < $1`, [
+      new Date(now.getTime() - inboxRetentionMs),
+    ]);
   }
 }
