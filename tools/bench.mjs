@@ -13,7 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = {
   messaging: ['libs/messaging/bench/consume.bench.ts'],
   budget: ['apps/budget-ledger/bench/reservations.bench.ts'],
-  audit: ['apps/audit/bench/ingest.bench.ts', '5000', '10'],
+  audit: ['apps/audit/bench/ingest.bench.ts', '20000', '10'],
+  embedded: ['apps/embedded/bench/ingest-replay.bench.ts', '5000'],
   publish: ['apps/embedded/bench/publish-to-enforce.bench.ts', '200'],
 };
 const asked = process.argv.slice(2);

@@ -65,7 +65,16 @@ async function benchLedger(): Promise<void> {
       console.log(`Ledger ingest, direct to Postgres, ${concurrency} in parallel: ${rate(events.length, performance.now() - t)} events/s (${events.length} events)`);
     }
 
-    const events = make('k', 2_000);
+    for (const size of [100, 500]) {
+      const events = make(`b${size}_`, 2_000);
+      const t = performance.now();
+      for (let i = 0; i < events.length; i += size) {
+        await writer.handleBatch('bench', events.slice(i, i + size).map((event) => ({ event, position: null })));
+      }
+      console.log(`Ledger ingest, direct to Postgres, batches of ${size}: ${rate(events.length, performance.now() - t)} events/s (${events.length} events)`);
+    }
+
+    const events = make('k', 10_000);
     for (let i = 0; i < events.length; i += 500) await bus.publishBatch(requestsTopic, events.slice(i, i + 500));
     const consumer = new LedgerConsumer(bus, writer, 'bench');
     const count = async () => Number((await ds.query(`select count(*)::int as c from "${schema.name}".inbox where consumer = 'bench.requests'`))[0].c);
@@ -80,7 +89,7 @@ async function benchLedger(): Promise<void> {
     }
     const end = performance.now();
     await consumer.stop();
-    console.log(`Ledger ingest through Kafka (one consumer, commit per message): ${rate(events.length, end - firstAt)} events/s (${events.length} events; group join ${Math.round(firstAt - t)} ms)`);
+    console.log(`Ledger ingest through Kafka (LedgerConsumer, batches): ${rate(events.length, end - firstAt)} events/s (${events.length} events; group join ${Math.round(firstAt - t)} ms)`);
   } finally {
     await bus.close();
     await ds.destroy();

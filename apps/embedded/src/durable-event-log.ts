@@ -1,67 +1,166 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  type WriteStream,
+} from 'node:fs';
+import { writeFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { allTopics, type EventOf, type TopicDescriptor } from '@llmgov/events';
-import type { EventBus, PublishOptions, RawRecord, SubscribeOptions, Subscription } from '@llmgov/messaging';
+import {
+  InProcessEventBus,
+  type BinaryRecord,
+  type EventBus,
+  type InProcessEventBusOptions,
+  type PublishOptions,
+  type RawRecord,
+  type SubscribeOptions,
+  type Subscription,
+} from '@llmgov/messaging';
 
-type Line = { t: string; e: unknown } | { t: string; r: RawRecord };
+/** A line of the log file: `b` (every record, as the bus holds it); `e` and `r` from files of earlier versions. */
+type Line = { t: string; b: BinaryRecord } | { t: string; e: unknown } | { t: string; r: RawRecord };
+
+interface SavedOffset {
+  topic: string;
+  group: string;
+  offset: number;
+}
+
+export interface DurableEventLogOptions extends Omit<InProcessEventBusOptions, 'durability'> {
+  /** Where committed offsets are kept (default: the log file's name with `.offsets.json`). */
+  offsetsFile?: string;
+  /**
+   * Groups whose state lives in memory only (a replica's views of keys, policies, peers):
+   * they start from the beginning at every start, as a fresh group on Kafka does (there the
+   * replica id, part of their name, is new at every start). Default: none.
+   */
+  inMemoryGroup?: (group: string) => boolean;
+  /** How long a moved offset may wait before it is written (ms, default 200). */
+  saveDelayMs?: number;
+}
+
+const key = (topic: string, group: string) => `${topic}\u0000${group}`;
 
 /**
- * Makes the in-process bus survive restarts of the embedded mode: every published event is
- * appended to a JSON-lines file under DATA_DIR, and replayed into the bus at start before
- * any service subscribes. Views (keys, active policies, approvals) are rebuilt from it as
- * they would be from Kafka's retained topics; consumers with durable state dedupe replays
- * by event id (their inbox). Writes are buffered: a hard crash may lose the last few
- * milliseconds of events, which Kafka (the distributed mode) does not.
+ * The embedded mode's event log: the in-process bus made durable, as Kafka's log and
+ * committed offsets are. Every record appended to any topic (dead letters included) is
+ * written, in log order, to a JSON-lines file under DATA_DIR and reloaded into the bus at
+ * start, before any service subscribes. Each consumer group's committed offset is kept in
+ * a second file, so after a restart a group with durable state (ledger, audit, projections)
+ * resumes where it was instead of replaying the whole log; in-memory views rebuild from the
+ * beginning. `caughtUp()` answers whether every group has reached the end of what the log
+ * held at start (readiness). Writes are buffered: a hard crash may lose the last few
+ * milliseconds of events, which Kafka (the distributed mode) does not; an offset is written
+ * only after the records before it reached the file, so a restart never skips an event.
  */
 export class DurableEventLog implements EventBus {
+  private readonly inner: InProcessEventBus;
+  private readonly offsetsFile: string;
+  private readonly inMemoryGroup: (group: string) => boolean;
+  private readonly saveDelayMs: number;
+  private readonly byName = new Map<string, TopicDescriptor>(
+    allTopics.map((t) => [t.name, t as unknown as TopicDescriptor]),
+  );
   private out?: WriteStream;
-  private readonly byName = new Map<string, TopicDescriptor>(allTopics.map((t) => [t.name, t as unknown as TopicDescriptor]));
+  private replaying = false;
+  private saved = new Map<string, SavedOffset>();
+  /** Groups subscribed in this run and their committed offsets. */
+  private readonly live = new Map<string, SavedOffset>();
+  /** How many records each topic held when the log was opened. */
+  private readonly endsAtStart = new Map<string, number>();
+  private caughtUpLatched = false;
+  private saveTimer?: NodeJS.Timeout;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly inner: EventBus,
     private readonly file: string,
-  ) {}
+    options: DurableEventLogOptions = {},
+  ) {
+    const { offsetsFile, inMemoryGroup, saveDelayMs, ...busOptions } = options;
+    this.offsetsFile = offsetsFile ?? file.replace(/(\.jsonl)?$/, '.offsets.json');
+    this.inMemoryGroup = inMemoryGroup ?? (() => false);
+    this.saveDelayMs = saveDelayMs ?? 200;
+    this.inner = new InProcessEventBus({
+      ...busOptions,
+      durability: {
+        appended: (topic, record) => {
+          if (!this.replaying) this.out?.write(`${JSON.stringify({ t: topic, b: record })}\n`);
+        },
+        committed: (topic, group) =>
+          this.inMemoryGroup(group) ? undefined : this.saved.get(key(topic, group))?.offset,
+        commit: (topic, group, offset) => this.commit(topic, group, offset),
+      },
+    });
+  }
 
-  /** Replays the file into the bus, then opens it for appending. Returns how many events were replayed. */
+  /** Reloads the file into the bus and the groups' offsets, then opens the file for appending. Returns how many records were loaded. */
   async open(): Promise<number> {
     let count = 0;
-    if (existsSync(this.file)) {
-      const lines = createInterface({ input: createReadStream(this.file), crlfDelay: Infinity });
-      for await (const text of lines) {
-        if (!text.trim()) continue;
-        let line: Line;
-        try {
-          line = JSON.parse(text) as Line;
-        } catch {
-          continue; // a torn last line after a crash
+    this.replaying = true;
+    try {
+      if (existsSync(this.file)) {
+        const lines = createInterface({ input: createReadStream(this.file), crlfDelay: Infinity });
+        for await (const text of lines) {
+          if (!text.trim()) continue;
+          let line: Line;
+          try {
+            line = JSON.parse(text) as Line;
+          } catch {
+            continue; // a torn last line after a crash
+          }
+          if ('b' in line) this.inner.appendRaw(line.t, line.b);
+          else if ('r' in line) await this.inner.publishRaw(line.t, [line.r]);
+          else {
+            const topic = this.byName.get(line.t);
+            if (topic) await this.inner.publish(topic, line.e as never);
+          }
+          this.endsAtStart.set(line.t, (this.endsAtStart.get(line.t) ?? 0) + 1);
+          count++;
         }
-        if ('r' in line) await this.inner.publishRaw(line.t, [line.r]);
-        else {
-          const topic = this.byName.get(line.t);
-          if (topic) await this.inner.publish(topic, line.e as never);
-        }
-        count++;
       }
+    } finally {
+      this.replaying = false;
+    }
+    if (existsSync(this.offsetsFile)) {
+      const offsets = JSON.parse(readFileSync(this.offsetsFile, 'utf8')) as SavedOffset[];
+      this.saved = new Map(offsets.map((o) => [key(o.topic, o.group), o]));
     }
     mkdirSync(dirname(this.file), { recursive: true });
     this.out = createWriteStream(this.file, { flags: 'a' });
     return count;
   }
 
-  async publish<T extends TopicDescriptor>(topic: T, event: EventOf<T>): Promise<void> {
-    await this.inner.publish(topic, event);
-    this.append({ t: topic.name, e: event });
+  /**
+   * True once every group subscribed in this run has handled what its topic held at start
+   * (then stays true: later lag is ordinary consumption, not replay).
+   */
+  caughtUp(): boolean {
+    if (this.caughtUpLatched) return true;
+    const done = [...this.live.values()].every((g) => g.offset >= (this.endsAtStart.get(g.topic) ?? 0));
+    if (done && this.live.size > 0) this.caughtUpLatched = true;
+    return done;
   }
 
-  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
+  async publish<T extends TopicDescriptor>(topic: T, event: EventOf<T>): Promise<void> {
+    await this.inner.publish(topic, event);
+  }
+
+  async publishBatch<T extends TopicDescriptor>(
+    topic: T,
+    events: EventOf<T>[],
+    options?: PublishOptions,
+  ): Promise<void> {
     await this.inner.publishBatch(topic, events, options);
-    for (const e of events) this.append({ t: topic.name, e });
   }
 
   async publishRaw(topicName: string, records: RawRecord[]): Promise<void> {
     await this.inner.publishRaw(topicName, records);
-    for (const r of records) this.append({ t: topicName, r });
   }
 
   subscribe<T extends TopicDescriptor>(options: SubscribeOptions<T>): Promise<Subscription> {
@@ -74,12 +173,45 @@ export class DurableEventLog implements EventBus {
 
   async close(): Promise<void> {
     await this.inner.close();
+    clearTimeout(this.saveTimer);
+    await this.saving;
     const out = this.out;
     this.out = undefined;
     if (out) await new Promise<void>((resolve) => out.end(resolve));
+    this.writeOffsetsSync();
   }
 
-  private append(line: Line): void {
-    this.out?.write(`${JSON.stringify(line)}\n`);
+  private commit(topic: string, group: string, offset: number): void {
+    const k = key(topic, group);
+    this.live.set(k, { topic, group, offset });
+    if (this.inMemoryGroup(group)) return;
+    this.saveTimer ??= setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saving = this.saving.then(() => this.saveOffsets()).catch(() => undefined);
+    }, this.saveDelayMs);
+  }
+
+  /** The offsets as known now, written once the records before them are in the file. */
+  private async saveOffsets(): Promise<void> {
+    const snapshot = this.offsets();
+    const out = this.out;
+    if (out) await new Promise<void>((resolve) => out.write('', () => resolve()));
+    const tmp = `${this.offsetsFile}.tmp`;
+    await writeFile(tmp, JSON.stringify(snapshot));
+    await rename(tmp, this.offsetsFile);
+  }
+
+  private writeOffsetsSync(): void {
+    const tmp = `${this.offsetsFile}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.offsets()));
+    renameSync(tmp, this.offsetsFile);
+  }
+
+  /** Saved offsets of groups not seen this run are kept; those seen this run are current. */
+  private offsets(): SavedOffset[] {
+    const all = new Map(this.saved);
+    for (const [k, g] of this.live) if (!this.inMemoryGroup(g.group)) all.set(k, { ...g });
+    this.saved = all;
+    return [...all.values()];
   }
 }

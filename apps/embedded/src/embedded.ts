@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { allTopics } from '@llmgov/events';
-import { createEventBus } from '@llmgov/messaging';
-import { HealthModule, bootstrapService, drainAndClose, newSecret, serveConsole, systemClock, type ServiceRuntime } from '@llmgov/service-kit';
+import { HealthModule, Readiness, bootstrapService, drainAndClose, newSecret, serveConsole, systemClock, type ServiceRuntime } from '@llmgov/service-kit';
 import { GatewayModule } from '@llmgov/gateway';
 import { PolicyRegistryModule } from '@llmgov/policy-registry';
 import { BudgetLedgerModule } from '@llmgov/budget-ledger';
@@ -22,6 +21,8 @@ export interface Embedded {
   demo: DemoCredentials | null;
   /** Whether the web console is built and served at /console. */
   consoleBuilt: boolean;
+  /** The durable in-process event log every service shares. */
+  bus: DurableEventLog;
   stop(): Promise<void>;
 }
 
@@ -30,14 +31,17 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
   mkdirSync(config.dataDir, { recursive: true });
   const bootstrapKey = config.BOOTSTRAP_ADMIN_KEY ?? persistentBootstrapKey(config.dataDir);
   const postgres = await startEmbeddedPostgres(config.dataDir);
-  const bus = new DurableEventLog(createEventBus({ kind: 'in-process' }), join(config.dataDir, 'events.jsonl'));
+  const replicaId = 'embedded';
+  // Groups named after the replica hold in-memory views: rebuilt from the start of the log.
+  const bus = new DurableEventLog(join(config.dataDir, 'events.jsonl'), { inMemoryGroup: (group) => group.includes(replicaId) });
   await bus.ensureTopics(allTopics);
-  await bus.open();
+  const replayStartedAt = performance.now();
+  const loaded = await bus.open();
 
   const runtime: ServiceRuntime = {
     bus,
     databaseUrl: postgres.url,
-    replicaId: 'embedded',
+    replicaId,
     clock: systemClock,
     jwt: { secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL },
     poolSize: 4,
@@ -67,6 +71,12 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     },
     logger: config.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : config.LOG_LEVEL === 'log' ? ['error', 'warn', 'log'] : config.LOG_LEVEL === 'warn' ? ['error', 'warn'] : ['error'],
   });
+  // Not ready while consumers replay what the log held at start (issue 17 item 8).
+  app.get(Readiness).register('embedded.event-log', () => bus.caughtUp());
+  void whenCaughtUp(bus).then(() => {
+    const ms = Math.round(performance.now() - replayStartedAt);
+    if (loaded > 0) new Logger('EventLog').log(`${loaded} records loaded; consumers caught up in ${ms} ms`);
+  });
   const port = Number(new URL(await app.getUrl()).port);
   const demo = config.DEMO === 'on' ? await ensureDemo(`http://127.0.0.1:${port}`, bootstrapKey, config.dataDir) : null;
   return {
@@ -74,12 +84,17 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     port,
     demo,
     consoleBuilt,
+    bus,
     async stop() {
       await drainAndClose(app);
       await bus.close();
       await postgres.stop();
     },
   };
+}
+
+async function whenCaughtUp(bus: DurableEventLog): Promise<void> {
+  while (!bus.caughtUp()) await new Promise((r) => setTimeout(r, 50).unref());
 }
 
 /** Without BOOTSTRAP_ADMIN_KEY, the embedded mode makes one and keeps it in DATA_DIR. */

@@ -33,4 +33,27 @@ export class Inbox {
       return true;
     });
   }
+
+  /**
+   * The batch form of `handleOnce`: records every id for `consumer` in one transaction and
+   * runs `fn` once with the ids not processed before (an id twice in `eventIds` counts
+   * once). Returns those ids; `fn` is not called when there are none. Ids are inserted in
+   * sorted order, so concurrent batches sharing ids lock them alike and cannot deadlock.
+   */
+  handleBatchOnce(
+    consumer: string,
+    eventIds: readonly string[],
+    fn: (manager: EntityManager, fresh: ReadonlySet<string>) => Promise<void>,
+  ): Promise<ReadonlySet<string>> {
+    const ids = [...new Set(eventIds)].sort();
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = (await manager.query(
+        `INSERT INTO ${this.table} (consumer, event_id) SELECT $1, id FROM unnest($2::text[]) AS u(id) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [consumer, ids],
+      )) as { event_id: string }[];
+      const fresh = new Set(inserted.map((r) => r.event_id));
+      if (fresh.size > 0) await fn(manager, fresh);
+      return fresh;
+    });
+  }
 }

@@ -1,10 +1,10 @@
 import type { EnvelopeBase, EventOf, TopicDescriptor } from '@llmgov/events';
 import { fromBinaryRecord } from './cloudevents';
 import type { DeadLetterCause, InboundRecord } from './dead-letter';
-import type { EventHandler } from './event-bus';
+import type { BatchHandler, EventHandler, MessageContext } from './event-bus';
 import type { MessagingLogger } from './logger';
 import { backoffDelay, DeliveryAborted, pause, type RetryPolicy } from './retry-policy';
-import { withProcessSpan } from './trace-context';
+import { withProcessSpan, withProcessSpans } from './trace-context';
 
 /** What an adapter supplies so both adapters apply the same consume rules. */
 export interface DeliveryDeps {
@@ -68,6 +68,48 @@ export async function deliver<T extends TopicDescriptor>(
       await pause(delay, deps.signal, deps.keepAlive);
     }
   }
+}
+
+/** A subscription's handlers, as `deliverBatch` needs them. */
+export interface BatchHandlers<T extends TopicDescriptor> {
+  handler: EventHandler<T>;
+  batchHandler: BatchHandler<T>;
+  maxAttempts: number;
+}
+
+/**
+ * Hands consecutive records of one partition to a batch handler in one call: skipped
+ * records are left out, malformed ones dead-lettered (as `deliver` does). If the batch
+ * handler throws, each record goes through `deliver` with the single handler, so the
+ * retry and dead-letter rules apply per message. Resolves once every record is handled.
+ */
+export async function deliverBatch<T extends TopicDescriptor>(
+  topic: T,
+  records: readonly InboundRecord[],
+  handlers: BatchHandlers<T>,
+  deps: DeliveryDeps,
+): Promise<void> {
+  const items: { record: InboundRecord; event: EnvelopeBase; ctx: MessageContext }[] = [];
+  for (const record of records) {
+    if (deps.skip?.(record.headers)) continue;
+    const decoded = decode(topic, record);
+    if (!decoded.ok) await deadLetter(record, { reason: decoded.reason, error: decoded.detail, attempts: 0 }, deps);
+    else items.push({ record, event: decoded.envelope, ctx: { topic: topic.name, partition: record.partition, offset: record.offset, headers: { ...record.headers }, attempt: 1 } });
+  }
+  if (items.length === 0) return;
+  if (deps.signal.aborted) throw new DeliveryAborted();
+  const spans = items.map(({ record }) => ({
+    headers: record.headers,
+    extra: { 'messaging.consumer.group.name': deps.group, 'messaging.kafka.offset': record.offset, 'llmgov.delivery.attempt': 1, 'messaging.batch.message_count': items.length },
+  }));
+  try {
+    await withProcessSpans(records[0].topic, deps.system, spans, () => handlers.batchHandler(items.map(({ event, ctx }) => ({ event: event as EventOf<T>, ctx }))));
+    return;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.warn({ topic: records[0].topic, group: deps.group, from_offset: items[0].record.offset, count: items.length, error: message }, 'batch handler failed; handling its events one by one');
+  }
+  for (const { record } of items) await deliver(topic, record, handlers.handler, handlers.maxAttempts, deps);
 }
 
 function decode(topic: TopicDescriptor, record: InboundRecord): { ok: true; envelope: EnvelopeBase } | { ok: false; reason: DeadLetterCause['reason']; detail: string } {

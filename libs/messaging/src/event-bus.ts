@@ -14,11 +14,29 @@ export interface MessageContext {
 
 export type EventHandler<T extends TopicDescriptor> = (event: EventOf<T>, ctx: MessageContext) => Promise<void>;
 
+/** One message of a batch handed to a `BatchHandler`. */
+export interface BatchItem<T extends TopicDescriptor> {
+  event: EventOf<T>;
+  ctx: MessageContext;
+}
+
+export type BatchHandler<T extends TopicDescriptor> = (items: BatchItem<T>[]) => Promise<void>;
+
 export interface SubscribeOptions<T extends TopicDescriptor> {
   topic: T;
   /** Consumer group: every group sees every event once; members of a group share partitions. */
   group: string;
   handler: EventHandler<T>;
+  /**
+   * Optional: consecutive messages of a partition handled together, in offset order (one
+   * database transaction for many events). Skipped records are left out and malformed ones
+   * dead-lettered first. If it throws, that batch's messages go through `handler` one by one
+   * with the usual retry and dead-letter rules, so one bad event cannot hold back the others.
+   * Offsets are committed only after the batch (or each of its messages) was handled.
+   */
+  batchHandler?: BatchHandler<T>;
+  /** Most messages one `batchHandler` call receives (default 500). */
+  maxBatchSize?: number;
   /** A new group starts from the earliest retained event (default true). */
   fromBeginning?: boolean;
   /**

@@ -6,5 +6,5 @@ export { type BinaryRecord, CE_HEADERS, toBinaryRecord, fromBinaryRecord } from 
 export { type DeadLetterReason, DLQ_HEADERS } from './dead-letter';
 export { traceHeaders, extractContext } from './trace-context';
 export { KafkaEventBus, type KafkaEventBusOptions } from './kafka/kafka-event-bus';
-export { InProcessEventBus, type InProcessEventBusOptions } from './in-process/in-process-event-bus';
+export { InProcessEventBus, type InProcessEventBusOptions, type InProcessDurability } from './in-process/in-process-event-bus';
 export { createEventBus, type EventBusConfig } from './create-event-bus';

@@ -73,3 +73,31 @@ async function finish<T>(span: Span, fn: () => Promise<T>): Promise<T> {
     span.end();
   }
 }
+
+/**
+ * Runs a batch handler under one CONSUMER span per record, each a child of the context its
+ * record carried (several records may belong to several traces). The handler itself runs
+ * in the context of the first record's span.
+ */
+export async function withProcessSpans<T>(
+  topic: string,
+  system: string,
+  records: readonly { headers: Record<string, string>; extra: Record<string, string | number> }[],
+  fn: () => Promise<T>,
+): Promise<T> {
+  const spans = records.map(({ headers, extra }) =>
+    tracer().startSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes: { ...attributes(topic, 'process', system), ...extra } }, extractContext(headers)),
+  );
+  const active = spans.length > 0 ? trace.setSpan(context.active(), spans[0]) : context.active();
+  try {
+    return await context.with(active, fn);
+  } catch (error) {
+    for (const span of spans) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    }
+    throw error;
+  } finally {
+    for (const span of spans) span.end();
+  }
+}

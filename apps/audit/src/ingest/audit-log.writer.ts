@@ -20,8 +20,8 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** Most events one transaction appends (group commit). */
-const MAX_BATCH = 256;
+/** Most events one round of transactions appends (group commit; a consumer hands up to 500 at once). */
+const MAX_BATCH = 1000;
 
 /**
  * Appends events to their org's chain. Per chain: lock the chain head, skip an event id
@@ -56,6 +56,11 @@ export class AuditLogWriter {
       this.queue.push({ event, topic, resolve, reject });
       if (!this.flushing) void this.flush();
     });
+  }
+
+  /** Appends a batch (a consumer's, in offset order): committed in as few transactions as chains. */
+  appendAll(items: readonly { event: EnvelopeBase; topic: string }[]): Promise<AppendOutcome[]> {
+    return Promise.all(items.map(({ event, topic }) => this.append(event, topic)));
   }
 
   private async flush(): Promise<void> {

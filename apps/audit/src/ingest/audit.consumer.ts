@@ -1,4 +1,4 @@
-import { allTopics, type TopicDescriptor } from '@llmgov/events';
+import { allTopics, type EnvelopeBase, type TopicDescriptor } from '@llmgov/events';
 import type { EventBus, Subscription } from '@llmgov/messaging';
 import type { AuditLogWriter } from './audit-log.writer';
 import { auditMetrics } from '../metrics';
@@ -10,7 +10,8 @@ export const auditGroup = (topic: TopicDescriptor): string => `audit.log.${topic
  * Subscribes the writer to every topic of CONTRACT.md §5. `maxAttempts: Infinity`: a
  * failing append (database slow or down) is retried with backoff and the partition
  * pauses behind it, so nothing is skipped or dead-lettered; offsets are committed only
- * after the append committed (at least once; the writer dedupes by event id).
+ * after the append committed (at least once; the writer dedupes by event id). Events come
+ * in batches (up to 500 of a partition), appended in one transaction per org chain.
  */
 export class AuditConsumer {
   private subscriptions: Subscription[] = [];
@@ -36,21 +37,33 @@ export class AuditConsumer {
           group: auditGroup(topic),
           fromBeginning: true,
           maxAttempts: Infinity,
-          handler: async (event) => {
-            let outcome;
-            try {
-              outcome = await this.writer.append(event, topic.name);
-            } catch (error) {
-              auditMetrics.failures.inc();
-              throw error;
-            }
-            if (outcome === 'duplicate') auditMetrics.duplicates.inc();
-            else auditMetrics.appended.inc({ topic: topic.name });
-            const now = this.now().getTime();
-            auditMetrics.lagSeconds.set({ topic: topic.name }, Math.max(0, (now - Date.parse(event.time)) / 1000));
-          },
+          handler: async (event) => this.record(topic, [event]),
+          batchHandler: async (items) =>
+            this.record(
+              topic,
+              items.map((i) => i.event),
+            ),
         }),
       ),
+    );
+  }
+
+  /** Appends a batch of one topic (one event when a batch failed and the bus retries each alone). */
+  private async record(topic: TopicDescriptor, events: readonly EnvelopeBase[]): Promise<void> {
+    let outcomes;
+    try {
+      outcomes = await this.writer.appendAll(events.map((event) => ({ event, topic: topic.name })));
+    } catch (error) {
+      auditMetrics.failures.inc();
+      throw error;
+    }
+    const appended = outcomes.filter((o) => o === 'appended').length;
+    if (outcomes.length > appended) auditMetrics.duplicates.inc(outcomes.length - appended);
+    if (appended > 0) auditMetrics.appended.inc({ topic: topic.name }, appended);
+    const last = events[events.length - 1];
+    auditMetrics.lagSeconds.set(
+      { topic: topic.name },
+      Math.max(0, (this.now().getTime() - Date.parse(last.time)) / 1000),
     );
   }
 

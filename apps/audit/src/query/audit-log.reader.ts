@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { HashedEntry } from '../chain/entry';
 import type { ChainAnchor } from '../chain/verify';
 import type { Checkpoint } from '../retention/checkpoint';
@@ -12,10 +12,22 @@ export class AuditLogReader {
   private readonly s: string;
 
   constructor(
-    private readonly dataSource: DataSource,
-    schema: string,
+    private readonly dataSource: DataSource | EntityManager,
+    private readonly schema: string,
   ) {
     this.s = `"${schema}"`;
+  }
+
+  /**
+   * Runs `fn` with a reader whose every query sees one snapshot of the database (a read-only
+   * REPEATABLE READ transaction): what several statements read together (range, entries,
+   * head) is consistent however the chain grows meanwhile.
+   */
+  snapshot<T>(fn: (reader: AuditLogReader) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query('set transaction read only');
+      return fn(new AuditLogReader(manager, this.schema));
+    });
   }
 
   /** Newest first; `cursor` is the position of the last entry of the previous page. */

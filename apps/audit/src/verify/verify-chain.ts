@@ -7,8 +7,15 @@ import type { Bound } from '../query/list-query';
  * Recomputes a chain (or the positions a range covers) from the database. The anchor
  * is the entry before the range, else the signed checkpoint at the cut of a pruned
  * segment, else genesis; without an upper bound the chain must also end at its head.
+ * Everything is read from one snapshot: a chain growing (or being pruned) meanwhile is
+ * seen as it was when verification began, never as entries from one moment and a head
+ * from a later one (issue 17 item 7: that looked like tampering).
  */
-export async function verifyChain(reader: AuditLogReader, chain: string, from?: Bound, to?: Bound): Promise<VerifyResult> {
+export function verifyChain(reader: AuditLogReader, chain: string, from?: Bound, to?: Bound): Promise<VerifyResult> {
+  return reader.snapshot((snapshot) => verifySnapshot(snapshot, chain, from, to));
+}
+
+async function verifySnapshot(reader: AuditLogReader, chain: string, from?: Bound, to?: Bound): Promise<VerifyResult> {
   const range = await reader.positionRange(chain, from, to);
   const checkpoint = await reader.checkpoint(chain);
   const pruned = checkpoint?.position ?? 0;

@@ -1,10 +1,12 @@
 import { policyTopic, requestsTopic } from '@llmgov/events';
-import type { EventBus, Subscription } from '@llmgov/messaging';
+import type { EventBus, MessageContext, Subscription } from '@llmgov/messaging';
 import type { LedgerWriter } from './ledger.writer';
 
 /**
  * The ledger's subscriptions: usage and reservations from the gateways, budgets from the
- * active policy versions. One consumer group per topic, shared by ledger replicas.
+ * active policy versions. One consumer group per topic, shared by ledger replicas. The
+ * requests topic is taken in batches (one transaction each); a batch that fails is retried
+ * one event at a time by the bus, so a bad event is dead-lettered alone.
  */
 export class LedgerConsumer {
   private subscriptions: Subscription[] = [];
@@ -25,10 +27,21 @@ export class LedgerConsumer {
       group: `${this.group}.policy`,
       handler: async (event) => void (await this.writer.handle(`${this.group}.policy`, event, null)),
     });
+    const consumer = `${this.group}.requests`;
+    const position = (ctx: MessageContext) => ({
+      topic: requestsTopic.name,
+      partition: ctx.partition,
+      offset: ctx.offset,
+    });
     const requests = await this.bus.subscribe({
       topic: requestsTopic,
-      group: `${this.group}.requests`,
-      handler: async (event, ctx) => void (await this.writer.handle(`${this.group}.requests`, event, { topic: requestsTopic.name, partition: ctx.partition, offset: ctx.offset })),
+      group: consumer,
+      handler: async (event, ctx) => void (await this.writer.handle(consumer, event, position(ctx))),
+      batchHandler: async (items) =>
+        void (await this.writer.handleBatch(
+          consumer,
+          items.map(({ event, ctx }) => ({ event, position: position(ctx) })),
+        )),
     });
     this.subscriptions = [policies, requests];
   }

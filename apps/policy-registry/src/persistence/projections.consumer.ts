@@ -1,6 +1,9 @@
-import { agentReviewsTopic, requestsTopic } from '@llmgov/events';
+import { agentReviewsTopic, requestsTopic, type EventOf } from '@llmgov/events';
 import type { EventBus, Subscription } from '@llmgov/messaging';
+import type { DecisionInput } from '../domain/simulate';
 import type { ProjectionsRepository } from './projections.repository';
+
+type RequestCompletedEvent = Extract<EventOf<typeof requestsTopic>, { type: 'request.completed' }>;
 
 const REVIEWS = 'policy-registry.agent-reviews';
 const REQUESTS = 'policy-registry.decision-inputs';
@@ -25,27 +28,12 @@ export class ProjectionsConsumer {
       topic: requestsTopic,
       group: REQUESTS,
       handler: async (event) => {
-        if (event.type !== 'request.completed') return;
-        const d = event.data;
-        await this.repo.recordInput(REQUESTS, event.id, {
-          request_id: d.request_id,
-          org_id: d.org_id,
-          team_id: d.team_id,
-          key_id: d.key_id,
-          agent_id: d.agent_id,
-          session_id: d.session_id,
-          environment: d.environment,
-          model: d.model,
-          provider: d.provider,
-          cost_micro_usd: d.cost_micro_usd,
-          reserved_micro_usd: d.reserved_micro_usd,
-          completed_at: d.completed_at,
-          tags: d.tags,
-          usage: d.usage,
-          outcome: d.outcome,
-          policy_version: d.policy_version,
-          decision: d.decision.map(({ step, verdict, code, policy_id }) => ({ step, verdict, code, policy_id })),
-        });
+        if (event.type === 'request.completed') await this.repo.recordInput(REQUESTS, event.id, decisionInput(event.data));
+      },
+      // Taken in batches, one transaction each: keeps up with the gateway (issue 17 item 8).
+      batchHandler: async (items) => {
+        const inputs = items.flatMap(({ event }) => (event.type === 'request.completed' ? [{ eventId: event.id, input: decisionInput(event.data) }] : []));
+        if (inputs.length > 0) await this.repo.recordInputs(REQUESTS, inputs);
       },
     });
     this.subscriptions = [reviews, requests];
@@ -56,4 +44,27 @@ export class ProjectionsConsumer {
     this.subscriptions = [];
     await Promise.all(subs.map((s) => s.close()));
   }
+}
+
+/** What the registry keeps of a completed request (its fields, never text). */
+function decisionInput(d: RequestCompletedEvent['data']): DecisionInput {
+  return {
+    request_id: d.request_id,
+    org_id: d.org_id,
+    team_id: d.team_id,
+    key_id: d.key_id,
+    agent_id: d.agent_id,
+    session_id: d.session_id,
+    environment: d.environment,
+    model: d.model,
+    provider: d.provider,
+    cost_micro_usd: d.cost_micro_usd,
+    reserved_micro_usd: d.reserved_micro_usd,
+    completed_at: d.completed_at,
+    tags: d.tags,
+    usage: d.usage,
+    outcome: d.outcome,
+    policy_version: d.policy_version,
+    decision: d.decision.map(({ step, verdict, code, policy_id }) => ({ step, verdict, code, policy_id })),
+  };
 }

@@ -72,6 +72,22 @@ export class ProjectionsRepository {
     );
   }
 
+  /** The batch form of `recordInput`: many requests in one transaction and one insert. */
+  async recordInputs(consumer: string, items: readonly { eventId: string; input: DecisionInput }[]): Promise<void> {
+    await this.inbox.handleBatchOnce(consumer, items.map((i) => i.eventId), async (m, fresh) => {
+      const todo = new Set(fresh);
+      const inputs = items.filter((i) => todo.delete(i.eventId)).map((i) => i.input);
+      const rows = (await m.query(
+        `insert into ${this.s}.decision_inputs (org_id, request_id, completed_at, input)
+         select org_id, request_id, completed_at, input from unnest($1::text[], $2::text[], $3::timestamptz[], $4::jsonb[]) as u(org_id, request_id, completed_at, input)
+         on conflict (org_id, request_id) do nothing returning org_id, seq`,
+        [inputs.map((i) => i.org_id), inputs.map((i) => i.request_id), inputs.map((i) => i.completed_at), inputs.map((i) => JSON.stringify(i))],
+      )) as Array<{ org_id: string; seq: string }>;
+      const due = new Set(rows.filter((r) => Number(r.seq) % PRUNE_EVERY === 0).map((r) => r.org_id));
+      for (const orgId of due) await this.prune(m, orgId);
+    });
+  }
+
   /**
    * The org's newest N inputs (by arrival), in the order they completed: the order budgets
    * accumulate in (a Kafka consumer sees partitions interleaved, not in completion order).

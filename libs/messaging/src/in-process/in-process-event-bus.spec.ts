@@ -1,10 +1,11 @@
 import { deadLetterTopicName } from '@llmgov/events';
 import { waitFor } from '@llmgov/testing';
-import { eventBusBehaviour, fastRetry } from '../event-bus.behaviour';
+import { batchDeliveryBehaviour } from '../batch-delivery.behaviour';
+import { eventBusBehaviour, fastRetry, type BusUnderTest } from '../event-bus.behaviour';
 import { silentLogger } from '../logger';
 import { InProcessEventBus } from './in-process-event-bus';
 
-eventBusBehaviour('in-process', async () => {
+const inProcess = async (): Promise<BusUnderTest> => {
   const bus = new InProcessEventBus({ retry: fastRetry, logger: silentLogger });
   return {
     bus,
@@ -18,4 +19,7 @@ eventBusBehaviour('in-process', async () => {
     physicalTopic: (name) => name,
     close: () => bus.close(),
   };
-});
+};
+
+eventBusBehaviour('in-process', inProcess);
+batchDeliveryBehaviour('in-process', inProcess);

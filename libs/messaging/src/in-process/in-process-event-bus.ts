@@ -1,7 +1,7 @@
 import { deadLetterTopicName, type EventOf, type TopicDescriptor } from '@llmgov/events';
 import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
-import { deadLetterHeaders, type InboundRecord } from '../dead-letter';
-import { deliver } from '../delivery';
+import { deadLetterHeaders, type DeadLetterCause, type InboundRecord } from '../dead-letter';
+import { deliver, deliverBatch } from '../delivery';
 import type { EventBus, RawRecord, SubscribeOptions, Subscription, PublishOptions } from '../event-bus';
 import { stderrLogger, type MessagingLogger } from '../logger';
 import { defaultRetryPolicy, DeliveryAborted, type RetryPolicy } from '../retry-policy';
@@ -11,11 +11,25 @@ import { validateForPublish } from '../validate';
 export interface InProcessEventBusOptions {
   logger?: MessagingLogger;
   retry?: Partial<RetryPolicy>;
+  /** Keeps the logs and the groups' offsets across runs (the embedded mode's durable event log). */
+  durability?: InProcessDurability;
+}
+
+/** What persists the in-process bus, as Kafka's log segments and committed offsets would. */
+export interface InProcessDurability {
+  /** Every record appended to a topic, in log order (dead letters included). */
+  appended(topicName: string, record: BinaryRecord): void;
+  /** The offset a group had committed in an earlier run; undefined: a new group. */
+  committed(topicName: string, group: string): number | undefined;
+  /** A group's committed offset moved (at subscription, then after each delivery). */
+  commit(topicName: string, group: string, offset: number): void;
 }
 
 interface Member {
   topic: TopicDescriptor;
   handler: SubscribeOptions<TopicDescriptor>['handler'];
+  batchHandler: SubscribeOptions<TopicDescriptor>['batchHandler'];
+  maxBatchSize: number;
   maxAttempts: number;
   skip: SubscribeOptions<TopicDescriptor>['skip'];
   abort: AbortController;
@@ -37,7 +51,8 @@ interface Group {
  * order, asynchronous (never inside the publisher's call stack) and at least once, with
  * the same decoding, validation, retry and dead-letter rules. Records are kept in
  * CloudEvents binary form, so every event is deep-copied through JSON and no object is
- * shared between publisher and consumer. Nothing survives the process.
+ * shared between publisher and consumer. Nothing survives the process unless `durability`
+ * hooks keep the records and the groups' offsets (the embedded mode's durable event log).
  */
 export class InProcessEventBus implements EventBus {
   private readonly logs = new Map<string, BinaryRecord[]>();
@@ -45,11 +60,13 @@ export class InProcessEventBus implements EventBus {
   private readonly inflight = new Set<Promise<void>>();
   private readonly retry: RetryPolicy;
   private readonly logger: MessagingLogger;
+  private readonly durability?: InProcessDurability;
   private closed = false;
 
   constructor(options: InProcessEventBusOptions = {}) {
     this.retry = { ...defaultRetryPolicy, ...options.retry };
     this.logger = options.logger ?? stderrLogger;
+    this.durability = options.durability;
   }
 
   async publish<T extends TopicDescriptor>(topic: T, event: EventOf<T>): Promise<void> {
@@ -74,12 +91,17 @@ export class InProcessEventBus implements EventBus {
     const id = `${options.topic.name}\u0000${options.group}`;
     let group = this.groups.get(id);
     if (!group) {
-      group = { name: options.group, log, topicName: options.topic.name, offset: options.fromBeginning === false ? log.length : 0, members: [], draining: false };
+      const committed = this.durability?.committed(options.topic.name, options.group);
+      const offset = committed !== undefined ? Math.min(committed, log.length) : options.fromBeginning === false ? log.length : 0;
+      group = { name: options.group, log, topicName: options.topic.name, offset, members: [], draining: false };
       this.groups.set(id, group);
+      this.durability?.commit(group.topicName, group.name, offset);
     }
     const member: Member = {
       topic: options.topic,
       handler: options.handler as Member['handler'],
+      batchHandler: options.batchHandler as Member['batchHandler'],
+      maxBatchSize: Math.max(1, options.maxBatchSize ?? 500),
       maxAttempts: options.maxAttempts ?? 5,
       skip: options.skip,
       abort: new AbortController(),
@@ -125,6 +147,7 @@ export class InProcessEventBus implements EventBus {
   private append(topicName: string, record: BinaryRecord): void {
     this.assertOpen();
     this.log(topicName).push(record);
+    this.durability?.appended(topicName, record);
     for (const group of this.groups.values()) if (group.topicName === topicName) this.schedule(group);
   }
 
@@ -151,20 +174,26 @@ export class InProcessEventBus implements EventBus {
         // Like a partition, the log is consumed by one member of the group at a time.
         const member = group.members[0];
         const offset = group.offset;
-        const stored = group.log[offset];
-        const record: InboundRecord = { topic: group.topicName, partition: 0, offset: String(offset), key: stored.key, value: stored.value, headers: { ...stored.headers } };
+        const end = member.batchHandler ? Math.min(group.log.length, offset + member.maxBatchSize) : offset + 1;
+        const records = group.log.slice(offset, end).map((stored, i): InboundRecord => ({
+          topic: group.topicName, partition: 0, offset: String(offset + i), key: stored.key, value: stored.value, headers: { ...stored.headers },
+        }));
+        const deps = {
+          system: 'in-process' as const,
+          group: group.name,
+          retry: this.retry,
+          logger: this.logger,
+          signal: member.abort.signal,
+          skip: member.skip,
+          deadLetter: async (r: InboundRecord, cause: DeadLetterCause) =>
+            this.append(deadLetterTopicName(group.topicName), { key: r.key ?? '', value: r.value ?? '', headers: deadLetterHeaders(r, group.name, cause) }),
+        };
         try {
-          await deliver(member.topic, record, member.handler, member.maxAttempts, {
-            system: 'in-process',
-            group: group.name,
-            retry: this.retry,
-            logger: this.logger,
-            signal: member.abort.signal,
-            skip: member.skip,
-            deadLetter: async (r, cause) =>
-              this.append(deadLetterTopicName(group.topicName), { key: r.key ?? '', value: r.value ?? '', headers: deadLetterHeaders(r, group.name, cause) }),
-          });
-          group.offset = offset + 1;
+          if (member.batchHandler) {
+            await deliverBatch(member.topic, records, { handler: member.handler, batchHandler: member.batchHandler, maxAttempts: member.maxAttempts }, deps);
+          } else await deliver(member.topic, records[0], member.handler, member.maxAttempts, deps);
+          group.offset = end;
+          this.durability?.commit(group.topicName, group.name, end);
         } catch (error) {
           // The member closed mid-delivery: the offset stays, the next member gets it again.
           if (!(error instanceof DeliveryAborted)) throw error;

@@ -4,7 +4,8 @@ import { kafkaBrokers, testTopicPrefix, waitFor } from '@llmgov/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { z } from 'zod';
 import type { BinaryRecord } from '../cloudevents';
-import { eventBusBehaviour, fastRetry } from '../event-bus.behaviour';
+import { batchDeliveryBehaviour } from '../batch-delivery.behaviour';
+import { eventBusBehaviour, fastRetry, type BusUnderTest } from '../event-bus.behaviour';
 import { silentLogger } from '../logger';
 import { headersToStrings } from './kafka-records';
 import { KafkaEventBus } from './kafka-event-bus';
@@ -47,7 +48,7 @@ async function readDeadLetters(topicName: string, count: number): Promise<Binary
   }
 }
 
-eventBusBehaviour('Kafka', async () => {
+const kafkaBus = async (): Promise<BusUnderTest> => {
   const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'event-bus-int-spec', topicPrefix: prefix, retry: fastRetry, logger: silentLogger });
   return {
     bus,
@@ -57,7 +58,10 @@ eventBusBehaviour('Kafka', async () => {
     physicalTopic: (name) => bus.topicName(name),
     close: () => bus.close(),
   };
-});
+};
+
+eventBusBehaviour('Kafka', kafkaBus);
+batchDeliveryBehaviour('Kafka', kafkaBus);
 
 describe('KafkaEventBus consumer lag', () => {
   it('reports the lag left after each batch as messaging_consumer_lag_messages{topic,group}', async () => {

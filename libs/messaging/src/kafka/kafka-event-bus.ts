@@ -3,7 +3,7 @@ import { consumerLag } from '@llmgov/telemetry';
 import { Kafka, KafkaJSError, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
 import { deadLetterHeaders, type DeadLetterCause, type InboundRecord } from '../dead-letter';
-import { deliver } from '../delivery';
+import { deliver, deliverBatch } from '../delivery';
 import type { EventBus, RawRecord, SubscribeOptions, Subscription, PublishOptions } from '../event-bus';
 import { stderrLogger, type MessagingLogger } from '../logger';
 import { defaultRetryPolicy, DeliveryAborted, type RetryPolicy } from '../retry-policy';
@@ -33,6 +33,9 @@ export interface KafkaEventBusOptions {
   /** The broker's long-poll wait for a consumer fetch when nothing is there (default 200 ms). */
   maxWaitTimeInMs?: number;
 }
+
+/** Most messages handed to a subscription's `batchHandler` at once, unless it says otherwise. */
+const DEFAULT_MAX_BATCH = 500;
 
 /** Committing at most this often mid-batch (and always at the end of a batch). */
 const AUTO_COMMIT_INTERVAL_MS = 1000;
@@ -168,6 +171,25 @@ export class KafkaEventBus implements EventBus {
       partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         const deps = deliveryDeps(heartbeat);
+        if (options.batchHandler) {
+          const handlers = { handler: options.handler, batchHandler: options.batchHandler, maxAttempts: options.maxAttempts ?? 5 };
+          const size = Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH);
+          for (let i = 0; i < batch.messages.length; i += size) {
+            if (!isRunning() || isStale()) return;
+            const slice = batch.messages.slice(i, i + size);
+            try {
+              await deliverBatch(options.topic, slice.map((m) => inbound(physical, batch.partition, m)), handlers, deps);
+            } catch (error) {
+              if (error instanceof DeliveryAborted) throw new KafkaJSError(error, { retriable: true });
+              throw error;
+            }
+            resolveOffset(slice[slice.length - 1].offset);
+            await heartbeat();
+            await commitOffsetsIfNecessary();
+          }
+          lag.report(batch.partition, Number(batch.offsetLag()));
+          return;
+        }
         for (const message of batch.messages) {
           // Stopping, or the partition was sought/revoked: leave the rest unresolved.
           if (!isRunning() || isStale()) return;

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exampleEvents, policyViolatedTopic } from '@llmgov/events';
+import { silentLogger } from '@llmgov/messaging';
+import { waitFor } from '@llmgov/testing';
+import { DurableEventLog } from './durable-event-log';
+
+const violation = (n: number) => ({
+  ...structuredClone(exampleEvents['policy.violated']),
+  id: `evt_${n}_${randomUUID()}`,
+});
+
+describe('DurableEventLog', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'durable-log-'));
+  const file = join(dir, 'events.jsonl');
+  const open = async () => {
+    const log = new DurableEventLog(file, {
+      logger: silentLogger,
+      inMemoryGroup: (g) => g.startsWith('view.'),
+      saveDelayMs: 10,
+    });
+    await log.open();
+    return log;
+  };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('resumes a durable group at its committed offset after a restart; an in-memory view replays everything', async () => {
+    const first = await open();
+    const durable: string[] = [];
+    await first.subscribe({ topic: policyViolatedTopic, group: 'sink', handler: async (e) => void durable.push(e.id) });
+    const sent = Array.from({ length: 30 }, (_, i) => violation(i));
+    await first.publishBatch(policyViolatedTopic, sent);
+    await waitFor(() => expect(durable).toHaveLength(30));
+    await first.close();
+
+    const second = await open();
+    const resumed: string[] = [];
+    const view: string[] = [];
+    await second.subscribe({
+      topic: policyViolatedTopic,
+      group: 'sink',
+      handler: async (e) => void resumed.push(e.id),
+    });
+    await second.subscribe({
+      topic: policyViolatedTopic,
+      group: 'view.keys',
+      handler: async (e) => void view.push(e.id),
+    });
+    const more = [violation(30), violation(31)];
+    await second.publishBatch(policyViolatedTopic, more);
+    await waitFor(() => expect(view).toHaveLength(32));
+    await waitFor(() => expect(resumed).toEqual(more.map((e) => e.id)));
+    expect(view).toEqual([...sent, ...more].map((e) => e.id));
+    await second.close();
+  });
+
+  it('is caught up only once every group subscribed has handled what the log held at start', async () => {
+    const log = await open();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    await log.subscribe({ topic: policyViolatedTopic, group: 'view.slow', handler: () => gate });
+    expect(log.caughtUp()).toBe(false);
+    release();
+    await waitFor(() => expect(log.caughtUp()).toBe(true));
+    await log.close();
+  });
+});
