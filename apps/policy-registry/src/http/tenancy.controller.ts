@@ -118,7 +118,7 @@ export class TenancyController {
   @Delete('keys/:id')
   @Roles('owner', 'admin')
   async revoke(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query('org_id') org?: string) {
-    const { state } = await this.access.run(p, org, (s, ctx) => ({ events: revokeKey(s, { key_id: id }, ctx), result: undefined }));
+    const { state } = await this.access.run(p, org, (s, ctx) => ({ events: revokeKey(s, { key_id: id, by: p }, ctx), result: undefined }));
     return ok(keyView(state.keys.get(id)!));
   }
 }
