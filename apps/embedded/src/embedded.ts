@@ -18,6 +18,8 @@ import { ensureDemo, type DemoCredentials } from './demo';
 
 export interface Embedded {
   app: NestFastifyApplication;
+  /** The address it listens on (HOST) and its port. */
+  host: string;
   port: number;
   demo: DemoCredentials | null;
   stop(): Promise<void>;
@@ -25,7 +27,7 @@ export interface Embedded {
 
 /** Starts the five services in this process: PGlite, the in-process bus, one HTTP port. */
 export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const bootstrapKey = config.BOOTSTRAP_ADMIN_KEY ?? persistentBootstrapKey(config.dataDir);
   const postgres = await startEmbeddedPostgres(config.dataDir);
   const bus = new DurableEventLog(createEventBus({ kind: 'in-process' }), join(config.dataDir, 'events.jsonl'));
@@ -40,7 +42,9 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     jwt: { secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL },
     poolSize: 4,
   };
-  const selfUrl = `http://127.0.0.1:${config.PORT}`;
+  // How this process reaches itself: through HOST unless it listens on every interface.
+  const self = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const selfUrl = `http://${self}:${config.PORT}`;
   const modules: DynamicModule[] = [
     PolicyRegistryModule.forRoot({ ...runtime, bootstrapAdminKey: bootstrapKey }),
     GatewayModule.forRoot({ ...runtime, approvalServiceUrl: selfUrl }),
@@ -60,9 +64,10 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     logger: config.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : config.LOG_LEVEL === 'log' ? ['error', 'warn', 'log'] : config.LOG_LEVEL === 'warn' ? ['error', 'warn'] : ['error'],
   });
   const port = Number(new URL(await app.getUrl()).port);
-  const demo = config.DEMO === 'on' ? await ensureDemo(`http://127.0.0.1:${port}`, bootstrapKey, config.dataDir) : null;
+  const demo = config.DEMO === 'on' ? await ensureDemo(`http://${self}:${port}`, bootstrapKey, config.dataDir) : null;
   return {
     app,
+    host: config.HOST,
     port,
     demo,
     async stop() {

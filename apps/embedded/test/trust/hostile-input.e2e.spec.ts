@@ -80,6 +80,26 @@ function hostileInputSuite(urls: () => Urls) {
     }
     expect(seen).toEqual(cases().map(([method, , url, field]) => [method, url, 400, field]));
   }, 60_000);
+
+  it("answers 404 to an org admin naming another org's org_id, never its own org's data", async () => {
+    const u = urls();
+    const other = await OrgAdmin.create(u.registry, u.bootstrapKey, { name: 'Other Inc' });
+    const routes = [
+      `${u.audit}/audit/events`,
+      `${u.audit}/audit/verify`,
+      `${u.ledger}/budgets/status`,
+      `${u.ledger}/budgets/spend?group_by=org`,
+      `${u.approvals}/approvals`,
+      `${u.registry}/governance/teams`,
+    ];
+    const seen: [string, number][] = [];
+    for (const url of routes) {
+      const sep = url.includes('?') ? '&' : '?';
+      seen.push([url, (await call(`${url}${sep}org_id=${other.orgId}`, { key: owner.org.ownerKey })).status]);
+      expect((await call(`${url}${sep}org_id=${owner.orgId}`, { key: owner.org.ownerKey })).status).toBe(200);
+    }
+    expect(seen).toEqual(routes.map((url) => [url, 404]));
+  }, 60_000);
 }
 
 describe('hostile input — embedded mode', () => {
