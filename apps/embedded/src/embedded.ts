@@ -43,7 +43,8 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     poolSize: 4,
   };
   // How this process reaches itself: through HOST unless it listens on every interface.
-  const self = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const everywhere = config.HOST === '0.0.0.0' || config.HOST === '::';
+  const self = everywhere ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   const selfUrl = `http://${self}:${config.PORT}`;
   const modules: DynamicModule[] = [
     PolicyRegistryModule.forRoot({ ...runtime, bootstrapAdminKey: bootstrapKey }),

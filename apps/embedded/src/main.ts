@@ -48,7 +48,8 @@ function addressOf(host: string, port: number): { base: string; listening: strin
   const everywhere = host === '0.0.0.0' || host === '::';
   const shown = everywhere ? '127.0.0.1' : host;
   const base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
-  return { base, listening: everywhere ? ` (listening on every interface, ${host}:${port}: reachable from the network)` : '' };
+  const listening = everywhere ? ` (listening on every interface, ${host}:${port}: reachable from the network)` : '';
+  return { base, listening };
 }
 
 main().catch((error: unknown) => {

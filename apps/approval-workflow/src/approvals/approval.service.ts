@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, NotFoundError, actorOf, orgScope, type AdminPrincipal, type Clock, type KeyRecord } from '@llmgov/service-kit';
+import {
+  ConflictError, ForbiddenError, NotFoundError, actorOf, orgScope, type AdminPrincipal, type Clock, type KeyRecord,
+} from '@llmgov/service-kit';
 import type { Approval, ApprovalEvent, ApprovalStatus } from './approval';
 import { decide, type ApprovalCommand, type Decision, type Refusal } from './approval.decide';
 import type { ApprovalRepository } from './approval.repository';

@@ -48,11 +48,15 @@ export class BudgetsController {
   @Get('snapshot')
   async snapshot(@Headers('authorization') authorization?: string) {
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!bearer) throw new UnauthorizedError('The budget snapshot requires the snapshot token or the platform owner key');
+    const unauthorized = 'The budget snapshot requires the snapshot token or the platform owner key';
+    if (!bearer) throw new UnauthorizedError(unauthorized);
     if (!(this.snapshotToken && safeEqual(bearer, this.snapshotToken))) {
       const key = this.directory.findBySecret(bearer);
-      if (!key || key.kind !== 'admin') throw new UnauthorizedError('The budget snapshot requires the snapshot token or the platform owner key');
-      if (!key.platform_owner) throw new ForbiddenError('The budget snapshot spans every org: only the platform owner or the snapshot token reads it', 'platform_owner_only');
+      if (!key || key.kind !== 'admin') throw new UnauthorizedError(unauthorized);
+      if (!key.platform_owner) {
+        const message = 'The budget snapshot spans every org: only the platform owner or its token reads it';
+        throw new ForbiddenError(message, 'platform_owner_only');
+      }
     }
     return ok(await this.reader.snapshot(this.clock.now()));
   }

@@ -67,7 +67,9 @@ describe('embedded process — loopback, database password, telemetry', () => {
   it('binds 127.0.0.1 by default (not the network) and its banner names that address', async () => {
     await waitFor(() => expect(proc!.output()).toContain(`ready on http://127.0.0.1:${port}`), { timeoutMs: 10_000 });
     expect(proc!.output()).not.toContain('every interface');
-    const external = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4');
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal && a.family === 'IPv4');
     expect(external.length).toBeGreaterThan(0);
     for (const a of external) expect([a!.address, await accepts(a!.address, port)]).toEqual([a!.address, false]);
     expect(await accepts('127.0.0.1', port)).toBe(true);
@@ -78,7 +80,8 @@ describe('embedded process — loopback, database password, telemetry', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const url = new URL(readFileSync(file, 'utf8').trim());
     expect(url.password.length).toBeGreaterThanOrEqual(24);
-    const as = (password: string) => new Client({ host: url.hostname, port: Number(url.port), user: 'postgres', database: 'postgres', password });
+    const as = (password: string) =>
+      new Client({ host: url.hostname, port: Number(url.port), user: 'postgres', database: 'postgres', password });
     const intruder = as('postgres');
     await expect(intruder.connect()).rejects.toMatchObject({ code: '28P01' });
     await intruder.end().catch(() => undefined);
@@ -93,9 +96,12 @@ describe('embedded process — loopback, database password, telemetry', () => {
 
   it('exports its spans to OTEL_EXPORTER_OTLP_ENDPOINT, named llmgov-embedded', async () => {
     expect((await fetch(`http://127.0.0.1:${port}/v1/models`)).status).toBe(401);
-    await waitFor(() => {
-      const traces = received.filter((r) => r.url === '/v1/traces');
-      expect(Buffer.concat(traces.map((t) => t.body)).includes('llmgov-embedded')).toBe(true);
-    }, { timeoutMs: 20_000, intervalMs: 200 });
+    await waitFor(
+      () => {
+        const traces = received.filter((r) => r.url === '/v1/traces');
+        expect(Buffer.concat(traces.map((t) => t.body)).includes('llmgov-embedded')).toBe(true);
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
   });
 });

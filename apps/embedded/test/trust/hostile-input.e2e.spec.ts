@@ -29,9 +29,18 @@ function hostileInputSuite(urls: () => Urls) {
     owner = await OrgAdmin.create(u.registry, u.bootstrapKey, { name: 'Hostile Inc' });
     gatewayKey = (await owner.key({ kind: 'gateway' })).key;
     // The audit service must know the org's keys before it authenticates them.
-    await waitFor(async () => expect((await call(`${u.audit}/audit/events`, { key: owner.org.ownerKey })).status).toBe(200), { timeoutMs: 20_000 });
-    await waitFor(async () => expect((await call(`${u.approvals}/approvals`, { key: owner.org.ownerKey })).status).toBe(200), { timeoutMs: 20_000 });
-    await waitFor(async () => expect((await call(`${u.ledger}/budgets/status`, { key: owner.org.ownerKey })).status).toBe(200), { timeoutMs: 20_000 });
+    await waitFor(
+      async () => expect((await call(`${u.audit}/audit/events`, { key: owner.org.ownerKey })).status).toBe(200),
+      { timeoutMs: 20_000 },
+    );
+    await waitFor(
+      async () => expect((await call(`${u.approvals}/approvals`, { key: owner.org.ownerKey })).status).toBe(200),
+      { timeoutMs: 20_000 },
+    );
+    await waitFor(
+      async () => expect((await call(`${u.ledger}/budgets/status`, { key: owner.org.ownerKey })).status).toBe(200),
+      { timeoutMs: 20_000 },
+    );
   }, 60_000);
 
   type Case = [string, 'owner' | 'platform' | 'gateway', string, string, unknown?];
@@ -39,9 +48,12 @@ function hostileInputSuite(urls: () => Urls) {
     const { audit, approvals, ledger, registry } = urls();
     return [
       ['GET', 'owner', `${audit}/audit/events/evt${NUL}x`, 'id'],
-      ...['type', 'agent_id', 'key_id', 'model', 'step', 'code', 'actor', 'request_id'].map(
-        (f): Case => ['GET', 'owner', `${audit}/audit/events?${f}=a${NUL}b`, f],
-      ),
+      ...['type', 'agent_id', 'key_id', 'model', 'step', 'code', 'actor', 'request_id'].map((f): Case => [
+        'GET',
+        'owner',
+        `${audit}/audit/events?${f}=a${NUL}b`,
+        f,
+      ]),
       ['GET', 'platform', `${audit}/audit/events?org_id=org${NUL}`, 'org_id'],
       ['GET', 'owner', `${audit}/audit/events?cursor=${HUGE}`, 'cursor'],
       ['GET', 'owner', `${audit}/audit/events?policy_version=${HUGE}`, 'policy_version'],
@@ -54,7 +66,13 @@ function hostileInputSuite(urls: () => Urls) {
       ['POST', 'owner', `${approvals}/approvals/apr${NUL}x/approve`, 'id', {}],
       ['POST', 'owner', `${approvals}/approvals/apr${NUL}x/reject`, 'id', { reason: 'no' }],
       ['POST', 'gateway', `${approvals}/approvals/apr${NUL}x/consume`, 'id', { fingerprint: 'f', request_id: 'req_1' }],
-      ['POST', 'gateway', `${approvals}/approvals/apr_x/consume`, 'fingerprint', { fingerprint: 'f\u0000', request_id: 'req_1' }],
+      [
+        'POST',
+        'gateway',
+        `${approvals}/approvals/apr_x/consume`,
+        'fingerprint',
+        { fingerprint: 'f\u0000', request_id: 'req_1' },
+      ],
       ['GET', 'owner', `${approvals}/approvals?agent_id=a${NUL}`, 'agent_id'],
       ['GET', 'owner', `${approvals}/approvals?cursor=${NUL}`, 'cursor'],
       ['GET', 'owner', `${approvals}/approvals?cursor=${HUGE}`, 'cursor'],
@@ -71,7 +89,8 @@ function hostileInputSuite(urls: () => Urls) {
   };
 
   it('answers 4xx naming the field to NUL bytes and numbers ≥ 1e21 (never 500)', async () => {
-    const keyOf = (who: Case[1]) => (who === 'owner' ? owner.org.ownerKey : who === 'platform' ? urls().bootstrapKey : gatewayKey);
+    const keyOf = (who: Case[1]) =>
+      who === 'owner' ? owner.org.ownerKey : who === 'platform' ? urls().bootstrapKey : gatewayKey;
     const seen: [string, string, number, string | undefined][] = [];
     for (const [method, who, url, field, body] of cases()) {
       const res = await call(url, { method, key: keyOf(who), body });
@@ -104,7 +123,13 @@ function hostileInputSuite(urls: () => Urls) {
 
 describe('hostile input — embedded mode', () => {
   const e = useEmbedded();
-  hostileInputSuite(() => ({ registry: e.base, ledger: e.base, approvals: e.base, audit: e.base, bootstrapKey: e.bootstrapKey }));
+  hostileInputSuite(() => ({
+    registry: e.base,
+    ledger: e.base,
+    approvals: e.base,
+    audit: e.base,
+    bootstrapKey: e.bootstrapKey,
+  }));
 });
 
 describe('hostile input — distributed mode (Kafka + Postgres)', () => {
@@ -115,5 +140,11 @@ describe('hostile input — distributed mode (Kafka + Postgres)', () => {
   afterAll(async () => {
     await d?.close();
   }, 60_000);
-  hostileInputSuite(() => ({ registry: d.registry.url, ledger: d.ledger.url, approvals: d.approvals!.url, audit: d.audit!.url, bootstrapKey: d.bootstrapKey }));
+  hostileInputSuite(() => ({
+    registry: d.registry.url,
+    ledger: d.ledger.url,
+    approvals: d.approvals!.url,
+    audit: d.audit!.url,
+    bootstrapKey: d.bootstrapKey,
+  }));
 });

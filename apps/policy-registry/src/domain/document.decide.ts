@@ -133,8 +133,10 @@ export function sign(state: OrgState, cmd: { version_id: string; signer: string;
   if (version.signatures.some((s) => s.signer === cmd.signer)) throw new ConflictError(`${cmd.signer} already signed version ${version.policy_version}`, 'already_signed');
   const keys = keysOfPrincipal(state, cmd.signer, ctx.actor);
   const me = principalId(ctx.actor);
-  if (version.signatures.some((s) => { const k = state.signers.get(s.signer_key_id); return k !== undefined && principalId(k.registered_by) === me; })) {
-    throw new ConflictError(`This principal already signed version ${version.policy_version} (as another signer); a quorum needs distinct principals`, 'already_signed');
+  const signedBy = (s: { signer_key_id: string }) => state.signers.get(s.signer_key_id)?.registered_by;
+  if (version.signatures.some((s) => { const by = signedBy(s); return by !== undefined && principalId(by) === me; })) {
+    const message = `This principal already signed version ${version.policy_version}: a quorum counts principals`;
+    throw new ConflictError(message, 'already_signed');
   }
   const content = { org_id: org.org_id, policy_id: version.policy_id, policy_version: version.policy_version, effective_date: version.effective_date, document: version.document };
   const key = keys.find((k) => verifySignature(content, cmd.signature, k.public_key));

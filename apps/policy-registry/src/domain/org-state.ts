@@ -88,16 +88,17 @@ export function evolve(state: OrgState, event: OrgEvent): OrgState {
       return state;
     }
     case 'signer.registered': {
-      const { signer, signer_key_id, public_key, registered_at, actor, status = 'active', required_approvals = 0 } = event.data;
+      const { signer, signer_key_id, public_key, registered_at, actor } = event.data;
+      const { status = 'active', required_approvals = 0 } = event.data;
       const activated_at = status === 'active' ? registered_at : null;
-      state.signers.set(signer_key_id, {
-        signer, signer_key_id, public_key, registered_at, registered_by: actor, status, required_approvals, approvals: [], activated_at,
-      });
+      const key = { signer, signer_key_id, public_key, registered_at, registered_by: actor, status };
+      state.signers.set(signer_key_id, { ...key, required_approvals, approvals: [], activated_at });
       return state;
     }
     case 'signer.approved': {
       const { approver, approver_key_id, signature, approved_at, actor } = event.data;
-      state.signers.get(event.data.signer_key_id)?.approvals.push({ approver, approver_key_id, principal: actor, signature, approved_at });
+      const approval = { approver, approver_key_id, principal: actor, signature, approved_at };
+      state.signers.get(event.data.signer_key_id)?.approvals.push(approval);
       return state;
     }
     case 'signer.activated': {

@@ -54,7 +54,8 @@ export function toOutbox(before: OrgState, events: readonly OrgEvent[], after: O
         break;
       case 'signer.registered': {
         const { org_id, signer, signer_key_id, public_key, status = 'active' } = e.data;
-        out.push({ topic: policyTopic, event: envelope('policy.signer.registered', org_id, now, { org_id, signer, signer_key_id, public_key, status, actor }) });
+        const data = { org_id, signer, signer_key_id, public_key, status, actor };
+        out.push({ topic: policyTopic, event: envelope('policy.signer.registered', org_id, now, data) });
         break;
       }
       case 'signer.approved':
@@ -63,7 +64,8 @@ export function toOutbox(before: OrgState, events: readonly OrgEvent[], after: O
         // Published again, now `active`: a pending key became a signer (audited with who approved it last).
         const key = after.signers.get(e.data.signer_key_id);
         if (key) {
-          const data = { org_id: e.data.org_id, signer: key.signer, signer_key_id: key.signer_key_id, public_key: key.public_key, status: 'active' as const, actor };
+          const { signer, signer_key_id, public_key } = key;
+          const data = { org_id: e.data.org_id, signer, signer_key_id, public_key, status: 'active' as const, actor };
           out.push({ topic: policyTopic, event: envelope('policy.signer.registered', e.data.org_id, now, data) });
         }
         break;

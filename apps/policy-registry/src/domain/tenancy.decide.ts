@@ -100,9 +100,13 @@ export function revokeKey(state: OrgState, cmd: { key_id: string; by: Revoker },
   if (!key) throw new NotFoundError(`Key ${cmd.key_id} not found`);
   if (key.revoked_at) return [];
   if (isLiveOwnerKey(key)) {
-    if (!cmd.by.platform_owner && cmd.by.role !== 'owner') throw new ForbiddenError('Only an owner revokes an owner key', 'insufficient_role');
-    const owners = [...state.keys.values()].filter(isLiveOwnerKey);
-    if (owners.length <= 1) throw new ConflictError('The last owner key of an org cannot be revoked: issue another owner key first', 'last_owner_key');
+    if (!cmd.by.platform_owner && cmd.by.role !== 'owner') {
+      throw new ForbiddenError('Only an owner revokes an owner key', 'insufficient_role');
+    }
+    if ([...state.keys.values()].filter(isLiveOwnerKey).length <= 1) {
+      const message = 'The last owner key of an org cannot be revoked: issue another owner key first';
+      throw new ConflictError(message, 'last_owner_key');
+    }
   }
   return [{ type: 'key.revoked', data: { org_id: key.org_id, key_id: key.key_id, revoked_at: ctx.now, actor: ctx.actor } }];
 }

@@ -1,6 +1,8 @@
 import { digestOf, verifySignature, type PolicyDocument } from '@llmgov/policy-schema';
 import type { DecideContext, OrgEvent, VersionCause } from './org-events';
-import { activeVersion, fold, headVersion, initialState, principalId, type OrgState, type VersionState } from './org-state';
+import {
+  activeVersion, fold, headVersion, initialState, principalId, type OrgState, type VersionState,
+} from './org-state';
 
 /**
  * A change of the document as a new version: the next number, its digest, the quorum it
@@ -41,7 +43,8 @@ export function validSigners(state: OrgState, version: VersionState): Set<string
   const ok = new Set<string>();
   for (const s of version.signatures) {
     const key = state.signers.get(s.signer_key_id);
-    if (key?.status === 'active' && verifySignature(content, s.signature, key.public_key)) ok.add(principalId(key.registered_by));
+    if (key?.status !== 'active') continue;
+    if (verifySignature(content, s.signature, key.public_key)) ok.add(principalId(key.registered_by));
   }
   return ok;
 }

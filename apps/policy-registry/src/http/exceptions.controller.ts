@@ -10,7 +10,13 @@ import { jsonSchema } from './openapi';
 import { exceptionView } from './views';
 
 const createBody = createExceptionInput.extend({ org_id: z.string().optional() }).strict();
-const listQuery = z.object({ kind: policyException.shape.kind.optional(), status: z.enum(['active', 'pending', 'expired']).optional(), org_id: z.string().optional() }).strict();
+const listQuery = z
+  .object({
+    kind: policyException.shape.kind.optional(),
+    status: z.enum(['active', 'pending', 'expired']).optional(),
+    org_id: z.string().optional(),
+  })
+  .strict();
 
 /**
  * Exceptions (CONTRACT.md §6): time-limited, scoped exemptions from one check, approved by

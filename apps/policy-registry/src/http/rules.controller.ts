@@ -10,7 +10,16 @@ import { OrgAccess } from './org-access';
 import { ruleView } from './views';
 
 /** `type` and `policy_type` (the field's own name, as the body spells it) filter alike. */
-const listQuery = z.object({ type: policyType.optional(), policy_type: policyType.optional(), scope: ruleScope.optional(), agent_id: z.string().optional(), team_id: z.string().optional(), org_id: z.string().optional() }).strict();
+const listQuery = z
+  .object({
+    type: policyType.optional(),
+    policy_type: policyType.optional(),
+    scope: ruleScope.optional(),
+    agent_id: z.string().optional(),
+    team_id: z.string().optional(),
+    org_id: z.string().optional(),
+  })
+  .strict();
 const withOrg = (body: unknown): { org_id?: string; rest: unknown } => {
   if (body && typeof body === 'object' && 'org_id' in body) {
     const { org_id, ...rest } = body as Record<string, unknown>;
@@ -45,7 +54,12 @@ export class RulesController {
     const q = parseOrThrow(listQuery, query, 'query');
     const head = headVersion(await this.access.read(p, q.org_id))!;
     const rules = head.document.rules.filter(
-      (r) => (!q.type || r.policy_type === q.type) && (!q.policy_type || r.policy_type === q.policy_type) && (!q.scope || r.scope === q.scope) && (!q.agent_id || r.agent_id === q.agent_id) && (!q.team_id || r.team_id === q.team_id),
+      (r) =>
+        (!q.type || r.policy_type === q.type) &&
+        (!q.policy_type || r.policy_type === q.policy_type) &&
+        (!q.scope || r.scope === q.scope) &&
+        (!q.agent_id || r.agent_id === q.agent_id) &&
+        (!q.team_id || r.team_id === q.team_id),
     );
     return okList(rules.map((r) => ruleView(r, head)));
   }

@@ -12,7 +12,9 @@ import { signerView, versionView } from './views';
 
 const publishBody = deployerPolicyPatch.extend({ template: z.enum(TEMPLATE_NAMES).optional(), effective_date: z.iso.datetime({ offset: true }).optional(), org_id: z.string().optional() }).strict();
 const signerBody = z.object({ signer: z.string().min(1).max(320), public_key: z.string().min(1), org_id: z.string().optional() }).strict();
-const approveSignerBody = z.object({ approver: z.string().min(1).max(320), signature: z.string().min(1), org_id: z.string().optional() }).strict();
+const approveSignerBody = z
+  .object({ approver: z.string().min(1).max(320), signature: z.string().min(1), org_id: z.string().optional() })
+  .strict();
 const signBody = z.object({ signer: z.string().min(1).max(320), signature: z.string().min(1), org_id: z.string().optional() }).strict();
 
 /** Versioned, signed deployer policy (CONTRACT.md §3). Answers `{"success":true,"data":…}` like every admin route. */
@@ -74,7 +76,9 @@ export class VersionsController {
   @ApiBody({ schema: jsonSchema(approveSignerBody) })
   async approveSigner(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
     const { org_id, ...input } = parseOrThrow(approveSignerBody, body);
-    const { state } = await this.access.run(p, org_id, (s, ctx) => only(approveSigner(s, { signer_key_id: id, ...input }, ctx)));
+    const { state } = await this.access.run(p, org_id, (s, ctx) =>
+      only(approveSigner(s, { signer_key_id: id, ...input }, ctx)),
+    );
     return ok(signerView(state.org!.org_id, state.signers.get(id)!));
   }
 

@@ -6,7 +6,8 @@ import { signerApprovalBytes } from '../domain/signers.decide';
  * A typed policy as `/governance/policies` answers it, with the version it is read from and
  * that version's status (`draft` while a signer quorum has not approved it: not enforced yet).
  */
-export const ruleView = (rule: PolicyDocument['rules'][number], version: Pick<VersionState, 'policy_version' | 'status'>) => ({
+type Rule = PolicyDocument['rules'][number];
+export const ruleView = (rule: Rule, version: Pick<VersionState, 'policy_version' | 'status'>) => ({
   ...rule,
   policy_version: version.policy_version,
   version_status: version.status,
@@ -84,7 +85,11 @@ export function agentView(a: AgentState, review?: { document: PolicyDocument | n
  */
 export const exceptionView = (e: PolicyException, policyVersion: number, now: Date, inForce: boolean) => ({
   ...e,
-  status: Date.parse(e.expires_at) <= now.getTime() ? ('expired' as const) : inForce ? ('active' as const) : ('pending' as const),
+  status: Date.parse(e.expires_at) <= now.getTime()
+    ? ('expired' as const)
+    : inForce
+      ? ('active' as const)
+      : ('pending' as const),
   policy_version: policyVersion,
 });
 
@@ -95,7 +100,8 @@ export const exceptionView = (e: PolicyException, policyVersion: number, now: Da
 export function settingsState(state: OrgState) {
   const active = state.versions.find((v) => v.status === 'active') ?? null;
   const head = state.versions.at(-1) ?? null;
-  const draft = head && head.status === 'draft' && (!active || head.policy_version > active.policy_version) ? head : null;
+  const newer = head && (!active || head.policy_version > active.policy_version);
+  const draft = newer && head.status === 'draft' ? head : null;
   return { active, draft };
 }
 
@@ -122,6 +128,11 @@ export const signerView = (orgId: string, k: SignerKey) => ({
   status: k.status,
   activated_at: k.activated_at,
   required_approvals: k.required_approvals,
-  approvals: k.approvals.map((a) => ({ approver: a.approver, approver_key_id: a.approver_key_id, approved_by: a.principal, approved_at: a.approved_at })),
+  approvals: k.approvals.map((a) => ({
+    approver: a.approver,
+    approver_key_id: a.approver_key_id,
+    approved_by: a.principal,
+    approved_at: a.approved_at,
+  })),
   ...(k.status === 'pending' ? { approval_payload: signerApprovalBytes(orgId, k).toString('base64') } : {}),
 });

@@ -29,7 +29,10 @@ export function rejectNulBytes(fastify: FastifyInstance): void {
     }
     if (request.body !== undefined && request.body !== null) nulFields(request.body, '', fields);
     if (fields.length === 0) return;
-    const error = new ValidationError(`Invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields);
+    const error = new ValidationError(
+      `Invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+      fields,
+    );
     const { status, body } = toErrorBody(error);
     return reply.code(status).send(body);
   });
