@@ -106,8 +106,9 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
     await this.reviewRules.start();
     this.relay.start();
     const table = `"${this.options.schema ?? 'approval_workflow'}".approvals`;
+    const countPending = `select count(*)::int as n from ${table} where status = 'pending'`;
     this.unobservePending = approvalsPending.observe(`approval-workflow:${this.options.replicaId}`, async () =>
-      ((await this.dataSource.query(`select org_id, count(*)::int as n from ${table} where status = 'pending' group by org_id`)) as { org_id: string; n: number }[]).map((r) => ({ labels: { org_id: r.org_id }, value: r.n })),
+      ((await this.dataSource.query(countPending)) as { n: number }[]).map((r) => ({ labels: {}, value: r.n })),
     );
     const every = this.options.sweepIntervalMs ?? 1000;
     if (every > 0) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { admittedEvent, budgetDocument, budgetLimitsFor, budgetSnapshot, completedEvent, principal, ReservationBook } from '@llmgov/budget';
@@ -13,6 +14,8 @@ describe('budget-ledger routes', () => {
   const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'ledger-e2e', topicPrefix: testTopicPrefix(), logger: silentLogger });
   const adminA = newSecret('msh');
   const adminB = newSecret('msh');
+  const platformOwner = newSecret('msh');
+  const snapshotToken = `snap_${randomUUID()}`;
   let schema: TestSchema;
   let app: NestFastifyApplication;
 
@@ -20,11 +23,17 @@ describe('budget-ledger routes', () => {
 
   beforeAll(async () => {
     schema = await testSchema('budget_ledger_e2e');
-    const keyEvent = (secret: string, org: string, n: number) => {
+    const keyEvent = (secret: string, org: string | null, n: number) => {
       const e = exampleEvents['key.created'];
-      return { ...e, id: `evt_key_${n}`, subject: org, data: { ...e.data, org_id: org, key_id: `key_admin_${n}`, kind: 'admin' as const, role: 'viewer' as const, key_hash: hashSecret(secret) } };
+      const role = org ? ('viewer' as const) : ('owner' as const);
+      const data = {
+        ...e.data, org_id: org, key_id: `key_admin_${n}`, kind: 'admin' as const, role, platform_owner: !org,
+        key_hash: hashSecret(secret),
+      };
+      return { ...e, id: `evt_key_${n}`, subject: org ?? data.key_id, data };
     };
-    await bus.publishBatch(tenancyTopic, [keyEvent(adminA, 'org_a', 1), keyEvent(adminB, 'org_b', 2)]);
+    const keys = [keyEvent(adminA, 'org_a', 1), keyEvent(adminB, 'org_b', 2), keyEvent(platformOwner, null, 3)];
+    await bus.publishBatch(tenancyTopic, keys);
     const doc = budgetDocument({ daily_budget_usd: 10, team_budgets: { team_t: 4 }, runner_session_budget_usd: 5 }, [{ id: 'pol_agent', scope: 'agent', agent_id: 'agt_x', config: { monthly_limit_usd: 500 } }]);
     await bus.publish(policyTopic, publishedEvent(doc, 7));
     const at = clock.now();
@@ -36,10 +45,15 @@ describe('budget-ledger routes', () => {
       admittedEvent('req_open', 500_000, 'gw-2', at, p),
     ]);
 
-    @Module({ imports: [HealthModule, BudgetLedgerModule.forRoot({ bus, databaseUrl: schema.url, schema: schema.name, replicaId: 'ledger-e2e', clock, jwt: {}, poolSize: 4 })] })
+    const ledger = BudgetLedgerModule.forRoot({
+      bus, databaseUrl: schema.url, schema: schema.name, replicaId: 'ledger-e2e', clock, jwt: {}, poolSize: 4,
+      snapshotToken,
+    });
+    @Module({ imports: [HealthModule, ledger] })
     class Root {}
     app = await createServiceApp(Root, { name: 'budget-ledger', logger: false });
-    await waitFor(async () => expect((await get('/budgets/snapshot', null)).json().data.reservations).toHaveLength(1), { timeoutMs: 30_000 });
+    const snapshotOf = async () => (await get('/budgets/snapshot', snapshotToken)).json().data;
+    await waitFor(async () => expect((await snapshotOf()).reservations).toHaveLength(1), { timeoutMs: 30_000 });
     await waitFor(async () => expect((await get('/budgets/status')).json().data).toHaveLength(4), { timeoutMs: 30_000 });
   }, 60_000);
 
@@ -102,7 +116,7 @@ describe('budget-ledger routes', () => {
 
   describe('GET /budgets/snapshot', () => {
     it('answers current-period spend per scope, open reservations, recent completions and the stream position', async () => {
-      const res = await get('/budgets/snapshot', null);
+      const res = await get('/budgets/snapshot', snapshotToken);
       expect(res.statusCode).toBe(200);
       const snapshot = budgetSnapshot.parse(res.json().data);
       expect(snapshot.counters).toContainEqual({ org_id: 'org_a', scope: 'team', scope_id: 'team_t', period: 'day', period_start: '2026-03-14T00:00:00.000Z', spent_micro_usd: 1_250_000 });
@@ -112,8 +126,18 @@ describe('budget-ledger routes', () => {
       expect(snapshot.as_of).toBe('2026-03-14T12:00:00.000Z');
     });
 
+    it('is never open: 401 without credentials, 403 to an org admin, 200 to its token and the owner', async () => {
+      expect((await get('/budgets/snapshot', null)).statusCode).toBe(401);
+      expect((await get('/budgets/snapshot', 'not-the-token')).statusCode).toBe(401);
+      const orgAdmin = await get('/budgets/snapshot', adminA);
+      expect([orgAdmin.statusCode, orgAdmin.json().error.code]).toEqual([403, 'platform_owner_only']);
+      expect((await get('/budgets/snapshot', snapshotToken)).statusCode).toBe(200);
+      const owner = await get('/budgets/snapshot', platformOwner);
+      expect([owner.statusCode, owner.json().data.counters.length > 0]).toEqual([200, true]);
+    });
+
     it('lets a restarted gateway replica rebuild the same view: spend, open reservations, and no double count of what it already reflects', async () => {
-      const snapshot = budgetSnapshot.parse((await get('/budgets/snapshot', null)).json().data);
+      const snapshot = budgetSnapshot.parse((await get('/budgets/snapshot', snapshotToken)).json().data);
       const book = new ReservationBook({ replica_id: 'gw-restarted' });
       book.loadSnapshot(snapshot);
       const p = principal({ session_id: 'sess_1' });

@@ -4,7 +4,8 @@ import { z } from 'zod';
 /** The embedded mode's configuration: environment, validated once at boot. */
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default('0.0.0.0'),
+  /** Loopback by default: the embedded mode is a laptop's. `HOST=0.0.0.0` to serve a network. */
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().default('./.data'),
   BOOTSTRAP_ADMIN_KEY: z.string().regex(/^msh_[A-Za-z0-9]{20,}$/, 'must be msh_ followed by at least 20 letters or digits').optional(),
   JWT_SECRET: z.string().min(16).optional(),

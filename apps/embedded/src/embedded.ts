@@ -17,6 +17,8 @@ import { ensureDemo, type DemoCredentials } from './demo';
 
 export interface Embedded {
   app: NestFastifyApplication;
+  /** The address it listens on (HOST) and its port. */
+  host: string;
   port: number;
   demo: DemoCredentials | null;
   /** Whether the web console is built and served at /console. */
@@ -28,7 +30,7 @@ export interface Embedded {
 
 /** Starts the five services in this process: PGlite, the in-process bus, one HTTP port. */
 export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const bootstrapKey = config.BOOTSTRAP_ADMIN_KEY ?? persistentBootstrapKey(config.dataDir);
   const postgres = await startEmbeddedPostgres(config.dataDir);
   const replicaId = 'embedded';
@@ -46,7 +48,10 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     jwt: { secret: config.JWT_SECRET, jwksUrl: config.JWT_JWKS_URL },
     poolSize: 4,
   };
-  const selfUrl = `http://127.0.0.1:${config.PORT}`;
+  // How this process reaches itself: through HOST unless it listens on every interface.
+  const everywhere = config.HOST === '0.0.0.0' || config.HOST === '::';
+  const self = everywhere ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const selfUrl = `http://${self}:${config.PORT}`;
   const modules: DynamicModule[] = [
     PolicyRegistryModule.forRoot({ ...runtime, bootstrapAdminKey: bootstrapKey }),
     GatewayModule.forRoot({ ...runtime, approvalServiceUrl: selfUrl, requestDeadlineMs: config.REQUEST_DEADLINE_MS }),
@@ -78,9 +83,10 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     if (loaded > 0) new Logger('EventLog').log(`${loaded} records loaded; consumers caught up in ${ms} ms`);
   });
   const port = Number(new URL(await app.getUrl()).port);
-  const demo = config.DEMO === 'on' ? await ensureDemo(`http://127.0.0.1:${port}`, bootstrapKey, config.dataDir) : null;
+  const demo = config.DEMO === 'on' ? await ensureDemo(`http://${self}:${port}`, bootstrapKey, config.dataDir) : null;
   return {
     app,
+    host: config.HOST,
     port,
     demo,
     consoleBuilt,

@@ -1,3 +1,4 @@
+import '@llmgov/telemetry/register';
 import 'reflect-metadata';
 import { loadConfig } from './config';
 import { startEmbedded } from './embedded';
@@ -17,10 +18,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  const base = `http://127.0.0.1:${embedded.port}`;
+  const { base, listening } = addressOf(embedded.host, embedded.port);
   const lines = [
     '',
-    `LLM governance gateway (embedded) ready on ${base}`,
+    `LLM governance gateway (embedded) ready on ${base}${listening}`,
     `  data directory:   ${config.dataDir}`,
     `  OpenAI base URL:  ${base}/v1`,
     `  API docs:         ${base}/docs`,
@@ -39,6 +40,18 @@ async function main(): Promise<void> {
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+/**
+ * The banner's URL, true to HOST: a loopback or named address as it is; on every interface
+ * (`0.0.0.0`, `::`) the local URL, and the banner says it is reachable from the network.
+ */
+function addressOf(host: string, port: number): { base: string; listening: string } {
+  const everywhere = host === '0.0.0.0' || host === '::';
+  const shown = everywhere ? '127.0.0.1' : host;
+  const base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+  const listening = everywhere ? ` (listening on every interface, ${host}:${port}: reachable from the network)` : '';
+  return { base, listening };
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 
@@ -7,6 +8,7 @@ const PROTOCOL_3 = 196608;
 const SYNC = 0x53; // 'S'
 const QUERY = 0x51; // 'Q'
 const TERMINATE = 0x58; // 'X'
+const PASSWORD = 0x70; // 'p'
 
 /**
  * Serves one PGlite database to many `pg` connections over the Postgres wire protocol.
@@ -18,6 +20,10 @@ const TERMINATE = 0x58; // 'X'
  * everything a client sends up to its Sync or simple Query — and a connection that leaves
  * PGlite inside a transaction keeps its turn until the transaction ends, so transactions are
  * isolated from each other exactly as on a server with serialisable one-at-a-time sessions.
+ *
+ * PGlite itself trusts every connection, so with a `password` the server authenticates each
+ * one first (cleartext password exchange: it only listens on loopback) and hands PGlite the
+ * startup message only after the password matched; a wrong one gets SQLSTATE 28P01.
  */
 export class PgliteWireServer {
   private server?: Server;
@@ -25,7 +31,10 @@ export class PgliteWireServer {
   private readonly waiting: Array<() => void> = [];
   private readonly connections = new Set<Connection>();
 
-  constructor(private readonly db: PGlite) {}
+  constructor(
+    private readonly db: PGlite,
+    readonly password: string | null = null,
+  ) {}
 
   async listen(port = 0, host = '127.0.0.1'): Promise<number> {
     await this.db.waitReady;
@@ -68,9 +77,31 @@ export class PgliteWireServer {
   }
 }
 
+/** A backend message: type byte, int32 length (itself included), body. */
+function backendMessage(type: string, body: Buffer): Buffer {
+  const head = Buffer.alloc(5);
+  head.write(type, 0, 'latin1');
+  head.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([head, body]);
+}
+
+const AUTH_CLEARTEXT = backendMessage('R', Buffer.from([0, 0, 0, 3]));
+const AUTH_FAILED = backendMessage(
+  'E',
+  Buffer.from('SFATAL\0VFATAL\0C28P01\0Mpassword authentication failed\0\0', 'latin1'),
+);
+
+const sameSecret = (given: Buffer, expected: string): boolean => {
+  const want = Buffer.from(expected, 'utf8');
+  return given.length === want.length && timingSafeEqual(given, want);
+};
+
 class Connection {
   private buffer: Buffer = Buffer.alloc(0);
   private started = false;
+  /** The startup message held back until the password is checked. */
+  private startup: Buffer | null = null;
+  private rejected = false;
   private pending: Buffer[] = [];
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
@@ -93,6 +124,7 @@ class Connection {
   }
 
   private receive(chunk: Buffer): void {
+    if (this.rejected) return;
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     for (;;) {
       if (!this.started) {
@@ -106,7 +138,11 @@ class Connection {
         else if (code === CANCEL_REQUEST) this.destroy();
         else if (code === PROTOCOL_3) {
           this.started = true;
-          this.submit(Buffer.from(message));
+          if (this.server.password === null) this.submit(Buffer.from(message));
+          else {
+            this.startup = Buffer.from(message);
+            this.socket.write(AUTH_CLEARTEXT);
+          }
         }
         continue;
       }
@@ -119,6 +155,19 @@ class Connection {
       if (type === TERMINATE) {
         this.destroy();
         return;
+      }
+      if (this.startup) {
+        // Only a password message may come before authentication; its body ends with NUL.
+        if (type !== PASSWORD || !sameSecret(message.subarray(5, message.length - 1), this.server.password!)) {
+          // Flushed, then closed; the socket's 'close' cleans up. Nothing more is read.
+          this.rejected = true;
+          this.socket.end(AUTH_FAILED);
+          return;
+        }
+        const startup = this.startup;
+        this.startup = null;
+        this.submit(startup);
+        continue;
       }
       this.pending.push(message);
       if (type === SYNC || type === QUERY) {

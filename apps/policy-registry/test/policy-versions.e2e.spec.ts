@@ -31,7 +31,7 @@ describe.each<BusKind>(['in-process', 'kafka'])('settings and versions (%s bus)'
   it('GET /gateway/admin/governance/policy answers the plan defaults', async () => {
     const res = await h.call('GET', '/gateway/admin/governance/policy', key);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ success: true, data: PLAN_DEFAULTS.starter });
+    expect(res.body).toEqual({ success: true, data: PLAN_DEFAULTS.starter, policy_version: 1, pending: null });
   });
 
   it('PUT /gateway/admin/governance/policy is partial (the seed example)', async () => {
@@ -59,21 +59,23 @@ describe.each<BusKind>(['in-process', 'kafka'])('settings and versions (%s bus)'
   it('POST /api/v1/policies with quorum 2 stays draft after one signature, activates after two; a forged one is 400', async () => {
     const alice = signer();
     const bob = signer();
-    expect((await h.call('POST', '/api/v1/policies/signers', key, { signer: 'alice@example.com', public_key: alice.pub })).status).toBe(201);
-    await h.call('POST', '/api/v1/policies/signers', key, { signer: 'bob@example.com', public_key: bob.pub });
+    const aliceKey = (await h.call('POST', '/governance/keys', key, { kind: 'admin', role: 'admin', name: 'alice' })).body.data.key;
+    const bobKey = (await h.call('POST', '/governance/keys', key, { kind: 'admin', role: 'admin', name: 'bob' })).body.data.key;
+    expect((await h.call('POST', '/api/v1/policies/signers', aliceKey, { signer: 'alice@example.com', public_key: alice.pub })).status).toBe(201);
+    await h.call('POST', '/api/v1/policies/signers', bobKey, { signer: 'bob@example.com', public_key: bob.pub });
     const draft = (await h.call('POST', '/api/v1/policies', key, { template: 'eu_bank', required_signers: 2, retention_days: 2000 })).body.data;
     expect(draft).toMatchObject({ status: 'draft', policy_version: 3, required_signers: 2, document: { deployer: { log_level: 'verbose', retention_days: 2000 } } });
     const content = { ...draft, org_id: orgId };
 
-    const forged = await h.call('POST', `/api/v1/policies/${draft.id}/sign`, key, { signer: 'alice@example.com', signature: signOver(content, bob.privateKey) });
+    const forged = await h.call('POST', `/api/v1/policies/${draft.id}/sign`, aliceKey, { signer: 'alice@example.com', signature: signOver(content, bob.privateKey) });
     expect(forged.status).toBe(400);
     expect(forged.body.error.code).toBe('invalid_signature');
 
-    const one = await h.call('POST', `/api/v1/policies/${draft.id}/sign`, key, { signer: 'alice@example.com', signature: signOver(content, alice.privateKey) });
+    const one = await h.call('POST', `/api/v1/policies/${draft.id}/sign`, aliceKey, { signer: 'alice@example.com', signature: signOver(content, alice.privateKey) });
     expect(one.body.data).toMatchObject({ status: 'draft', signatures: [{ signer: 'alice@example.com' }] });
     expect((await h.call('GET', '/api/v1/policies/active', key)).body.data.policy_version).toBe(2);
 
-    const two = await h.call('POST', `/api/v1/policies/${draft.id}/sign`, key, { signer: 'bob@example.com', signature: signOver(content, bob.privateKey) });
+    const two = await h.call('POST', `/api/v1/policies/${draft.id}/sign`, bobKey, { signer: 'bob@example.com', signature: signOver(content, bob.privateKey) });
     expect(two.body.data.status).toBe('active');
     const active = (await h.call('GET', '/api/v1/policies/active', key)).body.data;
     expect(active).toMatchObject({ id: draft.id, digest: draft.digest });

@@ -56,7 +56,15 @@ export const PolicySigned = envelope(
 );
 export const PolicySignerRegistered = envelope(
   'policy.signer.registered',
-  z.object({ org_id: z.string(), signer: z.string(), signer_key_id: z.string(), public_key: z.string(), actor }),
+  z.object({
+    org_id: z.string(),
+    signer: z.string(),
+    signer_key_id: z.string(),
+    public_key: z.string(),
+    /** `pending` under a signer quorum until its signers approve the key; absent = `active`. */
+    status: z.enum(['active', 'pending']).optional(),
+    actor,
+  }),
 );
 
 /** The policy document of each org, its versions, rules and signatures. Key: the org id. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, NotFoundError, actorOf, type AdminPrincipal, type Clock, type KeyRecord } from '@llmgov/service-kit';
+import {
+  ConflictError, ForbiddenError, NotFoundError, actorOf, orgScope, type AdminPrincipal, type Clock, type KeyRecord,
+} from '@llmgov/service-kit';
 import type { Approval, ApprovalEvent, ApprovalStatus } from './approval';
 import { decide, type ApprovalCommand, type Decision, type Refusal } from './approval.decide';
 import type { ApprovalRepository } from './approval.repository';
@@ -19,7 +21,8 @@ export class ApprovalService {
   ) {}
 
   list(principal: AdminPrincipal, query: { org_id?: string; status?: ApprovalStatus; agent_id?: string; cursor?: string; limit: number }) {
-    const org_id = principal.platform_owner ? (query.org_id ?? null) : principal.org_id;
+    // The platform owner may list every org; an org admin naming another org gets 404 (orgScope).
+    const org_id = principal.platform_owner ? (query.org_id ?? null) : orgScope(principal, query.org_id);
     return this.repository.list({ ...query, org_id });
   }
 

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
-const position = z.string().regex(/^\d+$/, 'expected a position (digits)').transform(Number);
+/**
+ * Digits within Number's exact range: above 2^53 they lose precision, and from 1e21 on
+ * `String(n)` is `1e+21`, which Postgres does not take as bigint (it answered 500, issue 17).
+ */
+const integer = (what: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `expected ${what} (digits)`)
+    .transform(Number)
+    .refine((n) => Number.isSafeInteger(n), `must be at most ${Number.MAX_SAFE_INTEGER}`);
+const position = integer('a position');
 const time = z.iso.datetime({ offset: true });
 
 /** `GET /audit/events` query: filters, newest first, cursor = the last position seen. */
@@ -15,7 +25,7 @@ export const listQuery = z
     code: z.string().min(1).optional(),
     actor: z.string().min(1).optional(),
     request_id: z.string().min(1).optional(),
-    policy_version: z.string().regex(/^\d+$/, 'expected an integer').transform(Number).optional(),
+    policy_version: integer('an integer').optional(),
     from: time.optional(),
     to: time.optional(),
     cursor: position.optional(),

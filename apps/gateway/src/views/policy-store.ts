@@ -1,7 +1,7 @@
 import { policyDocument, verifyVersion, type ActivePolicy } from '@llmgov/policy-schema';
 import type { EventOf, policyTopic } from '@llmgov/events';
 import type { PolicyView } from '@llmgov/chain';
-import { policyVersionInForce } from '@llmgov/telemetry';
+import { policyOrgsInForce } from '@llmgov/telemetry';
 
 type PolicyEvent = EventOf<typeof policyTopic>;
 type Published = Extract<PolicyEvent, { type: 'policy.published' }>;
@@ -51,7 +51,7 @@ export class PolicyStore implements PolicyView {
       effective_date: d.effective_date,
       document: doc.data,
     });
-    policyVersionInForce.set({ org_id: d.org_id }, d.policy_version);
+    policyOrgsInForce.set({}, this.byOrg.size);
     return 'activated';
   }
 }

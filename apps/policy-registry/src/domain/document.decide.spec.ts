@@ -4,11 +4,13 @@ import { ConflictError, NotFoundError, ValidationError } from '@llmgov/service-k
 import type { DecideContext, OrgEvent } from './org-events';
 import { activeVersion, fold, headVersion, type OrgState } from './org-state';
 import { createOrg, createTeam } from './tenancy.decide';
-import { changeSettings, createRule, deleteRule, publish, registerSigner, sign, updateRule } from './document.decide';
+import { changeSettings, createRule, deleteRule, publish, sign, updateRule } from './document.decide';
+import { registerSigner } from './signers.decide';
 import { applyAll, toOutbox } from './outbox';
 
 let seq = 0;
 const ctx: DecideContext = { now: '2026-03-17T10:00:00.000Z', newId: (p) => `${p}_${++seq}`, actor: { kind: 'admin_key', id: 'key_admin' } };
+const as = (id: string): DecideContext => ({ ...ctx, actor: { kind: 'admin_key', id } });
 const given = (...batches: ((s: OrgState) => OrgEvent[])[]) => batches.reduce((s, decide) => fold(decide(s), s), fold([]));
 const newOrg = (s: OrgState) => createOrg(s, { org_id: 'org_1', name: 'Acme', plan: 'starter' }, ctx);
 
@@ -60,18 +62,18 @@ describe('policy document decider', () => {
     const bob = signerPair();
     let s = given(
       newOrg,
-      (st) => registerSigner(st, { signer: 'alice@example.com', public_key: alice.pub }, ctx),
-      (st) => registerSigner(st, { signer: 'bob@example.com', public_key: bob.pub }, ctx),
+      (st) => registerSigner(st, { signer: 'alice@example.com', public_key: alice.pub }, as('key_alice')),
+      (st) => registerSigner(st, { signer: 'bob@example.com', public_key: bob.pub }, as('key_bob')),
       (st) => publish(st, { template: 'eu_bank', deployer: { required_signers: 2 } }, ctx),
     );
     const draft = headVersion(s)!;
     expect(draft).toMatchObject({ status: 'draft', required_signers: 2 });
     expect(draft.document.deployer.log_level).toBe('verbose');
-    s = fold(sign(s, { version_id: draft.version_id, signer: 'alice@example.com', signature: signVersion(s, draft.version_id, alice.privateKey) }, ctx), s);
+    s = fold(sign(s, { version_id: draft.version_id, signer: 'alice@example.com', signature: signVersion(s, draft.version_id, alice.privateKey) }, as('key_alice')), s);
     expect(headVersion(s)!.status).toBe('draft');
-    expect(() => sign(s, { version_id: draft.version_id, signer: 'alice@example.com', signature: signVersion(s, draft.version_id, alice.privateKey) }, ctx)).toThrow(ConflictError);
+    expect(() => sign(s, { version_id: draft.version_id, signer: 'alice@example.com', signature: signVersion(s, draft.version_id, alice.privateKey) }, as('key_alice'))).toThrow(ConflictError);
     const before = s;
-    const events = sign(s, { version_id: draft.version_id, signer: 'bob@example.com', signature: signVersion(s, draft.version_id, bob.privateKey) }, ctx);
+    const events = sign(s, { version_id: draft.version_id, signer: 'bob@example.com', signature: signVersion(s, draft.version_id, bob.privateKey) }, as('key_bob'));
     s = applyAll(s, events);
     expect(s.versions.map((v) => v.status)).toEqual(['superseded', 'active']);
     const published = toOutbox(before, events, s, ctx.actor, ctx.now).filter((m) => m.event.type === 'policy.published');

@@ -3,7 +3,6 @@ import {
   SCOPE_ID_FIELD,
   deployerPolicy,
   governanceSettings,
-  isEd25519PublicKey,
   verifySignature,
   ruleConfigSchema,
   type CreateRuleInput,
@@ -16,7 +15,8 @@ import {
 } from '@llmgov/policy-schema';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '@llmgov/service-kit';
 import type { DecideContext, OrgEvent } from './org-events';
-import { headVersion, signerKeysOf, versionById, type OrgState } from './org-state';
+import { headVersion, principalId, versionById, type OrgState } from './org-state';
+import { keysOfPrincipal } from './signers.decide';
 import { requireOrg, unknownRef } from './tenancy.decide';
 import { activation, newVersion, validSigners } from './versions';
 
@@ -120,22 +120,10 @@ export function publish(state: OrgState, cmd: PublishCommand, ctx: DecideContext
   return newVersion(state, doc, { kind: 'published', template: cmd.template ?? null }, ctx, cmd.effective_date ?? ctx.now);
 }
 
-/** Registers a signer's Ed25519 public key (base64 SPKI DER); the same key twice is a conflict. */
-export function registerSigner(state: OrgState, cmd: { signer: string; public_key: string }, ctx: DecideContext): OrgEvent[] {
-  const org = requireOrg(state);
-  if (!isEd25519PublicKey(cmd.public_key)) {
-    throw new ValidationError('public_key is not an Ed25519 public key (base64 SPKI DER)', [{ field: 'public_key', message: 'expected a base64 SPKI DER Ed25519 public key' }]);
-  }
-  if (signerKeysOf(state, cmd.signer).some((k) => k.public_key === cmd.public_key)) throw new ConflictError(`This key is already registered for ${cmd.signer}`);
-  return [{
-    type: 'signer.registered',
-    data: { org_id: org.org_id, signer: cmd.signer, signer_key_id: ctx.newId('sk'), public_key: cmd.public_key, registered_at: ctx.now, actor: ctx.actor },
-  }];
-}
-
 /**
- * Adds a signature, verified on arrival against the signer's registered keys; a forged one
- * is refused (400). The version activates when its quorum of distinct signers is met.
+ * Adds a signature, verified on arrival against the keys the caller registered for that
+ * signer; a forged one is refused (400), another principal's signer 403. The version
+ * activates when signers of `required_signers` distinct principals have signed.
  */
 export function sign(state: OrgState, cmd: { version_id: string; signer: string; signature: string }, ctx: DecideContext): OrgEvent[] {
   const org = requireOrg(state);
@@ -143,8 +131,13 @@ export function sign(state: OrgState, cmd: { version_id: string; signer: string;
   if (!version) throw new NotFoundError(`Policy version ${cmd.version_id} not found`);
   if (version.status === 'superseded') throw new ConflictError(`Policy version ${version.version_id} is superseded; sign the newest version`, 'version_superseded');
   if (version.signatures.some((s) => s.signer === cmd.signer)) throw new ConflictError(`${cmd.signer} already signed version ${version.policy_version}`, 'already_signed');
-  const keys = signerKeysOf(state, cmd.signer);
-  if (keys.length === 0) throw new ValidationError(`Unknown signer ${cmd.signer}: register a public key first`, [{ field: 'signer', message: 'no registered public key' }]);
+  const keys = keysOfPrincipal(state, cmd.signer, ctx.actor);
+  const me = principalId(ctx.actor);
+  const signedBy = (s: { signer_key_id: string }) => state.signers.get(s.signer_key_id)?.registered_by;
+  if (version.signatures.some((s) => { const by = signedBy(s); return by !== undefined && principalId(by) === me; })) {
+    const message = `This principal already signed version ${version.policy_version}: a quorum counts principals`;
+    throw new ConflictError(message, 'already_signed');
+  }
   const content = { org_id: org.org_id, policy_id: version.policy_id, policy_version: version.policy_version, effective_date: version.effective_date, document: version.document };
   const key = keys.find((k) => verifySignature(content, cmd.signature, k.public_key));
   if (!key) throw new ValidationError('Signature does not verify over the canonical version with the signer\'s key', [{ field: 'signature', message: 'invalid Ed25519 signature' }], 'invalid_signature');

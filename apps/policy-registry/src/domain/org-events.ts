@@ -62,7 +62,32 @@ export interface VersionCreatedData {
   created_at: string;
   actor: Actor;
 }
-export interface SignerRegisteredData { org_id: string; signer: string; signer_key_id: string; public_key: string; registered_at: string; actor: Actor }
+/**
+ * A signer's key, bound to the principal that registered it (`actor`). Under a signer quorum
+ * it is `pending` until the quorum's signers approve it (absent in older events: `active`).
+ */
+export interface SignerRegisteredData {
+  org_id: string;
+  signer: string;
+  signer_key_id: string;
+  public_key: string;
+  registered_at: string;
+  actor: Actor;
+  status?: 'active' | 'pending';
+  /** Distinct principals whose signers must approve a pending key (the active version's quorum). */
+  required_approvals?: number;
+}
+/** An active signer approves a pending signer key: Ed25519 over `signerApprovalBytes`. */
+export interface SignerApprovedData {
+  org_id: string;
+  signer_key_id: string;
+  approver: string;
+  approver_key_id: string;
+  signature: string;
+  approved_at: string;
+  actor: Actor;
+}
+export interface SignerActivatedData { org_id: string; signer_key_id: string; activated_at: string }
 export interface VersionSignedData { org_id: string; version_id: string; signer: string; signer_key_id: string; signature: string; signed_at: string; actor: Actor }
 export interface VersionActivatedData { org_id: string; version_id: string; superseded: string[]; activated_at: string }
 
@@ -74,6 +99,8 @@ export type OrgEvent =
   | { type: 'key.revoked'; data: KeyRevokedData }
   | { type: 'version.created'; data: VersionCreatedData }
   | { type: 'signer.registered'; data: SignerRegisteredData }
+  | { type: 'signer.approved'; data: SignerApprovedData }
+  | { type: 'signer.activated'; data: SignerActivatedData }
   | { type: 'version.signed'; data: VersionSignedData }
   | { type: 'version.activated'; data: VersionActivatedData };
 

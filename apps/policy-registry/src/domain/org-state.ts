@@ -1,3 +1,4 @@
+import type { Actor } from '@llmgov/events';
 import type { PolicyDocument } from '@llmgov/policy-schema';
 import type { AgentCreatedData, KeyCreatedData, OrgCreatedData, OrgEvent, TeamCreatedData, VersionCause } from './org-events';
 
@@ -24,11 +25,24 @@ export interface VersionState {
   created_at: string;
   activated_at: string | null;
 }
+export interface SignerApproval {
+  approver: string;
+  approver_key_id: string;
+  principal: Actor;
+  signature: string;
+  approved_at: string;
+}
+/** A signer's key; it signs for the principal that registered it (`registered_by`) only. */
 export interface SignerKey {
   signer: string;
   signer_key_id: string;
   public_key: string;
   registered_at: string;
+  registered_by: Actor;
+  status: 'active' | 'pending';
+  required_approvals: number;
+  approvals: SignerApproval[];
+  activated_at: string | null;
 }
 
 /** One org's stream folded: tenancy, the policy document's versions, signers. */
@@ -74,8 +88,25 @@ export function evolve(state: OrgState, event: OrgEvent): OrgState {
       return state;
     }
     case 'signer.registered': {
-      const { signer, signer_key_id, public_key, registered_at } = event.data;
-      state.signers.set(signer_key_id, { signer, signer_key_id, public_key, registered_at });
+      const { signer, signer_key_id, public_key, registered_at, actor } = event.data;
+      const { status = 'active', required_approvals = 0 } = event.data;
+      const activated_at = status === 'active' ? registered_at : null;
+      const key = { signer, signer_key_id, public_key, registered_at, registered_by: actor, status };
+      state.signers.set(signer_key_id, { ...key, required_approvals, approvals: [], activated_at });
+      return state;
+    }
+    case 'signer.approved': {
+      const { approver, approver_key_id, signature, approved_at, actor } = event.data;
+      const approval = { approver, approver_key_id, principal: actor, signature, approved_at };
+      state.signers.get(event.data.signer_key_id)?.approvals.push(approval);
+      return state;
+    }
+    case 'signer.activated': {
+      const key = state.signers.get(event.data.signer_key_id);
+      if (key) {
+        key.status = 'active';
+        key.activated_at = event.data.activated_at;
+      }
       return state;
     }
     case 'version.signed': {
@@ -109,3 +140,5 @@ export const versionById = (state: OrgState, id: string): VersionState | undefin
 export const headVersion = (state: OrgState): VersionState | undefined => state.versions.at(-1);
 export const activeVersion = (state: OrgState): VersionState | undefined => state.versions.find((v) => v.status === 'active');
 export const signerKeysOf = (state: OrgState, signer: string): SignerKey[] => [...state.signers.values()].filter((k) => k.signer === signer);
+/** One spelling of a principal, to compare and count them. */
+export const principalId = (actor: Actor): string => `${actor.kind}:${actor.id}`;

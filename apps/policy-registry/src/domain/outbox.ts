@@ -53,8 +53,21 @@ export function toOutbox(before: OrgState, events: readonly OrgEvent[], after: O
         out.push({ topic: tenancyTopic, event: envelope(e.type, e.data.org_id ?? (e.data as { key_id: string }).key_id, now, e.data) as EventOf<typeof tenancyTopic> });
         break;
       case 'signer.registered': {
-        const { org_id, signer, signer_key_id, public_key } = e.data;
-        out.push({ topic: policyTopic, event: envelope('policy.signer.registered', org_id, now, { org_id, signer, signer_key_id, public_key, actor }) });
+        const { org_id, signer, signer_key_id, public_key, status = 'active' } = e.data;
+        const data = { org_id, signer, signer_key_id, public_key, status, actor };
+        out.push({ topic: policyTopic, event: envelope('policy.signer.registered', org_id, now, data) });
+        break;
+      }
+      case 'signer.approved':
+        break;
+      case 'signer.activated': {
+        // Published again, now `active`: a pending key became a signer (audited with who approved it last).
+        const key = after.signers.get(e.data.signer_key_id);
+        if (key) {
+          const { signer, signer_key_id, public_key } = key;
+          const data = { org_id: e.data.org_id, signer, signer_key_id, public_key, status: 'active' as const, actor };
+          out.push({ topic: policyTopic, event: envelope('policy.signer.registered', e.data.org_id, now, data) });
+        }
         break;
       }
       case 'version.created': {

@@ -1,7 +1,7 @@
 import { DEFAULT_DEPLOYER, PLAN_DEFAULTS, type PolicyDocument } from '@llmgov/policy-schema';
-import { ConflictError, NotFoundError, ValidationError, hashSecret } from '@llmgov/service-kit';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, hashSecret } from '@llmgov/service-kit';
 import type { AdminRole, DecideContext, OrgEvent, Plan } from './org-events';
-import type { OrgState } from './org-state';
+import type { KeyState, OrgState } from './org-state';
 import { newVersion } from './versions';
 
 export type CreateKey =
@@ -82,11 +82,32 @@ export function createKey(state: OrgState, cmd: CreateKey, ctx: DecideContext, p
   }];
 }
 
-/** Revokes a key; revoking a revoked key changes nothing (idempotent). */
-export function revokeKey(state: OrgState, cmd: { key_id: string }, ctx: DecideContext): OrgEvent[] {
+/** Who revokes: an owner key is the owners' (and the platform owner's) to revoke. */
+export interface Revoker {
+  role: AdminRole;
+  platform_owner: boolean;
+}
+
+const isLiveOwnerKey = (k: KeyState) => k.kind === 'admin' && k.role === 'owner' && !k.platform_owner && !k.revoked_at;
+
+/**
+ * Revokes a key; revoking a revoked key changes nothing (idempotent). Only an owner may revoke
+ * an owner key, and the org's last live owner key cannot be revoked (the org would be locked
+ * out: only an owner issues owner keys).
+ */
+export function revokeKey(state: OrgState, cmd: { key_id: string; by: Revoker }, ctx: DecideContext): OrgEvent[] {
   const key = state.keys.get(cmd.key_id);
   if (!key) throw new NotFoundError(`Key ${cmd.key_id} not found`);
   if (key.revoked_at) return [];
+  if (isLiveOwnerKey(key)) {
+    if (!cmd.by.platform_owner && cmd.by.role !== 'owner') {
+      throw new ForbiddenError('Only an owner revokes an owner key', 'insufficient_role');
+    }
+    if ([...state.keys.values()].filter(isLiveOwnerKey).length <= 1) {
+      const message = 'The last owner key of an org cannot be revoked: issue another owner key first';
+      throw new ConflictError(message, 'last_owner_key');
+    }
+  }
   return [{ type: 'key.revoked', data: { org_id: key.org_id, key_id: key.key_id, revoked_at: ctx.now, actor: ctx.actor } }];
 }
 

@@ -1,6 +1,8 @@
 import { digestOf, verifySignature, type PolicyDocument } from '@llmgov/policy-schema';
 import type { DecideContext, OrgEvent, VersionCause } from './org-events';
-import { activeVersion, fold, headVersion, initialState, type OrgState, type VersionState } from './org-state';
+import {
+  activeVersion, fold, headVersion, initialState, principalId, type OrgState, type VersionState,
+} from './org-state';
 
 /**
  * A change of the document as a new version: the next number, its digest, the quorum it
@@ -32,13 +34,17 @@ export function activation(state: OrgState, versionId: string, now: string): Org
   return { type: 'version.activated', data: { org_id: target.document.org_id, version_id: versionId, superseded, activated_at: now } };
 }
 
-/** Distinct signers whose signature verifies over the version (the quorum count). */
+/**
+ * Distinct admin principals whose active signer's signature verifies over the version (the
+ * quorum count): two signer names registered by one principal count once.
+ */
 export function validSigners(state: OrgState, version: VersionState): Set<string> {
   const content = { org_id: version.document.org_id, policy_id: version.policy_id, policy_version: version.policy_version, effective_date: version.effective_date, document: version.document };
   const ok = new Set<string>();
   for (const s of version.signatures) {
     const key = state.signers.get(s.signer_key_id);
-    if (key && verifySignature(content, s.signature, key.public_key)) ok.add(s.signer);
+    if (key?.status !== 'active') continue;
+    if (verifySignature(content, s.signature, key.public_key)) ok.add(principalId(key.registered_by));
   }
   return ok;
 }

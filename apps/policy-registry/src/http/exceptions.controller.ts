@@ -4,13 +4,19 @@ import { z } from 'zod';
 import { createExceptionInput, policyException } from '@llmgov/policy-schema';
 import { AdminAuthGuard, CLOCK, CurrentPrincipal, Roles, ok, okList, parseOrThrow, type AdminPrincipal, type Clock } from '@llmgov/service-kit';
 import { createException, revokeException } from '../domain/exceptions.decide';
-import { headVersion } from '../domain/org-state';
+import { activeVersion, headVersion } from '../domain/org-state';
 import { OrgAccess, only } from './org-access';
 import { jsonSchema } from './openapi';
 import { exceptionView } from './views';
 
 const createBody = createExceptionInput.extend({ org_id: z.string().optional() }).strict();
-const listQuery = z.object({ kind: policyException.shape.kind.optional(), status: z.enum(['active', 'expired']).optional(), org_id: z.string().optional() }).strict();
+const listQuery = z
+  .object({
+    kind: policyException.shape.kind.optional(),
+    status: z.enum(['active', 'pending', 'expired']).optional(),
+    org_id: z.string().optional(),
+  })
+  .strict();
 
 /**
  * Exceptions (CONTRACT.md §6): time-limited, scoped exemptions from one check, approved by
@@ -35,15 +41,18 @@ export class ExceptionsController {
       const r = createException(s, input, ctx);
       return { events: r.events, result: r.exception };
     });
-    return ok(exceptionView(result, headVersion(state)!.policy_version, this.clock.now()));
+    const head = headVersion(state)!;
+    return ok(exceptionView(result, head.policy_version, this.clock.now(), head.status === 'active'));
   }
 
   @Get()
   async list(@CurrentPrincipal() p: AdminPrincipal, @Query() query: unknown) {
     const q = parseOrThrow(listQuery, query, 'query');
-    const head = headVersion(await this.access.read(p, q.org_id))!;
+    const state = await this.access.read(p, q.org_id);
+    const head = headVersion(state)!;
+    const inForce = new Set(activeVersion(state)?.document.exceptions.map((e) => e.id) ?? []);
     const now = this.clock.now();
-    const views = head.document.exceptions.map((e) => exceptionView(e, head.policy_version, now));
+    const views = head.document.exceptions.map((e) => exceptionView(e, head.policy_version, now, inForce.has(e.id)));
     return okList(views.filter((e) => (!q.kind || e.kind === q.kind) && (!q.status || e.status === q.status)));
   }
 

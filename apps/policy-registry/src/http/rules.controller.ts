@@ -9,7 +9,17 @@ import { jsonSchema } from './openapi';
 import { OrgAccess } from './org-access';
 import { ruleView } from './views';
 
-const listQuery = z.object({ type: policyType.optional(), scope: ruleScope.optional(), agent_id: z.string().optional(), team_id: z.string().optional(), org_id: z.string().optional() }).strict();
+/** `type` and `policy_type` (the field's own name, as the body spells it) filter alike. */
+const listQuery = z
+  .object({
+    type: policyType.optional(),
+    policy_type: policyType.optional(),
+    scope: ruleScope.optional(),
+    agent_id: z.string().optional(),
+    team_id: z.string().optional(),
+    org_id: z.string().optional(),
+  })
+  .strict();
 const withOrg = (body: unknown): { org_id?: string; rest: unknown } => {
   if (body && typeof body === 'object' && 'org_id' in body) {
     const { org_id, ...rest } = body as Record<string, unknown>;
@@ -36,7 +46,7 @@ export class RulesController {
       const r = createRule(s, input, ctx);
       return { events: r.events, result: r.rule };
     });
-    return ok(ruleView(result, headVersion(state)!.policy_version));
+    return ok(ruleView(result, headVersion(state)!));
   }
 
   @Get()
@@ -44,9 +54,14 @@ export class RulesController {
     const q = parseOrThrow(listQuery, query, 'query');
     const head = headVersion(await this.access.read(p, q.org_id))!;
     const rules = head.document.rules.filter(
-      (r) => (!q.type || r.policy_type === q.type) && (!q.scope || r.scope === q.scope) && (!q.agent_id || r.agent_id === q.agent_id) && (!q.team_id || r.team_id === q.team_id),
+      (r) =>
+        (!q.type || r.policy_type === q.type) &&
+        (!q.policy_type || r.policy_type === q.policy_type) &&
+        (!q.scope || r.scope === q.scope) &&
+        (!q.agent_id || r.agent_id === q.agent_id) &&
+        (!q.team_id || r.team_id === q.team_id),
     );
-    return okList(rules.map((r) => ruleView(r, head.policy_version)));
+    return okList(rules.map((r) => ruleView(r, head)));
   }
 
   @Get(':id')
@@ -54,7 +69,7 @@ export class RulesController {
     const head = headVersion(await this.access.read(p, org))!;
     const rule = head.document.rules.find((r) => r.id === id);
     if (!rule) throw new NotFoundError(`Policy ${id} not found`);
-    return ok(ruleView(rule, head.policy_version));
+    return ok(ruleView(rule, head));
   }
 
   @Patch(':id')
@@ -67,7 +82,7 @@ export class RulesController {
       const r = updateRule(s, { rule_id: id, patch }, ctx);
       return { events: r.events, result: r.rule };
     });
-    return ok(ruleView(result, headVersion(state)!.policy_version));
+    return ok(ruleView(result, headVersion(state)!));
   }
 
   @Delete(':id')

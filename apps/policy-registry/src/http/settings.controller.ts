@@ -1,16 +1,21 @@
-import { Body, Controller, Get, Inject, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { MODEL_CATALOGUE, PLAN_DEFAULTS, governanceSettingsPatch } from '@llmgov/policy-schema';
 import { AdminAuthGuard, CurrentPrincipal, Roles, ok, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
 import { changeSettings } from '../domain/document.decide';
 import { headVersion } from '../domain/org-state';
 import { jsonSchema } from './openapi';
 import { OrgAccess, only } from './org-access';
+import { pendingSettingsView, settingsState } from './views';
 
 /**
- * The flat org governance settings (CONTRACT.md §3). GET answers the newest version's
- * settings; PUT is partial (fields left out keep their value, `pii_patterns` merges per
- * pattern) and an unknown field or wrong type answers 400 naming it.
+ * The flat org governance settings (CONTRACT.md §3). GET answers the settings in force (the
+ * active version) in `data`, and a newer draft waiting for its signer quorum apart in
+ * `pending`. PUT is partial (fields left out keep their value, `pii_patterns` merges per
+ * pattern); an unknown field or wrong type answers 400 naming it. A PUT that takes effect
+ * answers 200 with the settings now in force; under a signer quorum it makes a draft and
+ * answers 202 with that draft version, never the new values as if they were live.
  */
 @ApiTags('governance settings')
 @ApiBearerAuth()
@@ -21,7 +26,12 @@ export class SettingsController {
 
   @Get()
   async get(@CurrentPrincipal() p: AdminPrincipal, @Query('org_id') org?: string) {
-    return ok(headVersion(await this.access.read(p, org))!.document.settings);
+    const { active, draft } = settingsState(await this.access.read(p, org));
+    return {
+      ...ok((active ?? draft)!.document.settings),
+      policy_version: active?.policy_version ?? null,
+      pending: draft ? pendingSettingsView(draft) : null,
+    };
   }
 
   /**
@@ -37,9 +47,19 @@ export class SettingsController {
   @Put()
   @Roles('owner', 'admin')
   @ApiBody({ schema: jsonSchema(governanceSettingsPatch) })
-  async put(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown, @Query('org_id') org?: string) {
+  async put(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('org_id') org?: string,
+  ) {
     const patch = parseOrThrow(governanceSettingsPatch, body);
     const { state } = await this.access.run(p, org, (s, ctx) => only(changeSettings(s, patch, ctx)));
-    return ok(headVersion(state)!.document.settings);
+    const head = headVersion(state)!;
+    if (head.status === 'draft') {
+      void reply.status(202);
+      return ok(pendingSettingsView(head));
+    }
+    return { ...ok(head.document.settings), policy_version: head.policy_version, pending: null };
   }
 }

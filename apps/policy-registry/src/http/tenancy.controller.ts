@@ -7,7 +7,7 @@ import { activeVersion } from '../domain/org-state';
 import { OrgRepository, orgStream } from '../persistence/org-repository';
 import { ProjectionsRepository } from '../persistence/projections.repository';
 import { jsonSchema } from './openapi';
-import { OrgAccess } from './org-access';
+import { OrgAccess, only } from './org-access';
 import { agentView, keyView, teamsOf } from './views';
 
 const orgId = z.string().min(1).optional();
@@ -118,7 +118,7 @@ export class TenancyController {
   @Delete('keys/:id')
   @Roles('owner', 'admin')
   async revoke(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query('org_id') org?: string) {
-    const { state } = await this.access.run(p, org, (s, ctx) => ({ events: revokeKey(s, { key_id: id }, ctx), result: undefined }));
+    const { state } = await this.access.run(p, org, (s, ctx) => only(revokeKey(s, { key_id: id, by: p }, ctx)));
     return ok(keyView(state.keys.get(id)!));
   }
 }

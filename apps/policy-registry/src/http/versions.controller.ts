@@ -3,14 +3,18 @@ import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { POLICY_TEMPLATES, TEMPLATE_NAMES, deployerPolicyPatch } from '@llmgov/policy-schema';
 import { AdminAuthGuard, CurrentPrincipal, NotFoundError, Roles, ok, okList, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
-import { publish, registerSigner, sign } from '../domain/document.decide';
+import { publish, sign } from '../domain/document.decide';
+import { approveSigner, registerSigner } from '../domain/signers.decide';
 import { activeVersion, headVersion, versionById } from '../domain/org-state';
 import { jsonSchema } from './openapi';
 import { OrgAccess, only } from './org-access';
-import { versionView } from './views';
+import { signerView, versionView } from './views';
 
 const publishBody = deployerPolicyPatch.extend({ template: z.enum(TEMPLATE_NAMES).optional(), effective_date: z.iso.datetime({ offset: true }).optional(), org_id: z.string().optional() }).strict();
 const signerBody = z.object({ signer: z.string().min(1).max(320), public_key: z.string().min(1), org_id: z.string().optional() }).strict();
+const approveSignerBody = z
+  .object({ approver: z.string().min(1).max(320), signature: z.string().min(1), org_id: z.string().optional() })
+  .strict();
 const signBody = z.object({ signer: z.string().min(1).max(320), signature: z.string().min(1), org_id: z.string().optional() }).strict();
 
 /** Versioned, signed deployer policy (CONTRACT.md §3). Answers `{"success":true,"data":…}` like every admin route. */
@@ -56,12 +60,26 @@ export class VersionsController {
       const events = registerSigner(s, input, ctx);
       return { events, result: (events[0].data as { signer_key_id: string }).signer_key_id };
     });
-    return ok(state.signers.get(result));
+    return ok(signerView(state.org!.org_id, state.signers.get(result)!));
   }
 
   @Get('signers')
   async signers(@CurrentPrincipal() p: AdminPrincipal, @Query('org_id') org?: string) {
-    return okList([...(await this.access.read(p, org)).signers.values()]);
+    const state = await this.access.read(p, org);
+    return okList([...state.signers.values()].map((k) => signerView(state.org!.org_id, k)));
+  }
+
+  /** Under a signer quorum: an active signer of another principal approves a pending signer key. */
+  @Post('signers/:id/approve')
+  @HttpCode(200)
+  @Roles('owner', 'admin')
+  @ApiBody({ schema: jsonSchema(approveSignerBody) })
+  async approveSigner(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
+    const { org_id, ...input } = parseOrThrow(approveSignerBody, body);
+    const { state } = await this.access.run(p, org_id, (s, ctx) =>
+      only(approveSigner(s, { signer_key_id: id, ...input }, ctx)),
+    );
+    return ok(signerView(state.org!.org_id, state.signers.get(id)!));
   }
 
   @Post(':id/sign')

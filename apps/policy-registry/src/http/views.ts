@@ -1,8 +1,17 @@
 import { requirementFor, reviewRulesOf, reviewStatus, type PolicyDocument, type PolicyException } from '@llmgov/policy-schema';
-import type { KeyState, OrgState, VersionState } from '../domain/org-state';
+import type { KeyState, OrgState, SignerKey, VersionState } from '../domain/org-state';
+import { signerApprovalBytes } from '../domain/signers.decide';
 
-/** A typed policy as `/governance/policies` answers it. */
-export const ruleView = (rule: PolicyDocument['rules'][number], policyVersion: number) => ({ ...rule, policy_version: policyVersion });
+/**
+ * A typed policy as `/governance/policies` answers it, with the version it is read from and
+ * that version's status (`draft` while a signer quorum has not approved it: not enforced yet).
+ */
+type Rule = PolicyDocument['rules'][number];
+export const ruleView = (rule: Rule, version: Pick<VersionState, 'policy_version' | 'status'>) => ({
+  ...rule,
+  policy_version: version.policy_version,
+  version_status: version.status,
+});
 
 /** A key without its secret or hash (`GET /governance/keys`). */
 export const keyView = (k: KeyState) => ({
@@ -69,9 +78,61 @@ export function agentView(a: AgentState, review?: { document: PolicyDocument | n
   };
 }
 
-/** An exception as `/governance/exceptions` answers it: `expired` once past `expires_at`. */
-export const exceptionView = (e: PolicyException, policyVersion: number, now: Date) => ({
+/**
+ * An exception as `/governance/exceptions` answers it: `pending` while only a draft holds it
+ * (a signer quorum has not approved that version, so the gateway does not apply it yet),
+ * `expired` once past `expires_at`, else `active`.
+ */
+export const exceptionView = (e: PolicyException, policyVersion: number, now: Date, inForce: boolean) => ({
   ...e,
-  status: Date.parse(e.expires_at) > now.getTime() ? ('active' as const) : ('expired' as const),
+  status: Date.parse(e.expires_at) <= now.getTime()
+    ? ('expired' as const)
+    : inForce
+      ? ('active' as const)
+      : ('pending' as const),
   policy_version: policyVersion,
+});
+
+/**
+ * The settings routes' view of an org: what the gateway enforces (the active version) and,
+ * when a newer draft waits for its signer quorum, that draft apart (`pending`).
+ */
+export function settingsState(state: OrgState) {
+  const active = state.versions.find((v) => v.status === 'active') ?? null;
+  const head = state.versions.at(-1) ?? null;
+  const newer = head && (!active || head.policy_version > active.policy_version);
+  const draft = newer && head.status === 'draft' ? head : null;
+  return { active, draft };
+}
+
+/** A draft version of the settings as PUT (202) and GET (`pending`) answer it. */
+export const pendingSettingsView = (v: VersionState) => ({
+  version_id: v.version_id,
+  policy_version: v.policy_version,
+  status: v.status,
+  required_signers: v.required_signers,
+  signatures: v.signatures.length,
+  settings: v.document.settings,
+});
+
+/**
+ * A signer key as `/api/v1/policies/signers` answers it: the principal it is bound to, its
+ * status and, while pending, the base64 bytes an approving signer signs (`approval_payload`).
+ */
+export const signerView = (orgId: string, k: SignerKey) => ({
+  signer: k.signer,
+  signer_key_id: k.signer_key_id,
+  public_key: k.public_key,
+  registered_at: k.registered_at,
+  registered_by: k.registered_by,
+  status: k.status,
+  activated_at: k.activated_at,
+  required_approvals: k.required_approvals,
+  approvals: k.approvals.map((a) => ({
+    approver: a.approver,
+    approver_key_id: a.approver_key_id,
+    approved_by: a.principal,
+    approved_at: a.approved_at,
+  })),
+  ...(k.status === 'pending' ? { approval_payload: signerApprovalBytes(orgId, k).toString('base64') } : {}),
 });

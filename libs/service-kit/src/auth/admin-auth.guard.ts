@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { ForbiddenError, UnauthorizedError } from '../errors/domain-errors';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors/domain-errors';
 import type { AdminPrincipal } from './principal';
 import { TenancyDirectory, type AdminRole } from './tenancy-directory';
 import { JwtVerifier } from './jwt-verifier';
@@ -59,12 +59,14 @@ export class AdminAuthGuard implements CanActivate {
 
 /**
  * The org a principal acts on: its own; the platform owner names one explicitly.
- * Naming another org's objects answers 404 (CONTRACT.md §1), so callers compare with this.
+ * Naming another org's objects answers 404 (CONTRACT.md §1), so callers compare with this;
+ * an org admin naming another org's `org_id` gets 404 too, never silently its own org.
  */
 export function orgScope(principal: AdminPrincipal, requestedOrgId?: string | null): string {
   if (principal.platform_owner) {
     if (!requestedOrgId) throw new ForbiddenError('The platform owner must name org_id', 'org_required');
     return requestedOrgId;
   }
+  if (requestedOrgId && requestedOrgId !== principal.org_id) throw new NotFoundError(`Org ${requestedOrgId} not found`);
   return principal.org_id as string;
 }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
+import { rejectNulBytes } from './reject-nul';
 
 export interface BootstrapOptions {
   /** Service name, for docs and logs. */
@@ -62,6 +63,7 @@ export async function createServiceApp(rootModule: unknown, options: Omit<Bootst
     bufferLogs: false,
   });
   app.useGlobalFilters(new DomainErrorFilter());
+  rejectNulBytes(app.getHttpAdapter().getInstance());
   if (options.shutdownHooks !== false) app.enableShutdownHooks();
   setupDocs(app, options.name);
   if (options.configure) await options.configure(app);

@@ -17,16 +17,22 @@ export const outboxBacklog = observedGauge({
   labelNames: ['service'] as const,
 });
 
-/** The policy version each org has in force at this gateway replica (0 when none is active). */
-export const policyVersionInForce = observedGauge({
-  name: 'gateway_policy_version',
-  help: 'Version of the policy document in force per org at this replica.',
-  labelNames: ['org_id'] as const,
+/*
+ * No metric carries an org id: `/metrics` answers without credentials (Prometheus scrapes it),
+ * and tenant ids are tenant data (issue 17). Per-org figures are behind admin auth:
+ * `GET /api/v1/policies/active`, `GET /approvals?status=pending`, `GET /budgets/status`.
+ */
+
+/** Orgs with a verified policy version in force at this gateway replica. */
+export const policyOrgsInForce = observedGauge({
+  name: 'gateway_policy_orgs_in_force',
+  help: 'Orgs whose policy document has a verified version in force at this replica.',
+  labelNames: [] as const,
 });
 
-/** Approvals waiting for a reviewer, per org (observed at scrape time). */
+/** Approvals waiting for a reviewer, all orgs together (observed at scrape time). */
 export const approvalsPending = observedGauge({
   name: 'approvals_pending',
-  help: 'HITL approvals pending a decision, per org.',
-  labelNames: ['org_id'] as const,
+  help: 'HITL approvals pending a decision (all orgs).',
+  labelNames: [] as const,
 });

@@ -1,6 +1,6 @@
 import { gatewayMetrics } from './gateway.metrics';
 import { recordGenAiOperation } from './gen-ai.metrics';
-import { approvalsPending, outboxBacklog, policyVersionInForce } from './platform.metrics';
+import { approvalsPending, outboxBacklog, policyOrgsInForce } from './platform.metrics';
 import { metricsRegistry } from './registry';
 
 const scrape = () => metricsRegistry().metrics();
@@ -63,19 +63,17 @@ describe('observed gauges', () => {
     approvalsPending.observe('broken', () => {
       throw new Error('database down');
     });
-    approvalsPending.observe('ok', () => [{ labels: { org_id: 'org_1' }, value: 2 }]);
-    expect(await scrape()).toContain('approvals_pending{org_id="org_1"} 2');
+    approvalsPending.observe('ok', () => [{ labels: {}, value: 2 }]);
+    expect(await scrape()).toContain('approvals_pending 2');
     const failures = await metricsRegistry().getSingleMetric('telemetry_observer_errors_total')!.get();
     expect(failures.values).toEqual([{ labels: { metric: 'approvals_pending', observer: 'broken' }, value: 1 }]);
   });
 
   it('keeps pushed values until overwritten or removed', async () => {
-    policyVersionInForce.set({ org_id: 'org_a' }, 41);
-    policyVersionInForce.set({ org_id: 'org_a' }, 42);
-    policyVersionInForce.set({ org_id: 'org_b' }, 1);
-    policyVersionInForce.remove({ org_id: 'org_b' });
-    const text = await scrape();
-    expect(text).toContain('gateway_policy_version{org_id="org_a"} 42');
-    expect(text).not.toContain('org_b');
+    policyOrgsInForce.set({}, 41);
+    policyOrgsInForce.set({}, 42);
+    expect(await scrape()).toContain('gateway_policy_orgs_in_force 42');
+    policyOrgsInForce.remove({});
+    expect(await scrape()).not.toContain('gateway_policy_orgs_in_force 42');
   });
 });
