@@ -111,12 +111,14 @@ export async function startGateway(
   providerEnv: Record<string, string | undefined> = {},
   approvalServiceUrl: string | null = null,
   topicPrefix: string = testTopicPrefix(),
+  /** A fixed replica id, as a pod name that survives a restart (default: a fresh one). */
+  replicaId: string = newId('replica'),
 ): Promise<GatewayHarness> {
   const bus = kind === 'kafka' ? createEventBus({ kind: 'kafka', brokers: kafkaBrokers(), clientId: `gw-test-${randomUUID().slice(0, 6)}`, topicPrefix }) : createEventBus({ kind: 'in-process' });
   const logs = new LogCapture();
   const logger = createLogger({ service: 'gateway', level: 'debug', destination: logs });
 
-  @Module({ imports: [HealthModule, GatewayModule.forRoot({ bus, databaseUrl: '', replicaId: newId('replica'), clock: systemClock, jwt: {}, providerEnv, approvalServiceUrl, logger, eventValidation: 'schema' })] })
+  @Module({ imports: [HealthModule, GatewayModule.forRoot({ bus, databaseUrl: '', replicaId, clock: systemClock, jwt: {}, providerEnv, approvalServiceUrl, logger, eventValidation: 'schema' })] })
   class RootModule {}
 
   const app = await createServiceApp(RootModule, { name: 'gateway', logger: false });
