@@ -148,7 +148,7 @@ export class Gateway {
     pub.enqueue(policyViolatedTopic, violatedEvent(ctx, step, b, this.source, now));
     if (ctx.principal) pub.enqueue(requestsTopic, completedEvent(ctx, result.trace, this.completion(ctx, result, 'refused', b.status), this.source, this.deps.replicaId, now));
     gatewayMetrics.request('refused', step ?? 'none', b.code);
-    const headers = governanceHeaders(ctx, result.governance_ms, 0, b.retry_after_s);
+    const headers = governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0, b.retry_after_s);
     return refusal(b, step, ctx.request_id, ctx.policy, headers);
   }
 
