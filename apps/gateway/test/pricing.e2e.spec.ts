@@ -37,6 +37,28 @@ describe.each([['in-process'], ['kafka']] as const)('POST /v1/chat/completions �
     expect(refused.headers.get('x-cost-usd')).toBe('0.000602');
   });
 
+  it('bills a non-streamed answer without usage by counting its tokens, and marks the estimate in the event', async () => {
+    const answer = 'word '.repeat(8000); // 40 000 characters ≈ 10 000 tokens
+    upstream.answer = () => ({ json: { ...completion(answer), usage: undefined } });
+    const res = await post(gw, t, { model: 'gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(200);
+    const id = res.headers.get('x-request-id')!;
+    // gpt-4o-mini: 8 prompt tokens × $0.15/M + 10 000 output tokens × $0.6/M.
+    expect(res.headers.get('x-cost-usd')).toBe('0.006002');
+    await waitFor(() => {
+      const done = gw.seen(requestsTopic).find((e) => e.type === 'request.completed' && e.data.request_id === id);
+      expect(done?.data).toMatchObject({ usage: { completion_tokens: 10_000 }, usage_estimated: true, cost_micro_usd: 6002 });
+    }, { timeoutMs: 10_000 });
+    upstream.answer = () => ({ json: completion('ok') });
+    const reported = await post(gw, t, { model: 'gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const rid = reported.headers.get('x-request-id')!;
+    await waitFor(() => {
+      const done = gw.seen(requestsTopic).find((e) => e.type === 'request.completed' && e.data.request_id === rid);
+      expect(done?.data.usage.completion_tokens).toBe(5);
+      expect(done?.data).not.toHaveProperty('usage_estimated');
+    }, { timeoutMs: 10_000 });
+  });
+
   it.each([
     ['n above 128', { n: 1000 }, 'n'],
     ['n of 0', { n: 0 }, 'n'],

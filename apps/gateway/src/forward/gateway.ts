@@ -20,6 +20,7 @@ import { consumeApproval, fingerprintOf } from './approvals';
 import { governanceHeaders } from './governance-headers';
 import { json, refusal, type Headers, type HttpIn, type HttpOut } from './http';
 import { admittedEvent, approvalRequestedEvent, completedEvent, gatewaySource, violatedEvent, type Completion } from './request-events';
+import { answerUsage } from './answer-usage';
 import { redactCompletion, responsePatterns } from './response-scan';
 import { relay } from './sse-response';
 import { callPool } from './upstream';
@@ -218,12 +219,12 @@ export class Gateway {
     if (answer.result.kind === 'json') {
       const body = answer.result.body;
       redactCompletion(body, patterns);
-      const usage = { prompt_tokens: body.usage?.prompt_tokens ?? ctx.estimate!.prompt_tokens, completion_tokens: body.usage?.completion_tokens ?? 0 };
+      const { usage, estimated } = answerUsage(body, ctx.estimate!.prompt_tokens);
       const cost = costOf(model.entry, usage.prompt_tokens, usage.completion_tokens);
       const now = this.deps.clock.now();
       ctx.views.budget.settle(ctx.request_id, cost, now);
       const upstreamMs = performance.now() - started;
-      this.publishDone(ctx, result, this.completion(ctx, result, 'forwarded', 200, { model: model.id, provider: model.provider, usage, cost_micro_usd: cost, upstream_ms: upstreamMs }));
+      this.publishDone(ctx, result, this.completion(ctx, result, 'forwarded', 200, { model: model.id, provider: model.provider, usage, usage_estimated: estimated, cost_micro_usd: cost, upstream_ms: upstreamMs }));
       gatewayMetrics.upstream(model.provider, model.id, 'ok', upstreamMs / 1000);
       gatewayMetrics.usage(model.provider, model.id, usage.prompt_tokens, usage.completion_tokens, cost);
       recordGenAiOperation({ provider: model.provider, requestModel: model.upstreamModel, responseModel: body.model, seconds: upstreamMs / 1000, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });

@@ -50,6 +50,8 @@ export interface Completion {
   model: string | null;
   provider: string | null;
   usage: { prompt_tokens: number; completion_tokens: number };
+  /** The upstream reported no usage: counted by the gateway. */
+  usage_estimated?: boolean;
   cost_micro_usd: number;
   streamed: boolean;
   governance_ms: number;
@@ -69,6 +71,7 @@ export function completedEvent(ctx: ChainContext, trace: StepTrace[], c: Complet
       outcome: c.outcome,
       http_status: c.http_status,
       usage: { ...c.usage, total_tokens: c.usage.prompt_tokens + c.usage.completion_tokens },
+      ...(c.usage_estimated ? { usage_estimated: true } : {}),
       cost_micro_usd: c.cost_micro_usd,
       reserved_micro_usd: ctx.reserved_micro_usd,
       tags: ctx.meta?.tags ?? [],
