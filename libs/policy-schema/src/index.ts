@@ -11,3 +11,4 @@ export * from './rule-input.schema';
 export * from './templates';
 export * from './json-schema';
 export * from './review-schedule';
+export * from './settings-warnings';

@@ -189,6 +189,9 @@ export class Gateway {
       const consumed = base
         ? await consumeApproval(base, approvalId, secretOf(ctx)!, fingerprintOf(ctx.request!), ctx.request_id, input.signal)
         : { ok: false as const, code: 'approval_denied', message: 'no approval service is configured' };
+      if (!consumed.ok && consumed.code === 'approval_pending') {
+        return this.refuse(ctx, result, 'hitl_gate', block('approval_pending', 409, `approval ${approvalId} is still pending review`, { policy_type: 'require_approval', remediation: `Poll /approvals/${approvalId} and send the request again once it is approved.` }));
+      }
       if (!consumed.ok) {
         return this.refuse(ctx, result, 'hitl_gate', block('approval_denied', 403, `approval ${approvalId} was not granted for this request: ${consumed.message}`, { policy_type: 'require_approval', remediation: 'Send the request again without x-approval-id to ask for a new approval.' }));
       }
