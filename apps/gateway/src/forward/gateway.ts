@@ -125,7 +125,7 @@ export class Gateway {
     });
   }
 
-  /** `GET /v1/models`: the catalogue models this caller's policy allows (OpenAI list shape). */
+  /** `GET /v1/models`: the catalogue models this caller's policy allows and this gateway can call (OpenAI list shape). */
   models(input: HttpIn): HttpOut {
     const ctx = this.context(input, true);
     const auth = authenticateStep.run(ctx);
@@ -133,6 +133,7 @@ export class Gateway {
     if (auth.kind === 'block') return refusal(auth, 'authenticate', ctx.request_id, ctx.policy, headers);
     const data = [];
     for (const m of MODEL_CATALOGUE) {
+      if (!this.deps.providers.get(m.provider)) continue; // no key here: calling it would answer 503
       const probe = newContext({ request_id: ctx.request_id, now: ctx.now, headers: {}, raw_body: null, views: this.deps.views, dry_run: true, request: { model: m.id, messages: [] } });
       probe.principal = ctx.principal;
       probe.policy = ctx.policy;
@@ -183,6 +184,10 @@ export class Gateway {
   }
 
   private async forward(ctx: ChainContext, result: ChainResult, input: HttpIn): Promise<HttpOut> {
+    const primary = ctx.pool[0]!;
+    if (!this.deps.providers.knows(primary.provider)) {
+      return this.refuse(ctx, result, 'provider_gate', block('unknown_model', 400, `Unknown provider '${primary.provider}' in model '${ctx.request!.model}'.`, { param: 'model', remediation: 'Use a catalogue name (gpt-4o) or provider/model with a configured provider.' }));
+    }
     if (ctx.consume_approval_id) {
       const approvalId = ctx.consume_approval_id;
       const base = this.deps.approvalServiceUrl;
@@ -210,10 +215,13 @@ export class Gateway {
       const code = status === 503 ? 'provider_unavailable' : status === 504 ? 'upstream_timeout' : 'upstream_error';
       this.publishDone(ctx, result, this.completion(ctx, result, 'upstream_error', status, { upstream_ms: performance.now() - started, model: answer.model?.id ?? null, provider: answer.model?.provider ?? null }));
       gatewayMetrics.request('upstream_error', 'none', code);
-      const upstreamError = (e.upstream_body as { error?: { message?: string } } | undefined)?.error?.message;
+      // The upstream's own words may quote a masked key or its internals: debug log only (scrubbed), never the client.
+      if (e.upstream_body !== undefined) this.deps.logger.debug({ request_id: ctx.request_id, upstream_status: e.status, upstream_body: e.upstream_body }, 'upstream error body');
+      const message = status === 503 ? e.message : `The upstream provider${answer.model ? ` '${answer.model.provider}'` : ''} failed (upstream status ${e.status}).`;
       return json(status, headers, {
-        error: { message: upstreamError ? `${e.message}: ${upstreamError}` : e.message, type: status === 503 ? 'provider_unavailable' : 'upstream_error', code, param: null, step: null, remediation: null },
+        error: { message, type: status === 503 ? 'provider_unavailable' : 'upstream_error', code, param: null, step: null, remediation: null },
         status,
+        upstream_status: e.status,
         request_id: ctx.request_id,
       });
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventOf, requestsTopic, policyViolatedTopic, approvalsTopic } from '@llmgov/events';
 import type { Block, ChainContext, StepId, StepTrace } from '@llmgov/chain';
+import { resolveModel } from '@llmgov/policy-schema';
 
 type RequestEvent = EventOf<typeof requestsTopic>;
 type Admitted = Extract<RequestEvent, { type: 'request.admitted' }>;
@@ -96,7 +97,8 @@ export function violatedEvent(ctx: ChainContext, step: StepId | null, b: Block, 
     data: {
       ...principalOf(ctx),
       model: model?.id ?? ctx.request?.model ?? null,
-      provider: model?.provider ?? null,
+      // A refusal before the pool is known (or of a model outside the catalogue) still names the provider its model names.
+      provider: model?.provider ?? (ctx.request ? (resolveModel(ctx.request.model)?.provider ?? null) : null),
       step: step ?? 'none',
       code: b.code,
       http_status: b.status,

@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../forward/gateway';
 import type { HttpIn, HttpOut } from '../forward/http';
+import { addOpenApiPaths } from '@llmgov/service-kit';
+import { GATEWAY_OPENAPI_PATHS } from './gateway-openapi';
 
 /** Above every plan's body limit (enterprise: 50 MB); the plan's own limit is checked by request_limits. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -46,6 +48,7 @@ function input(req: FastifyRequest, reply: FastifyReply): HttpIn {
  * whatever its content type.
  */
 export function registerGatewayRoutes(app: FastifyInstance, gateway: Gateway): void {
+  addOpenApiPaths(app, GATEWAY_OPENAPI_PATHS);
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
