@@ -8,7 +8,11 @@ import { startEmbedded, type Embedded } from '../src/embedded';
 import { OrgAdmin, call, chat } from './harness/admin';
 
 /** ~10k prompt tokens echoed back: ≈ $0.0075 on mock/echo, so a $0.01 budget admits exactly one. */
-const BIG = { model: 'mock/echo', max_tokens: 10_000, messages: [{ role: 'user', content: 'lorem ipsum '.repeat(3334) }] };
+const BIG = {
+  model: 'mock/echo',
+  max_tokens: 10_000,
+  messages: [{ role: 'user', content: 'lorem ipsum '.repeat(3334) }],
+};
 const SMALL = { model: 'mock/echo', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
 
 /**
@@ -24,7 +28,16 @@ describe('POST /v1/chat/completions — embedded mode restarted on its data dire
   /** Starts on the same port each time: the org admins keep its URL. */
   const start = async () => {
     port ||= await freePort();
-    embedded = await startEmbedded(loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: bootstrapKey, LOG_LEVEL: 'error', DEMO: 'off' }));
+    embedded = await startEmbedded(
+      loadConfig({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        BOOTSTRAP_ADMIN_KEY: bootstrapKey,
+        LOG_LEVEL: 'error',
+        DEMO: 'off',
+      }),
+    );
     base = `http://127.0.0.1:${port}`;
   };
   const keys = { budget: '', quota: '', session: '' };
@@ -57,11 +70,12 @@ describe('POST /v1/chat/completions — embedded mode restarted on its data dire
     expect((await chat(base, keys.session, BIG, { 'x-session-id': 'sess-1' })).status).toBe(200);
   });
 
-  it('refuses, after the restart, the next request over the daily budget, the daily quota and the session budget', async () => {
+  it('refuses after the restart the next request over the daily budget, daily quota, session budget', async () => {
     await embedded!.stop();
     embedded = undefined;
     await start();
-    for (const [i, name] of (['budget', 'quota', 'session'] as const).entries()) await orgs[i]!.untilEnforced([base], keys[name]);
+    for (const [i, name] of (['budget', 'quota', 'session'] as const).entries())
+      await orgs[i]!.untilEnforced([base], keys[name]);
     await waitFor(async () => expect((await call(`${base}/health/ready`)).status).toBe(200), { timeoutMs: 30_000 });
 
     const overBudget = await chat(base, keys.budget, BIG);

@@ -2,11 +2,19 @@ import { testTopicPrefix, waitFor } from '@llmgov/testing';
 import { startGateway, type GatewayHarness, type Tenant } from './gateway-harness';
 
 /** ~10k prompt tokens echoed back: ≈ $0.0075 on mock/echo, so a $0.01 budget admits exactly one. */
-const BIG = { model: 'mock/echo', max_tokens: 10_000, messages: [{ role: 'user', content: 'lorem ipsum '.repeat(3334) }] };
+const BIG = {
+  model: 'mock/echo',
+  max_tokens: 10_000,
+  messages: [{ role: 'user', content: 'lorem ipsum '.repeat(3334) }],
+};
 const SMALL = { model: 'mock/echo', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
 
 const send = (gw: GatewayHarness, secret: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${gw.base}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${gw.base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 /**
  * A gateway restarted under the same REPLICA_ID (a pod restarting in place) rebuilds exactly
@@ -42,14 +50,19 @@ describe('POST /v1/chat/completions — a gateway restarted with the same replic
     expect((await send(gw, session.secret, BIG, { 'x-session-id': 'sess-1' })).status).toBe(200);
   });
 
-  it('refuses, after the restart, the next request over the daily budget, the daily quota and the session budget', async () => {
+  it('refuses after the restart the next request over the daily budget, daily quota, session budget', async () => {
     await gw.close();
     gw = await startGateway('kafka', {}, null, prefix, REPLICA);
     const views = gw.service.views;
-    await waitFor(() => {
-      for (const t of [budget, quota, session]) if (!views.policies.active(t.orgId) || !views.tenancy.keyBySecret(t.secret)) throw new Error('views not rebuilt yet');
-      if (!views.ready()) throw new Error('replay not done');
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      () => {
+        for (const t of [budget, quota, session])
+          if (!views.policies.active(t.orgId) || !views.tenancy.keyBySecret(t.secret))
+            throw new Error('views not rebuilt yet');
+        if (!views.ready()) throw new Error('replay not done');
+      },
+      { timeoutMs: 30_000 },
+    );
 
     const overBudget = await send(gw, budget.secret, BIG);
     expect(overBudget.status).toBe(403);

@@ -54,7 +54,10 @@ export const RequestCompleted = envelope(
       total_tokens: z.number().int().nonnegative(),
     }),
     /** Present and true when the upstream reported no usage and the gateway counted the answer's tokens. */
-    usage_estimated: z.boolean().optional().describe('true: the upstream reported no usage; the gateway counted the tokens of the answer'),
+    usage_estimated: z
+      .boolean()
+      .optional()
+      .describe('true: the upstream reported no usage; the gateway counted the tokens of the answer'),
     cost_micro_usd: microUsd,
     reserved_micro_usd: microUsd,
     tags: z.array(z.string()),

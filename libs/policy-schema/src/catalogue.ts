@@ -69,7 +69,7 @@ const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$/;
 export function resolveModel(name: string): { id: string; provider: string; upstreamModel: string; entry: CatalogueModel | null } | null {
   const direct = byId.get(name);
   if (direct) return { id: direct.id, provider: direct.provider, upstreamModel: upstreamName(direct), entry: direct };
-  if (!MODEL_NAME.test(name) || name.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return null;
+  if (!MODEL_NAME.test(name) || name.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) return null;
   const slash = name.indexOf('/');
   if (slash <= 0 || slash === name.length - 1) return null;
   const provider = name.slice(0, slash);

@@ -25,7 +25,9 @@ export function settingsWarnings(s: GovernanceSettings): SettingsWarning[] {
     warnings.push({
       field: 'hitl_cost_threshold_usd',
       code: 'unreachable_cost_gate',
-      message: `the cost gate of $${gate} can never fire: a request above the ${label} of $${cap} (${field}) is refused before it; set hitl_cost_threshold_usd below ${field}`,
+      message:
+        `the cost gate of $${gate} can never fire: a request above the ${label} of $${cap} (${field}) ` +
+        `is refused before it; set hitl_cost_threshold_usd below ${field}`,
     });
   }
   return warnings;

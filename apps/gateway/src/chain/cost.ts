@@ -37,7 +37,9 @@ export const outputsOf = (request: ChatRequest): number => Math.max(request.n ??
 export function estimateCost(request: ChatRequest, pool: readonly (CatalogueModel | null)[]): CostEstimate {
   const prompt = estimatePromptTokens(request);
   const contextWindow = Math.min(...pool.map((e) => e?.context_window ?? DEFAULT_MAX_OUTPUT_TOKENS));
-  const maxOut = (request.max_completion_tokens ?? request.max_tokens ?? Math.min(DEFAULT_MAX_OUTPUT_TOKENS, contextWindow)) * outputsOf(request);
+  const fallbackMax = Math.min(DEFAULT_MAX_OUTPUT_TOKENS, contextWindow);
+  const perOutput = request.max_completion_tokens ?? request.max_tokens ?? fallbackMax;
+  const maxOut = perOutput * outputsOf(request);
   let cost = 0;
   for (const e of pool) cost = Math.max(cost, costOf(e, prompt, maxOut));
   return { prompt_tokens: prompt, max_output_tokens: maxOut, cost_micro_usd: cost };

@@ -20,8 +20,12 @@ export function answerUsage(body: ChatCompletion, promptEstimate: number): Answe
   const reported = body.usage;
   const prompt = typeof reported?.prompt_tokens === 'number' ? reported.prompt_tokens : null;
   const completion = typeof reported?.completion_tokens === 'number' ? reported.completion_tokens : null;
-  if (prompt !== null && completion !== null) return { usage: { prompt_tokens: prompt, completion_tokens: completion }, estimated: false };
-  return { usage: { prompt_tokens: prompt ?? promptEstimate, completion_tokens: completion ?? tokensOf(answerChars(body)) }, estimated: true };
+  if (prompt !== null && completion !== null)
+    return { usage: { prompt_tokens: prompt, completion_tokens: completion }, estimated: false };
+  return {
+    usage: { prompt_tokens: prompt ?? promptEstimate, completion_tokens: completion ?? tokensOf(answerChars(body)) },
+    estimated: true,
+  };
 }
 
 function answerChars(body: ChatCompletion): number {
@@ -31,7 +35,9 @@ function answerChars(body: ChatCompletion): number {
     if (!m) continue;
     if (typeof m.content === 'string') chars += m.content.length;
     if (typeof m.refusal === 'string') chars += m.refusal.length;
-    const calls = Array.isArray(m.tool_calls) ? (m.tool_calls as { function?: { name?: unknown; arguments?: unknown } }[]) : [];
+    const calls = Array.isArray(m.tool_calls)
+      ? (m.tool_calls as { function?: { name?: unknown; arguments?: unknown } }[])
+      : [];
     for (const c of calls) {
       if (typeof c.function?.name === 'string') chars += c.function.name.length;
       if (typeof c.function?.arguments === 'string') chars += c.function.arguments.length;

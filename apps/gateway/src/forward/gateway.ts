@@ -125,7 +125,7 @@ export class Gateway {
     });
   }
 
-  /** `GET /v1/models`: the catalogue models this caller's policy allows and this gateway can call (OpenAI list shape). */
+  /** `GET /v1/models`: the catalogue models this caller's policy allows and this gateway can call (OpenAI list). */
   models(input: HttpIn): HttpOut {
     const ctx = this.context(input, true);
     const auth = authenticateStep.run(ctx);
@@ -186,7 +186,10 @@ export class Gateway {
   private async forward(ctx: ChainContext, result: ChainResult, input: HttpIn): Promise<HttpOut> {
     const primary = ctx.pool[0]!;
     if (!this.deps.providers.knows(primary.provider)) {
-      return this.refuse(ctx, result, 'provider_gate', block('unknown_model', 400, `Unknown provider '${primary.provider}' in model '${ctx.request!.model}'.`, { param: 'model', remediation: 'Use a catalogue name (gpt-4o) or provider/model with a configured provider.' }));
+      const what = `Unknown provider '${primary.provider}' in model '${ctx.request!.model}'.`;
+      const remediation = 'Use a catalogue name (gpt-4o) or provider/model with a configured provider.';
+      const unknown = block('unknown_model', 400, what, { param: 'model', remediation });
+      return this.refuse(ctx, result, 'provider_gate', unknown);
     }
     if (ctx.consume_approval_id) {
       const approvalId = ctx.consume_approval_id;
@@ -195,7 +198,10 @@ export class Gateway {
         ? await consumeApproval(base, approvalId, secretOf(ctx)!, fingerprintOf(ctx.request!), ctx.request_id, input.signal)
         : { ok: false as const, code: 'approval_denied', message: 'no approval service is configured' };
       if (!consumed.ok && consumed.code === 'approval_pending') {
-        return this.refuse(ctx, result, 'hitl_gate', block('approval_pending', 409, `approval ${approvalId} is still pending review`, { policy_type: 'require_approval', remediation: `Poll /approvals/${approvalId} and send the request again once it is approved.` }));
+        const remediation = `Poll /approvals/${approvalId} and send the request again once it is approved.`;
+        const what = `approval ${approvalId} is still pending review`;
+        const pending = block('approval_pending', 409, what, { policy_type: 'require_approval', remediation });
+        return this.refuse(ctx, result, 'hitl_gate', pending);
       }
       if (!consumed.ok) {
         return this.refuse(ctx, result, 'hitl_gate', block('approval_denied', 403, `approval ${approvalId} was not granted for this request: ${consumed.message}`, { policy_type: 'require_approval', remediation: 'Send the request again without x-approval-id to ask for a new approval.' }));
@@ -216,10 +222,15 @@ export class Gateway {
       this.publishDone(ctx, result, this.completion(ctx, result, 'upstream_error', status, { upstream_ms: performance.now() - started, model: answer.model?.id ?? null, provider: answer.model?.provider ?? null }));
       gatewayMetrics.request('upstream_error', 'none', code);
       // The upstream's own words may quote a masked key or its internals: debug log only (scrubbed), never the client.
-      if (e.upstream_body !== undefined) this.deps.logger.debug({ request_id: ctx.request_id, upstream_status: e.status, upstream_body: e.upstream_body }, 'upstream error body');
-      const message = status === 503 ? e.message : `The upstream provider${answer.model ? ` '${answer.model.provider}'` : ''} failed (upstream status ${e.status}).`;
+      if (e.upstream_body !== undefined) {
+        const raw = { request_id: ctx.request_id, upstream_status: e.status, upstream_body: e.upstream_body };
+        this.deps.logger.debug(raw, 'upstream error body');
+      }
+      const who = answer.model ? ` '${answer.model.provider}'` : '';
+      const message = status === 503 ? e.message : `The upstream provider${who} failed (upstream status ${e.status}).`;
+      const type = status === 503 ? 'provider_unavailable' : 'upstream_error';
       return json(status, headers, {
-        error: { message, type: status === 503 ? 'provider_unavailable' : 'upstream_error', code, param: null, step: null, remediation: null },
+        error: { message, type, code, param: null, step: null, remediation: null },
         status,
         upstream_status: e.status,
         request_id: ctx.request_id,
@@ -235,7 +246,10 @@ export class Gateway {
       const now = this.deps.clock.now();
       ctx.views.budget.settle(ctx.request_id, cost, now);
       const upstreamMs = performance.now() - started;
-      this.publishDone(ctx, result, this.completion(ctx, result, 'forwarded', 200, { model: model.id, provider: model.provider, usage, usage_estimated: estimated, cost_micro_usd: cost, upstream_ms: upstreamMs }));
+      this.publishDone(ctx, result, this.completion(ctx, result, 'forwarded', 200, {
+        model: model.id, provider: model.provider, usage, usage_estimated: estimated,
+        cost_micro_usd: cost, upstream_ms: upstreamMs,
+      }));
       gatewayMetrics.upstream(model.provider, model.id, 'ok', upstreamMs / 1000);
       gatewayMetrics.usage(model.provider, model.id, usage.prompt_tokens, usage.completion_tokens, cost);
       recordGenAiOperation({ provider: model.provider, requestModel: model.upstreamModel, responseModel: body.model, seconds: upstreamMs / 1000, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });

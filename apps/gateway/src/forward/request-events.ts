@@ -97,7 +97,7 @@ export function violatedEvent(ctx: ChainContext, step: StepId | null, b: Block, 
     data: {
       ...principalOf(ctx),
       model: model?.id ?? ctx.request?.model ?? null,
-      // A refusal before the pool is known (or of a model outside the catalogue) still names the provider its model names.
+      // A refusal before the pool is known still names the provider the model name names (catalogued or not).
       provider: model?.provider ?? (ctx.request ? (resolveModel(ctx.request.model)?.provider ?? null) : null),
       step: step ?? 'none',
       code: b.code,

@@ -3,9 +3,31 @@ import type { OpenApiPaths } from '@llmgov/service-kit';
 const bearer = [{ bearer: [] }];
 const errorBody = {
   description: 'Refusal (OpenAI-shaped error with the governance fields of docs/contract.md)',
-  content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'object' }, status: { type: 'integer' }, request_id: { type: 'string' }, policy_attribution: { type: 'object' } } } } },
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          error: { type: 'object' },
+          status: { type: 'integer' },
+          request_id: { type: 'string' },
+          policy_attribution: { type: 'object' },
+        },
+      },
+    },
+  },
 };
-const refusals = { 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody, 413: errorBody, 429: errorBody, 502: errorBody, 503: errorBody, 504: errorBody };
+const refusals = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  409: errorBody,
+  413: errorBody,
+  429: errorBody,
+  502: errorBody,
+  503: errorBody,
+  504: errorBody,
+};
 const chatBody = {
   required: true,
   content: {
@@ -16,7 +38,11 @@ const chatBody = {
         additionalProperties: true,
         properties: {
           model: { type: 'string', description: 'catalogue name (gpt-4o) or provider/model' },
-          messages: { type: 'array', minItems: 1, items: { type: 'object', required: ['role'], additionalProperties: true } },
+          messages: {
+            type: 'array',
+            minItems: 1,
+            items: { type: 'object', required: ['role'], additionalProperties: true },
+          },
           stream: { type: 'boolean' },
           max_tokens: { type: 'integer', minimum: 1 },
           max_completion_tokens: { type: 'integer', minimum: 1 },
@@ -61,14 +87,19 @@ export const GATEWAY_OPENAPI_PATHS: OpenApiPaths = {
       tags: ['gateway'],
       summary: "The models the caller's policy allows and whose provider is configured (OpenAI list shape)",
       security: bearer,
-      responses: { 200: { description: '{object: "list", data: [{id, object: "model", created, owned_by}]}' }, 401: errorBody },
+      responses: {
+        200: { description: '{object: "list", data: [{id, object: "model", created, owned_by}]}' },
+        401: errorBody,
+      },
     },
   },
   '/metrics': {
     get: {
       tags: ['observability'],
       summary: 'Prometheus metrics (text exposition format)',
-      responses: { 200: { description: 'text/plain; version=0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } },
+      responses: {
+        200: { description: 'text/plain; version=0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
+      },
     },
   },
 };

@@ -65,7 +65,7 @@ export class GatewayViews implements ChainViews {
     };
     this.subs = await Promise.all([
       bus.subscribe({ topic: tenancyTopic, group: group(tenancyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.tenancy.apply(e); } }),
-      bus.subscribe({ topic: policyTopic, group: group(policyTopic.name), fromBeginning: true, handler: async (e) => { touch(); if (this.policies.apply(e) === 'activated' && e.type === 'policy.published') this.rateParked(e.data.org_id); } }),
+      bus.subscribe({ topic: policyTopic, group: group(policyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.applyPolicy(e); } }),
       bus.subscribe({ topic: agentReviewsTopic, group: group(agentReviewsTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.reviews.apply(e); } }),
       // This replica's own request events change nothing here (the book and the rate windows
       // hold them already): skipped on the ce_source header, before decoding.
@@ -107,11 +107,16 @@ export class GatewayViews implements ChainViews {
     if (this.peerAdmitted.size > 100_000) this.peerAdmitted.clear();
   }
 
+  private applyPolicy(e: Parameters<PolicyStore['apply']>[0]): void {
+    if (this.policies.apply(e) === 'activated' && e.type === 'policy.published') this.rateParked(e.data.org_id);
+  }
+
   private park(d: RateSubject, at: number): void {
     let list = this.unrated.get(d.org_id);
     if (!list) this.unrated.set(d.org_id, (list = []));
     // Only today's requests can still count (the longest window is a UTC day).
-    if (list.length < 100_000 && Date.now() - at < 86_400_000) list.push({ d: { org_id: d.org_id, key_id: d.key_id, team_id: d.team_id, agent_id: d.agent_id }, at });
+    if (list.length >= 100_000 || Date.now() - at >= 86_400_000) return;
+    list.push({ d: { org_id: d.org_id, key_id: d.key_id, team_id: d.team_id, agent_id: d.agent_id }, at });
   }
 
   private rateParked(orgId: string): void {

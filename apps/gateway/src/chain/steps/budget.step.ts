@@ -15,7 +15,9 @@ export const budgetStep: ChainStep = {
     const s = doc.settings;
     const estimate = estimateCost(ctx.request!, ctx.pool.map((m) => m.entry));
     if (!Number.isSafeInteger(estimate.cost_micro_usd)) {
-      return block('invalid_request', 400, `max_tokens × n (${estimate.max_output_tokens} output tokens) is too large to price`, { param: 'max_tokens', remediation: 'Ask for fewer output tokens or fewer choices.' });
+      const what = `max_tokens × n (${estimate.max_output_tokens} output tokens) is too large to price`;
+      const remediation = 'Ask for fewer output tokens or choices.';
+      return block('invalid_request', 400, what, { param: 'max_tokens', remediation });
     }
     ctx.estimate = estimate;
     if (s.per_request_limit_usd !== null && estimate.cost_micro_usd > toMicro(s.per_request_limit_usd)) {
