@@ -70,7 +70,7 @@ describe('approvals across services — distributed (real Kafka, real Postgres)'
   }, 120_000);
   afterAll(() => cluster?.close());
 
-  it('POST /v1/chat/completions → 202 pending; GET /approvals?status=pending lists it; approve; the retry gets 200 once, a second retry 403 approval_denied', async () => {
+  it('POST /v1/chat/completions → 202 pending; GET /approvals?status=pending lists it; approve; a retry before it 409 approval_pending; the retry gets 200 once, a second retry 403 approval_denied', async () => {
     const body = request('deploy release 42');
     const id = await held(s, body);
 
@@ -83,8 +83,10 @@ describe('approvals across services — distributed (real Kafka, real Postgres)'
     }, { timeoutMs: 20_000, intervalMs: 100 });
     expect(pending).toMatchObject({ status: 'pending', org_id: s.org.orgId });
 
-    // Before the decision the retry is not forwarded.
-    expectDenied(await retry(s, id, body));
+    // Before the decision the retry is not forwarded: 409 approval_pending, as the approval service says.
+    const early = await retry(s, id, body);
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: 'approval_pending', step: 'hitl_gate' });
 
     const granted = await approve(s, id);
     expect(granted).toMatchObject({ status: 'granted' });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
@@ -27,6 +28,15 @@ export type GatewayRuntime = ServiceRuntime & GatewayOptions;
 
 const RUNTIME = Symbol('GATEWAY_RUNTIME');
 
+/**
+ * The id this process publishes and folds under: the configured replica id (a pod name may
+ * repeat across restarts, the embedded mode's is always `embedded`) plus a per-start suffix.
+ * A restarted process is a new incarnation, so the request events its previous life
+ * published are peers' events and are folded back into the budgets and rate windows on
+ * replay, and its per-replica consumer groups start from the beginning (docs/budgets.md).
+ */
+export const incarnationOf = (replicaId: string): string => `${replicaId}.${randomBytes(4).toString('hex')}`;
+
 /** The gateway's parts, built and started with the module and stopped with it. */
 @Injectable()
 export class GatewayService implements OnModuleInit, OnModuleDestroy {
@@ -42,7 +52,8 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
     @Inject(Readiness) private readonly readiness: Readiness,
   ) {
     this.logger = runtime.logger ?? createLogger({ service: 'gateway' });
-    this.views = new GatewayViews(runtime.replicaId, this.logger);
+    const incarnation = incarnationOf(runtime.replicaId);
+    this.views = new GatewayViews(incarnation, this.logger);
     this.publisher = new EventPublisher(runtime.bus, { validate: runtime.eventValidation, onError: (topic, err) => this.logger.warn({ topic, err: (err as Error).message }, 'event publish failed; will retry') });
     this.providers = new ProviderRegistry(runtime.providerEnv ?? process.env, runtime.upstreamTimeoutMs ?? 60_000);
     this.gateway = new Gateway({
@@ -50,7 +61,7 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
       providers: this.providers,
       publisher: this.publisher,
       clock: runtime.clock,
-      replicaId: runtime.replicaId,
+      replicaId: incarnation,
       approvalServiceUrl: runtime.approvalServiceUrl ?? null,
       logger: this.logger,
     });

@@ -95,6 +95,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         { OPENAI_API_KEY: 'sk-upstream-test-key-222222222222', OPENAI_BASE_URL: upstream.url },
         null,
         undefined,
+        undefined,
         {
           gateway: { requestDeadlineMs: DEADLINE_MS },
           requestTimeoutMs: REQUEST_TIMEOUT_MS,

@@ -111,6 +111,8 @@ export async function startGateway(
   providerEnv: Record<string, string | undefined> = {},
   approvalServiceUrl: string | null = null,
   topicPrefix: string = testTopicPrefix(),
+  /** A fixed replica id, as a pod name that survives a restart (default: a fresh one). */
+  replicaId: string = newId('replica'),
   /** Gateway options (deadlines) and the HTTP server's request timeout, for the bounded-request tests. */
   options: { gateway?: Partial<GatewayOptions>; requestTimeoutMs?: number } = {},
 ): Promise<GatewayHarness> {
@@ -118,7 +120,6 @@ export async function startGateway(
   const logs = new LogCapture();
   const logger = createLogger({ service: 'gateway', level: 'debug', destination: logs });
 
-  const replicaId = newId('replica');
   const runtime = { bus, databaseUrl: '', replicaId, clock: systemClock, jwt: {}, providerEnv, approvalServiceUrl };
   const gateway = GatewayModule.forRoot({ ...runtime, logger, eventValidation: 'schema', ...options.gateway });
   @Module({ imports: [HealthModule, gateway] })

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'paid_model_on_free_tier',
   'approval_required',
   'approval_denied',
+  /** A retry naming an approval no reviewer has decided yet (409, as the approval service answers). */
+  'approval_pending',
   'no_active_policy',
   // authentication and request shape
   'invalid_api_key',
@@ -53,6 +55,8 @@ export function statusOfCode(code: ErrorCode): number {
       return 401;
     case 'approval_required':
       return 202;
+    case 'approval_pending':
+      return 409;
     case 'provider_unavailable':
       return 503;
     case 'upstream_error':

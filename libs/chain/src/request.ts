@@ -23,6 +23,10 @@ export interface ChatRequest {
   stream_options?: { include_usage?: boolean } | null;
   max_tokens?: number | null;
   max_completion_tokens?: number | null;
+  /** Choices to generate (OpenAI, ≤ 128); each may spend the maximum output. */
+  n?: number | null;
+  /** Candidates generated server-side, where a provider has it (vLLM); each may spend the maximum output. */
+  best_of?: number | null;
   tools?: unknown[];
   metadata?: Record<string, unknown> | null;
   fallbacks?: string[];

@@ -53,6 +53,11 @@ export const RequestCompleted = envelope(
       completion_tokens: z.number().int().nonnegative(),
       total_tokens: z.number().int().nonnegative(),
     }),
+    /** Present and true when the upstream reported no usage and the gateway counted the answer's tokens. */
+    usage_estimated: z
+      .boolean()
+      .optional()
+      .describe('true: the upstream reported no usage; the gateway counted the tokens of the answer'),
     cost_micro_usd: microUsd,
     reserved_micro_usd: microUsd,
     tags: z.array(z.string()),

@@ -55,6 +55,13 @@ export const MODEL_CATALOGUE: readonly CatalogueModel[] = [
 const byId = new Map(MODEL_CATALOGUE.map((m) => [m.id, m]));
 
 /**
+ * What a model name may hold: letters, digits and `. _ : @ + -`, segments joined by `/`
+ * (`openrouter/meta-llama/llama-3.1-8b`, `ollama/llama3.1:8b`). A path-like name (`..`,
+ * empty segments, backslashes, spaces, `%`) is not a model and must never reach a URL.
+ */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$/;
+
+/**
  * Resolves a client's model name: a catalogue id (`gpt-4o`), or `provider/model`
  * (`openai/gpt-4o`, `groq/llama-3.1-8b-instant`). Unknown `provider/model` names resolve
  * to an uncatalogued model of that provider (no price, no safety score).
@@ -62,6 +69,7 @@ const byId = new Map(MODEL_CATALOGUE.map((m) => [m.id, m]));
 export function resolveModel(name: string): { id: string; provider: string; upstreamModel: string; entry: CatalogueModel | null } | null {
   const direct = byId.get(name);
   if (direct) return { id: direct.id, provider: direct.provider, upstreamModel: upstreamName(direct), entry: direct };
+  if (!MODEL_NAME.test(name) || name.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) return null;
   const slash = name.indexOf('/');
   if (slash <= 0 || slash === name.length - 1) return null;
   const provider = name.slice(0, slash);

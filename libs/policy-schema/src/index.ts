@@ -12,3 +12,4 @@ export * from './templates';
 export * from './json-schema';
 export * from './review-schedule';
 export * from './eu-ai-act';
+export * from './settings-warnings';

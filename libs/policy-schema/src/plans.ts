@@ -39,6 +39,12 @@ const common = {
  * Enterprise's "Custom" is unlimited (null) until the org sets a value; "Unlimited"
  * reasoning tokens is null. The daily request quota is ours (the seed names plan quotas
  * but no figures): 24 h of the plan's RPM at 50 % duty.
+ *
+ * Per-request limit and cost-gate threshold: the seed's figures swapped. As the seed gives
+ * them (free $0.10 limit, $1 gate) the gate could never fire: step 9 refuses a request above
+ * the limit before step 13 sees it. Swapped, a request between the two is held for approval,
+ * one above both refused — nothing the seed refused passes without a human
+ * (`settingsWarnings` flags an unreachable gate an org sets itself).
  */
 export const PLAN_DEFAULTS: Record<Plan, GovernanceSettings> = {
   free: {
@@ -46,9 +52,9 @@ export const PLAN_DEFAULTS: Record<Plan, GovernanceSettings> = {
     rate_limit_rpm: 20,
     daily_request_quota: 14_400,
     daily_budget_usd: 1,
-    per_request_limit_usd: 0.1,
+    per_request_limit_usd: 1,
     model_allowlist: { mode: 'explicit', models: ['gpt-4o-mini', 'claude-3-5-haiku-20241022', 'mock/echo'] },
-    hitl_cost_threshold_usd: 1,
+    hitl_cost_threshold_usd: 0.1,
     body_size_limit_bytes: 1 * MB,
     reasoning_token_cap: 1_024,
   },
@@ -57,9 +63,9 @@ export const PLAN_DEFAULTS: Record<Plan, GovernanceSettings> = {
     rate_limit_rpm: 100,
     daily_request_quota: 72_000,
     daily_budget_usd: 10,
-    per_request_limit_usd: 1,
+    per_request_limit_usd: 10,
     model_allowlist: { mode: 'tier', max_tier: 'standard' },
-    hitl_cost_threshold_usd: 10,
+    hitl_cost_threshold_usd: 1,
     body_size_limit_bytes: 10 * MB,
     reasoning_token_cap: 16_384,
   },
@@ -68,9 +74,9 @@ export const PLAN_DEFAULTS: Record<Plan, GovernanceSettings> = {
     rate_limit_rpm: 500,
     daily_request_quota: 360_000,
     daily_budget_usd: 100,
-    per_request_limit_usd: 5,
+    per_request_limit_usd: 50,
     model_allowlist: { mode: 'all' },
-    hitl_cost_threshold_usd: 50,
+    hitl_cost_threshold_usd: 5,
     body_size_limit_bytes: 25 * MB,
     reasoning_token_cap: 32_768,
   },

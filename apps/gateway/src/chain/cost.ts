@@ -23,11 +23,23 @@ export function estimatePromptTokens(request: ChatRequest): number {
 export const costOf = (entry: CatalogueModel | null, promptTokens: number, completionTokens: number): number =>
   entry ? (costMicroUsd(entry, { prompt_tokens: promptTokens, completion_tokens: completionTokens }) ?? 0) : 0;
 
-/** The maximum cost of a request over its routing pool (any fallback may answer). */
+/**
+ * How many outputs a request may generate: `n` choices, or `best_of` candidates where a
+ * provider has it (vLLM), each up to the maximum output. The prompt is billed once. Anthropic
+ * has no equivalent (one answer): reserving n × is then an upper bound, settled to usage.
+ */
+export const outputsOf = (request: ChatRequest): number => Math.max(request.n ?? 1, request.best_of ?? 1);
+
+/**
+ * The maximum cost of a request over its routing pool (any fallback may answer): prompt plus
+ * max output × outputs. Not a safe integer (max_tokens × n too large) means it cannot be priced.
+ */
 export function estimateCost(request: ChatRequest, pool: readonly (CatalogueModel | null)[]): CostEstimate {
   const prompt = estimatePromptTokens(request);
   const contextWindow = Math.min(...pool.map((e) => e?.context_window ?? DEFAULT_MAX_OUTPUT_TOKENS));
-  const maxOut = request.max_completion_tokens ?? request.max_tokens ?? Math.min(DEFAULT_MAX_OUTPUT_TOKENS, contextWindow);
+  const fallbackMax = Math.min(DEFAULT_MAX_OUTPUT_TOKENS, contextWindow);
+  const perOutput = request.max_completion_tokens ?? request.max_tokens ?? fallbackMax;
+  const maxOut = perOutput * outputsOf(request);
   let cost = 0;
   for (const e of pool) cost = Math.max(cost, costOf(e, prompt, maxOut));
   return { prompt_tokens: prompt, max_output_tokens: maxOut, cost_micro_usd: cost };

@@ -20,6 +20,7 @@ import { consumeApproval, fingerprintOf } from './approvals';
 import { governanceHeaders } from './governance-headers';
 import { json, refusal, type Headers, type HttpIn, type HttpOut } from './http';
 import { admittedEvent, approvalRequestedEvent, completedEvent, gatewaySource, violatedEvent, type Completion } from './request-events';
+import { answerUsage } from './answer-usage';
 import { redactCompletion, responsePatterns } from './response-scan';
 import { relay } from './sse-response';
 import { StreamBudget } from './stream-budget';
@@ -125,7 +126,7 @@ export class Gateway {
     });
   }
 
-  /** `GET /v1/models`: the catalogue models this caller's policy allows (OpenAI list shape). */
+  /** `GET /v1/models`: the catalogue models this caller's policy allows and this gateway can call (OpenAI list). */
   models(input: HttpIn): HttpOut {
     const ctx = this.context(input, true);
     const auth = authenticateStep.run(ctx);
@@ -133,6 +134,7 @@ export class Gateway {
     if (auth.kind === 'block') return refusal(auth, 'authenticate', ctx.request_id, ctx.policy, headers);
     const data = [];
     for (const m of MODEL_CATALOGUE) {
+      if (!this.deps.providers.get(m.provider)) continue; // no key here: calling it would answer 503
       const probe = newContext({ request_id: ctx.request_id, now: ctx.now, headers: {}, raw_body: null, views: this.deps.views, dry_run: true, request: { model: m.id, messages: [] } });
       probe.principal = ctx.principal;
       probe.policy = ctx.policy;
@@ -149,7 +151,7 @@ export class Gateway {
     pub.enqueue(policyViolatedTopic, violatedEvent(ctx, step, b, this.source, now));
     if (ctx.principal) pub.enqueue(requestsTopic, completedEvent(ctx, result.trace, this.completion(ctx, result, 'refused', b.status), this.source, this.deps.replicaId, now));
     gatewayMetrics.request('refused', step ?? 'none', b.code);
-    const headers = governanceHeaders(ctx, result.governance_ms, 0, b.retry_after_s);
+    const headers = governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0, b.retry_after_s);
     return refusal(b, step, ctx.request_id, ctx.policy, headers);
   }
 
@@ -183,12 +185,25 @@ export class Gateway {
   }
 
   private async forward(ctx: ChainContext, result: ChainResult, input: HttpIn): Promise<HttpOut> {
+    const primary = ctx.pool[0]!;
+    if (!this.deps.providers.knows(primary.provider)) {
+      const what = `Unknown provider '${primary.provider}' in model '${ctx.request!.model}'.`;
+      const remediation = 'Use a catalogue name (gpt-4o) or provider/model with a configured provider.';
+      const unknown = block('unknown_model', 400, what, { param: 'model', remediation });
+      return this.refuse(ctx, result, 'provider_gate', unknown);
+    }
     if (ctx.consume_approval_id) {
       const approvalId = ctx.consume_approval_id;
       const base = this.deps.approvalServiceUrl;
       const consumed = base
         ? await consumeApproval(base, approvalId, secretOf(ctx)!, fingerprintOf(ctx.request!), ctx.request_id, input.signal)
         : { ok: false as const, code: 'approval_denied', message: 'no approval service is configured' };
+      if (!consumed.ok && consumed.code === 'approval_pending') {
+        const remediation = `Poll /approvals/${approvalId} and send the request again once it is approved.`;
+        const what = `approval ${approvalId} is still pending review`;
+        const pending = block('approval_pending', 409, what, { policy_type: 'require_approval', remediation });
+        return this.refuse(ctx, result, 'hitl_gate', pending);
+      }
       if (!consumed.ok) {
         return this.refuse(ctx, result, 'hitl_gate', block('approval_denied', 403, `approval ${approvalId} was not granted for this request: ${consumed.message}`, { policy_type: 'require_approval', remediation: 'Send the request again without x-approval-id to ask for a new approval.' }));
       }
@@ -207,10 +222,18 @@ export class Gateway {
       const code = status === 503 ? 'provider_unavailable' : status === 504 ? 'upstream_timeout' : 'upstream_error';
       this.publishDone(ctx, result, this.completion(ctx, result, 'upstream_error', status, { upstream_ms: performance.now() - started, model: answer.model?.id ?? null, provider: answer.model?.provider ?? null }));
       gatewayMetrics.request('upstream_error', 'none', code);
-      const upstreamError = (e.upstream_body as { error?: { message?: string } } | undefined)?.error?.message;
+      // The upstream's own words may quote a masked key or its internals: debug log only (scrubbed), never the client.
+      if (e.upstream_body !== undefined) {
+        const raw = { request_id: ctx.request_id, upstream_status: e.status, upstream_body: e.upstream_body };
+        this.deps.logger.debug(raw, 'upstream error body');
+      }
+      const who = answer.model ? ` '${answer.model.provider}'` : '';
+      const message = status === 503 ? e.message : `The upstream provider${who} failed (upstream status ${e.status}).`;
+      const type = status === 503 ? 'provider_unavailable' : 'upstream_error';
       return json(status, headers, {
-        error: { message: upstreamError ? `${e.message}: ${upstreamError}` : e.message, type: status === 503 ? 'provider_unavailable' : 'upstream_error', code, param: null, step: null, remediation: null },
+        error: { message, type, code, param: null, step: null, remediation: null },
         status,
+        upstream_status: e.status,
         request_id: ctx.request_id,
       });
     }
@@ -219,12 +242,15 @@ export class Gateway {
     if (answer.result.kind === 'json') {
       const body = answer.result.body;
       redactCompletion(body, patterns);
-      const usage = { prompt_tokens: body.usage?.prompt_tokens ?? ctx.estimate!.prompt_tokens, completion_tokens: body.usage?.completion_tokens ?? 0 };
+      const { usage, estimated } = answerUsage(body, ctx.estimate!.prompt_tokens);
       const cost = costOf(model.entry, usage.prompt_tokens, usage.completion_tokens);
       const now = this.deps.clock.now();
       ctx.views.budget.settle(ctx.request_id, cost, now);
       const upstreamMs = performance.now() - started;
-      this.publishDone(ctx, result, this.completion(ctx, result, 'forwarded', 200, { model: model.id, provider: model.provider, usage, cost_micro_usd: cost, upstream_ms: upstreamMs }));
+      this.publishDone(ctx, result, this.completion(ctx, result, 'forwarded', 200, {
+        model: model.id, provider: model.provider, usage, usage_estimated: estimated,
+        cost_micro_usd: cost, upstream_ms: upstreamMs,
+      }));
       gatewayMetrics.upstream(model.provider, model.id, 'ok', upstreamMs / 1000);
       gatewayMetrics.usage(model.provider, model.id, usage.prompt_tokens, usage.completion_tokens, cost);
       recordGenAiOperation({ provider: model.provider, requestModel: model.upstreamModel, responseModel: body.model, seconds: upstreamMs / 1000, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });

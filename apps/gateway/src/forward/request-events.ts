@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventOf, requestsTopic, policyViolatedTopic, approvalsTopic } from '@llmgov/events';
 import type { Block, ChainContext, StepId, StepTrace } from '@llmgov/chain';
+import { resolveModel } from '@llmgov/policy-schema';
 
 type RequestEvent = EventOf<typeof requestsTopic>;
 type Admitted = Extract<RequestEvent, { type: 'request.admitted' }>;
@@ -50,6 +51,8 @@ export interface Completion {
   model: string | null;
   provider: string | null;
   usage: { prompt_tokens: number; completion_tokens: number };
+  /** The upstream reported no usage: counted by the gateway. */
+  usage_estimated?: boolean;
   cost_micro_usd: number;
   streamed: boolean;
   governance_ms: number;
@@ -69,6 +72,7 @@ export function completedEvent(ctx: ChainContext, trace: StepTrace[], c: Complet
       outcome: c.outcome,
       http_status: c.http_status,
       usage: { ...c.usage, total_tokens: c.usage.prompt_tokens + c.usage.completion_tokens },
+      ...(c.usage_estimated ? { usage_estimated: true } : {}),
       cost_micro_usd: c.cost_micro_usd,
       reserved_micro_usd: ctx.reserved_micro_usd,
       tags: ctx.meta?.tags ?? [],
@@ -93,7 +97,8 @@ export function violatedEvent(ctx: ChainContext, step: StepId | null, b: Block, 
     data: {
       ...principalOf(ctx),
       model: model?.id ?? ctx.request?.model ?? null,
-      provider: model?.provider ?? null,
+      // A refusal before the pool is known still names the provider the model name names (catalogued or not).
+      provider: model?.provider ?? (ctx.request ? (resolveModel(ctx.request.model)?.provider ?? null) : null),
       step: step ?? 'none',
       code: b.code,
       http_status: b.status,

@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../forward/gateway';
 import type { HttpIn, HttpOut } from '../forward/http';
+import { addOpenApiPaths } from '@llmgov/service-kit';
+import { GATEWAY_OPENAPI_PATHS } from './gateway-openapi';
 
 /** Above every plan's body limit (enterprise: 50 MB); the plan's own limit is checked by request_limits. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -76,6 +78,7 @@ export function registerGatewayRoutes(
   requestDeadlineMs: number = DEFAULT_REQUEST_DEADLINE_MS,
 ): void {
   const input = (req: FastifyRequest, reply: FastifyReply) => inputOf(req, reply, requestDeadlineMs);
+  addOpenApiPaths(app, GATEWAY_OPENAPI_PATHS);
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));

@@ -28,7 +28,7 @@ export class MockProvider implements Provider {
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     const id = `chatcmpl-mock-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
-    const model = call.request.model;
+    const model = `mock/${call.request.model}`; // the catalogue name the client asked for (`mock/echo`)
     if (!call.stream) {
       const body: ChatCompletion = {
         id,

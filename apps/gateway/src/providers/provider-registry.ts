@@ -62,6 +62,11 @@ export class ProviderRegistry {
     return this.providers.get(name);
   }
 
+  /** A provider this gateway can name: configured here, or declared (then unavailable without its key: 503). */
+  knows(name: string): boolean {
+    return this.providers.has(name) || PROVIDER_SPECS.some((s) => s.name === name);
+  }
+
   names(): string[] {
     return [...this.providers.keys()];
   }

@@ -18,6 +18,8 @@ const QUIET_MS = 300;
 /** Ready anyway this long after subscribing (empty topics deliver nothing). */
 const EMPTY_TOPICS_MS = 5_000;
 
+type RateSubject = Parameters<typeof rateBucketsFor>[0];
+
 export interface ViewLogger {
   warn(obj: object, msg: string): void;
 }
@@ -38,6 +40,8 @@ export class GatewayViews implements ChainViews {
   private subs: Subscription[] = [];
   /** Peers' admitted requests not completed yet (so a completion does not count them twice). */
   private readonly peerAdmitted = new Set<string>();
+  /** Peers' requests of orgs whose policy is not folded yet (topics replay in any order): counted once it is. */
+  private readonly unrated = new Map<string, { d: RateSubject; at: number }[]>();
   private subscribedAt = 0;
   private lastEventAt = 0;
   private isReady = false;
@@ -61,7 +65,7 @@ export class GatewayViews implements ChainViews {
     };
     this.subs = await Promise.all([
       bus.subscribe({ topic: tenancyTopic, group: group(tenancyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.tenancy.apply(e); } }),
-      bus.subscribe({ topic: policyTopic, group: group(policyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.policies.apply(e); } }),
+      bus.subscribe({ topic: policyTopic, group: group(policyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.applyPolicy(e); } }),
       bus.subscribe({ topic: agentReviewsTopic, group: group(agentReviewsTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.reviews.apply(e); } }),
       // This replica's own request events change nothing here (the book and the rate windows
       // hold them already): skipped on the ce_source header, before decoding.
@@ -97,9 +101,30 @@ export class GatewayViews implements ChainViews {
     if (event.type === 'request.admitted') this.peerAdmitted.add(d.request_id);
     else if (this.peerAdmitted.delete(d.request_id) || event.data.outcome === 'refused' || event.data.outcome === 'pending_approval') return;
     const policy = this.policies.active(d.org_id);
-    const at = event.type === 'request.admitted' ? event.data.admitted_at : event.data.started_at;
-    if (policy) this.rate.record(rateBucketsFor(d, policy), Date.parse(at));
+    const at = Date.parse(event.type === 'request.admitted' ? event.data.admitted_at : event.data.started_at);
+    if (policy) this.rate.record(rateBucketsFor(d, policy), at);
+    else this.park(d, at);
     if (this.peerAdmitted.size > 100_000) this.peerAdmitted.clear();
+  }
+
+  private applyPolicy(e: Parameters<PolicyStore['apply']>[0]): void {
+    if (this.policies.apply(e) === 'activated' && e.type === 'policy.published') this.rateParked(e.data.org_id);
+  }
+
+  private park(d: RateSubject, at: number): void {
+    let list = this.unrated.get(d.org_id);
+    if (!list) this.unrated.set(d.org_id, (list = []));
+    // Only today's requests can still count (the longest window is a UTC day).
+    if (list.length >= 100_000 || Date.now() - at >= 86_400_000) return;
+    list.push({ d: { org_id: d.org_id, key_id: d.key_id, team_id: d.team_id, agent_id: d.agent_id }, at });
+  }
+
+  private rateParked(orgId: string): void {
+    const list = this.unrated.get(orgId);
+    const policy = this.policies.active(orgId);
+    if (!list || !policy) return;
+    this.unrated.delete(orgId);
+    for (const { d, at } of list) this.rate.record(rateBucketsFor(d, policy), at);
   }
 
   async stop(): Promise<void> {

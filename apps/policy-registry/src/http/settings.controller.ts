@@ -1,13 +1,24 @@
 import { Body, Controller, Get, Inject, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { MODEL_CATALOGUE, PLAN_DEFAULTS, governanceSettingsPatch } from '@llmgov/policy-schema';
+import { MODEL_CATALOGUE, PLAN_DEFAULTS, governanceSettingsPatch, settingsWarnings, type GovernanceSettings } from '@llmgov/policy-schema';
 import { AdminAuthGuard, CurrentPrincipal, Roles, ok, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
 import { changeSettings } from '../domain/document.decide';
 import { headVersion } from '../domain/org-state';
 import { jsonSchema } from './openapi';
 import { OrgAccess, only } from './org-access';
 import { pendingSettingsView, settingsState } from './views';
+
+/** `{success, data}`, plus `warnings: [{field, code, message}]` when there is one. */
+function withWarnings(settings: GovernanceSettings) {
+  return { ...ok(settings), ...warningsOf(settings) };
+}
+
+/** `{warnings}` when the settings have any, else nothing. */
+function warningsOf(settings: GovernanceSettings) {
+  const warnings = settingsWarnings(settings);
+  return warnings.length ? { warnings } : {};
+}
 
 /**
  * The flat org governance settings (CONTRACT.md §3). GET answers the settings in force (the
@@ -16,6 +27,8 @@ import { pendingSettingsView, settingsState } from './views';
  * pattern); an unknown field or wrong type answers 400 naming it. A PUT that takes effect
  * answers 200 with the settings now in force; under a signer quorum it makes a draft and
  * answers 202 with that draft version, never the new values as if they were live.
+ * Settings that cannot take effect together (an unreachable cost gate) are accepted, with
+ * `warnings` beside `data`.
  */
 @ApiTags('governance settings')
 @ApiBearerAuth()
@@ -28,7 +41,7 @@ export class SettingsController {
   async get(@CurrentPrincipal() p: AdminPrincipal, @Query('org_id') org?: string) {
     const { active, draft } = settingsState(await this.access.read(p, org));
     return {
-      ...ok((active ?? draft)!.document.settings),
+      ...withWarnings((active ?? draft)!.document.settings),
       policy_version: active?.policy_version ?? null,
       pending: draft ? pendingSettingsView(draft) : null,
     };
@@ -58,8 +71,8 @@ export class SettingsController {
     const head = headVersion(state)!;
     if (head.status === 'draft') {
       void reply.status(202);
-      return ok(pendingSettingsView(head));
+      return { ...ok(pendingSettingsView(head)), ...warningsOf(head.document.settings) };
     }
-    return { ...ok(head.document.settings), policy_version: head.policy_version, pending: null };
+    return { ...withWarnings(head.document.settings), policy_version: head.policy_version, pending: null };
   }
 }

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { rejectNulBytes } from './reject-nul';
+import { openApiPathsOf } from './openapi-paths';
 
 export interface BootstrapOptions {
   /** Service name, for docs and logs. */
@@ -88,5 +89,10 @@ function setupDocs(app: INestApplication, name: string): void {
     .build();
   // The Swagger UI assets need @fastify/static (not a dependency): without it, serve the
   // OpenAPI JSON/YAML only (/docs-json) instead of exiting the process at startup.
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { ui: canServeSwaggerUi() });
+  const document = () => {
+    const doc = SwaggerModule.createDocument(app, config);
+    doc.paths = { ...doc.paths, ...openApiPathsOf(app.getHttpAdapter().getInstance()) };
+    return doc;
+  };
+  SwaggerModule.setup('docs', app, document, { ui: canServeSwaggerUi() });
 }

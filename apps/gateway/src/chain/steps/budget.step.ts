@@ -3,7 +3,8 @@ import { block, toMicro, type ChainStep, type Verdict } from '@llmgov/chain';
 import { estimateCost } from '../cost';
 
 /**
- * Step 9: estimates the maximum cost over the routing pool, checks the per-request limit,
+ * Step 9: estimates the maximum cost over the routing pool (every choice of `n` may spend
+ * max_tokens; what cannot be priced is a 400), checks the per-request limit,
  * then reserves it on every budget at once (org → team → key daily, `budget_limit` rules,
  * runner session), all or nothing.
  */
@@ -13,6 +14,11 @@ export const budgetStep: ChainStep = {
     const doc = ctx.policy!.document;
     const s = doc.settings;
     const estimate = estimateCost(ctx.request!, ctx.pool.map((m) => m.entry));
+    if (!Number.isSafeInteger(estimate.cost_micro_usd)) {
+      const what = `max_tokens × n (${estimate.max_output_tokens} output tokens) is too large to price`;
+      const remediation = 'Ask for fewer output tokens or choices.';
+      return block('invalid_request', 400, what, { param: 'max_tokens', remediation });
+    }
     ctx.estimate = estimate;
     if (s.per_request_limit_usd !== null && estimate.cost_micro_usd > toMicro(s.per_request_limit_usd)) {
       return block('per_request_limit', 403, `estimated cost $${formatUsd(estimate.cost_micro_usd)} exceeds the per-request limit of $${s.per_request_limit_usd}`, {

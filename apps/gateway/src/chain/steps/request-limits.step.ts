@@ -8,6 +8,8 @@ const message = z
   .object({ role: z.string().min(1), content: z.union([z.string(), z.array(contentPart), z.null()]).optional() })
   .passthrough();
 const positiveInt = z.number().int().positive().nullable().optional();
+/** OpenAI documents n ≤ 128; a request for more cannot be priced (each choice may spend max_tokens). */
+const choices = z.number().int().min(1).max(128).nullable().optional();
 
 /** The fields the gateway reads; everything else passes through to the provider untouched. */
 export const chatRequestSchema = z
@@ -18,6 +20,8 @@ export const chatRequestSchema = z
     stream_options: z.object({ include_usage: z.boolean().optional() }).passthrough().nullable().optional(),
     max_tokens: positiveInt,
     max_completion_tokens: positiveInt,
+    n: choices,
+    best_of: choices,
     tools: z.array(z.unknown()).optional(),
     fallbacks: z.array(z.string().min(1).max(256)).max(10).optional(),
     metadata: z.record(z.string(), z.unknown()).nullable().optional(),
