@@ -49,7 +49,12 @@ export async function deliver<T extends TopicDescriptor>(
     if (deps.signal.aborted) throw new DeliveryAborted();
     const ctx = { topic: topic.name, partition: record.partition, offset: record.offset, headers: { ...record.headers }, attempt };
     try {
-      const attrs = { 'messaging.consumer.group.name': deps.group, 'messaging.kafka.offset': record.offset, 'llmgov.delivery.attempt': attempt };
+      const attrs = {
+        'messaging.consumer.group.name': deps.group,
+        'messaging.message.id': event.id,
+        'messaging.kafka.offset': record.offset,
+        'llmgov.delivery.attempt': attempt,
+      };
       // A fresh copy per attempt: a handler that mutated the event and then failed must
       // not see its own mutation on the retry. The first attempt gets the freshly decoded
       // event itself; a retry decodes the record again (it decoded once, so it does again).
