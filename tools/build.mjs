@@ -27,7 +27,8 @@ const ASSET = /\.(json|ya?ml|sql|jsonl)$/;
 const SKIP_PACKAGES = new Set(['libs/testing']);
 
 /** `apps/gateway/src/forward/x.ts` → `dist/apps/gateway/forward/x.js`. */
-export const outputOf = (source) => join(out, source.replace(/^(apps|libs)\/([^/]+)\/src\//, '$1/$2/').replace(/\.ts$/, '.js'));
+export const outputOf = (source) =>
+  join(out, source.replace(/^(apps|libs)\/([^/]+)\/src\//, '$1/$2/').replace(/\.ts$/, '.js'));
 
 function sourcesOf() {
   const files = [];
@@ -61,7 +62,9 @@ function aliases() {
 function swcOptions(source) {
   return {
     filename: join(root, source),
-    sourceFileName: relative(dirname(outputOf(source)), join(root, source)).split(sep).join('/'),
+    sourceFileName: relative(dirname(outputOf(source)), join(root, source))
+      .split(sep)
+      .join('/'),
     sourceMaps: true,
     module: { type: 'commonjs', strictMode: true },
     jsc: {
@@ -105,15 +108,18 @@ function newestSource(files) {
 async function main() {
   const started = process.hrtime.bigint();
   const files = sourcesOf();
-  if (process.argv.includes('--if-stale') && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(files)) return;
+  if (process.argv.includes('--if-stale') && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(files))
+    return;
   const swc = require('@swc/core');
   const alias = aliases();
   rmSync(out, { recursive: true, force: true });
   // A few at a time: SWC transforms on its own threads; the machine has few cores.
   const queue = [...files];
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    for (let f = queue.shift(); f; f = queue.shift()) await compile(f, swc, alias);
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) await compile(f, swc, alias);
+    }),
+  );
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   process.stderr.write(`build: ${files.length} files → dist/ in ${Math.round(ms)} ms\n`);

@@ -426,7 +426,10 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
           topic,
           group: newGroup(),
           handler: async (e, ctx) =>
-            void seen.set(e.id, { traceId: trace.getActiveSpan()?.spanContext().traceId, traceparent: ctx.headers.traceparent }),
+            void seen.set(e.id, {
+              traceId: trace.getActiveSpan()?.spanContext().traceId,
+              traceparent: ctx.headers.traceparent,
+            }),
         });
         // Three requests, each with its own trace; their events leave in one batch (as the
         // gateway's publisher sends them), sent from a fourth context that is none of theirs.
@@ -444,7 +447,9 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
         await waitFor(() => expect(seen.size).toBe(3), { timeoutMs: 30_000 });
         const physical = t.physicalTopic(topic.name);
         const finished = await waitFor(() => {
-          const spans = exporter.getFinishedSpans().filter((s) => s.attributes['messaging.destination.name'] === physical);
+          const spans = exporter
+            .getFinishedSpans()
+            .filter((s) => s.attributes['messaging.destination.name'] === physical);
           expect(spans.filter((s) => s.name === `process ${physical}`)).toHaveLength(3);
           return spans;
         });

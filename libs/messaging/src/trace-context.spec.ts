@@ -21,7 +21,10 @@ describe('withBatchProcessSpans (a handler that takes a whole batch)', () => {
       span.end();
       return { span: span.spanContext(), headers: traceHeaders(trace.setSpan(context.active(), span)) };
     });
-    const messages = requests.map((r, i) => ({ headers: r.headers, attributes: { 'messaging.message.id': `evt_${i}` } }));
+    const messages = requests.map((r, i) => ({
+      headers: r.headers,
+      attributes: { 'messaging.message.id': `evt_${i}` },
+    }));
     let activeInHandler: string | undefined;
     await withBatchProcessSpans('things.v1', 'kafka', messages, { 'messaging.consumer.group.name': 'g' }, async () => {
       activeInHandler = trace.getActiveSpan()?.spanContext().spanId;
@@ -35,11 +38,16 @@ describe('withBatchProcessSpans (a handler that takes a whole batch)', () => {
       expect(own).toHaveLength(1);
       expect(own[0].parentSpanContext?.spanId).toBe(r.span.spanId);
       expect(own[0].kind).toBe(SpanKind.CONSUMER);
-      expect(own[0].attributes).toMatchObject({ 'messaging.message.id': `evt_${i}`, 'messaging.consumer.group.name': 'g' });
+      expect(own[0].attributes).toMatchObject({
+        'messaging.message.id': `evt_${i}`,
+        'messaging.consumer.group.name': 'g',
+      });
     });
     expect(receive.parentSpanContext).toBeUndefined();
     expect(requests.map((r) => r.span.traceId)).not.toContain(receive.spanContext().traceId);
-    expect(receive.links.map((l) => l.context.spanId).sort()).toEqual(processes.map((s) => s.spanContext().spanId).sort());
+    expect(receive.links.map((l) => l.context.spanId).sort()).toEqual(
+      processes.map((s) => s.spanContext().spanId).sort(),
+    );
     expect(activeInHandler).toBe(receive.spanContext().spanId);
   });
 
@@ -48,9 +56,15 @@ describe('withBatchProcessSpans (a handler that takes a whole batch)', () => {
     request.end();
     const headers = traceHeaders(trace.setSpan(context.active(), request));
     tracing.reset();
-    await expect(withBatchProcessSpans('things.v1', 'kafka', [{ headers }, { headers }], {}, async () => {
-      throw new Error('db down');
-    })).rejects.toThrow('db down');
-    expect(tracing.spans().map((s) => s.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.ERROR]);
+    await expect(
+      withBatchProcessSpans('things.v1', 'kafka', [{ headers }, { headers }], {}, async () => {
+        throw new Error('db down');
+      }),
+    ).rejects.toThrow('db down');
+    expect(tracing.spans().map((s) => s.status.code)).toEqual([
+      SpanStatusCode.ERROR,
+      SpanStatusCode.ERROR,
+      SpanStatusCode.ERROR,
+    ]);
   });
 });

@@ -30,7 +30,8 @@ export function traceHeaders(ctx: Context = context.active()): Record<string, st
   const carrier: Record<string, string> = {};
   propagation.inject(ctx, carrier);
   const headers = Object.fromEntries(TRACE_HEADERS.filter((h) => carrier[h]).map((h) => [h, carrier[h]]));
-  if (!headers.traceparent) headers.traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
+  if (!headers.traceparent)
+    headers.traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
   return headers;
 }
 
@@ -70,8 +71,13 @@ export async function withPublishSpans<T>(
   const active = context.active();
   const contextOf = (i: number): Context => contexts?.[i] ?? active;
   if (ids.length <= 1) {
-    const options = { kind: SpanKind.PRODUCER, attributes: { ...attributes(topic, 'send', system), ...messageId(ids[0]) } };
-    return tracer().startActiveSpan(`send ${topic}`, options, contextOf(0), (span) => finish(span, () => fn([traceHeaders()])));
+    const options = {
+      kind: SpanKind.PRODUCER,
+      attributes: { ...attributes(topic, 'send', system), ...messageId(ids[0]) },
+    };
+    return tracer().startActiveSpan(`send ${topic}`, options, contextOf(0), (span) =>
+      finish(span, () => fn([traceHeaders()])),
+    );
   }
   const headers: Record<string, string>[] = [];
   const links: Link[] = [];
@@ -138,7 +144,10 @@ export async function withBatchProcessSpans<T>(
       extractContext(m.headers),
     ),
   );
-  const links = spans.map((s) => s.spanContext()).filter(isSpanContextValid).map((c): Link => ({ context: c }));
+  const links = spans
+    .map((s) => s.spanContext())
+    .filter(isSpanContextValid)
+    .map((c): Link => ({ context: c }));
   const options = {
     kind: SpanKind.CLIENT,
     root: true,

@@ -46,9 +46,14 @@ interface OtlpExport {
 }
 
 const valueOf = (v: OtlpValue): unknown =>
-  v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : undefined) ?? v.doubleValue ?? v.boolValue ?? v.arrayValue?.values?.map(valueOf);
+  v.stringValue ??
+  (v.intValue !== undefined ? Number(v.intValue) : undefined) ??
+  v.doubleValue ??
+  v.boolValue ??
+  v.arrayValue?.values?.map(valueOf);
 
-const attributesOf = (kvs: OtlpKeyValue[] = []): Record<string, unknown> => Object.fromEntries(kvs.map((kv) => [kv.key, valueOf(kv.value)]));
+const attributesOf = (kvs: OtlpKeyValue[] = []): Record<string, unknown> =>
+  Object.fromEntries(kvs.map((kv) => [kv.key, valueOf(kv.value)]));
 
 /**
  * A minimal OpenTelemetry collector for tests: accepts OTLP/HTTP JSON exports
@@ -65,7 +70,9 @@ export async function startOtlpCollector(): Promise<OtlpCollector> {
         return;
       }
       const raw = Buffer.concat(chunks);
-      const body = JSON.parse((req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString()) as OtlpExport;
+      const body = JSON.parse(
+        (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString(),
+      ) as OtlpExport;
       for (const rs of body.resourceSpans ?? []) {
         const service = String(attributesOf(rs.resource?.attributes)['service.name'] ?? '');
         for (const ss of rs.scopeSpans ?? []) {

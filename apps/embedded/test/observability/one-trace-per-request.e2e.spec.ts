@@ -6,7 +6,12 @@ import { startDistributed, type Distributed } from '../harness/distributed';
 import { startOtlpCollector, type OtlpCollector } from '../harness/otlp-collector';
 import { expectOneTracePerRequest } from './one-trace-per-request.scenario';
 
-const OTEL_ENV = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BSP_MAX_QUEUE_SIZE'];
+const OTEL_ENV = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+];
 
 /**
  * Issue 19: under concurrency the gateway publishes the events of many requests in one batch
@@ -47,7 +52,10 @@ describe('one trace per request under concurrency (real Kafka, real Postgres, OT
       },
     });
 
-    const org = await OrgAdmin.create(cluster.registry.url, cluster.bootstrapKey, { name: 'Traces Inc', plan: 'enterprise' });
+    const org = await OrgAdmin.create(cluster.registry.url, cluster.bootstrapKey, {
+      name: 'Traces Inc',
+      plan: 'enterprise',
+    });
     gatewayKey = (await org.key({ kind: 'gateway', name: 'trace-agent' })).key;
     await org.untilEnforced([cluster.gateways[0]!.url], gatewayKey);
   }, 180_000);
@@ -57,11 +65,12 @@ describe('one trace per request under concurrency (real Kafka, real Postgres, OT
     await cluster?.close();
     await shutdownTracing();
     await collector?.close();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   });
 
-  it('POST /v1/chat/completions × 50 at once, each with its own traceparent → per request one trace: its request, steps, GenAI call and the ledger\'s and audit\'s process spans for its own events, nothing of another request', async () => {
+  it("POST /v1/chat/completions × 50 at once, each with its own traceparent → per request one trace: its request, steps, GenAI call and the ledger's and audit's process spans for its own events, nothing of another request", async () => {
     await expectOneTracePerRequest(
       {
         gateway: cluster.gateways[0]!.url,

@@ -37,7 +37,11 @@ export async function expectOneTracePerRequest(s: TraceScenario, count: number):
       const callerSpanId = randomBytes(8).toString('hex');
       const res = await fetch(`${s.gateway}/v1/chat/completions`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${s.gatewayKey}`, 'content-type': 'application/json', traceparent: `00-${traceId}-${callerSpanId}-01` },
+        headers: {
+          authorization: `Bearer ${s.gatewayKey}`,
+          'content-type': 'application/json',
+          traceparent: `00-${traceId}-${callerSpanId}-01`,
+        },
         body,
       });
       expect(res.status).toBe(200);
@@ -50,21 +54,26 @@ export async function expectOneTracePerRequest(s: TraceScenario, count: number):
   const isProcess = (span: CollectedSpan) => span.name === `process ${s.requestsTopic}` && span.kind === KIND.consumer;
   const group = (span: CollectedSpan) => String(span.attributes['messaging.consumer.group.name']);
   const messageId = (span: CollectedSpan) => String(span.attributes['messaging.message.id']);
-  const consumer = (span: CollectedSpan) => (group(span).includes('audit') ? 'audit' : group(span).includes('budget-ledger') ? 'ledger' : 'other');
+  const consumer = (span: CollectedSpan) =>
+    group(span).includes('audit') ? 'audit' : group(span).includes('budget-ledger') ? 'ledger' : 'other';
 
   // Wait until, for every request, the ledger and the audit processed each of its events and
   // the spans reached the collector. Where they landed is asserted below.
-  const { spans, requestOf } = await waitFor(async () => {
-    const requestOf = await s.witness(sent.map((r) => r.requestId));
-    const all = s.spans();
-    const processed = new Set(all.filter(isProcess).map((span) => `${consumer(span)}:${messageId(span)}`));
-    for (const { requestId } of sent) {
-      const events = [...requestOf].filter(([, r]) => r === requestId).map(([id]) => id);
-      expect(events.length).toBeGreaterThan(0);
-      for (const id of events) expect([processed.has(`ledger:${id}`), processed.has(`audit:${id}`)]).toEqual([true, true]);
-    }
-    return { spans: all, requestOf };
-  }, { timeoutMs: 90_000, intervalMs: 250 });
+  const { spans, requestOf } = await waitFor(
+    async () => {
+      const requestOf = await s.witness(sent.map((r) => r.requestId));
+      const all = s.spans();
+      const processed = new Set(all.filter(isProcess).map((span) => `${consumer(span)}:${messageId(span)}`));
+      for (const { requestId } of sent) {
+        const events = [...requestOf].filter(([, r]) => r === requestId).map(([id]) => id);
+        expect(events.length).toBeGreaterThan(0);
+        for (const id of events)
+          expect([processed.has(`ledger:${id}`), processed.has(`audit:${id}`)]).toEqual([true, true]);
+      }
+      return { spans: all, requestOf };
+    },
+    { timeoutMs: 90_000, intervalMs: 250 },
+  );
 
   const byTrace = new Map<string, CollectedSpan[]>();
   for (const span of spans) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);

@@ -70,7 +70,9 @@ describe('EventPublisher', () => {
     it("sends each event with the trace context it was enqueued in, not the batch's (withdrawn ones too)", async () => {
       const bus = new InProcessEventBus({ logger: silentLogger });
       const traceparents = new Map<string, string>();
-      await bus.subscribe({ topic: policyViolatedTopic, group: 'test', handler: async (e, ctx) => void traceparents.set(e.id, ctx.headers.traceparent) });
+      const handler = async (e: { id: string }, ctx: { headers: Record<string, string> }) =>
+        void traceparents.set(e.id, ctx.headers.traceparent);
+      await bus.subscribe({ topic: policyViolatedTopic, group: 'test', handler });
       const p = new EventPublisher(bus, { lingerMs: 20, validate: 'schema' });
       const requests = [0, 1, 2, 3].map(() => {
         const span = trace.getTracer('test').startSpan('request');

@@ -58,7 +58,8 @@ export class InProcessEventBus implements EventBus {
 
   async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
     const valid = validateForPublish(topic, events, options);
-    await withPublishSpans(topic.name, 'in-process', valid.map((e) => e.id), options?.traceContexts, async (headers) => {
+    const ids = valid.map((e) => e.id);
+    await withPublishSpans(topic.name, 'in-process', ids, options?.traceContexts, async (headers) => {
       valid.forEach((event, i) => this.append(topic.name, toBinaryRecord(event, headers[i])));
     });
   }

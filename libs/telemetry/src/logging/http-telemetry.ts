@@ -1,5 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { context, isSpanContextValid, propagation, ROOT_CONTEXT, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+  TraceFlags,
+  type SpanContext,
+} from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { exemplarHistogram } from '../metrics/open-metrics';
@@ -38,7 +46,9 @@ export function installHttpTelemetry(fastify: FastifyInstance, logger: Logger): 
     // Without one (http not instrumented) the caller's traceparent names the trace this
     // request's spans join, when tracing is on.
     let spanContext = trace.getSpanContext(context.active());
-    if (!spanContext && tracingEnabled()) spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, request.headers));
+    if (!spanContext && tracingEnabled()) {
+      spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, request.headers));
+    }
     if (spanContext && isSpanContextValid(spanContext)) (request as Traced)[SPAN] = spanContext;
     done();
   });

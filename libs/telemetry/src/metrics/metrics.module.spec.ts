@@ -32,7 +32,8 @@ describe('GET /metrics', () => {
 
   it('answers OpenMetrics to a scraper that asks for it, and Prometheus text to the next one unchanged', async () => {
     gatewayMetrics.request('allowed');
-    const open = await app.inject({ method: 'GET', url: '/metrics', headers: { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' } });
+    const accept = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5';
+    const open = await app.inject({ method: 'GET', url: '/metrics', headers: { accept } });
     expect(open.statusCode).toBe(200);
     expect(open.headers['content-type']).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
     expect(open.body).toContain('# TYPE gateway_requests counter');

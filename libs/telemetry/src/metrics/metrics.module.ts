@@ -30,8 +30,8 @@ export class TelemetryShutdown implements OnApplicationShutdown {
 }
 
 /**
- * `GET /metrics` in Prometheus text format (OpenMetrics with exemplars on request), from the process-wide registry, with the default
- * process metrics. A static module: however many service modules import it in one app
+ * `GET /metrics` in Prometheus text format (OpenMetrics with exemplars on request), from the
+ * process-wide registry, with the default process metrics. A static module: however many service modules import it in one app
  * (embedded mode), Nest makes one instance and one route.
  */
 @Module({ controllers: [MetricsController], providers: [TelemetryShutdown] })

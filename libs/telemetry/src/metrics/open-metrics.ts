@@ -1,4 +1,10 @@
-import { Histogram, Registry, type HistogramConfiguration, type Metric, type OpenMetricsContentType } from 'prom-client';
+import {
+  Histogram,
+  Registry,
+  type HistogramConfiguration,
+  type Metric,
+  type OpenMetricsContentType,
+} from 'prom-client';
 import { metricsRegistry } from './registry';
 
 /**
@@ -12,7 +18,8 @@ import { metricsRegistry } from './registry';
 export const OPENMETRICS_CONTENT_TYPE = Registry.OPENMETRICS_CONTENT_TYPE;
 
 /** True when an `Accept` header asks for OpenMetrics text. */
-export const wantsOpenMetrics = (accept: string | undefined): boolean => accept?.includes('application/openmetrics-text') ?? false;
+export const wantsOpenMetrics = (accept: string | undefined): boolean =>
+  accept?.includes('application/openmetrics-text') ?? false;
 
 /** Only there to pass prom-client's check that a metric with exemplars lives on an OpenMetrics registry. */
 const exemplarCheck = openMetricsRegistry();
@@ -45,7 +52,8 @@ export function exemplarHistogram<L extends string>(config: HistogramConfigurati
  */
 export async function openMetricsText(): Promise<string> {
   const view = openMetricsRegistry();
-  for (const metric of metricsRegistry().getMetricsAsArray()) view.registerMetric(viewOf(metric as unknown as Metric) as unknown as Metric);
+  for (const metric of metricsRegistry().getMetricsAsArray())
+    view.registerMetric(viewOf(metric as unknown as Metric) as unknown as Metric);
   return view.metrics();
 }
 
