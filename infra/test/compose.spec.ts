@@ -54,6 +54,11 @@ describe('docker-compose.yml', () => {
       expect(service.depends_on).toEqual({ kafka: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
     });
 
+    it("runs the image's command (node dist/apps/<service>/main.js, see dockerfile.spec.ts), not an override", () => {
+      expect(services[name]).not.toHaveProperty('command');
+      expect(services[name]).not.toHaveProperty('entrypoint');
+    });
+
     it('gets the environment it needs, on its own port', () => {
       const env = services[name].environment;
       for (const variable of SERVICES[name].env) expect([variable, variable in env]).toEqual([variable, true]);

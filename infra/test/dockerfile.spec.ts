@@ -22,7 +22,14 @@ describe('infra/docker/Dockerfile', () => {
 
   it('builds every stage from node:24-slim', () => {
     expect(all.find((i) => i.op === 'ARG' && i.args.startsWith('NODE_IMAGE='))?.args).toBe('NODE_IMAGE=node:24-slim');
-    for (const from of all.filter((i) => i.op === 'FROM')) expect(from.args).toMatch(/^\$\{NODE_IMAGE\} AS \w+$/);
+    // Each stage starts from the image or from an earlier stage (the build and pruned
+    // dependencies start from `deps`), so every one is node:24-slim underneath.
+    const stages: string[] = [];
+    for (const from of all.filter((i) => i.op === 'FROM')) {
+      const [base, , name] = from.args.split(' ');
+      expect(['${NODE_IMAGE}', ...stages]).toContain(base);
+      stages.push(name);
+    }
   });
 
   it('installs production dependencies only, from the lockfile', () => {
@@ -31,20 +38,32 @@ describe('infra/docker/Dockerfile', () => {
     expect(installs[0].args).toMatch(/npm ci --omit=dev/);
   });
 
-  it('takes the service as a build argument and runs it through the SWC register as a non-root user', () => {
+  it('takes the service as a build argument and runs its compiled entry point, no compiler, as a non-root user', () => {
     expect(runtime.some((i) => i.op === 'ARG' && i.args === 'SERVICE')).toBe(true);
     const user = runtime.filter((i) => i.op === 'USER').at(-1);
     expect(user?.args).toMatch(/^node(:node)?$/);
     const cmd = runtime.filter((i) => i.op === 'CMD').at(-1)?.args ?? '';
-    expect(cmd).toContain('exec node -r ./tools/register.cjs');
-    expect(cmd).toContain('apps/${SERVICE}/src/main.ts');
+    expect(cmd).toContain('exec node --enable-source-maps \\"dist/apps/${SERVICE}/main.js\\"');
+    expect(cmd).not.toMatch(/register|\.ts\b|swc/);
     expect(runtime.some((i) => i.op === 'HEALTHCHECK' && i.args.includes('/health/live'))).toBe(true);
   });
 
-  it('ships no tests and no dev tooling into the runtime stage', () => {
-    const prune = all.find((i) => i.op === 'RUN' && i.args.includes('*.spec.ts'));
-    expect(prune?.args).toMatch(/rm -rf libs\/testing/);
+  it('compiles in a build stage with tools/build.mjs and ships production dependencies without SWC', () => {
+    const build = all.slice(all.findIndex((i) => i.op === 'FROM' && i.args.endsWith('AS build')));
+    expect(build.some((i) => i.op === 'RUN' && i.args === 'node tools/build.mjs')).toBe(true);
+    const prune = all.find((i) => i.op === 'RUN' && i.args.includes('node_modules/@swc/core'));
+    expect(prune?.args).toMatch(/^rm -rf node_modules\/@swc\/core node_modules\/@swc\/core-\* node_modules\/@swc-node/);
+  });
+
+  it('ships no sources, tests or dev tooling into the runtime stage: compiled dist/ and pruned dependencies only', () => {
+    const keep = all.find((i) => i.op === 'RUN' && i.args.includes('dist/apps/${SERVICE}/main.js'));
+    const others = 'find dist/apps -mindepth 1 -maxdepth 1 -type d ! -name "${SERVICE}" -exec rm -rf {} +';
+    expect(keep?.args).toContain(others);
     const copies = runtime.filter((i) => i.op === 'COPY').map((i) => i.args);
-    expect(copies).toEqual(['--from=deps /app/node_modules node_modules', '--from=source /app ./']);
+    expect(copies).toEqual([
+      '--from=runtime-deps /app/node_modules node_modules',
+      '--from=build /app/package.json ./',
+      '--from=build /app/dist dist',
+    ]);
   });
 });

@@ -61,6 +61,12 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
       for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) expect(c.ports.map((p) => p.name)).toContain(probe.httpGet.port);
     });
 
+    it('runs its compiled entry point with node, no compiler loaded (command: node dist/apps/<service>/main.js)', () => {
+      const [c] = deploymentOf(name).spec.template.spec.containers as { command?: string[] }[];
+      expect(c.command).toEqual(['node', '--enable-source-maps', `dist/apps/${name}/main.js`]);
+      expect(c).not.toHaveProperty('args');
+    });
+
     it('listens on its port and gets the environment it needs', () => {
       const [c] = deploymentOf(name).spec.template.spec.containers;
       expect(c.ports[0].containerPort).toBe(SERVICES[name].port);

@@ -34,5 +34,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR), CONSOLE_DIR: resolve(parsed.data.CONSOLE_DIR ?? join(__dirname, '..', '..', 'console', 'dist')) };
+  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR), CONSOLE_DIR: resolve(parsed.data.CONSOLE_DIR ?? join(__dirname, '..', '..', '..', 'apps', 'console', 'dist')) };
 }

@@ -4,7 +4,7 @@ import type { DeadLetterCause, InboundRecord } from './dead-letter';
 import type { BatchHandler, EventHandler, MessageContext } from './event-bus';
 import type { MessagingLogger } from './logger';
 import { backoffDelay, DeliveryAborted, pause, type RetryPolicy } from './retry-policy';
-import { withProcessSpan, withProcessSpans } from './trace-context';
+import { withBatchProcessSpans, withProcessSpan } from './trace-context';
 
 /** What an adapter supplies so both adapters apply the same consume rules. */
 export interface DeliveryDeps {
@@ -49,7 +49,12 @@ export async function deliver<T extends TopicDescriptor>(
     if (deps.signal.aborted) throw new DeliveryAborted();
     const ctx = { topic: topic.name, partition: record.partition, offset: record.offset, headers: { ...record.headers }, attempt };
     try {
-      const attrs = { 'messaging.consumer.group.name': deps.group, 'messaging.kafka.offset': record.offset, 'llmgov.delivery.attempt': attempt };
+      const attrs = {
+        'messaging.consumer.group.name': deps.group,
+        'messaging.message.id': event.id,
+        'messaging.kafka.offset': record.offset,
+        'llmgov.delivery.attempt': attempt,
+      };
       // A fresh copy per attempt: a handler that mutated the event and then failed must
       // not see its own mutation on the retry. The first attempt gets the freshly decoded
       // event itself; a retry decodes the record again (it decoded once, so it does again).
@@ -98,12 +103,15 @@ export async function deliverBatch<T extends TopicDescriptor>(
   }
   if (items.length === 0) return;
   if (deps.signal.aborted) throw new DeliveryAborted();
-  const spans = items.map(({ record }) => ({
+  const messages = items.map(({ record, event }) => ({
     headers: record.headers,
-    extra: { 'messaging.consumer.group.name': deps.group, 'messaging.kafka.offset': record.offset, 'llmgov.delivery.attempt': 1, 'messaging.batch.message_count': items.length },
+    attributes: { 'messaging.message.id': event.id, 'messaging.kafka.offset': record.offset },
   }));
+  const extra = { 'messaging.consumer.group.name': deps.group, 'llmgov.delivery.attempt': 1 };
   try {
-    await withProcessSpans(records[0].topic, deps.system, spans, () => handlers.batchHandler(items.map(({ event, ctx }) => ({ event: event as EventOf<T>, ctx }))));
+    await withBatchProcessSpans(records[0].topic, deps.system, messages, extra, () =>
+      handlers.batchHandler(items.map(({ event, ctx }) => ({ event: event as EventOf<T>, ctx }))),
+    );
     return;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

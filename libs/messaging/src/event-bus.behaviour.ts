@@ -418,6 +418,60 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
         expect(process?.parentSpanContext?.spanId).toBe(send?.spanContext().spanId);
         expect(process?.attributes['messaging.destination.name']).toBe(t.physicalTopic(topic.name));
       });
+
+      it("in one batch, each event keeps its own request's trace: its consumer span joins that trace, the send span links all", async () => {
+        const topic = thingsTopic();
+        const seen = new Map<string, { traceId?: string; traceparent?: string }>();
+        await t.bus.subscribe({
+          topic,
+          group: newGroup(),
+          handler: async (e, ctx) =>
+            void seen.set(e.id, {
+              traceId: trace.getActiveSpan()?.spanContext().traceId,
+              traceparent: ctx.headers.traceparent,
+            }),
+        });
+        // Three requests, each with its own trace; their events leave in one batch (as the
+        // gateway's publisher sends them), sent from a fourth context that is none of theirs.
+        const requests = ['a', 'b', 'c'].map((key) => {
+          const span = trace.getTracer('test').startSpan(`request ${key}`);
+          span.end();
+          return { key, span: span.spanContext(), ctx: trace.setSpan(context.active(), span), event: happened(key, 1) };
+        });
+        const batch = trace.getTracer('test').startSpan('publisher timer');
+        await context.with(trace.setSpan(context.active(), batch), () =>
+          t.bus.publishBatch(topic, requests.map((r) => r.event), { traceContexts: requests.map((r) => r.ctx) }),
+        );
+        batch.end();
+
+        await waitFor(() => expect(seen.size).toBe(3), { timeoutMs: 30_000 });
+        const physical = t.physicalTopic(topic.name);
+        const finished = await waitFor(() => {
+          const spans = exporter
+            .getFinishedSpans()
+            .filter((s) => s.attributes['messaging.destination.name'] === physical);
+          expect(spans.filter((s) => s.name === `process ${physical}`)).toHaveLength(3);
+          return spans;
+        });
+        const send = finished.filter((s) => s.name === `send ${physical}`);
+        expect(send).toHaveLength(1);
+        expect(send[0].parentSpanContext).toBeUndefined();
+        expect(send[0].spanContext().traceId).not.toBe(batch.spanContext().traceId);
+        expect(send[0].attributes['messaging.batch.message_count']).toBe(3);
+        for (const r of requests) {
+          expect(seen.get(r.event.id)?.traceId).toBe(r.span.traceId);
+          expect(seen.get(r.event.id)?.traceparent).toMatch(new RegExp(`^00-${r.span.traceId}-[0-9a-f]{16}-01$`));
+          const inTrace = finished.filter((s) => s.spanContext().traceId === r.span.traceId);
+          const create = inTrace.find((s) => s.name === `create ${physical}`);
+          const process = inTrace.find((s) => s.name === `process ${physical}`);
+          expect(inTrace.map((s) => s.name).sort()).toEqual([`create ${physical}`, `process ${physical}`]);
+          expect(create?.parentSpanContext?.spanId).toBe(r.span.spanId);
+          expect(create?.attributes['messaging.message.id']).toBe(r.event.id);
+          expect(process?.parentSpanContext?.spanId).toBe(create?.spanContext().spanId);
+          expect(process?.attributes['messaging.message.id']).toBe(r.event.id);
+          expect(send[0].links.map((l) => l.context.spanId)).toContain(create?.spanContext().spanId);
+        }
+      });
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { EventOf, TopicDescriptor } from '@llmgov/events';
+import type { Context } from '@opentelemetry/api';
 
 /** What a handler learns about the message besides the event. */
 export interface MessageContext {
@@ -88,6 +89,12 @@ export interface PublishOptions {
    * every event with the schema, so a wrong payload is dead-lettered, never applied.
    */
   validate?: 'schema' | 'envelope';
+  /**
+   * Each event's own trace context, in the order of the events (default: the active context
+   * for all). A producer that batches the events of many requests passes the context each
+   * was enqueued in, so every event carries its own request's `traceparent`, never the batch's.
+   */
+  traceContexts?: readonly Context[];
 }
 
 export interface RawRecord {

@@ -4,6 +4,7 @@ export * from './tracing/governance';
 export { startTracing, shutdownTracing, tracingRequested, isOperationalPath, type StartTracingOptions } from './tracing/sdk';
 export * from './testing/in-memory-tracing';
 export * from './metrics/registry';
+export * from './metrics/open-metrics';
 export * from './metrics/observed-gauge';
 export * from './metrics/gateway.metrics';
 export * from './metrics/gen-ai.metrics';

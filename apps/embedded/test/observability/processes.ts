@@ -14,7 +14,16 @@ export interface ServiceProcess {
 }
 
 export function runMain(entry: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['-r', './tools/register.cjs', entry], {
+  return runNode(['-r', './tools/register.cjs', entry], env);
+}
+
+/** A compiled entry point (`npm run build`: `dist/apps/<service>/main.js`) run as production does. */
+export function runCompiled(entry: string, env: Record<string, string>): ServiceProcess {
+  return runNode(['--enable-source-maps', entry], env);
+}
+
+function runNode(args: string[], env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

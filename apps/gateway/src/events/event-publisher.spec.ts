@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { policyViolatedTopic, type EventOf, type TopicDescriptor } from '@llmgov/events';
-import type { EventBus } from '@llmgov/messaging';
+import { InProcessEventBus, silentLogger, type EventBus } from '@llmgov/messaging';
+import { useInMemoryTracing } from '@llmgov/telemetry';
+import { waitFor } from '@llmgov/testing';
+import { context, trace } from '@opentelemetry/api';
 import { EventPublisher } from './event-publisher';
 
 /** A bus that fails its first `failures` batches, then records what it is given. */
@@ -59,5 +62,31 @@ describe('EventPublisher', () => {
     await p.flush();
     expect(sent).toEqual([b.id]);
     expect(p.withdraw(policyViolatedTopic, b.id)).toBe(false);
+  });
+
+  describe('with tracing on', () => {
+    useInMemoryTracing();
+
+    it("sends each event with the trace context it was enqueued in, not the batch's (withdrawn ones too)", async () => {
+      const bus = new InProcessEventBus({ logger: silentLogger });
+      const traceparents = new Map<string, string>();
+      const handler = async (e: { id: string }, ctx: { headers: Record<string, string> }) =>
+        void traceparents.set(e.id, ctx.headers.traceparent);
+      await bus.subscribe({ topic: policyViolatedTopic, group: 'test', handler });
+      const p = new EventPublisher(bus, { lingerMs: 20, validate: 'schema' });
+      const requests = [0, 1, 2, 3].map(() => {
+        const span = trace.getTracer('test').startSpan('request');
+        const event = violated();
+        context.with(trace.setSpan(context.active(), span), () => p.enqueue(policyViolatedTopic, event));
+        span.end();
+        return { traceId: span.spanContext().traceId, event };
+      });
+      expect(p.withdraw(policyViolatedTopic, requests[1].event.id)).toBe(true);
+      await p.flush();
+      const kept = requests.filter((_, i) => i !== 1);
+      await waitFor(() => expect(traceparents.size).toBe(kept.length));
+      for (const r of kept) expect(traceparents.get(r.event.id)).toContain(`-${r.traceId}-`);
+      await bus.close();
+    });
   });
 });

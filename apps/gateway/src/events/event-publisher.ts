@@ -1,11 +1,13 @@
 import type { EventOf, TopicDescriptor } from '@llmgov/events';
 import type { EventBus, PublishOptions } from '@llmgov/messaging';
+import { context, type Context } from '@opentelemetry/api';
 import { counter } from '@llmgov/telemetry';
 
 const publishFailures = counter({ name: 'gateway_event_publish_failures_total', help: 'Failed batch publishes of gateway events (retried).', labelNames: ['topic'] as const });
 const dropped = counter({ name: 'gateway_events_dropped_total', help: 'Gateway events dropped because the publish queue was full.', labelNames: ['topic'] as const });
 
-interface Queue { topic: TopicDescriptor; events: EventOf<TopicDescriptor>[] }
+/** `contexts[i]` is the trace context `events[i]` was enqueued in (its request's). */
+interface Queue { topic: TopicDescriptor; events: EventOf<TopicDescriptor>[]; contexts: Context[] }
 
 export interface EventPublisherOptions {
   /** How long events wait to be batched (default 10 ms). */
@@ -26,6 +28,8 @@ export interface EventPublisherOptions {
  * Publishes gateway events off the hot path: `enqueue` returns at once, a timer sends
  * per-topic batches; a failed batch stays queued and is retried with backoff (failures
  * counted in `gateway_event_publish_failures_total`). The client never waits on Kafka.
+ * Each event keeps the trace context it was enqueued in: a batch mixes many requests, and
+ * every event must carry its own request's `traceparent` (issue 19).
  */
 export class EventPublisher {
   private readonly queues = new Map<string, Queue>();
@@ -58,20 +62,23 @@ export class EventPublisher {
     const i = q.events.findIndex((e) => e.id === eventId);
     if (i < 0) return false;
     q.events.splice(i, 1);
+    q.contexts.splice(i, 1);
     return true;
   }
 
   enqueue<T extends TopicDescriptor>(topic: T, event: EventOf<T>): void {
     let q = this.queues.get(topic.name);
     if (!q) {
-      q = { topic, events: [] };
+      q = { topic, events: [], contexts: [] };
       this.queues.set(topic.name, q);
     }
     if (q.events.length >= this.maxQueued) {
       q.events.shift();
+      q.contexts.shift();
       dropped.labels(topic.name).inc();
     }
     q.events.push(event);
+    q.contexts.push(context.active());
     this.schedule(this.lingerMs);
   }
 
@@ -112,8 +119,10 @@ export class EventPublisher {
           const batch = q.events.slice(0, this.maxBatch);
           for (const e of batch) this.inFlight.add(e.id);
           try {
-            await this.bus.publishBatch(q.topic, batch, this.publishOptions);
+            const traceContexts = q.contexts.slice(0, batch.length);
+            await this.bus.publishBatch(q.topic, batch, { ...this.publishOptions, traceContexts });
             q.events.splice(0, batch.length);
+            q.contexts.splice(0, batch.length);
             for (const e of batch) this.inFlight.delete(e.id);
             this.backoffMs = 0;
           } catch (err) {

@@ -5,7 +5,7 @@ import { deliver, deliverBatch } from '../delivery';
 import type { EventBus, RawRecord, SubscribeOptions, Subscription, PublishOptions } from '../event-bus';
 import { stderrLogger, type MessagingLogger } from '../logger';
 import { defaultRetryPolicy, DeliveryAborted, type RetryPolicy } from '../retry-policy';
-import { withSendSpan } from '../trace-context';
+import { withPublishSpans } from '../trace-context';
 import { validateForPublish } from '../validate';
 
 export interface InProcessEventBusOptions {
@@ -75,8 +75,9 @@ export class InProcessEventBus implements EventBus {
 
   async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
     const valid = validateForPublish(topic, events, options);
-    await withSendSpan(topic.name, 'in-process', async (headers) => {
-      for (const event of valid) this.append(topic.name, toBinaryRecord(event, headers));
+    const ids = valid.map((e) => e.id);
+    await withPublishSpans(topic.name, 'in-process', ids, options?.traceContexts, async (headers) => {
+      valid.forEach((event, i) => this.append(topic.name, toBinaryRecord(event, headers[i])));
     });
   }
 

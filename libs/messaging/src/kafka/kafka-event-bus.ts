@@ -7,7 +7,7 @@ import { deliver, deliverBatch } from '../delivery';
 import type { EventBus, RawRecord, SubscribeOptions, Subscription, PublishOptions } from '../event-bus';
 import { stderrLogger, type MessagingLogger } from '../logger';
 import { defaultRetryPolicy, DeliveryAborted, type RetryPolicy } from '../retry-policy';
-import { withSendSpan } from '../trace-context';
+import { withPublishSpans } from '../trace-context';
 import { validateForPublish } from '../validate';
 import { headersToStrings, toKafkaMessage } from './kafka-records';
 import { kafkaLogCreator } from './kafka-logger';
@@ -114,7 +114,10 @@ export class KafkaEventBus implements EventBus {
   async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
     const valid = validateForPublish(topic, events, options);
     await this.ensure([topic.name]);
-    await withSendSpan(this.topicName(topic.name), 'kafka', (headers) => this.send(topic.name, valid.map((e) => toBinaryRecord(e, headers))));
+    const ids = valid.map((e) => e.id);
+    await withPublishSpans(this.topicName(topic.name), 'kafka', ids, options?.traceContexts, (headers) =>
+      this.send(topic.name, valid.map((e, i) => toBinaryRecord(e, headers[i]))),
+    );
   }
 
   /**

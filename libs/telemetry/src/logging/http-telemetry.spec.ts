@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { openMetricsText } from '../metrics/open-metrics';
 import { metricsRegistry } from '../metrics/registry';
+import { useInMemoryTracing } from '../testing/use-in-memory-tracing';
 import { installHttpTelemetry } from './http-telemetry';
 import { createLogger } from './logger';
 
@@ -54,5 +56,28 @@ describe('installHttpTelemetry', () => {
     const text = await metricsRegistry().metrics();
     expect(text).toMatch(/http_server_request_duration_seconds_count\{method="GET",route="\/approvals\/:id",status="200"\} [3-9]/);
     expect(text).toContain('http_server_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 1');
+  });
+
+  describe('with tracing on', () => {
+    useInMemoryTracing();
+
+    it("leaves a sampled request's trace id as its bucket's exemplar (OpenMetrics only), none for an unsampled one", async () => {
+      const traceId = 'a1'.repeat(16);
+      const spanId = 'b2'.repeat(8);
+      const traceparent = `00-${traceId}-${spanId}-01`;
+      await app.inject({ method: 'GET', url: '/approvals/apr_traced', headers: { traceparent } });
+      await app.inject({ method: 'GET', url: '/boom', headers: { traceparent: `00-${'c3'.repeat(16)}-${spanId}-00` } });
+      const open = await openMetricsText();
+      const traced = open.split('\n').filter((l) => l.includes(`trace_id="${traceId}"`));
+      expect(traced).toHaveLength(1);
+      expect(traced[0]).toMatch(
+        new RegExp(
+          '^http_server_request_duration_seconds_bucket\\{le="[^"]+",method="GET",route="/approvals/:id",status="200"\\} ' +
+            `\\d+ # \\{trace_id="${traceId}",span_id="${spanId}"\\} [0-9.e-]+ \\d+`,
+        ),
+      );
+      expect(open).not.toContain('c3c3c3');
+      expect(await metricsRegistry().metrics()).not.toContain('trace_id');
+    });
   });
 });

@@ -29,4 +29,19 @@ describe('GET /metrics', () => {
     expect(res.body).toContain('gateway_requests_total{outcome="allowed",step="none",code="none"} 1');
     expect(res.body.match(/^# TYPE gateway_requests_total counter$/gm)).toHaveLength(1);
   });
+
+  it('answers OpenMetrics to a scraper that asks for it, and Prometheus text to the next one unchanged', async () => {
+    gatewayMetrics.request('allowed');
+    const accept = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5';
+    const open = await app.inject({ method: 'GET', url: '/metrics', headers: { accept } });
+    expect(open.statusCode).toBe(200);
+    expect(open.headers['content-type']).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
+    expect(open.body).toContain('# TYPE gateway_requests counter');
+    expect(open.body).toMatch(/^gateway_requests_total\{outcome="allowed",step="none",code="none"\} \d+$/m);
+    expect(open.body.endsWith('# EOF\n')).toBe(true);
+    const text = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(text.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(text.body).toContain('# TYPE gateway_requests_total counter');
+    expect(text.body).not.toContain('# EOF');
+  });
 });

@@ -1,16 +1,23 @@
-import { Controller, Get, Header, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Injectable, Module, Res, type OnApplicationShutdown } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { shutdownTracing } from '../tracing/sdk';
+import { OPENMETRICS_CONTENT_TYPE, openMetricsText, wantsOpenMetrics } from './open-metrics';
 import { collectProcessMetrics, metricsRegistry } from './registry';
+
+interface Reply {
+  header(name: string, value: string): unknown;
+}
 
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
+  /** Prometheus text, or OpenMetrics with exemplars when `Accept` asks for it. */
   @Get()
-  @Header('content-type', metricsRegistry().contentType)
   @Header('cache-control', 'no-store')
-  metrics(): Promise<string> {
-    return metricsRegistry().metrics();
+  metrics(@Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply): Promise<string> {
+    const open = wantsOpenMetrics(accept);
+    reply.header('content-type', open ? OPENMETRICS_CONTENT_TYPE : metricsRegistry().contentType);
+    return open ? openMetricsText() : metricsRegistry().metrics();
   }
 }
 
@@ -23,8 +30,8 @@ export class TelemetryShutdown implements OnApplicationShutdown {
 }
 
 /**
- * `GET /metrics` in Prometheus text format, from the process-wide registry, with the default
- * process metrics. A static module: however many service modules import it in one app
+ * `GET /metrics` in Prometheus text format (OpenMetrics with exemplars on request), from the
+ * process-wide registry, with the default process metrics. A static module: however many service modules import it in one app
  * (embedded mode), Nest makes one instance and one route.
  */
 @Module({ controllers: [MetricsController], providers: [TelemetryShutdown] })
