@@ -24,7 +24,8 @@ const SKIP_DIRS = new Set(['test', 'bench', 'node_modules']);
 const SKIP_FILE = /\.(spec|int\.spec|e2e\.spec|bench|behaviour)\.ts$|\.d\.ts$|\.fixture\.ts$/;
 /** Data files beside the sources that code reads at run time are copied as they are. */
 const ASSET = /\.(json|ya?ml|sql|jsonl)$/;
-const SKIP_PACKAGES = new Set(['libs/testing']);
+// The web console (apps/console) is built by Vite (tools/build-console.mjs), not here.
+const SKIP_PACKAGES = new Set(['libs/testing', 'apps/console']);
 
 /** `apps/gateway/src/forward/x.ts` → `dist/apps/gateway/forward/x.js`. */
 export const outputOf = (source) =>
