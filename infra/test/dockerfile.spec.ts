@@ -64,6 +64,14 @@ describe('infra/docker/Dockerfile', () => {
       '--from=runtime-deps /app/node_modules node_modules',
       '--from=build /app/package.json ./',
       '--from=build /app/dist dist',
+      '--from=build /app/console apps/console',
     ]);
+  });
+
+  it('keeps the built web console only in the images that serve it (policy-registry, embedded)', () => {
+    const keep = all.find((i) => i.op === 'RUN' && i.args.includes('dist/apps/${SERVICE}/main.js'));
+    expect(keep?.args).toContain(
+      'if [ "${SERVICE}" = "embedded" ] || [ "${SERVICE}" = "policy-registry" ]; then cp -r apps/console/dist console/dist; fi',
+    );
   });
 });

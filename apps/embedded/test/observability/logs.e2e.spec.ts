@@ -35,8 +35,9 @@ describe('logs — embedded mode process output', () => {
       OPENAI_API_KEY: providerKey,
       OPENAI_BASE_URL: upstream.url,
     });
-    await waitReady(proc, `${base}/health/ready`);
-  }, 40_000);
+    // A cold start compiles the sources through SWC; a loaded 2-core CI needs the margin.
+    await waitReady(proc, `${base}/health/ready`, 60_000);
+  }, 75_000);
 
   afterAll(async () => {
     await stopProcess(proc);
