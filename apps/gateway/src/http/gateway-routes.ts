@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../forward/gateway';
 import type { HttpIn, HttpOut } from '../forward/http';
+import { messages } from '../forward/messages';
 
 /** Above every plan's body limit (enterprise: 50 MB); the plan's own limit is checked by request_limits. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -92,12 +93,18 @@ export function registerGatewayRoutes(
       if (!(declared > READ_BEFORE_LIMIT_BYTES)) return payload;
       const limit = gateway.bodyLimitFor(req.headers);
       if (limit === null || declared <= limit) return payload;
-      const out = req.url.startsWith('/v1/governance/explain') ? gateway.explain({ ...input(req, reply), declaredSize: declared }) : await gateway.chat({ ...input(req, reply), declaredSize: declared });
+      const sized = { ...input(req, reply), declaredSize: declared };
+      const out = req.url.startsWith('/v1/governance/explain')
+        ? gateway.explain(sized)
+        : req.url.startsWith('/v1/messages')
+          ? await messages((i) => gateway.chat(i), sized)
+          : await gateway.chat(sized);
       reply.header('connection', 'close');
       await write(reply, out);
       return payload;
     });
     scope.post('/v1/chat/completions', async (req, reply) => write(reply, await gateway.chat(input(req, reply))));
+    scope.post('/v1/messages', async (req, reply) => write(reply, await messages((i) => gateway.chat(i), input(req, reply))));
     scope.post('/v1/governance/explain', async (req, reply) => write(reply, gateway.explain(input(req, reply))));
     scope.get('/v1/models', async (req, reply) => write(reply, gateway.models(input(req, reply))));
   });

@@ -1,0 +1,46 @@
+import type { ChatCompletion } from '../providers/provider';
+import { json, type HttpIn, type HttpOut } from './http';
+import { MessageStreamWriter, MessagesInputError, chatToMessage, messagesToChat, toAnthropicError } from './messages.translate';
+
+/** Governs a Chat Completions request (the gateway's 13 steps, events, budgets, upstream call). */
+export type GovernChat = (input: HttpIn) => Promise<HttpOut>;
+
+async function* translated(stream: AsyncIterable<string>, writer: MessageStreamWriter): AsyncGenerator<string> {
+  for await (const piece of stream) {
+    const out = writer.write(piece);
+    if (out) yield out;
+  }
+}
+
+/**
+ * `POST /v1/messages` (Anthropic Messages API): the request is translated to the chat completion
+ * it means and governed as one (same chain, events, budgets and routing: an Anthropic upstream
+ * gets it translated back by its provider), and the answer translated to a Messages response,
+ * Messages stream events or Anthropic's error shape (governance fields and headers kept).
+ * A 202 (approval pending) is answered as for chat completions.
+ */
+export async function messages(govern: GovernChat, input: HttpIn): Promise<HttpOut> {
+  let model = '';
+  let body = input.body;
+  if (body !== null) {
+    try {
+      const chat = messagesToChat(JSON.parse(body.toString('utf8')));
+      model = chat.model;
+      body = Buffer.from(JSON.stringify(chat));
+    } catch (err) {
+      const param = err instanceof MessagesInputError ? err.param : 'body';
+      const message = err instanceof MessagesInputError ? err.message : `body: not valid JSON (${(err as Error).message})`;
+      return json(400, {}, { type: 'error', error: { type: 'invalid_request_error', message, code: 'invalid_request', param }, status: 400 });
+    }
+  }
+  const out = await govern({ ...input, body });
+  const requestId = out.headers['x-request-id'] ?? '';
+  if ('stream' in out) {
+    const writer = new MessageStreamWriter(requestId, model);
+    return { ...out, stream: translated(out.stream, writer) };
+  }
+  if (out.status === 202) return out;
+  const parsed = JSON.parse(out.body) as Record<string, unknown>;
+  const answer = out.status === 200 ? chatToMessage(parsed as unknown as ChatCompletion, requestId) : toAnthropicError(out.status, parsed);
+  return { ...out, body: JSON.stringify(answer) };
+}
