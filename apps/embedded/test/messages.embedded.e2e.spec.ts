@@ -5,28 +5,56 @@ import { useEmbedded } from './harness/embedded';
 
 describe('POST /v1/messages — the official Anthropic SDK against the embedded mode', () => {
   const e = useEmbedded();
-  const client = () => new Anthropic({ apiKey: e.embedded.demo!.gateway_key, baseURL: e.base, maxRetries: 0 });
+  const client = () =>
+    new Anthropic({ apiKey: e.embedded.demo!.gateway_key, baseURL: e.base, maxRetries: 0 });
 
   beforeAll(async () => {
-    await waitFor(async () => expect((await call(`${e.base}/health/ready`)).status).toBe(200), { timeoutMs: 20_000, intervalMs: 100 });
+    await waitFor(async () => expect((await call(`${e.base}/health/ready`)).status).toBe(200), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
   });
 
   it('answers plain and streamed requests from the mock provider', async () => {
-    const answer = await client().messages.create({ model: 'mock/echo', max_tokens: 64, system: 'Echo.', messages: [{ role: 'user', content: 'plain answer' }] });
-    expect(answer).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn', content: [{ type: 'text', text: 'plain answer' }] });
+    const answer = await client().messages.create({
+      model: 'mock/echo',
+      max_tokens: 64,
+      system: 'Echo.',
+      messages: [{ role: 'user', content: 'plain answer' }],
+    });
+    expect(answer).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      stop_reason: 'end_turn',
+      content: [{ type: 'text', text: 'plain answer' }],
+    });
     expect(answer.usage.output_tokens).toBeGreaterThan(0);
 
-    const stream = client().messages.stream({ model: 'mock/echo', max_tokens: 64, messages: [{ role: 'user', content: 'streamed answer' }] });
+    const stream = client().messages.stream({
+      model: 'mock/echo',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'streamed answer' }],
+    });
     let text = '';
     stream.on('text', (t) => (text += t));
     const final = await stream.finalMessage();
     expect(text).toBe('streamed answer');
-    expect(final).toMatchObject({ stop_reason: 'end_turn', content: [{ type: 'text', text: 'streamed answer' }] });
+    expect(final).toMatchObject({
+      stop_reason: 'end_turn',
+      content: [{ type: 'text', text: 'streamed answer' }],
+    });
   });
 
   it('refuses a card number with a 403 permission_error carrying the governance code', async () => {
-    const refused = client().messages.create({ model: 'mock/echo', max_tokens: 64, messages: [{ role: 'user', content: 'card 4111 1111 1111 1111' }] });
+    const refused = client().messages.create({
+      model: 'mock/echo',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'card 4111 1111 1111 1111' }],
+    });
     await expect(refused).rejects.toBeInstanceOf(Anthropic.PermissionDeniedError);
-    await expect(refused).rejects.toMatchObject({ status: 403, error: { type: 'error', error: { type: 'permission_error', code: 'pii_detected' } } });
+    await expect(refused).rejects.toMatchObject({
+      status: 403,
+      error: { type: 'error', error: { type: 'permission_error', code: 'pii_detected' } },
+    });
   });
 });

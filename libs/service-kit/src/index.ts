@@ -10,6 +10,7 @@ export * from './ids';
 export * from './tokens';
 export * from './http/health';
 export * from './http/bootstrap';
+export * from './http/openapi-paths';
 export * from './auth/admin-auth.module';
 export * from './runtime';
 export * from './http/run-service';

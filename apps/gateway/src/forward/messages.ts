@@ -1,11 +1,20 @@
 import type { ChatCompletion } from '../providers/provider';
 import { json, type HttpIn, type HttpOut } from './http';
-import { MessageStreamWriter, MessagesInputError, chatToMessage, messagesToChat, toAnthropicError } from './messages.translate';
+import {
+  MessageStreamWriter,
+  MessagesInputError,
+  chatToMessage,
+  messagesToChat,
+  toAnthropicError,
+} from './messages.translate';
 
 /** Governs a Chat Completions request (the gateway's 13 steps, events, budgets, upstream call). */
 export type GovernChat = (input: HttpIn) => Promise<HttpOut>;
 
-async function* translated(stream: AsyncIterable<string>, writer: MessageStreamWriter): AsyncGenerator<string> {
+async function* translated(
+  stream: AsyncIterable<string>,
+  writer: MessageStreamWriter,
+): AsyncGenerator<string> {
   for await (const piece of stream) {
     const out = writer.write(piece);
     if (out) yield out;
@@ -29,8 +38,19 @@ export async function messages(govern: GovernChat, input: HttpIn): Promise<HttpO
       body = Buffer.from(JSON.stringify(chat));
     } catch (err) {
       const param = err instanceof MessagesInputError ? err.param : 'body';
-      const message = err instanceof MessagesInputError ? err.message : `body: not valid JSON (${(err as Error).message})`;
-      return json(400, {}, { type: 'error', error: { type: 'invalid_request_error', message, code: 'invalid_request', param }, status: 400 });
+      const message =
+        err instanceof MessagesInputError
+          ? err.message
+          : `body: not valid JSON (${(err as Error).message})`;
+      return json(
+        400,
+        {},
+        {
+          type: 'error',
+          error: { type: 'invalid_request_error', message, code: 'invalid_request', param },
+          status: 400,
+        },
+      );
     }
   }
   const out = await govern({ ...input, body });
@@ -41,6 +61,9 @@ export async function messages(govern: GovernChat, input: HttpIn): Promise<HttpO
   }
   if (out.status === 202) return out;
   const parsed = JSON.parse(out.body) as Record<string, unknown>;
-  const answer = out.status === 200 ? chatToMessage(parsed as unknown as ChatCompletion, requestId) : toAnthropicError(out.status, parsed);
+  const answer =
+    out.status === 200
+      ? chatToMessage(parsed as unknown as ChatCompletion, requestId)
+      : toAnthropicError(out.status, parsed);
   return { ...out, body: JSON.stringify(answer) };
 }

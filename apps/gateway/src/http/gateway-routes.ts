@@ -1,8 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { documentPaths } from '@llmgov/service-kit';
 import type { Gateway } from '../forward/gateway';
 import type { HttpIn, HttpOut } from '../forward/http';
 import { messages } from '../forward/messages';
+import { GATEWAY_OPENAPI_PATHS } from './openapi';
 
 /** Above every plan's body limit (enterprise: 50 MB); the plan's own limit is checked by request_limits. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -77,6 +79,7 @@ export function registerGatewayRoutes(
   requestDeadlineMs: number = DEFAULT_REQUEST_DEADLINE_MS,
 ): void {
   const input = (req: FastifyRequest, reply: FastifyReply) => inputOf(req, reply, requestDeadlineMs);
+  documentPaths(app, GATEWAY_OPENAPI_PATHS);
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
@@ -104,7 +107,8 @@ export function registerGatewayRoutes(
       return payload;
     });
     scope.post('/v1/chat/completions', async (req, reply) => write(reply, await gateway.chat(input(req, reply))));
-    scope.post('/v1/messages', async (req, reply) => write(reply, await messages((i) => gateway.chat(i), input(req, reply))));
+    const govern = (i: HttpIn) => gateway.chat(i);
+    scope.post('/v1/messages', async (req, reply) => write(reply, await messages(govern, input(req, reply))));
     scope.post('/v1/governance/explain', async (req, reply) => write(reply, gateway.explain(input(req, reply))));
     scope.get('/v1/models', async (req, reply) => write(reply, gateway.models(input(req, reply))));
   });

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
+import { withDocumentedPaths } from './openapi-paths';
 
 export interface BootstrapOptions {
   /** Service name, for docs and logs. */
@@ -86,5 +87,7 @@ function setupDocs(app: INestApplication, name: string): void {
     .build();
   // The Swagger UI assets need @fastify/static (not a dependency): without it, serve the
   // OpenAPI JSON/YAML only (/docs-json) instead of exiting the process at startup.
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { ui: canServeSwaggerUi() });
+  const server = app.getHttpAdapter().getInstance() as object;
+  const document = () => withDocumentedPaths(server, SwaggerModule.createDocument(app, config));
+  SwaggerModule.setup('docs', app, document, { ui: canServeSwaggerUi() });
 }
