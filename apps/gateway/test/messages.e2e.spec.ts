@@ -333,6 +333,45 @@ describe.each([['in-process'], ['kafka']] as const)(
       });
     });
 
+    it('is metered by the same budgets: refused before the call, and a stream cut with an error event', async () => {
+      const tight = await gw.tenant({ plan: 'growth', settings: { daily_budget_usd: 0.0001 } }); // 100 micro-dollars
+      const over = await client(tight.secret)
+        .messages.create({
+          model: 'gpt-4o-mini',
+          max_tokens: 16_000,
+          messages: [{ role: 'user', content: 'x' }],
+        })
+        .catch((e: unknown) => e);
+      expect(over).toBeInstanceOf(Anthropic.APIError);
+      expect((over as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+        type: 'error',
+        error: { step: 'budget' },
+      });
+      // gpt-4o-mini: $0.6 / M output tokens; the upstream ignores max_tokens and keeps talking.
+      openai.answer = () => ({
+        sse: [
+          chunk(''),
+          ...Array.from({ length: 60 }, () => chunk('word '.repeat(20))),
+          chunk(null, 'stop'),
+        ],
+      });
+      const stream = client(tight.secret).messages.stream({
+        model: 'gpt-4o-mini',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'talk' }],
+      });
+      let text = '';
+      stream.on('text', (t) => (text += t));
+      const cut = await stream.finalMessage().catch((e: unknown) => e);
+      expect(cut).toBeInstanceOf(Anthropic.APIError);
+      expect((cut as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+        type: 'error',
+        error: { code: 'budget_limit' },
+      });
+      expect(text.length).toBeGreaterThan(0);
+      expect(text.length).toBeLessThan(60 * 100);
+    });
+
     it('appears in the OpenAPI document at /docs with its required fields', async () => {
       const doc = (await (await fetch(`${gw.base}/docs-json`)).json()) as {
         paths: Record<string, any>;
