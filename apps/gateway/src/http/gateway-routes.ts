@@ -4,6 +4,8 @@ import { documentPaths } from '@llmgov/service-kit';
 import type { Gateway } from '../forward/gateway';
 import type { HttpIn, HttpOut } from '../forward/http';
 import { messages } from '../forward/messages';
+import { completions } from '../forward/completions';
+import { embeddings } from '../forward/embeddings';
 import { GATEWAY_OPENAPI_PATHS } from './openapi';
 
 /** Above every plan's body limit (enterprise: 50 MB); the plan's own limit is checked by request_limits. */
@@ -80,6 +82,15 @@ export function registerGatewayRoutes(
 ): void {
   const input = (req: FastifyRequest, reply: FastifyReply) => inputOf(req, reply, requestDeadlineMs);
   documentPaths(app, GATEWAY_OPENAPI_PATHS);
+  const govern = (i: HttpIn) => gateway.chat(i);
+  /** Each POST route and how it is answered: the other APIs are governed as the chat request they translate to. */
+  const posts: Record<string, (i: HttpIn) => HttpOut | Promise<HttpOut>> = {
+    '/v1/chat/completions': govern,
+    '/v1/messages': (i) => messages(govern, i),
+    '/v1/completions': (i) => completions(govern, i),
+    '/v1/embeddings': (i) => embeddings((x, call) => gateway.chat(x, call), i),
+    '/v1/governance/explain': (i) => gateway.explain(i),
+  };
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
@@ -96,20 +107,15 @@ export function registerGatewayRoutes(
       if (!(declared > READ_BEFORE_LIMIT_BYTES)) return payload;
       const limit = gateway.bodyLimitFor(req.headers);
       if (limit === null || declared <= limit) return payload;
-      const sized = { ...input(req, reply), declaredSize: declared };
-      const out = req.url.startsWith('/v1/governance/explain')
-        ? gateway.explain(sized)
-        : req.url.startsWith('/v1/messages')
-          ? await messages((i) => gateway.chat(i), sized)
-          : await gateway.chat(sized);
+      const answer = posts[req.url.split('?')[0]!] ?? govern;
+      const out = await answer({ ...input(req, reply), declaredSize: declared });
       reply.header('connection', 'close');
       await write(reply, out);
       return payload;
     });
-    scope.post('/v1/chat/completions', async (req, reply) => write(reply, await gateway.chat(input(req, reply))));
-    const govern = (i: HttpIn) => gateway.chat(i);
-    scope.post('/v1/messages', async (req, reply) => write(reply, await messages(govern, input(req, reply))));
-    scope.post('/v1/governance/explain', async (req, reply) => write(reply, gateway.explain(input(req, reply))));
+    for (const [path, answer] of Object.entries(posts)) {
+      scope.post(path, async (req, reply) => write(reply, await answer(input(req, reply))));
+    }
     scope.get('/v1/models', async (req, reply) => write(reply, gateway.models(input(req, reply))));
   });
 }

@@ -150,6 +150,60 @@ export const GATEWAY_OPENAPI_PATHS: Record<string, PathItem> = {
       },
     },
   },
+  '/v1/embeddings': {
+    post: {
+      tags: ['gateway'],
+      summary:
+        'OpenAI Embeddings, governed (PII in inputs, model allowlist, budgets by input tokens)',
+      security,
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['model', 'input'],
+        properties: {
+          model: { type: 'string' },
+          input: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+          encoding_format: { type: 'string', enum: ['float', 'base64'] },
+          dimensions: { type: 'integer', minimum: 1 },
+          user: { type: 'string' },
+        },
+      }),
+      responses: {
+        '200': answer(
+          '`{object: "list", data: [{object: "embedding", index, embedding}], model, usage}`',
+          anyObject,
+        ),
+        ...refusals(openAiError),
+      },
+    },
+  },
+  '/v1/completions': {
+    post: {
+      tags: ['gateway'],
+      summary:
+        'Legacy OpenAI Completions, governed as a one-message chat completion; streamed or not',
+      security,
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['model', 'prompt'],
+        properties: {
+          model: { type: 'string' },
+          prompt: { type: 'string' },
+          max_tokens: { type: 'integer', default: 16 },
+          stream: { type: 'boolean' },
+          stop: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+          user: { type: 'string' },
+        },
+      }),
+      responses: {
+        '200': answer(
+          'A `text_completion`, or server-sent `text_completion` chunks when `stream: true`.',
+          anyObject,
+          true,
+        ),
+        ...refusals(openAiError),
+      },
+    },
+  },
   '/v1/models': {
     get: {
       tags: ['gateway'],
