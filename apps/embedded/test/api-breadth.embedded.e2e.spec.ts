@@ -1,7 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { waitFor } from '@llmgov/testing';
 import { call } from './harness/admin';
 import { useEmbedded } from './harness/embedded';
+import { mockEmbedding } from '@llmgov/gateway';
 
 describe('POST /v1/messages — the official Anthropic SDK against the embedded mode', () => {
   const e = useEmbedded();
@@ -56,5 +58,46 @@ describe('POST /v1/messages — the official Anthropic SDK against the embedded 
       status: 403,
       error: { type: 'error', error: { type: 'permission_error', code: 'pii_detected' } },
     });
+  });
+});
+
+describe('POST /v1/embeddings and /v1/completions — the official openai client against the embedded mode', () => {
+  const e = useEmbedded();
+  const client = () =>
+    new OpenAI({ apiKey: e.embedded.demo!.gateway_key, baseURL: `${e.base}/v1`, maxRetries: 0 });
+
+  beforeAll(async () => {
+    await waitFor(async () => expect((await call(`${e.base}/health/ready`)).status).toBe(200), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+    });
+  });
+
+  it('embeds with the mock provider and refuses a card number in an input', async () => {
+    const data = await client().embeddings.create({
+      model: 'mock/embed',
+      input: ['alpha', 'beta'],
+    });
+    expect(data.data.map((d) => d.embedding)).toEqual([
+      mockEmbedding('alpha'),
+      mockEmbedding('beta'),
+    ]);
+    expect(data.usage.prompt_tokens).toBeGreaterThan(0);
+    await expect(
+      client().embeddings.create({ model: 'mock/embed', input: 'card 4111 1111 1111 1111' }),
+    ).rejects.toMatchObject({ status: 403, code: 'pii_detected' });
+  });
+
+  it('answers a legacy completion, plain and streamed', async () => {
+    const plain = await client().completions.create({ model: 'mock/echo', prompt: 'legacy hello' });
+    expect(plain.choices[0]!.text).toBe('legacy hello');
+    const stream = await client().completions.create({
+      model: 'mock/echo',
+      prompt: 'legacy stream',
+      stream: true,
+    });
+    let text = '';
+    for await (const c of stream) text += c.choices[0]?.text ?? '';
+    expect(text).toBe('legacy stream');
   });
 });
