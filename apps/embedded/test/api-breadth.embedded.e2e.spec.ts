@@ -47,6 +47,41 @@ describe('POST /v1/messages — the official Anthropic SDK against the embedded 
     });
   });
 
+  it('attributes spend to end users: OpenAI `user` and Anthropic `metadata.user_id`, GET /budgets/spend?group_by=user', async () => {
+    const openai = new OpenAI({
+      apiKey: e.embedded.demo!.gateway_key,
+      baseURL: `${e.base}/v1`,
+      maxRetries: 0,
+    });
+    await openai.chat.completions.create({
+      model: 'mock/echo',
+      user: 'alice',
+      messages: [{ role: 'user', content: 'from alice' }],
+    });
+    await openai.embeddings.create({ model: 'mock/embed', user: 'alice', input: 'alice again' });
+    await client().messages.create({
+      model: 'mock/echo',
+      max_tokens: 32,
+      metadata: { user_id: 'bob' },
+      messages: [{ role: 'user', content: 'from bob' }],
+    });
+    const spend = await waitFor(
+      async () => {
+        const res = await call(`${e.base}/budgets/spend?group_by=user&period=day`, {
+          key: e.embedded.demo!.admin_key,
+        });
+        expect(res.status).toBe(200);
+        const byUser = Object.fromEntries(
+          res.body.data.map((r: { id: string; requests: number }) => [r.id, r.requests]),
+        );
+        expect(byUser).toEqual({ alice: 2, bob: 1 });
+        return res.body.data as { id: string; spent_micro_usd: number }[];
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
+    for (const row of spend) expect(row.spent_micro_usd).toBeGreaterThan(0);
+  });
+
   it('refuses a card number with a 403 permission_error carrying the governance code', async () => {
     const refused = client().messages.create({
       model: 'mock/echo',

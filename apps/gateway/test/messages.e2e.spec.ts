@@ -72,10 +72,12 @@ describe.each([['in-process'], ['kafka']] as const)(
         expect(e).toBeDefined();
         return e!;
       });
+      // metadata.user_id is the end user, as OpenAI's `user`.
       expect(done.data).toMatchObject({
         outcome: 'forwarded',
         model: 'mock/echo',
         org_id: t.orgId,
+        end_user: 'u-42',
       });
     });
 
