@@ -15,6 +15,7 @@ const BENCHES = {
   budget: ['apps/budget-ledger/bench/reservations.bench.ts'],
   audit: ['apps/audit/bench/ingest.bench.ts', '5000', '10'],
   publish: ['apps/embedded/bench/publish-to-enforce.bench.ts', '200'],
+  api: ['apps/gateway/bench/api-routes.bench.ts', '3000'],
 };
 const asked = process.argv.slice(2);
 const names = asked.length ? asked : Object.keys(BENCHES);
