@@ -175,6 +175,26 @@ describe.each([['in-process'], ['kafka']] as const)(
       });
     });
 
+    it('checks the key before the body: a bad key with an unreadable body is a 401, on every translated route', async () => {
+      const post = (path: string, body: unknown) =>
+        fetch(`${gw.base}${path}`, {
+          method: 'POST',
+          headers: { 'x-api-key': 'gk_not_a_key' },
+          body: JSON.stringify(body),
+        });
+      const msg = await post('/v1/messages', { model: 'mock/echo', messages: [] });
+      expect(msg.status).toBe(401);
+      expect(await msg.json()).toMatchObject({
+        type: 'error',
+        error: { type: 'authentication_error', code: 'invalid_api_key' },
+      });
+      for (const path of ['/v1/completions', '/v1/embeddings']) {
+        const res = await post(path, { model: 'mock/echo' });
+        expect([path, res.status]).toEqual([path, 401]);
+        expect(await res.json()).toMatchObject({ error: { code: 'invalid_api_key' } });
+      }
+    });
+
     it('Bearer auth; tools and tool results translated to and from an OpenAI-compatible upstream', async () => {
       openai.answer = () => ({
         json: completion(null, {

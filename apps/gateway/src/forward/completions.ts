@@ -1,7 +1,7 @@
 import type { ChatRequest } from '@llmgov/chain';
 import type { ChatChunk, ChatCompletion } from '../providers/provider';
 import { json, type HttpIn, type HttpOut } from './http';
-import type { GovernChat } from './messages';
+import type { GovernChat, KeyKnown } from './messages';
 
 /** A legacy completions request the gateway cannot honour: 400 naming the field. */
 class CompletionsInputError extends Error {
@@ -129,12 +129,17 @@ async function* textEvents(stream: AsyncIterable<string>): AsyncGenerator<string
  * to (same chain, events, budgets), answered as `text_completion` (JSON or stream). Refusals
  * keep the gateway's OpenAI error shape, which this API shares.
  */
-export async function completions(govern: GovernChat, input: HttpIn): Promise<HttpOut> {
+export async function completions(
+  govern: GovernChat,
+  input: HttpIn,
+  keyKnown: KeyKnown = () => true,
+): Promise<HttpOut> {
   let body = input.body;
   if (body !== null) {
     try {
       body = Buffer.from(JSON.stringify(completionsToChat(JSON.parse(body.toString('utf8')))));
     } catch (err) {
+      if (!keyKnown(input.headers)) return govern(input);
       const param = err instanceof CompletionsInputError ? err.param : 'body';
       const message =
         err instanceof CompletionsInputError

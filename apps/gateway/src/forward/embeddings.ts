@@ -3,6 +3,7 @@ import type { ChatCompletion, Provider, UpstreamCall, UpstreamResult } from '../
 import { canEmbed, type EmbeddingsResponse } from '../providers/embeddings';
 import { json, type HttpIn, type HttpOut } from './http';
 import { callPool, type PoolCall } from './upstream';
+import type { KeyKnown } from './messages';
 
 /** Governs a chat-shaped request, reaching the upstream through `call`. */
 export type GovernWith = (input: HttpIn, call: PoolCall) => Promise<HttpOut>;
@@ -132,12 +133,17 @@ export const callEmbeddings: PoolCall = (ctx, providers, _stream, signal) =>
  * budgets; priced on input tokens), answered by the providers' embeddings endpoints in the
  * OpenAI list shape. Refusals keep the OpenAI error shape.
  */
-export async function embeddings(govern: GovernWith, input: HttpIn): Promise<HttpOut> {
+export async function embeddings(
+  govern: GovernWith,
+  input: HttpIn,
+  keyKnown: KeyKnown = () => true,
+): Promise<HttpOut> {
   let body = input.body;
   if (body !== null) {
     try {
       body = Buffer.from(JSON.stringify(embeddingsToChat(JSON.parse(body.toString('utf8')))));
     } catch (err) {
+      if (!keyKnown(input.headers)) return govern(input, callEmbeddings);
       const param = err instanceof EmbeddingsInputError ? err.param : 'body';
       const message =
         err instanceof EmbeddingsInputError

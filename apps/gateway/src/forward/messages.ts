@@ -11,6 +11,13 @@ import {
 /** Governs a Chat Completions request (the gateway's 13 steps, events, budgets, upstream call). */
 export type GovernChat = (input: HttpIn) => Promise<HttpOut>;
 
+/**
+ * Whether the request's key authenticates (`Gateway.bodyLimitFor`). A body that cannot be
+ * translated is answered 400 only then; otherwise the chain answers (401/403 from
+ * authenticate, before the body is read), as for chat completions.
+ */
+export type KeyKnown = (headers: HttpIn['headers']) => boolean;
+
 async function* translated(
   stream: AsyncIterable<string>,
   writer: MessageStreamWriter,
@@ -28,7 +35,11 @@ async function* translated(
  * Messages stream events or Anthropic's error shape (governance fields and headers kept).
  * A 202 (approval pending) is answered as for chat completions.
  */
-export async function messages(govern: GovernChat, input: HttpIn): Promise<HttpOut> {
+export async function messages(
+  govern: GovernChat,
+  input: HttpIn,
+  keyKnown: KeyKnown = () => true,
+): Promise<HttpOut> {
   let model = '';
   let body = input.body;
   if (body !== null) {
@@ -37,6 +48,7 @@ export async function messages(govern: GovernChat, input: HttpIn): Promise<HttpO
       model = chat.model;
       body = Buffer.from(JSON.stringify(chat));
     } catch (err) {
+      if (!keyKnown(input.headers)) return answerOf(await govern(input), model);
       const param = err instanceof MessagesInputError ? err.param : 'body';
       const message =
         err instanceof MessagesInputError
@@ -53,7 +65,11 @@ export async function messages(govern: GovernChat, input: HttpIn): Promise<HttpO
       );
     }
   }
-  const out = await govern({ ...input, body });
+  return answerOf(await govern({ ...input, body }), model);
+}
+
+/** A governed chat answer as a Messages answer: JSON, stream events or Anthropic's error shape. */
+function answerOf(out: HttpOut, model: string): HttpOut {
   const requestId = out.headers['x-request-id'] ?? '';
   if ('stream' in out) {
     const writer = new MessageStreamWriter(requestId, model);

@@ -83,12 +83,13 @@ export function registerGatewayRoutes(
   const input = (req: FastifyRequest, reply: FastifyReply) => inputOf(req, reply, requestDeadlineMs);
   documentPaths(app, GATEWAY_OPENAPI_PATHS);
   const govern = (i: HttpIn) => gateway.chat(i);
+  const keyKnown = (headers: HttpIn['headers']) => gateway.bodyLimitFor(headers) !== null;
   /** Each POST route and how it is answered: the other APIs are governed as the chat request they translate to. */
   const posts: Record<string, (i: HttpIn) => HttpOut | Promise<HttpOut>> = {
     '/v1/chat/completions': govern,
-    '/v1/messages': (i) => messages(govern, i),
-    '/v1/completions': (i) => completions(govern, i),
-    '/v1/embeddings': (i) => embeddings((x, call) => gateway.chat(x, call), i),
+    '/v1/messages': (i) => messages(govern, i, keyKnown),
+    '/v1/completions': (i) => completions(govern, i, keyKnown),
+    '/v1/embeddings': (i) => embeddings((x, call) => gateway.chat(x, call), i, keyKnown),
     '/v1/governance/explain': (i) => gateway.explain(i),
   };
   void app.register(async (scope) => {
