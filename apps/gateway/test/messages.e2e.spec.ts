@@ -355,6 +355,40 @@ describe.each([['in-process'], ['kafka']] as const)(
       });
     });
 
+    it('streams from an Anthropic upstream as Messages events again, usage included', async () => {
+      anthropic.answer = () => ({
+        sse: [
+          { type: 'message_start', message: { id: 'msg_s', usage: { input_tokens: 9 } } },
+          { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Bon' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'jour' } },
+          {
+            type: 'message_delta',
+            delta: { stop_reason: 'end_turn' },
+            usage: { output_tokens: 2 },
+          },
+          { type: 'message_stop' },
+        ],
+      });
+      const stream = client().messages.stream({
+        model: 'claude-haiku-4-5',
+        max_tokens: 50,
+        messages: [{ role: 'user', content: 'hello' }],
+      });
+      const final = await stream.finalMessage();
+      expect(final).toMatchObject({
+        id: 'msg_s',
+        content: [{ type: 'text', text: 'Bonjour' }],
+        stop_reason: 'end_turn',
+        usage: { output_tokens: 2 },
+      });
+      expect(anthropic.requests.at(-1)).toMatchObject({
+        model: 'claude-haiku-4-5',
+        stream: true,
+        max_tokens: 50,
+      });
+    });
+
     it('is metered by the same budgets: refused before the call, and a stream cut with an error event', async () => {
       const tight = await gw.tenant({ plan: 'growth', settings: { daily_budget_usd: 0.0001 } }); // 100 micro-dollars
       const over = await client(tight.secret)
