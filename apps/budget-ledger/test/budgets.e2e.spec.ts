@@ -8,7 +8,8 @@ import { FixedClock, kafkaBrokers, testSchema, testTopicPrefix, waitFor, type Te
 import { BudgetLedgerModule } from '../src';
 import { publishedEvent } from './ledger-fixtures';
 
-const withEndUser = <E extends { data: object }>(e: E, endUser: string): E => ({ ...e, data: { ...e.data, end_user: endUser } });
+const withEndUser = <E extends { data: object }>(e: E, endUser: string): E =>
+  ({ ...e, data: { ...e.data, end_user: endUser } });
 
 describe('budget-ledger routes', () => {
   const clock = new FixedClock('2026-03-14T12:00:00.000Z');
@@ -34,7 +35,10 @@ describe('budget-ledger routes', () => {
     await bus.publishBatch(requestsTopic, [
       admittedEvent('req_1', 2_000_000, 'gw-1', at, p),
       completedEvent('req_1', 1_250_000, 'gw-1', at, p, 2_000_000),
-      withEndUser(completedEvent('req_2', 250_000, 'gw-1', at, principal({ team_id: 'team_u', agent_id: null })), 'user_9'),
+      withEndUser(
+        completedEvent('req_2', 250_000, 'gw-1', at, principal({ team_id: 'team_u', agent_id: null })),
+        'user_9',
+      ),
       admittedEvent('req_open', 500_000, 'gw-2', at, p),
     ]);
 
@@ -70,11 +74,19 @@ describe('budget-ledger routes', () => {
       expect((await get('/budgets/spend?group_by=tag&period=month')).json().data).toMatchObject([{ id: 'tag_a', spent_micro_usd: 1_500_000 }]);
     });
 
-    it('groups by end user (OpenAI `user`, Anthropic `metadata.user_id`); requests without one are in no group', async () => {
+    it('groups by end user (OpenAI `user`, Anthropic `metadata.user_id`); others in no group', async () => {
       const res = await get('/budgets/spend?group_by=user&period=day');
       expect(res.statusCode).toBe(200);
       expect(res.json().data).toEqual([
-        { group_by: 'user', id: 'user_9', period: 'day', period_start: '2026-03-14T00:00:00.000Z', spent_usd: 0.25, spent_micro_usd: 250_000, requests: 1 },
+        {
+          group_by: 'user',
+          id: 'user_9',
+          period: 'day',
+          period_start: '2026-03-14T00:00:00.000Z',
+          spent_usd: 0.25,
+          spent_micro_usd: 250_000,
+          requests: 1,
+        },
       ]);
     });
 

@@ -47,7 +47,7 @@ describe('POST /v1/messages — the official Anthropic SDK against the embedded 
     });
   });
 
-  it('attributes spend to end users: OpenAI `user` and Anthropic `metadata.user_id`, GET /budgets/spend?group_by=user', async () => {
+  it('attributes spend to end users (OpenAI `user`, Anthropic `metadata.user_id`): group_by=user', async () => {
     const openai = new OpenAI({
       apiKey: e.embedded.demo!.gateway_key,
       baseURL: `${e.base}/v1`,

@@ -58,7 +58,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       await upstream?.close();
     });
 
-    it('embeds with the mock provider: deterministic vectors (base64 as the SDK asks, decoded by it), usage, cost by input tokens', async () => {
+    it('embeds with the mock provider: deterministic vectors (base64 via the SDK), usage, input-token cost', async () => {
       const { data, response } = await client()
         .embeddings.create({ model: 'mock/embed', input: ['hello world', 'second text'] })
         .withResponse();
@@ -95,7 +95,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       expect(floats.data[0]!.embedding).toEqual(mockEmbedding('hello world', 4));
     });
 
-    it('scans inputs for PII (a card refused, an email redacted before the upstream) and enforces the model allowlist', async () => {
+    it('scans inputs for PII (card refused, email redacted upstream) and enforces the model allowlist', async () => {
       await expect(
         client().embeddings.create({
           model: 'mock/embed',
@@ -138,7 +138,8 @@ describe.each([['in-process'], ['kafka']] as const)(
     });
 
     it('is refused by the budget on its input tokens, and names a bad input field', async () => {
-      const tight = await gw.tenant({ plan: 'growth', settings: { daily_budget_usd: 0.000001 } }); // 1 micro-dollar = 50 tokens of mock/embed
+      // 1 µ$ = 50 tokens of mock/embed
+      const tight = await gw.tenant({ plan: 'growth', settings: { daily_budget_usd: 0.000001 } });
       await expect(
         client(tight.secret).embeddings.create({ model: 'mock/embed', input: 'x'.repeat(4000) }),
       ).rejects.toMatchObject({ error: { step: 'budget' } });
@@ -208,7 +209,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       });
     });
 
-    it('refuses legacy completions in the OpenAI error shape, and what it cannot honour with a 400 naming the field', async () => {
+    it('refuses legacy completions in the OpenAI error shape; a 400 names a field it cannot honour', async () => {
       await expect(
         client().completions.create({ model: 'mock/echo', prompt: 'card 4111 1111 1111 1111' }),
       ).rejects.toMatchObject({ status: 403, code: 'pii_detected' });

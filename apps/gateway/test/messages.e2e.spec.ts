@@ -175,7 +175,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       });
     });
 
-    it('checks the key before the body: a bad key with an unreadable body is a 401, on every translated route', async () => {
+    it('checks the key before the body: bad key + unreadable body is a 401 on every translated route', async () => {
       const post = (path: string, body: unknown) =>
         fetch(`${gw.base}${path}`, {
           method: 'POST',

@@ -114,7 +114,7 @@ function asEmbedding(p: Provider): Provider {
   };
 }
 
-/** The routing pool over the providers' embeddings endpoints (fallbacks, 503 for an unconfigured provider, as for chat). */
+/** The routing pool over the providers' embeddings endpoints (fallbacks, 503 for a provider without a key). */
 export const callEmbeddings: PoolCall = (ctx, providers, _stream, signal) =>
   callPool(
     ctx,

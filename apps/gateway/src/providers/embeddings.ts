@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Provider, UpstreamResult } from './provider';
 
-/** An OpenAI embeddings answer (https://platform.openai.com/docs/api-reference/embeddings). Unknown fields pass through. */
+/** An OpenAI embeddings answer (platform.openai.com/docs/api-reference/embeddings); unknown fields pass through. */
 export interface EmbeddingsResponse {
   object: 'list';
   data: { object: 'embedding'; index: number; embedding: number[] | string }[];

@@ -48,10 +48,12 @@ export class MockProvider implements Provider, EmbeddingProvider {
   async embed(call: EmbedCall): Promise<EmbedResult> {
     const data = call.input.map((text, index) => {
       const vector = mockEmbedding(text, call.dimensions);
-      return { object: 'embedding' as const, index, embedding: call.encoding_format === 'base64' ? base64Of(vector) : vector };
+      const embedding = call.encoding_format === 'base64' ? base64Of(vector) : vector;
+      return { object: 'embedding' as const, index, embedding };
     });
     const tokens = call.input.reduce((n, text) => n + tokensOf(text), 0);
-    return { kind: 'json', body: { object: 'list', data, model: call.model, usage: { prompt_tokens: tokens, total_tokens: tokens } } };
+    const usage = { prompt_tokens: tokens, total_tokens: tokens };
+    return { kind: 'json', body: { object: 'list', data, model: call.model, usage } };
   }
 }
 

@@ -77,15 +77,23 @@ export class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     const { signal, ...body } = call;
     let res;
     try {
-      res = await this.pool.request({ method: 'POST', path: this.path.replace(/\/chat\/completions$/, '/embeddings'), headers: this.headers, body: JSON.stringify(body), signal });
+      const path = this.path.replace(/\/chat\/completions$/, '/embeddings');
+      const payload = JSON.stringify(body);
+      res = await this.pool.request({ method: 'POST', path, headers: this.headers, body: payload, signal });
     } catch (err) {
-      return { kind: 'error', status: 504, message: `${this.name} did not answer: ${(err as Error).message}`, retryable: !signal.aborted };
+      const message = `${this.name} did not answer: ${(err as Error).message}`;
+      return { kind: 'error', status: 504, message, retryable: !signal.aborted };
     }
     const parsed = await res.body.json().catch(() => null);
     if (res.statusCode >= 400) {
-      return { kind: 'error', status: res.statusCode, message: `${this.name} answered ${res.statusCode}`, retryable: res.statusCode >= 500 || res.statusCode === 429, upstream_body: parsed };
+      const retryable = res.statusCode >= 500 || res.statusCode === 429;
+      const message = `${this.name} answered ${res.statusCode}`;
+      return { kind: 'error', status: res.statusCode, message, retryable, upstream_body: parsed };
     }
-    if (!parsed) return { kind: 'error', status: signal.aborted ? 504 : 502, message: `${this.name} answered malformed JSON`, retryable: !signal.aborted };
+    if (!parsed) {
+      const message = `${this.name} answered malformed JSON`;
+      return { kind: 'error', status: signal.aborted ? 504 : 502, message, retryable: !signal.aborted };
+    }
     return { kind: 'json', body: parsed as EmbeddingsResponse };
   }
 
