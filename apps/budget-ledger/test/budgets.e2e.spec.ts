@@ -9,6 +9,9 @@ import { FixedClock, kafkaBrokers, testSchema, testTopicPrefix, waitFor, type Te
 import { BudgetLedgerModule } from '../src';
 import { publishedEvent } from './ledger-fixtures';
 
+const withEndUser = <E extends { data: object }>(e: E, endUser: string): E =>
+  ({ ...e, data: { ...e.data, end_user: endUser } });
+
 describe('budget-ledger routes', () => {
   const clock = new FixedClock('2026-03-14T12:00:00.000Z');
   const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'ledger-e2e', topicPrefix: testTopicPrefix(), logger: silentLogger });
@@ -41,7 +44,10 @@ describe('budget-ledger routes', () => {
     await bus.publishBatch(requestsTopic, [
       admittedEvent('req_1', 2_000_000, 'gw-1', at, p),
       completedEvent('req_1', 1_250_000, 'gw-1', at, p, 2_000_000),
-      completedEvent('req_2', 250_000, 'gw-1', at, principal({ team_id: 'team_u', agent_id: null })),
+      withEndUser(
+        completedEvent('req_2', 250_000, 'gw-1', at, principal({ team_id: 'team_u', agent_id: null })),
+        'user_9',
+      ),
       admittedEvent('req_open', 500_000, 'gw-2', at, p),
     ]);
 
@@ -80,6 +86,22 @@ describe('budget-ledger routes', () => {
     it('groups by model and cost tag, per month', async () => {
       expect((await get('/budgets/spend?group_by=model&period=month')).json().data).toMatchObject([{ id: 'gpt-4o', period_start: '2026-03-01T00:00:00.000Z', spent_micro_usd: 1_500_000, requests: 2 }]);
       expect((await get('/budgets/spend?group_by=tag&period=month')).json().data).toMatchObject([{ id: 'tag_a', spent_micro_usd: 1_500_000 }]);
+    });
+
+    it('groups by end user (OpenAI `user`, Anthropic `metadata.user_id`); others in no group', async () => {
+      const res = await get('/budgets/spend?group_by=user&period=day');
+      expect(res.statusCode).toBe(200);
+      expect(res.json().data).toEqual([
+        {
+          group_by: 'user',
+          id: 'user_9',
+          period: 'day',
+          period_start: '2026-03-14T00:00:00.000Z',
+          spent_usd: 0.25,
+          spent_micro_usd: 250_000,
+          requests: 1,
+        },
+      ]);
     });
 
     it('filters by from/to', async () => {

@@ -9,6 +9,8 @@ const at = '2026-04-01T10:00:00.000Z';
 const base = <T extends string>(type: T, subject: string, n: number) => ({ id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type, source: '/examples', time: at, subject });
 const admin = { kind: 'admin_key' as const, id: 'msh_key_example' };
 const principal = { request_id: 'req_example', org_id: 'org_example', team_id: 'team_example', key_id: 'gk_key_example', agent_id: 'agt_example', session_id: null, environment: 'production' };
+/** Request events also name the end user (OpenAI `user`, Anthropic `metadata.user_id`). */
+const requester = { ...principal, end_user: 'user_8f2c' };
 const usage = { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 };
 
 /** One example of every event type, valid against its schema (a test checks it); used in docs and tests. */
@@ -39,12 +41,12 @@ export const exampleEvents = {
   },
   'request.admitted': {
     ...base('request.admitted', 'req_example', 12),
-    data: { ...principal, model: 'gpt-4o-mini', provider: 'openai', tags: ['support'], reserved_micro_usd: 1200, reservation_expires_at: at, replica_id: 'gw-1', admitted_at: at },
+    data: { ...requester, model: 'gpt-4o-mini', provider: 'openai', tags: ['support'], reserved_micro_usd: 1200, reservation_expires_at: at, replica_id: 'gw-1', admitted_at: at },
   },
   'request.completed': {
     ...base('request.completed', 'req_example', 13),
     data: {
-      ...principal, model: 'gpt-4o-mini', provider: 'openai', outcome: 'forwarded', http_status: 200, usage, cost_micro_usd: 5, reserved_micro_usd: 1200, tags: ['support'], streamed: false,
+      ...requester, model: 'gpt-4o-mini', provider: 'openai', outcome: 'forwarded', http_status: 200, usage, cost_micro_usd: 5, reserved_micro_usd: 1200, tags: ['support'], streamed: false,
       policy_id: 'pdoc_example', policy_version: 42, decision: [{ step: 'authenticate', verdict: 'allow', code: null, policy_id: null, duration_ms: 0.02 }], governance_ms: 0.4, upstream_ms: 310, replica_id: 'gw-1', started_at: at, completed_at: at,
     },
   },

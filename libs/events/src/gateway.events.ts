@@ -18,6 +18,11 @@ const principal = {
   agent_id: z.string().nullable(),
   session_id: z.string().nullable(),
   environment: z.string().nullable(),
+  /**
+   * The caller's end user: OpenAI's `user` field, or Anthropic's `metadata.user_id` (at most
+   * 256 characters; an opaque id is expected). Absent from events of older gateways.
+   */
+  end_user: z.string().max(256).nullable().optional(),
 };
 
 /**

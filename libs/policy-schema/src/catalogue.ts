@@ -43,12 +43,16 @@ export const MODEL_CATALOGUE: readonly CatalogueModel[] = [
   { id: 'claude-sonnet-4-20250514', provider: 'anthropic', tier: 'standard', input_per_mtok_usd: 3, output_per_mtok_usd: 15, free: false, safety_score: 0.91, context_window: 200_000 },
   { id: 'claude-haiku-4-5', provider: 'anthropic', tier: 'economy', input_per_mtok_usd: 1, output_per_mtok_usd: 5, free: false, safety_score: 0.88, context_window: 200_000 },
   { id: 'claude-3-5-haiku-20241022', provider: 'anthropic', tier: 'economy', input_per_mtok_usd: 0.8, output_per_mtok_usd: 4, free: true, safety_score: 0.85, context_window: 200_000 },
+  // Embedding models (`POST /v1/embeddings`): priced on input tokens only.
+  { id: 'text-embedding-3-small', provider: 'openai', tier: 'economy', input_per_mtok_usd: 0.02, output_per_mtok_usd: 0, free: true, safety_score: 0.9, context_window: 8_191 },
+  { id: 'text-embedding-3-large', provider: 'openai', tier: 'economy', input_per_mtok_usd: 0.13, output_per_mtok_usd: 0, free: true, safety_score: 0.9, context_window: 8_191 },
   { id: 'gemini-2.5-pro', provider: 'google', tier: 'premium', input_per_mtok_usd: 1.25, output_per_mtok_usd: 10, free: false, safety_score: 0.87, context_window: 1_048_576, reasoning: true },
   { id: 'gemini-2.5-flash', provider: 'google', tier: 'economy', input_per_mtok_usd: 0.3, output_per_mtok_usd: 2.5, free: true, safety_score: 0.83, context_window: 1_048_576 },
   { id: 'gemini-2.0-flash', provider: 'google', tier: 'economy', input_per_mtok_usd: 0.1, output_per_mtok_usd: 0.4, free: true, context_window: 1_048_576 },
   // The built-in deterministic provider, priced like small real models so budgets are testable.
   { id: 'mock/echo', provider: 'mock', tier: 'economy', input_per_mtok_usd: 0.15, output_per_mtok_usd: 0.6, free: true, safety_score: 0.9, context_window: 128_000 },
   { id: 'mock/echo-premium', provider: 'mock', tier: 'premium', input_per_mtok_usd: 15, output_per_mtok_usd: 75, free: false, safety_score: 0.95, context_window: 200_000 },
+  { id: 'mock/embed', provider: 'mock', tier: 'economy', input_per_mtok_usd: 0.02, output_per_mtok_usd: 0, free: true, safety_score: 0.9, context_window: 8_192 },
   { id: 'mock/echo-unrated', provider: 'mock', tier: 'economy', input_per_mtok_usd: 0.1, output_per_mtok_usd: 0.4, free: true, context_window: 128_000 },
 ];
 

@@ -17,4 +17,16 @@ describe('spendRowsFor', () => {
       'tag:eu day@2026-03-31 1234', 'tag:eu month@2026-03-01 1234',
     ]);
   });
+
+  it('given a completed request with an end user, then its cost is also spend of that user, per day and month', () => {
+    const at = new Date('2026-03-31T12:00:00.000Z');
+    const p = { org_id: 'org_a', team_id: null, key_id: 'key_k', agent_id: null, session_id: null };
+    const event = completedEvent('req_2', 50, 'r1', at, p);
+    event.data.end_user = 'user-42';
+    const rows = spendRowsFor(event.data).filter((r) => r.dimension === 'user');
+    const shown = rows.map((r) => `${r.dimension_id} ${r.period}@${r.period_start.slice(0, 10)} ${r.cost_micro_usd}`);
+    expect(shown).toEqual(['user-42 day@2026-03-31 50', 'user-42 month@2026-03-01 50']);
+    event.data.end_user = null;
+    expect(spendRowsFor(event.data).some((r) => r.dimension === 'user')).toBe(false);
+  });
 });

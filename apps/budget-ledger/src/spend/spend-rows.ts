@@ -1,7 +1,7 @@
 import { countersFor, periodStartIso, type BudgetPrincipal, type RequestCompletedEvent } from '@llmgov/budget';
 
 /** What spend is grouped by (`GET /budgets/spend?group_by=`); sessions too, for session budgets. */
-export type SpendDimension = 'org' | 'team' | 'key' | 'agent' | 'session' | 'model' | 'tag';
+export type SpendDimension = 'org' | 'team' | 'key' | 'agent' | 'session' | 'model' | 'tag' | 'user';
 
 /** One increment of the spend projection. */
 export interface SpendRow {
@@ -15,7 +15,7 @@ export interface SpendRow {
 
 /**
  * The spend rows a completed request adds: every budget counter of its principal (the same
- * counters a gateway's ReservationBook charges) plus its model and cost tags, for the UTC
+ * counters a gateway's ReservationBook charges) plus its model, cost tags and end user, for the UTC
  * day and month it started in.
  */
 export function spendRowsFor(d: RequestCompletedEvent['data']): SpendRow[] {
@@ -30,6 +30,7 @@ export function spendRowsFor(d: RequestCompletedEvent['data']): SpendRow[] {
     cost_micro_usd: d.cost_micro_usd,
   }));
   const extra: [SpendDimension, string][] = [['model', d.model], ...[...new Set(d.tags)].map((t): [SpendDimension, string] => ['tag', t])];
+  if (d.end_user) extra.push(['user', d.end_user]);
   for (const [dimension, dimension_id] of extra) {
     for (const period of ['day', 'month'] as const) {
       rows.push({ org_id: d.org_id, dimension, dimension_id, period, period_start: periodStartIso(period, at), cost_micro_usd: d.cost_micro_usd });

@@ -24,7 +24,7 @@ import { answerUsage } from './answer-usage';
 import { redactCompletion, responsePatterns } from './response-scan';
 import { relay } from './sse-response';
 import { StreamBudget } from './stream-budget';
-import { callPool } from './upstream';
+import { callPool, type PoolCall } from './upstream';
 
 export interface GatewayDeps {
   views: GatewayViews;
@@ -67,15 +67,16 @@ export class Gateway {
     return newContext({ request_id: newRequestId(), now: this.deps.clock.now(), headers: input.headers, raw_body: input.body, body_size: input.declaredSize, views: this.deps.views, dry_run: dryRun });
   }
 
-  async chat(input: HttpIn): Promise<HttpOut> {
-    if (!tracingEnabled()) return this.governedChat(input);
+  /** `call` reaches the upstream (default: chat completions over the routing pool; embeddings pass their own). */
+  async chat(input: HttpIn, call: PoolCall = callPool): Promise<HttpOut> {
+    if (!tracingEnabled()) return this.governedChat(input, call);
     // Without an http instrumentation span (in-memory tracing), continue the caller's traceparent.
     const server = trace.getSpan(context.active()) === undefined;
     const parent = server ? propagation.extract(context.active(), input.headers) : context.active();
-    return context.with(parent, () => withSpan('gateway.request', { 'http.route': '/v1/chat/completions' }, () => this.governedChat(input), { kind: server ? SpanKind.SERVER : SpanKind.INTERNAL }));
+    return context.with(parent, () => withSpan('gateway.request', { 'http.route': '/v1/chat/completions' }, () => this.governedChat(input, call), { kind: server ? SpanKind.SERVER : SpanKind.INTERNAL }));
   }
 
-  private async governedChat(input: HttpIn): Promise<HttpOut> {
+  private async governedChat(input: HttpIn, call: PoolCall): Promise<HttpOut> {
     const ctx = this.context(input, false);
     const result = runChain(tracingEnabled() ? TRACED_STEPS : CHAIN_STEPS, ctx);
     // Per-step histograms on 1 request in 8: thirteen observations per request cost more than the steps.
@@ -88,7 +89,7 @@ export class Gateway {
       case 'needs_approval':
         return this.hold(ctx, result, outcome.verdict.trigger, outcome.verdict.policy_id, outcome.verdict.detail);
       case 'forward':
-        return this.forward(ctx, result, input);
+        return this.forward(ctx, result, input, call);
       default: {
         const never: never = outcome;
         throw new Error(`unknown outcome ${JSON.stringify(never)}`);
@@ -184,7 +185,7 @@ export class Gateway {
     };
   }
 
-  private async forward(ctx: ChainContext, result: ChainResult, input: HttpIn): Promise<HttpOut> {
+  private async forward(ctx: ChainContext, result: ChainResult, input: HttpIn, call: PoolCall): Promise<HttpOut> {
     const primary = ctx.pool[0]!;
     if (!this.deps.providers.knows(primary.provider)) {
       const what = `Unknown provider '${primary.provider}' in model '${ctx.request!.model}'.`;
@@ -213,7 +214,7 @@ export class Gateway {
     this.deps.publisher.enqueue(requestsTopic, admitted);
     this.admittedId.set(ctx.request_id, admitted.id);
     const stream = ctx.request!.stream === true;
-    const answer = await callPool(ctx, this.deps.providers, stream, input.signal);
+    const answer = await call(ctx, this.deps.providers, stream, input.signal);
     const headers = governanceHeaders(ctx, result.governance_ms, ctx.reserved_micro_usd);
     if (answer.result.kind === 'error') {
       const e = answer.result;

@@ -14,6 +14,12 @@ export const gatewaySource = (replicaId: string): string => `gateway/${replicaId
 
 const envelope = <T extends string>(type: T, subject: string, source: string, time: string) => ({ id: randomUUID(), type, source, time, subject });
 
+/** The request's end user (OpenAI `user`; `/v1/messages` maps `metadata.user_id` to it), at most 256 characters. */
+export function endUserOf(ctx: ChainContext): string | null {
+  const user = ctx.request?.user;
+  return typeof user === 'string' && user.trim() ? user.trim().slice(0, 256) : null;
+}
+
 function principalOf(ctx: ChainContext) {
   const p = ctx.principal;
   return {
@@ -24,6 +30,7 @@ function principalOf(ctx: ChainContext) {
     agent_id: p?.agent_id ?? null,
     session_id: ctx.meta?.session_id ?? null,
     environment: p?.environment ?? null,
+    end_user: endUserOf(ctx),
   };
 }
 

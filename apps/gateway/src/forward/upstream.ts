@@ -6,12 +6,25 @@ import { recordChatOutcome, withChatSpan } from '@llmgov/telemetry';
 
 export type Answer = { result: Exclude<UpstreamResult, { kind: 'error' }>; model: ResolvedModel } | { result: Extract<UpstreamResult, { kind: 'error' }>; model: ResolvedModel | null };
 
+/** How a governed request reaches its upstream: `callPool`, or a variant over other provider calls. */
+export type PoolCall = (
+  ctx: ChainContext,
+  providers: Pick<ProviderRegistry, 'get'>,
+  stream: boolean,
+  signal: AbortSignal,
+) => Promise<Answer>;
+
 /**
  * Calls the routing pool in order: a timeout, connection error, 429 or 5xx moves to the
  * next model (request field `fallbacks` or header `x-fallback-models`); any other answer
  * is final. A provider without a key is skipped; when none is left: 503.
  */
-export async function callPool(ctx: ChainContext, providers: ProviderRegistry, stream: boolean, signal: AbortSignal): Promise<Answer> {
+export async function callPool(
+  ctx: ChainContext,
+  providers: Pick<ProviderRegistry, 'get'>,
+  stream: boolean,
+  signal: AbortSignal,
+): Promise<Answer> {
   let last: Answer | null = null;
   for (const model of ctx.pool) {
     const provider = providers.get(model.provider);

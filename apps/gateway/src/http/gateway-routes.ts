@@ -2,8 +2,11 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../forward/gateway';
 import type { HttpIn, HttpOut } from '../forward/http';
-import { addOpenApiPaths } from '@llmgov/service-kit';
-import { GATEWAY_OPENAPI_PATHS } from './gateway-openapi';
+import { documentPaths } from '@llmgov/service-kit';
+import { messages } from '../forward/messages';
+import { completions } from '../forward/completions';
+import { embeddings } from '../forward/embeddings';
+import { GATEWAY_OPENAPI_PATHS } from './openapi';
 
 /** Above every plan's body limit (enterprise: 50 MB); the plan's own limit is checked by request_limits. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -78,7 +81,17 @@ export function registerGatewayRoutes(
   requestDeadlineMs: number = DEFAULT_REQUEST_DEADLINE_MS,
 ): void {
   const input = (req: FastifyRequest, reply: FastifyReply) => inputOf(req, reply, requestDeadlineMs);
-  addOpenApiPaths(app, GATEWAY_OPENAPI_PATHS);
+  documentPaths(app, GATEWAY_OPENAPI_PATHS);
+  const govern = (i: HttpIn) => gateway.chat(i);
+  const keyKnown = (headers: HttpIn['headers']) => gateway.bodyLimitFor(headers) !== null;
+  /** Each POST route and how it is answered: the other APIs are governed as the chat request they translate to. */
+  const posts: Record<string, (i: HttpIn) => HttpOut | Promise<HttpOut>> = {
+    '/v1/chat/completions': govern,
+    '/v1/messages': (i) => messages(govern, i, keyKnown),
+    '/v1/completions': (i) => completions(govern, i, keyKnown),
+    '/v1/embeddings': (i) => embeddings((x, call) => gateway.chat(x, call), i, keyKnown),
+    '/v1/governance/explain': (i) => gateway.explain(i),
+  };
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
@@ -95,13 +108,15 @@ export function registerGatewayRoutes(
       if (!(declared > READ_BEFORE_LIMIT_BYTES)) return payload;
       const limit = gateway.bodyLimitFor(req.headers);
       if (limit === null || declared <= limit) return payload;
-      const out = req.url.startsWith('/v1/governance/explain') ? gateway.explain({ ...input(req, reply), declaredSize: declared }) : await gateway.chat({ ...input(req, reply), declaredSize: declared });
+      const answer = posts[req.url.split('?')[0]!] ?? govern;
+      const out = await answer({ ...input(req, reply), declaredSize: declared });
       reply.header('connection', 'close');
       await write(reply, out);
       return payload;
     });
-    scope.post('/v1/chat/completions', async (req, reply) => write(reply, await gateway.chat(input(req, reply))));
-    scope.post('/v1/governance/explain', async (req, reply) => write(reply, gateway.explain(input(req, reply))));
+    for (const [path, answer] of Object.entries(posts)) {
+      scope.post(path, async (req, reply) => write(reply, await answer(input(req, reply))));
+    }
     scope.get('/v1/models', async (req, reply) => write(reply, gateway.models(input(req, reply))));
   });
 }

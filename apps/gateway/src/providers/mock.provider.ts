@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { textsOf, type ChatMessage, type ChatRequest } from '@llmgov/chain';
 import { estimatePromptTokens } from '../chain/cost';
 import type { ChatChunk, ChatCompletion, Provider, UpstreamCall, UpstreamResult, Usage } from './provider';
+import { base64Of, mockEmbedding, type EmbedCall, type EmbedResult, type EmbeddingProvider } from './embeddings';
 
 /** The text of the last user message as the gateway forwarded it (redactions visible). */
 export function lastUserText(request: ChatRequest): string {
@@ -19,7 +20,7 @@ const tokensOf = (text: string): number => Math.ceil(text.length / 4);
  * answers with the last user message, usage counted from the text (chars / 4, as the
  * estimate), streamed word by word when asked. Always available.
  */
-export class MockProvider implements Provider {
+export class MockProvider implements Provider, EmbeddingProvider {
   readonly name = 'mock';
 
   async complete(call: UpstreamCall): Promise<UpstreamResult> {
@@ -41,6 +42,18 @@ export class MockProvider implements Provider {
       return { kind: 'json', body };
     }
     return { kind: 'stream', chunks: mockChunks(id, created, model, text, usage) };
+  }
+
+  /** Deterministic unit vectors (`mockEmbedding`), usage counted as chars / 4 per input. */
+  async embed(call: EmbedCall): Promise<EmbedResult> {
+    const data = call.input.map((text, index) => {
+      const vector = mockEmbedding(text, call.dimensions);
+      const embedding = call.encoding_format === 'base64' ? base64Of(vector) : vector;
+      return { object: 'embedding' as const, index, embedding };
+    });
+    const tokens = call.input.reduce((n, text) => n + tokensOf(text), 0);
+    const usage = { prompt_tokens: tokens, total_tokens: tokens };
+    return { kind: 'json', body: { object: 'list', data, model: call.model, usage } };
   }
 }
 

@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 import type { ChatChunk, ChatCompletion, Provider, UpstreamCall, UpstreamResult } from './provider';
 import { upstreamBody } from './provider';
 import { sseJsonBatches } from './sse';
+import type { EmbedCall, EmbedResult, EmbeddingProvider, EmbeddingsResponse } from './embeddings';
 
 export interface OpenAiCompatibleOptions {
   name: string;
@@ -13,7 +14,7 @@ export interface OpenAiCompatibleOptions {
 }
 
 /** Any OpenAI-compatible Chat Completions endpoint (OpenAI, Groq, vLLM, Ollama…) over a keep-alive undici Pool. */
-export class OpenAiCompatibleProvider implements Provider {
+export class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
   readonly name: string;
   private readonly pool: Pool;
   private readonly path: string;
@@ -69,6 +70,31 @@ export class OpenAiCompatibleProvider implements Provider {
         for await (const batch of sseJsonBatches(body)) yield batch.map((e) => e.json as unknown as ChatChunk);
       })(),
     };
+  }
+
+  /** `POST <base>/embeddings`, non-streamed; errors as for chat completions. */
+  async embed(call: EmbedCall): Promise<EmbedResult> {
+    const { signal, ...body } = call;
+    let res;
+    try {
+      const path = this.path.replace(/\/chat\/completions$/, '/embeddings');
+      const payload = JSON.stringify(body);
+      res = await this.pool.request({ method: 'POST', path, headers: this.headers, body: payload, signal });
+    } catch (err) {
+      const message = `${this.name} did not answer: ${(err as Error).message}`;
+      return { kind: 'error', status: 504, message, retryable: !signal.aborted };
+    }
+    const parsed = await res.body.json().catch(() => null);
+    if (res.statusCode >= 400) {
+      const retryable = res.statusCode >= 500 || res.statusCode === 429;
+      const message = `${this.name} answered ${res.statusCode}`;
+      return { kind: 'error', status: res.statusCode, message, retryable, upstream_body: parsed };
+    }
+    if (!parsed) {
+      const message = `${this.name} answered malformed JSON`;
+      return { kind: 'error', status: signal.aborted ? 504 : 502, message, retryable: !signal.aborted };
+    }
+    return { kind: 'json', body: parsed as EmbeddingsResponse };
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { rejectNulBytes } from './reject-nul';
-import { openApiPathsOf } from './openapi-paths';
+import { withDocumentedPaths } from './openapi-paths';
 
 export interface BootstrapOptions {
   /** Service name, for docs and logs. */
@@ -89,10 +89,7 @@ function setupDocs(app: INestApplication, name: string): void {
     .build();
   // The Swagger UI assets need @fastify/static (not a dependency): without it, serve the
   // OpenAPI JSON/YAML only (/docs-json) instead of exiting the process at startup.
-  const document = () => {
-    const doc = SwaggerModule.createDocument(app, config);
-    doc.paths = { ...doc.paths, ...openApiPathsOf(app.getHttpAdapter().getInstance()) };
-    return doc;
-  };
+  const server = app.getHttpAdapter().getInstance() as object;
+  const document = () => withDocumentedPaths(server, SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('docs', app, document, { ui: canServeSwaggerUi() });
 }

@@ -1,16 +1,20 @@
-/** OpenAPI path items keyed by route (`{ '/v1/models': { get: {...} } }`). */
-export type OpenApiPaths = Record<string, Record<string, unknown>>;
+import type { OpenAPIObject } from '@nestjs/swagger';
 
-const extraPaths = new WeakMap<object, OpenApiPaths>();
+type PathItem = OpenAPIObject['paths'][string];
+
+/** Per HTTP server instance: routes served outside Nest controllers that `/docs` still shows. */
+const documented = new WeakMap<object, Record<string, PathItem>>();
 
 /**
- * Documents routes registered outside Nest controllers (plain Fastify routes, e.g. the
- * gateway's `/v1/*`) in the app's `/docs`, keyed by the app's HTTP server instance so two apps
- * in one process keep their own. Call before the first `/docs` request (the document is built then).
+ * Documents plain Fastify routes (registered without a Nest controller, e.g. the gateway's
+ * `/v1/*`) in the service's OpenAPI document. `server` is the app's HTTP adapter instance.
  */
-export function addOpenApiPaths(server: object, paths: OpenApiPaths): void {
-  extraPaths.set(server, { ...extraPaths.get(server), ...paths });
+export function documentPaths(server: object, paths: Record<string, PathItem>): void {
+  documented.set(server, { ...(documented.get(server) ?? {}), ...paths });
 }
 
-/** The paths added for this HTTP server instance (empty when none). */
-export const openApiPathsOf = (server: object): OpenApiPaths => extraPaths.get(server) ?? {};
+/** The OpenAPI document with the paths documented for this server added. */
+export function withDocumentedPaths(server: object, doc: OpenAPIObject): OpenAPIObject {
+  const extra = documented.get(server);
+  return extra ? { ...doc, paths: { ...doc.paths, ...extra } } : doc;
+}

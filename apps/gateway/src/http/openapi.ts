@@ -1,0 +1,244 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+type PathItem = OpenAPIObject['paths'][string];
+type Schema = Record<string, unknown>;
+
+const security: Record<string, string[]>[] = [{ bearer: [] }, { 'x-api-key': [] }];
+const governanceHeaders = Object.fromEntries(
+  [
+    'x-request-id',
+    'x-governance-time-ms',
+    'x-cost-usd',
+    'x-policy-version',
+    'x-daily-spend-usd',
+  ].map((h) => [h, { schema: { type: 'string' } }]),
+);
+const anyObject: Schema = { type: 'object', additionalProperties: true };
+const openAiError: Schema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        message: { type: 'string' },
+        type: { type: 'string' },
+        code: { type: 'string' },
+        param: { type: 'string', nullable: true },
+        step: { type: 'string', nullable: true },
+        remediation: { type: 'string', nullable: true },
+      },
+    },
+    policy_id: { type: 'string', nullable: true },
+    status: { type: 'integer' },
+    request_id: { type: 'string' },
+    policy_attribution: anyObject,
+  },
+};
+const anthropicError: Schema = {
+  type: 'object',
+  description:
+    "Anthropic's error shape; `error.code`, `step`, `param`, `remediation`, `governance_type` " +
+    "and the fields beside `error` are the gateway's.",
+  properties: {
+    type: { type: 'string', enum: ['error'] },
+    error: {
+      type: 'object',
+      properties: {
+        type: { type: 'string' },
+        message: { type: 'string' },
+        code: { type: 'string' },
+        step: { type: 'string', nullable: true },
+      },
+    },
+    request_id: { type: 'string' },
+    status: { type: 'integer' },
+  },
+};
+
+const jsonBody = (schema: Schema, description?: string) => ({
+  required: true,
+  ...(description ? { description } : {}),
+  content: { 'application/json': { schema } },
+});
+const answer = (description: string, schema: Schema, sse = false) => ({
+  description,
+  headers: governanceHeaders,
+  content: {
+    'application/json': { schema },
+    ...(sse ? { 'text/event-stream': { schema: { type: 'string' } } } : {}),
+  },
+});
+const refusals = (schema: Schema) => ({
+  '202': answer(
+    'Held for human approval: `{approval_id, status: "pending", expires_at, poll_url, request_id, reason}`.',
+    anyObject,
+  ),
+  '400': answer('Invalid request (the body names the field).', schema),
+  '401': answer('Missing or invalid gateway key.', schema),
+  '402': answer('Budget exhausted.', schema),
+  '403': answer('Refused by a policy (the body names the step, code and policy).', schema),
+  '429': answer('Rate limited (`Retry-After`).', schema),
+  '502': answer('Upstream error.', schema),
+  '503': answer('Provider unavailable.', schema),
+});
+
+/** The gateway's plain Fastify routes, for the OpenAPI document at `/docs`. */
+export const GATEWAY_OPENAPI_PATHS: Record<string, PathItem> = {
+  '/v1/chat/completions': {
+    post: {
+      tags: ['gateway'],
+      summary: 'OpenAI Chat Completions, governed (13 steps), streamed or not',
+      security,
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['model', 'messages'],
+        properties: {
+          model: { type: 'string' },
+          messages: { type: 'array', items: anyObject },
+          stream: { type: 'boolean' },
+          max_tokens: { type: 'integer' },
+          tools: { type: 'array', items: anyObject },
+          user: { type: 'string' },
+          fallbacks: { type: 'array', items: { type: 'string' } },
+          metadata: anyObject,
+        },
+        additionalProperties: true,
+      }),
+      responses: {
+        '200': answer(
+          'A chat completion, or server-sent chunks when `stream: true`.',
+          anyObject,
+          true,
+        ),
+        ...refusals(openAiError),
+      },
+    },
+  },
+  '/v1/messages': {
+    post: {
+      tags: ['gateway'],
+      summary:
+        'Anthropic Messages API, governed as the chat completion it translates to; streamed or not',
+      description:
+        'Auth: `x-api-key: gk_…` or `Authorization: Bearer gk_…`; `anthropic-version` is accepted. ' +
+        '`metadata.user_id` is the end user.',
+      security,
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['model', 'max_tokens', 'messages'],
+        properties: {
+          model: { type: 'string' },
+          max_tokens: { type: 'integer', minimum: 1 },
+          system: { oneOf: [{ type: 'string' }, { type: 'array', items: anyObject }] },
+          messages: { type: 'array', items: anyObject },
+          stream: { type: 'boolean' },
+          tools: { type: 'array', items: anyObject },
+          tool_choice: anyObject,
+          stop_sequences: { type: 'array', items: { type: 'string' } },
+          temperature: { type: 'number' },
+          top_p: { type: 'number' },
+          metadata: { type: 'object', properties: { user_id: { type: 'string' } } },
+        },
+      }),
+      responses: {
+        '200': answer(
+          'A Messages response, or Messages stream events (`message_start` … `message_stop`) when `stream: true`.',
+          anyObject,
+          true,
+        ),
+        ...refusals(anthropicError),
+      },
+    },
+  },
+  '/v1/embeddings': {
+    post: {
+      tags: ['gateway'],
+      summary:
+        'OpenAI Embeddings, governed (PII in inputs, model allowlist, budgets by input tokens)',
+      security,
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['model', 'input'],
+        properties: {
+          model: { type: 'string' },
+          input: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+          encoding_format: { type: 'string', enum: ['float', 'base64'] },
+          dimensions: { type: 'integer', minimum: 1 },
+          user: { type: 'string' },
+        },
+      }),
+      responses: {
+        '200': answer(
+          '`{object: "list", data: [{object: "embedding", index, embedding}], model, usage}`',
+          anyObject,
+        ),
+        ...refusals(openAiError),
+      },
+    },
+  },
+  '/v1/completions': {
+    post: {
+      tags: ['gateway'],
+      summary:
+        'Legacy OpenAI Completions, governed as a one-message chat completion; streamed or not',
+      security,
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['model', 'prompt'],
+        properties: {
+          model: { type: 'string' },
+          prompt: { type: 'string' },
+          max_tokens: { type: 'integer', default: 16 },
+          stream: { type: 'boolean' },
+          stop: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+          user: { type: 'string' },
+        },
+      }),
+      responses: {
+        '200': answer(
+          'A `text_completion`, or server-sent `text_completion` chunks when `stream: true`.',
+          anyObject,
+          true,
+        ),
+        ...refusals(openAiError),
+      },
+    },
+  },
+  '/v1/models': {
+    get: {
+      tags: ['gateway'],
+      summary: "The catalogue models this caller's policy allows (OpenAI list shape)",
+      security,
+      responses: {
+        '200': answer('`{object: "list", data: [{id, object: "model", owned_by}]}`', anyObject),
+        '401': answer('Missing or invalid gateway key.', openAiError),
+      },
+    },
+  },
+  '/v1/governance/explain': {
+    post: {
+      tags: ['gateway'],
+      summary:
+        'The 13-step trace of a chat request, without reserving, counting or calling a provider',
+      security,
+      requestBody: jsonBody(anyObject, 'A Chat Completions request body.'),
+      responses: {
+        '200': answer(
+          '`{request_id, decision, decided_by, policy, model, routing_pool, ' +
+            'estimated_cost_usd, governance_ms, steps[13]}`',
+          anyObject,
+        ),
+        '401': answer('Missing or invalid gateway key.', openAiError),
+      },
+    },
+  },
+  '/metrics': {
+    get: {
+      tags: ['observability'],
+      summary: 'Prometheus metrics (text exposition format; OpenMetrics with exemplars on request)',
+      responses: {
+        '200': { description: 'text/plain; version=0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
+      },
+    },
+  },
+};
