@@ -166,7 +166,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       });
       expect(plain).toMatchObject({
         object: 'text_completion',
-        model: 'echo',
+        model: 'mock/echo',
         choices: [{ text: 'say this back', index: 0, finish_reason: 'stop' }],
       });
       expect(plain.usage?.completion_tokens).toBeGreaterThan(0);

@@ -53,7 +53,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       expect(data).toMatchObject({
         type: 'message',
         role: 'assistant',
-        model: 'echo',
+        model: 'mock/echo',
         stop_reason: 'end_turn',
         content: [{ type: 'text', text: 'hello claude' }],
       });
