@@ -51,12 +51,12 @@ export class DurableEventLog implements EventBus {
 
   async publish<T extends TopicDescriptor>(topic: T, event: EventOf<T>): Promise<void> {
     await this.inner.publish(topic, event);
-    this.append({ t: topic.name, e: event });
+    if (this.byName.has(topic.name)) this.append({ t: topic.name, e: event }); // not internal topics (heartbeats)
   }
 
   async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
     await this.inner.publishBatch(topic, events, options);
-    for (const e of events) this.append({ t: topic.name, e });
+    if (this.byName.has(topic.name)) for (const e of events) this.append({ t: topic.name, e });
   }
 
   async publishRaw(topicName: string, records: RawRecord[]): Promise<void> {

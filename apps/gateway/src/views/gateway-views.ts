@@ -1,6 +1,7 @@
-import { ReservationBook } from '@llmgov/budget';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_REPLICA_TIMEOUT_MS, ReplicaSet, ReservationBook } from '@llmgov/budget';
 import { gatewaySource } from '../forward/request-events';
-import { agentReviewsTopic, policyTopic, requestsTopic, tenancyTopic } from '@llmgov/events';
+import { agentReviewsTopic, policyTopic, replicasTopic, requestsTopic, tenancyTopic, type EventOf } from '@llmgov/events';
+import { randomUUID } from 'node:crypto';
 import type { EventBus, Subscription } from '@llmgov/messaging';
 import type { ChainViews } from '@llmgov/chain';
 import { counter } from '@llmgov/telemetry';
@@ -22,6 +23,14 @@ export interface ViewLogger {
   warn(obj: object, msg: string): void;
 }
 
+/** Replica heartbeats (docs/budgets.md, "Cluster-wide: shares near the limit"). */
+export interface ReplicaOptions {
+  /** How often this replica announces itself (default 1 s). */
+  heartbeat_ms?: number;
+  /** A peer not heard from for this long is gone (default 3 s; > heartbeat + propagation lag). */
+  timeout_ms?: number;
+}
+
 /**
  * Every in-memory view of one gateway replica, folded from the bus: verified active
  * policies, tenancy, agent reviews, and peers' admitted/completed requests (cluster-wide
@@ -35,6 +44,11 @@ export class GatewayViews implements ChainViews {
   readonly rate = new LocalRateLimiter();
   readonly book: ReservationBook;
   readonly budget: BookBudgetGate;
+  /** The live gateway replicas, from heartbeats: budgets and rate limits are shared over them. */
+  readonly replicas: ReplicaSet;
+  private readonly heartbeatMs: number;
+  private readonly startedAt = new Date();
+  private beat: NodeJS.Timeout | null = null;
   private subs: Subscription[] = [];
   /** Peers' admitted requests not completed yet (so a completion does not count them twice). */
   private readonly peerAdmitted = new Set<string>();
@@ -43,7 +57,9 @@ export class GatewayViews implements ChainViews {
   private isReady = false;
   private sweep: NodeJS.Timeout | null = null;
 
-  constructor(private readonly replicaId: string, private readonly logger: ViewLogger) {
+  constructor(private readonly replicaId: string, private readonly logger: ViewLogger, options: ReplicaOptions = {}) {
+    this.heartbeatMs = options.heartbeat_ms ?? DEFAULT_HEARTBEAT_MS;
+    this.replicas = new ReplicaSet({ self: replicaId, timeout_ms: options.timeout_ms ?? DEFAULT_REPLICA_TIMEOUT_MS });
     this.policies = new PolicyStore((org, version, reason) => {
       policyRejected.inc();
       this.logger.warn({ org_id: org, policy_version: version, reason }, 'policy version failed verification; keeping the previous one');
@@ -66,7 +82,13 @@ export class GatewayViews implements ChainViews {
       // This replica's own request events change nothing here (the book and the rate windows
       // hold them already): skipped on the ce_source header, before decoding.
       bus.subscribe({ topic: requestsTopic, group: group(requestsTopic.name), fromBeginning: true, skip: (h) => h.ce_source === own, handler: async (e) => { touch(); this.applyPeer(e); } }),
+      // Heartbeats: only the live ones matter, so from the latest offset; stamped with the local receipt time.
+      bus.subscribe({ topic: replicasTopic, group: group(replicasTopic.name), skip: (h) => h.ce_source === own, handler: async (e) => this.replicas.heartbeat(e.data.replica_id, Date.now()) }),
     ]);
+    const heartbeat = () => void bus.publish(replicasTopic, this.heartbeat()).catch((err: Error) => this.logger.warn({ err: err.message }, 'replica heartbeat failed'));
+    heartbeat();
+    this.beat = setInterval(heartbeat, this.heartbeatMs);
+    this.beat.unref();
     this.subscribedAt = Date.now();
     this.sweep = setInterval(() => this.book.expire(new Date()), 30_000);
     this.sweep.unref();
@@ -81,6 +103,9 @@ export class GatewayViews implements ChainViews {
     if (this.isReady) return true;
     if (!this.subscribedAt) return false;
     const now = Date.now();
+    // Join: serve only once every live peer has heard this replica and it has heard them (one timeout),
+    // so no replica splits a budget over fewer replicas than those admitting (docs/budgets.md).
+    if (now - this.subscribedAt < this.replicas.timeoutMs) return false;
     this.isReady = this.lastEventAt ? now - this.lastEventAt >= QUIET_MS : now - this.subscribedAt >= EMPTY_TOPICS_MS;
     return this.isReady;
   }
@@ -102,7 +127,20 @@ export class GatewayViews implements ChainViews {
     if (this.peerAdmitted.size > 100_000) this.peerAdmitted.clear();
   }
 
+  private heartbeat(): EventOf<typeof replicasTopic> {
+    const now = new Date().toISOString();
+    return {
+      id: randomUUID(),
+      type: 'replica.heartbeat',
+      source: gatewaySource(this.replicaId),
+      time: now,
+      subject: this.replicaId,
+      data: { replica_id: this.replicaId, started_at: this.startedAt.toISOString(), sent_at: now, interval_ms: this.heartbeatMs },
+    };
+  }
+
   async stop(): Promise<void> {
+    if (this.beat) clearInterval(this.beat);
     if (this.sweep) clearInterval(this.sweep);
     await Promise.all(this.subs.map((s) => s.close()));
     this.subs = [];
