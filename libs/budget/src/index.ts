@@ -8,3 +8,4 @@ export * from './over-admission';
 export * from './test-events';
 export * from './test-documents';
 export * from './replica-set';
+export * from './shares';

@@ -64,7 +64,7 @@ export class GatewayViews implements ChainViews {
       policyRejected.inc();
       this.logger.warn({ org_id: org, policy_version: version, reason }, 'policy version failed verification; keeping the previous one');
     });
-    this.book = new ReservationBook({ replica_id: replicaId });
+    this.book = new ReservationBook({ replica_id: replicaId, replicas: this.replicas });
     this.budget = new BookBudgetGate(this.book);
   }
 
