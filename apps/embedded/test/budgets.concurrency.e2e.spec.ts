@@ -20,12 +20,6 @@ const PROMPT_TOKENS = Math.ceil(TEXT.length / 4) + 4 + 3;
 const COST = costMicroUsd('mock/echo', { prompt_tokens: PROMPT_TOKENS, completion_tokens: MAX_TOKENS })!;
 const usd = (micro: number) => micro / 1e6;
 
-/**
- * The propagation lag L used for the cluster bound: docs/budgets.md measured 0.5–0.9 s with the
- * per-message Kafka consumer (the batch consumer is faster); 2 s is a generous ceiling on 2 shared cores.
- */
-const LAG_MS = 2_000;
-
 interface Budget {
   code: string;
   scope: string;
@@ -143,7 +137,7 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
     process.stdout.write(`[budgets] 3 replicas, bursts of 48 on ${budget} µ$ (request ${COST} µ$): ${runs.join('; ')}\n`);
   }, 300_000);
 
-  it('three replicas sharing one key RPM of N, load spread round-robin → at most N + R_peers × L admitted, the rest 429 rate_limit', async () => {
+  it('three replicas sharing one key RPM of N, load spread round-robin → at most N + replicas admitted, the rest 429 rate_limit', async () => {
     const gateways = cluster.gateways.map((g) => g.url);
     const org = await OrgAdmin.create(cluster.registry.url, cluster.bootstrapKey);
     const key = (await org.key({ kind: 'gateway', name: 'rpm' })).key;
@@ -151,11 +145,13 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
     await org.settings({ key_rpm: rpm, rate_limit_rpm: 100_000, burst_pct: 0, daily_budget_usd: 100, per_request_limit_usd: 1 });
     await org.untilEnforced(gateways, key);
 
+    // One minute window for the whole load (it takes under a second): not across a minute boundary.
+    if (Date.now() % 60_000 > 55_000) await new Promise((r) => setTimeout(r, 60_000 - (Date.now() % 60_000) + 100));
     const { ok, refusals, peerRate } = await roundRobin(gateways, 120, key, { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
     expect(refusals.every((r) => r === '429 rate_limit')).toBe(true);
-    expect(ok).toBeGreaterThanOrEqual(rpm);
-    const bound = Math.ceil((peerRate * LAG_MS) / 1000);
-    expect(ok).toBeLessThanOrEqual(rpm + bound);
-    process.stdout.write(`[budgets] 3 replicas: key RPM ${rpm} admitted ${ok} ≤ ${rpm} + ${bound} (peer rate ${peerRate.toFixed(0)}/s, L ${LAG_MS} ms)\n`);
+    // Each replica admits at most its share of the minute (docs/budgets.md); before shares, 34–42 of 30.
+    expect(ok).toBeLessThanOrEqual(rpm + gateways.length);
+    expect(ok).toBeGreaterThanOrEqual(rpm - gateways.length);
+    process.stdout.write(`[budgets] 3 replicas: key RPM ${rpm} admitted ${ok} ≤ ${rpm} + ${gateways.length} (peer rate ${peerRate.toFixed(0)}/s)\n`);
   });
 });

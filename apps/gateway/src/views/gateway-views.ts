@@ -41,7 +41,7 @@ export class GatewayViews implements ChainViews {
   readonly tenancy = new GatewayTenancy();
   readonly policies: PolicyStore;
   readonly reviews = new AgentReviews();
-  readonly rate = new LocalRateLimiter();
+  readonly rate: LocalRateLimiter;
   readonly book: ReservationBook;
   readonly budget: BookBudgetGate;
   /** The live gateway replicas, from heartbeats: budgets and rate limits are shared over them. */
@@ -65,6 +65,7 @@ export class GatewayViews implements ChainViews {
       this.logger.warn({ org_id: org, policy_version: version, reason }, 'policy version failed verification; keeping the previous one');
     });
     this.book = new ReservationBook({ replica_id: replicaId, replicas: this.replicas });
+    this.rate = new LocalRateLimiter(this.replicas);
     this.budget = new BookBudgetGate(this.book);
   }
 
@@ -123,7 +124,7 @@ export class GatewayViews implements ChainViews {
     else if (this.peerAdmitted.delete(d.request_id) || event.data.outcome === 'refused' || event.data.outcome === 'pending_approval') return;
     const policy = this.policies.active(d.org_id);
     const at = event.type === 'request.admitted' ? event.data.admitted_at : event.data.started_at;
-    if (policy) this.rate.record(rateBucketsFor(d, policy), Date.parse(at));
+    if (policy) this.rate.record(rateBucketsFor(d, policy), Date.parse(at), d.replica_id);
     if (this.peerAdmitted.size > 100_000) this.peerAdmitted.clear();
   }
 
