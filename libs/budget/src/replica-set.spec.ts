@@ -31,3 +31,22 @@ describe('ReplicaSet (live gateway replicas from heartbeats)', () => {
     expect(set.size(3_000)).toBe(2);
   });
 });
+
+describe('ReplicaSet answers from its cache exactly as it would compute', () => {
+  it('matches a fresh computation at every query, across heartbeats, expiries and returns', () => {
+    const timeout = 100;
+    const set = new ReplicaSet({ self: 'a', timeout_ms: timeout });
+    const seen = new Map<string, number>();
+    const expected = (now: number) => ['a', ...[...seen].filter(([, at]) => now - at < timeout).map(([id]) => id)].sort();
+    let x = 7;
+    for (let t = 0; t < 5_000; t += 3) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      if (x % 5 === 0) {
+        const id = ['b', 'c', 'd'][x % 3]!;
+        set.heartbeat(id, t);
+        seen.set(id, Math.max(seen.get(id) ?? -Infinity, t));
+      }
+      expect(set.live(t)).toEqual(expected(t));
+    }
+  });
+});

@@ -21,6 +21,8 @@ export class ReplicaSet {
   readonly self: string;
   readonly timeoutMs: number;
   private readonly lastSeen = new Map<string, number>();
+  /** The last `live` answer, valid for queries in [from, until): admission asks on every request. */
+  private cached: { list: string[]; from: number; until: number } | null = null;
 
   constructor(options: ReplicaSetOptions) {
     this.self = options.self;
@@ -30,7 +32,11 @@ export class ReplicaSet {
   /** A heartbeat of `replica_id` received at `atMs` (local clock). Own heartbeats change nothing. */
   heartbeat(replica_id: string, atMs: number): void {
     if (replica_id === this.self) return;
-    if ((this.lastSeen.get(replica_id) ?? -Infinity) < atMs) this.lastSeen.set(replica_id, atMs);
+    const seen = this.lastSeen.get(replica_id);
+    if (seen !== undefined && seen >= atMs) return;
+    this.lastSeen.set(replica_id, atMs);
+    // A live peer beating again only extends the cached answer's validity (kept conservative); anything else changes it.
+    if (this.cached && !(seen !== undefined && this.cached.list.includes(replica_id) && atMs - seen < this.timeoutMs)) this.cached = null;
   }
 
   /** Is this replica live at `nowMs`? */
@@ -41,19 +47,26 @@ export class ReplicaSet {
   }
 
   /** The live replicas at `nowMs`, this one included, sorted (every replica computes the same list). */
-  live(nowMs: number): string[] {
+  live(nowMs: number): readonly string[] {
+    const c = this.cached;
+    if (c && nowMs >= c.from && nowMs < c.until) return c.list;
     const out = [this.self];
+    let from = -Infinity;
+    let until = Infinity;
     for (const [id, seen] of this.lastSeen) {
-      if (nowMs - seen < this.timeoutMs) out.push(id);
-      else if (nowMs - seen > 10 * this.timeoutMs) this.lastSeen.delete(id);
+      if (nowMs - seen < this.timeoutMs) {
+        out.push(id);
+        until = Math.min(until, seen + this.timeoutMs);
+      } else if (nowMs - seen > 10 * this.timeoutMs) this.lastSeen.delete(id);
+      else from = Math.max(from, seen + this.timeoutMs);
     }
-    return out.sort();
+    out.sort();
+    this.cached = { list: out, from: Math.max(from, nowMs), until };
+    return out;
   }
 
   /** How many replicas are live at `nowMs` (at least 1: this one). */
   size(nowMs: number): number {
-    let n = 1;
-    for (const seen of this.lastSeen.values()) if (nowMs - seen < this.timeoutMs) n++;
-    return n;
+    return this.live(nowMs).length;
   }
 }
