@@ -154,4 +154,37 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
     expect(ok).toBeGreaterThanOrEqual(rpm - gateways.length);
     process.stdout.write(`[budgets] 3 replicas: key RPM ${rpm} admitted ${ok} ≤ ${rpm} + ${gateways.length} (peer rate ${peerRate.toFixed(0)}/s)\n`);
   });
+
+  // Last: it stops one of the cluster's gateways.
+  it('three replicas, one stopped and one added between bursts of 48 → ledger spend ≤ budget + one request per replica', async () => {
+    const budget = 100 * COST;
+    const org = await OrgAdmin.create(cluster.registry.url, cluster.bootstrapKey);
+    const key = (await org.key({ kind: 'gateway', name: 'churn' })).key;
+    await org.settings({ daily_budget_usd: usd(budget), per_request_limit_usd: 1, key_rpm: 100_000, rate_limit_rpm: 100_000, burst_pct: 0 });
+    const [g0, g1, g2] = cluster.gateways;
+    await org.untilEnforced([g0!.url, g1!.url, g2!.url], key);
+    let ok = 0;
+    const burst = async (urls: string[]) => {
+      const t = tally(await Promise.all(Array.from({ length: 48 }, (_, i) => chat(urls[i % urls.length]!, key, REQUEST))));
+      expect(t.refusals.every((r) => r === '403 daily_budget')).toBe(true);
+      ok += t.ok;
+      return t.ok;
+    };
+    expect(await burst([g0!.url, g1!.url, g2!.url])).toBe(48); // far from the limit: 16 each of 33-request shares
+    await g2!.close(); // it stops mid-period holding 16 requests' spend; peers drop it after the heartbeat timeout
+    await burst([g0!.url, g1!.url]);
+    const g3 = await cluster.startGateway(); // joins mid-period: ready one timeout later
+    await waitFor(async () => expect((await fetch(`${g3.url}/health/ready`)).status).toBe(200), { timeoutMs: 30_000, intervalMs: 100 });
+    await org.untilEnforced([g3.url], key);
+    const live = [g0!.url, g1!.url, g3.url];
+    for (let i = 0; i < 10 && (await burst(live)) > 0; i++);
+    const spent = await waitFor(async () => {
+      const b = await daily(cluster.ledger.url, org);
+      expect(b.reserved_micro_usd).toBe(0);
+      expect(b.spent_micro_usd).toBe(ok * COST);
+      return b.spent_micro_usd;
+    }, { timeoutMs: 20_000, intervalMs: 100 });
+    expect(spent).toBeLessThanOrEqual(budget + 3 * COST);
+    process.stdout.write(`[budgets] churn: ${ok} admitted on a budget for 100 (stop + join between bursts), ${spent} µ$ of ${budget} µ$\n`);
+  }, 120_000);
 });

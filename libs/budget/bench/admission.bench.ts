@@ -18,14 +18,31 @@ const p = principal();
 function bench(label: string | null, budgetUsd: number, replicas: number, amount: number): void {
   const set = new ReplicaSet({ self: 'gw-0' });
   for (let i = 1; i < replicas; i++) set.heartbeat(`gw-${i}`, Date.now());
-  const book = new ReservationBook({ replica_id: 'gw-0', replicas: replicas > 1 ? set : undefined });
-  const doc = budgetDocument({ daily_budget_usd: budgetUsd, team_budgets: { [p.team_id!]: budgetUsd }, key_budgets: { [p.key_id]: budgetUsd } }, [{ config: { monthly_limit_usd: budgetUsd } }]);
+  const book = new ReservationBook({
+    replica_id: 'gw-0',
+    replicas: replicas > 1 ? set : undefined,
+  });
+  const doc = budgetDocument(
+    {
+      daily_budget_usd: budgetUsd,
+      team_budgets: { [p.team_id!]: budgetUsd },
+      key_budgets: { [p.key_id]: budgetUsd },
+    },
+    [{ config: { monthly_limit_usd: budgetUsd } }],
+  );
   const limits = budgetLimitsFor(doc, p, at);
   const ns = new Float64Array(CALLS);
   let admitted = 0;
   for (let i = 0; i < CALLS; i++) {
     const t0 = process.hrtime.bigint();
-    const r = book.reserve({ request_id: `r${i}`, principal: p, limits, amount_micro_usd: amount, at, expires_at: expires });
+    const r = book.reserve({
+      request_id: `r${i}`,
+      principal: p,
+      limits,
+      amount_micro_usd: amount,
+      at,
+      expires_at: expires,
+    });
     ns[i] = Number(process.hrtime.bigint() - t0);
     if (r.ok) {
       admitted++;
@@ -35,7 +52,9 @@ function bench(label: string | null, budgetUsd: number, replicas: number, amount
   if (label === null) return; // warm-up
   ns.sort();
   const pct = (q: number) => (ns[Math.min(CALLS - 1, Math.floor(q * CALLS))]! / 1000).toFixed(2);
-  process.stdout.write(`${label.padEnd(46)} p50 ${pct(0.5)} µs  p99 ${pct(0.99)} µs  max ${pct(1)} µs  (${admitted}/${CALLS} admitted, ${limits.length} budgets)\n`);
+  process.stdout.write(
+    `${label.padEnd(46)} p50 ${pct(0.5)} µs  p99 ${pct(0.99)} µs  max ${pct(1)} µs  (${admitted}/${CALLS} admitted, ${limits.length} budgets)\n`,
+  );
 }
 
 bench(null, 1e6, 3, 100);

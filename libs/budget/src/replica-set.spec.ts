@@ -37,7 +37,8 @@ describe('ReplicaSet answers from its cache exactly as it would compute', () => 
     const timeout = 100;
     const set = new ReplicaSet({ self: 'a', timeout_ms: timeout });
     const seen = new Map<string, number>();
-    const expected = (now: number) => ['a', ...[...seen].filter(([, at]) => now - at < timeout).map(([id]) => id)].sort();
+    const expected = (now: number) =>
+      ['a', ...[...seen].filter(([, at]) => now - at < timeout).map(([id]) => id)].sort();
     let x = 7;
     for (let t = 0; t < 5_000; t += 3) {
       x = (x * 1103515245 + 12345) % 2 ** 31;

@@ -36,7 +36,11 @@ export class ReplicaSet {
     if (seen !== undefined && seen >= atMs) return;
     this.lastSeen.set(replica_id, atMs);
     // A live peer beating again only extends the cached answer's validity (kept conservative); anything else changes it.
-    if (this.cached && !(seen !== undefined && this.cached.list.includes(replica_id) && atMs - seen < this.timeoutMs)) this.cached = null;
+    if (
+      this.cached &&
+      !(seen !== undefined && this.cached.list.includes(replica_id) && atMs - seen < this.timeoutMs)
+    )
+      this.cached = null;
   }
 
   /** Is this replica live at `nowMs`? */

@@ -1,29 +1,79 @@
 import { budgetLimitsFor } from './budget-limits-for';
 import { countersFor, type BudgetLimit } from './budget-limit';
 import { ReplicaSet } from './replica-set';
-import { ReservationBook, type RequestAdmittedEvent, type RequestCompletedEvent } from './reservation-book';
+import {
+  ReservationBook,
+  type RequestAdmittedEvent,
+  type RequestCompletedEvent,
+} from './reservation-book';
 import { replicaShare } from './shares';
 import { budgetDocument, principal } from './test-documents';
 import { admittedEvent, completedEvent } from './test-events';
 
 describe('replicaShare', () => {
   it('splits what is left equally over the live replicas', () => {
-    expect(replicaShare({ limit_micro_usd: 3_000, own_micro_usd: 0, peers_micro_usd: [0, 0], gone_micro_usd: 0, unattributed_micro_usd: 0 })).toBe(1_000);
-    expect(replicaShare({ limit_micro_usd: 3_001, own_micro_usd: 0, peers_micro_usd: [900, 0], gone_micro_usd: 0, unattributed_micro_usd: 0 })).toBe(1_000);
+    expect(
+      replicaShare({
+        limit_micro_usd: 3_000,
+        own_micro_usd: 0,
+        peers_micro_usd: [0, 0],
+        gone_micro_usd: 0,
+        unattributed_micro_usd: 0,
+      }),
+    ).toBe(1_000);
+    expect(
+      replicaShare({
+        limit_micro_usd: 3_001,
+        own_micro_usd: 0,
+        peers_micro_usd: [900, 0],
+        gone_micro_usd: 0,
+        unattributed_micro_usd: 0,
+      }),
+    ).toBe(1_000);
   });
 
   it('alone, a replica may hold all the budget but what others held (today`s check)', () => {
-    expect(replicaShare({ limit_micro_usd: 3_000, own_micro_usd: 500, peers_micro_usd: [], gone_micro_usd: 1_000, unattributed_micro_usd: 200 })).toBe(1_800);
+    expect(
+      replicaShare({
+        limit_micro_usd: 3_000,
+        own_micro_usd: 500,
+        peers_micro_usd: [],
+        gone_micro_usd: 1_000,
+        unattributed_micro_usd: 200,
+      }),
+    ).toBe(1_800);
   });
 
   it('a gone replica`s usage leaves the split; a peer over its share (it held more before a join) shrinks mine', () => {
-    expect(replicaShare({ limit_micro_usd: 3_000, own_micro_usd: 0, peers_micro_usd: [0], gone_micro_usd: 1_000, unattributed_micro_usd: 0 })).toBe(1_000);
-    expect(replicaShare({ limit_micro_usd: 3_000, own_micro_usd: 0, peers_micro_usd: [1_500, 1_000], gone_micro_usd: 0, unattributed_micro_usd: 0 })).toBe(500);
+    expect(
+      replicaShare({
+        limit_micro_usd: 3_000,
+        own_micro_usd: 0,
+        peers_micro_usd: [0],
+        gone_micro_usd: 1_000,
+        unattributed_micro_usd: 0,
+      }),
+    ).toBe(1_000);
+    expect(
+      replicaShare({
+        limit_micro_usd: 3_000,
+        own_micro_usd: 0,
+        peers_micro_usd: [1_500, 1_000],
+        gone_micro_usd: 0,
+        unattributed_micro_usd: 0,
+      }),
+    ).toBe(500);
   });
 
   it('a restarted replica counts its snapshot`s unattributed spend against itself and bounds each peer by the largest share', () => {
     // 1 200 spent before the restart, by whom the snapshot does not say; the peer now holds 100 more.
-    const share = replicaShare({ limit_micro_usd: 3_000, own_micro_usd: 0, peers_micro_usd: [100], gone_micro_usd: 0, unattributed_micro_usd: 1_200 });
+    const share = replicaShare({
+      limit_micro_usd: 3_000,
+      own_micro_usd: 0,
+      peers_micro_usd: [100],
+      gone_micro_usd: 0,
+      unattributed_micro_usd: 1_200,
+    });
     expect(share).toBe(300); // 3 000 − 1 200 − max(100, 1 500)
   });
 });
@@ -40,7 +90,10 @@ function rng(seed: number): () => number {
   };
 }
 
-type Msg = { at: number; to: string } & ({ kind: 'beat'; from: string } | { kind: 'event'; event: RequestAdmittedEvent | RequestCompletedEvent });
+type Msg = { at: number; to: string } & (
+  | { kind: 'beat'; from: string }
+  | { kind: 'event'; event: RequestAdmittedEvent | RequestCompletedEvent }
+);
 
 interface Replica {
   id: string;
@@ -66,7 +119,11 @@ function simulate(seed: number): { peak: number; limit: number; admitted: number
   const BEAT = 50;
   const TIMEOUT = BEAT + 2 * LAG + 10; // > heartbeat + two lags (docs/budgets.md: join and leave)
   const budgetUsd = (1_000 + Math.floor(rand() * 20_000)) / 1e6;
-  const limits = budgetLimitsFor(budgetDocument({ daily_budget_usd: budgetUsd }), P, new Date(T0)).filter((l) => l.code === 'daily_budget' && l.scope === 'org');
+  const limits = budgetLimitsFor(
+    budgetDocument({ daily_budget_usd: budgetUsd }),
+    P,
+    new Date(T0),
+  ).filter((l) => l.code === 'daily_budget' && l.scope === 'org');
   const limit: BudgetLimit = limits[0]!;
   const maxAmount = Math.max(1, Math.floor(limit.limit_micro_usd / (3 + rand() * 20)));
   const replicas: Replica[] = [];
@@ -79,22 +136,46 @@ function simulate(seed: number): { peak: number; limit: number; admitted: number
   const done: string[] = [];
   const openAll = new Map<string, { replica: string; amount: number; at: number }>();
 
-  const send = (from: Replica, t: number, m: { kind: 'beat' } | { kind: 'event'; event: RequestAdmittedEvent | RequestCompletedEvent }) => {
-    for (const r of replicas) if (r.id !== from.id && !r.stopped) queue.push({ ...m, from: from.id, to: r.id, at: t + Math.floor(rand() * (LAG + 1)) } as Msg);
+  const send = (
+    from: Replica,
+    t: number,
+    m: { kind: 'beat' } | { kind: 'event'; event: RequestAdmittedEvent | RequestCompletedEvent },
+  ) => {
+    for (const r of replicas)
+      if (r.id !== from.id && !r.stopped)
+        queue.push({
+          ...m,
+          from: from.id,
+          to: r.id,
+          at: t + Math.floor(rand() * (LAG + 1)),
+        } as Msg);
   };
   const start = (t: number) => {
     const id = `r${replicas.length}`;
     const set = new ReplicaSet({ self: id, timeout_ms: TIMEOUT });
     const book = new ReservationBook({ replica_id: id, replicas: set });
     // The ledger snapshot: settled spend per counter (not per replica) and open reservations.
-    book.loadSnapshot({
-      as_of: null, generated_at: new Date(T0 + t).toISOString(), positions: [],
-      counters: countersFor(P, new Date(T0)).map((c) => ({ ...c, spent_micro_usd: settledTotal })),
-      reservations: [...openAll].map(([request_id, o]) => ({
-        request_id, ...P, amount_micro_usd: o.amount, admitted_at: new Date(T0 + o.at).toISOString(), expires_at: new Date(T0 + 3_600_000).toISOString(), replica_id: o.replica,
-      })),
-      recent_completed_request_ids: [...done],
-    }, T0 + t);
+    book.loadSnapshot(
+      {
+        as_of: null,
+        generated_at: new Date(T0 + t).toISOString(),
+        positions: [],
+        counters: countersFor(P, new Date(T0)).map((c) => ({
+          ...c,
+          spent_micro_usd: settledTotal,
+        })),
+        reservations: [...openAll].map(([request_id, o]) => ({
+          request_id,
+          ...P,
+          amount_micro_usd: o.amount,
+          admitted_at: new Date(T0 + o.at).toISOString(),
+          expires_at: new Date(T0 + 3_600_000).toISOString(),
+          replica_id: o.replica,
+        })),
+        recent_completed_request_ids: [...done],
+      },
+      T0 + t,
+    );
     const r: Replica = { id, set, book, servesFrom: t + TIMEOUT, stopped: false, open: new Map() };
     replicas.push(r);
     send(r, t, { kind: 'beat' });
@@ -108,7 +189,10 @@ function simulate(seed: number): { peak: number; limit: number; admitted: number
     done.push(id);
     held += actual - o.amount;
     settledTotal += actual;
-    send(r, t, { kind: 'event', event: completedEvent(id, actual, r.id, new Date(T0 + t), P, o.amount) });
+    send(r, t, {
+      kind: 'event',
+      event: completedEvent(id, actual, r.id, new Date(T0 + t), P, o.amount),
+    });
   };
 
   const n0 = 2 + Math.floor(rand() * 4);
@@ -139,13 +223,23 @@ function simulate(seed: number): { peak: number; limit: number; admitted: number
       if (t < r.servesFrom || rand() > 0.3) continue;
       const id = `q${seed}_${seq++}`;
       const amount = 1 + Math.floor(rand() * maxAmount);
-      const result = r.book.reserve({ request_id: id, principal: P, limits, amount_micro_usd: amount, at: new Date(T0 + t), expires_at: new Date(T0 + 3_600_000) });
+      const result = r.book.reserve({
+        request_id: id,
+        principal: P,
+        limits,
+        amount_micro_usd: amount,
+        at: new Date(T0 + t),
+        expires_at: new Date(T0 + 3_600_000),
+      });
       if (!result.ok) continue;
       admitted++;
       held += amount;
       r.open.set(id, { amount, settleAt: t + Math.floor(rand() * 300) });
       openAll.set(id, { replica: r.id, amount, at: t });
-      send(r, t, { kind: 'event', event: admittedEvent(id, amount, r.id, new Date(T0 + t), P, 3_600_000) });
+      send(r, t, {
+        kind: 'event',
+        event: admittedEvent(id, amount, r.id, new Date(T0 + t), P, 3_600_000),
+      });
       peak = Math.max(peak, held);
     }
   }
@@ -163,16 +257,31 @@ describe('replica shares (property: random lags, joins and leaves)', () => {
 
   it('two replicas that have not seen each other`s events pass a budget without shares, not with them', () => {
     const book = (id: string) => new ReservationBook({ replica_id: id });
-    const limits = budgetLimitsFor(budgetDocument({ daily_budget_usd: 0.001 }), P, new Date(T0)).filter((l) => l.scope === 'org' && l.code === 'daily_budget');
+    const limits = budgetLimitsFor(
+      budgetDocument({ daily_budget_usd: 0.001 }),
+      P,
+      new Date(T0),
+    ).filter((l) => l.scope === 'org' && l.code === 'daily_budget');
     const [a, b] = [book('a'), book('b')];
     const at = new Date(T0);
-    const reserve = (bk: ReservationBook, id: string) => bk.reserve({ request_id: id, principal: P, limits, amount_micro_usd: 600, at, expires_at: new Date(T0 + 60_000) }).ok;
+    const reserve = (bk: ReservationBook, id: string) =>
+      bk.reserve({
+        request_id: id,
+        principal: P,
+        limits,
+        amount_micro_usd: 600,
+        at,
+        expires_at: new Date(T0 + 60_000),
+      }).ok;
     expect(reserve(a, 'x')).toBe(true);
     expect(reserve(b, 'y')).toBe(true); // before a's event arrives: 1 200 held on 1 000
     const [sa, sb] = ['a', 'b'].map((id) => new ReplicaSet({ self: id }));
     sa.heartbeat('b', T0);
     sb.heartbeat('a', T0);
-    const [c, d] = [new ReservationBook({ replica_id: 'a', replicas: sa }), new ReservationBook({ replica_id: 'b', replicas: sb })];
+    const [c, d] = [
+      new ReservationBook({ replica_id: 'a', replicas: sa }),
+      new ReservationBook({ replica_id: 'b', replicas: sb }),
+    ];
     expect(reserve(c, 'x')).toBe(false); // 600 > its share of 500
     expect(reserve(d, 'y')).toBe(false);
   });

@@ -3,7 +3,14 @@ import type { RateBucket } from '@llmgov/chain';
 import { LocalRateLimiter } from './local-rate-limiter';
 
 const MINUTE = 60_000;
-const keyRpm = (limit: number): RateBucket => ({ key: 'key:k1', limit, window_ms: MINUTE, code: 'rate_limit', policy_id: null, policy_type: 'key_rpm' });
+const keyRpm = (limit: number): RateBucket => ({
+  key: 'key:k1',
+  limit,
+  window_ms: MINUTE,
+  code: 'rate_limit',
+  policy_id: null,
+  policy_type: 'key_rpm',
+});
 const NOW = Date.UTC(2026, 2, 14, 9, 0, 5);
 
 /** Replicas that all see each other live, and no event of each other (the worst lag). */
@@ -23,7 +30,9 @@ const admitUntilRefused = (limiter: LocalRateLimiter, bucket: RateBucket, max = 
 
 describe('LocalRateLimiter shares across replicas', () => {
   it('alone, admits up to the limit', () => {
-    expect(admitUntilRefused(new LocalRateLimiter(new ReplicaSet({ self: 'gw-a' })), keyRpm(30))).toBe(30);
+    expect(
+      admitUntilRefused(new LocalRateLimiter(new ReplicaSet({ self: 'gw-a' })), keyRpm(30)),
+    ).toBe(30);
     expect(admitUntilRefused(new LocalRateLimiter(), keyRpm(30))).toBe(30);
   });
 
@@ -35,7 +44,12 @@ describe('LocalRateLimiter shares across replicas', () => {
   it('the refusal names the bucket and when the window resets', () => {
     const [a] = cluster(['gw-a', 'gw-b']);
     admitUntilRefused(a!, keyRpm(4));
-    expect(a!.check([keyRpm(4)], NOW, true)).toEqual({ allowed: false, bucket: keyRpm(4), remaining: 0, reset_ms: 55_000 });
+    expect(a!.check([keyRpm(4)], NOW, true)).toEqual({
+      allowed: false,
+      bucket: keyRpm(4),
+      remaining: 0,
+      reset_ms: 55_000,
+    });
   });
 
   it('a peer gone mid-window leaves its count behind and its share to the others', () => {

@@ -49,7 +49,12 @@ export class LocalRateLimiter implements RateLimiter {
       }
     }
     if (nowMs - this.lastSweep > 60_000) this.sweep(nowMs);
-    return { allowed: true, bucket: tightest, remaining: tightest ? remaining - (commit ? 1 : 0) : 0, reset_ms: reset };
+    return {
+      allowed: true,
+      bucket: tightest,
+      remaining: tightest ? remaining - (commit ? 1 : 0) : 0,
+      reset_ms: reset,
+    };
   }
 
   /** Counts a request a peer (`replica_id`) admitted at `atMs` (cluster-wide limits). */
@@ -74,7 +79,13 @@ export class LocalRateLimiter implements RateLimiter {
       if (id !== self) peers.push(n);
     }
     const own = w.by.get(self) ?? 0;
-    const share = replicaShare({ limit_micro_usd: b.limit, own_micro_usd: own, peers_micro_usd: peers, gone_micro_usd: w.count - liveCount, unattributed_micro_usd: 0 });
+    const share = replicaShare({
+      limit_micro_usd: b.limit,
+      own_micro_usd: own,
+      peers_micro_usd: peers,
+      gone_micro_usd: w.count - liveCount,
+      unattributed_micro_usd: 0,
+    });
     return share - own;
   }
 
@@ -91,6 +102,11 @@ export class LocalRateLimiter implements RateLimiter {
 
   private sweep(nowMs: number): void {
     this.lastSweep = nowMs;
-    for (const [id, w] of this.windows) if (nowMs - w.start > 2 * 86_400_000 || (w.start + 120_000 < nowMs && !id.endsWith('|86400000'))) this.windows.delete(id);
+    for (const [id, w] of this.windows)
+      if (
+        nowMs - w.start > 2 * 86_400_000 ||
+        (w.start + 120_000 < nowMs && !id.endsWith('|86400000'))
+      )
+        this.windows.delete(id);
   }
 }
