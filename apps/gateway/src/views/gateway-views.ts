@@ -23,11 +23,11 @@ export interface ViewLogger {
   warn(obj: object, msg: string): void;
 }
 
-/** Replica heartbeats (docs/budgets.md, "Cluster-wide: shares near the limit"). */
+/** Replica heartbeats (docs/budgets.md, "Cluster-wide: shares of each budget over the live replicas"). */
 export interface ReplicaOptions {
   /** How often this replica announces itself (default 1 s). */
   heartbeat_ms?: number;
-  /** A peer not heard from for this long is gone (default 3 s; > heartbeat + propagation lag). */
+  /** A peer not heard from for this long is gone (default 3 s; > heartbeat + two propagation lags). */
   timeout_ms?: number;
 }
 
