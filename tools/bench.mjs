@@ -13,6 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = {
   messaging: ['libs/messaging/bench/consume.bench.ts'],
   budget: ['apps/budget-ledger/bench/reservations.bench.ts'],
+  admission: ['libs/budget/bench/admission.bench.ts', '200000'],
   audit: ['apps/audit/bench/ingest.bench.ts', '20000', '10'],
   embedded: ['apps/embedded/bench/ingest-replay.bench.ts', '5000'],
   publish: ['apps/embedded/bench/publish-to-enforce.bench.ts', '200'],

@@ -11,7 +11,7 @@ import {
 import { writeFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { allTopics, type EventOf, type TopicDescriptor } from '@llmgov/events';
+import { allTopics, internalTopics, type EventOf, type TopicDescriptor } from '@llmgov/events';
 import {
   InProcessEventBus,
   type BinaryRecord,
@@ -59,6 +59,8 @@ const key = (topic: string, group: string) => `${topic}\u0000${group}`;
  * milliseconds of events, which Kafka (the distributed mode) does not; an offset is written
  * only after the records before it reached the file, so a restart never skips an event.
  */
+const INTERNAL_TOPICS = new Set<string>(internalTopics.map((t) => t.name));
+
 export class DurableEventLog implements EventBus {
   private readonly inner: InProcessEventBus;
   private readonly offsetsFile: string;
@@ -90,6 +92,8 @@ export class DurableEventLog implements EventBus {
       ...busOptions,
       durability: {
         appended: (topic, record) => {
+          // Internal topics (the gateway replicas' heartbeats) are live signals, not history.
+          if (INTERNAL_TOPICS.has(topic)) return;
           if (!this.replaying) this.out?.write(`${JSON.stringify({ t: topic, b: record })}\n`);
         },
         committed: (topic, group) =>

@@ -54,7 +54,8 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
   const selfUrl = `http://${self}:${config.PORT}`;
   const modules: DynamicModule[] = [
     PolicyRegistryModule.forRoot({ ...runtime, bootstrapAdminKey: bootstrapKey }),
-    GatewayModule.forRoot({ ...runtime, approvalServiceUrl: selfUrl, requestDeadlineMs: config.REQUEST_DEADLINE_MS }),
+    // One gateway replica in one process: no peer to wait for, so heartbeats are short.
+    GatewayModule.forRoot({ ...runtime, approvalServiceUrl: selfUrl, requestDeadlineMs: config.REQUEST_DEADLINE_MS, replicaHeartbeatMs: 100, replicaTimeoutMs: 300 }),
     BudgetLedgerModule.forRoot(runtime),
     ApprovalWorkflowModule.forRoot(runtime),
     AuditModule.forRoot(runtime),

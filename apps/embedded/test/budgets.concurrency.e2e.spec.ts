@@ -1,12 +1,12 @@
-import { costMicroUsd, overAdmissionBoundMicroUsd } from '@llmgov/budget';
+import { costMicroUsd } from '@llmgov/budget';
 import { waitFor } from '@llmgov/testing';
 import { OrgAdmin, admin, chat, type JsonResponse } from './harness/admin';
 import { startDistributed, type Distributed } from './harness/distributed';
 
 /**
- * Budget reservation under concurrency (issue 5; docs/budgets.md): one replica never admits
- * past a budget; replicas sharing a budget and a key RPM over Kafka over-admit at most the
- * documented bound `R_peers × L × a_max`.
+ * Budget reservation under concurrency (issues 5 and 18; docs/budgets.md): one replica never
+ * admits past its share of a budget; replicas sharing a budget over Kafka never pass it
+ * together; a key RPM shared over Kafka over-admits at most `R_peers × L`.
  */
 
 // A request of a fixed shape whose actual cost equals its reservation, so "admits 50" is exact:
@@ -19,12 +19,6 @@ const PROMPT_TOKENS = Math.ceil(TEXT.length / 4) + 4 + 3;
 /** The reservation of one request: prompt estimate + max_tokens at the catalogue price of mock/echo. */
 const COST = costMicroUsd('mock/echo', { prompt_tokens: PROMPT_TOKENS, completion_tokens: MAX_TOKENS })!;
 const usd = (micro: number) => micro / 1e6;
-
-/**
- * The propagation lag L used for the cluster bound: docs/budgets.md measured 0.5–0.9 s with the
- * per-message Kafka consumer (the batch consumer is faster); 2 s is a generous ceiling on 2 shared cores.
- */
-const LAG_MS = 2_000;
 
 interface Budget {
   code: string;
@@ -74,7 +68,7 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
   }, 120_000);
   afterAll(() => cluster?.close());
 
-  it('POST /v1/chat/completions ×200 at once on one replica, budget for 50 → 50 × 200, 150 × 403 daily_budget; GET /budgets/status never shows more spent than the limit', async () => {
+  it('POST /v1/chat/completions ×200 at once on one of three replicas, budget for 50 → its share (16) × 200, the rest 403 daily_budget with Retry-After; GET /budgets/status never shows more spent than the limit', async () => {
     expect(COST).toBe(77); // 107 prompt tokens × 0.15 µ$ + 100 × 0.6 µ$, rounded up
     const gateway = cluster.gateways[0]!.url;
     const org = await OrgAdmin.create(cluster.registry.url, cluster.bootstrapKey);
@@ -94,13 +88,16 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
     })();
     const answers = await Promise.all(Array.from({ length: 200 }, () => chat(gateway, key, REQUEST)));
     const { ok, refusals } = tally(answers);
-    expect(ok).toBe(50);
-    expect(refusals).toEqual(Array(150).fill('403 daily_budget'));
+    // Three live replicas: this one may hold a third of the budget (docs/budgets.md, shares), exactly.
+    const share = Math.floor(Math.floor((50 * COST) / 3) / COST);
+    expect(ok).toBe(share);
+    expect(refusals).toEqual(Array(200 - share).fill('403 daily_budget'));
     for (const a of answers.filter((x) => x.status === 200)) expect(Math.round(Number(a.headers.get('x-cost-usd')) * 1e6)).toBe(COST);
+    for (const a of answers.filter((x) => x.status === 403)) expect(Number(a.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
 
     const settled = await waitFor(async () => {
       const b = await daily(cluster.ledger.url, org);
-      expect(b.spent_micro_usd).toBe(50 * COST);
+      expect(b.spent_micro_usd).toBe(share * COST);
       return b;
     }, { timeoutMs: 20_000, intervalMs: 100 });
     firing = false;
@@ -109,29 +106,38 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
     expect(Math.max(...observed)).toBeLessThanOrEqual(settled.limit_micro_usd);
   });
 
-  it('three replicas sharing one daily budget, load spread round-robin → admitted total within the limit + R_peers × L × a_max', async () => {
+  it('three replicas, a $0.002 daily budget, bursts of 48 concurrent requests round-robin until refused, 20 runs → ledger spend ≤ budget + one request per replica every run', async () => {
     const gateways = cluster.gateways.map((g) => g.url);
-    const org = await OrgAdmin.create(cluster.registry.url, cluster.bootstrapKey);
-    const key = (await org.key({ kind: 'gateway', name: 'shared' })).key;
-    const fits = 40;
-    await org.settings({ daily_budget_usd: usd(fits * COST), per_request_limit_usd: 1, key_rpm: 100_000, rate_limit_rpm: 100_000, burst_pct: 0 });
-    await org.untilEnforced(gateways, key);
+    const budget = 2_000; // µ$: the issue's $0.002
+    const runs: string[] = [];
+    for (let run = 1; run <= 20; run++) {
+      const org = await OrgAdmin.create(cluster.registry.url, cluster.bootstrapKey);
+      const key = (await org.key({ kind: 'gateway', name: `burst-${run}` })).key;
+      await org.settings({ daily_budget_usd: usd(budget), per_request_limit_usd: 1, key_rpm: 100_000, rate_limit_rpm: 100_000, burst_pct: 0 });
+      await org.untilEnforced(gateways, key);
+      let ok = 0;
+      for (let burst = 0; burst < 10; burst++) {
+        const answers = await Promise.all(Array.from({ length: 48 }, (_, i) => chat(gateways[i % gateways.length]!, key, REQUEST)));
+        const t = tally(answers);
+        expect(t.refusals.every((r) => r === '403 daily_budget')).toBe(true);
+        ok += t.ok;
+        if (t.ok === 0) break; // every replica refuses: the budget (or every share) is spent
+      }
+      const spent = await waitFor(async () => {
+        const b = await daily(cluster.ledger.url, org);
+        expect(b.reserved_micro_usd).toBe(0);
+        expect(b.spent_micro_usd).toBe(ok * COST); // the ledger charged what was admitted (actual = reserved here)
+        return b.spent_micro_usd;
+      }, { timeoutMs: 20_000, intervalMs: 100 });
+      expect(spent).toBeLessThanOrEqual(budget + gateways.length * COST);
+      // Liveness: the shares leave at most one request's worth unused per replica.
+      expect(spent).toBeGreaterThan(budget - gateways.length * COST);
+      runs.push(`${ok} admitted, ${spent} µ$`);
+    }
+    process.stdout.write(`[budgets] 3 replicas, bursts of 48 on ${budget} µ$ (request ${COST} µ$): ${runs.join('; ')}\n`);
+  }, 300_000);
 
-    const { ok, refusals, peerRate } = await roundRobin(gateways, 150, key, REQUEST);
-    expect(refusals.every((r) => r === '403 daily_budget')).toBe(true);
-    expect(ok).toBeGreaterThanOrEqual(fits);
-
-    // docs/budgets.md: overspend ≤ R_peers × L × a_max, R_peers = the admission rate of the other two replicas.
-    const bound = overAdmissionBoundMicroUsd({ peer_admissions_per_s: peerRate, propagation_lag_ms: LAG_MS, max_reservation_micro_usd: COST });
-    const overspend = ok * COST - fits * COST;
-    expect(overspend).toBeLessThanOrEqual(bound);
-
-    // The ledger charges exactly what was admitted (actual cost = reservation here).
-    await waitFor(async () => expect((await daily(cluster.ledger.url, org)).spent_micro_usd).toBe(ok * COST), { timeoutMs: 20_000, intervalMs: 100 });
-    process.stdout.write(`[budgets] 3 replicas: admitted ${ok}/${fits} fit, overspend ${overspend} µ$ ≤ bound ${bound} µ$ (peer rate ${peerRate.toFixed(0)}/s, L ${LAG_MS} ms)\n`);
-  });
-
-  it('three replicas sharing one key RPM of N, load spread round-robin → at most N + R_peers × L admitted, the rest 429 rate_limit', async () => {
+  it('three replicas sharing one key RPM of N, load spread round-robin → at most N + replicas admitted, the rest 429 rate_limit', async () => {
     const gateways = cluster.gateways.map((g) => g.url);
     const org = await OrgAdmin.create(cluster.registry.url, cluster.bootstrapKey);
     const key = (await org.key({ kind: 'gateway', name: 'rpm' })).key;
@@ -139,11 +145,46 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
     await org.settings({ key_rpm: rpm, rate_limit_rpm: 100_000, burst_pct: 0, daily_budget_usd: 100, per_request_limit_usd: 1 });
     await org.untilEnforced(gateways, key);
 
+    // One minute window for the whole load (it takes under a second): not across a minute boundary.
+    if (Date.now() % 60_000 > 55_000) await new Promise((r) => setTimeout(r, 60_000 - (Date.now() % 60_000) + 100));
     const { ok, refusals, peerRate } = await roundRobin(gateways, 120, key, { model: 'mock/echo', messages: [{ role: 'user', content: 'hi' }] });
     expect(refusals.every((r) => r === '429 rate_limit')).toBe(true);
-    expect(ok).toBeGreaterThanOrEqual(rpm);
-    const bound = Math.ceil((peerRate * LAG_MS) / 1000);
-    expect(ok).toBeLessThanOrEqual(rpm + bound);
-    process.stdout.write(`[budgets] 3 replicas: key RPM ${rpm} admitted ${ok} ≤ ${rpm} + ${bound} (peer rate ${peerRate.toFixed(0)}/s, L ${LAG_MS} ms)\n`);
+    // Each replica admits at most its share of the minute (docs/budgets.md); before shares, 34–42 of 30.
+    expect(ok).toBeLessThanOrEqual(rpm + gateways.length);
+    expect(ok).toBeGreaterThanOrEqual(rpm - gateways.length);
+    process.stdout.write(`[budgets] 3 replicas: key RPM ${rpm} admitted ${ok} ≤ ${rpm} + ${gateways.length} (peer rate ${peerRate.toFixed(0)}/s)\n`);
   });
+
+  // Last: it stops one of the cluster's gateways.
+  it('three replicas, one stopped and one added between bursts of 48 → ledger spend ≤ budget + one request per replica', async () => {
+    const budget = 100 * COST;
+    const org = await OrgAdmin.create(cluster.registry.url, cluster.bootstrapKey);
+    const key = (await org.key({ kind: 'gateway', name: 'churn' })).key;
+    await org.settings({ daily_budget_usd: usd(budget), per_request_limit_usd: 1, key_rpm: 100_000, rate_limit_rpm: 100_000, burst_pct: 0 });
+    const [g0, g1, g2] = cluster.gateways;
+    await org.untilEnforced([g0!.url, g1!.url, g2!.url], key);
+    let ok = 0;
+    const burst = async (urls: string[]) => {
+      const t = tally(await Promise.all(Array.from({ length: 48 }, (_, i) => chat(urls[i % urls.length]!, key, REQUEST))));
+      expect(t.refusals.every((r) => r === '403 daily_budget')).toBe(true);
+      ok += t.ok;
+      return t.ok;
+    };
+    expect(await burst([g0!.url, g1!.url, g2!.url])).toBe(48); // far from the limit: 16 each of 33-request shares
+    await g2!.close(); // it stops mid-period holding 16 requests' spend; peers drop it after the heartbeat timeout
+    await burst([g0!.url, g1!.url]);
+    const g3 = await cluster.startGateway(); // joins mid-period: ready one timeout later
+    await waitFor(async () => expect((await fetch(`${g3.url}/health/ready`)).status).toBe(200), { timeoutMs: 30_000, intervalMs: 100 });
+    await org.untilEnforced([g3.url], key);
+    const live = [g0!.url, g1!.url, g3.url];
+    for (let i = 0; i < 10 && (await burst(live)) > 0; i++);
+    const spent = await waitFor(async () => {
+      const b = await daily(cluster.ledger.url, org);
+      expect(b.reserved_micro_usd).toBe(0);
+      expect(b.spent_micro_usd).toBe(ok * COST);
+      return b.spent_micro_usd;
+    }, { timeoutMs: 20_000, intervalMs: 100 });
+    expect(spent).toBeLessThanOrEqual(budget + 3 * COST);
+    process.stdout.write(`[budgets] churn: ${ok} admitted on a budget for 100 (stop + join between bursts), ${spent} µ$ of ${budget} µ$\n`);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadEnv, serviceEnv } from '@llmgov/service-kit';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_REPLICA_TIMEOUT_MS } from '@llmgov/budget';
 import { DEFAULT_REQUEST_DEADLINE_MS } from './http/gateway-routes';
 import { RESERVATION_TTL_MS } from './views/book-budget-gate';
 
@@ -19,7 +20,11 @@ export const gatewayConfigSchema = serviceEnv(8080).extend({
     .positive()
     .max(RESERVATION_TTL_MS, 'must stay below the reservation TTL (600000)')
     .default(DEFAULT_REQUEST_DEADLINE_MS),
-});
+  /** Replica heartbeats on gateway.replicas.v1: budgets and rate limits are shared over the live replicas. */
+  REPLICA_HEARTBEAT_MS: z.coerce.number().int().positive().default(DEFAULT_HEARTBEAT_MS),
+  /** A replica not heard from for this long is gone; must exceed the heartbeat plus two propagation lags. */
+  REPLICA_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_REPLICA_TIMEOUT_MS),
+}).refine((c) => c.REPLICA_TIMEOUT_MS > c.REPLICA_HEARTBEAT_MS, { message: 'must exceed REPLICA_HEARTBEAT_MS', path: ['REPLICA_TIMEOUT_MS'] });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig => loadEnv(gatewayConfigSchema, 'gateway', env);

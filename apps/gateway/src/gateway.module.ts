@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { approvalsTopic, agentReviewsTopic, policyTopic, policyViolatedTopic, requestsTopic, tenancyTopic } from '@llmgov/events';
+import { approvalsTopic, agentReviewsTopic, policyTopic, policyViolatedTopic, replicasTopic, requestsTopic, tenancyTopic } from '@llmgov/events';
 import { Readiness, type ServiceRuntime } from '@llmgov/service-kit';
 import { createLogger, type Logger } from '@llmgov/telemetry';
 import { EventPublisher } from './events/event-publisher';
@@ -19,6 +19,9 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
   /** From a request read to the last byte of its answer, streamed or not (default 5 min). */
   requestDeadlineMs?: number;
+  /** Replica heartbeat interval and timeout (defaults 1 s / 3 s; docs/budgets.md). */
+  replicaHeartbeatMs?: number;
+  replicaTimeoutMs?: number;
   logger?: Logger;
   /** How published events are validated (default `'envelope'`; tests pass `'schema'`, see EventPublisherOptions). */
   eventValidation?: 'schema' | 'envelope';
@@ -53,7 +56,7 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.logger = runtime.logger ?? createLogger({ service: 'gateway' });
     const incarnation = incarnationOf(runtime.replicaId);
-    this.views = new GatewayViews(incarnation, this.logger);
+    this.views = new GatewayViews(incarnation, this.logger, { heartbeat_ms: runtime.replicaHeartbeatMs, timeout_ms: runtime.replicaTimeoutMs });
     this.publisher = new EventPublisher(runtime.bus, { validate: runtime.eventValidation, onError: (topic, err) => this.logger.warn({ topic, err: (err as Error).message }, 'event publish failed; will retry') });
     this.providers = new ProviderRegistry(runtime.providerEnv ?? process.env, runtime.upstreamTimeoutMs ?? 60_000);
     this.gateway = new Gateway({
@@ -71,7 +74,7 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
     registerGatewayRoutes(fastify, this.gateway, this.runtime.requestDeadlineMs);
     this.readiness.register('gateway_views', () => this.views.ready());
-    await this.runtime.bus.ensureTopics([tenancyTopic, policyTopic, agentReviewsTopic, requestsTopic, policyViolatedTopic, approvalsTopic]);
+    await this.runtime.bus.ensureTopics([tenancyTopic, policyTopic, agentReviewsTopic, requestsTopic, policyViolatedTopic, approvalsTopic, replicasTopic]);
     await this.views.start(this.runtime.bus);
   }
 

@@ -13,6 +13,8 @@ void runService({
       approvalServiceUrl: config.APPROVAL_SERVICE_URL,
       upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
       requestDeadlineMs: config.REQUEST_DEADLINE_MS,
+      replicaHeartbeatMs: config.REPLICA_HEARTBEAT_MS,
+      replicaTimeoutMs: config.REPLICA_TIMEOUT_MS,
     }),
 }).catch((error: unknown) => {
   console.error(error);

@@ -7,3 +7,5 @@ export * from './snapshot';
 export * from './over-admission';
 export * from './test-events';
 export * from './test-documents';
+export * from './replica-set';
+export * from './shares';

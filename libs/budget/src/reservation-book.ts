@@ -2,6 +2,8 @@ import type { RequestAdmitted, RequestCompleted } from '@llmgov/events';
 import type { z } from 'zod';
 import { counterKey, countersFor, parseCounterKey, type BudgetLimit, type BudgetPrincipal, type CounterRef } from './budget-limit';
 import { periodStart } from './periods';
+import type { ReplicaSet } from './replica-set';
+import { replicaShare, type ShareView } from './shares';
 import type { BudgetSnapshot } from './snapshot';
 
 export type RequestAdmittedEvent = z.infer<typeof RequestAdmitted>;
@@ -29,7 +31,16 @@ export interface BudgetStatus {
   remaining_micro_usd: number;
 }
 
-export type ReserveResult = { ok: true } | ({ ok: false; limit: BudgetLimit } & Omit<BudgetStatus, 'limit_micro_usd'>);
+/** Why a replica's share refused, when the budget itself still had room (docs/budgets.md). */
+export interface ShareRefusal {
+  replicas: number;
+  share_micro_usd: number;
+  own_micro_usd: number;
+  /** When a share may free up: settlements, or a gone peer dropping out (one replica timeout). */
+  retry_after_ms: number;
+}
+
+export type ReserveResult = { ok: true } | ({ ok: false; limit: BudgetLimit; share?: ShareRefusal } & Omit<BudgetStatus, 'limit_micro_usd'>);
 
 export interface ReservationBookOptions {
   replica_id: string;
@@ -37,6 +48,11 @@ export interface ReservationBookOptions {
   completed_retention_ms?: number;
   /** Session counters untouched this long are forgotten (default 7 days). */
   session_retention_ms?: number;
+  /**
+   * The live gateway replicas: with more than one, each may hold only its share of a budget
+   * (`replicaShare`), so together they never pass it. Without it, the book is alone.
+   */
+  replicas?: ReplicaSet;
 }
 
 interface Reservation {
@@ -71,9 +87,13 @@ export class ReservationBook {
   /** Counter keys per principal and UTC day: most requests repeat a few principals (hot path). */
   private readonly keyCache = new Map<string, string[]>();
   private readonly limitKeys = new WeakMap<CounterRef, string>();
+  /** counter key → replica id → its spent + reserved there (what each replica's share is checked against). */
+  private readonly usedBy = new Map<string, Map<string, number>>();
+  private readonly replicas: ReplicaSet | undefined;
 
   constructor(options: ReservationBookOptions) {
     this.replicaId = options.replica_id;
+    this.replicas = options.replicas;
     this.completedRetentionMs = options.completed_retention_ms ?? 15 * 60_000;
     this.sessionRetentionMs = options.session_retention_ms ?? 7 * 86_400_000;
   }
@@ -81,14 +101,57 @@ export class ReservationBook {
   /** Reserves `amount_micro_usd` against every limit at once, or refuses naming the first limit it would pass. */
   reserve(input: ReserveInput): ReserveResult {
     if (this.open.has(input.request_id)) return { ok: true };
-    for (const limit of input.limits) {
-      const s = this.status(limit);
-      if (s.remaining_micro_usd <= 0 || input.amount_micro_usd > s.remaining_micro_usd) {
-        return { ok: false, limit, spent_micro_usd: s.spent_micro_usd, reserved_micro_usd: s.reserved_micro_usd, remaining_micro_usd: s.remaining_micro_usd };
-      }
-    }
+    const refused = this.check(input.limits, input.amount_micro_usd, input.at.getTime());
+    if (refused) return refused;
     this.hold(input.request_id, input.principal, input.at, input.amount_micro_usd, input.expires_at.getTime(), input.replica_id ?? this.replicaId);
     return { ok: true };
+  }
+
+  /**
+   * Would `amount_micro_usd` fit every limit now (and this replica's share of it when it has
+   * live peers)? Null when it fits, else the refusal naming the first limit it would pass.
+   */
+  check(limits: readonly BudgetLimit[], amount_micro_usd: number, nowMs: number): Exclude<ReserveResult, { ok: true }> | null {
+    const live = this.replicas && this.replicas.size(nowMs) > 1 ? this.replicas.live(nowMs) : null;
+    for (const limit of limits) {
+      const s = this.status(limit);
+      const refuse = (share?: ShareRefusal) => ({
+        ok: false as const,
+        limit,
+        spent_micro_usd: s.spent_micro_usd,
+        reserved_micro_usd: s.reserved_micro_usd,
+        remaining_micro_usd: share ? Math.max(0, share.share_micro_usd - share.own_micro_usd) : s.remaining_micro_usd,
+        ...(share ? { share } : {}),
+      });
+      if (s.remaining_micro_usd <= 0 || amount_micro_usd > s.remaining_micro_usd) return refuse();
+      if (!live) continue;
+      const view = this.shareView(limit, live);
+      const share = replicaShare(view);
+      const left = share - view.own_micro_usd;
+      if (left <= 0 || amount_micro_usd > left) {
+        return refuse({ replicas: live.length, share_micro_usd: share, own_micro_usd: view.own_micro_usd, retry_after_ms: this.replicas!.timeoutMs });
+      }
+    }
+    return null;
+  }
+
+  /** What this replica sees of a limit's counter, per live replica (`replicaShare`'s input). */
+  shareView(limit: BudgetLimit, live: readonly string[]): ShareView {
+    const key = this.keyOf(limit);
+    const byReplica = this.usedBy.get(key);
+    const peers: number[] = [];
+    let attributed = 0;
+    let own = 0;
+    if (byReplica) for (const used of byReplica.values()) attributed += used;
+    for (const id of live) {
+      const used = byReplica?.get(id) ?? 0;
+      if (id === this.replicaId) own = used;
+      else peers.push(used);
+    }
+    const total = (this.spentBy.get(key) ?? 0) + (this.reservedBy.get(key) ?? 0);
+    let liveUsed = own;
+    for (const p of peers) liveUsed += p;
+    return { limit_micro_usd: limit.limit_micro_usd, own_micro_usd: own, peers_micro_usd: peers, gone_micro_usd: attributed - liveUsed, unattributed_micro_usd: Math.max(0, total - attributed) };
   }
 
   /**
@@ -96,14 +159,18 @@ export class ReservationBook {
    * cost to the counters it reserved on. Without a reservation here (e.g. admitted before a
    * restart), `charge_to` names the principal and start time. Idempotent by request id.
    */
-  settle(request_id: string, actual_micro_usd: number, charge_to?: { principal: BudgetPrincipal; started_at: Date }, now = Date.now()): void {
+  settle(request_id: string, actual_micro_usd: number, charge_to?: { principal: BudgetPrincipal; started_at: Date; replica_id?: string }, now = Date.now()): void {
     if (this.done.has(request_id)) return;
     const r = this.open.get(request_id);
     const counters = r ? r.counters : charge_to ? this.keysFor(charge_to.principal, charge_to.started_at) : null;
+    const replica = r ? r.replica_id : (charge_to?.replica_id ?? null);
     if (r) this.drop(r);
     this.done.set(request_id, now);
     if (!counters) return;
-    for (const key of counters) this.spentBy.set(key, (this.spentBy.get(key) ?? 0) + actual_micro_usd);
+    for (const key of counters) {
+      this.spentBy.set(key, (this.spentBy.get(key) ?? 0) + actual_micro_usd);
+      if (replica) this.use(key, replica, actual_micro_usd);
+    }
   }
 
   /** Drops a reservation without charging anything (the request was refused later in the chain). */
@@ -138,7 +205,7 @@ export class ReservationBook {
   applyPeerCompleted(event: RequestCompletedEvent): void {
     const d = event.data;
     if (d.replica_id === this.replicaId) return;
-    this.settle(d.request_id, d.cost_micro_usd, { principal: d, started_at: new Date(d.started_at) });
+    this.settle(d.request_id, d.cost_micro_usd, { principal: d, started_at: new Date(d.started_at), replica_id: d.replica_id });
   }
 
   /** Folds any event of `gateway.requests.v1`. */
@@ -161,8 +228,7 @@ export class ReservationBook {
   }
 
   status(limit: BudgetLimit): BudgetStatus {
-    let key = this.limitKeys.get(limit);
-    if (key === undefined) this.limitKeys.set(limit, (key = counterKey(limit)));
+    const key = this.keyOf(limit);
     const spent = this.spentBy.get(key) ?? 0;
     const reserved = this.reservedBy.get(key) ?? 0;
     return { limit_micro_usd: limit.limit_micro_usd, spent_micro_usd: spent, reserved_micro_usd: reserved, remaining_micro_usd: Math.max(0, limit.limit_micro_usd - spent - reserved) };
@@ -173,13 +239,16 @@ export class ReservationBook {
    * nothing (a stream reserves what it may spend as it goes). False when it does not fit or
    * the reservation is gone (settled, released, expired); a smaller total changes nothing.
    */
-  grow(request_id: string, limits: readonly BudgetLimit[], total_micro_usd: number): boolean {
+  grow(request_id: string, limits: readonly BudgetLimit[], total_micro_usd: number, nowMs = Date.now()): boolean {
     const r = this.open.get(request_id);
     if (!r) return false;
     const extra = total_micro_usd - r.amount;
     if (extra <= 0) return true;
-    for (const limit of limits) if (extra > this.status(limit).remaining_micro_usd) return false;
-    for (const key of r.counters) this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + extra);
+    if (this.check(limits, extra, nowMs)) return false;
+    for (const key of r.counters) {
+      this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + extra);
+      this.use(key, r.replica_id, extra);
+    }
     r.amount = total_micro_usd;
     return true;
   }
@@ -210,7 +279,10 @@ export class ReservationBook {
 
   private hold(request_id: string, principal: BudgetPrincipal, at: Date, amount: number, expires_at: number, replica_id: string): void {
     const counters = this.keysFor(principal, at);
-    for (const key of counters) this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + amount);
+    for (const key of counters) {
+      this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + amount);
+      this.use(key, replica_id, amount);
+    }
     const p: BudgetPrincipal = { org_id: principal.org_id, team_id: principal.team_id, key_id: principal.key_id, agent_id: principal.agent_id, session_id: principal.session_id };
     this.open.set(request_id, { request_id, principal: p, at, counters, amount, expires_at, replica_id });
   }
@@ -221,7 +293,23 @@ export class ReservationBook {
       const left = (this.reservedBy.get(key) ?? 0) - r.amount;
       if (left > 0) this.reservedBy.set(key, left);
       else this.reservedBy.delete(key);
+      this.use(key, r.replica_id, -r.amount);
     }
+  }
+
+  /** Adds `delta` to what `replica` holds on a counter. */
+  private use(key: string, replica: string, delta: number): void {
+    let byReplica = this.usedBy.get(key);
+    if (!byReplica) this.usedBy.set(key, (byReplica = new Map()));
+    const used = (byReplica.get(replica) ?? 0) + delta;
+    if (used > 0) byReplica.set(replica, used);
+    else if (byReplica.delete(replica) && byReplica.size === 0) this.usedBy.delete(key);
+  }
+
+  private keyOf(limit: BudgetLimit): string {
+    let key = this.limitKeys.get(limit);
+    if (key === undefined) this.limitKeys.set(limit, (key = counterKey(limit)));
+    return key;
   }
 
   private keysFor(principal: BudgetPrincipal, at: Date): string[] {
@@ -249,6 +337,7 @@ export class ReservationBook {
         c.period === 'day' ? start < dayFloor : c.period === 'month' ? start < monthFloor : now.getTime() - (this.sessionTouched.get(key) ?? 0) > this.sessionRetentionMs;
       if (stale) {
         this.spentBy.delete(key);
+        this.usedBy.delete(key);
         this.sessionTouched.delete(key);
       }
     }

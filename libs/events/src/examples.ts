@@ -1,7 +1,7 @@
 import type { EventOf } from './topic';
 import type { tenancyTopic } from './tenancy.events';
 import type { policyTopic } from './policy.events';
-import type { requestsTopic, policyViolatedTopic } from './gateway.events';
+import type { requestsTopic, policyViolatedTopic, replicasTopic } from './gateway.events';
 import type { budgetTopic } from './budget.events';
 import type { approvalsTopic, agentReviewsTopic } from './approval.events';
 
@@ -50,6 +50,7 @@ export const exampleEvents = {
       policy_id: 'pdoc_example', policy_version: 42, decision: [{ step: 'authenticate', verdict: 'allow', code: null, policy_id: null, duration_ms: 0.02 }], governance_ms: 0.4, upstream_ms: 310, replica_id: 'gw-1', started_at: at, completed_at: at,
     },
   },
+  'replica.heartbeat': { ...base('replica.heartbeat', 'gw-1', 23), data: { replica_id: 'gw-1', started_at: at, sent_at: at, interval_ms: 1000 } },
   'policy.violated': {
     ...base('policy.violated', 'req_example', 14),
     data: { ...principal, model: 'gpt-3.5-turbo', provider: 'openai', step: 'model_access', code: 'model_allowlist', http_status: 403, message: "Policy violation: model_allowlist — model 'gpt-3.5-turbo' is not in the allowed list", policy_id: 'pol_example', policy_doc_id: 'pdoc_example', policy_version: 42, occurred_at: at },
@@ -83,6 +84,7 @@ export const exampleEvents = {
     | EventOf<typeof tenancyTopic>
     | EventOf<typeof policyTopic>
     | EventOf<typeof requestsTopic>
+    | EventOf<typeof replicasTopic>
     | EventOf<typeof policyViolatedTopic>
     | EventOf<typeof budgetTopic>
     | EventOf<typeof approvalsTopic>

@@ -78,6 +78,21 @@ export const RequestCompleted = envelope(
   }),
 );
 
+/**
+ * A gateway replica is alive (sent every `interval_ms`). Peers derive the live replica set
+ * from these (gone after a timeout) and split what is left of a budget or a rate window
+ * into equal shares (docs/budgets.md). Subject: the replica id.
+ */
+export const ReplicaHeartbeat = envelope(
+  'replica.heartbeat',
+  z.object({
+    replica_id: z.string().min(1),
+    started_at: isoTime,
+    sent_at: isoTime,
+    interval_ms: z.number().int().positive(),
+  }),
+);
+
 /** Usage and outcomes of gateway requests. Key: the request id. */
 export const requestsTopic = defineTopic(
   'gateway.requests.v1',
@@ -85,6 +100,19 @@ export const requestsTopic = defineTopic(
   'request_id',
   ['request.admitted', 'request.completed'],
   z.discriminatedUnion('type', [RequestAdmitted, RequestCompleted]),
+);
+
+/**
+ * Gateway replica heartbeats. A topic of their own, not `gateway.requests.v1`: only gateway
+ * replicas read them, so the ledger, the registry and the ledger snapshot's offsets never see
+ * one event per replica per second. Key: the replica id.
+ */
+export const replicasTopic = defineTopic(
+  'gateway.replicas.v1',
+  'Gateway replica heartbeats: the live replica set that budget and rate-limit shares are split over.',
+  'replica_id',
+  ['replica.heartbeat'],
+  ReplicaHeartbeat,
 );
 
 /** A refusal. For outside subscribers: ids, step, code and policy version — never prompt text or secrets. */

@@ -1,6 +1,7 @@
-import { ReservationBook } from '@llmgov/budget';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_REPLICA_TIMEOUT_MS, ReplicaSet, ReservationBook } from '@llmgov/budget';
 import { gatewaySource } from '../forward/request-events';
-import { agentReviewsTopic, policyTopic, requestsTopic, tenancyTopic } from '@llmgov/events';
+import { agentReviewsTopic, policyTopic, replicasTopic, requestsTopic, tenancyTopic, type EventOf } from '@llmgov/events';
+import { randomUUID } from 'node:crypto';
 import type { EventBus, Subscription } from '@llmgov/messaging';
 import type { ChainViews } from '@llmgov/chain';
 import { counter } from '@llmgov/telemetry';
@@ -24,6 +25,14 @@ export interface ViewLogger {
   warn(obj: object, msg: string): void;
 }
 
+/** Replica heartbeats (docs/budgets.md, "Cluster-wide: shares of each budget over the live replicas"). */
+export interface ReplicaOptions {
+  /** How often this replica announces itself (default 1 s). */
+  heartbeat_ms?: number;
+  /** A peer not heard from for this long is gone (default 3 s; > heartbeat + two propagation lags). */
+  timeout_ms?: number;
+}
+
 /**
  * Every in-memory view of one gateway replica, folded from the bus: verified active
  * policies, tenancy, agent reviews, and peers' admitted/completed requests (cluster-wide
@@ -34,25 +43,33 @@ export class GatewayViews implements ChainViews {
   readonly tenancy = new GatewayTenancy();
   readonly policies: PolicyStore;
   readonly reviews = new AgentReviews();
-  readonly rate = new LocalRateLimiter();
+  readonly rate: LocalRateLimiter;
   readonly book: ReservationBook;
   readonly budget: BookBudgetGate;
+  /** The live gateway replicas, from heartbeats: budgets and rate limits are shared over them. */
+  readonly replicas: ReplicaSet;
+  private readonly heartbeatMs: number;
+  private readonly startedAt = new Date();
+  private beat: NodeJS.Timeout | null = null;
   private subs: Subscription[] = [];
   /** Peers' admitted requests not completed yet (so a completion does not count them twice). */
   private readonly peerAdmitted = new Set<string>();
   /** Peers' requests of orgs whose policy is not folded yet (topics replay in any order): counted once it is. */
-  private readonly unrated = new Map<string, { d: RateSubject; at: number }[]>();
+  private readonly unrated = new Map<string, { d: RateSubject; at: number; replica: string }[]>();
   private subscribedAt = 0;
   private lastEventAt = 0;
   private isReady = false;
   private sweep: NodeJS.Timeout | null = null;
 
-  constructor(private readonly replicaId: string, private readonly logger: ViewLogger) {
+  constructor(private readonly replicaId: string, private readonly logger: ViewLogger, options: ReplicaOptions = {}) {
+    this.heartbeatMs = options.heartbeat_ms ?? DEFAULT_HEARTBEAT_MS;
+    this.replicas = new ReplicaSet({ self: replicaId, timeout_ms: options.timeout_ms ?? DEFAULT_REPLICA_TIMEOUT_MS });
     this.policies = new PolicyStore((org, version, reason) => {
       policyRejected.inc();
       this.logger.warn({ org_id: org, policy_version: version, reason }, 'policy version failed verification; keeping the previous one');
     });
-    this.book = new ReservationBook({ replica_id: replicaId });
+    this.book = new ReservationBook({ replica_id: replicaId, replicas: this.replicas });
+    this.rate = new LocalRateLimiter(this.replicas);
     this.budget = new BookBudgetGate(this.book);
   }
 
@@ -70,7 +87,13 @@ export class GatewayViews implements ChainViews {
       // This replica's own request events change nothing here (the book and the rate windows
       // hold them already): skipped on the ce_source header, before decoding.
       bus.subscribe({ topic: requestsTopic, group: group(requestsTopic.name), fromBeginning: true, skip: (h) => h.ce_source === own, handler: async (e) => { touch(); this.applyPeer(e); } }),
+      // Heartbeats: only the live ones matter, so from the latest offset; stamped with the local receipt time.
+      bus.subscribe({ topic: replicasTopic, group: group(replicasTopic.name), skip: (h) => h.ce_source === own, handler: async (e) => this.replicas.heartbeat(e.data.replica_id, Date.now()) }),
     ]);
+    const heartbeat = () => void bus.publish(replicasTopic, this.heartbeat()).catch((err: Error) => this.logger.warn({ err: err.message }, 'replica heartbeat failed'));
+    heartbeat();
+    this.beat = setInterval(heartbeat, this.heartbeatMs);
+    this.beat.unref();
     this.subscribedAt = Date.now();
     this.sweep = setInterval(() => this.book.expire(new Date()), 30_000);
     this.sweep.unref();
@@ -85,6 +108,9 @@ export class GatewayViews implements ChainViews {
     if (this.isReady) return true;
     if (!this.subscribedAt) return false;
     const now = Date.now();
+    // Join: serve only once every live peer has heard this replica and it has heard them (one timeout),
+    // so no replica splits a budget over fewer replicas than those admitting (docs/budgets.md).
+    if (now - this.subscribedAt < this.replicas.timeoutMs) return false;
     this.isReady = this.lastEventAt ? now - this.lastEventAt >= QUIET_MS : now - this.subscribedAt >= EMPTY_TOPICS_MS;
     return this.isReady;
   }
@@ -102,8 +128,8 @@ export class GatewayViews implements ChainViews {
     else if (this.peerAdmitted.delete(d.request_id) || event.data.outcome === 'refused' || event.data.outcome === 'pending_approval') return;
     const policy = this.policies.active(d.org_id);
     const at = Date.parse(event.type === 'request.admitted' ? event.data.admitted_at : event.data.started_at);
-    if (policy) this.rate.record(rateBucketsFor(d, policy), at);
-    else this.park(d, at);
+    if (policy) this.rate.record(rateBucketsFor(d, policy), at, d.replica_id);
+    else this.park(d, at, d.replica_id);
     if (this.peerAdmitted.size > 100_000) this.peerAdmitted.clear();
   }
 
@@ -111,12 +137,12 @@ export class GatewayViews implements ChainViews {
     if (this.policies.apply(e) === 'activated' && e.type === 'policy.published') this.rateParked(e.data.org_id);
   }
 
-  private park(d: RateSubject, at: number): void {
+  private park(d: RateSubject, at: number, replica: string): void {
     let list = this.unrated.get(d.org_id);
     if (!list) this.unrated.set(d.org_id, (list = []));
     // Only today's requests can still count (the longest window is a UTC day).
     if (list.length >= 100_000 || Date.now() - at >= 86_400_000) return;
-    list.push({ d: { org_id: d.org_id, key_id: d.key_id, team_id: d.team_id, agent_id: d.agent_id }, at });
+    list.push({ d: { org_id: d.org_id, key_id: d.key_id, team_id: d.team_id, agent_id: d.agent_id }, at, replica });
   }
 
   private rateParked(orgId: string): void {
@@ -124,10 +150,23 @@ export class GatewayViews implements ChainViews {
     const policy = this.policies.active(orgId);
     if (!list || !policy) return;
     this.unrated.delete(orgId);
-    for (const { d, at } of list) this.rate.record(rateBucketsFor(d, policy), at);
+    for (const { d, at, replica } of list) this.rate.record(rateBucketsFor(d, policy), at, replica);
+  }
+
+  private heartbeat(): EventOf<typeof replicasTopic> {
+    const now = new Date().toISOString();
+    return {
+      id: randomUUID(),
+      type: 'replica.heartbeat',
+      source: gatewaySource(this.replicaId),
+      time: now,
+      subject: this.replicaId,
+      data: { replica_id: this.replicaId, started_at: this.startedAt.toISOString(), sent_at: now, interval_ms: this.heartbeatMs },
+    };
   }
 
   async stop(): Promise<void> {
+    if (this.beat) clearInterval(this.beat);
     if (this.sweep) clearInterval(this.sweep);
     await Promise.all(this.subs.map((s) => s.close()));
     this.subs = [];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allTopics } from '../registry';
+import { documentedTopics } from '../registry';
 import type { TopicDescriptor } from '../topic';
 
 /**
@@ -10,7 +10,7 @@ export function buildAsyncApi(version: string): Record<string, unknown> {
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
-  for (const topic of allTopics as readonly TopicDescriptor[]) {
+  for (const topic of documentedTopics as readonly TopicDescriptor[]) {
     const id = channelId(topic.name);
     const messageRefs: Record<string, unknown> = {};
     for (const [type, schema] of messagesOf(topic)) {

@@ -34,10 +34,14 @@ export const budgetStep: ChainStep = {
     const result = ctx.views.budget.reserve(ctx.request_id, principal, limits, estimate.cost_micro_usd, ctx.now, !ctx.dry_run);
     if (!result.ok) {
       const l = result.limit;
-      return block(l.code, 403, `${l.label} of $${formatUsd(l.limit_micro_usd)} would be exceeded: $${formatUsd(result.remaining_micro_usd)} left, this request may cost $${formatUsd(estimate.cost_micro_usd)}`, {
+      const left = result.share_replicas ? `$${formatUsd(result.remaining_micro_usd)} left in this replica's share (1/${result.share_replicas})` : `$${formatUsd(result.remaining_micro_usd)} left`;
+      return block(l.code, 403, `${l.label} of $${formatUsd(l.limit_micro_usd)} would be exceeded: ${left}, this request may cost $${formatUsd(estimate.cost_micro_usd)}`, {
+        ...(result.retry_after_s !== undefined ? { retry_after_s: result.retry_after_s } : {}),
         policy_id: l.policy_id,
         policy_type: l.code === 'budget_limit' ? 'budget_limit' : l.code === 'runner_session_budget' ? 'runner_session_budget_usd' : 'daily_budget_usd',
-        remediation: l.period === 'session' ? 'Start a new runner session or raise runner_session_budget_usd.' : `Wait for the next ${l.period} or raise the budget.`,
+        remediation: result.retry_after_s !== undefined
+          ? `Retry after ${result.retry_after_s} s: this replica's share of the budget is spent; shares free up as requests settle and as replicas come and go.`
+          : l.period === 'session' ? 'Start a new runner session or raise runner_session_budget_usd.' : `Wait for the next ${l.period} or raise the budget.`,
       });
     }
     if (!ctx.dry_run) ctx.reserved_micro_usd = estimate.cost_micro_usd;

@@ -1,0 +1,53 @@
+import { ReplicaSet } from './replica-set';
+
+describe('ReplicaSet (live gateway replicas from heartbeats)', () => {
+  it('always holds itself, adds a peer at its heartbeat and drops it after the timeout', () => {
+    const set = new ReplicaSet({ self: 'gw-b', timeout_ms: 3_000 });
+    expect(set.live(0)).toEqual(['gw-b']);
+    set.heartbeat('gw-c', 1_000);
+    set.heartbeat('gw-a', 1_500);
+    expect(set.live(2_000)).toEqual(['gw-a', 'gw-b', 'gw-c']);
+    expect(set.size(2_000)).toBe(3);
+    expect(set.isLive('gw-c', 3_999)).toBe(true);
+    expect(set.isLive('gw-c', 4_000)).toBe(false);
+    expect(set.live(4_000)).toEqual(['gw-a', 'gw-b']);
+    expect(set.size(4_500)).toBe(1);
+  });
+
+  it('keeps a peer live while its heartbeats arrive, whatever their order', () => {
+    const set = new ReplicaSet({ self: 'gw-a', timeout_ms: 3_000 });
+    set.heartbeat('gw-b', 5_000);
+    set.heartbeat('gw-b', 2_000); // a late delivery does not move the last sighting back
+    expect(set.isLive('gw-b', 7_500)).toBe(true);
+    set.heartbeat('gw-a', 0); // its own heartbeat changes nothing
+    expect(set.live(100_000)).toEqual(['gw-a']);
+  });
+
+  it('a replica that comes back after the timeout is live again', () => {
+    const set = new ReplicaSet({ self: 'gw-a', timeout_ms: 1_000 });
+    set.heartbeat('gw-b', 0);
+    expect(set.size(2_000)).toBe(1);
+    set.heartbeat('gw-b', 2_500);
+    expect(set.size(3_000)).toBe(2);
+  });
+});
+
+describe('ReplicaSet answers from its cache exactly as it would compute', () => {
+  it('matches a fresh computation at every query, across heartbeats, expiries and returns', () => {
+    const timeout = 100;
+    const set = new ReplicaSet({ self: 'a', timeout_ms: timeout });
+    const seen = new Map<string, number>();
+    const expected = (now: number) =>
+      ['a', ...[...seen].filter(([, at]) => now - at < timeout).map(([id]) => id)].sort();
+    let x = 7;
+    for (let t = 0; t < 5_000; t += 3) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      if (x % 5 === 0) {
+        const id = ['b', 'c', 'd'][x % 3]!;
+        set.heartbeat(id, t);
+        seen.set(id, Math.max(seen.get(id) ?? -Infinity, t));
+      }
+      expect(set.live(t)).toEqual(expected(t));
+    }
+  });
+});
