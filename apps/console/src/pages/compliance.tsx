@@ -21,11 +21,12 @@ import type { AppliedRemediation, CheckStatus, ComplianceReport, Remediation } f
 import { ErrorAlert, Page, QueryView } from '../ui';
 import '@mantine/charts/styles.css';
 
+/** Filled shades (with autoContrast) that keep WCAG AA contrast for the badge text. */
 const COLOR: Record<CheckStatus, string> = {
-  pass: 'green',
-  partial: 'yellow',
-  fail: 'red',
-  not_applicable: 'gray',
+  pass: '#1f6e34',
+  partial: 'yellow.5',
+  fail: 'red.9',
+  not_applicable: 'gray.7',
 };
 const LABEL: Record<CheckStatus, string> = {
   pass: 'pass',
@@ -39,7 +40,7 @@ const show = (v: unknown) =>
   v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v);
 
 const StatusBadge = ({ status }: { status: CheckStatus }) => (
-  <Badge color={COLOR[status]} variant="light">
+  <Badge color={COLOR[status]} variant="filled" autoContrast>
     {LABEL[status]}
   </Badge>
 );
@@ -281,6 +282,7 @@ function RemediationCard({ remediation: r }: { remediation: Remediation }) {
         opened={open}
         onClose={() => setOpen(false)}
         title={`${r.article}: ${r.title}`}
+        closeButtonProps={{ 'aria-label': 'Close' }}
         size="xl"
       >
         <Stack>
