@@ -161,3 +161,49 @@ export interface SpendRow {
   spent_usd: number;
   requests: number;
 }
+
+/** EU AI Act compliance (GET /governance/compliance, docs/compliance.md). */
+export type CheckStatus = 'pass' | 'partial' | 'fail' | 'not_applicable';
+
+export interface ComplianceEvidence {
+  source: string;
+  requirement: string;
+  value: unknown;
+  met: boolean | null;
+  fixable: boolean;
+}
+
+export interface ComplianceCheck {
+  id: string;
+  article: string;
+  title: string;
+  weight: number;
+  status: CheckStatus;
+  evidence: ComplianceEvidence[];
+}
+
+export interface ComplianceReport {
+  org_id: string;
+  policy_version?: number;
+  model_version: string;
+  score: number;
+  checks: ComplianceCheck[];
+  by_risk_tier: { tier: string; agents: string[]; score: number }[];
+}
+
+export interface Remediation {
+  id: string;
+  check_id: string;
+  article: string;
+  title: string;
+  diff: { path: string; before: unknown; after: unknown }[];
+  status_before: CheckStatus;
+  status_after: CheckStatus;
+  score_before: number;
+  score_after: number;
+}
+
+export interface AppliedRemediation extends Remediation {
+  dry_run: boolean;
+  version?: PolicyVersion;
+}

@@ -474,4 +474,96 @@ describe('web console (embedded mode, Chromium)', () => {
     },
     BROWSER_TEST_MS,
   );
+  describe('Compliance', () => {
+    const art10 = () => page.locator('[data-check="art10_data_governance"]');
+    const score = async () => Number((await page.getByTestId('compliance-score').innerText()).replace('%', ''));
+    /** An org whose Art. 10 check fails its sensitive-pattern criterion: SSNs only warned about. */
+    async function weakenedOrg() {
+      const { org, gk } = await orgWithTraffic();
+      const live = await org.settings({});
+      await org.settings({ pii_patterns: { ...(live.pii_patterns as object), ssn: 'warn' } });
+      return { org, gk };
+    }
+    async function openCompliance(key: string) {
+      await signInWithLink(key, 'compliance');
+      await heading('Compliance').waitFor();
+      await settled();
+      await art10().waitFor();
+    }
+
+    it(
+      'a failing check is remediated from the page: dry-run diff, apply, the check passes and the score rises',
+      async () => {
+        const { org } = await weakenedOrg();
+        await openCompliance(org.org.ownerKey);
+        expect(await seriousA11yViolations(page)).toEqual([]);
+        expect(await art10().getByRole('button').first().innerText()).toMatch(/^(partial|fail)\b/i);
+        const before = await score();
+
+        await page.getByRole('button', { name: 'Preview Art. 10 remediation' }).click();
+        const diff = page.getByRole('table', { name: 'Remediation diff' });
+        await diff.getByRole('cell', { name: 'settings.pii_patterns' }).waitFor();
+        expect(await diff.innerText()).toMatch(/"ssn":"warn"[\s\S]*"ssn":"(block|redact)"/);
+        expect(await seriousA11yViolations(page)).toEqual([]);
+        // The dry run changed nothing.
+        expect((await org.settings({})).pii_patterns).toMatchObject({ ssn: 'warn' });
+
+        await page.getByRole('button', { name: 'Apply', exact: true }).click();
+        await page.getByText('Remediation applied').waitFor();
+        await page.waitForFunction(
+          () =>
+            (globalThis as any).document
+              .querySelector('[data-check="art10_data_governance"] button')
+              ?.innerText.toLowerCase().startsWith('pass'),
+          undefined,
+          { timeout: 20_000 },
+        );
+        expect(await score()).toBeGreaterThan(before);
+        expect(await page.getByRole('button', { name: 'Preview Art. 10 remediation' }).count()).toBe(0);
+        // The API agrees: the new version blocks or redacts SSNs and its Art. 10 check passes.
+        expect((await org.settings({})).pii_patterns).not.toMatchObject({ ssn: 'warn' });
+        const report = (await call(`${env.base}/governance/compliance`, { key: org.org.ownerKey })).body.data;
+        expect(report.checks.find((c: { id: string }) => c.id === 'art10_data_governance').status).toBe('pass');
+        expect(report.score).toBeGreaterThan(before);
+      },
+      BROWSER_TEST_MS,
+    );
+
+    it(
+      'under a signer quorum, an applied remediation shows as a draft awaiting signatures and the check still fails',
+      async () => {
+        const { org } = await weakenedOrg();
+        await call(`${env.base}/api/v1/policies`, { key: org.org.ownerKey, body: { required_signers: 1 } });
+        await openCompliance(org.org.ownerKey);
+        await page.getByRole('button', { name: 'Preview Art. 10 remediation' }).click();
+        await page.getByRole('table', { name: 'Remediation diff' }).waitFor();
+        await page.getByRole('button', { name: 'Apply', exact: true }).click();
+        await page.getByText(/Saved as a draft: version \d+ awaits signatures/).waitFor();
+        await settled();
+        expect(await art10().getByRole('button').first().innerText()).toMatch(/^(partial|fail)\b/i);
+      },
+      BROWSER_TEST_MS,
+    );
+
+    it(
+      'a viewer reads the score, checks and remediations but sees no Apply',
+      async () => {
+        const { org } = await weakenedOrg();
+        const viewer = (await org.key({ kind: 'admin', role: 'viewer', name: 'vic' })).key;
+        await openCompliance(viewer);
+        await page.getByText(/score .*% → .*%/).first().waitFor();
+        expect(await page.getByText('read-only (viewer)').count()).toBeGreaterThan(0);
+        expect(await page.getByRole('button', { name: /Preview .* remediation/ }).count()).toBe(0);
+        expect(await page.getByRole('button', { name: 'Apply' }).count()).toBe(0);
+        expect(await seriousA11yViolations(page)).toEqual([]);
+        // The API agrees: the viewer cannot apply, not even as a dry run.
+        const res = await call(`${env.base}/governance/compliance/remediations/art10_data_governance/apply`, {
+          key: viewer,
+          body: {},
+        });
+        expect(res.status).toBe(403);
+      },
+      BROWSER_TEST_MS,
+    );
+  });
 });
