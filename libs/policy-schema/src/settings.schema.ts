@@ -54,6 +54,11 @@ export const governanceSettings = z
     content_safety: z.array(contentCategory),
     /** Content gate: categories that send a request to human review (202) instead of blocking. */
     content_review: z.array(contentCategory),
+    /**
+     * Threshold set of the content classifiers (default medium when absent): low ≈ 1 %,
+     * medium ≈ 3 %, high ≈ 5 % false positives on held-out benign text.
+     */
+    content_sensitivity: z.enum(['low', 'medium', 'high']).optional(),
     model_allowlist: modelAllowlist,
     hitl_cost_threshold_usd: usd.nullable(),
     hitl_timeout_hours: z.number().positive().max(24 * 30),

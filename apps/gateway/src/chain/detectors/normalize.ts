@@ -34,40 +34,73 @@ const HOMOGLYPHS: Record<string, string> = {
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'l', '€': 'e' };
 const LEET_TOKEN = /[a-z0-9@$!|€]*[a-z][a-z0-9@$!|€]*/g;
 const HAS_LEET = /[0-9@$!|€]/;
-const SIMPLE = /^[\x20-\x7e]*$/;
+const SIMPLE = /^[\x09\x0a\x0d\x20-\x7e]*$/;
+const WS_RUN = /[\t\n\r ]{2,}|[\t\n\r]/;
+
+const isInvisible = (c: number): boolean =>
+  c === 0xad || c === 0x34f || c === 0x61c || c === 0x115f || c === 0x1160 || c === 0x17b4 || c === 0x17b5 || (c >= 0x180b && c <= 0x180f) ||
+  (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || (c >= 0xfe00 && c <= 0xfe0f) || c === 0xfeff ||
+  (c >= 0xe0000 && c <= 0xe007f);
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 
 export function normalize(original: string): Normalized {
   const { clean, map } = cleanView(original);
   return { original, clean, map, folded: fold(clean) };
 }
 
+/** Lazily built identity map for texts the clean view leaves unchanged. */
+const identity = (n: number): Int32Array => {
+  const m = new Int32Array(n + 1);
+  for (let i = 0; i <= n; i++) m[i] = i;
+  return m;
+};
+
 function cleanView(text: string): { clean: string; map: Int32Array } {
-  const out: string[] = [];
-  const map: number[] = [];
-  let space = false;
   const simple = SIMPLE.test(text);
+  if (simple && !WS_RUN.test(text)) {
+    let m: Int32Array | null = null;
+    return { clean: text, get map() { return (m ??= identity(text.length)); } } as { clean: string; map: Int32Array };
+  }
+  const parts: string[] = [];
+  const map = new Int32Array(text.length * 3 + 1);
+  let j = 0;
+  let space = false;
+  let run = 0; // start of a run of ASCII copied as is
+  const flush = (end: number) => {
+    if (end > run) parts.push(text.slice(run, end));
+  };
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
-    const ch = String.fromCodePoint(cp);
-    const width = ch.length;
-    if (cp === 0x20 || cp === 0x09 || cp === 0x0a || cp === 0x0d || (!simple && /\s/.test(ch))) {
+    const width = cp > 0xffff ? 2 : 1;
+    if (isSpace(cp)) {
+      flush(i);
       if (!space) {
-        out.push(' ');
-        map.push(i);
+        parts.push(' ');
+        map[j++] = i;
       }
       space = true;
-    } else if (simple || !INVISIBLE.test(ch)) {
-      const n = simple || cp < 0xa0 ? ch : ch.normalize('NFKC');
-      for (const c of n) {
-        out.push(c);
-        map.push(i);
-      }
+      run = i + width;
+    } else if (cp < 0xa0) {
+      map[j++] = i;
       space = false;
+    } else {
+      flush(i);
+      if (!isInvisible(cp)) {
+        const c = String.fromCodePoint(cp);
+        const nf = c.normalize('NFKC');
+        const n = nf.length <= 3 ? nf : c; // the map holds at most three clean characters per original one
+        parts.push(n);
+        for (let k = 0; k < n.length; k++) map[j++] = i;
+        space = false;
+      }
+      run = i + width;
     }
     i += width;
   }
-  map.push(text.length);
-  return { clean: out.join(''), map: Int32Array.from(map) };
+  flush(text.length);
+  map[j] = text.length;
+  const clean = parts.join('');
+  return { clean, map: map.slice(0, clean.length + 1) };
 }
 
 /** Lower case, diacritics off, homoglyphs and in-word leetspeak to ASCII. */

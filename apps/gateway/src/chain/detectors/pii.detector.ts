@@ -112,6 +112,9 @@ function pushPem(out: PiiMatch[], text: string): void {
 
 const before = (text: string, at: number, n: number): string => text.slice(Math.max(0, at - n), at);
 
+/** Validation results by region and candidate (a signature repeats the same number; libphonenumber costs ~30 µs a call). */
+const phoneCache = new Map<string, boolean>();
+
 function validPhone(text: string, m: RegExpExecArray, region: CountryCode): boolean {
   const s = m[0];
   const digits = s.replace(/\D/g, '').length;
@@ -120,10 +123,14 @@ function validPhone(text: string, m: RegExpExecArray, region: CountryCode): bool
   // A bare run of digits (no separator, no +) is a phone number only next to a phone word.
   if (/^\d+$/.test(s) && !context) return false;
   if (/^\d{4}[-/.]\d{2}[-/.]\d{2}$/.test(s)) return false; // ISO date
-  const found = findPhoneNumbersInText(s, { defaultCountry: region });
-  if (found.some((f) => f.endsAt - f.startsAt >= s.length - 2)) return true;
-  const p = parsePhoneNumberFromString(s, region);
-  return !!p && (p.isValid() || ((context || (s.startsWith('+') && /[ .-]/.test(s))) && p.isPossible()));
+  const key = `${region}|${context ? 'c' : ''}|${s}`;
+  const cached = phoneCache.get(key);
+  if (cached !== undefined) return cached;
+  let ok = findPhoneNumbersInText(s, { defaultCountry: region }).some((f) => f.endsAt - f.startsAt >= s.length - 2);
+  if (!ok && (context || (s.startsWith('+') && /[ .-]/.test(s)))) ok = parsePhoneNumberFromString(s, region)?.isPossible() ?? false;
+  if (phoneCache.size >= 1024) phoneCache.clear();
+  phoneCache.set(key, ok);
+  return ok;
 }
 
 function scanClean(text: string, enabled: ReadonlySet<PiiPattern>, region: CountryCode): PiiMatch[] {

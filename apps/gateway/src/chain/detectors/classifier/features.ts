@@ -6,67 +6,67 @@
 export const LABELS = ['prompt_injection', 'data_exfiltration', 'violence', 'self_harm', 'sexual', 'hate', 'harassment', 'illegal', 'weapons'] as const;
 export type ClassifierLabel = (typeof LABELS)[number];
 
-/** Characters per scoring window and the step between windows (long texts are scored window by window, max wins). */
-export const WINDOW = 480;
-export const STRIDE = 240;
+/**
+ * Long texts are scored in windows of two consecutive chunks (stride one chunk); the
+ * text's score is the maximum window's, so a short injection inside a long benign document
+ * is not diluted by it. A text of at most two chunks is one window.
+ */
+export const CHUNK = 240;
 
 const SEP = /[^a-z0-9']+/g;
 
 /** The text the features read: folded, punctuation to single spaces, padded. */
 export const prepare = (folded: string): string => ` ${folded.replace(SEP, ' ').trim()} `;
 
+/** Receives every feature of a text: its bucket and the offset it starts at. */
+export interface FeatureSink {
+  add(pos: number, bucket: number): void;
+}
+
 /**
- * Calls `emit(bucket)` for every feature of `t` (a `prepare`d string, or a window of one).
- * Returns how many features it emitted (the scorer divides by its square root).
+ * Feeds every feature of `t` (a `prepare`d string) to `sink`. Returns how many features it
+ * emitted (scores divide by its square root).
  */
-export function features(t: string, mask: number, emit: (bucket: number) => void): number {
+export function features(t: string, mask: number, sink: FeatureSink): number {
   let n = 0;
   const len = t.length;
   // Character n-grams.
   for (let i = 0; i + 3 <= len; i++) {
-    let h = 0x811c9dc5;
-    for (let k = 0; k < 5 && i + k < len; k++) {
-      h = Math.imul(h ^ t.charCodeAt(i + k), 0x01000193);
-      if (k >= 2) {
-        emit((h ^ (k * 0x9e3779b1)) & mask);
-        n++;
-      }
-    }
+    let h = Math.imul(0x811c9dc5 ^ t.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ t.charCodeAt(i + 1), 0x01000193);
+    h = Math.imul(h ^ t.charCodeAt(i + 2), 0x01000193);
+    sink.add(i, (h ^ 0x3c6ef362) & mask);
+    n++;
+    if (i + 4 > len) continue;
+    h = Math.imul(h ^ t.charCodeAt(i + 3), 0x01000193);
+    sink.add(i, (h ^ 0xdaa66d2b) & mask);
+    n++;
+    if (i + 5 > len) continue;
+    h = Math.imul(h ^ t.charCodeAt(i + 4), 0x01000193);
+    sink.add(i, (h ^ 0x78dde6e4) & mask);
+    n++;
   }
   // Words and word bigrams.
   let prev = 0;
   let w = 0x811c9dc5;
-  let inWord = false;
+  let start = -1;
   for (let i = 0; i <= len; i++) {
     const c = i < len ? t.charCodeAt(i) : 32;
     if (c !== 32) {
+      if (start < 0) start = i;
       w = Math.imul(w ^ c, 0x01000193);
-      inWord = true;
-    } else if (inWord) {
+    } else if (start >= 0) {
       const word = Math.imul(w ^ 0x5bd1e995, 0x01000193);
-      emit((word >>> 3) & mask);
-      if (prev !== 0) emit((Math.imul(prev, 0x2c1b3c6d) ^ Math.imul(word, 0x297a2d39) ^ 0x68e31da4) & mask);
-      n += prev !== 0 ? 2 : 1;
+      sink.add(start, (word >>> 3) & mask);
+      n++;
+      if (prev !== 0) {
+        sink.add(start, (Math.imul(prev, 0x2c1b3c6d) ^ Math.imul(word, 0x297a2d39) ^ 0x68e31da4) & mask);
+        n++;
+      }
       prev = word | 1;
       w = 0x811c9dc5;
-      inWord = false;
+      start = -1;
     }
   }
   return n;
-}
-
-/** Window starts over a prepared text (one window when it is short). */
-export function windows(t: string): Array<[number, number]> {
-  if (t.length <= WINDOW) return [[0, t.length]];
-  const out: Array<[number, number]> = [];
-  for (let s = 0; s < t.length; s += STRIDE) {
-    // Start and end on word boundaries so no window begins inside a word.
-    let a = s;
-    while (a > 0 && a > s - 24 && t.charCodeAt(a) !== 32) a--;
-    let b = Math.min(t.length, s + WINDOW);
-    while (b < t.length && b < s + WINDOW + 24 && t.charCodeAt(b) !== 32) b++;
-    out.push([a, Math.min(t.length, b + 1)]);
-    if (b >= t.length) break;
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { features, LABELS, prepare, windows, type ClassifierLabel } from './features';
+import { CHUNK, features, LABELS, prepare, type ClassifierLabel, type FeatureSink } from './features';
 
 export type Sensitivity = 'low' | 'medium' | 'high';
 
@@ -36,7 +36,6 @@ export class Classifier {
   private readonly mask: number;
   private readonly w: Float32Array;
   private readonly bias: Float64Array;
-  private readonly acc: Float64Array;
 
   constructor(readonly file: ModelFile, dense?: Float32Array) {
     this.labels = file.labels;
@@ -49,25 +48,25 @@ export class Classifier {
       for (let i = 0; i < q.length; i++) this.w[i] = q[i]! * file.scales[i % L]!;
     }
     this.bias = Float64Array.from(file.bias);
-    this.acc = new Float64Array(L);
   }
 
-  /** Probability per label of a folded text: the maximum over its windows. */
+  /** Probability per label of a folded text: the maximum over its windows (two chunks each). */
   score(folded: string): Float64Array {
     const t = prepare(folded);
     const L = this.labels.length;
+    const chunks = Math.max(1, Math.ceil(t.length / CHUNK));
+    const sink = new ChunkSink(this.w, L, chunks);
+    features(t, this.mask, sink);
     const best = new Float64Array(L);
-    for (const [a, b] of windows(t)) {
-      const acc = this.acc;
-      acc.fill(0);
-      const w = this.w;
-      const n = features(a === 0 && b === t.length ? t : t.slice(a, b), this.mask, (bucket) => {
-        const base = bucket * L;
-        for (let l = 0; l < L; l++) acc[l] += w[base + l]!;
-      });
+    const { acc, cnt } = sink;
+    const last = Math.max(0, chunks - 2);
+    for (let k = 0; k <= last; k++) {
+      const k2 = k + 1 < chunks ? k + 1 : k;
+      const n = cnt[k]! + (k2 !== k ? cnt[k2]! : 0);
       const norm = n > 0 ? 1 / Math.sqrt(n) : 0;
       for (let l = 0; l < L; l++) {
-        const p = 1 / (1 + Math.exp(-(this.bias[l]! + acc[l]! * norm)));
+        const sum = acc[k * L + l]! + (k2 !== k ? acc[k2 * L + l]! : 0);
+        const p = 1 / (1 + Math.exp(-(this.bias[l]! + sum * norm)));
         if (p > best[l]!) best[l] = p;
       }
     }
@@ -76,6 +75,26 @@ export class Classifier {
 
   threshold(label: ClassifierLabel, s: Sensitivity): number {
     return this.file.metrics[label].threshold[s];
+  }
+}
+
+/** Sums weights per chunk of text (by the offset each feature starts at). */
+class ChunkSink implements FeatureSink {
+  readonly acc: Float64Array;
+  readonly cnt: Int32Array;
+  constructor(private readonly w: Float32Array, private readonly L: number, chunks: number) {
+    this.acc = new Float64Array(chunks * L);
+    this.cnt = new Int32Array(chunks);
+  }
+  add(pos: number, bucket: number): void {
+    const k = (pos / CHUNK) | 0;
+    const L = this.L;
+    const base = bucket * L;
+    const off = k * L;
+    const acc = this.acc;
+    const w = this.w;
+    for (let l = 0; l < L; l++) acc[off + l] += w[base + l]!;
+    this.cnt[k]!++;
   }
 }
 

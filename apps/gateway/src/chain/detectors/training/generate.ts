@@ -90,9 +90,9 @@ function expand(f: Family, label: ClassifierLabel | null, cap: number, rnd: () =
 export function generateCorpus(seed = 11): Example[] {
   const rnd = prng(seed);
   const out: Example[] = [];
-  for (const [label, families] of Object.entries(HARM)) for (const f of families) expand(f, label as ClassifierLabel, 900, rnd, out);
+  for (const [label, families] of Object.entries(HARM)) for (const f of families) expand(f, label as ClassifierLabel, 1400, rnd, out);
   for (const f of INJECTION) expand(f, 'prompt_injection', 700, rnd, out);
   for (const f of EXFILTRATION) expand(f, 'data_exfiltration', 900, rnd, out);
-  for (const f of BENIGN) expand(f, null, 2600, rnd, out);
+  for (const f of BENIGN) expand(f, null, 4000, rnd, out);
   return out;
 }
