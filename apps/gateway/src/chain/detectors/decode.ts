@@ -14,7 +14,7 @@ export interface Decoded {
 
 export const MAX_CANDIDATES = 16;
 const B64 = /[A-Za-z0-9+/_-]{16,16384}={0,2}/g;
-const HEX = /(?:[0-9a-fA-F]{2}[ :]?){12,8192}/g;
+const HEX = /\b(?:[0-9a-fA-F]{2}[ :]?){12,8192}/g;
 const URL_ENC = /(?:%[0-9a-fA-F]{2}|[A-Za-z0-9._~+-]){0,64}(?:%[0-9a-fA-F]{2}(?:[A-Za-z0-9._~+-]{0,16})){3,4096}/g;
 const READABLE = /^[\t\n\r\x20-\x7e\u00a0-\uffff]+$/;
 
@@ -84,7 +84,8 @@ export function decodeCandidates(text: string): Decoded[] {
       }
     });
   }
-  const words = text.toLowerCase().match(/[a-z]{1,20}/g) ?? [];
+  // rot13 is judged on the first 64 KB (a whole megabyte of words costs more than it tells).
+  const words = text.slice(0, 65536).toLowerCase().match(/[a-z]{1,20}/g) ?? [];
   if (words.length >= 4 && commonShare(words, ROT_COMMON) > commonShare(words, COMMON) && commonShare(words, ROT_COMMON) >= 0.15) {
     out.push({ kind: 'rot13', start: 0, end: text.length, text: rot13(text) });
   }

@@ -137,7 +137,7 @@ function scanClean(text: string, enabled: ReadonlySet<PiiPattern>, region: Count
   const raw: PiiMatch[] = [];
   if (enabled.has('private_key') && text.includes('-----BEGIN')) pushPem(raw, text);
   if (enabled.has('jwt') && text.includes('eyJ')) push(raw, 'jwt', JWT, text, (m) => validJwt(m[0]));
-  if (enabled.has('api_key')) for (const rule of API_KEY_RULES) push(raw, 'api_key', rule.re, text, rule.valid);
+  if (enabled.has('api_key')) for (const rule of API_KEY_RULES) if (!rule.hint || text.includes(rule.hint)) push(raw, 'api_key', rule.re, text, rule.valid);
   if (enabled.has('password')) {
     push(raw, 'password', PASSWORD, text, validPassword);
     push(raw, 'password', BEARER, text, validBearer);

@@ -31,6 +31,10 @@ export interface ModelFile {
   trained_on: { examples: number; held_out: number; sha256: string };
 }
 
+export const MAX_CLASSIFIED = 256 * 1024;
+const HEAD = 192 * 1024;
+const TAIL = 64 * 1024;
+
 export class Classifier {
   readonly labels: readonly ClassifierLabel[];
   private readonly mask: number;
@@ -50,9 +54,13 @@ export class Classifier {
     this.bias = Float64Array.from(file.bias);
   }
 
-  /** Probability per label of a folded text: the maximum over its windows (two chunks each). */
+  /**
+   * Probability per label of a folded text: the maximum over its windows (two chunks each).
+   * Past `MAX_CLASSIFIED` characters the heads read the first 192 KB and the last 64 KB
+   * (bounded time; the phrase rules and decoders still read everything — docs/limits.md).
+   */
   score(folded: string): Float64Array {
-    const t = prepare(folded);
+    const t = prepare(folded.length > MAX_CLASSIFIED ? `${folded.slice(0, HEAD)} ${folded.slice(-TAIL)}` : folded);
     const L = this.labels.length;
     const chunks = Math.max(1, Math.ceil(t.length / CHUNK));
     const sink = new ChunkSink(this.w, L, chunks);
