@@ -27,11 +27,30 @@ export interface CostEstimate {
   cost_micro_usd: number;
 }
 
-/** A finding of a scanner, for traces and events (the matched text never leaves the gateway). */
+/** Where a finding is: a request field (`messages[1].content`, `tools[0].function.description`…) and [start, end) in it. */
+export interface FindingSpan {
+  field: string;
+  start: number;
+  end: number;
+}
+
+/** A finding of a scanner, for traces and events (spans, never the matched text, leave the gateway). */
 export interface Finding {
   detector: string;
   label: string;
-  action: 'block' | 'warn' | 'redact' | 'review';
+  action: 'block' | 'warn' | 'redact' | 'review' | 'monitor';
+  /** Classifier probability, or 1 for a validated pattern. */
+  score?: number;
+  spans?: FindingSpan[];
+}
+
+/** Every detector's score on a request, fired or not (explain shows them all). */
+export interface DetectorScore {
+  detector: string;
+  label: string;
+  score: number;
+  /** The score at which the label fires at the sensitivity in force (null: pattern detectors). */
+  threshold: number | null;
 }
 
 /**
@@ -67,6 +86,12 @@ export interface ChainContext {
   /** The budgets the request was checked against (budget step), for settlement and headers. */
   budget_limits: BudgetLimit[];
   findings: Finding[];
+  detector_scores: DetectorScore[];
+  /**
+   * The request before any redaction (set by pii_scan when it redacts): later scanners
+   * detect on what the caller sent, so a redaction cannot hide an exfiltration address.
+   */
+  unredacted: ChatRequest | null;
   /** Content categories sent to review by the content gate. */
   review_categories: string[];
   /** Set by hitl_gate when an approved retry must be consumed before forwarding. */
@@ -89,6 +114,8 @@ export function newContext(init: Pick<ChainContext, 'request_id' | 'now' | 'head
     reserved_micro_usd: 0,
     budget_limits: [],
     findings: [],
+    detector_scores: [],
+    unredacted: null,
     review_categories: [],
     consume_approval_id: null,
   };

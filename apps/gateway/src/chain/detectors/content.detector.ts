@@ -1,4 +1,6 @@
-import type { ContentCategory } from '@llmgov/policy-schema';
+import { CONTENT_CATEGORIES, type ContentCategory } from '@llmgov/policy-schema';
+import { analyse, spanOf } from './analysis';
+import { classifier, type Sensitivity } from './classifier/model';
 
 /**
  * Content categories by intent phrases: a request for harm, not a mention of a topic
@@ -36,12 +38,44 @@ export const CONTENT_RULES: Record<ContentCategory, RegExp> = {
   ),
 };
 
-/** The categories whose phrases occur in any of the texts, among `wanted`. */
-export function scanContent(texts: readonly string[], wanted: ReadonlySet<ContentCategory>): ContentCategory[] {
-  const found: ContentCategory[] = [];
+export interface ContentHit {
+  category: ContentCategory;
+  score: number;
+  span: [number, number];
+}
+
+/**
+ * Content categories in a text: the intent phrases (precise first pass) or the trained
+ * head of each category above its threshold for the sensitivity, on the normalised text
+ * and on what it decodes to. `scores` has every wanted category's probability.
+ */
+export function assessContent(text: string, wanted: ReadonlySet<ContentCategory>, sensitivity: Sensitivity = 'medium'): { hits: ContentHit[]; scores: Map<ContentCategory, number> } {
+  const a = analyse(text);
+  const model = classifier();
+  const hits: ContentHit[] = [];
+  const scores = new Map<ContentCategory, number>();
   for (const cat of wanted) {
-    const re = CONTENT_RULES[cat];
-    if (texts.some((t) => re.test(t))) found.push(cat);
+    const l = model.labels.indexOf(cat);
+    let score = a.scores[l]!;
+    let decodedHit: [number, number] | null = null;
+    for (const d of a.decoded) {
+      const ds = CONTENT_RULES[cat].test(d.n.folded) ? 1 : d.scores[l]!;
+      if (ds > score) {
+        score = ds;
+        decodedHit = spanOf(a, d.decoded.start, d.decoded.end);
+      }
+    }
+    scores.set(cat, score);
+    const m = CONTENT_RULES[cat].exec(a.n.folded);
+    if (m) hits.push({ category: cat, score: 1, span: spanOf(a, m.index, m.index + m[0].length) });
+    else if (score >= model.threshold(cat, sensitivity)) hits.push({ category: cat, score, span: decodedHit ?? [0, text.length] });
   }
-  return found;
+  return { hits, scores };
+}
+
+/** The categories found in any of the texts, among `wanted` (kept for the corpora and bounded-time tests). */
+export function scanContent(texts: readonly string[], wanted: ReadonlySet<ContentCategory>, sensitivity: Sensitivity = 'medium'): ContentCategory[] {
+  const found = new Set<ContentCategory>();
+  for (const t of texts) for (const h of assessContent(t, wanted, sensitivity).hits) found.add(h.category);
+  return CONTENT_CATEGORIES.filter((c) => found.has(c));
 }

@@ -1,3 +1,7 @@
+import { analyse, spanOf, type DecodedAnalysis } from './analysis';
+import { classifier } from './classifier/model';
+import { LABELS, type ClassifierLabel } from './classifier/features';
+
 export type Sensitivity = 'low' | 'medium' | 'high';
 export type SecurityFinding = { kind: 'prompt_injection' | 'data_exfiltration'; label: string };
 
@@ -18,59 +22,75 @@ const EXFILTRATION = rx(
   String.raw`\b(?:send|post|upload|forward|transmit|exfiltrate|email|leak|copy)\s{1,3}${F}(?:conversation|chat\s{1,3}history|chat\s{1,3}log|transcript|messages|context|system\s{1,3}prompt|previous\s{1,3}messages|all\s{1,3}(?:the\s{1,3})?data|credentials|api\s{1,3}keys?|secrets|user\s{1,3}data)\s{1,3}${F}(?:to|at|into)\s{1,3}(?:https?:\/\/|this\s{1,3}(?:url|webhook|endpoint|address|server)|my\s{1,3}(?:server|webhook|endpoint)|[\w.+-]{1,64}@[\w-]{1,63}\.)|!\[[^\]]{0,100}\]\(https?:\/\/[^)\s]{1,300}\?[^)\s]{0,300}(?:\{|%7B|data=|q=|conversation|secret|history)|\b(?:append|include|encode)\s{1,3}${F}(?:conversation|chat\s{1,3}history|secrets?|api\s{1,3}keys?|system\s{1,3}prompt)\s{1,3}${F}(?:in|into|as)\s{1,3}(?:the\s{1,3})?(?:url|query\s{1,3}(?:string|parameter)|image\s{1,3}link|link)\b`,
 );
 
-const B64 = /[A-Za-z0-9+/]{24,4096}={0,2}/g;
-const HEX = /\b(?:[0-9a-fA-F]{2}){16,2048}\b/g;
+export type SecurityKind = SecurityFinding['kind'];
 
-function injection(text: string, s: Sensitivity): string | null {
+export interface SecurityAssessment {
+  finding: (SecurityFinding & { score: number; span: [number, number] }) | null;
+  /** Classifier probability per kind (the maximum over the text and what it decodes to). */
+  scores: Record<SecurityKind, number>;
+}
+
+function injection(text: string, s: Sensitivity): RegExpExecArray | null {
+  return INJECTION_STRONG.exec(text) ?? (s !== 'low' ? INJECTION_MEDIUM.exec(text) : null) ?? (s === 'high' ? INJECTION_WEAK.exec(text) : null);
+}
+function injectionLabel(text: string, s: Sensitivity): string | null {
   if (INJECTION_STRONG.test(text)) return 'instruction_override';
   if (s !== 'low' && INJECTION_MEDIUM.test(text)) return 'role_injection';
   if (s === 'high' && INJECTION_WEAK.test(text)) return 'persona_jailbreak';
   return null;
 }
 
-function rot13(text: string): string {
-  return text.replace(/[a-zA-Z]/g, (c) => {
-    const base = c <= 'Z' ? 65 : 97;
-    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
-  });
-}
+const idx = (label: ClassifierLabel): number => LABELS.indexOf(label);
 
-function decodedPayloads(text: string): string[] {
-  const out: string[] = [];
-  B64.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  let n = 0;
-  while ((m = B64.exec(text)) !== null && n++ < 32) {
-    const decoded = Buffer.from(m[0], 'base64').toString('utf8');
-    if (/^[\x09\x0a\x0d\x20-\x7e]{8,}$/.test(decoded)) out.push(decoded);
-  }
-  HEX.lastIndex = 0;
-  n = 0;
-  while ((m = HEX.exec(text)) !== null && n++ < 32) {
-    const decoded = Buffer.from(m[0], 'hex').toString('utf8');
-    if (/^[\x09\x0a\x0d\x20-\x7e]{8,}$/.test(decoded)) out.push(decoded);
-  }
-  return out;
+/** Does a decoded payload trip any detector: injection or exfiltration rules or heads, or a content head? */
+function decodedTrips(d: DecodedAnalysis, s: Sensitivity): number {
+  const model = classifier();
+  if (injection(d.n.folded, 'medium') || EXFILTRATION.test(d.n.folded)) return 1;
+  let best = 0;
+  model.labels.forEach((label, l) => {
+    if (d.scores[l]! >= model.threshold(label, s)) best = Math.max(best, d.scores[l]!);
+  });
+  return best;
 }
 
 /**
- * Prompt injection, exfiltration instructions, and injections hidden in base64, hex or
- * rot13 (medium and high sensitivity decode; rot13 is tried on texts that mention it or
- * at high sensitivity, since decoding every text costs a full pass).
+ * Prompt injection, exfiltration instructions, and payloads hidden in base64, hex, URL
+ * encoding or rot13, on the normalised text: the phrase rules (a fast, precise first
+ * pass) or the trained heads above their threshold for the sensitivity.
  */
+export function assessSecurity(text: string, sensitivity: Sensitivity): SecurityAssessment {
+  const a = analyse(text);
+  const model = classifier();
+  const f = a.n.folded;
+  const pi = a.scores[idx('prompt_injection')]!;
+  const ex = a.scores[idx('data_exfiltration')]!;
+  const scores = { prompt_injection: pi, data_exfiltration: ex };
+  for (const d of a.decoded) {
+    scores.prompt_injection = Math.max(scores.prompt_injection, d.scores[idx('prompt_injection')]!);
+    scores.data_exfiltration = Math.max(scores.data_exfiltration, d.scores[idx('data_exfiltration')]!);
+  }
+  const whole: [number, number] = [0, text.length];
+  const inj = injection(f, sensitivity);
+  if (inj) return { finding: { kind: 'prompt_injection', label: injectionLabel(f, sensitivity)!, score: 1, span: spanOf(a, inj.index, inj.index + inj[0].length) }, scores };
+  const exm = EXFILTRATION.exec(f);
+  if (exm) return { finding: { kind: 'data_exfiltration', label: 'exfiltration_instruction', score: 1, span: spanOf(a, exm.index, exm.index + exm[0].length) }, scores };
+  if (pi >= model.threshold('prompt_injection', sensitivity)) return { finding: { kind: 'prompt_injection', label: 'injection_classifier', score: pi, span: whole }, scores };
+  if (ex >= model.threshold('data_exfiltration', sensitivity)) return { finding: { kind: 'data_exfiltration', label: 'exfiltration_classifier', score: ex, span: whole }, scores };
+  for (const d of a.decoded) {
+    const hit = decodedTrips(d, sensitivity);
+    if (hit > 0) {
+      const span = d.decoded.kind === 'rot13' ? whole : spanOf(a, d.decoded.start, d.decoded.end);
+      return { finding: { kind: 'prompt_injection', label: 'encoded_payload', score: hit, span }, scores };
+    }
+  }
+  return { finding: null, scores };
+}
+
+/** The first finding over `texts` (kept for the corpora and bounded-time tests). */
 export function scanSecurity(texts: readonly string[], sensitivity: Sensitivity): SecurityFinding | null {
   for (const text of texts) {
-    const inj = injection(text, sensitivity);
-    if (inj) return { kind: 'prompt_injection', label: inj };
-    if (EXFILTRATION.test(text)) return { kind: 'data_exfiltration', label: 'exfiltration_instruction' };
-    if (sensitivity === 'low') continue;
-    for (const decoded of decodedPayloads(text)) {
-      if (injection(decoded, 'medium') || EXFILTRATION.test(decoded)) return { kind: 'prompt_injection', label: 'encoded_payload' };
-    }
-    if (sensitivity === 'high' || /\brot-?13\b/i.test(text)) {
-      const r = rot13(text);
-      if (injection(r, 'low') || EXFILTRATION.test(r)) return { kind: 'prompt_injection', label: 'encoded_payload' };
-    }
+    const r = assessSecurity(text, sensitivity).finding;
+    if (r) return { kind: r.kind, label: r.label };
   }
   return null;
 }

@@ -1,6 +1,7 @@
 import { PII_PATTERNS, type PiiPattern, type PiiPatternAction, type PolicyDocument } from '@llmgov/policy-schema';
-import { block, configOf, exceptionFor, mapTexts, rulesFor, textsOf, type ChainStep, type Principal, type Verdict } from '@llmgov/chain';
+import { block, configOf, exceptionFor, rulesFor, type ChainStep, type FindingSpan, type Principal, type Verdict } from '@llmgov/chain';
 import { redactMatches, scanPii } from '../detectors/pii.detector';
+import { fieldsOf, mapFields } from '../detectors/fields';
 
 /** Action per pattern: `pii_scan` rules over settings `pii_patterns` over the default `pii_action`; exceptions switch a pattern off. */
 export function piiActions(doc: PolicyDocument, p: Principal, now: Date): Map<PiiPattern, Exclude<PiiPatternAction, 'off'>> {
@@ -17,38 +18,51 @@ export function piiActions(doc: PolicyDocument, p: Principal, now: Date): Map<Pi
   return actions;
 }
 
-/** Step 10: secrets and PII in every message text; block, warn or redact per pattern (`[REDACTED:<pattern>]`). */
+/**
+ * Step 10: secrets and PII in every field that reaches the model (contents, names, tool
+ * call arguments, tool descriptions, response format); block, warn or redact per pattern
+ * (`[REDACTED:<pattern>]`). Findings carry the field and character spans, never the text.
+ * When it redacts, the request as received stays in `ctx.unredacted` for the later scanners.
+ */
 export const piiScanStep: ChainStep = {
   id: 'pii_scan',
   run(ctx): Verdict {
-    const actions = piiActions(ctx.policy!.document, ctx.principal!, ctx.now);
+    const doc = ctx.policy!.document;
+    const actions = piiActions(doc, ctx.principal!, ctx.now);
     if (actions.size === 0) return { kind: 'allow' };
     const enabled = new Set(actions.keys());
-    const blocked = new Set<PiiPattern>();
-    const warned = new Set<PiiPattern>();
-    const redacted = new Set<PiiPattern>();
-    for (const text of textsOf(ctx.request!)) {
-      for (const m of scanPii(text, enabled)) {
-        const a = actions.get(m.pattern)!;
-        (a === 'block' ? blocked : a === 'warn' ? warned : redacted).add(m.pattern);
+    const opts = { region: doc.settings.pii_phone_region };
+    const spans = new Map<PiiPattern, FindingSpan[]>();
+    for (const f of fieldsOf(ctx.request!)) {
+      for (const m of scanPii(f.text, enabled, opts)) {
+        const list = spans.get(m.pattern) ?? [];
+        list.push({ field: f.path, start: m.start, end: m.end });
+        spans.set(m.pattern, list);
       }
     }
-    for (const set of [blocked, warned, redacted]) for (const pattern of set) ctx.findings.push({ detector: 'pii', label: pattern, action: actions.get(pattern)! });
-    if (blocked.size > 0) {
-      const names = [...blocked].join(', ');
+    const by = (a: PiiPatternAction) => [...spans.keys()].filter((p) => actions.get(p) === a);
+    const blocked = by('block');
+    const warned = by('warn');
+    const redacted = by('redact');
+    for (const [pattern, list] of spans) ctx.findings.push({ detector: 'pii', label: pattern, action: actions.get(pattern)!, score: 1, spans: list });
+    for (const pattern of enabled) ctx.detector_scores.push({ detector: 'pii', label: pattern, score: spans.has(pattern) ? 1 : 0, threshold: null });
+    if (blocked.length > 0) {
+      const names = blocked.join(', ');
       return block('pii_detected', 403, `the request contains ${names}`, {
         policy_type: 'pii_scan',
         remediation: `Remove the ${names} from the messages, or set the pattern to redact.`,
       });
     }
-    if (redacted.size > 0) {
-      const request = mapTexts(ctx.request!, (t) => {
-        const matches = scanPii(t, redacted);
+    if (redacted.length > 0) {
+      const only = new Set(redacted);
+      const request = mapFields(ctx.request!, (t) => {
+        const matches = scanPii(t, only, opts);
         return matches.length ? redactMatches(t, matches) : t;
       });
-      return { kind: 'redact', request, code: 'pii_detected', message: `redacted ${[...redacted].join(', ')}`, policy_id: null };
+      ctx.unredacted = ctx.request;
+      return { kind: 'redact', request, code: 'pii_detected', message: `redacted ${redacted.join(', ')}`, policy_id: null };
     }
-    if (warned.size > 0) return { kind: 'warn', code: 'pii_detected', message: `the request contains ${[...warned].join(', ')}`, policy_id: null };
+    if (warned.length > 0) return { kind: 'warn', code: 'pii_detected', message: `the request contains ${warned.join(', ')}`, policy_id: null };
     return { kind: 'allow' };
   },
 };

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { CHUNK, features, LABELS, prepare, type ClassifierLabel, type FeatureSink } from './features';
+
+export type Sensitivity = 'low' | 'medium' | 'high';
+
+/** Held-out figures recorded by the training script next to the weights. */
+export interface LabelMetrics {
+  threshold: Record<Sensitivity, number>;
+  /** Recall on held-out positives and false-positive rate on held-out benign texts, per sensitivity. */
+  recall: Record<Sensitivity, number>;
+  fpr: Record<Sensitivity, number>;
+  positives: number;
+}
+
+/**
+ * A logistic-regression head per label over shared hashed features. Weights are int8,
+ * one scale per label, stored interleaved (`bucket * labels + label`) so a feature costs
+ * one contiguous read for every label.
+ */
+export interface ModelFile {
+  version: 1;
+  bits: number;
+  labels: ClassifierLabel[];
+  scales: number[];
+  bias: number[];
+  /** gzip of the int8 weights, base64. */
+  weights: string;
+  metrics: Record<ClassifierLabel, LabelMetrics>;
+  trained_on: { examples: number; held_out: number; sha256: string };
+}
+
+export const MAX_CLASSIFIED = 256 * 1024;
+const HEAD = 192 * 1024;
+const TAIL = 64 * 1024;
+
+export class Classifier {
+  readonly labels: readonly ClassifierLabel[];
+  private readonly mask: number;
+  private readonly w: Float32Array;
+  private readonly bias: Float64Array;
+
+  constructor(readonly file: ModelFile, dense?: Float32Array) {
+    this.labels = file.labels;
+    this.mask = (1 << file.bits) - 1;
+    const L = file.labels.length;
+    if (dense) this.w = dense;
+    else {
+      const q = new Int8Array(gunzipSync(Buffer.from(file.weights, 'base64')).buffer.slice(0));
+      this.w = new Float32Array(q.length);
+      for (let i = 0; i < q.length; i++) this.w[i] = q[i]! * file.scales[i % L]!;
+    }
+    this.bias = Float64Array.from(file.bias);
+  }
+
+  /**
+   * Probability per label of a folded text: the maximum over its windows (two chunks each).
+   * Past `MAX_CLASSIFIED` characters the heads read the first 192 KB and the last 64 KB
+   * (bounded time; the phrase rules and decoders still read everything — docs/limits.md).
+   */
+  score(folded: string): Float64Array {
+    const t = prepare(folded.length > MAX_CLASSIFIED ? `${folded.slice(0, HEAD)} ${folded.slice(-TAIL)}` : folded);
+    const L = this.labels.length;
+    const chunks = Math.max(1, Math.ceil(t.length / CHUNK));
+    const sink = new ChunkSink(this.w, L, chunks);
+    features(t, this.mask, sink);
+    const best = new Float64Array(L);
+    const { acc, cnt } = sink;
+    const last = Math.max(0, chunks - 2);
+    for (let k = 0; k <= last; k++) {
+      const k2 = k + 1 < chunks ? k + 1 : k;
+      const n = cnt[k]! + (k2 !== k ? cnt[k2]! : 0);
+      const norm = n > 0 ? 1 / Math.sqrt(n) : 0;
+      for (let l = 0; l < L; l++) {
+        const sum = acc[k * L + l]! + (k2 !== k ? acc[k2 * L + l]! : 0);
+        const p = 1 / (1 + Math.exp(-(this.bias[l]! + sum * norm)));
+        if (p > best[l]!) best[l] = p;
+      }
+    }
+    return best;
+  }
+
+  threshold(label: ClassifierLabel, s: Sensitivity): number {
+    return this.file.metrics[label].threshold[s];
+  }
+}
+
+/** Sums weights per chunk of text (by the offset each feature starts at). */
+class ChunkSink implements FeatureSink {
+  readonly acc: Float64Array;
+  readonly cnt: Int32Array;
+  constructor(private readonly w: Float32Array, private readonly L: number, chunks: number) {
+    this.acc = new Float64Array(chunks * L);
+    this.cnt = new Int32Array(chunks);
+  }
+  add(pos: number, bucket: number): void {
+    const k = (pos / CHUNK) | 0;
+    const L = this.L;
+    const base = bucket * L;
+    const off = k * L;
+    const acc = this.acc;
+    const w = this.w;
+    for (let l = 0; l < L; l++) acc[off + l] += w[base + l]!;
+    this.cnt[k]!++;
+  }
+}
+
+let loaded: Classifier | null = null;
+
+/** The committed model (classifier/weights.json), loaded once. */
+export function classifier(): Classifier {
+  if (!loaded) loaded = new Classifier(JSON.parse(readFileSync(join(__dirname, 'weights.json'), 'utf8')) as ModelFile);
+  return loaded;
+}
+
+export { LABELS };
