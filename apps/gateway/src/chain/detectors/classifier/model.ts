@@ -60,6 +60,9 @@ export class Classifier {
    * (bounded time; the phrase rules and decoders still read everything — docs/limits.md).
    */
   score(folded: string): Float64Array {
+    // No language to judge: repeated characters or a lone token would only amplify n-gram
+    // weights (a 400-character run of one letter must not read as a category).
+    if (!hasWords(folded, MIN_DISTINCT_WORDS)) return new Float64Array(this.labels.length);
     const t = prepare(folded.length > MAX_CLASSIFIED ? `${folded.slice(0, HEAD)} ${folded.slice(-TAIL)}` : folded);
     const L = this.labels.length;
     const chunks = Math.max(1, Math.ceil(t.length / CHUNK));
@@ -94,8 +97,13 @@ class ChunkSink implements FeatureSink {
     this.acc = new Float64Array(chunks * L);
     this.cnt = new Int32Array(chunks);
   }
+  /** Buckets already counted per chunk: a feature counts once per chunk (repetition is no evidence). */
+  private readonly seen: Set<number>[] = [];
   add(pos: number, bucket: number): void {
     const k = (pos / CHUNK) | 0;
+    const seen = (this.seen[k] ??= new Set<number>());
+    if (seen.has(bucket)) return;
+    seen.add(bucket);
     const L = this.L;
     const base = bucket * L;
     const off = k * L;
@@ -104,6 +112,19 @@ class ChunkSink implements FeatureSink {
     for (let l = 0; l < L; l++) acc[off + l] += w[base + l]!;
     this.cnt[k]!++;
   }
+}
+
+/** The heads abstain on a text with fewer distinct words (two letters or more) than this. */
+export const MIN_DISTINCT_WORDS = 3;
+
+/** Whether `text` holds at least `n` distinct words (stops reading once it has seen them). */
+export function hasWords(text: string, n: number): boolean {
+  const seen = new Set<string>();
+  for (const m of text.matchAll(/\p{L}{2,}/gu)) {
+    seen.add(m[0].length > 32 ? m[0].slice(0, 32) : m[0]);
+    if (seen.size >= n) return true;
+  }
+  return false;
 }
 
 let loaded: Classifier | null = null;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { features, LABELS, prepare, type ClassifierLabel } from '../classifier/features';
+import { CHUNK, features, LABELS, prepare, type ClassifierLabel } from '../classifier/features';
 import { Classifier, type LabelMetrics, type ModelFile, type Sensitivity } from '../classifier/model';
 import { normalize } from '../normalize';
 import { prng, type Example } from './generate';
@@ -28,8 +28,18 @@ interface Encoded {
 }
 
 function encode(e: Example, mask: number): Encoded {
+  // As at inference (classifier/model.ts): a feature counts once per chunk of text.
+  const seen = new Map<number, Set<number>>();
   const list: number[] = [];
-  const n = features(prepare(normalize(e.text).folded), mask, { add: (_pos, b) => list.push(b) });
+  features(prepare(normalize(e.text).folded), mask, {
+    add: (pos, b) => {
+      const k = (pos / CHUNK) | 0;
+      let chunk = seen.get(k);
+      if (!chunk) seen.set(k, (chunk = new Set()));
+      if (!chunk.has(b)) chunk.add(b), list.push(b);
+    },
+  });
+  const n = list.length;
   const y = new Uint8Array(LABELS.length);
   if (e.label) y[LABELS.indexOf(e.label)] = 1;
   return { buckets: Int32Array.from(list), norm: n > 0 ? 1 / Math.sqrt(n) : 0, y };
