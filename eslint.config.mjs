@@ -28,9 +28,19 @@ const byLayer = [
   { sourceTag: 'layer:test', onlyDependOnLibsWithTags: [] },
 ];
 const boundaries = (depConstraints) => ({
-  '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }],
+  '@nx/enforce-module-boundaries': [
+    'error',
+    { enforceBuildableLibDependency: false, allow: [], depConstraints },
+  ],
 });
-const specs = ['**/*.spec.ts', '**/test/**/*.ts', '**/*.fixture.ts', '**/*.behaviour.ts', '**/testing/**/*.ts', '**/bench/**/*.ts'];
+const specs = [
+  '**/*.spec.ts',
+  '**/test/**/*.ts',
+  '**/*.fixture.ts',
+  '**/*.behaviour.ts',
+  '**/testing/**/*.ts',
+  '**/bench/**/*.ts',
+];
 
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**'] },

@@ -14,7 +14,10 @@ const swc = [
 ];
 const { compilerOptions } = require('./tsconfig.base.json');
 const moduleNameMapper = Object.fromEntries(
-  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+    `^${alias}$`,
+    `<rootDir>/${target}`,
+  ]),
 );
 const base = {
   rootDir: __dirname,

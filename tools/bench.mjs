@@ -23,22 +23,37 @@ const asked = process.argv.slice(2);
 const names = asked.length ? asked : Object.keys(BENCHES);
 const unknown = names.filter((n) => !BENCHES[n]);
 if (unknown.length) {
-  process.stderr.write(`unknown bench: ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})\n`);
+  process.stderr.write(
+    `unknown bench: ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})\n`,
+  );
   process.exit(2);
 }
 
 const require = createRequire(import.meta.url);
 require('./register.cjs');
 const { provisionTestInfra } = require('../libs/testing/src/global-setup.ts');
-const infra = process.env.KAFKA_BROKERS && process.env.DATABASE_URL ? null : await provisionTestInfra({ log: (m) => process.stderr.write(`[bench] ${m}\n`) });
-const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning'].filter(Boolean).join(' ') };
-if (infra) Object.assign(env, { KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl });
+const infra =
+  process.env.KAFKA_BROKERS && process.env.DATABASE_URL
+    ? null
+    : await provisionTestInfra({ log: (m) => process.stderr.write(`[bench] ${m}\n`) });
+const env = {
+  ...process.env,
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning']
+    .filter(Boolean)
+    .join(' '),
+};
+if (infra)
+  Object.assign(env, { KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl });
 
 let failed = 0;
 for (const name of names) {
   const [script, ...args] = BENCHES[name];
   process.stdout.write(`\n## ${name} (${script})\n`);
-  const run = spawnSync(process.execPath, ['-r', './tools/register.cjs', script, ...args], { cwd: root, env, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['-r', './tools/register.cjs', script, ...args], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
   if (run.status !== 0) failed++;
 }
 if (infra) await infra.release();

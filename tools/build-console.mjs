@@ -26,9 +26,14 @@ await vite.build({ configFile: join(app, 'vite.config.mts'), logLevel: 'warn' })
 const dist = join(app, 'dist');
 const html = readFileSync(join(dist, 'index.html'), 'utf8');
 const scripts = [
-  ...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/console\/([^"]+\.js)"/g),
+  ...html.matchAll(
+    /<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/console\/([^"]+\.js)"/g,
+  ),
 ].map((m) => m[1]);
-const bytes = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file))).length, 0);
+const bytes = scripts.reduce(
+  (sum, file) => sum + gzipSync(readFileSync(join(dist, file))).length,
+  0,
+);
 console.log(
   `console: built apps/console/dist — initial JS ${(bytes / 1024).toFixed(1)} KB gzipped ` +
     `(${scripts.length} files; budget 300 KB)`,

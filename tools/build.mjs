@@ -11,7 +11,16 @@
 //   node tools/build.mjs              clean build
 //   node tools/build.mjs --if-stale   only when a source is newer than the last build (npm start)
 import { createRequire } from 'node:module';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,7 +57,10 @@ function walk(dir, files) {
     const path = `${dir}/${entry.name}`;
     if (entry.isDirectory()) {
       if (!SKIP_DIRS.has(entry.name)) walk(path, files);
-    } else if ((entry.name.endsWith('.ts') && !SKIP_FILE.test(entry.name)) || ASSET.test(entry.name)) {
+    } else if (
+      (entry.name.endsWith('.ts') && !SKIP_FILE.test(entry.name)) ||
+      ASSET.test(entry.name)
+    ) {
       files.push(path);
     }
   }
@@ -57,7 +69,9 @@ function walk(dir, files) {
 /** The @llmgov/* aliases, each to the dist file its source compiles to. */
 function aliases() {
   const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
-  return new Map(Object.entries(compilerOptions.paths).map(([alias, [target]]) => [alias, outputOf(target)]));
+  return new Map(
+    Object.entries(compilerOptions.paths).map(([alias, [target]]) => [alias, outputOf(target)]),
+  );
 }
 
 function swcOptions(source) {
@@ -86,15 +100,21 @@ async function compile(source, swc, alias) {
     cpSync(join(root, source), target.replace(/\.js$/, source.slice(source.lastIndexOf('.'))));
     return;
   }
-  const { code, map } = await swc.transform(readFileSync(join(root, source), 'utf8'), swcOptions(source));
+  const { code, map } = await swc.transform(
+    readFileSync(join(root, source), 'utf8'),
+    swcOptions(source),
+  );
   // Same line count before and after, so the source map stays exact line by line.
-  const rewritten = code.replace(/require\("(@llmgov\/[a-z-]+(?:\/[a-z-]+)?)"\)/g, (whole, name) => {
-    const file = alias.get(name);
-    if (!file) throw new Error(`${source}: unknown alias ${name}`);
-    let path = relative(dirname(target), file).split(sep).join('/').replace(/\.js$/, '');
-    if (!path.startsWith('.')) path = `./${path}`;
-    return `require(${JSON.stringify(path)})`;
-  });
+  const rewritten = code.replace(
+    /require\("(@llmgov\/[a-z-]+(?:\/[a-z-]+)?)"\)/g,
+    (whole, name) => {
+      const file = alias.get(name);
+      if (!file) throw new Error(`${source}: unknown alias ${name}`);
+      let path = relative(dirname(target), file).split(sep).join('/').replace(/\.js$/, '');
+      if (!path.startsWith('.')) path = `./${path}`;
+      return `require(${JSON.stringify(path)})`;
+    },
+  );
   const mapName = `${target.slice(target.lastIndexOf(sep) + 1)}.map`;
   writeFileSync(target, `${rewritten}\n//# sourceMappingURL=${mapName}\n`);
   writeFileSync(`${target}.map`, map);
@@ -109,7 +129,11 @@ function newestSource(files) {
 async function main() {
   const started = process.hrtime.bigint();
   const files = sourcesOf();
-  if (process.argv.includes('--if-stale') && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(files))
+  if (
+    process.argv.includes('--if-stale') &&
+    existsSync(stamp) &&
+    statSync(stamp).mtimeMs >= newestSource(files)
+  )
     return;
   const swc = require('@swc/core');
   const alias = aliases();

@@ -41,7 +41,12 @@ async function main() {
   const env = { ...process.env };
   // kafkajs 2.2.4 on Node 23+ warns about a negative setTimeout (harmless, and on every request).
   // NestJS 12 ships as ES modules: Jest loads them only with the VM-modules flag.
-  env.NODE_OPTIONS = [env.NODE_OPTIONS, '--disable-warning=TimeoutNegativeWarning', '--experimental-vm-modules', '--disable-warning=ExperimentalWarning']
+  env.NODE_OPTIONS = [
+    env.NODE_OPTIONS,
+    '--disable-warning=TimeoutNegativeWarning',
+    '--experimental-vm-modules',
+    '--disable-warning=ExperimentalWarning',
+  ]
     .filter(Boolean)
     .join(' ');
 
@@ -65,7 +70,8 @@ async function main() {
     '--passWithNoTests',
     ...(ci ? ['--ci'] : []),
     // Jest reads testTimeout only globally, not from the projects of jest.config.js.
-    ...(selected.some((kind) => kind !== 'unit') && !argv.some((arg) => arg.startsWith('--testTimeout'))
+    ...(selected.some((kind) => kind !== 'unit') &&
+    !argv.some((arg) => arg.startsWith('--testTimeout'))
       ? ['--testTimeout=60000']
       : []),
     '--json',
@@ -98,7 +104,9 @@ function summarise() {
   if (!existsSync(resultsFile)) return;
   try {
     const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    process.stdout.write(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped\n`);
+    process.stdout.write(
+      `Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped\n`,
+    );
   } finally {
     rmSync(resultsFile, { force: true });
   }

@@ -65,7 +65,8 @@ export function kafkaPort() {
   const raw = process.env.KAFKA_PORT;
   if (!raw) return DEFAULT_PORT;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65534) throw new Error(`KAFKA_PORT=${raw} is not a port number`);
+  if (!Number.isInteger(port) || port < 1 || port > 65534)
+    throw new Error(`KAFKA_PORT=${raw} is not a port number`);
   return port;
 }
 
@@ -153,7 +154,8 @@ async function withLock(lock, fn, timeoutMs = 4 * 60_000) {
   for (;;) {
     const { acquired, owner } = tryLock(lock);
     if (acquired) break;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock} (held by pid ${owner ?? '?'})`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${lock} (held by pid ${owner ?? '?'})`);
     await sleep(200);
   }
   try {
@@ -169,7 +171,8 @@ function withLockSync(lock, fn, timeoutMs = 10_000) {
   for (;;) {
     const { acquired, owner } = tryLock(lock);
     if (acquired) break;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock} (held by pid ${owner ?? '?'})`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${lock} (held by pid ${owner ?? '?'})`);
     sleepSync(100);
   }
   try {
@@ -181,7 +184,10 @@ function withLockSync(lock, fn, timeoutMs = 10_000) {
 
 function requireTool(command, args, hint) {
   const result = spawnSync(command, args, { stdio: 'ignore' });
-  if (result.error) throw new Error(`${command} is needed to run the local Kafka broker (${hint}): ${result.error.message}`);
+  if (result.error)
+    throw new Error(
+      `${command} is needed to run the local Kafka broker (${hint}): ${result.error.message}`,
+    );
 }
 
 // ---------------------------------------------------------------- jars
@@ -233,7 +239,9 @@ export async function ensureJars({ log = defaultLog } = {}) {
     const result = await run('mvn', args);
     if (result.code !== 0 || !existsSync(join(work, 'libs', MARKER_JAR))) {
       rmSync(work, { recursive: true, force: true });
-      throw new Error(`mvn ${args.join(' ')} failed (exit ${result.code}):\n${result.output.slice(-4000)}`);
+      throw new Error(
+        `mvn ${args.join(' ')} failed (exit ${result.code}):\n${result.output.slice(-4000)}`,
+      );
     }
     rmSync(JAR_DIR, { recursive: true, force: true });
     renameSync(join(work, 'libs'), JAR_DIR);
@@ -417,7 +425,10 @@ function liveLeases(p, except) {
 function takeLease(p) {
   mkdirSync(p.leases, { recursive: true });
   const name = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  writeFileSync(join(p.leases, name), `${new Date().toISOString()} ${process.argv.slice(1).join(' ')}\n`);
+  writeFileSync(
+    join(p.leases, name),
+    `${new Date().toISOString()} ${process.argv.slice(1).join(' ')}\n`,
+  );
   return name;
 }
 
@@ -465,7 +476,12 @@ async function waitExit(p, pid) {
  *   release: () => Promise<void>, releaseSync: () => void }>}
  */
 export async function ensureKafka(options = {}) {
-  const { port = kafkaPort(), lease = false, timeoutMs = READY_TIMEOUT_MS, log = defaultLog } = options;
+  const {
+    port = kafkaPort(),
+    lease = false,
+    timeoutMs = READY_TIMEOUT_MS,
+    log = defaultLog,
+  } = options;
   const fresh = options.fresh ?? lease;
   const p = paths(port);
   const brokers = [`127.0.0.1:${port}`];
@@ -526,7 +542,8 @@ export async function ensureKafka(options = {}) {
         p.serverProperties,
         '--ignore-formatted',
       ]);
-      if (format.code !== 0) throw new Error(`Formatting the Kafka storage failed:\n${format.output}`);
+      if (format.code !== 0)
+        throw new Error(`Formatting the Kafka storage failed:\n${format.output}`);
     }
 
     rmSync(p.serverLog, { force: true });
@@ -584,7 +601,8 @@ export async function ensureKafka(options = {}) {
       await withLock(p.lock, async () => {
         rmSync(join(p.leases, leaseName), { force: true });
         const pid = brokerPid(p);
-        if (pid && existsSync(p.autostarted) && liveLeases(p).length === 0) await terminate(p, pid, log);
+        if (pid && existsSync(p.autostarted) && liveLeases(p).length === 0)
+          await terminate(p, pid, log);
       });
     },
     /** Like `release()`, for `process.on('exit')`: sends SIGTERM without waiting for the exit. */
@@ -630,7 +648,10 @@ export async function stopKafka(options = {}) {
     }
     const users = liveLeases(p);
     if (ifUnused && users.length > 0) {
-      return { stopped: false, reason: `in use by ${users.length} process(es): pids ${users.map((u) => u.split('-')[0]).join(', ')}` };
+      return {
+        stopped: false,
+        reason: `in use by ${users.length} process(es): pids ${users.map((u) => u.split('-')[0]).join(', ')}`,
+      };
     }
     await terminate(p, pid, log);
     rmSync(p.leases, { recursive: true, force: true });
@@ -721,7 +742,9 @@ async function main(argv) {
       return 0;
     }
     default:
-      process.stderr.write('usage: node infra/kafka/kafka.mjs start [--fresh] | stop [--if-unused] | status | ensure-jars\n');
+      process.stderr.write(
+        'usage: node infra/kafka/kafka.mjs start [--fresh] | stop [--if-unused] | status | ensure-jars\n',
+      );
       return 2;
   }
 }

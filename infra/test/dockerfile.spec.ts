@@ -21,7 +21,9 @@ describe('infra/docker/Dockerfile', () => {
   const runtime = all.slice(lastFrom);
 
   it('builds every stage from node:24-slim', () => {
-    expect(all.find((i) => i.op === 'ARG' && i.args.startsWith('NODE_IMAGE='))?.args).toBe('NODE_IMAGE=node:24-slim');
+    expect(all.find((i) => i.op === 'ARG' && i.args.startsWith('NODE_IMAGE='))?.args).toBe(
+      'NODE_IMAGE=node:24-slim',
+    );
     // Each stage starts from the image or from an earlier stage (the build and pruned
     // dependencies start from `deps`), so every one is node:24-slim underneath.
     const stages: string[] = [];
@@ -45,19 +47,24 @@ describe('infra/docker/Dockerfile', () => {
     const cmd = runtime.filter((i) => i.op === 'CMD').at(-1)?.args ?? '';
     expect(cmd).toContain('exec node --enable-source-maps \\"dist/apps/${SERVICE}/main.js\\"');
     expect(cmd).not.toMatch(/register|\.ts\b|swc/);
-    expect(runtime.some((i) => i.op === 'HEALTHCHECK' && i.args.includes('/health/live'))).toBe(true);
+    expect(runtime.some((i) => i.op === 'HEALTHCHECK' && i.args.includes('/health/live'))).toBe(
+      true,
+    );
   });
 
   it('compiles in a build stage with tools/build.mjs and ships production dependencies without SWC', () => {
     const build = all.slice(all.findIndex((i) => i.op === 'FROM' && i.args.endsWith('AS build')));
     expect(build.some((i) => i.op === 'RUN' && i.args === 'node tools/build.mjs')).toBe(true);
     const prune = all.find((i) => i.op === 'RUN' && i.args.includes('node_modules/@swc/core'));
-    expect(prune?.args).toMatch(/^rm -rf node_modules\/@swc\/core node_modules\/@swc\/core-\* node_modules\/@swc-node/);
+    expect(prune?.args).toMatch(
+      /^rm -rf node_modules\/@swc\/core node_modules\/@swc\/core-\* node_modules\/@swc-node/,
+    );
   });
 
   it('ships no sources, tests or dev tooling into the runtime stage: compiled dist/ and pruned dependencies only', () => {
     const keep = all.find((i) => i.op === 'RUN' && i.args.includes('dist/apps/${SERVICE}/main.js'));
-    const others = 'find dist/apps -mindepth 1 -maxdepth 1 -type d ! -name "${SERVICE}" -exec rm -rf {} +';
+    const others =
+      'find dist/apps -mindepth 1 -maxdepth 1 -type d ! -name "${SERVICE}" -exec rm -rf {} +';
     expect(keep?.args).toContain(others);
     const copies = runtime.filter((i) => i.op === 'COPY').map((i) => i.args);
     expect(copies).toEqual([

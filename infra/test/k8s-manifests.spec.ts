@@ -6,9 +6,12 @@ import { PUBLIC_ROUTES, SERVICES, SERVICE_NAMES, type ServiceName } from './serv
 
 const { kustomization, objects } = loadKustomizeBase();
 const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
-const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+const named = (kind: string, name: string) =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name);
 
-const httpProbe = z.object({ httpGet: z.object({ path: z.string(), port: z.union([z.string(), z.number()]) }) });
+const httpProbe = z.object({
+  httpGet: z.object({ path: z.string(), port: z.union([z.string(), z.number()]) }),
+});
 const container = z.object({
   name: z.string(),
   image: z.string(),
@@ -22,20 +25,28 @@ const container = z.object({
   startupProbe: httpProbe.loose(),
   livenessProbe: httpProbe.loose(),
   readinessProbe: httpProbe.loose(),
-  securityContext: z.object({ allowPrivilegeEscalation: z.literal(false), readOnlyRootFilesystem: z.literal(true) }).loose(),
+  securityContext: z
+    .object({ allowPrivilegeEscalation: z.literal(false), readOnlyRootFilesystem: z.literal(true) })
+    .loose(),
 });
 const deployment = z.object({
-  spec: z.object({
-    replicas: z.number().int().min(2),
-    selector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
-    template: z.object({
-      metadata: z.object({ labels: z.record(z.string(), z.string()) }),
-      spec: z.object({
-        securityContext: z.object({ runAsNonRoot: z.literal(true), runAsUser: z.number().int().positive() }).loose(),
-        containers: z.array(container.loose()).length(1),
-      }).loose(),
-    }),
-  }).loose(),
+  spec: z
+    .object({
+      replicas: z.number().int().min(2),
+      selector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
+      template: z.object({
+        metadata: z.object({ labels: z.record(z.string(), z.string()) }),
+        spec: z
+          .object({
+            securityContext: z
+              .object({ runAsNonRoot: z.literal(true), runAsUser: z.number().int().positive() })
+              .loose(),
+            containers: z.array(container.loose()).length(1),
+          })
+          .loose(),
+      }),
+    })
+    .loose(),
 });
 
 function deploymentOf(name: ServiceName) {
@@ -44,12 +55,20 @@ function deploymentOf(name: ServiceName) {
   return deployment.parse(object);
 }
 
-const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 describe('Kubernetes manifests (infra/k8s/base)', () => {
   it('lists only files that exist, and every object has apiVersion, kind and a name', () => {
     for (const file of kustomization.resources) expect(existsSync(join(K8S_BASE, file))).toBe(true);
-    for (const o of objects) expect(o).toEqual(expect.objectContaining({ apiVersion: expect.any(String), kind: expect.any(String), metadata: expect.objectContaining({ name: expect.any(String) }) }));
+    for (const o of objects)
+      expect(o).toEqual(
+        expect.objectContaining({
+          apiVersion: expect.any(String),
+          kind: expect.any(String),
+          metadata: expect.objectContaining({ name: expect.any(String) }),
+        }),
+      );
   });
 
   describe.each(SERVICE_NAMES)('%s', (name) => {
@@ -58,7 +77,8 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
       expect(c.livenessProbe.httpGet.path).toBe('/health/live');
       expect(c.startupProbe.httpGet.path).toBe('/health/live');
       expect(c.readinessProbe.httpGet.path).toBe('/health/ready');
-      for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) expect(c.ports.map((p) => p.name)).toContain(probe.httpGet.port);
+      for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe])
+        expect(c.ports.map((p) => p.name)).toContain(probe.httpGet.port);
     });
 
     it('runs its compiled entry point with node, no compiler loaded (command: node dist/apps/<service>/main.js)', () => {
@@ -72,17 +92,26 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
       expect(c.ports[0].containerPort).toBe(SERVICES[name].port);
       const port = c.env.find((e) => e.name === 'PORT') as { value?: string } | undefined;
       expect(port?.value).toBe(String(SERVICES[name].port));
-      const configMap = named('ConfigMap', c.envFrom?.[0].configMapRef.name ?? '') as unknown as (K8sObject & { data: Record<string, string> }) | undefined;
+      const configMap = named('ConfigMap', c.envFrom?.[0].configMapRef.name ?? '') as unknown as
+        (K8sObject & { data: Record<string, string> }) | undefined;
       expect(configMap).toBeDefined();
       const available = new Set([...c.env.map((e) => e.name), ...Object.keys(configMap!.data)]);
-      for (const variable of SERVICES[name].env) expect([variable, available.has(variable)]).toEqual([variable, true]);
-      expect(c.env.find((e) => e.name === 'REPLICA_ID')).toMatchObject({ valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+      for (const variable of SERVICES[name].env)
+        expect([variable, available.has(variable)]).toEqual([variable, true]);
+      expect(c.env.find((e) => e.name === 'REPLICA_ID')).toMatchObject({
+        valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+      });
     });
 
     it('reads secrets from the Secret, required ones from keys it has', () => {
       const [c] = deploymentOf(name).spec.template.spec.containers;
-      const secret = named('Secret', 'llmgov-secrets') as unknown as K8sObject & { stringData: Record<string, string> };
-      for (const entry of c.env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[]) {
+      const secret = named('Secret', 'llmgov-secrets') as unknown as K8sObject & {
+        stringData: Record<string, string>;
+      };
+      for (const entry of c.env as {
+        name: string;
+        valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+      }[]) {
         const ref = entry.valueFrom?.secretKeyRef;
         if (!ref) continue;
         expect(ref.name).toBe('llmgov-secrets');
@@ -94,10 +123,21 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
       const d = deploymentOf(name);
       const podLabels = d.spec.template.metadata.labels;
       expect(matches(d.spec.selector.matchLabels, podLabels)).toBe(true);
-      const service = named('Service', name) as unknown as K8sObject & { spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] } };
+      const service = named('Service', name) as unknown as K8sObject & {
+        spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] };
+      };
       expect(matches(service.spec.selector, podLabels)).toBe(true);
-      expect(service.spec.ports[0]).toMatchObject({ port: SERVICES[name].port, targetPort: 'http' });
-      const pdb = named('PodDisruptionBudget', name) as unknown as K8sObject & { spec: { maxUnavailable?: number; minAvailable?: number; selector: { matchLabels: Record<string, string> } } };
+      expect(service.spec.ports[0]).toMatchObject({
+        port: SERVICES[name].port,
+        targetPort: 'http',
+      });
+      const pdb = named('PodDisruptionBudget', name) as unknown as K8sObject & {
+        spec: {
+          maxUnavailable?: number;
+          minAvailable?: number;
+          selector: { matchLabels: Record<string, string> };
+        };
+      };
       expect(matches(pdb.spec.selector.matchLabels, podLabels)).toBe(true);
       // maxUnavailable keeps node drains possible whatever the replica count.
       expect(pdb.spec.maxUnavailable).toBe(1);
@@ -105,7 +145,14 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
   });
 
   it('autoscales the gateway Deployment on CPU', () => {
-    const [hpa] = ofKind('HorizontalPodAutoscaler') as unknown as (K8sObject & { apiVersion: string; spec: { scaleTargetRef: { kind: string; name: string }; minReplicas: number; maxReplicas: number } })[];
+    const [hpa] = ofKind('HorizontalPodAutoscaler') as unknown as (K8sObject & {
+      apiVersion: string;
+      spec: {
+        scaleTargetRef: { kind: string; name: string };
+        minReplicas: number;
+        maxReplicas: number;
+      };
+    })[];
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'gateway' });
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
@@ -113,13 +160,21 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
   });
 
   describe('the example Ingress', () => {
-    type Path = { path: string; pathType: string; backend: { service: { name: string; port: { name: string } } } };
-    const ingress = ofKind('Ingress')[0] as unknown as K8sObject & { spec: { rules: { http: { paths: Path[] } }[] } };
+    type Path = {
+      path: string;
+      pathType: string;
+      backend: { service: { name: string; port: { name: string } } };
+    };
+    const ingress = ofKind('Ingress')[0] as unknown as K8sObject & {
+      spec: { rules: { http: { paths: Path[] } }[] };
+    };
     const paths = ingress.spec.rules.flatMap((r) => r.http.paths);
 
     /** ingress-nginx with use-regex: case-insensitive `^path` regex locations, longest path first. */
     const route = (url: string): string | undefined =>
-      [...paths].sort((a, b) => b.path.length - a.path.length).find((p) => new RegExp(`^${p.path}`, 'i').test(url))?.backend.service.name;
+      [...paths]
+        .sort((a, b) => b.path.length - a.path.length)
+        .find((p) => new RegExp(`^${p.path}`, 'i').test(url))?.backend.service.name;
 
     it('uses regex paths (ingress-nginx use-regex)', () => {
       expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/use-regex']).toBe('true');
@@ -137,7 +192,9 @@ describe('Kubernetes manifests (infra/k8s/base)', () => {
 
     it('points every backend at an existing Service port', () => {
       for (const p of paths) {
-        const service = named('Service', p.backend.service.name) as unknown as K8sObject & { spec: { ports: { name: string }[] } };
+        const service = named('Service', p.backend.service.name) as unknown as K8sObject & {
+          spec: { ports: { name: string }[] };
+        };
         expect(service.spec.ports.map((port) => port.name)).toContain(p.backend.service.port.name);
       }
     });

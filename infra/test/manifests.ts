@@ -14,11 +14,17 @@ export interface K8sObject {
 }
 
 /** The objects of the kustomize base, in the order of its `resources` list. */
-export function loadKustomizeBase(): { kustomization: { resources: string[] }; objects: (K8sObject & { file: string })[] } {
-  const kustomization = parse(readFileSync(join(K8S_BASE, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+export function loadKustomizeBase(): {
+  kustomization: { resources: string[] };
+  objects: (K8sObject & { file: string })[];
+} {
+  const kustomization = parse(readFileSync(join(K8S_BASE, 'kustomization.yaml'), 'utf8')) as {
+    resources: string[];
+  };
   const objects = kustomization.resources.flatMap((file) =>
     parseAllDocuments(readFileSync(join(K8S_BASE, file), 'utf8')).map((doc) => {
-      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+      if (doc.errors.length > 0)
+        throw new Error(`${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
       return { ...(doc.toJS() as K8sObject), file };
     }),
   );
@@ -27,5 +33,8 @@ export function loadKustomizeBase(): { kustomization: { resources: string[] }; o
 
 /** docker-compose.yml with YAML merge keys (`<<: *anchor`) resolved, as Compose does. */
 export function loadCompose(): Record<string, unknown> {
-  return parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as Record<string, unknown>;
+  return parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as Record<
+    string,
+    unknown
+  >;
 }

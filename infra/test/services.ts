@@ -1,10 +1,57 @@
 /** The five deployables, their default ports (README) and what each needs from its environment. */
 export const SERVICES = {
-  gateway: { port: 8080, env: ['PORT', 'KAFKA_BROKERS', 'DATABASE_URL', 'APPROVAL_SERVICE_URL', 'OTEL_SERVICE_NAME', 'OTEL_EXPORTER_OTLP_ENDPOINT'] },
-  'policy-registry': { port: 8081, env: ['PORT', 'KAFKA_BROKERS', 'DATABASE_URL', 'BOOTSTRAP_ADMIN_KEY', 'OTEL_SERVICE_NAME', 'OTEL_EXPORTER_OTLP_ENDPOINT'] },
-  'budget-ledger': { port: 8082, env: ['PORT', 'KAFKA_BROKERS', 'DATABASE_URL', 'OTEL_SERVICE_NAME', 'OTEL_EXPORTER_OTLP_ENDPOINT'] },
-  'approval-workflow': { port: 8083, env: ['PORT', 'KAFKA_BROKERS', 'DATABASE_URL', 'OTEL_SERVICE_NAME', 'OTEL_EXPORTER_OTLP_ENDPOINT'] },
-  audit: { port: 8084, env: ['PORT', 'KAFKA_BROKERS', 'DATABASE_URL', 'OTEL_SERVICE_NAME', 'OTEL_EXPORTER_OTLP_ENDPOINT'] },
+  gateway: {
+    port: 8080,
+    env: [
+      'PORT',
+      'KAFKA_BROKERS',
+      'DATABASE_URL',
+      'APPROVAL_SERVICE_URL',
+      'OTEL_SERVICE_NAME',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ],
+  },
+  'policy-registry': {
+    port: 8081,
+    env: [
+      'PORT',
+      'KAFKA_BROKERS',
+      'DATABASE_URL',
+      'BOOTSTRAP_ADMIN_KEY',
+      'OTEL_SERVICE_NAME',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ],
+  },
+  'budget-ledger': {
+    port: 8082,
+    env: [
+      'PORT',
+      'KAFKA_BROKERS',
+      'DATABASE_URL',
+      'OTEL_SERVICE_NAME',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ],
+  },
+  'approval-workflow': {
+    port: 8083,
+    env: [
+      'PORT',
+      'KAFKA_BROKERS',
+      'DATABASE_URL',
+      'OTEL_SERVICE_NAME',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ],
+  },
+  audit: {
+    port: 8084,
+    env: [
+      'PORT',
+      'KAFKA_BROKERS',
+      'DATABASE_URL',
+      'OTEL_SERVICE_NAME',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ],
+  },
 } as const;
 
 export type ServiceName = keyof typeof SERVICES;

@@ -1,9 +1,27 @@
-import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { tenancyTopic } from '@llmgov/events';
 import type { Subscription } from '@llmgov/messaging';
-import { AdminAuthModule, Readiness, TenancyDirectory, type ServiceRuntime } from '@llmgov/service-kit';
-import { EventStore, OutboxRelay, createDataSource, eventstoreMigrations } from '@llmgov/eventstore';
+import {
+  AdminAuthModule,
+  Readiness,
+  TenancyDirectory,
+  type ServiceRuntime,
+} from '@llmgov/service-kit';
+import {
+  EventStore,
+  OutboxRelay,
+  createDataSource,
+  eventstoreMigrations,
+} from '@llmgov/eventstore';
 import { approvalsPending } from '@llmgov/telemetry';
 import { approvalWorkflowMigrations } from './persistence/schema';
 import { ApprovalRepository } from './approvals/approval.repository';
@@ -56,35 +74,79 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
     const schema = options.schema ?? 'approval_workflow';
     return {
       module: ApprovalWorkflowModule,
-      imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'approval-workflow', replicaId: options.replicaId, jwt: options.jwt })],
+      imports: [
+        AdminAuthModule.forRoot({
+          bus: options.bus,
+          service: 'approval-workflow',
+          replicaId: options.replicaId,
+          jwt: options.jwt,
+        }),
+      ],
       controllers: [ApprovalsController, ReviewsController],
       providers: [
         { provide: OPTIONS, useValue: options },
         {
           provide: APPROVAL_DATA_SOURCE,
-          useFactory: () => createDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize, migrations: [...eventstoreMigrations(schema), ...approvalWorkflowMigrations(schema)] }),
+          useFactory: () =>
+            createDataSource({
+              url: options.databaseUrl,
+              schema,
+              poolSize: options.poolSize,
+              migrations: [...eventstoreMigrations(schema), ...approvalWorkflowMigrations(schema)],
+            }),
         },
-        { provide: EventStore, inject: [APPROVAL_DATA_SOURCE], useFactory: (ds: DataSource) => new EventStore(ds, schema, { clock: options.clock }) },
+        {
+          provide: EventStore,
+          inject: [APPROVAL_DATA_SOURCE],
+          useFactory: (ds: DataSource) => new EventStore(ds, schema, { clock: options.clock }),
+        },
         { provide: ApprovalWaiters, useValue: new ApprovalWaiters() },
         { provide: KeyIssuers, useValue: new KeyIssuers() },
         {
           provide: ApprovalService,
           inject: [APPROVAL_DATA_SOURCE, EventStore, ApprovalWaiters, KeyIssuers],
-          useFactory: (ds: DataSource, store: EventStore, waiters: ApprovalWaiters, issuers: KeyIssuers) => new ApprovalService(new ApprovalRepository(ds, schema, store), options.clock, waiters, issuers),
+          useFactory: (
+            ds: DataSource,
+            store: EventStore,
+            waiters: ApprovalWaiters,
+            issuers: KeyIssuers,
+          ) =>
+            new ApprovalService(
+              new ApprovalRepository(ds, schema, store),
+              options.clock,
+              waiters,
+              issuers,
+            ),
         },
-        { provide: ReviewRepository, inject: [APPROVAL_DATA_SOURCE, EventStore], useFactory: (ds: DataSource, store: EventStore) => new ReviewRepository(ds, schema, store) },
+        {
+          provide: ReviewRepository,
+          inject: [APPROVAL_DATA_SOURCE, EventStore],
+          useFactory: (ds: DataSource, store: EventStore) =>
+            new ReviewRepository(ds, schema, store),
+        },
         {
           provide: ReviewService,
           inject: [ReviewRepository, TenancyDirectory],
-          useFactory: (repo: ReviewRepository, directory: TenancyDirectory) => new ReviewService(repo, directory, options.clock),
+          useFactory: (repo: ReviewRepository, directory: TenancyDirectory) =>
+            new ReviewService(repo, directory, options.clock),
         },
         {
           provide: ApprovalRequestedConsumer,
           inject: [APPROVAL_DATA_SOURCE, ApprovalService],
-          useFactory: (ds: DataSource, service: ApprovalService) => new ApprovalRequestedConsumer(options.bus, ds, service),
+          useFactory: (ds: DataSource, service: ApprovalService) =>
+            new ApprovalRequestedConsumer(options.bus, ds, service),
         },
-        { provide: ReviewRulesConsumer, inject: [ReviewRepository], useFactory: (repo: ReviewRepository) => new ReviewRulesConsumer(options.bus, repo) },
-        { provide: OutboxRelay, inject: [APPROVAL_DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus, { pollIntervalMs: options.relayIntervalMs }) },
+        {
+          provide: ReviewRulesConsumer,
+          inject: [ReviewRepository],
+          useFactory: (repo: ReviewRepository) => new ReviewRulesConsumer(options.bus, repo),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [APPROVAL_DATA_SOURCE],
+          useFactory: (ds: DataSource) =>
+            new OutboxRelay(ds, schema, options.bus, { pollIntervalMs: options.relayIntervalMs }),
+        },
       ],
       exports: [ApprovalService, OutboxRelay, APPROVAL_DATA_SOURCE],
     };
@@ -107,13 +169,20 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
     this.relay.start();
     const table = `"${this.options.schema ?? 'approval_workflow'}".approvals`;
     const countPending = `select count(*)::int as n from ${table} where status = 'pending'`;
-    this.unobservePending = approvalsPending.observe(`approval-workflow:${this.options.replicaId}`, async () =>
-      ((await this.dataSource.query(countPending)) as { n: number }[]).map((r) => ({ labels: {}, value: r.n })),
+    this.unobservePending = approvalsPending.observe(
+      `approval-workflow:${this.options.replicaId}`,
+      async () =>
+        ((await this.dataSource.query(countPending)) as { n: number }[]).map((r) => ({
+          labels: {},
+          value: r.n,
+        })),
     );
     const every = this.options.sweepIntervalMs ?? 1000;
     if (every > 0) {
       this.sweepTimer = setInterval(() => {
-        this.sweeping = this.approvals.sweep().catch((error: unknown) => this.logger.warn(`expiry sweep failed: ${String(error)}`));
+        this.sweeping = this.approvals
+          .sweep()
+          .catch((error: unknown) => this.logger.warn(`expiry sweep failed: ${String(error)}`));
       }, every);
       this.sweepTimer.unref();
     }

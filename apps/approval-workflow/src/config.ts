@@ -7,4 +7,5 @@ export const approvalConfigSchema = serviceEnv(8083).extend({
 });
 export type ApprovalConfig = z.infer<typeof approvalConfigSchema>;
 
-export const loadApprovalConfig = (env: NodeJS.ProcessEnv = process.env): ApprovalConfig => loadEnv(approvalConfigSchema, 'approval-workflow', env);
+export const loadApprovalConfig = (env: NodeJS.ProcessEnv = process.env): ApprovalConfig =>
+  loadEnv(approvalConfigSchema, 'approval-workflow', env);

@@ -7,7 +7,12 @@ const config = loadApprovalConfig();
 void runService({
   name: 'approval-workflow',
   ...runtimeFromEnv(config),
-  module: (runtime) => ApprovalWorkflowModule.forRoot({ ...runtime, schema: config.DB_SCHEMA, sweepIntervalMs: config.EXPIRY_SWEEP_INTERVAL_MS }),
+  module: (runtime) =>
+    ApprovalWorkflowModule.forRoot({
+      ...runtime,
+      schema: config.DB_SCHEMA,
+      sweepIntervalMs: config.EXPIRY_SWEEP_INTERVAL_MS,
+    }),
 }).catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -1,4 +1,12 @@
-import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AdminAuthModule, Readiness } from '@llmgov/service-kit';
 import { AUDIT_OPTIONS, type AuditModuleOptions } from './audit.options';
@@ -34,25 +42,51 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
     const now = () => options.clock.now();
     return {
       module: AuditModule,
-      imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'audit', replicaId: options.replicaId, jwt: options.jwt })],
+      imports: [
+        AdminAuthModule.forRoot({
+          bus: options.bus,
+          service: 'audit',
+          replicaId: options.replicaId,
+          jwt: options.jwt,
+        }),
+      ],
       controllers: [AuditController],
       providers: [
         { provide: AUDIT_OPTIONS, useValue: options },
         {
           provide: AUDIT_DATA_SOURCE,
-          useFactory: () => createAuditDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }),
+          useFactory: () =>
+            createAuditDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }),
         },
-        { provide: AuditLogWriter, inject: [AUDIT_DATA_SOURCE], useFactory: (ds: DataSource) => new AuditLogWriter(ds, schema, now) },
-        { provide: AuditLogReader, inject: [AUDIT_DATA_SOURCE], useFactory: (ds: DataSource) => new AuditLogReader(ds, schema) },
-        { provide: AuditConsumer, inject: [AuditLogWriter], useFactory: (writer: AuditLogWriter) => new AuditConsumer(options.bus, writer, now, options.consumersPerTopic ?? 1) },
+        {
+          provide: AuditLogWriter,
+          inject: [AUDIT_DATA_SOURCE],
+          useFactory: (ds: DataSource) => new AuditLogWriter(ds, schema, now),
+        },
+        {
+          provide: AuditLogReader,
+          inject: [AUDIT_DATA_SOURCE],
+          useFactory: (ds: DataSource) => new AuditLogReader(ds, schema),
+        },
+        {
+          provide: AuditConsumer,
+          inject: [AuditLogWriter],
+          useFactory: (writer: AuditLogWriter) =>
+            new AuditConsumer(options.bus, writer, now, options.consumersPerTopic ?? 1),
+        },
         {
           provide: RetentionService,
           inject: [AUDIT_DATA_SOURCE],
           useFactory: async (ds: DataSource) =>
-            new RetentionService(ds, schema, await loadOrCreateSigningKey(ds, schema, options.signingKey), {
-              segmentSize: options.segmentSize ?? 10_000,
-              defaultRetentionDays: options.defaultRetentionDays ?? 365,
-            }),
+            new RetentionService(
+              ds,
+              schema,
+              await loadOrCreateSigningKey(ds, schema, options.signingKey),
+              {
+                segmentSize: options.segmentSize ?? 10_000,
+                defaultRetentionDays: options.defaultRetentionDays ?? 365,
+              },
+            ),
         },
       ],
       exports: [AuditLogReader, AuditLogWriter, RetentionService, AUDIT_DATA_SOURCE],
@@ -64,12 +98,17 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
       await this.dataSource.query('select 1');
       return true;
     });
-    this.readiness?.register('audit.consumer', () => this.options.consume === false || this.consumer.running);
+    this.readiness?.register(
+      'audit.consumer',
+      () => this.options.consume === false || this.consumer.running,
+    );
     if (this.options.consume !== false) await this.consumer.start();
     const every = this.options.retentionIntervalMs ?? 3_600_000;
     if (every > 0) {
       this.timer = setInterval(() => {
-        this.retention.run(this.options.clock.now()).catch((error: unknown) => this.logger.warn(`retention failed: ${String(error)}`));
+        this.retention
+          .run(this.options.clock.now())
+          .catch((error: unknown) => this.logger.warn(`retention failed: ${String(error)}`));
       }, every);
       this.timer.unref();
     }

@@ -10,4 +10,5 @@ export const auditConfigSchema = serviceEnv(8084).extend({
 });
 export type AuditConfig = z.infer<typeof auditConfigSchema>;
 
-export const loadAuditConfig = (env: NodeJS.ProcessEnv = process.env): AuditConfig => loadEnv(auditConfigSchema, 'audit', env);
+export const loadAuditConfig = (env: NodeJS.ProcessEnv = process.env): AuditConfig =>
+  loadEnv(auditConfigSchema, 'audit', env);

@@ -1,3 +1,9 @@
 export { AuditModule, AUDIT_DATA_SOURCE } from './audit.module';
 export type { AuditModuleOptions } from './audit.options';
-export { hashEntry, GENESIS_HASH, PLATFORM_CHAIN, type AuditEntry, type HashedEntry } from './chain/entry';
+export {
+  hashEntry,
+  GENESIS_HASH,
+  PLATFORM_CHAIN,
+  type AuditEntry,
+  type HashedEntry,
+} from './chain/entry';

@@ -9,7 +9,10 @@ export const auditMetrics = {
     help: 'Events appended to the audit log',
     labelNames: ['topic'],
   }),
-  duplicates: counter({ name: 'audit_entries_duplicate_total', help: 'Redelivered events the audit log already held' }),
+  duplicates: counter({
+    name: 'audit_entries_duplicate_total',
+    help: 'Redelivered events the audit log already held',
+  }),
   failures: counter({
     name: 'audit_append_failures_total',
     help: 'Failed appends (retried by the bus until they succeed)',

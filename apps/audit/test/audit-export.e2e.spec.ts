@@ -40,7 +40,11 @@ describe('GET /audit/export (100 000 entries)', () => {
     }
     await h.app.listen(0, '127.0.0.1');
     base = await h.app.getUrl();
-    await waitFor(async () => expect((await fetch(`${base}/audit/events?limit=1`, { headers: bearer(owner) })).status).toBe(200));
+    await waitFor(async () =>
+      expect((await fetch(`${base}/audit/events?limit=1`, { headers: bearer(owner) })).status).toBe(
+        200,
+      ),
+    );
   }, 180_000);
   afterAll(() => h?.close());
 
@@ -62,31 +66,37 @@ describe('GET /audit/export (100 000 entries)', () => {
     });
   }
 
-  it.each(['csv', 'jsonl'] as const)('streams %s with every row while the memory it holds stays bounded', async (format) => {
-    // RSS alone is noisy in a Jest worker (V8 sizes its heap to the garbage rate and keeps
-    // the pages), so the bound is on live memory: heap + buffers right after a collection,
-    // sampled through the export. RSS growth is printed beside it.
-    const live = () => {
-      gc();
-      const m = process.memoryUsage();
-      return m.heapUsed + m.external + m.arrayBuffers;
-    };
-    const rssBefore = process.memoryUsage().rss;
-    const liveBefore = live();
-    let peakLive = liveBefore;
-    let peakRss = rssBefore;
-    const sampler = setInterval(() => {
-      peakLive = Math.max(peakLive, live());
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }, 500);
-    const { newlines, bytes } = await download(`/audit/export?format=${format}`);
-    clearInterval(sampler);
-    const mib = (n: number) => (n / 2 ** 20).toFixed(1);
-    process.stdout.write(`export ${format}: ${newlines} lines, ${mib(bytes)} MiB streamed, live memory growth ${mib(peakLive - liveBefore)} MiB, RSS growth ${mib(peakRss - rssBefore)} MiB\n`);
-    expect(newlines).toBe(format === 'csv' ? ROWS + 1 : ROWS);
-    // A buffered export would hold the whole body (50-70 MiB) plus its row objects.
-    // Measured 11-30 MiB (a 1 000-row batch in flight, its chunk, socket buffers; more when
-    // other test files load the machine); a buffered export measured 75-125 MiB.
-    expect((peakLive - liveBefore) / 2 ** 20).toBeLessThan(48);
-  }, 240_000);
+  it.each(['csv', 'jsonl'] as const)(
+    'streams %s with every row while the memory it holds stays bounded',
+    async (format) => {
+      // RSS alone is noisy in a Jest worker (V8 sizes its heap to the garbage rate and keeps
+      // the pages), so the bound is on live memory: heap + buffers right after a collection,
+      // sampled through the export. RSS growth is printed beside it.
+      const live = () => {
+        gc();
+        const m = process.memoryUsage();
+        return m.heapUsed + m.external + m.arrayBuffers;
+      };
+      const rssBefore = process.memoryUsage().rss;
+      const liveBefore = live();
+      let peakLive = liveBefore;
+      let peakRss = rssBefore;
+      const sampler = setInterval(() => {
+        peakLive = Math.max(peakLive, live());
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }, 500);
+      const { newlines, bytes } = await download(`/audit/export?format=${format}`);
+      clearInterval(sampler);
+      const mib = (n: number) => (n / 2 ** 20).toFixed(1);
+      process.stdout.write(
+        `export ${format}: ${newlines} lines, ${mib(bytes)} MiB streamed, live memory growth ${mib(peakLive - liveBefore)} MiB, RSS growth ${mib(peakRss - rssBefore)} MiB\n`,
+      );
+      expect(newlines).toBe(format === 'csv' ? ROWS + 1 : ROWS);
+      // A buffered export would hold the whole body (50-70 MiB) plus its row objects.
+      // Measured 11-30 MiB (a 1 000-row batch in flight, its chunk, socket buffers; more when
+      // other test files load the machine); a buffered export measured 75-125 MiB.
+      expect((peakLive - liveBefore) / 2 ** 20).toBeLessThan(48);
+    },
+    240_000,
+  );
 });

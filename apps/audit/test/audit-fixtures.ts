@@ -4,8 +4,14 @@ import { allTopics, exampleEvents, type EnvelopeBase, type TopicDescriptor } fro
 export type ExampleType = keyof typeof exampleEvents;
 
 /** An example event of `type`, with a fresh id and its org (if it has one) set to `orgId`. */
-export function example<K extends ExampleType>(type: K, orgId = 'org_example', patch: Record<string, unknown> = {}): (typeof exampleEvents)[K] {
-  const event = structuredClone(exampleEvents[type]) as EnvelopeBase & { data: Record<string, unknown> };
+export function example<K extends ExampleType>(
+  type: K,
+  orgId = 'org_example',
+  patch: Record<string, unknown> = {},
+): (typeof exampleEvents)[K] {
+  const event = structuredClone(exampleEvents[type]) as EnvelopeBase & {
+    data: Record<string, unknown>;
+  };
   event.id = randomUUID();
   if ('org_id' in event.data && event.data.org_id !== null) event.data.org_id = orgId;
   if (event.subject === 'org_example') event.subject = orgId;
@@ -21,7 +27,12 @@ export function topicOf(type: string): TopicDescriptor {
 }
 
 /** An active policy.published whose deployer part sets the log level and retention. */
-export function policyPublished(orgId: string, version: number, logLevel: 'minimal' | 'standard' | 'verbose', retentionDays = 365) {
+export function policyPublished(
+  orgId: string,
+  version: number,
+  logLevel: 'minimal' | 'standard' | 'verbose',
+  retentionDays = 365,
+) {
   return example('policy.published', orgId, {
     policy_version: version,
     status: 'active',

@@ -29,7 +29,10 @@ describe.each([
   beforeAll(async () => {
     h = await startAudit({ inProcessBus });
     owner = await adminKey(h.bus, ORG);
-    await waitFor(async () => expect(await logged()).toBeGreaterThanOrEqual(1), { timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor(async () => expect(await logged()).toBeGreaterThanOrEqual(1), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
   }, 60_000);
   afterAll(() => h?.close());
 
@@ -62,7 +65,11 @@ describe.each([
     // Verified at many different lengths of the chain, each time intact.
     expect(new Set(verdicts.map((v) => v.checked)).size).toBeGreaterThan(5);
     expect(verdicts.filter((v) => !v.ok)).toEqual([]);
-    expect(await verify()).toEqual({ ok: true, checked: 1 + bursts * perBurst, first_broken: null });
+    expect(await verify()).toEqual({
+      ok: true,
+      checked: 1 + bursts * perBurst,
+      first_broken: null,
+    });
   }, 120_000);
 
   it('still finds a real tamper while the chain grows', async () => {
@@ -70,7 +77,10 @@ describe.each([
     await db.connect();
     try {
       const [victim] = (
-        await db.query(`select position from "${h.schema.name}".audit_entries where chain = $1 and position = 7`, [ORG])
+        await db.query(
+          `select position from "${h.schema.name}".audit_entries where chain = $1 and position = 7`,
+          [ORG],
+        )
       ).rows;
       expect(victim).toBeDefined();
       await db.query(
@@ -81,8 +91,11 @@ describe.each([
       await db.end();
     }
     const more = Array.from({ length: 50 }, () => example('policy.violated', ORG) as EnvelopeBase);
-    const ingest = Promise.all(more.map((e) => h.bus.publish(topicOf(e.type) as never, e as never)));
-    for (let i = 0; i < 5; i++) expect(await verify()).toMatchObject({ ok: false, first_broken: 7 });
+    const ingest = Promise.all(
+      more.map((e) => h.bus.publish(topicOf(e.type) as never, e as never)),
+    );
+    for (let i = 0; i < 5; i++)
+      expect(await verify()).toMatchObject({ ok: false, first_broken: 7 });
     await ingest;
   }, 60_000);
 });

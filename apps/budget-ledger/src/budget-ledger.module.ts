@@ -1,4 +1,12 @@
-import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AdminAuthModule, CLOCK, Readiness, newId } from '@llmgov/service-kit';
 import type { BudgetLedgerOptions } from './budget-ledger.options';
@@ -36,17 +44,57 @@ export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestr
     const now = () => options.clock.now();
     return {
       module: BudgetLedgerModule,
-      imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'budget-ledger', replicaId: options.replicaId, jwt: options.jwt })],
+      imports: [
+        AdminAuthModule.forRoot({
+          bus: options.bus,
+          service: 'budget-ledger',
+          replicaId: options.replicaId,
+          jwt: options.jwt,
+        }),
+      ],
       controllers: [BudgetsController],
       providers: [
         { provide: LEDGER_OPTIONS, useValue: options },
         { provide: CLOCK, useValue: options.clock },
         { provide: SNAPSHOT_TOKEN, useValue: options.snapshotToken ?? null },
-        { provide: LEDGER_DATA_SOURCE, useFactory: () => createLedgerDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }) },
-        { provide: LedgerWriter, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new LedgerWriter(ds, schema, new Inbox(ds, schema), new EventStore(ds, schema, { clock: options.clock }), now, () => newId('evt')) },
-        { provide: LedgerReader, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new LedgerReader(ds, schema) },
-        { provide: LedgerConsumer, inject: [LedgerWriter], useFactory: (w: LedgerWriter) => new LedgerConsumer(options.bus, w, options.group) },
-        { provide: OutboxRelay, inject: [LEDGER_DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus, { pollIntervalMs: options.relayIntervalMs }) },
+        {
+          provide: LEDGER_DATA_SOURCE,
+          useFactory: () =>
+            createLedgerDataSource({
+              url: options.databaseUrl,
+              schema,
+              poolSize: options.poolSize,
+            }),
+        },
+        {
+          provide: LedgerWriter,
+          inject: [LEDGER_DATA_SOURCE],
+          useFactory: (ds: DataSource) =>
+            new LedgerWriter(
+              ds,
+              schema,
+              new Inbox(ds, schema),
+              new EventStore(ds, schema, { clock: options.clock }),
+              now,
+              () => newId('evt'),
+            ),
+        },
+        {
+          provide: LedgerReader,
+          inject: [LEDGER_DATA_SOURCE],
+          useFactory: (ds: DataSource) => new LedgerReader(ds, schema),
+        },
+        {
+          provide: LedgerConsumer,
+          inject: [LedgerWriter],
+          useFactory: (w: LedgerWriter) => new LedgerConsumer(options.bus, w, options.group),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [LEDGER_DATA_SOURCE],
+          useFactory: (ds: DataSource) =>
+            new OutboxRelay(ds, schema, options.bus, { pollIntervalMs: options.relayIntervalMs }),
+        },
       ],
       exports: [LedgerReader, LedgerWriter, OutboxRelay, LEDGER_DATA_SOURCE],
     };
@@ -57,13 +105,18 @@ export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestr
       await this.dataSource.query('select 1');
       return true;
     });
-    this.readiness?.register('budget-ledger.consumer', () => this.options.consume === false || this.consumer.running);
+    this.readiness?.register(
+      'budget-ledger.consumer',
+      () => this.options.consume === false || this.consumer.running,
+    );
     this.relay.start();
     if (this.options.consume !== false) await this.consumer.start();
     const every = this.options.pruneIntervalMs ?? 60_000;
     if (every > 0) {
       this.timer = setInterval(() => {
-        this.writer.prune(this.options.clock.now()).catch((error: unknown) => this.logger.warn(`prune failed: ${String(error)}`));
+        this.writer
+          .prune(this.options.clock.now())
+          .catch((error: unknown) => this.logger.warn(`prune failed: ${String(error)}`));
       }, every);
       this.timer.unref();
     }

@@ -8,4 +8,5 @@ export const ledgerConfigSchema = serviceEnv(8082).extend({
 });
 export type LedgerConfig = z.infer<typeof ledgerConfigSchema>;
 
-export const loadLedgerConfig = (env: NodeJS.ProcessEnv = process.env): LedgerConfig => loadEnv(ledgerConfigSchema, 'budget-ledger', env);
+export const loadLedgerConfig = (env: NodeJS.ProcessEnv = process.env): LedgerConfig =>
+  loadEnv(ledgerConfigSchema, 'budget-ledger', env);

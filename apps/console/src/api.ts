@@ -43,13 +43,19 @@ type Query = Record<string, string | number | undefined | null>;
 
 export function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
 }
 
 /** One call with the admin credential (or `key`, e.g. a gateway key for Explain). */
-export async function request<T>(method: string, path: string, body?: unknown, key?: string): Promise<Envelope<T>> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  key?: string,
+): Promise<Envelope<T>> {
   const secret = key ?? credential.get();
   const res = await fetch(path, {
     method,
@@ -64,7 +70,11 @@ export async function request<T>(method: string, path: string, body?: unknown, k
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
-    throw new ApiError(res.status, 'bad_response', `The server answered ${res.status} with a body that is not JSON`);
+    throw new ApiError(
+      res.status,
+      'bad_response',
+      `The server answered ${res.status} with a body that is not JSON`,
+    );
   }
   if (!res.ok) {
     const error = json?.error ?? {};
@@ -80,8 +90,10 @@ export async function request<T>(method: string, path: string, body?: unknown, k
   return { data: json as T, status: res.status };
 }
 
-export const get = async <T>(path: string, query?: Query) => (await request<T>('GET', withQuery(path, query))).data;
-export const getPage = <T>(path: string, query?: Query) => request<T>('GET', withQuery(path, query));
+export const get = async <T>(path: string, query?: Query) =>
+  (await request<T>('GET', withQuery(path, query))).data;
+export const getPage = <T>(path: string, query?: Query) =>
+  request<T>('GET', withQuery(path, query));
 export const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
 export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, body);
 export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
@@ -90,7 +102,8 @@ export const del = <T>(path: string) => request<T>('DELETE', path);
 /** Downloads an authenticated response (audit export) as a file. */
 export async function download(path: string, filename: string): Promise<void> {
   const res = await fetch(path, { headers: { authorization: `Bearer ${credential.get()}` } });
-  if (!res.ok) throw new ApiError(res.status, String(res.status), `Export failed: HTTP ${res.status}`);
+  if (!res.ok)
+    throw new ApiError(res.status, String(res.status), `Export failed: HTTP ${res.status}`);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;

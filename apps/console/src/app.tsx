@@ -120,7 +120,8 @@ function SignIn() {
     }
   };
   const message =
-    fieldError(error, 'credential') ?? (error instanceof ApiError ? error.message : error ? String(error) : undefined);
+    fieldError(error, 'credential') ??
+    (error instanceof ApiError ? error.message : error ? String(error) : undefined);
   return (
     <main>
       <Center h="100vh">
@@ -136,7 +137,8 @@ function SignIn() {
                 Sign in to the governance console
               </Title>
               <Text size="sm" c="dimmed">
-                Paste an admin key (msh_…) or an admin JWT. It is kept in this tab&apos;s session storage only.
+                Paste an admin key (msh_…) or an admin JWT. It is kept in this tab&apos;s session
+                storage only.
               </Text>
               <PasswordInput
                 label="Admin key or JWT"

@@ -1,7 +1,13 @@
 import '@mantine/core/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Alert, Badge, createTheme, MantineProvider, type CSSVariablesResolver } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  createTheme,
+  MantineProvider,
+  type CSSVariablesResolver,
+} from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './app';

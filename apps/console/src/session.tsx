@@ -21,7 +21,10 @@ function jwtClaims(token: string): Record<string, unknown> | null {
   const parts = token.split('.');
   if (parts.length !== 3) return null;
   try {
-    return JSON.parse(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+    return JSON.parse(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'))) as Record<
+      string,
+      unknown
+    >;
   } catch {
     return null;
   }
@@ -33,7 +36,11 @@ export async function resolveSession(secret: string): Promise<Session> {
   if (claims) {
     credential.set(secret);
     await get('/governance/keys');
-    return { role: claims.role as Role, orgId: (claims.org_id as string) ?? null, label: String(claims.sub ?? 'JWT') };
+    return {
+      role: claims.role as Role,
+      orgId: (claims.org_id as string) ?? null,
+      label: String(claims.sub ?? 'JWT'),
+    };
   }
   if (!secret.startsWith('msh_'))
     throw new ApiError(400, 'credential', 'Paste an admin key (msh_…) or an admin JWT', [
@@ -41,7 +48,9 @@ export async function resolveSession(secret: string): Promise<Session> {
     ]);
   credential.set(secret);
   const keys = await get<Key[]>('/governance/keys');
-  const own = keys.find((k) => k.kind === 'admin' && k.status === 'active' && secret.startsWith(k.prefix));
+  const own = keys.find(
+    (k) => k.kind === 'admin' && k.status === 'active' && secret.startsWith(k.prefix),
+  );
   if (!own?.role)
     throw new ApiError(
       400,

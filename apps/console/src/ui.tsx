@@ -49,7 +49,15 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
 export const fieldError = (error: unknown, field: string) =>
   error instanceof ApiError ? error.fieldError(field) : undefined;
 
-export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+export function Page({
+  title,
+  children,
+  actions,
+}: {
+  title: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <Stack gap="md">
       <Stack gap={4}>
@@ -62,6 +70,8 @@ export function Page({ title, children, actions }: { title: string; children: Re
 }
 
 export const usd = (n: number | null | undefined) =>
-  n === null || n === undefined ? 'unlimited' : `$${n.toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
+  n === null || n === undefined
+    ? 'unlimited'
+    : `$${n.toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
 export const when = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleString('en-GB', { timeZone: 'UTC' }) + ' UTC' : '—';

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     return { status: res.status, body: (await res.json()) as { data?: { position: number }[] } };
   };
   // The newest entry's position is the chain's length (cheaper to poll than a verification).
-  const logged = async () => (await get(`/audit/events?org_id=${ORG}&limit=1`)).body.data?.[0]?.position ?? 0;
+  const logged = async () =>
+    (await get(`/audit/events?org_id=${ORG}&limit=1`)).body.data?.[0]?.position ?? 0;
   const untilReady = async (t0: number) => {
     while ((await get('/health/ready')).status !== 200) await sleep(20);
     return Math.round(performance.now() - t0);
@@ -51,7 +52,10 @@ async function main(): Promise<void> {
     const events = Array.from({ length: REQUESTS }, (_, i) => {
       const request_id = `req_${i}_${randomUUID().slice(0, 8)}`;
       const admitted = { ...structuredClone(exampleEvents['request.admitted']), id: randomUUID() };
-      const completed = { ...structuredClone(exampleEvents['request.completed']), id: randomUUID() };
+      const completed = {
+        ...structuredClone(exampleEvents['request.completed']),
+        id: randomUUID(),
+      };
       Object.assign(admitted.data, { org_id: ORG, request_id });
       Object.assign(completed.data, { org_id: ORG, request_id });
       return [admitted, completed];

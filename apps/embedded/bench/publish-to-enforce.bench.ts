@@ -9,18 +9,28 @@ import { call, OrgAdmin } from '../test/harness/admin';
 const CHANGES = Number(process.argv[2] ?? 200);
 
 async function enforcedVersion(gateway: string, key: string): Promise<number> {
-  const res = await call(`${gateway}/v1/governance/explain`, { key, body: { model: 'mock/echo', messages: [{ role: 'user', content: 'ping' }] } });
+  const res = await call(`${gateway}/v1/governance/explain`, {
+    key,
+    body: { model: 'mock/echo', messages: [{ role: 'user', content: 'ping' }] },
+  });
   return res.status === 200 ? Number(res.body.policy?.policy_version ?? 0) : 0;
 }
 
-async function untilVersion(gateway: string, key: string, version: number, timeoutMs = 30_000): Promise<void> {
+async function untilVersion(
+  gateway: string,
+  key: string,
+  version: number,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await enforcedVersion(gateway, key)) < version) {
-    if (Date.now() > deadline) throw new Error(`version ${version} not enforced within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`version ${version} not enforced within ${timeoutMs} ms`);
   }
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main(): Promise<void> {
   const env = await startDistributed({ approvals: false, audit: false, gateways: 1 });
@@ -40,7 +50,8 @@ async function main(): Promise<void> {
       latencies.push(performance.now() - published);
     }
     const active = await org.activeVersion();
-    if (active !== version) throw new Error(`expected active version ${version}, registry says ${active}`);
+    if (active !== version)
+      throw new Error(`expected active version ${version}, registry says ${active}`);
 
     latencies.sort((a, b) => a - b);
     const fmt = (ms: number) => `${ms.toFixed(1)} ms`;

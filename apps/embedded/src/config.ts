@@ -7,7 +7,10 @@ const schema = z.object({
   /** Loopback by default: the embedded mode is a laptop's. `HOST=0.0.0.0` to serve a network. */
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().default('./.data'),
-  BOOTSTRAP_ADMIN_KEY: z.string().regex(/^msh_[A-Za-z0-9]{20,}$/, 'must be msh_ followed by at least 20 letters or digits').optional(),
+  BOOTSTRAP_ADMIN_KEY: z
+    .string()
+    .regex(/^msh_[A-Za-z0-9]{20,}$/, 'must be msh_ followed by at least 20 letters or digits')
+    .optional(),
   JWT_SECRET: z.string().min(16).optional(),
   JWT_JWKS_URL: z.string().url().optional(),
   /** Skip creating the demo org (for automation that provisions its own). */
@@ -31,8 +34,16 @@ export type EmbeddedConfig = z.infer<typeof schema> & { dataDir: string };
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    const problems = parsed.error.issues
+      .map((i) => `  ${i.path.join('.')}: ${i.message}`)
+      .join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
   }
-  return { ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR), CONSOLE_DIR: resolve(parsed.data.CONSOLE_DIR ?? join(__dirname, '..', '..', '..', 'apps', 'console', 'dist')) };
+  return {
+    ...parsed.data,
+    dataDir: resolve(parsed.data.DATA_DIR),
+    CONSOLE_DIR: resolve(
+      parsed.data.CONSOLE_DIR ?? join(__dirname, '..', '..', '..', 'apps', 'console', 'dist'),
+    ),
+  };
 }

@@ -29,7 +29,11 @@ describe('DurableEventLog', () => {
   it('resumes a durable group at its committed offset after a restart; an in-memory view replays everything', async () => {
     const first = await open();
     const durable: string[] = [];
-    await first.subscribe({ topic: policyViolatedTopic, group: 'sink', handler: async (e) => void durable.push(e.id) });
+    await first.subscribe({
+      topic: policyViolatedTopic,
+      group: 'sink',
+      handler: async (e) => void durable.push(e.id),
+    });
     const sent = Array.from({ length: 30 }, (_, i) => violation(i));
     await first.publishBatch(policyViolatedTopic, sent);
     await waitFor(() => expect(durable).toHaveLength(30));

@@ -24,7 +24,8 @@ import {
 } from '@llmgov/messaging';
 
 /** A line of the log file: `b` (every record, as the bus holds it); `e` and `r` from files of earlier versions. */
-type Line = { t: string; b: BinaryRecord } | { t: string; e: unknown } | { t: string; r: RawRecord };
+type Line =
+  { t: string; b: BinaryRecord } | { t: string; e: unknown } | { t: string; r: RawRecord };
 
 interface SavedOffset {
   topic: string;
@@ -146,7 +147,9 @@ export class DurableEventLog implements EventBus {
    */
   caughtUp(): boolean {
     if (this.caughtUpLatched) return true;
-    const done = [...this.live.values()].every((g) => g.offset >= (this.endsAtStart.get(g.topic) ?? 0));
+    const done = [...this.live.values()].every(
+      (g) => g.offset >= (this.endsAtStart.get(g.topic) ?? 0),
+    );
     if (done && this.live.size > 0) this.caughtUpLatched = true;
     return done;
   }

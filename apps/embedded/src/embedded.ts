@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { allTopics } from '@llmgov/events';
-import { HealthModule, Readiness, bootstrapService, drainAndClose, newSecret, serveConsole, systemClock, type ServiceRuntime } from '@llmgov/service-kit';
+import {
+  HealthModule,
+  Readiness,
+  bootstrapService,
+  drainAndClose,
+  newSecret,
+  serveConsole,
+  systemClock,
+  type ServiceRuntime,
+} from '@llmgov/service-kit';
 import { GatewayModule } from '@llmgov/gateway';
 import { PolicyRegistryModule } from '@llmgov/policy-registry';
 import { BudgetLedgerModule } from '@llmgov/budget-ledger';
@@ -35,7 +44,9 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
   const postgres = await startEmbeddedPostgres(config.dataDir);
   const replicaId = 'embedded';
   // Groups named after the replica hold in-memory views: rebuilt from the start of the log.
-  const bus = new DurableEventLog(join(config.dataDir, 'events.jsonl'), { inMemoryGroup: (group) => group.includes(replicaId) });
+  const bus = new DurableEventLog(join(config.dataDir, 'events.jsonl'), {
+    inMemoryGroup: (group) => group.includes(replicaId),
+  });
   await bus.ensureTopics(allTopics);
   const replayStartedAt = performance.now();
   const loaded = await bus.open();
@@ -50,12 +61,22 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
   };
   // How this process reaches itself: through HOST unless it listens on every interface.
   const everywhere = config.HOST === '0.0.0.0' || config.HOST === '::';
-  const self = everywhere ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const self = everywhere
+    ? '127.0.0.1'
+    : config.HOST.includes(':')
+      ? `[${config.HOST}]`
+      : config.HOST;
   const selfUrl = `http://${self}:${config.PORT}`;
   const modules: DynamicModule[] = [
     PolicyRegistryModule.forRoot({ ...runtime, bootstrapAdminKey: bootstrapKey }),
     // One gateway replica in one process: no peer to wait for, so heartbeats are short.
-    GatewayModule.forRoot({ ...runtime, approvalServiceUrl: selfUrl, requestDeadlineMs: config.REQUEST_DEADLINE_MS, replicaHeartbeatMs: 100, replicaTimeoutMs: 300 }),
+    GatewayModule.forRoot({
+      ...runtime,
+      approvalServiceUrl: selfUrl,
+      requestDeadlineMs: config.REQUEST_DEADLINE_MS,
+      replicaHeartbeatMs: 100,
+      replicaTimeoutMs: 300,
+    }),
     BudgetLedgerModule.forRoot(runtime),
     ApprovalWorkflowModule.forRoot(runtime),
     AuditModule.forRoot(runtime),
@@ -75,16 +96,27 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     configure: async (nest) => {
       consoleBuilt = await serveConsole(nest, config.CONSOLE_DIR);
     },
-    logger: config.LOG_LEVEL === 'debug' ? ['error', 'warn', 'log', 'debug'] : config.LOG_LEVEL === 'log' ? ['error', 'warn', 'log'] : config.LOG_LEVEL === 'warn' ? ['error', 'warn'] : ['error'],
+    logger:
+      config.LOG_LEVEL === 'debug'
+        ? ['error', 'warn', 'log', 'debug']
+        : config.LOG_LEVEL === 'log'
+          ? ['error', 'warn', 'log']
+          : config.LOG_LEVEL === 'warn'
+            ? ['error', 'warn']
+            : ['error'],
   });
   // Not ready while consumers replay what the log held at start (issue 17 item 8).
   app.get(Readiness).register('embedded.event-log', () => bus.caughtUp());
   void whenCaughtUp(bus).then(() => {
     const ms = Math.round(performance.now() - replayStartedAt);
-    if (loaded > 0) new Logger('EventLog').log(`${loaded} records loaded; consumers caught up in ${ms} ms`);
+    if (loaded > 0)
+      new Logger('EventLog').log(`${loaded} records loaded; consumers caught up in ${ms} ms`);
   });
   const port = Number(new URL(await app.getUrl()).port);
-  const demo = config.DEMO === 'on' ? await ensureDemo(`http://${self}:${port}`, bootstrapKey, config.dataDir) : null;
+  const demo =
+    config.DEMO === 'on'
+      ? await ensureDemo(`http://${self}:${port}`, bootstrapKey, config.dataDir)
+      : null;
   return {
     app,
     host: config.HOST,

@@ -32,7 +32,9 @@ async function main(): Promise<void> {
       `  demo org:         ${embedded.demo.org_id}`,
       `  gateway key:      ${embedded.demo.gateway_key}`,
       `  admin key:        ${embedded.demo.admin_key}`,
-      ...(embedded.consoleBuilt ? [`  console sign-in:  ${base}/console/#key=${embedded.demo.admin_key}`] : []),
+      ...(embedded.consoleBuilt
+        ? [`  console sign-in:  ${base}/console/#key=${embedded.demo.admin_key}`]
+        : []),
       '',
       'Try:',
       `  curl ${base}/v1/chat/completions -H "Authorization: Bearer ${embedded.demo.gateway_key}" \\`,
@@ -50,11 +52,15 @@ function addressOf(host: string, port: number): { base: string; listening: strin
   const everywhere = host === '0.0.0.0' || host === '::';
   const shown = everywhere ? '127.0.0.1' : host;
   const base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
-  const listening = everywhere ? ` (listening on every interface, ${host}:${port}: reachable from the network)` : '';
+  const listening = everywhere
+    ? ` (listening on every interface, ${host}:${port}: reachable from the network)`
+    : '';
   return { base, listening };
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -48,12 +48,19 @@ export class PgliteWireServer {
 
   async close(): Promise<void> {
     for (const c of this.connections) c.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   /** Runs one round trip of `conn` against PGlite, in turn with the other connections. */
-  async roundTrip(conn: Connection, message: Uint8Array, onData: (chunk: Uint8Array) => void): Promise<void> {
-    while (this.owner !== null && this.owner !== conn) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  async roundTrip(
+    conn: Connection,
+    message: Uint8Array,
+    onData: (chunk: Uint8Array) => void,
+  ): Promise<void> {
+    while (this.owner !== null && this.owner !== conn)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.owner = conn;
     try {
       await this.db.execProtocolRawStream(message, { onRawData: onData });
@@ -158,7 +165,10 @@ class Connection {
       }
       if (this.startup) {
         // Only a password message may come before authentication; its body ends with NUL.
-        if (type !== PASSWORD || !sameSecret(message.subarray(5, message.length - 1), this.server.password!)) {
+        if (
+          type !== PASSWORD ||
+          !sameSecret(message.subarray(5, message.length - 1), this.server.password!)
+        ) {
           // Flushed, then closed; the socket's 'close' cleans up. Nothing more is read.
           this.rejected = true;
           this.socket.end(AUTH_FAILED);

@@ -44,15 +44,34 @@ describe('accounting across a gateway crash and a ledger restart — distributed
     if (!row) throw new Error(`no org daily budget in ${JSON.stringify(rows)}`);
     return row;
   };
-  const costOfAnswered = () => upstream.answered.reduce((sum, u) => sum + costMicroUsd(MODEL, u)!, 0);
-  const fast = (gateway: string, i: number) => chat(gateway, key, { model: MODEL, messages: [{ role: 'user', content: `fast ${10 + i} ${5 + (i % 7)}` }] });
+  const costOfAnswered = () =>
+    upstream.answered.reduce((sum, u) => sum + costMicroUsd(MODEL, u)!, 0);
+  const fast = (gateway: string, i: number) =>
+    chat(gateway, key, {
+      model: MODEL,
+      messages: [{ role: 'user', content: `fast ${10 + i} ${5 + (i % 7)}` }],
+    });
 
   beforeAll(async () => {
     upstream = await slowUpstream();
-    cluster = await startDistributed({ approvals: false, audit: false, ledgerClock: clock, providerEnv: { OPENAI_API_KEY: 'sk-e2e-upstream-0000000000000000', OPENAI_BASE_URL: upstream.url } });
+    cluster = await startDistributed({
+      approvals: false,
+      audit: false,
+      ledgerClock: clock,
+      providerEnv: {
+        OPENAI_API_KEY: 'sk-e2e-upstream-0000000000000000',
+        OPENAI_BASE_URL: upstream.url,
+      },
+    });
     org = await OrgAdmin.create(cluster.registry.url, cluster.bootstrapKey);
     key = (await org.key({ kind: 'gateway', name: 'acct' })).key;
-    await org.settings({ daily_budget_usd: 50, per_request_limit_usd: 1, key_rpm: 100_000, rate_limit_rpm: 100_000, burst_pct: 0 });
+    await org.settings({
+      daily_budget_usd: 50,
+      per_request_limit_usd: 1,
+      key_rpm: 100_000,
+      rate_limit_rpm: 100_000,
+      burst_pct: 0,
+    });
     await org.untilEnforced([cluster.gateways[0]!.url], key);
   }, 120_000);
   afterAll(async () => {
@@ -66,29 +85,50 @@ describe('accounting across a gateway crash and a ledger restart — distributed
 
     // Five requests admitted and forwarded; the upstream holds them.
     const prompt = 'please hold this one for a while';
-    const inFlight = Array.from({ length: 5 }, () => chat(gw.url, key, { model: MODEL, max_tokens: 50, messages: [{ role: 'user', content: prompt }] }).catch((e: Error) => e));
+    const inFlight = Array.from({ length: 5 }, () =>
+      chat(gw.url, key, {
+        model: MODEL,
+        max_tokens: 50,
+        messages: [{ role: 'user', content: prompt }],
+      }).catch((e: Error) => e),
+    );
     await waitFor(() => expect(upstream.held()).toBe(5), { timeoutMs: 10_000 });
-    const reservation = costMicroUsd(MODEL, { prompt_tokens: Math.ceil(prompt.length / 4) + 4 + 3, completion_tokens: 50 })!;
-    await waitFor(async () => {
-      const b = await daily();
-      expect(b.spent_micro_usd).toBe(costOfAnswered());
-      expect(b.reserved_micro_usd).toBe(5 * reservation);
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    const reservation = costMicroUsd(MODEL, {
+      prompt_tokens: Math.ceil(prompt.length / 4) + 4 + 3,
+      completion_tokens: 50,
+    })!;
+    await waitFor(
+      async () => {
+        const b = await daily();
+        expect(b.spent_micro_usd).toBe(costOfAnswered());
+        expect(b.reserved_micro_usd).toBe(5 * reservation);
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
 
     // The crash: the gateway stops publishing (its publisher closes first), then its in-flight requests die.
     const service = gw.app.get(GatewayService);
     const closing = gw.close();
-    await waitFor(() => expect((service.publisher as unknown as { closed: boolean }).closed).toBe(true), { timeoutMs: 10_000, intervalMs: 10 });
+    await waitFor(
+      () => expect((service.publisher as unknown as { closed: boolean }).closed).toBe(true),
+      { timeoutMs: 10_000, intervalMs: 10 },
+    );
     upstream.dropHeld();
     await closing;
     await Promise.all(inFlight);
 
     // Nothing settled them: the ledger still holds the five reservations…
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(await daily()).toMatchObject({ spent_micro_usd: costOfAnswered(), reserved_micro_usd: 5 * reservation });
+    expect(await daily()).toMatchObject({
+      spent_micro_usd: costOfAnswered(),
+      reserved_micro_usd: 5 * reservation,
+    });
     // …until their expiry passes.
     clock.offsetMs = RESERVATION_TTL_MS + 1_000;
-    expect(await daily()).toMatchObject({ spent_micro_usd: costOfAnswered(), reserved_micro_usd: 0 });
+    expect(await daily()).toMatchObject({
+      spent_micro_usd: costOfAnswered(),
+      reserved_micro_usd: 0,
+    });
   });
 
   it('restarting the ledger while completions stream in counts every completed request once: spend = the sum of upstream usages', async () => {
@@ -97,13 +137,19 @@ describe('accounting across a gateway crash and a ledger restart — distributed
     const sent = Array.from({ length: 40 }, (_, i) => fast(gw.url, 100 + i));
     // Mid-stream: close the ledger once some of the completions reached it.
     const before = costOfAnswered();
-    await waitFor(async () => expect((await daily()).spent_micro_usd).toBeGreaterThan(before), { timeoutMs: 20_000, intervalMs: 20 });
+    await waitFor(async () => expect((await daily()).spent_micro_usd).toBeGreaterThan(before), {
+      timeoutMs: 20_000,
+      intervalMs: 20,
+    });
     await cluster.ledger.close();
     const answers = await Promise.all(sent);
     expect(answers.every((a) => a.status === 200)).toBe(true);
 
     cluster.ledger = await cluster.startLedger();
-    await waitFor(async () => expect((await daily()).spent_micro_usd).toBe(costOfAnswered()), { timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor(async () => expect((await daily()).spent_micro_usd).toBe(costOfAnswered()), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
     // And it stays there: nothing redelivered is counted twice.
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await daily()).spent_micro_usd).toBe(costOfAnswered());

@@ -21,13 +21,24 @@ describe('require_human_review across registry, approval workflow and gateway (K
     org = await OrgAdmin.create(env.registry.url, env.bootstrapKey);
     agentId = await org.agent('triage-bot', 'production');
     agentKey = (await org.key({ kind: 'gateway', agent_id: agentId, name: 'triage' })).key;
-    await org.rule('require_human_review', { review_interval_days: 7, on_overdue: 'block' }, { scope: 'agent', agent_id: agentId });
-    await org.untilEnforced(env.gateways.map((g) => g.url), agentKey);
+    await org.rule(
+      'require_human_review',
+      { review_interval_days: 7, on_overdue: 'block' },
+      { scope: 'agent', agent_id: agentId },
+    );
+    await org.untilEnforced(
+      env.gateways.map((g) => g.url),
+      agentKey,
+    );
   }, 120_000);
 
   afterAll(() => env?.close());
 
-  const ask = () => chat(env.gateways[0].url, agentKey, { model: 'mock/echo', messages: [{ role: 'user', content: 'status?' }] });
+  const ask = () =>
+    chat(env.gateways[0].url, agentKey, {
+      model: 'mock/echo',
+      messages: [{ role: 'user', content: 'status?' }],
+    });
 
   it('allows the agent while its first review is not yet due', async () => {
     expect((await ask()).status).toBe(200);
@@ -37,13 +48,24 @@ describe('require_human_review across registry, approval workflow and gateway (K
     clock.advance(8 * DAY);
     const refused = await ask();
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatchObject({ code: 'human_review_overdue', step: 'agent_review', type: 'policy_violation' });
+    expect(refused.body.error).toMatchObject({
+      code: 'human_review_overdue',
+      step: 'agent_review',
+      type: 'policy_violation',
+    });
 
-    const review = await admin<{ next_review_due: string }>(`${env.approvals!.url}/governance/agents/${agentId}/reviews`, org.org.ownerKey, { notes: 'weekly review' });
+    const review = await admin<{ next_review_due: string }>(
+      `${env.approvals!.url}/governance/agents/${agentId}/reviews`,
+      org.org.ownerKey,
+      { notes: 'weekly review' },
+    );
     expect(Date.parse(review.next_review_due)).toBeGreaterThan(clock.now().getTime());
 
     const recordedAt = Date.now();
-    await waitFor(async () => expect((await ask()).status).toBe(200), { timeoutMs: 1_000, intervalMs: 20 });
+    await waitFor(async () => expect((await ask()).status).toBe(200), {
+      timeoutMs: 1_000,
+      intervalMs: 20,
+    });
     expect(Date.now() - recordedAt).toBeLessThan(1_000);
   });
 });

@@ -9,7 +9,10 @@ import { useEmbedded } from './harness/embedded';
  * the client's retry with `x-approval-id` is forwarded once, bound to the request's fingerprint.
  */
 
-const request = (content: string) => ({ model: 'mock/echo', messages: [{ role: 'user', content }] });
+const request = (content: string) => ({
+  model: 'mock/echo',
+  messages: [{ role: 'user', content }],
+});
 
 interface Setup {
   gateway: string;
@@ -20,10 +23,17 @@ interface Setup {
 }
 
 /** An org whose production agent needs approval for every request, with a reviewer key. */
-async function approvalOrg(registry: string, bootstrapKey: string, gateway: string, approvals: string, settings: Record<string, unknown> = {}): Promise<Setup> {
+async function approvalOrg(
+  registry: string,
+  bootstrapKey: string,
+  gateway: string,
+  approvals: string,
+  settings: Record<string, unknown> = {},
+): Promise<Setup> {
   const org = await OrgAdmin.create(registry, bootstrapKey);
   const agentId = await org.agent('deployer', 'production');
-  const agentKey = (await org.key({ kind: 'gateway', agent_id: agentId, name: 'deployer-key' })).key;
+  const agentKey = (await org.key({ kind: 'gateway', agent_id: agentId, name: 'deployer-key' }))
+    .key;
   const reviewerKey = (await org.key({ kind: 'admin', role: 'reviewer', name: 'carol' })).key;
   await org.rule('require_approval', { environment: 'production' });
   if (Object.keys(settings).length > 0) await org.settings(settings);
@@ -35,25 +45,34 @@ async function approvalOrg(registry: string, bootstrapKey: string, gateway: stri
 async function held(s: Setup, body: Record<string, unknown>): Promise<string> {
   const res = await chat(s.gateway, s.agentKey, body);
   expect(res.status).toBe(202);
-  expect(res.body).toMatchObject({ approval_id: expect.stringMatching(/^apr_/), status: 'pending', expires_at: expect.any(String), poll_url: `/approvals/${res.body.approval_id}` });
+  expect(res.body).toMatchObject({
+    approval_id: expect.stringMatching(/^apr_/),
+    status: 'pending',
+    expires_at: expect.any(String),
+    poll_url: `/approvals/${res.body.approval_id}`,
+  });
   expect(res.headers.get('x-approval-id')).toBe(res.body.approval_id);
   return res.body.approval_id;
 }
 
 /** Waits until the approval workflow has the approval (it arrives as `approval.requested`). */
 const known = (s: Setup, id: string) =>
-  waitFor(async () => {
-    const res = await call(`${s.approvals}/approvals/${id}`, { key: s.reviewerKey });
-    expect(res.status).toBe(200);
-    return res.body.data;
-  }, { timeoutMs: 20_000, intervalMs: 100 });
+  waitFor(
+    async () => {
+      const res = await call(`${s.approvals}/approvals/${id}`, { key: s.reviewerKey });
+      expect(res.status).toBe(200);
+      return res.body.data;
+    },
+    { timeoutMs: 20_000, intervalMs: 100 },
+  );
 
 const approve = async (s: Setup, id: string) => {
   await known(s, id);
   return admin(`${s.approvals}/approvals/${id}/approve`, s.reviewerKey, { reason: 'looks fine' });
 };
 
-const retry = (s: Setup, id: string, body: Record<string, unknown>) => chat(s.gateway, s.agentKey, body, { 'x-approval-id': id });
+const retry = (s: Setup, id: string, body: Record<string, unknown>) =>
+  chat(s.gateway, s.agentKey, body, { 'x-approval-id': id });
 
 const expectDenied = (res: JsonResponse) => {
   expect(res.status).toBe(403);
@@ -66,7 +85,12 @@ describe('approvals across services — distributed (real Kafka, real Postgres)'
 
   beforeAll(async () => {
     cluster = await startDistributed({ audit: false });
-    s = await approvalOrg(cluster.registry.url, cluster.bootstrapKey, cluster.gateways[0]!.url, cluster.approvals!.url);
+    s = await approvalOrg(
+      cluster.registry.url,
+      cluster.bootstrapKey,
+      cluster.gateways[0]!.url,
+      cluster.approvals!.url,
+    );
   }, 120_000);
   afterAll(() => cluster?.close());
 
@@ -74,13 +98,18 @@ describe('approvals across services — distributed (real Kafka, real Postgres)'
     const body = request('deploy release 42');
     const id = await held(s, body);
 
-    const pending = await waitFor(async () => {
-      const list = await call(`${s.approvals}/approvals?status=pending`, { key: s.reviewerKey });
-      expect(list.status).toBe(200);
-      const found = list.body.data.find((a: { approval_id?: string; id?: string }) => (a.approval_id ?? a.id) === id);
-      expect(found).toBeDefined();
-      return found;
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    const pending = await waitFor(
+      async () => {
+        const list = await call(`${s.approvals}/approvals?status=pending`, { key: s.reviewerKey });
+        expect(list.status).toBe(200);
+        const found = list.body.data.find(
+          (a: { approval_id?: string; id?: string }) => (a.approval_id ?? a.id) === id,
+        );
+        expect(found).toBeDefined();
+        return found;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     expect(pending).toMatchObject({ status: 'pending', org_id: s.org.orgId });
 
     // Before the decision the retry is not forwarded: 409 approval_pending, as the approval service says.
@@ -111,7 +140,9 @@ describe('approvals across services — distributed (real Kafka, real Postgres)'
     const body = request('wire the funds');
     const id = await held(s, body);
     await known(s, id);
-    const rejected = await admin(`${s.approvals}/approvals/${id}/reject`, s.reviewerKey, { reason: 'not today' });
+    const rejected = await admin(`${s.approvals}/approvals/${id}/reject`, s.reviewerKey, {
+      reason: 'not today',
+    });
     expect(rejected).toMatchObject({ status: 'rejected' });
     expectDenied(await retry(s, id, body));
   });
@@ -127,14 +158,26 @@ describe('approvals across services — distributed (real Kafka, real Postgres)'
 
   it('an approval not decided before hitl_timeout_hours is expired, and its retry answers 403 approval_denied', async () => {
     // hitl_timeout_hours accepts any positive number: 0.0005 h = 1.8 s.
-    const quick = await approvalOrg(cluster.registry.url, cluster.bootstrapKey, s.gateway, s.approvals, { hitl_timeout_hours: 0.0005 });
+    const quick = await approvalOrg(
+      cluster.registry.url,
+      cluster.bootstrapKey,
+      s.gateway,
+      s.approvals,
+      { hitl_timeout_hours: 0.0005 },
+    );
     const body = request('scale to zero');
     const res = await chat(quick.gateway, quick.agentKey, body);
     expect(res.status).toBe(202);
     const id: string = res.body.approval_id;
     expect(Date.parse(res.body.expires_at) - Date.now()).toBeLessThanOrEqual(1_800);
-    await waitFor(async () => expect((await known(quick, id)).status).toBe('expired'), { timeoutMs: 15_000, intervalMs: 200 });
-    const late = await call(`${quick.approvals}/approvals/${id}/approve`, { key: quick.reviewerKey, body: {} });
+    await waitFor(async () => expect((await known(quick, id)).status).toBe('expired'), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
+    const late = await call(`${quick.approvals}/approvals/${id}/approve`, {
+      key: quick.reviewerKey,
+      body: {},
+    });
     expect(late.status).toBe(409);
     expectDenied(await retry(quick, id, body));
   });

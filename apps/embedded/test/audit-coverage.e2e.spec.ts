@@ -21,19 +21,34 @@ describe('audit log receives what every service produces (Kafka + Postgres)', ()
     const registry = env.registry.url;
     const gateway = env.gateways[0]!.url;
 
-    const team = await admin<{ id: string }>(`${registry}/governance/teams`, owner, { name: 'support' });
+    const team = await admin<{ id: string }>(`${registry}/governance/teams`, owner, {
+      name: 'support',
+    });
     const agentId = await org.agent('helper', 'production');
-    gatewayKey = (await org.key({ kind: 'gateway', agent_id: agentId, team_id: team.id, name: 'helper' })).key;
+    gatewayKey = (
+      await org.key({ kind: 'gateway', agent_id: agentId, team_id: team.id, name: 'helper' })
+    ).key;
     const spare = await org.key({ kind: 'gateway', name: 'spare' });
     await admin(`${registry}/governance/keys/${spare.id}`, owner, undefined, 'DELETE');
     const reviewerKey = (await org.key({ kind: 'admin', role: 'reviewer', name: 'rita' })).key;
 
-    const allow = await org.rule('model_allowlist', { allowed_models: ['mock/echo', 'mock/echo-premium'] });
-    await admin(`${registry}/governance/policies/${allow}`, owner, { description: 'echo models only' }, 'PATCH');
+    const allow = await org.rule('model_allowlist', {
+      allowed_models: ['mock/echo', 'mock/echo-premium'],
+    });
+    await admin(
+      `${registry}/governance/policies/${allow}`,
+      owner,
+      { description: 'echo models only' },
+      'PATCH',
+    );
     const scratch = await org.rule('rate_limit', { requests_per_minute: 1000 });
     await admin(`${registry}/governance/policies/${scratch}`, owner, undefined, 'DELETE');
     await org.rule('require_approval', { models: ['mock/echo-premium'] });
-    await org.rule('require_human_review', { review_interval_days: 30 }, { scope: 'agent', agent_id: agentId });
+    await org.rule(
+      'require_human_review',
+      { review_interval_days: 30 },
+      { scope: 'agent', agent_id: agentId },
+    );
     // A key with a daily budget that two requests take past 50 % (each ~77 µ$: a 400-character
     // prompt and as much echoed back, at mock/echo's catalogue price).
     const metered = await org.key({ kind: 'gateway', name: 'metered' });
@@ -42,7 +57,12 @@ describe('audit log receives what every service produces (Kafka + Postgres)', ()
     await org.untilEnforced([gateway], metered.key);
 
     const ask = (model: string, content: string, headers: Record<string, string> = {}) =>
-      chat(gateway, gatewayKey, { model, max_tokens: 40, messages: [{ role: 'user', content }] }, headers);
+      chat(
+        gateway,
+        gatewayKey,
+        { model, max_tokens: 40, messages: [{ role: 'user', content }] },
+        headers,
+      );
     expect((await ask('mock/echo', 'first')).status).toBe(200);
     expect((await ask('mock/echo', 'second')).status).toBe(200);
     const refused = await ask('mock/echo', 'my card is 4111 1111 1111 1111');
@@ -52,17 +72,48 @@ describe('audit log receives what every service produces (Kafka + Postgres)', ()
     const held = await ask('mock/echo-premium', 'needs a human');
     expect(held.status).toBe(202);
     const approvalId: string = held.body.approval_id;
-    await waitFor(async () => expect((await call(`${env.approvals!.url}/approvals/${approvalId}`, { key: reviewerKey })).status).toBe(200), { timeoutMs: 20_000 });
-    await admin(`${env.approvals!.url}/approvals/${approvalId}/approve`, reviewerKey, { reason: 'fine' });
-    expect((await ask('mock/echo-premium', 'needs a human', { 'x-approval-id': approvalId })).status).not.toBe(202);
+    await waitFor(
+      async () =>
+        expect(
+          (await call(`${env.approvals!.url}/approvals/${approvalId}`, { key: reviewerKey }))
+            .status,
+        ).toBe(200),
+      { timeoutMs: 20_000 },
+    );
+    await admin(`${env.approvals!.url}/approvals/${approvalId}/approve`, reviewerKey, {
+      reason: 'fine',
+    });
+    expect(
+      (await ask('mock/echo-premium', 'needs a human', { 'x-approval-id': approvalId })).status,
+    ).not.toBe(202);
 
     const rejected = await ask('mock/echo-premium', 'needs another human');
-    await waitFor(async () => expect((await call(`${env.approvals!.url}/approvals/${rejected.body.approval_id}`, { key: reviewerKey })).status).toBe(200), { timeoutMs: 20_000 });
-    await admin(`${env.approvals!.url}/approvals/${rejected.body.approval_id}/reject`, reviewerKey, { reason: 'no' });
+    await waitFor(
+      async () =>
+        expect(
+          (
+            await call(`${env.approvals!.url}/approvals/${rejected.body.approval_id}`, {
+              key: reviewerKey,
+            })
+          ).status,
+        ).toBe(200),
+      { timeoutMs: 20_000 },
+    );
+    await admin(
+      `${env.approvals!.url}/approvals/${rejected.body.approval_id}/reject`,
+      reviewerKey,
+      { reason: 'no' },
+    );
 
-    await admin(`${env.approvals!.url}/governance/agents/${agentId}/reviews`, owner, { notes: 'monthly' });
+    await admin(`${env.approvals!.url}/governance/agents/${agentId}/reviews`, owner, {
+      notes: 'monthly',
+    });
 
-    const long = (n: number) => ({ model: 'mock/echo', max_tokens: 100, messages: [{ role: 'user', content: `${n} ${'x'.repeat(396)}` }] });
+    const long = (n: number) => ({
+      model: 'mock/echo',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: `${n} ${'x'.repeat(396)}` }],
+    });
     expect((await chat(gateway, metered.key, long(1))).status).toBe(200);
     expect((await chat(gateway, metered.key, long(2))).status).toBe(200);
   }, 180_000);
@@ -70,12 +121,17 @@ describe('audit log receives what every service produces (Kafka + Postgres)', ()
   afterAll(() => env?.close());
 
   const logged = (type: string) =>
-    waitFor(async () => {
-      const res = await call(`${env.audit!.url}/audit/events?type=${encodeURIComponent(type)}`, { key: org.org.ownerKey });
-      expect(res.status).toBe(200);
-      expect(res.body.data.length).toBeGreaterThan(0);
-      return res.body.data as Record<string, any>[];
-    }, { timeoutMs: 20_000, intervalMs: 200 });
+    waitFor(
+      async () => {
+        const res = await call(`${env.audit!.url}/audit/events?type=${encodeURIComponent(type)}`, {
+          key: org.org.ownerKey,
+        });
+        expect(res.status).toBe(200);
+        expect(res.body.data.length).toBeGreaterThan(0);
+        return res.body.data as Record<string, any>[];
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
 
   it.each([
     'org.created',
@@ -106,7 +162,12 @@ describe('audit log receives what every service produces (Kafka + Postgres)', ()
     const violations = await logged('policy.violated');
     const refusal = violations.find((e) => JSON.stringify(e).includes(refusedRequestId));
     expect(refusal).toBeDefined();
-    expect(refusal).toMatchObject({ request_id: refusedRequestId, step: 'pii_scan', code: 'pii_detected', policy_version: expect.any(Number) });
+    expect(refusal).toMatchObject({
+      request_id: refusedRequestId,
+      step: 'pii_scan',
+      code: 'pii_detected',
+      policy_version: expect.any(Number),
+    });
     expect(JSON.stringify(violations)).not.toContain('4111 1111 1111 1111');
   });
 });

@@ -27,7 +27,10 @@ describe('GET /audit/verify while the chain grows — embedded mode (in-process 
     const ingest = (async () => {
       try {
         for (let b = 0; b < bursts; b++) {
-          await e.embedded.bus.publishBatch(policyViolatedTopic, Array.from({ length: 15 }, violation));
+          await e.embedded.bus.publishBatch(
+            policyViolatedTopic,
+            Array.from({ length: 15 }, violation),
+          );
           await sleep(100);
         }
       } finally {
@@ -42,6 +45,8 @@ describe('GET /audit/verify while the chain grows — embedded mode (in-process 
     await ingest;
     expect(new Set(verdicts.map((v) => v.checked)).size).toBeGreaterThan(5);
     expect(verdicts.filter((v) => !v.ok)).toEqual([]);
-    await waitFor(async () => expect(await verify()).toEqual({ ok: true, checked: bursts * 15, first_broken: null }));
+    await waitFor(async () =>
+      expect(await verify()).toEqual({ ok: true, checked: bursts * 15, first_broken: null }),
+    );
   }, 120_000);
 });

@@ -16,7 +16,11 @@ async function misbehavingUpstream(): Promise<{
   server: Server;
   behave: (res: ServerResponse) => unknown;
 }> {
-  const fake = { url: '', server: null as unknown as Server, behave: (_res: ServerResponse): unknown => undefined };
+  const fake = {
+    url: '',
+    server: null as unknown as Server,
+    behave: (_res: ServerResponse): unknown => undefined,
+  };
   fake.server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     for await (const _ of req) void _;
     await fake.behave(res);
@@ -51,7 +55,9 @@ const eventsOf = (text: string): string[] =>
     .map((e) => e.slice(6));
 const errorCodeOf = (events: string[]) =>
   events
-    .map((e) => (e === '[DONE]' ? undefined : (JSON.parse(e) as { error?: { code: string } }).error?.code))
+    .map((e) =>
+      e === '[DONE]' ? undefined : (JSON.parse(e) as { error?: { code: string } }).error?.code,
+    )
     .find(Boolean);
 
 describe('bounded streams and requests — embedded mode (in-process bus, PGlite)', () => {
@@ -95,7 +101,12 @@ describe('bounded streams and requests — embedded mode (in-process bus, PGlite
     base = `http://127.0.0.1:${port}`;
     org = await OrgAdmin.create(base, bootstrapKey);
     key = (await org.key({ kind: 'gateway', name: 'bounded' })).key;
-    await org.settings({ daily_budget_usd: 0.0002, key_rpm: 100_000, rate_limit_rpm: 100_000, burst_pct: 0 });
+    await org.settings({
+      daily_budget_usd: 0.0002,
+      key_rpm: 100_000,
+      rate_limit_rpm: 100_000,
+      burst_pct: 0,
+    });
     await org.untilEnforced([base], key);
   }, 120_000);
 
@@ -111,7 +122,11 @@ describe('bounded streams and requests — embedded mode (in-process bus, PGlite
   });
 
   it('relays 9 upstream events as 9 events (+[DONE]); a malformed event ends with an error event', async () => {
-    const usage = { ...chunk(null), choices: [], usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 } };
+    const usage = {
+      ...chunk(null),
+      choices: [],
+      usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 },
+    };
     const nine = [
       chunk(''),
       chunk('Hel'),
@@ -139,7 +154,9 @@ describe('bounded streams and requests — embedded mode (in-process bus, PGlite
   it('answers 408 to a request body that trickles past HTTP_REQUEST_TIMEOUT_MS', async () => {
     const socket = connect(Number(new URL(base).port), '127.0.0.1');
     await new Promise((r) => socket.once('connect', r));
-    socket.write('POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 500\r\n\r\n{"model":');
+    socket.write(
+      'POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 500\r\n\r\n{"model":',
+    );
     let answer = '';
     socket.on('data', (d) => (answer += d));
     const closed = await Promise.race([
@@ -162,7 +179,11 @@ describe('bounded streams and requests — embedded mode (in-process bus, PGlite
     const res = await fetch(`${base}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
       signal: AbortSignal.timeout(8_000),
     });
     expect(res.status).toBe(504);
@@ -173,14 +194,24 @@ describe('bounded streams and requests — embedded mode (in-process bus, PGlite
     // 100-character events = 25 tokens × 0.6 µ$ = 15 µ$ each; the budget is 200 µ$.
     const text = (i: number) => ` e${String(i).padStart(2, '0')}${'x'.repeat(96)}`;
     upstream.behave = (res) =>
-      sendEvents(res, [...Array.from({ length: 60 }, (_, i) => chunk(text(i))), chunk(null, 'stop')]);
-    const answers = await Promise.all(Array.from({ length: 8 }, async () => (await stream()).text()));
+      sendEvents(res, [
+        ...Array.from({ length: 60 }, (_, i) => chunk(text(i))),
+        chunk(null, 'stop'),
+      ]);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, async () => (await stream()).text()),
+    );
     expect(answers.some((a) => errorCodeOf(eventsOf(a)) === 'budget_limit')).toBe(true);
     const gateway = embedded.app.get(GatewayService);
     await waitFor(() => expect(gateway.views.book.openReservations).toBe(0), { timeoutMs: 10_000 });
     const spent = await waitFor(
       async () => {
-        type Row = { code: string; scope: string; spent_micro_usd: number; reserved_micro_usd: number };
+        type Row = {
+          code: string;
+          scope: string;
+          spent_micro_usd: number;
+          reserved_micro_usd: number;
+        };
         const rows = await admin<Row[]>(`${base}/budgets/status`, org.org.ownerKey);
         const row = rows.find((r) => r.code === 'daily_budget' && r.scope === 'org')!;
         expect(row.reserved_micro_usd).toBe(0);

@@ -15,8 +15,14 @@ const SSN = 'my ssn is 123-45-6789';
  * its remediation is applied through the registry, the gateway enforces the patched version,
  * and the audit log records the remediation with its actor and check.
  */
-export async function runComplianceScenario(urls: ComplianceUrls, bootstrapKey: string): Promise<void> {
-  const org = await OrgAdmin.create(urls.registry, bootstrapKey, { name: 'Compliance Inc', plan: 'free' });
+export async function runComplianceScenario(
+  urls: ComplianceUrls,
+  bootstrapKey: string,
+): Promise<void> {
+  const org = await OrgAdmin.create(urls.registry, bootstrapKey, {
+    name: 'Compliance Inc',
+    plan: 'free',
+  });
   const gk = (await org.key({ kind: 'gateway', name: 'agent' })).key;
   const ask = (content: string, headers: Record<string, string> = {}) =>
     chat(urls.gateway, gk, { model: 'mock/echo', messages: [{ role: 'user', content }] }, headers);

@@ -36,7 +36,10 @@ describe('cost gate with the plan defaults — embedded mode', () => {
   it('POST /v1/chat/completions holds a request between the gate and the limit for approval (202)', async () => {
     const res = await chat(e.base, key, BETWEEN);
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ status: 'pending', approval_id: expect.stringMatching(/^apr_/) });
+    expect(res.body).toMatchObject({
+      status: 'pending',
+      approval_id: expect.stringMatching(/^apr_/),
+    });
     expect(res.body.reason).toContain('approval threshold');
   });
 
@@ -50,7 +53,10 @@ describe('cost gate with the plan defaults — embedded mode', () => {
     expect(held.status).toBe(202);
     const id = held.body.approval_id as string;
     await waitFor(
-      async () => expect((await call(`${e.base}/approvals/${id}`, { key: other.org.ownerKey })).status).toBe(200),
+      async () =>
+        expect((await call(`${e.base}/approvals/${id}`, { key: other.org.ownerKey })).status).toBe(
+          200,
+        ),
       { timeoutMs: 20_000 },
     );
     const res = await chat(e.base, otherKey, body, { 'x-approval-id': id });
@@ -78,7 +84,9 @@ describe('cost gate with the plan defaults — embedded mode', () => {
         message: expect.stringContaining('daily_budget_usd'),
       },
     ]);
-    const again = await call(`${e.base}/gateway/admin/governance/policy`, { key: org.org.ownerKey });
+    const again = await call(`${e.base}/gateway/admin/governance/policy`, {
+      key: org.org.ownerKey,
+    });
     expect(again.body.warnings).toHaveLength(2);
   });
 });

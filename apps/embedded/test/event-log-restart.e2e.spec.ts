@@ -54,7 +54,8 @@ describe('embedded event log across restarts (in-process bus, PGlite)', () => {
     };
   // What `GET /metrics` serves as audit_entries_duplicate_total, readable while no server runs.
   const duplicates = async () =>
-    (await metricsRegistry().getSingleMetric('audit_entries_duplicate_total')?.get())?.values[0]?.value ?? 0;
+    (await metricsRegistry().getSingleMetric('audit_entries_duplicate_total')?.get())?.values[0]
+      ?.value ?? 0;
   const ready = async () => call(`${base}/health/ready`);
   const publish = async (e: Embedded, n: number) => {
     const violated = Array.from({ length: n / 2 }, () => ({
@@ -76,17 +77,26 @@ describe('embedded event log across restarts (in-process bus, PGlite)', () => {
   it('a restart resumes every durable consumer from its checkpoint: nothing replayed, nothing lost', async () => {
     const first = await start();
     await publish(first, 2000);
-    await waitFor(async () => expect((await logged()).checked).toBe(2000), { timeoutMs: 120_000, intervalMs: 250 });
+    await waitFor(async () => expect((await logged()).checked).toBe(2000), {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+    });
     await stop();
 
     const second = await start();
     const before = await duplicates();
-    await waitFor(async () => expect((await ready()).status).toBe(200), { timeoutMs: 30_000, intervalMs: 50 });
-    await publish(second, 10);
-    await waitFor(async () => expect(await logged()).toEqual({ ok: true, checked: 2010, first_broken: null }), {
+    await waitFor(async () => expect((await ready()).status).toBe(200), {
       timeoutMs: 30_000,
-      intervalMs: 100,
+      intervalMs: 50,
     });
+    await publish(second, 10);
+    await waitFor(
+      async () => expect(await logged()).toEqual({ ok: true, checked: 2010, first_broken: null }),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      },
+    );
     expect((await duplicates()) - before).toBe(0);
     await stop();
   }, 240_000);
@@ -101,7 +111,9 @@ describe('embedded event log across restarts (in-process bus, PGlite)', () => {
       const res = await ready();
       if (res.status === 200) break;
       expect(res.status).toBe(503);
-      expect(res.body.checks['embedded.event-log'] === false || (await duplicates()) - before >= 2010).toBe(true);
+      expect(
+        res.body.checks['embedded.event-log'] === false || (await duplicates()) - before >= 2010,
+      ).toBe(true);
       await new Promise((r) => setTimeout(r, 20));
     }
     expect((await duplicates()) - before).toBeGreaterThanOrEqual(2010);

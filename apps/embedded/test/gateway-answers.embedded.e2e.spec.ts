@@ -15,8 +15,15 @@ describe('POST /v1/chat/completions, GET /docs-json — embedded mode', () => {
 
   it('prices every choice of n and sends the estimate in x-cost-usd on the refusal', async () => {
     const hi = [{ role: 'user', content: 'hi' }];
-    expect((await chat(e.base, key, { model: 'mock/echo', max_tokens: 200, messages: hi })).status).toBe(200);
-    const eight = await chat(e.base, key, { model: 'mock/echo', max_tokens: 200, n: 8, messages: hi });
+    expect(
+      (await chat(e.base, key, { model: 'mock/echo', max_tokens: 200, messages: hi })).status,
+    ).toBe(200);
+    const eight = await chat(e.base, key, {
+      model: 'mock/echo',
+      max_tokens: 200,
+      n: 8,
+      messages: hi,
+    });
     expect(eight.status).toBe(403);
     expect(eight.body.error.code).toBe('per_request_limit');
     expect(eight.headers.get('x-cost-usd')).toBe('0.000962');
@@ -31,15 +38,25 @@ describe('POST /v1/chat/completions, GET /docs-json — embedded mode', () => {
       expect([model, res.status, res.body.error.code]).toEqual([model, 400, 'unknown_model']);
     }
     expect(
-      (await chat(e.base, key, { model: 'mock/echo', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }))
-        .body.model,
+      (
+        await chat(e.base, key, {
+          model: 'mock/echo',
+          max_tokens: 20,
+          messages: [{ role: 'user', content: 'hi' }],
+        })
+      ).body.model,
     ).toBe('mock/echo');
   });
 
   it("GET /docs-json lists the gateway's own routes and /metrics", async () => {
     const doc = await call(`${e.base}/docs-json`);
     expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/chat/completions', '/v1/governance/explain', '/v1/models', '/metrics']),
+      expect.arrayContaining([
+        '/v1/chat/completions',
+        '/v1/governance/explain',
+        '/v1/models',
+        '/metrics',
+      ]),
     );
   });
 });

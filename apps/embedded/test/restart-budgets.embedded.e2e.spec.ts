@@ -46,7 +46,11 @@ describe('POST /v1/chat/completions — embedded mode restarted on its data dire
 
   beforeAll(async () => {
     await start();
-    const settings = [{ daily_budget_usd: 0.01 }, { daily_request_quota: 2 }, { runner_session_budget_usd: 0.01 }];
+    const settings = [
+      { daily_budget_usd: 0.01 },
+      { daily_request_quota: 2 },
+      { runner_session_budget_usd: 0.01 },
+    ];
     for (const [i, name] of (['budget', 'quota', 'session'] as const).entries()) {
       const org = await OrgAdmin.create(base, bootstrapKey, { name, plan: 'growth' });
       keys[name] = (await org.key({ kind: 'gateway', name })).key;
@@ -76,7 +80,9 @@ describe('POST /v1/chat/completions — embedded mode restarted on its data dire
     await start();
     for (const [i, name] of (['budget', 'quota', 'session'] as const).entries())
       await orgs[i]!.untilEnforced([base], keys[name]);
-    await waitFor(async () => expect((await call(`${base}/health/ready`)).status).toBe(200), { timeoutMs: 30_000 });
+    await waitFor(async () => expect((await call(`${base}/health/ready`)).status).toBe(200), {
+      timeoutMs: 30_000,
+    });
 
     const overBudget = await chat(base, keys.budget, BIG);
     expect(overBudget.status).toBe(403);

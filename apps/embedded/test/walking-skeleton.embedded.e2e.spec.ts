@@ -8,13 +8,24 @@ describe('walking skeleton — embedded mode (in-process bus, PGlite)', () => {
 
   it('GET /health/ready answers 200 once every service is up', async () => {
     // The gateway's views fold the bus at start: ready follows shortly after listening.
-    const ready = await waitFor(async () => {
-      const res = await call(`${e.base}/health/ready`);
-      expect(res.status).toBe(200);
-      return res;
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    const ready = await waitFor(
+      async () => {
+        const res = await call(`${e.base}/health/ready`);
+        expect(res.status).toBe(200);
+        return res;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     expect(ready.body.status).toBe('ready');
-    expect(Object.keys(ready.body.checks)).toEqual(expect.arrayContaining(['gateway_views', 'budget-ledger.consumer', 'audit.consumer', 'approval-workflow.consumer', 'policy-registry.database']));
+    expect(Object.keys(ready.body.checks)).toEqual(
+      expect.arrayContaining([
+        'gateway_views',
+        'budget-ledger.consumer',
+        'audit.consumer',
+        'approval-workflow.consumer',
+        'policy-registry.database',
+      ]),
+    );
     expect(Object.values(ready.body.checks).every((v) => v === true)).toBe(true);
   });
 
@@ -34,8 +45,15 @@ describe('walking skeleton — embedded mode (in-process bus, PGlite)', () => {
   });
 
   it('the official openai client works unchanged against the embedded mode, streamed and not', async () => {
-    const client = new OpenAI({ baseURL: `${e.base}/v1`, apiKey: e.embedded.demo!.gateway_key, maxRetries: 0 });
-    const answer = await client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'plain answer' }] });
+    const client = new OpenAI({
+      baseURL: `${e.base}/v1`,
+      apiKey: e.embedded.demo!.gateway_key,
+      maxRetries: 0,
+    });
+    const answer = await client.chat.completions.create({
+      model: 'mock/echo',
+      messages: [{ role: 'user', content: 'plain answer' }],
+    });
     expect(answer.choices[0].message.content).toBe('plain answer');
     expect(answer.usage?.total_tokens).toBeGreaterThan(0);
 
@@ -54,7 +72,10 @@ describe('walking skeleton — embedded mode (in-process bus, PGlite)', () => {
     expect(text).toBe('streamed answer');
     expect(usage?.completion_tokens).toBeGreaterThan(0);
 
-    const refused = client.chat.completions.create({ model: 'mock/echo', messages: [{ role: 'user', content: 'card 4111 1111 1111 1111' }] });
+    const refused = client.chat.completions.create({
+      model: 'mock/echo',
+      messages: [{ role: 'user', content: 'card 4111 1111 1111 1111' }],
+    });
     await expect(refused).rejects.toMatchObject({ status: 403, code: 'pii_detected' });
   });
 });

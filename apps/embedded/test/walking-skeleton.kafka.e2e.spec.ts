@@ -21,18 +21,39 @@ describe('walking skeleton — distributed (real Kafka, real Postgres)', () => {
     cluster = await startDistributed();
 
     // An outside service subscribes to policy.violated with a plain kafkajs consumer.
-    const kafka = new Kafka({ clientId: 'outside-subscriber', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
-    outsider = kafka.consumer({ groupId: `${cluster.topicPrefix}outside-siem`, maxWaitTimeInMs: 200 });
+    const kafka = new Kafka({
+      clientId: 'outside-subscriber',
+      brokers: kafkaBrokers(),
+      logLevel: logLevel.NOTHING,
+    });
+    outsider = kafka.consumer({
+      groupId: `${cluster.topicPrefix}outside-siem`,
+      maxWaitTimeInMs: 200,
+    });
     await outsider.connect();
-    await outsider.subscribe({ topic: `${cluster.topicPrefix}policy.violated`, fromBeginning: true });
+    await outsider.subscribe({
+      topic: `${cluster.topicPrefix}policy.violated`,
+      fromBeginning: true,
+    });
     await outsider.run({
       eachMessage: async ({ message }) => {
-        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
-        violations.push({ headers, key: String(message.key), value: JSON.parse(String(message.value)) });
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+        );
+        violations.push({
+          headers,
+          key: String(message.key),
+          value: JSON.parse(String(message.value)),
+        });
       },
     });
 
-    urls = { gateway: cluster.gateways[0]!.url, registry: cluster.registry.url, ledger: cluster.ledger.url, audit: cluster.audit!.url };
+    urls = {
+      gateway: cluster.gateways[0]!.url,
+      registry: cluster.registry.url,
+      ledger: cluster.ledger.url,
+      audit: cluster.audit!.url,
+    };
   }, 180_000);
 
   afterAll(async () => {
@@ -44,11 +65,18 @@ describe('walking skeleton — distributed (real Kafka, real Postgres)', () => {
     const result = await runWalkingSkeleton(urls, cluster.bootstrapKey);
 
     // The outside subscriber received the violation with the CONTRACT.md fields, no prompt text.
-    const violation = await waitFor(() => {
-      const found = violations.find((v) => v.headers.ce_subject === result.refusal.body.request_id || v.value.request_id === result.refusal.body.request_id);
-      expect(found).toBeDefined();
-      return found!;
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    const violation = await waitFor(
+      () => {
+        const found = violations.find(
+          (v) =>
+            v.headers.ce_subject === result.refusal.body.request_id ||
+            v.value.request_id === result.refusal.body.request_id,
+        );
+        expect(found).toBeDefined();
+        return found!;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     expect(violation.headers).toMatchObject({ ce_specversion: '1.0', ce_type: 'policy.violated' });
     expect(violation.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
     expect(violation.value).toMatchObject({

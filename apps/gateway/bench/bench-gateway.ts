@@ -34,11 +34,25 @@ export const benchSettings: Partial<GovernanceSettings> = {
   hitl_cost_threshold_usd: null,
   pii_scanning_enabled: true,
   pii_action: 'redact',
-  pii_patterns: { api_key: 'redact', password: 'redact', email: 'redact', ssn: 'redact', credit_card: 'redact', phone: 'redact', jwt: 'redact', private_key: 'redact', iban: 'redact' },
+  pii_patterns: {
+    api_key: 'redact',
+    password: 'redact',
+    email: 'redact',
+    ssn: 'redact',
+    credit_card: 'redact',
+    phone: 'redact',
+    jwt: 'redact',
+    private_key: 'redact',
+    iban: 'redact',
+  },
   security_scanner: { enabled: true, sensitivity: 'medium' },
 };
 
-const BODY = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'ping' }], max_tokens: 4 });
+const BODY = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'ping' }],
+  max_tokens: 4,
+});
 
 /** Until explain (no upstream call: run.sh starts the mock later) answers with the policy in force. */
 async function untilServing(secret: string, timeoutMs = 60_000): Promise<void> {
@@ -46,7 +60,11 @@ async function untilServing(secret: string, timeoutMs = 60_000): Promise<void> {
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`http://127.0.0.1:${PORT}/v1/governance/explain`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: BODY });
+      const res = await fetch(`http://127.0.0.1:${PORT}/v1/governance/explain`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: BODY,
+      });
       last = `${res.status} ${(await res.text()).slice(0, 300)}`;
       if (res.status === 200 && last.includes('"decision":"allow"')) return;
     } catch (error) {
@@ -59,21 +77,40 @@ async function untilServing(secret: string, timeoutMs = 60_000): Promise<void> {
 
 async function provision(bus: EventBus, t: Tenant): Promise<void> {
   await bus.publishBatch(tenancyTopic, tenancyEvents(t, 'enterprise'));
-  await bus.publish(policyTopic, publishedPolicy(t.orgId, { plan: 'enterprise', settings: benchSettings }));
+  await bus.publish(
+    policyTopic,
+    publishedPolicy(t.orgId, { plan: 'enterprise', settings: benchSettings }),
+  );
 }
 
 async function standalone(): Promise<() => Promise<void>> {
   const brokers = process.env.KAFKA_BROKERS;
-  if (!brokers) throw new Error('KAFKA_BROKERS is required (npx node infra/kafka/kafka.mjs start prints it)');
+  if (!brokers)
+    throw new Error('KAFKA_BROKERS is required (npx node infra/kafka/kafka.mjs start prints it)');
   const topicPrefix = `bench${randomBytes(4).toString('hex')}.`;
-  const bus = createEventBus({ kind: 'kafka', brokers: brokers.split(','), clientId: 'bench-provisioner', topicPrefix });
+  const bus = createEventBus({
+    kind: 'kafka',
+    brokers: brokers.split(','),
+    clientId: 'bench-provisioner',
+    topicPrefix,
+  });
   await bus.ensureTopics(allTopics);
   const flags = (process.env.GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...flags, '-r', './tools/register.cjs', 'apps/gateway/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), KAFKA_BROKERS: brokers, TOPIC_PREFIX: topicPrefix, DATABASE_URL: '' },
-    stdio: ['ignore', process.env.GATEWAY_LOG ? 'inherit' : 'ignore', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...flags, '-r', './tools/register.cjs', 'apps/gateway/src/main.ts'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(PORT),
+        KAFKA_BROKERS: brokers,
+        TOPIC_PREFIX: topicPrefix,
+        DATABASE_URL: '',
+      },
+      stdio: ['ignore', process.env.GATEWAY_LOG ? 'inherit' : 'ignore', 'inherit'],
+    },
+  );
   const t = newTenant();
   try {
     await provision(bus, t);
@@ -93,7 +130,18 @@ async function standalone(): Promise<() => Promise<void>> {
 
 async function inProcess(): Promise<() => Promise<void>> {
   const bus = createEventBus({ kind: 'in-process' });
-  @Module({ imports: [HealthModule, GatewayModule.forRoot({ bus, databaseUrl: '', replicaId: newId('replica'), clock: systemClock, jwt: {} })] })
+  @Module({
+    imports: [
+      HealthModule,
+      GatewayModule.forRoot({
+        bus,
+        databaseUrl: '',
+        replicaId: newId('replica'),
+        clock: systemClock,
+        jwt: {},
+      }),
+    ],
+  })
   class RootModule {}
   const app = await createServiceApp(RootModule, { name: 'gateway', logger: ['error'] });
   await app.listen(PORT, '127.0.0.1');
@@ -109,7 +157,10 @@ async function inProcess(): Promise<() => Promise<void>> {
 
 async function main(): Promise<void> {
   const mode = process.env.MODE ?? 'standalone';
-  if (mode !== 'standalone' && mode !== 'in-process') throw new Error(`MODE must be standalone or in-process (embedded runs from apps/embedded/bench), got ${mode}`);
+  if (mode !== 'standalone' && mode !== 'in-process')
+    throw new Error(
+      `MODE must be standalone or in-process (embedded runs from apps/embedded/bench), got ${mode}`,
+    );
   const stop = mode === 'standalone' ? await standalone() : await inProcess();
   const shutdown = () => void stop().then(() => process.exit(0));
   process.once('SIGTERM', shutdown);

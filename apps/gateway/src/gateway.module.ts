@@ -1,8 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Module, type DynamicModule, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { approvalsTopic, agentReviewsTopic, policyTopic, policyViolatedTopic, replicasTopic, requestsTopic, tenancyTopic } from '@llmgov/events';
+import {
+  approvalsTopic,
+  agentReviewsTopic,
+  policyTopic,
+  policyViolatedTopic,
+  replicasTopic,
+  requestsTopic,
+  tenancyTopic,
+} from '@llmgov/events';
 import { Readiness, type ServiceRuntime } from '@llmgov/service-kit';
 import { createLogger, type Logger } from '@llmgov/telemetry';
 import { EventPublisher } from './events/event-publisher';
@@ -38,7 +53,8 @@ const RUNTIME = Symbol('GATEWAY_RUNTIME');
  * published are peers' events and are folded back into the budgets and rate windows on
  * replay, and its per-replica consumer groups start from the beginning (docs/budgets.md).
  */
-export const incarnationOf = (replicaId: string): string => `${replicaId}.${randomBytes(4).toString('hex')}`;
+export const incarnationOf = (replicaId: string): string =>
+  `${replicaId}.${randomBytes(4).toString('hex')}`;
 
 /** The gateway's parts, built and started with the module and stopped with it. */
 @Injectable()
@@ -56,9 +72,22 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.logger = runtime.logger ?? createLogger({ service: 'gateway' });
     const incarnation = incarnationOf(runtime.replicaId);
-    this.views = new GatewayViews(incarnation, this.logger, { heartbeat_ms: runtime.replicaHeartbeatMs, timeout_ms: runtime.replicaTimeoutMs });
-    this.publisher = new EventPublisher(runtime.bus, { validate: runtime.eventValidation, onError: (topic, err) => this.logger.warn({ topic, err: (err as Error).message }, 'event publish failed; will retry') });
-    this.providers = new ProviderRegistry(runtime.providerEnv ?? process.env, runtime.upstreamTimeoutMs ?? 60_000);
+    this.views = new GatewayViews(incarnation, this.logger, {
+      heartbeat_ms: runtime.replicaHeartbeatMs,
+      timeout_ms: runtime.replicaTimeoutMs,
+    });
+    this.publisher = new EventPublisher(runtime.bus, {
+      validate: runtime.eventValidation,
+      onError: (topic, err) =>
+        this.logger.warn(
+          { topic, err: (err as Error).message },
+          'event publish failed; will retry',
+        ),
+    });
+    this.providers = new ProviderRegistry(
+      runtime.providerEnv ?? process.env,
+      runtime.upstreamTimeoutMs ?? 60_000,
+    );
     this.gateway = new Gateway({
       views: this.views,
       providers: this.providers,
@@ -74,7 +103,15 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
     registerGatewayRoutes(fastify, this.gateway, this.runtime.requestDeadlineMs);
     this.readiness.register('gateway_views', () => this.views.ready());
-    await this.runtime.bus.ensureTopics([tenancyTopic, policyTopic, agentReviewsTopic, requestsTopic, policyViolatedTopic, approvalsTopic, replicasTopic]);
+    await this.runtime.bus.ensureTopics([
+      tenancyTopic,
+      policyTopic,
+      agentReviewsTopic,
+      requestsTopic,
+      policyViolatedTopic,
+      approvalsTopic,
+      replicasTopic,
+    ]);
     await this.views.start(this.runtime.bus);
   }
 
@@ -92,6 +129,10 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
 @Module({})
 export class GatewayModule {
   static forRoot(runtime: GatewayRuntime): DynamicModule {
-    return { module: GatewayModule, providers: [{ provide: RUNTIME, useValue: runtime }, GatewayService], exports: [GatewayService] };
+    return {
+      module: GatewayModule,
+      providers: [{ provide: RUNTIME, useValue: runtime }, GatewayService],
+      exports: [GatewayService],
+    };
   }
 }

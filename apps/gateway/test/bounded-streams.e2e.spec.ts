@@ -16,7 +16,11 @@ type Behaviour = (body: Record<string, unknown>, res: ServerResponse) => Promise
 
 /** An OpenAI-compatible upstream that misbehaves on purpose (ignores max_tokens, trickles, sends malformed SSE). */
 async function misbehavingUpstream(): Promise<{ url: string; behave: Behaviour; server: Server }> {
-  const fake = { url: '', behave: (() => undefined) as Behaviour, server: null as unknown as Server };
+  const fake = {
+    url: '',
+    behave: (() => undefined) as Behaviour,
+    server: null as unknown as Server,
+  };
   fake.server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     let raw = '';
     for await (const c of req) raw += c;
@@ -39,8 +43,10 @@ const drainedOrClosed = (res: ServerResponse) =>
     res.on('drain', done);
     res.on('close', done);
   });
-const sseHead = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/event-stream' });
-const data = (event: unknown) => `data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`;
+const sseHead = (res: ServerResponse) =>
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+const data = (event: unknown) =>
+  `data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`;
 
 /** Sends SSE events one write each, `gapMs` apart, then `[DONE]` (ignoring max_tokens: all of them). */
 async function sendEvents(res: ServerResponse, events: unknown[], gapMs = 2): Promise<void> {
@@ -62,11 +68,16 @@ const eventsOf = (text: string): string[] =>
 const contentOf = (events: string[]): string =>
   events
     .filter((e) => e !== '[DONE]')
-    .map((e) => (JSON.parse(e) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '')
+    .map(
+      (e) =>
+        (JSON.parse(e) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta
+          ?.content ?? '',
+    )
     .join('');
 const errorOf = (events: string[]) =>
-  events.map((e) => (e === '[DONE]' ? null : (JSON.parse(e) as { error?: { code: string } }).error)).find(Boolean) ??
-  null;
+  events
+    .map((e) => (e === '[DONE]' ? null : (JSON.parse(e) as { error?: { code: string } }).error))
+    .find(Boolean) ?? null;
 
 describe.each([['in-process'], ['kafka']] as const)(
   'bounded streams and requests (%s bus, misbehaving upstream)',
@@ -117,7 +128,10 @@ describe.each([['in-process'], ['kafka']] as const)(
           usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 },
         };
         const nine = [
-          { ...chunk(''), choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+          {
+            ...chunk(''),
+            choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+          },
           chunk('Hel'),
           chunk('lo wor'),
           chunk('ld, how'),
@@ -164,10 +178,14 @@ describe.each([['in-process'], ['kafka']] as const)(
         const events = eventsOf(await res.text());
         expect(contentOf(events)).toBe('Hello world. ');
         expect(errorOf(events)).toMatchObject({ code: 'upstream_error' });
-        expect(JSON.parse(events.at(-3)!)).toMatchObject({ choices: [{ finish_reason: 'content_filter' }] });
+        expect(JSON.parse(events.at(-3)!)).toMatchObject({
+          choices: [{ finish_reason: 'content_filter' }],
+        });
         expect(events.at(-1)).toBe('[DONE]');
         const requestId = res.headers.get('x-request-id')!;
-        await waitFor(() => expect(completedOf(requestId)?.data).toMatchObject({ outcome: 'upstream_error' }));
+        await waitFor(() =>
+          expect(completedOf(requestId)?.data).toMatchObject({ outcome: 'upstream_error' }),
+        );
       });
 
       it('answers an error event when the very first event is malformed', async () => {
@@ -189,7 +207,8 @@ describe.each([['in-process'], ['kafka']] as const)(
       // gpt-4o-mini: 0.6 µ$ per output token. One event = 100 characters = 25 tokens = 15 µ$; the prompt is ~1.2 µ$.
       const EVENT_TEXT = (i: number) => ` e${String(i).padStart(2, '0')}${'x'.repeat(96)}`;
       const EVENT_MICRO_USD = 15;
-      const talkative = (count: number) => Array.from({ length: count }, (_, i) => chunk(EVENT_TEXT(i)));
+      const talkative = (count: number) =>
+        Array.from({ length: count }, (_, i) => chunk(EVENT_TEXT(i)));
 
       it('cuts before the event that would cross the budget: that event is not delivered', async () => {
         const t = await gw.tenant({ plan: 'growth', settings: { daily_budget_usd: 0.0001 } }); // 100 µ$
@@ -214,7 +233,10 @@ describe.each([['in-process'], ['kafka']] as const)(
       it('keeps N concurrent streams within the budget plus one upstream event each', async () => {
         const N = 8;
         const BUDGET_MICRO_USD = 200;
-        const t = await gw.tenant({ plan: 'growth', settings: { daily_budget_usd: BUDGET_MICRO_USD / 1e6 } });
+        const t = await gw.tenant({
+          plan: 'growth',
+          settings: { daily_budget_usd: BUDGET_MICRO_USD / 1e6 },
+        });
         upstream.behave = (_b, res) => sendEvents(res, [...talkative(60), chunk(null, 'stop')], 3);
         const answers = await Promise.all(
           Array.from({ length: N }, async () => {
@@ -255,7 +277,9 @@ describe.each([['in-process'], ['kafka']] as const)(
           AbortSignal.timeout(DEADLINE_MS * 4),
         );
         expect(res.status).toBe(504);
-        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upstream_timeout');
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+          'upstream_timeout',
+        );
         expect(Date.now() - started).toBeLessThan(DEADLINE_MS * 3);
         const requestId = res.headers.get('x-request-id')!;
         await waitFor(() => expect(completedOf(requestId)?.data.http_status).toBe(504));
@@ -315,7 +339,10 @@ describe.each([['in-process'], ['kafka']] as const)(
         const requestId = await new Promise<string>((resolve, reject) => {
           const req = httpRequest(
             `${gw.base}/v1/chat/completions`,
-            { method: 'POST', headers: { authorization: `Bearer ${t.secret}`, 'content-type': 'application/json' } },
+            {
+              method: 'POST',
+              headers: { authorization: `Bearer ${t.secret}`, 'content-type': 'application/json' },
+            },
             (res) => {
               res.once('data', () => {
                 res.pause(); // the client stops reading: the gateway's writes back up
@@ -328,7 +355,13 @@ describe.each([['in-process'], ['kafka']] as const)(
           );
           req.on('error', () => undefined);
           req.once('response', () => undefined);
-          req.end(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
+          req.end(
+            JSON.stringify({
+              model: 'gpt-4o-mini',
+              stream: true,
+              messages: [{ role: 'user', content: 'hi' }],
+            }),
+          );
           setTimeout(() => reject(new Error('no response')), 10_000).unref();
         });
         expect(sent).toBeGreaterThan(0);

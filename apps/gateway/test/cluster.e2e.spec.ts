@@ -9,16 +9,34 @@ describe('POST /v1/chat/completions — cluster-wide limits (two replicas, Kafka
   let t: Tenant;
   const costs: number[] = [];
   const send = (gw: GatewayHarness) =>
-    fetch(`${gw.base}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${t.secret}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mock/echo', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }) });
+    fetch(`${gw.base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'mock/echo',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
 
   beforeAll(async () => {
     const prefix = testTopicPrefix();
     a = await startGateway('kafka', {}, null, prefix);
     b = await startGateway('kafka', {}, null, prefix);
-    t = await a.tenant({ plan: 'growth', settings: { key_rpm: 4, burst_pct: 0, rate_limit_rpm: 1000 } });
-    await waitFor(() => {
-      if (!b.service.views.policies.active(t.orgId) || !b.service.views.tenancy.keyBySecret(t.secret)) throw new Error('replica b not loaded');
-    }, { timeoutMs: 30_000 });
+    t = await a.tenant({
+      plan: 'growth',
+      settings: { key_rpm: 4, burst_pct: 0, rate_limit_rpm: 1000 },
+    });
+    await waitFor(
+      () => {
+        if (
+          !b.service.views.policies.active(t.orgId) ||
+          !b.service.views.tenancy.keyBySecret(t.secret)
+        )
+          throw new Error('replica b not loaded');
+      },
+      { timeoutMs: 30_000 },
+    );
   });
   afterAll(async () => {
     await a?.close();
@@ -33,10 +51,26 @@ describe('POST /v1/chat/completions — cluster-wide limits (two replicas, Kafka
     }
     // a has counted 2 itself; it refuses once b's two admissions have arrived (propagation lag).
     const lagStart = Date.now();
-    await waitFor(() => {
-      const remaining = a.service.views.rate.check([{ key: `key:${t.keyId}`, limit: 4, window_ms: 60_000, code: 'rate_limit', policy_id: null, policy_type: 'key_rpm' }], Date.now(), false);
-      expect(remaining.allowed).toBe(false);
-    }, { timeoutMs: 10_000 });
+    await waitFor(
+      () => {
+        const remaining = a.service.views.rate.check(
+          [
+            {
+              key: `key:${t.keyId}`,
+              limit: 4,
+              window_ms: 60_000,
+              code: 'rate_limit',
+              policy_id: null,
+              policy_type: 'key_rpm',
+            },
+          ],
+          Date.now(),
+          false,
+        );
+        expect(remaining.allowed).toBe(false);
+      },
+      { timeoutMs: 10_000 },
+    );
     const lagMs = Date.now() - lagStart;
     const refused = await send(a);
     expect(refused.status).toBe(429);
@@ -44,12 +78,25 @@ describe('POST /v1/chat/completions — cluster-wide limits (two replicas, Kafka
   });
 
   it("charges every replica's spend to the org's daily budget on each replica", async () => {
-    const orgDay = { org_id: t.orgId, scope: 'org' as const, scope_id: t.orgId, period: 'day' as const, period_start: periodStartIso('day', new Date()), limit_micro_usd: 0, code: 'daily_budget' as const, policy_id: null, label: '' };
+    const orgDay = {
+      org_id: t.orgId,
+      scope: 'org' as const,
+      scope_id: t.orgId,
+      period: 'day' as const,
+      period_start: periodStartIso('day', new Date()),
+      limit_micro_usd: 0,
+      code: 'daily_budget' as const,
+      policy_id: null,
+      label: '',
+    };
     const total = costs.reduce((x, y) => x + y, 0);
     expect(total).toBeGreaterThan(0);
-    await waitFor(() => {
-      expect(a.service.views.budget.used(orgDay)).toBe(total);
-      expect(b.service.views.budget.used(orgDay)).toBe(total);
-    }, { timeoutMs: 10_000 });
+    await waitFor(
+      () => {
+        expect(a.service.views.budget.used(orgDay)).toBe(total);
+        expect(b.service.views.budget.used(orgDay)).toBe(total);
+      },
+      { timeoutMs: 10_000 },
+    );
   });
 });

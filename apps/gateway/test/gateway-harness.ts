@@ -4,16 +4,48 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { agentReviewsTopic, approvalsTopic, policyTopic, policyViolatedTopic, requestsTopic, tenancyTopic, type EventOf, type TopicDescriptor } from '@llmgov/events';
+import {
+  agentReviewsTopic,
+  approvalsTopic,
+  policyTopic,
+  policyViolatedTopic,
+  requestsTopic,
+  tenancyTopic,
+  type EventOf,
+  type TopicDescriptor,
+} from '@llmgov/events';
 import { createEventBus, type EventBus, type Subscription } from '@llmgov/messaging';
-import { DEFAULT_DEPLOYER, PLAN_DEFAULTS, canonicalBytes, digestOf, type DeployerPolicy, type GovernanceSettings, type Plan, type PolicyDocument, type PolicyRule } from '@llmgov/policy-schema';
-import { HealthModule, createServiceApp, hashSecret, newId, newSecret, systemClock } from '@llmgov/service-kit';
+import {
+  DEFAULT_DEPLOYER,
+  PLAN_DEFAULTS,
+  canonicalBytes,
+  digestOf,
+  type DeployerPolicy,
+  type GovernanceSettings,
+  type Plan,
+  type PolicyDocument,
+  type PolicyRule,
+} from '@llmgov/policy-schema';
+import {
+  HealthModule,
+  createServiceApp,
+  hashSecret,
+  newId,
+  newSecret,
+  systemClock,
+} from '@llmgov/service-kit';
 import { createLogger } from '@llmgov/telemetry';
 import { kafkaBrokers, testTopicPrefix, waitFor } from '@llmgov/testing';
 import { GatewayModule, GatewayService, type GatewayOptions } from '../src';
 
 const system = { kind: 'system' as const, id: 'test' };
-const env = <T extends string>(type: T, subject: string) => ({ id: randomUUID(), type, source: '/test', time: new Date().toISOString(), subject });
+const env = <T extends string>(type: T, subject: string) => ({
+  id: randomUUID(),
+  type,
+  source: '/test',
+  time: new Date().toISOString(),
+  subject,
+});
 
 export interface Tenant {
   orgId: string;
@@ -38,7 +70,10 @@ const signer = generateKeyPairSync('ed25519');
 const signerKey = signer.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
 
 /** A `policy.published` event for an org: the document from PLAN_DEFAULTS, digested and signed with the canonical helpers. */
-export function publishedPolicy(orgId: string, input: PolicyInput = {}): EventOf<typeof policyTopic> {
+export function publishedPolicy(
+  orgId: string,
+  input: PolicyInput = {},
+): EventOf<typeof policyTopic> {
   const plan = input.plan ?? 'growth';
   const document: PolicyDocument = {
     org_id: orgId,
@@ -48,8 +83,20 @@ export function publishedPolicy(orgId: string, input: PolicyInput = {}): EventOf
     deployer: { ...DEFAULT_DEPLOYER, ...input.deployer, required_signers: 1 },
     exceptions: [],
   };
-  const content = { org_id: orgId, policy_id: `pdoc_${orgId.slice(4)}`, policy_version: input.version ?? 1, effective_date: '2026-04-01T00:00:00.000Z', document };
-  const signature = sign(null, canonicalBytes(input.tamper ? { ...content, policy_version: content.policy_version + 100 } : content), signer.privateKey).toString('base64');
+  const content = {
+    org_id: orgId,
+    policy_id: `pdoc_${orgId.slice(4)}`,
+    policy_version: input.version ?? 1,
+    effective_date: '2026-04-01T00:00:00.000Z',
+    document,
+  };
+  const signature = sign(
+    null,
+    canonicalBytes(
+      input.tamper ? { ...content, policy_version: content.policy_version + 100 } : content,
+    ),
+    signer.privateKey,
+  ).toString('base64');
   return {
     ...env('policy.published', orgId),
     data: {
@@ -57,7 +104,14 @@ export function publishedPolicy(orgId: string, input: PolicyInput = {}): EventOf
       version_id: newId('pv'),
       status: 'active',
       digest: digestOf(content),
-      signatures: [{ signer: 'alice@example.com', signer_key_id: 'sk1', signature, signed_at: '2026-04-01T00:00:00.000Z' }],
+      signatures: [
+        {
+          signer: 'alice@example.com',
+          signer_key_id: 'sk1',
+          signature,
+          signed_at: '2026-04-01T00:00:00.000Z',
+        },
+      ],
       required_signers: 1,
       signer_keys: { sk1: signerKey },
       document: document as unknown as Record<string, unknown>,
@@ -68,19 +122,56 @@ export function publishedPolicy(orgId: string, input: PolicyInput = {}): EventOf
 
 export function tenancyEvents(t: Tenant, plan: Plan): EventOf<typeof tenancyTopic>[] {
   const at = '2026-01-01T00:00:00.000Z';
-  const key = (keyId: string, secret: string, agent: string | null): EventOf<typeof tenancyTopic> => ({
+  const key = (
+    keyId: string,
+    secret: string,
+    agent: string | null,
+  ): EventOf<typeof tenancyTopic> => ({
     ...env('key.created', t.orgId),
-    data: { org_id: t.orgId, key_id: keyId, kind: 'gateway', role: null, platform_owner: false, team_id: null, agent_id: agent, name: null, key_hash: hashSecret(secret), prefix: secret.slice(0, 7), created_at: at, actor: system },
+    data: {
+      org_id: t.orgId,
+      key_id: keyId,
+      kind: 'gateway',
+      role: null,
+      platform_owner: false,
+      team_id: null,
+      agent_id: agent,
+      name: null,
+      key_hash: hashSecret(secret),
+      prefix: secret.slice(0, 7),
+      created_at: at,
+      actor: system,
+    },
   });
   return [
-    { ...env('org.created', t.orgId), data: { org_id: t.orgId, name: 'Test org', plan, created_at: at, actor: system } },
-    { ...env('agent.created', t.orgId), data: { org_id: t.orgId, agent_id: t.agentId, team_id: null, name: 'bot', environment: 'production', created_at: new Date().toISOString(), actor: system } },
+    {
+      ...env('org.created', t.orgId),
+      data: { org_id: t.orgId, name: 'Test org', plan, created_at: at, actor: system },
+    },
+    {
+      ...env('agent.created', t.orgId),
+      data: {
+        org_id: t.orgId,
+        agent_id: t.agentId,
+        team_id: null,
+        name: 'bot',
+        environment: 'production',
+        created_at: new Date().toISOString(),
+        actor: system,
+      },
+    },
     key(t.keyId, t.secret, null),
     key(newId('key'), t.agentSecret, t.agentId),
   ];
 }
 
-export const newTenant = (): Tenant => ({ orgId: newId('org'), keyId: newId('key'), secret: newSecret('gk'), agentId: newId('agt'), agentSecret: newSecret('gk') });
+export const newTenant = (): Tenant => ({
+  orgId: newId('org'),
+  keyId: newId('key'),
+  secret: newSecret('gk'),
+  agentId: newId('agt'),
+  agentSecret: newSecret('gk'),
+});
 
 /** Every log line the gateway wrote, for the no-secrets check. */
 export class LogCapture extends Writable {
@@ -116,17 +207,42 @@ export async function startGateway(
   /** Gateway options (deadlines) and the HTTP server's request timeout, for the bounded-request tests. */
   options: { gateway?: Partial<GatewayOptions>; requestTimeoutMs?: number } = {},
 ): Promise<GatewayHarness> {
-  const bus = kind === 'kafka' ? createEventBus({ kind: 'kafka', brokers: kafkaBrokers(), clientId: `gw-test-${randomUUID().slice(0, 6)}`, topicPrefix }) : createEventBus({ kind: 'in-process' });
+  const bus =
+    kind === 'kafka'
+      ? createEventBus({
+          kind: 'kafka',
+          brokers: kafkaBrokers(),
+          clientId: `gw-test-${randomUUID().slice(0, 6)}`,
+          topicPrefix,
+        })
+      : createEventBus({ kind: 'in-process' });
   const logs = new LogCapture();
   const logger = createLogger({ service: 'gateway', level: 'debug', destination: logs });
 
-  const runtime = { bus, databaseUrl: '', replicaId, clock: systemClock, jwt: {}, providerEnv, approvalServiceUrl };
-  const gateway = GatewayModule.forRoot({ ...runtime, logger, eventValidation: 'schema', ...options.gateway });
+  const runtime = {
+    bus,
+    databaseUrl: '',
+    replicaId,
+    clock: systemClock,
+    jwt: {},
+    providerEnv,
+    approvalServiceUrl,
+  };
+  const gateway = GatewayModule.forRoot({
+    ...runtime,
+    logger,
+    eventValidation: 'schema',
+    ...options.gateway,
+  });
   @Module({ imports: [HealthModule, gateway] })
   class RootModule {}
 
   const requestTimeoutMs = options.requestTimeoutMs;
-  const app = await createServiceApp(RootModule, { name: 'gateway', logger: false, requestTimeoutMs });
+  const app = await createServiceApp(RootModule, {
+    name: 'gateway',
+    logger: false,
+    requestTimeoutMs,
+  });
   await app.listen(0, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const service = app.get(GatewayService);
@@ -135,7 +251,14 @@ export async function startGateway(
 
   for (const topic of [policyViolatedTopic, requestsTopic, approvalsTopic] as TopicDescriptor[]) {
     recorded.set(topic.name, []);
-    subs.push(await bus.subscribe({ topic, group: `recorder-${topic.name}-${randomUUID().slice(0, 6)}`, fromBeginning: true, handler: async (e) => void recorded.get(topic.name)!.push(e) }));
+    subs.push(
+      await bus.subscribe({
+        topic,
+        group: `recorder-${topic.name}-${randomUUID().slice(0, 6)}`,
+        fromBeginning: true,
+        handler: async (e) => void recorded.get(topic.name)!.push(e),
+      }),
+    );
   }
   const harness: GatewayHarness = {
     app,
@@ -148,9 +271,16 @@ export async function startGateway(
       const t = newTenant();
       await bus.publishBatch(tenancyTopic, tenancyEvents(t, input.plan ?? 'growth'));
       await bus.publish(policyTopic, publishedPolicy(t.orgId, input));
-      await waitFor(() => {
-        if (!service.views.policies.active(t.orgId) || !service.views.tenancy.keyBySecret(t.agentSecret)) throw new Error('views not loaded yet');
-      }, { timeoutMs: 30_000 });
+      await waitFor(
+        () => {
+          if (
+            !service.views.policies.active(t.orgId) ||
+            !service.views.tenancy.keyBySecret(t.agentSecret)
+          )
+            throw new Error('views not loaded yet');
+        },
+        { timeoutMs: 30_000 },
+      );
       return t;
     },
     seen: <T extends TopicDescriptor>(topic: T) => (recorded.get(topic.name) ?? []) as EventOf<T>[],
@@ -169,7 +299,12 @@ export interface FakeUpstream {
   url: string;
   requests: Record<string, unknown>[];
   /** Next answers: a JSON completion, or SSE chunks (strings are sent as `data:` lines, in order, each flushed). */
-  answer: (req: Record<string, unknown>) => { status?: number; json?: unknown; sse?: unknown[]; delayMs?: number };
+  answer: (req: Record<string, unknown>) => {
+    status?: number;
+    json?: unknown;
+    sse?: unknown[];
+    delayMs?: number;
+  };
   close(): Promise<void>;
 }
 
@@ -210,7 +345,13 @@ export const completion = (content: string | null, extra: Record<string, unknown
   object: 'chat.completion',
   created: 1,
   model: 'gpt-4o-mini',
-  choices: [{ index: 0, message: { role: 'assistant', content, ...extra }, finish_reason: extra.tool_calls ? 'tool_calls' : 'stop' }],
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content, ...extra },
+      finish_reason: extra.tool_calls ? 'tool_calls' : 'stop',
+    },
+  ],
   usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
 });
 

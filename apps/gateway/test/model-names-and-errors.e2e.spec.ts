@@ -1,6 +1,12 @@
 import { policyViolatedTopic } from '@llmgov/events';
 import { waitFor } from '@llmgov/testing';
-import { fakeUpstream, startGateway, type FakeUpstream, type GatewayHarness, type Tenant } from './gateway-harness';
+import {
+  fakeUpstream,
+  startGateway,
+  type FakeUpstream,
+  type GatewayHarness,
+  type Tenant,
+} from './gateway-harness';
 
 /**
  * The gateway's small trust defects (issue 17, item 17): what a client learns from a bad model
@@ -17,7 +23,8 @@ describe.each([['in-process'], ['kafka']] as const)('gateway answers and docs (%
       headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-  const ask = (model: string) => post(t.secret, { model, messages: [{ role: 'user', content: 'hi' }] });
+  const ask = (model: string) =>
+    post(t.secret, { model, messages: [{ role: 'user', content: 'hi' }] });
 
   beforeAll(async () => {
     upstream = await fakeUpstream();
@@ -39,21 +46,27 @@ describe.each([['in-process'], ['kafka']] as const)('gateway answers and docs (%
     ['a dot-dot segment', 'openai/../admin'],
     ['an empty segment', 'openai//gpt-4o'],
     ['a space', 'openai/gpt 4o'],
-  ])('POST /v1/chat/completions answers 400 naming model for %s (not a retryable 503)', async (_name, model) => {
-    const res = await ask(model);
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { code: string; param: string } }).error).toMatchObject({
-      code: 'unknown_model',
-      param: 'model',
-    });
-  });
+  ])(
+    'POST /v1/chat/completions answers 400 naming model for %s (not a retryable 503)',
+    async (_name, model) => {
+      const res = await ask(model);
+      expect(res.status).toBe(400);
+      expect(
+        ((await res.json()) as { error: { code: string; param: string } }).error,
+      ).toMatchObject({
+        code: 'unknown_model',
+        param: 'model',
+      });
+    },
+  );
 
   it('POST /v1/chat/completions relays no upstream error text: a generic message and the upstream status', async () => {
     upstream.answer = () => ({
       status: 401,
       json: {
         error: {
-          message: 'Incorrect API key provided: sk-proj-****************************wxyz. Internal trace 7f3a',
+          message:
+            'Incorrect API key provided: sk-proj-****************************wxyz. Internal trace 7f3a',
           type: 'invalid_request_error',
         },
       },
@@ -79,7 +92,11 @@ describe.each([['in-process'], ['kafka']] as const)('gateway answers and docs (%
     await waitFor(
       () => {
         const v = gw.seen(policyViolatedTopic).find((e) => e.data.request_id === id);
-        expect(v?.data).toMatchObject({ model: 'groq/llama-3.1-8b-instant', provider: 'groq', code: 'block_provider' });
+        expect(v?.data).toMatchObject({
+          model: 'groq/llama-3.1-8b-instant',
+          provider: 'groq',
+          code: 'block_provider',
+        });
       },
       { timeoutMs: 10_000 },
     );

@@ -1,5 +1,11 @@
 import OpenAI from 'openai';
-import { fakeUpstream, startGateway, type FakeUpstream, type GatewayHarness, type Tenant } from './gateway-harness';
+import {
+  fakeUpstream,
+  startGateway,
+  type FakeUpstream,
+  type GatewayHarness,
+  type Tenant,
+} from './gateway-harness';
 
 describe('POST /v1/chat/completions — Anthropic provider (translated), in-process bus', () => {
   let gw: GatewayHarness;
@@ -9,7 +15,10 @@ describe('POST /v1/chat/completions — Anthropic provider (translated), in-proc
 
   beforeAll(async () => {
     anthropic = await fakeUpstream();
-    gw = await startGateway('in-process', { ANTHROPIC_API_KEY: 'sk-ant-test-0000000000000000000000', ANTHROPIC_BASE_URL: anthropic.url.replace(/\/v1$/, '') });
+    gw = await startGateway('in-process', {
+      ANTHROPIC_API_KEY: 'sk-ant-test-0000000000000000000000',
+      ANTHROPIC_BASE_URL: anthropic.url.replace(/\/v1$/, ''),
+    });
     t = await gw.tenant({ plan: 'growth' });
     client = new OpenAI({ apiKey: t.secret, baseURL: `${gw.base}/v1`, maxRetries: 0 });
   });
@@ -19,11 +28,32 @@ describe('POST /v1/chat/completions — Anthropic provider (translated), in-proc
   });
 
   it('translates a non-streamed request and answer', async () => {
-    anthropic.answer = () => ({ json: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [{ type: 'text', text: 'Bonjour' }], stop_reason: 'end_turn', usage: { input_tokens: 11, output_tokens: 2 } } });
-    const data = await client.chat.completions.create({ model: 'claude-haiku-4-5', messages: [{ role: 'system', content: 'French only.' }, { role: 'user', content: 'hello' }] });
+    anthropic.answer = () => ({
+      json: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-haiku-4-5',
+        content: [{ type: 'text', text: 'Bonjour' }],
+        stop_reason: 'end_turn',
+        usage: { input_tokens: 11, output_tokens: 2 },
+      },
+    });
+    const data = await client.chat.completions.create({
+      model: 'claude-haiku-4-5',
+      messages: [
+        { role: 'system', content: 'French only.' },
+        { role: 'user', content: 'hello' },
+      ],
+    });
     expect(data.choices[0]!.message.content).toBe('Bonjour');
     expect(data.usage).toMatchObject({ prompt_tokens: 11, completion_tokens: 2 });
-    expect(anthropic.requests.at(-1)).toMatchObject({ model: 'claude-haiku-4-5', system: 'French only.', messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }], max_tokens: 4096 });
+    expect(anthropic.requests.at(-1)).toMatchObject({
+      model: 'claude-haiku-4-5',
+      system: 'French only.',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
+      max_tokens: 4096,
+    });
   });
 
   it('translates a streamed answer, usage included', async () => {
@@ -37,7 +67,12 @@ describe('POST /v1/chat/completions — Anthropic provider (translated), in-proc
         { type: 'message_stop' },
       ],
     });
-    const stream = await client.chat.completions.create({ model: 'claude-haiku-4-5', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hello' }] });
+    const stream = await client.chat.completions.create({
+      model: 'claude-haiku-4-5',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'hello' }],
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined | null;
     for await (const c of stream) {

@@ -9,7 +9,12 @@ const BIG = {
 };
 const SMALL = { model: 'mock/echo', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
 
-const send = (gw: GatewayHarness, secret: string, body: unknown, headers: Record<string, string> = {}) =>
+const send = (
+  gw: GatewayHarness,
+  secret: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) =>
   fetch(`${gw.base}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', ...headers },
@@ -66,7 +71,9 @@ describe('POST /v1/chat/completions — a gateway restarted with the same replic
 
     const overBudget = await send(gw, budget.secret, BIG);
     expect(overBudget.status).toBe(403);
-    expect(((await overBudget.json()) as { error: { code: string } }).error.code).toBe('daily_budget');
+    expect(((await overBudget.json()) as { error: { code: string } }).error.code).toBe(
+      'daily_budget',
+    );
     expect(overBudget.headers.get('x-daily-spend-usd')).toBe(spendBefore);
 
     const overQuota = await send(gw, quota.secret, SMALL);
@@ -75,7 +82,9 @@ describe('POST /v1/chat/completions — a gateway restarted with the same replic
 
     const overSession = await send(gw, session.secret, BIG, { 'x-session-id': 'sess-1' });
     expect(overSession.status).toBe(403);
-    expect(((await overSession.json()) as { error: { code: string } }).error.code).toBe('runner_session_budget');
+    expect(((await overSession.json()) as { error: { code: string } }).error.code).toBe(
+      'runner_session_budget',
+    );
     expect((await send(gw, session.secret, BIG, { 'x-session-id': 'sess-2' })).status).toBe(200);
   });
 });

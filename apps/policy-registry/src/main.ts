@@ -9,7 +9,12 @@ void runService({
   ...runtimeFromEnv(config),
   // The web console (distributed mode): static files at /console; CONSOLE_DIR overrides where.
   configure: async (app) => void (await serveConsole(app)),
-  module: (runtime) => PolicyRegistryModule.forRoot({ ...runtime, schema: config.DB_SCHEMA, bootstrapAdminKey: config.BOOTSTRAP_ADMIN_KEY }),
+  module: (runtime) =>
+    PolicyRegistryModule.forRoot({
+      ...runtime,
+      schema: config.DB_SCHEMA,
+      bootstrapAdminKey: config.BOOTSTRAP_ADMIN_KEY,
+    }),
 }).catch((error: unknown) => {
   console.error(error);
   process.exit(1);

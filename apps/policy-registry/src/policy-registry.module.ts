@@ -1,8 +1,27 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { policyTopic, tenancyTopic } from '@llmgov/events';
-import { AdminAuthModule, CLOCK, Readiness, TenancyDirectory, hashSecret, type ServiceRuntime } from '@llmgov/service-kit';
-import { EventStore, OutboxRelay, createDataSource, eventstoreMigrations } from '@llmgov/eventstore';
+import {
+  AdminAuthModule,
+  CLOCK,
+  Readiness,
+  TenancyDirectory,
+  hashSecret,
+  type ServiceRuntime,
+} from '@llmgov/service-kit';
+import {
+  EventStore,
+  OutboxRelay,
+  createDataSource,
+  eventstoreMigrations,
+} from '@llmgov/eventstore';
 import { createKey } from './domain/tenancy.decide';
 import { OrgRepository, PLATFORM_STREAM } from './persistence/org-repository';
 import { OrgAccess } from './http/org-access';
@@ -13,7 +32,10 @@ import { VersionsController } from './http/versions.controller';
 import { ExceptionsController } from './http/exceptions.controller';
 import { SimulateController } from './http/simulate.controller';
 import { ComplianceController } from './http/compliance.controller';
-import { DECISION_INPUTS_PER_ORG, ProjectionsRepository } from './persistence/projections.repository';
+import {
+  DECISION_INPUTS_PER_ORG,
+  ProjectionsRepository,
+} from './persistence/projections.repository';
 import { ProjectionsConsumer } from './persistence/projections.consumer';
 import { registryMigrationClasses } from './persistence/schema';
 
@@ -42,15 +64,32 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.readiness.register('policy-registry.database', async () => (await this.dataSource.query('select 1')).length === 1);
+    this.readiness.register(
+      'policy-registry.database',
+      async () => (await this.dataSource.query('select 1')).length === 1,
+    );
     await this.options.bus.ensureTopics([tenancyTopic, policyTopic]);
     await this.repo.rebuildDirectory();
     const secret = this.options.bootstrapAdminKey;
     if (secret) {
-      await this.repo.execute(PLATFORM_STREAM, { kind: 'system', id: 'bootstrap' }, (state, ctx) => {
-        const exists = [...state.keys.values()].some((k) => k.key_hash === hashSecret(secret));
-        return { events: exists ? [] : createKey(state, { kind: 'admin', role: 'owner', name: 'bootstrap', secret }, ctx, true), result: undefined };
-      });
+      await this.repo.execute(
+        PLATFORM_STREAM,
+        { kind: 'system', id: 'bootstrap' },
+        (state, ctx) => {
+          const exists = [...state.keys.values()].some((k) => k.key_hash === hashSecret(secret));
+          return {
+            events: exists
+              ? []
+              : createKey(
+                  state,
+                  { kind: 'admin', role: 'owner', name: 'bootstrap', secret },
+                  ctx,
+                  true,
+                ),
+            result: undefined,
+          };
+        },
+      );
     }
     this.relay.start();
     await this.consumer.start();
@@ -71,21 +110,69 @@ export class PolicyRegistryModule {
     const directory = new TenancyDirectory();
     return {
       module: PolicyRegistryModule,
-      imports: [AdminAuthModule.forRoot({ bus: options.bus, service: 'policy-registry', replicaId: options.replicaId, jwt: options.jwt, directory })],
-      controllers: [TenancyController, RulesController, SettingsController, SimulateController, VersionsController, ExceptionsController, ComplianceController],
+      imports: [
+        AdminAuthModule.forRoot({
+          bus: options.bus,
+          service: 'policy-registry',
+          replicaId: options.replicaId,
+          jwt: options.jwt,
+          directory,
+        }),
+      ],
+      controllers: [
+        TenancyController,
+        RulesController,
+        SettingsController,
+        SimulateController,
+        VersionsController,
+        ExceptionsController,
+        ComplianceController,
+      ],
       providers: [
         { provide: OPTIONS, useValue: options },
         // The event store's tables (events, outbox, inbox: org streams, `platform` for platform keys) and the registry's projections.
-        { provide: DATA_SOURCE, useFactory: () => createDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize, migrations: [...eventstoreMigrations(schema), ...registryMigrationClasses(schema)] }) },
-        { provide: OutboxRelay, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus) },
+        {
+          provide: DATA_SOURCE,
+          useFactory: () =>
+            createDataSource({
+              url: options.databaseUrl,
+              schema,
+              poolSize: options.poolSize,
+              migrations: [...eventstoreMigrations(schema), ...registryMigrationClasses(schema)],
+            }),
+        },
+        {
+          provide: OutboxRelay,
+          inject: [DATA_SOURCE],
+          useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus),
+        },
         {
           provide: OrgRepository,
           inject: [DATA_SOURCE],
-          useFactory: (ds: DataSource) => new OrgRepository(new EventStore(ds, schema, { clock: options.clock }), ds, directory, options.clock),
+          useFactory: (ds: DataSource) =>
+            new OrgRepository(
+              new EventStore(ds, schema, { clock: options.clock }),
+              ds,
+              directory,
+              options.clock,
+            ),
         },
         { provide: CLOCK, useValue: options.clock },
-        { provide: ProjectionsRepository, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new ProjectionsRepository(ds, schema, options.decisionInputsPerOrg ?? DECISION_INPUTS_PER_ORG) },
-        { provide: ProjectionsConsumer, inject: [ProjectionsRepository], useFactory: (repo: ProjectionsRepository) => new ProjectionsConsumer(options.bus, repo) },
+        {
+          provide: ProjectionsRepository,
+          inject: [DATA_SOURCE],
+          useFactory: (ds: DataSource) =>
+            new ProjectionsRepository(
+              ds,
+              schema,
+              options.decisionInputsPerOrg ?? DECISION_INPUTS_PER_ORG,
+            ),
+        },
+        {
+          provide: ProjectionsConsumer,
+          inject: [ProjectionsRepository],
+          useFactory: (repo: ProjectionsRepository) => new ProjectionsConsumer(options.bus, repo),
+        },
         OrgAccess,
         RegistryLifecycle,
       ],

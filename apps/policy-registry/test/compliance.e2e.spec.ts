@@ -22,16 +22,24 @@ describe('EU AI Act compliance routes (registry, real Postgres)', () => {
       handler: async (e) => void (e.type === 'compliance.remediation.applied' && applied.push(e)),
     });
     org = await givenOrg(h, 'starter');
-    viewer = (await h.call('POST', '/governance/keys', org.ownerKey, { kind: 'admin', role: 'viewer' })).body.data.key;
+    viewer = (
+      await h.call('POST', '/governance/keys', org.ownerKey, { kind: 'admin', role: 'viewer' })
+    ).body.data.key;
   });
   afterAll(async () => {
     await h.stop();
     await h.schema.cleanup();
   });
 
-  type Check = { id: string; status: string; evidence: Array<{ source: string; met: boolean | null }> };
-  const check = (body: { data: { checks: Check[] } }, id: string) => body.data.checks.find((c) => c.id === id)!;
-  const version = async () => (await h.call('GET', '/api/v1/policies/active', org.ownerKey)).body.data;
+  type Check = {
+    id: string;
+    status: string;
+    evidence: Array<{ source: string; met: boolean | null }>;
+  };
+  const check = (body: { data: { checks: Check[] } }, id: string) =>
+    body.data.checks.find((c) => c.id === id)!;
+  const version = async () =>
+    (await h.call('GET', '/api/v1/policies/active', org.ownerKey)).body.data;
 
   it(
     'GET /governance/compliance scores a fresh org: Art. 5 passes by default, the ' +
@@ -60,11 +68,14 @@ describe('EU AI Act compliance routes (registry, real Postgres)', () => {
   );
 
   it(
-    'GET /governance/compliance/remediations lists each fixable check with a ' + 'diff and the score it would reach',
+    'GET /governance/compliance/remediations lists each fixable check with a ' +
+      'diff and the score it would reach',
     async () => {
       const res = await h.call('GET', '/governance/compliance/remediations', viewer);
       expect(res.status).toBe(200);
-      const art26 = res.body.data.find((r: { id: string }) => r.id === 'art26_deployer_obligations');
+      const art26 = res.body.data.find(
+        (r: { id: string }) => r.id === 'art26_deployer_obligations',
+      );
       expect(art26).toMatchObject({
         article: 'Art. 26',
         diff: [{ path: 'deployer.required_signers', before: 0, after: 1 }],
@@ -95,7 +106,11 @@ describe('EU AI Act compliance routes (registry, real Postgres)', () => {
       'compliance.remediation.applied with actor and check',
     async () => {
       const before = await version();
-      const res = await h.call('POST', '/governance/compliance/remediations/art12_record_keeping/apply', org.ownerKey);
+      const res = await h.call(
+        'POST',
+        '/governance/compliance/remediations/art12_record_keeping/apply',
+        org.ownerKey,
+      );
       expect(res.status).toBe(200);
       expect(res.body.data).toMatchObject({
         dry_run: false,
@@ -108,11 +123,13 @@ describe('EU AI Act compliance routes (registry, real Postgres)', () => {
       });
       const after = await h.call('GET', '/governance/compliance', org.ownerKey);
       expect(check(after.body, 'art12_record_keeping').status).toBe('pass');
-      const full = (await h.call('GET', `/api/v1/policies/${res.body.data.version.id}`, org.ownerKey)).body.data
-        .document;
+      const full = (
+        await h.call('GET', `/api/v1/policies/${res.body.data.version.id}`, org.ownerKey)
+      ).body.data.document;
       expect(full.deployer.retention_days).toBe(183);
       expect({ ...full.deployer, retention_days: 30 }).toEqual(
-        (await h.call('GET', `/api/v1/policies/${before.id}`, org.ownerKey)).body.data.document.deployer,
+        (await h.call('GET', `/api/v1/policies/${before.id}`, org.ownerKey)).body.data.document
+          .deployer,
       );
 
       const event = await waitFor(() => {
@@ -138,7 +155,10 @@ describe('EU AI Act compliance routes (registry, real Postgres)', () => {
       public_key: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
     });
     const draft = (
-      await h.call('POST', '/api/v1/policies', org.ownerKey, { required_signers: 1, log_level: 'minimal' })
+      await h.call('POST', '/api/v1/policies', org.ownerKey, {
+        required_signers: 1,
+        log_level: 'minimal',
+      })
     ).body.data;
     const full = (await h.call('GET', `/api/v1/policies/${draft.id}`, org.ownerKey)).body.data;
     const signature = edSign(
@@ -161,27 +181,46 @@ describe('EU AI Act compliance routes (registry, real Postgres)', () => {
       ).body.data.status,
     ).toBe('active');
 
-    const res = await h.call('POST', '/governance/compliance/remediations/art13_transparency/apply', org.ownerKey);
+    const res = await h.call(
+      'POST',
+      '/governance/compliance/remediations/art13_transparency/apply',
+      org.ownerKey,
+    );
     expect(res.status).toBe(200);
     expect(res.body.data.version).toMatchObject({ status: 'draft', required_signers: 1 });
     expect((await version()).id).toBe(draft.id);
     await waitFor(() =>
-      expect(applied.find((e) => e.data.version_id === res.body.data.version.id)?.data.status).toBe('draft'),
+      expect(applied.find((e) => e.data.version_id === res.body.data.version.id)?.data.status).toBe(
+        'draft',
+      ),
     );
   });
 
   it('POST …/apply: viewer 403, unknown check 404, nothing to fix 409, bad dry_run 400 naming the field', async () => {
     expect(
-      (await h.call('POST', '/governance/compliance/remediations/art26_deployer_obligations/apply', viewer)).status,
+      (
+        await h.call(
+          'POST',
+          '/governance/compliance/remediations/art26_deployer_obligations/apply',
+          viewer,
+        )
+      ).status,
     ).toBe(403);
-    const unknown = await h.call('POST', '/governance/compliance/remediations/art99_nothing/apply', org.ownerKey);
+    const unknown = await h.call(
+      'POST',
+      '/governance/compliance/remediations/art99_nothing/apply',
+      org.ownerKey,
+    );
     expect(unknown.status).toBe(404);
     const passing = await h.call(
       'POST',
       '/governance/compliance/remediations/art5_prohibited_practices/apply',
       org.ownerKey,
     );
-    expect(passing).toMatchObject({ status: 409, body: { error: { code: 'nothing_to_remediate' } } });
+    expect(passing).toMatchObject({
+      status: 409,
+      body: { error: { code: 'nothing_to_remediate' } },
+    });
     const bad = await h.call(
       'POST',
       '/governance/compliance/remediations/art12_record_keeping/apply?dry_run=yes',

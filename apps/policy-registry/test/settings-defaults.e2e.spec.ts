@@ -15,8 +15,9 @@ describe('governance settings — plan defaults and model catalogue', () => {
 
   it("answers the org's plan, that plan's default settings and the catalogue with prices, to any admin role", async () => {
     const org = await givenOrg(h, 'starter');
-    const viewer = (await h.call('POST', '/governance/keys', org.ownerKey, { kind: 'admin', role: 'viewer' })).body.data
-      .key;
+    const viewer = (
+      await h.call('POST', '/governance/keys', org.ownerKey, { kind: 'admin', role: 'viewer' })
+    ).body.data.key;
     await h.call('PUT', '/gateway/admin/governance/policy', org.ownerKey, { daily_budget_usd: 3 });
 
     const res = await h.call('GET', '/gateway/admin/governance/policy/defaults', viewer);
@@ -30,6 +31,8 @@ describe('governance settings — plan defaults and model catalogue', () => {
   });
 
   it('answers 401 without a key', async () => {
-    expect((await h.call('GET', '/gateway/admin/governance/policy/defaults', 'msh_wrong')).status).toBe(401);
+    expect(
+      (await h.call('GET', '/gateway/admin/governance/policy/defaults', 'msh_wrong')).status,
+    ).toBe(401);
   });
 });

@@ -8,7 +8,13 @@ const keyPair = () => {
 };
 type KeyPair = ReturnType<typeof keyPair>;
 const signVersion = (
-  v: { org_id: string; policy_id: string; policy_version: number; effective_date: string; document: unknown },
+  v: {
+    org_id: string;
+    policy_id: string;
+    policy_version: number;
+    effective_date: string;
+    document: unknown;
+  },
   k: KeyPair,
 ) => edSign(null, canonicalBytes(v), k.privateKey).toString('base64');
 const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString();
@@ -25,12 +31,16 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
   });
 
   const adminKey = async (ownerKey: string, role = 'admin') =>
-    (await h.call('POST', '/governance/keys', ownerKey, { kind: 'admin', role })).body.data.key as string;
+    (await h.call('POST', '/governance/keys', ownerKey, { kind: 'admin', role })).body.data
+      .key as string;
   const registerSigner = (key: string, signer: string, k: KeyPair) =>
     h.call('POST', '/api/v1/policies/signers', key, { signer, public_key: k.pub });
   const signAs = async (key: string, signer: string, k: KeyPair, versionId: string) => {
     const v = (await h.call('GET', `/api/v1/policies/${versionId}`, key)).body.data;
-    return h.call('POST', `/api/v1/policies/${versionId}/sign`, key, { signer, signature: signVersion(v, k) });
+    return h.call('POST', `/api/v1/policies/${versionId}/sign`, key, {
+      signer,
+      signature: signVersion(v, k),
+    });
   };
 
   /** An org whose active version needs 2 signers, alice (admin A) and bob (admin B). */
@@ -53,14 +63,17 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
       const [k1, k2] = [keyPair(), keyPair()];
       expect((await registerSigner(mallory, 'alice@example.com', k1)).status).toBe(201);
       expect((await registerSigner(mallory, 'bob@example.com', k2)).status).toBe(201);
-      const draft = (await h.call('POST', '/api/v1/policies', mallory, { required_signers: 2 })).body.data;
+      const draft = (await h.call('POST', '/api/v1/policies', mallory, { required_signers: 2 }))
+        .body.data;
       expect((await signAs(mallory, 'alice@example.com', k1, draft.id)).status).toBe(200);
       const second = await signAs(mallory, 'bob@example.com', k2, draft.id);
       expect([second.status, second.body.error?.code]).toEqual([409, 'already_signed']);
-      expect((await h.call('GET', `/api/v1/policies/${draft.id}`, ownerKey)).body.data.status).toBe('draft');
+      expect((await h.call('GET', `/api/v1/policies/${draft.id}`, ownerKey)).body.data.status).toBe(
+        'draft',
+      );
     });
 
-    it('POST /api/v1/policies/:id/sign: another admin\'s signer cannot be signed as (403) nor taken (409)', async () => {
+    it("POST /api/v1/policies/:id/sign: another admin's signer cannot be signed as (403) nor taken (409)", async () => {
       const { ownerKey } = await givenOrg(h, 'growth');
       const [a, b] = [await adminKey(ownerKey), await adminKey(ownerKey)];
       const alice = keyPair();
@@ -70,10 +83,13 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
       });
       const taken = await registerSigner(b, 'alice', keyPair());
       expect([taken.status, taken.body.error.code]).toEqual([409, 'signer_taken']);
-      const draft = (await h.call('POST', '/api/v1/policies', a, { required_signers: 1 })).body.data;
+      const draft = (await h.call('POST', '/api/v1/policies', a, { required_signers: 1 })).body
+        .data;
       const forged = await signAs(b, 'alice', alice, draft.id); // even holding alice's private key
       expect([forged.status, forged.body.error.code]).toEqual([403, 'not_your_signer']);
-      expect((await h.call('GET', `/api/v1/policies/${draft.id}`, ownerKey)).body.data.status).toBe('draft');
+      expect((await h.call('GET', `/api/v1/policies/${draft.id}`, ownerKey)).body.data.status).toBe(
+        'draft',
+      );
     });
 
     it('POST /api/v1/policies/signers under a quorum: the new signer is pending and cannot sign until other principals approve it', async () => {
@@ -81,14 +97,23 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
       const c = await adminKey(org.ownerKey);
       const carol = keyPair();
       const pending = (await registerSigner(c, 'carol', carol)).body.data;
-      expect(pending).toMatchObject({ status: 'pending', required_approvals: 2, approval_payload: expect.any(String) });
-      const draft = (await h.call('POST', '/api/v1/policies', c, { retention_days: 400 })).body.data;
+      expect(pending).toMatchObject({
+        status: 'pending',
+        required_approvals: 2,
+        approval_payload: expect.any(String),
+      });
+      const draft = (await h.call('POST', '/api/v1/policies', c, { retention_days: 400 })).body
+        .data;
       expect((await signAs(c, 'carol', carol, draft.id)).body.error.code).toBe('signer_pending');
 
       const approve = (key: string, approver: string, k: KeyPair) =>
         h.call('POST', `/api/v1/policies/signers/${pending.signer_key_id}/approve`, key, {
           approver,
-          signature: edSign(null, Buffer.from(pending.approval_payload, 'base64'), k.privateKey).toString('base64'),
+          signature: edSign(
+            null,
+            Buffer.from(pending.approval_payload, 'base64'),
+            k.privateKey,
+          ).toString('base64'),
         });
       expect((await approve(c, 'carol', carol)).status).toBe(403);
       expect((await approve(org.a, 'alice', org.alice)).body.data).toMatchObject({
@@ -104,7 +129,9 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
     it('PUT /gateway/admin/governance/policy under a quorum answers 202 with the draft; GET shows in force and pending apart', async () => {
       const org = await quorumOrg();
       const before = (await h.call('GET', '/gateway/admin/governance/policy', org.ownerKey)).body;
-      const put = await h.call('PUT', '/gateway/admin/governance/policy', org.a, { rate_limit_rpm: 7 });
+      const put = await h.call('PUT', '/gateway/admin/governance/policy', org.a, {
+        rate_limit_rpm: 7,
+      });
       expect(put.status).toBe(202);
       expect(put.body.data).toMatchObject({
         status: 'draft',
@@ -138,7 +165,9 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
       });
       expect(created.body.data.status).toBe('pending');
       expect(
-        (await h.call('GET', '/governance/exceptions', org.a)).body.data.map((e: { status: string }) => e.status),
+        (await h.call('GET', '/governance/exceptions', org.a)).body.data.map(
+          (e: { status: string }) => e.status,
+        ),
       ).toEqual(['pending']);
       const rule = await h.call('POST', '/governance/policies', org.a, {
         name: 'r',
@@ -150,7 +179,9 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
       await signAs(org.a, 'alice', org.alice, head.id);
       await signAs(org.b, 'bob', org.bob, head.id);
       expect(
-        (await h.call('GET', '/governance/exceptions', org.a)).body.data.map((e: { status: string }) => e.status),
+        (await h.call('GET', '/governance/exceptions', org.a)).body.data.map(
+          (e: { status: string }) => e.status,
+        ),
       ).toEqual(['active']);
     });
   });
@@ -159,7 +190,10 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
     it('DELETE /governance/keys/:id: an admin cannot revoke an owner key; the last owner key cannot be revoked', async () => {
       const { ownerKey } = await givenOrg(h, 'starter');
       const admin = await adminKey(ownerKey);
-      const keys = (await h.call('GET', '/governance/keys', ownerKey)).body.data as { id: string; role: string }[];
+      const keys = (await h.call('GET', '/governance/keys', ownerKey)).body.data as {
+        id: string;
+        role: string;
+      }[];
       const ownerId = keys.find((k) => k.role === 'owner')!.id;
       const byAdmin = await h.call('DELETE', `/governance/keys/${ownerId}`, admin);
       expect([byAdmin.status, byAdmin.body.error.code]).toEqual([403, 'insufficient_role']);
@@ -167,9 +201,15 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
       expect([last.status, last.body.error.code]).toEqual([409, 'last_owner_key']);
       expect((await h.call('GET', '/governance/keys', ownerKey)).status).toBe(200);
 
-      const second = (await h.call('POST', '/governance/keys', ownerKey, { kind: 'admin', role: 'owner' })).body.data;
-      expect((await h.call('DELETE', `/governance/keys/${ownerId}`, second.key)).body.data.status).toBe('revoked');
-      expect((await h.call('DELETE', `/governance/keys/${second.id}`, second.key)).status).toBe(409);
+      const second = (
+        await h.call('POST', '/governance/keys', ownerKey, { kind: 'admin', role: 'owner' })
+      ).body.data;
+      expect(
+        (await h.call('DELETE', `/governance/keys/${ownerId}`, second.key)).body.data.status,
+      ).toBe('revoked');
+      expect((await h.call('DELETE', `/governance/keys/${second.id}`, second.key)).status).toBe(
+        409,
+      );
     });
   });
 
@@ -187,7 +227,10 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
         config: { provider: 'groq' },
       });
       const res = await h.call('GET', '/governance/policies?policy_type=block_provider', ownerKey);
-      expect([res.status, res.body.data.map((r: { name: string }) => r.name)]).toEqual([200, ['b']]);
+      expect([res.status, res.body.data.map((r: { name: string }) => r.name)]).toEqual([
+        200,
+        ['b'],
+      ]);
     });
 
     it("an org admin naming another org's org_id gets 404, not its own org", async () => {
@@ -204,7 +247,10 @@ describe.each<BusKind>(['in-process', 'kafka'])('registry trust (%s bus)', (kind
         expect([url, res.status]).toEqual([url, 404]);
         expect((await h.call('GET', `${url}?org_id=${own.orgId}`, own.ownerKey)).status).toBe(200);
       }
-      const team = await h.call('POST', '/governance/teams', own.ownerKey, { name: 't', org_id: other.orgId });
+      const team = await h.call('POST', '/governance/teams', own.ownerKey, {
+        name: 't',
+        org_id: other.orgId,
+      });
       expect(team.status).toBe(404);
       expect((await h.call('GET', '/governance/teams', own.ownerKey)).body.data).toEqual([]);
     });

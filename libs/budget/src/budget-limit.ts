@@ -53,7 +53,13 @@ export function counterKey(c: CounterRef): string {
 /** Parses a key made by `counterKey`. */
 export function parseCounterKey(key: string): CounterRef {
   const [org_id, scope, scope_id, period, period_start] = key.split('|');
-  return { org_id, scope: scope as BudgetScope, scope_id, period: period as BudgetPeriod, period_start };
+  return {
+    org_id,
+    scope: scope as BudgetScope,
+    scope_id,
+    period: period as BudgetPeriod,
+    period_start,
+  };
 }
 
 /** Every counter a request of `principal` started at `at` is charged to. */
@@ -68,11 +74,23 @@ export function countersFor(principal: BudgetPrincipal, at: Date): CounterRef[] 
   for (const [scope, id] of levels) {
     if (!id) continue;
     for (const period of ['day', 'month'] as const) {
-      out.push({ org_id: principal.org_id, scope, scope_id: id, period, period_start: periodStartIso(period, at) });
+      out.push({
+        org_id: principal.org_id,
+        scope,
+        scope_id: id,
+        period,
+        period_start: periodStartIso(period, at),
+      });
     }
   }
   if (principal.session_id) {
-    out.push({ org_id: principal.org_id, scope: 'session', scope_id: principal.session_id, period: 'session', period_start: periodStartIso('session', at) });
+    out.push({
+      org_id: principal.org_id,
+      scope: 'session',
+      scope_id: principal.session_id,
+      period: 'session',
+      period_start: periodStartIso('session', at),
+    });
   }
   return out;
 }

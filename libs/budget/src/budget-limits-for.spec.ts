@@ -3,7 +3,10 @@ import { budgetDocument, principal } from './test-documents';
 
 const now = new Date('2026-03-14T15:00:00.000Z');
 const brief = (doc: ReturnType<typeof budgetDocument>, p = principal()) =>
-  budgetLimitsFor(doc, p, now).map((l) => `${l.code} ${l.scope}:${l.scope_id} ${l.period}@${l.period_start.slice(0, 10)} ${l.limit_micro_usd} ${l.policy_id ?? '-'}`);
+  budgetLimitsFor(doc, p, now).map(
+    (l) =>
+      `${l.code} ${l.scope}:${l.scope_id} ${l.period}@${l.period_start.slice(0, 10)} ${l.limit_micro_usd} ${l.policy_id ?? '-'}`,
+  );
 
 describe('budgetLimitsFor', () => {
   it('given the starter defaults, then only the org daily budget ($10) applies without a session', () => {
@@ -11,7 +14,11 @@ describe('budgetLimitsFor', () => {
   });
 
   it('given team and key budgets, then org → team → key daily budgets apply in that order', () => {
-    const doc = budgetDocument({ daily_budget_usd: 50, team_budgets: { team_t: 20, team_other: 1 }, key_budgets: { gk_id_k: 5 } });
+    const doc = budgetDocument({
+      daily_budget_usd: 50,
+      team_budgets: { team_t: 20, team_other: 1 },
+      key_budgets: { gk_id_k: 5 },
+    });
     expect(brief(doc)).toEqual([
       'daily_budget org:org_a day@2026-03-14 50000000 -',
       'daily_budget team:team_t day@2026-03-14 20000000 -',
@@ -25,7 +32,12 @@ describe('budgetLimitsFor', () => {
 
   it('given budget_limit rules, then those matching the principal apply (monthly and daily), others not', () => {
     const doc = budgetDocument({ daily_budget_usd: null }, [
-      { id: 'pol_agent', scope: 'agent', agent_id: 'agt_x', config: { monthly_limit_usd: 500, daily_limit_usd: 25 } },
+      {
+        id: 'pol_agent',
+        scope: 'agent',
+        agent_id: 'agt_x',
+        config: { monthly_limit_usd: 500, daily_limit_usd: 25 },
+      },
       { id: 'pol_other_agent', scope: 'agent', agent_id: 'agt_y' },
       { id: 'pol_team', scope: 'team', team_id: 'team_t', config: { monthly_limit_usd: 100 } },
       { id: 'pol_key', scope: 'key', key_id: 'gk_id_k', config: { daily_limit_usd: 2 } },
@@ -50,15 +62,28 @@ describe('budgetLimitsFor', () => {
   it('given a runner session, then the session budget applies last with its own code', () => {
     const limits = budgetLimitsFor(budgetDocument(), principal({ session_id: 'sess_1' }), now);
     expect(limits.map((l) => l.code)).toEqual(['daily_budget', 'runner_session_budget']);
-    expect(limits[1]).toMatchObject({ scope: 'session', scope_id: 'sess_1', period: 'session', limit_micro_usd: 5_000_000, label: 'runner session sess_1 budget' });
+    expect(limits[1]).toMatchObject({
+      scope: 'session',
+      scope_id: 'sess_1',
+      period: 'session',
+      limit_micro_usd: 5_000_000,
+      label: 'runner session sess_1 budget',
+    });
   });
 
   it('budgetsOf lists every budget the org configures, once each, the session budget as a template', () => {
-    const doc = budgetDocument({ daily_budget_usd: 50, team_budgets: { team_t: 20 }, key_budgets: { gk_id_k: 5 } }, [
-      { id: 'pol_agent', scope: 'agent', agent_id: 'agt_x', config: { monthly_limit_usd: 500 } },
-      { id: 'pol_team', scope: 'team', team_id: 'team_t', config: { daily_limit_usd: 10 } },
-    ]);
-    expect(budgetsOf(doc, now).map((l) => `${l.code} ${l.scope}:${l.scope_id} ${l.period}`).sort()).toEqual([
+    const doc = budgetDocument(
+      { daily_budget_usd: 50, team_budgets: { team_t: 20 }, key_budgets: { gk_id_k: 5 } },
+      [
+        { id: 'pol_agent', scope: 'agent', agent_id: 'agt_x', config: { monthly_limit_usd: 500 } },
+        { id: 'pol_team', scope: 'team', team_id: 'team_t', config: { daily_limit_usd: 10 } },
+      ],
+    );
+    expect(
+      budgetsOf(doc, now)
+        .map((l) => `${l.code} ${l.scope}:${l.scope_id} ${l.period}`)
+        .sort(),
+    ).toEqual([
       'budget_limit agent:agt_x month',
       'budget_limit team:team_t day',
       'daily_budget key:gk_id_k day',

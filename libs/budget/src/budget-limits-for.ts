@@ -10,11 +10,23 @@ import { usdToMicro } from './money';
  * `budget_limit` rules that match the principal (`budget_limit`; monthly and/or daily),
  * then the runner session budget (`runner_session_budget`). A request must fit all.
  */
-export function budgetLimitsFor(document: PolicyDocument, principal: BudgetPrincipal, now: Date): BudgetLimit[] {
+export function budgetLimitsFor(
+  document: PolicyDocument,
+  principal: BudgetPrincipal,
+  now: Date,
+): BudgetLimit[] {
   const out: BudgetLimit[] = [];
   const { settings } = document;
   const org = principal.org_id;
-  const make = (scope: BudgetScope, scope_id: string, period: BudgetPeriod, usd: number, code: BudgetLimit['code'], policy_id: string | null, label: string): BudgetLimit => ({
+  const make = (
+    scope: BudgetScope,
+    scope_id: string,
+    period: BudgetPeriod,
+    usd: number,
+    code: BudgetLimit['code'],
+    policy_id: string | null,
+    label: string,
+  ): BudgetLimit => ({
     org_id: org,
     scope,
     scope_id,
@@ -26,11 +38,36 @@ export function budgetLimitsFor(document: PolicyDocument, principal: BudgetPrinc
     label,
   });
 
-  if (settings.daily_budget_usd !== null) out.push(make('org', org, 'day', settings.daily_budget_usd, 'daily_budget', null, 'org daily budget'));
+  if (settings.daily_budget_usd !== null)
+    out.push(
+      make('org', org, 'day', settings.daily_budget_usd, 'daily_budget', null, 'org daily budget'),
+    );
   const team = principal.team_id ? settings.team_budgets[principal.team_id] : undefined;
-  if (principal.team_id && team !== undefined) out.push(make('team', principal.team_id, 'day', team, 'daily_budget', null, `team ${principal.team_id} daily budget`));
+  if (principal.team_id && team !== undefined)
+    out.push(
+      make(
+        'team',
+        principal.team_id,
+        'day',
+        team,
+        'daily_budget',
+        null,
+        `team ${principal.team_id} daily budget`,
+      ),
+    );
   const key = settings.key_budgets[principal.key_id];
-  if (key !== undefined) out.push(make('key', principal.key_id, 'day', key, 'daily_budget', null, `key ${principal.key_id} daily budget`));
+  if (key !== undefined)
+    out.push(
+      make(
+        'key',
+        principal.key_id,
+        'day',
+        key,
+        'daily_budget',
+        null,
+        `key ${principal.key_id} daily budget`,
+      ),
+    );
 
   for (const rule of document.rules) {
     if (rule.policy_type !== 'budget_limit' || !rule.enabled) continue;
@@ -39,21 +76,54 @@ export function budgetLimitsFor(document: PolicyDocument, principal: BudgetPrinc
     const config = rule.config as RuleConfig<'budget_limit'>;
     const what = target.scope === 'org' ? 'org' : `${target.scope} ${target.id}`;
     if (config.monthly_limit_usd !== undefined) {
-      out.push(make(target.scope, target.id, 'month', config.monthly_limit_usd, 'budget_limit', rule.id, `${what} monthly budget_limit '${rule.name}'`));
+      out.push(
+        make(
+          target.scope,
+          target.id,
+          'month',
+          config.monthly_limit_usd,
+          'budget_limit',
+          rule.id,
+          `${what} monthly budget_limit '${rule.name}'`,
+        ),
+      );
     }
     if (config.daily_limit_usd !== undefined) {
-      out.push(make(target.scope, target.id, 'day', config.daily_limit_usd, 'budget_limit', rule.id, `${what} daily budget_limit '${rule.name}'`));
+      out.push(
+        make(
+          target.scope,
+          target.id,
+          'day',
+          config.daily_limit_usd,
+          'budget_limit',
+          rule.id,
+          `${what} daily budget_limit '${rule.name}'`,
+        ),
+      );
     }
   }
 
   if (principal.session_id && settings.runner_session_budget_usd !== null) {
-    out.push(make('session', principal.session_id, 'session', settings.runner_session_budget_usd, 'runner_session_budget', null, `runner session ${principal.session_id} budget`));
+    out.push(
+      make(
+        'session',
+        principal.session_id,
+        'session',
+        settings.runner_session_budget_usd,
+        'runner_session_budget',
+        null,
+        `runner session ${principal.session_id} budget`,
+      ),
+    );
   }
   return out;
 }
 
 /** Which counter a `budget_limit` rule caps for this principal, or null when it does not apply. */
-function ruleTarget(rule: PolicyRule, p: BudgetPrincipal): { scope: BudgetScope; id: string } | null {
+function ruleTarget(
+  rule: PolicyRule,
+  p: BudgetPrincipal,
+): { scope: BudgetScope; id: string } | null {
   switch (rule.scope) {
     case 'global':
       return { scope: 'org', id: p.org_id };
@@ -79,8 +149,17 @@ export function budgetsOf(document: PolicyDocument, now: Date): BudgetLimit[] {
   const { settings } = document;
   const org = document.org_id;
   const all = new Map<string, BudgetLimit>();
-  const add = (p: BudgetPrincipal) => budgetLimitsFor(document, p, now).forEach((l) => all.set(`${l.code}|${l.scope}|${l.scope_id}|${l.period}|${l.policy_id}`, l));
-  const none: BudgetPrincipal = { org_id: org, team_id: null, key_id: '', agent_id: null, session_id: null };
+  const add = (p: BudgetPrincipal) =>
+    budgetLimitsFor(document, p, now).forEach((l) =>
+      all.set(`${l.code}|${l.scope}|${l.scope_id}|${l.period}|${l.policy_id}`, l),
+    );
+  const none: BudgetPrincipal = {
+    org_id: org,
+    team_id: null,
+    key_id: '',
+    agent_id: null,
+    session_id: null,
+  };
   add({ ...none, session_id: '*' });
   for (const team_id of Object.keys(settings.team_budgets)) add({ ...none, team_id });
   for (const key_id of Object.keys(settings.key_budgets)) add({ ...none, key_id });

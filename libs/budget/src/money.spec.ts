@@ -25,12 +25,19 @@ describe('money', () => {
     ['openai/gpt-4o', 1000, 500, 7_500],
     ['mock/echo', 10, 10, 8], // 1.5 + 6 = 7.5 → rounded up
     ['claude-sonnet-4-5', 0, 1_000_000, 15_000_000],
-  ])('costMicroUsd(%p, %p in, %p out) = %p micro-dollars (list price, rounded up)', (model, prompt, completion, micro) => {
-    expect(costMicroUsd(model, { prompt_tokens: prompt, completion_tokens: completion })).toBe(micro);
-  });
+  ])(
+    'costMicroUsd(%p, %p in, %p out) = %p micro-dollars (list price, rounded up)',
+    (model, prompt, completion, micro) => {
+      expect(costMicroUsd(model, { prompt_tokens: prompt, completion_tokens: completion })).toBe(
+        micro,
+      );
+    },
+  );
 
   it('answers null for a model outside the catalogue (the caller fails closed)', () => {
-    expect(costMicroUsd('groq/llama-3.1-8b-instant', { prompt_tokens: 1, completion_tokens: 1 })).toBeNull();
+    expect(
+      costMicroUsd('groq/llama-3.1-8b-instant', { prompt_tokens: 1, completion_tokens: 1 }),
+    ).toBeNull();
   });
 
   it('the maximum cost is the prompt estimate plus max_tokens of output', () => {

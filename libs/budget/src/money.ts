@@ -37,7 +37,10 @@ export interface ModelPrice {
 export function priceOf(model: string | CatalogueModel): ModelPrice | null {
   const entry = typeof model === 'string' ? (resolveModel(model)?.entry ?? null) : model;
   if (!entry) return null;
-  return { input_micro_per_token: entry.input_per_mtok_usd, output_micro_per_token: entry.output_per_mtok_usd };
+  return {
+    input_micro_per_token: entry.input_per_mtok_usd,
+    output_micro_per_token: entry.output_per_mtok_usd,
+  };
 }
 
 /**
@@ -48,13 +51,20 @@ export function priceOf(model: string | CatalogueModel): ModelPrice | null {
 export function costMicroUsd(model: string | CatalogueModel, usage: TokenUsage): number | null {
   const price = priceOf(model);
   if (!price) return null;
-  return Math.ceil(usage.prompt_tokens * price.input_micro_per_token + usage.completion_tokens * price.output_micro_per_token);
+  return Math.ceil(
+    usage.prompt_tokens * price.input_micro_per_token +
+      usage.completion_tokens * price.output_micro_per_token,
+  );
 }
 
 /**
  * The most a request can cost: its prompt estimate plus `max_tokens` of output (CONTRACT.md
  * §6). This is what the gateway reserves before forwarding.
  */
-export function maxCostMicroUsd(model: string | CatalogueModel, promptTokens: number, maxTokens: number): number | null {
+export function maxCostMicroUsd(
+  model: string | CatalogueModel,
+  promptTokens: number,
+  maxTokens: number,
+): number | null {
   return costMicroUsd(model, { prompt_tokens: promptTokens, completion_tokens: maxTokens });
 }

@@ -42,7 +42,10 @@ export function periodStartIso(period: BudgetPeriod, at: Date): string {
   if (period === 'session') return SESSION_PERIOD_START;
   const day = Math.floor(at.getTime() / 86_400_000);
   if (day !== memoDay) {
-    memoStarts = { day: periodStart('day', at).toISOString(), month: periodStart('month', at).toISOString() };
+    memoStarts = {
+      day: periodStart('day', at).toISOString(),
+      month: periodStart('month', at).toISOString(),
+    };
     memoDay = day;
   }
   return memoStarts[period];

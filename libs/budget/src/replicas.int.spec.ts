@@ -32,7 +32,10 @@ class BatchPublisher {
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
-      await this.send(batch.map((b) => b.event)).then(() => batch.forEach((b) => b.done()), (e) => batch.forEach((b) => b.fail(e)));
+      await this.send(batch.map((b) => b.event)).then(
+        () => batch.forEach((b) => b.done()),
+        (e) => batch.forEach((b) => b.fail(e)),
+      );
     }
     this.sending = false;
   }
@@ -49,13 +52,21 @@ describe('three replicas sharing a budget over Kafka', () => {
   const replicas = ['r1', 'r2', 'r3'].map((id) => ({
     id,
     book: new ReservationBook({ replica_id: id }),
-    bus: new KafkaEventBus({ brokers: kafkaBrokers(), clientId: `budget-${id}`, topicPrefix: prefix, logger: silentLogger }),
+    bus: new KafkaEventBus({
+      brokers: kafkaBrokers(),
+      clientId: `budget-${id}`,
+      topicPrefix: prefix,
+      logger: silentLogger,
+    }),
     subscription: undefined as Subscription | undefined,
     lagsMs: [] as number[],
     seen: new Set<string>(),
     publisher: undefined as unknown as BatchPublisher,
   }));
-  replicas.forEach((r) => (r.publisher = new BatchPublisher((events) => r.bus.publishBatch(requestsTopic, events))));
+  replicas.forEach(
+    (r) =>
+      (r.publisher = new BatchPublisher((events) => r.bus.publishBatch(requestsTopic, events))),
+  );
 
   beforeAll(async () => {
     await replicas[0].bus.ensureTopics([requestsTopic]);
@@ -66,15 +77,26 @@ describe('three replicas sharing a budget over Kafka', () => {
         fromBeginning: true,
         handler: async (event) => {
           r.seen.add(event.data.request_id);
-          if (event.type === 'request.admitted' && event.data.replica_id !== r.id) r.lagsMs.push(Date.now() - Date.parse(event.data.admitted_at));
+          if (event.type === 'request.admitted' && event.data.replica_id !== r.id)
+            r.lagsMs.push(Date.now() - Date.parse(event.data.admitted_at));
           r.book.apply(event);
         },
       });
     }
     // Every consumer has joined and is reading once each sees a warm-up event of every replica.
     const warm = principal({ org_id: 'org_warmup' });
-    await Promise.all(replicas.map((r) => r.bus.publish(requestsTopic, admittedEvent(`req_warm_${r.id}`, 0, r.id, new Date(), warm))));
-    await waitFor(() => replicas.forEach((r) => replicas.forEach((o) => expect(r.seen.has(`req_warm_${o.id}`)).toBe(true))), { timeoutMs: 30_000 });
+    await Promise.all(
+      replicas.map((r) =>
+        r.bus.publish(requestsTopic, admittedEvent(`req_warm_${r.id}`, 0, r.id, new Date(), warm)),
+      ),
+    );
+    await waitFor(
+      () =>
+        replicas.forEach((r) =>
+          replicas.forEach((o) => expect(r.seen.has(`req_warm_${o.id}`)).toBe(true)),
+        ),
+      { timeoutMs: 30_000 },
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -93,7 +115,14 @@ describe('three replicas sharing a budget over Kafka', () => {
         for (let i = 0; i < attemptsPerReplica; i++) {
           const now = new Date();
           const request_id = `req_${r.id}_${i}`;
-          const result = r.book.reserve({ request_id, principal: principal(), limits: budgetLimitsFor(doc, principal(), now), amount_micro_usd: each, at: now, expires_at: new Date(now.getTime() + 60_000) });
+          const result = r.book.reserve({
+            request_id,
+            principal: principal(),
+            limits: budgetLimitsFor(doc, principal(), now),
+            amount_micro_usd: each,
+            at: now,
+            expires_at: new Date(now.getTime() + 60_000),
+          });
           if (result.ok) {
             admissions.push({ replica: r.id, at: now.getTime() });
             // Worst case for the budget: the request costs all it reserved.
@@ -114,14 +143,35 @@ describe('three replicas sharing a budget over Kafka', () => {
     const limit = budgetLimitsFor(doc, principal(), new Date())[0];
     const admittedTotal = admissions.length * each;
     // Every replica converges on the same settled spend, with nothing left reserved.
-    await waitFor(() => replicas.forEach((r) => expect(r.book.status(limit)).toMatchObject({ spent_micro_usd: admittedTotal, reserved_micro_usd: 0 })), { timeoutMs: 20_000 });
+    await waitFor(
+      () =>
+        replicas.forEach((r) =>
+          expect(r.book.status(limit)).toMatchObject({
+            spent_micro_usd: admittedTotal,
+            reserved_micro_usd: 0,
+          }),
+        ),
+      { timeoutMs: 20_000 },
+    );
 
     const lagMs = Math.max(...replicas.flatMap((r) => r.lagsMs));
     // The bound, measured: the most admissions peers made within any window of one lag before an admission.
-    const peersInWindow = Math.max(...admissions.map((a) => admissions.filter((b) => b.replica !== a.replica && b.at > a.at - lagMs && b.at <= a.at).length));
+    const peersInWindow = Math.max(
+      ...admissions.map(
+        (a) =>
+          admissions.filter((b) => b.replica !== a.replica && b.at > a.at - lagMs && b.at <= a.at)
+            .length,
+      ),
+    );
     const overspend = Math.max(0, admittedTotal - limit.limit_micro_usd);
-    const durationS = (Math.max(...admissions.map((a) => a.at)) - Math.min(...admissions.map((a) => a.at))) / 1000 || 0.001;
-    const formula = overAdmissionBoundMicroUsd({ peer_admissions_per_s: ((admissions.length * 2) / 3) / durationS, propagation_lag_ms: lagMs, max_reservation_micro_usd: each });
+    const durationS =
+      (Math.max(...admissions.map((a) => a.at)) - Math.min(...admissions.map((a) => a.at))) /
+        1000 || 0.001;
+    const formula = overAdmissionBoundMicroUsd({
+      peer_admissions_per_s: (admissions.length * 2) / 3 / durationS,
+      propagation_lag_ms: lagMs,
+      max_reservation_micro_usd: each,
+    });
     process.stdout.write(
       `replicas: admitted ${admissions.length} × $0.10 on a $5 budget; overspend $${overspend / 1e6}; max lag ${lagMs} ms; ` +
         `peers' admissions in one lag window ≤ ${peersInWindow} (bound $${(peersInWindow * each) / 1e6}); rate formula bound $${formula / 1e6}\n`,

@@ -13,11 +13,20 @@ const doc = budgetDocument({ daily_budget_usd: 10, team_budgets: { team_t: 4 } }
 const limitsAt = (at: Date, p: BudgetPrincipal = principal()) => budgetLimitsFor(doc, p, at);
 
 function reserve(book: ReservationBook, request_id: string, usd: number, at = T0, p = principal()) {
-  return book.reserve({ request_id, principal: p, limits: limitsAt(at, p), amount_micro_usd: $(usd), at, expires_at: later(60_000, at) });
+  return book.reserve({
+    request_id,
+    principal: p,
+    limits: limitsAt(at, p),
+    amount_micro_usd: $(usd),
+    at,
+    expires_at: later(60_000, at),
+  });
 }
 
-const admitted = (id: string, usd: number, replica: string, at = T0, p = principal()) => admittedEvent(id, $(usd), replica, at, p);
-const completed = (id: string, usd: number, replica: string, at = T0, p = principal()) => completedEvent(id, $(usd), replica, at, p);
+const admitted = (id: string, usd: number, replica: string, at = T0, p = principal()) =>
+  admittedEvent(id, $(usd), replica, at, p);
+const completed = (id: string, usd: number, replica: string, at = T0, p = principal()) =>
+  completedEvent(id, $(usd), replica, at, p);
 
 const orgDay = (book: ReservationBook, at = T0) => book.status(limitsAt(at)[0]);
 const teamDay = (book: ReservationBook, at = T0) => book.status(limitsAt(at)[1]);
@@ -29,14 +38,25 @@ describe('ReservationBook', () => {
   describe('reserve', () => {
     it('given room on every level, when reserving, then it holds the amount on every level', () => {
       expect(reserve(book, 'req_1', 1)).toEqual({ ok: true });
-      expect(orgDay(book)).toEqual({ limit_micro_usd: $(10), spent_micro_usd: 0, reserved_micro_usd: $(1), remaining_micro_usd: $(9) });
+      expect(orgDay(book)).toEqual({
+        limit_micro_usd: $(10),
+        spent_micro_usd: 0,
+        reserved_micro_usd: $(1),
+        remaining_micro_usd: $(9),
+      });
       expect(teamDay(book).reserved_micro_usd).toBe($(1));
     });
 
     it('given the team budget is the tightest, when a reservation would pass it, then it is refused naming the team budget', () => {
       reserve(book, 'req_1', 3);
       const result = reserve(book, 'req_2', 1.5);
-      expect(result).toMatchObject({ ok: false, limit: { scope: 'team', scope_id: 'team_t', code: 'daily_budget' }, spent_micro_usd: 0, reserved_micro_usd: $(3), remaining_micro_usd: $(1) });
+      expect(result).toMatchObject({
+        ok: false,
+        limit: { scope: 'team', scope_id: 'team_t', code: 'daily_budget' },
+        spent_micro_usd: 0,
+        reserved_micro_usd: $(3),
+        remaining_micro_usd: $(1),
+      });
     });
 
     it('given a refusal, then nothing is held on any level (all or nothing)', () => {
@@ -65,7 +85,14 @@ describe('ReservationBook', () => {
       await Promise.all(
         Array.from({ length: 200 }, async (_, i) => {
           await new Promise((r) => setImmediate(r));
-          const r = book.reserve({ request_id: `req_${i}`, principal: principal(), limits, amount_micro_usd: each, at: T0, expires_at: later(60_000) });
+          const r = book.reserve({
+            request_id: `req_${i}`,
+            principal: principal(),
+            limits,
+            amount_micro_usd: each,
+            at: T0,
+            expires_at: later(60_000),
+          });
           if (!r.ok) return;
           admittedIds.push(`req_${i}`);
           await new Promise((r) => setTimeout(r, Math.random() * 5));
@@ -83,7 +110,11 @@ describe('ReservationBook', () => {
     it('given a reservation, when settled, then the actual cost replaces it', () => {
       reserve(book, 'req_1', 2);
       book.settle('req_1', $(0.25));
-      expect(orgDay(book)).toMatchObject({ spent_micro_usd: $(0.25), reserved_micro_usd: 0, remaining_micro_usd: $(9.75) });
+      expect(orgDay(book)).toMatchObject({
+        spent_micro_usd: $(0.25),
+        reserved_micro_usd: 0,
+        remaining_micro_usd: $(9.75),
+      });
     });
 
     it('given a settled request, when settled again (redelivery), then it is not charged twice', () => {
@@ -111,7 +142,10 @@ describe('ReservationBook', () => {
       reserve(book, 'req_1', 1);
       reserve(book, 'req_2', 0.5);
       expect(book.grow('req_1', limitsAt(T0), $(3))).toBe(true);
-      expect(teamDay(book)).toMatchObject({ reserved_micro_usd: $(3.5), remaining_micro_usd: $(0.5) });
+      expect(teamDay(book)).toMatchObject({
+        reserved_micro_usd: $(3.5),
+        remaining_micro_usd: $(0.5),
+      });
       expect(orgDay(book).reserved_micro_usd).toBe($(3.5));
       expect(book.grow('req_2', limitsAt(T0), $(1.5))).toBe(false); // +1 does not fit the team's 0.5 left
       expect(teamDay(book).reserved_micro_usd).toBe($(3.5));
@@ -165,7 +199,10 @@ describe('ReservationBook', () => {
       book.settle('req_1', $(4));
       expect(reserve(book, 'req_2', 0.01, late)).toMatchObject({ ok: false });
       expect(reserve(book, 'req_3', 4, midnight)).toEqual({ ok: true });
-      expect(teamDay(book, midnight)).toMatchObject({ reserved_micro_usd: $(4), spent_micro_usd: 0 });
+      expect(teamDay(book, midnight)).toMatchObject({
+        reserved_micro_usd: $(4),
+        spent_micro_usd: 0,
+      });
     });
 
     it('given a request started before midnight and settled after, then it is charged to the day it started', () => {
@@ -177,13 +214,25 @@ describe('ReservationBook', () => {
     });
 
     it('given a monthly agent budget spent on the 31st, when the month turns, then the new month starts from zero', () => {
-      const monthly = budgetDocument({ daily_budget_usd: null }, [{ id: 'pol_m', scope: 'agent', agent_id: 'agt_x', config: { monthly_limit_usd: 1 } }]);
+      const monthly = budgetDocument({ daily_budget_usd: null }, [
+        { id: 'pol_m', scope: 'agent', agent_id: 'agt_x', config: { monthly_limit_usd: 1 } },
+      ]);
       const jan31 = new Date('2026-01-31T23:00:00.000Z');
       const feb1 = new Date('2026-02-01T00:00:00.000Z');
       const at = (d: Date, id: string, usd: number) =>
-        book.reserve({ request_id: id, principal: principal(), limits: budgetLimitsFor(monthly, principal(), d), amount_micro_usd: $(usd), at: d, expires_at: later(60_000, d) });
+        book.reserve({
+          request_id: id,
+          principal: principal(),
+          limits: budgetLimitsFor(monthly, principal(), d),
+          amount_micro_usd: $(usd),
+          at: d,
+          expires_at: later(60_000, d),
+        });
       expect(at(jan31, 'req_1', 1)).toEqual({ ok: true });
-      expect(at(jan31, 'req_2', 0.5)).toMatchObject({ ok: false, limit: { code: 'budget_limit', policy_id: 'pol_m', period: 'month' } });
+      expect(at(jan31, 'req_2', 0.5)).toMatchObject({
+        ok: false,
+        limit: { code: 'budget_limit', policy_id: 'pol_m', period: 'month' },
+      });
       expect(at(feb1, 'req_3', 1)).toEqual({ ok: true });
     });
 
@@ -206,11 +255,34 @@ describe('ReservationBook', () => {
         as_of: T0.toISOString(),
         generated_at: T0.toISOString(),
         positions: [],
-        counters: [{ ...teamLimit, spent_micro_usd: $(2) }, { ...orgLimit, spent_micro_usd: $(7) }].map(({ org_id, scope, scope_id, period, period_start, spent_micro_usd }) => ({ org_id, scope, scope_id, period, period_start, spent_micro_usd })),
-        reservations: [{ request_id: 'req_open', ...principal(), amount_micro_usd: $(1), admitted_at: T0.toISOString(), expires_at: later(60_000).toISOString(), replica_id: 'r_dead' }],
+        counters: [
+          { ...teamLimit, spent_micro_usd: $(2) },
+          { ...orgLimit, spent_micro_usd: $(7) },
+        ].map(({ org_id, scope, scope_id, period, period_start, spent_micro_usd }) => ({
+          org_id,
+          scope,
+          scope_id,
+          period,
+          period_start,
+          spent_micro_usd,
+        })),
+        reservations: [
+          {
+            request_id: 'req_open',
+            ...principal(),
+            amount_micro_usd: $(1),
+            admitted_at: T0.toISOString(),
+            expires_at: later(60_000).toISOString(),
+            replica_id: 'r_dead',
+          },
+        ],
         recent_completed_request_ids: ['req_done'],
       });
-      expect(teamDay(book)).toMatchObject({ spent_micro_usd: $(2), reserved_micro_usd: $(1), remaining_micro_usd: $(1) });
+      expect(teamDay(book)).toMatchObject({
+        spent_micro_usd: $(2),
+        reserved_micro_usd: $(1),
+        remaining_micro_usd: $(1),
+      });
       expect(orgDay(book).spent_micro_usd).toBe($(7));
       book.apply(completed('req_done', 1, 'r2'));
       expect(teamDay(book).spent_micro_usd).toBe($(2));
@@ -219,4 +291,3 @@ describe('ReservationBook', () => {
     });
   });
 });
-

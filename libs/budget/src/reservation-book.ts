@@ -1,6 +1,13 @@
 import type { RequestAdmitted, RequestCompleted } from '@llmgov/events';
 import type { z } from 'zod';
-import { counterKey, countersFor, parseCounterKey, type BudgetLimit, type BudgetPrincipal, type CounterRef } from './budget-limit';
+import {
+  counterKey,
+  countersFor,
+  parseCounterKey,
+  type BudgetLimit,
+  type BudgetPrincipal,
+  type CounterRef,
+} from './budget-limit';
 import { periodStart } from './periods';
 import type { ReplicaSet } from './replica-set';
 import { replicaShare, type ShareView } from './shares';
@@ -40,7 +47,12 @@ export interface ShareRefusal {
   retry_after_ms: number;
 }
 
-export type ReserveResult = { ok: true } | ({ ok: false; limit: BudgetLimit; share?: ShareRefusal } & Omit<BudgetStatus, 'limit_micro_usd'>);
+export type ReserveResult =
+  | { ok: true }
+  | ({ ok: false; limit: BudgetLimit; share?: ShareRefusal } & Omit<
+      BudgetStatus,
+      'limit_micro_usd'
+    >);
 
 export interface ReservationBookOptions {
   replica_id: string;
@@ -103,7 +115,14 @@ export class ReservationBook {
     if (this.open.has(input.request_id)) return { ok: true };
     const refused = this.check(input.limits, input.amount_micro_usd, input.at.getTime());
     if (refused) return refused;
-    this.hold(input.request_id, input.principal, input.at, input.amount_micro_usd, input.expires_at.getTime(), input.replica_id ?? this.replicaId);
+    this.hold(
+      input.request_id,
+      input.principal,
+      input.at,
+      input.amount_micro_usd,
+      input.expires_at.getTime(),
+      input.replica_id ?? this.replicaId,
+    );
     return { ok: true };
   }
 
@@ -111,7 +130,11 @@ export class ReservationBook {
    * Would `amount_micro_usd` fit every limit now (and this replica's share of it when it has
    * live peers)? Null when it fits, else the refusal naming the first limit it would pass.
    */
-  check(limits: readonly BudgetLimit[], amount_micro_usd: number, nowMs: number): Exclude<ReserveResult, { ok: true }> | null {
+  check(
+    limits: readonly BudgetLimit[],
+    amount_micro_usd: number,
+    nowMs: number,
+  ): Exclude<ReserveResult, { ok: true }> | null {
     const live = this.replicas && this.replicas.size(nowMs) > 1 ? this.replicas.live(nowMs) : null;
     for (const limit of limits) {
       const s = this.status(limit);
@@ -120,7 +143,9 @@ export class ReservationBook {
         limit,
         spent_micro_usd: s.spent_micro_usd,
         reserved_micro_usd: s.reserved_micro_usd,
-        remaining_micro_usd: share ? Math.max(0, share.share_micro_usd - share.own_micro_usd) : s.remaining_micro_usd,
+        remaining_micro_usd: share
+          ? Math.max(0, share.share_micro_usd - share.own_micro_usd)
+          : s.remaining_micro_usd,
         ...(share ? { share } : {}),
       });
       if (s.remaining_micro_usd <= 0 || amount_micro_usd > s.remaining_micro_usd) return refuse();
@@ -129,7 +154,12 @@ export class ReservationBook {
       const share = replicaShare(view);
       const left = share - view.own_micro_usd;
       if (left <= 0 || amount_micro_usd > left) {
-        return refuse({ replicas: live.length, share_micro_usd: share, own_micro_usd: view.own_micro_usd, retry_after_ms: this.replicas!.timeoutMs });
+        return refuse({
+          replicas: live.length,
+          share_micro_usd: share,
+          own_micro_usd: view.own_micro_usd,
+          retry_after_ms: this.replicas!.timeoutMs,
+        });
       }
     }
     return null;
@@ -151,7 +181,13 @@ export class ReservationBook {
     const total = (this.spentBy.get(key) ?? 0) + (this.reservedBy.get(key) ?? 0);
     let liveUsed = own;
     for (const p of peers) liveUsed += p;
-    return { limit_micro_usd: limit.limit_micro_usd, own_micro_usd: own, peers_micro_usd: peers, gone_micro_usd: attributed - liveUsed, unattributed_micro_usd: Math.max(0, total - attributed) };
+    return {
+      limit_micro_usd: limit.limit_micro_usd,
+      own_micro_usd: own,
+      peers_micro_usd: peers,
+      gone_micro_usd: attributed - liveUsed,
+      unattributed_micro_usd: Math.max(0, total - attributed),
+    };
   }
 
   /**
@@ -159,10 +195,19 @@ export class ReservationBook {
    * cost to the counters it reserved on. Without a reservation here (e.g. admitted before a
    * restart), `charge_to` names the principal and start time. Idempotent by request id.
    */
-  settle(request_id: string, actual_micro_usd: number, charge_to?: { principal: BudgetPrincipal; started_at: Date; replica_id?: string }, now = Date.now()): void {
+  settle(
+    request_id: string,
+    actual_micro_usd: number,
+    charge_to?: { principal: BudgetPrincipal; started_at: Date; replica_id?: string },
+    now = Date.now(),
+  ): void {
     if (this.done.has(request_id)) return;
     const r = this.open.get(request_id);
-    const counters = r ? r.counters : charge_to ? this.keysFor(charge_to.principal, charge_to.started_at) : null;
+    const counters = r
+      ? r.counters
+      : charge_to
+        ? this.keysFor(charge_to.principal, charge_to.started_at)
+        : null;
     const replica = r ? r.replica_id : (charge_to?.replica_id ?? null);
     if (r) this.drop(r);
     this.done.set(request_id, now);
@@ -197,15 +242,31 @@ export class ReservationBook {
   /** Folds a peer's reservation in. Ignores this replica's own events and requests already known. */
   applyPeerAdmitted(event: RequestAdmittedEvent): void {
     const d = event.data;
-    if (d.replica_id === this.replicaId || this.done.has(d.request_id) || this.open.has(d.request_id)) return;
-    this.hold(d.request_id, d, new Date(d.admitted_at), d.reserved_micro_usd, Date.parse(d.reservation_expires_at), d.replica_id);
+    if (
+      d.replica_id === this.replicaId ||
+      this.done.has(d.request_id) ||
+      this.open.has(d.request_id)
+    )
+      return;
+    this.hold(
+      d.request_id,
+      d,
+      new Date(d.admitted_at),
+      d.reserved_micro_usd,
+      Date.parse(d.reservation_expires_at),
+      d.replica_id,
+    );
   }
 
   /** Folds a peer's settlement in (its reservation, if seen, is replaced by the actual cost). Idempotent. */
   applyPeerCompleted(event: RequestCompletedEvent): void {
     const d = event.data;
     if (d.replica_id === this.replicaId) return;
-    this.settle(d.request_id, d.cost_micro_usd, { principal: d, started_at: new Date(d.started_at), replica_id: d.replica_id });
+    this.settle(d.request_id, d.cost_micro_usd, {
+      principal: d,
+      started_at: new Date(d.started_at),
+      replica_id: d.replica_id,
+    });
   }
 
   /** Folds any event of `gateway.requests.v1`. */
@@ -231,7 +292,12 @@ export class ReservationBook {
     const key = this.keyOf(limit);
     const spent = this.spentBy.get(key) ?? 0;
     const reserved = this.reservedBy.get(key) ?? 0;
-    return { limit_micro_usd: limit.limit_micro_usd, spent_micro_usd: spent, reserved_micro_usd: reserved, remaining_micro_usd: Math.max(0, limit.limit_micro_usd - spent - reserved) };
+    return {
+      limit_micro_usd: limit.limit_micro_usd,
+      spent_micro_usd: spent,
+      reserved_micro_usd: reserved,
+      remaining_micro_usd: Math.max(0, limit.limit_micro_usd - spent - reserved),
+    };
   }
 
   /**
@@ -239,7 +305,12 @@ export class ReservationBook {
    * nothing (a stream reserves what it may spend as it goes). False when it does not fit or
    * the reservation is gone (settled, released, expired); a smaller total changes nothing.
    */
-  grow(request_id: string, limits: readonly BudgetLimit[], total_micro_usd: number, nowMs = Date.now()): boolean {
+  grow(
+    request_id: string,
+    limits: readonly BudgetLimit[],
+    total_micro_usd: number,
+    nowMs = Date.now(),
+  ): boolean {
     const r = this.open.get(request_id);
     if (!r) return false;
     const extra = total_micro_usd - r.amount;
@@ -254,9 +325,13 @@ export class ReservationBook {
   }
 
   /** The open reservation of a request, if any. */
-  reservation(request_id: string): { amount_micro_usd: number; replica_id: string; expires_at: Date } | null {
+  reservation(
+    request_id: string,
+  ): { amount_micro_usd: number; replica_id: string; expires_at: Date } | null {
     const r = this.open.get(request_id);
-    return r ? { amount_micro_usd: r.amount, replica_id: r.replica_id, expires_at: new Date(r.expires_at) } : null;
+    return r
+      ? { amount_micro_usd: r.amount, replica_id: r.replica_id, expires_at: new Date(r.expires_at) }
+      : null;
   }
 
   get openReservations(): number {
@@ -273,18 +348,46 @@ export class ReservationBook {
     for (const id of snapshot.recent_completed_request_ids) this.done.set(id, now);
     for (const r of snapshot.reservations) {
       if (this.open.has(r.request_id) || this.done.has(r.request_id)) continue;
-      this.hold(r.request_id, r, new Date(r.admitted_at), r.amount_micro_usd, Date.parse(r.expires_at), r.replica_id);
+      this.hold(
+        r.request_id,
+        r,
+        new Date(r.admitted_at),
+        r.amount_micro_usd,
+        Date.parse(r.expires_at),
+        r.replica_id,
+      );
     }
   }
 
-  private hold(request_id: string, principal: BudgetPrincipal, at: Date, amount: number, expires_at: number, replica_id: string): void {
+  private hold(
+    request_id: string,
+    principal: BudgetPrincipal,
+    at: Date,
+    amount: number,
+    expires_at: number,
+    replica_id: string,
+  ): void {
     const counters = this.keysFor(principal, at);
     for (const key of counters) {
       this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + amount);
       this.use(key, replica_id, amount);
     }
-    const p: BudgetPrincipal = { org_id: principal.org_id, team_id: principal.team_id, key_id: principal.key_id, agent_id: principal.agent_id, session_id: principal.session_id };
-    this.open.set(request_id, { request_id, principal: p, at, counters, amount, expires_at, replica_id });
+    const p: BudgetPrincipal = {
+      org_id: principal.org_id,
+      team_id: principal.team_id,
+      key_id: principal.key_id,
+      agent_id: principal.agent_id,
+      session_id: principal.session_id,
+    };
+    this.open.set(request_id, {
+      request_id,
+      principal: p,
+      at,
+      counters,
+      amount,
+      expires_at,
+      replica_id,
+    });
   }
 
   private drop(r: Reservation): void {
@@ -334,7 +437,11 @@ export class ReservationBook {
       const c = parseCounterKey(key);
       const start = Date.parse(c.period_start);
       const stale =
-        c.period === 'day' ? start < dayFloor : c.period === 'month' ? start < monthFloor : now.getTime() - (this.sessionTouched.get(key) ?? 0) > this.sessionRetentionMs;
+        c.period === 'day'
+          ? start < dayFloor
+          : c.period === 'month'
+            ? start < monthFloor
+            : now.getTime() - (this.sessionTouched.get(key) ?? 0) > this.sessionRetentionMs;
       if (stale) {
         this.spentBy.delete(key);
         this.usedBy.delete(key);

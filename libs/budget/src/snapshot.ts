@@ -33,7 +33,9 @@ export const budgetSnapshot = z.object({
   as_of: z.string().nullable(),
   generated_at: z.string(),
   /** Next offset the ledger will read, per partition of the requests topic. */
-  positions: z.array(z.object({ topic: z.string(), partition: z.number().int(), next_offset: z.string() })),
+  positions: z.array(
+    z.object({ topic: z.string(), partition: z.number().int(), next_offset: z.string() }),
+  ),
   counters: z.array(counter),
   reservations: z.array(reservation),
   recent_completed_request_ids: z.array(z.string()),

@@ -1,8 +1,17 @@
-import { DEFAULT_DEPLOYER, PLAN_DEFAULTS, type GovernanceSettings, type PolicyDocument, type PolicyRule } from '@llmgov/policy-schema';
+import {
+  DEFAULT_DEPLOYER,
+  PLAN_DEFAULTS,
+  type GovernanceSettings,
+  type PolicyDocument,
+  type PolicyRule,
+} from '@llmgov/policy-schema';
 import type { BudgetPrincipal } from './budget-limit';
 
 /** A starter-plan document with budget settings and rules overridden (for tests). */
-export function budgetDocument(settings: Partial<GovernanceSettings> = {}, rules: Partial<PolicyRule>[] = []): PolicyDocument {
+export function budgetDocument(
+  settings: Partial<GovernanceSettings> = {},
+  rules: Partial<PolicyRule>[] = [],
+): PolicyDocument {
   return {
     org_id: 'org_a',
     plan: 'starter',

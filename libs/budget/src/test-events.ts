@@ -5,7 +5,14 @@ import { principal as defaultPrincipal } from './test-documents';
 const iso = (d: Date) => d.toISOString();
 
 /** A `request.admitted` event as a gateway replica publishes it (test and bench builder). */
-export function admittedEvent(request_id: string, reserved_micro_usd: number, replica_id: string, at: Date, p: BudgetPrincipal = defaultPrincipal(), ttl_ms = 60_000): RequestAdmittedEvent {
+export function admittedEvent(
+  request_id: string,
+  reserved_micro_usd: number,
+  replica_id: string,
+  at: Date,
+  p: BudgetPrincipal = defaultPrincipal(),
+  ttl_ms = 60_000,
+): RequestAdmittedEvent {
   return {
     id: `evt_a_${request_id}`,
     type: 'request.admitted',
@@ -13,14 +20,29 @@ export function admittedEvent(request_id: string, reserved_micro_usd: number, re
     time: iso(at),
     subject: request_id,
     data: {
-      request_id, ...p, environment: null, model: 'gpt-4o', provider: 'openai', tags: ['tag_a'], reserved_micro_usd,
-      reservation_expires_at: iso(new Date(at.getTime() + ttl_ms)), replica_id, admitted_at: iso(at),
+      request_id,
+      ...p,
+      environment: null,
+      model: 'gpt-4o',
+      provider: 'openai',
+      tags: ['tag_a'],
+      reserved_micro_usd,
+      reservation_expires_at: iso(new Date(at.getTime() + ttl_ms)),
+      replica_id,
+      admitted_at: iso(at),
     },
   };
 }
 
 /** A `request.completed` event (forwarded, settled at `cost_micro_usd`) for tests. */
-export function completedEvent(request_id: string, cost_micro_usd: number, replica_id: string, at: Date, p: BudgetPrincipal = defaultPrincipal(), reserved_micro_usd = cost_micro_usd): RequestCompletedEvent {
+export function completedEvent(
+  request_id: string,
+  cost_micro_usd: number,
+  replica_id: string,
+  at: Date,
+  p: BudgetPrincipal = defaultPrincipal(),
+  reserved_micro_usd = cost_micro_usd,
+): RequestCompletedEvent {
   return {
     id: `evt_c_${request_id}`,
     type: 'request.completed',
@@ -28,9 +50,26 @@ export function completedEvent(request_id: string, cost_micro_usd: number, repli
     time: iso(at),
     subject: request_id,
     data: {
-      request_id, ...p, environment: null, model: 'gpt-4o', provider: 'openai', outcome: 'forwarded', http_status: 200,
-      usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 }, cost_micro_usd, reserved_micro_usd, tags: ['tag_a'], streamed: false,
-      policy_id: null, policy_version: 1, decision: [], governance_ms: 1, upstream_ms: 1, replica_id, started_at: iso(at), completed_at: iso(at),
+      request_id,
+      ...p,
+      environment: null,
+      model: 'gpt-4o',
+      provider: 'openai',
+      outcome: 'forwarded',
+      http_status: 200,
+      usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+      cost_micro_usd,
+      reserved_micro_usd,
+      tags: ['tag_a'],
+      streamed: false,
+      policy_id: null,
+      policy_version: 1,
+      decision: [],
+      governance_ms: 1,
+      upstream_ms: 1,
+      replica_id,
+      started_at: iso(at),
+      completed_at: iso(at),
     },
   };
 }

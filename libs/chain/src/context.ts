@@ -98,7 +98,12 @@ export interface ChainContext {
   consume_approval_id: string | null;
 }
 
-export function newContext(init: Pick<ChainContext, 'request_id' | 'now' | 'headers' | 'raw_body' | 'views' | 'dry_run'> & { request?: ChatRequest | null; body_size?: number }): ChainContext {
+export function newContext(
+  init: Pick<ChainContext, 'request_id' | 'now' | 'headers' | 'raw_body' | 'views' | 'dry_run'> & {
+    request?: ChatRequest | null;
+    body_size?: number;
+  },
+): ChainContext {
   return {
     ...init,
     body_size: init.body_size ?? init.raw_body?.length ?? 0,

@@ -1,8 +1,18 @@
-import type { PolicyDocument, PolicyException, PolicyRule, PolicyType, RuleConfig } from '@llmgov/policy-schema';
+import type {
+  PolicyDocument,
+  PolicyException,
+  PolicyRule,
+  PolicyType,
+  RuleConfig,
+} from '@llmgov/policy-schema';
 import type { Principal } from './context';
 
 /** The enabled rules of a type that apply to this principal (global, or its team, agent or key). */
-export function rulesFor<T extends PolicyType>(doc: PolicyDocument, type: T, p: Principal): PolicyRule<T>[] {
+export function rulesFor<T extends PolicyType>(
+  doc: PolicyDocument,
+  type: T,
+  p: Principal,
+): PolicyRule<T>[] {
   const out: PolicyRule<T>[] = [];
   for (const r of doc.rules) {
     if (!r.enabled || r.policy_type !== type) continue;
@@ -18,10 +28,17 @@ export function rulesFor<T extends PolicyType>(doc: PolicyDocument, type: T, p: 
   return out;
 }
 
-export const configOf = <T extends PolicyType>(r: PolicyRule<T>): RuleConfig<T> => r.config as RuleConfig<T>;
+export const configOf = <T extends PolicyType>(r: PolicyRule<T>): RuleConfig<T> =>
+  r.config as RuleConfig<T>;
 
 /** A live exception of this kind for this target that covers the principal. */
-export function exceptionFor(doc: PolicyDocument, kind: PolicyException['kind'], target: string, p: Principal, now: Date): PolicyException | undefined {
+export function exceptionFor(
+  doc: PolicyDocument,
+  kind: PolicyException['kind'],
+  target: string,
+  p: Principal,
+  now: Date,
+): PolicyException | undefined {
   const t = now.getTime();
   return doc.exceptions.find(
     (e) =>

@@ -13,7 +13,14 @@ export interface PolicyAttribution {
 
 /** The OpenAI-shaped refusal body of CONTRACT.md, with the three seeds' fields. */
 export interface RefusalBody {
-  error: { message: string; type: string; code: string; param: string | null; step: StepId | null; remediation: string | null };
+  error: {
+    message: string;
+    type: string;
+    code: string;
+    param: string | null;
+    step: StepId | null;
+    remediation: string | null;
+  };
   policy_id: string | null;
   status: number;
   request_id: string;
@@ -32,9 +39,17 @@ export function attributionOf(policy: ActivePolicy | null): PolicyAttribution | 
 }
 
 /** `Policy violation: <policy_type> — <message>` for policy refusals; the plain message otherwise. */
-export function refusalBody(b: Block, step: StepId | null, requestId: string, policy: ActivePolicy | null): RefusalBody {
+export function refusalBody(
+  b: Block,
+  step: StepId | null,
+  requestId: string,
+  policy: ActivePolicy | null,
+): RefusalBody {
   const type = errorTypeOfCode(b.code);
-  const message = b.policy_type && type !== 'invalid_request_error' && type !== 'authentication_error' ? `Policy violation: ${b.policy_type} — ${b.message}` : b.message;
+  const message =
+    b.policy_type && type !== 'invalid_request_error' && type !== 'authentication_error'
+      ? `Policy violation: ${b.policy_type} — ${b.message}`
+      : b.message;
   return {
     error: { message, type, code: b.code, param: b.param, step, remediation: b.remediation },
     policy_id: b.policy_id ?? policy?.policy_id ?? null,

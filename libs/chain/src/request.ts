@@ -81,7 +81,9 @@ export function textsOf(request: ChatRequest): string[] {
   const out: string[] = [];
   for (const m of request.messages) {
     if (typeof m.content === 'string') out.push(m.content);
-    else if (Array.isArray(m.content)) for (const p of m.content) if (p && p.type === 'text' && typeof p.text === 'string') out.push(p.text);
+    else if (Array.isArray(m.content))
+      for (const p of m.content)
+        if (p && p.type === 'text' && typeof p.text === 'string') out.push(p.text);
   }
   return out;
 }

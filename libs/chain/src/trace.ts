@@ -35,13 +35,26 @@ const NEEDS_REQUEST = new Set<StepId>(STEP_IDS.slice(2));
  * `ctx.dry_run` (explain) it goes on past a refusal to show every step's verdict, and
  * the outcome is the first refusal.
  */
-export function runChain(steps: readonly ChainStep[], ctx: ChainContext, clock: () => number = performance.now.bind(performance)): ChainResult {
+export function runChain(
+  steps: readonly ChainStep[],
+  ctx: ChainContext,
+  clock: () => number = performance.now.bind(performance),
+): ChainResult {
   const trace: StepTrace[] = [];
   const started = clock();
   let outcome: ChainOutcome | null = null;
   for (const step of steps) {
-    if ((NEEDS_PRINCIPAL.has(step.id) && !ctx.principal) || (NEEDS_REQUEST.has(step.id) && !ctx.request)) {
-      trace.push({ step: step.id, verdict: 'skipped', code: null, policy_id: null, duration_ms: 0 });
+    if (
+      (NEEDS_PRINCIPAL.has(step.id) && !ctx.principal) ||
+      (NEEDS_REQUEST.has(step.id) && !ctx.request)
+    ) {
+      trace.push({
+        step: step.id,
+        verdict: 'skipped',
+        code: null,
+        policy_id: null,
+        duration_ms: 0,
+      });
       continue;
     }
     const t0 = clock();
@@ -50,12 +63,19 @@ export function runChain(steps: readonly ChainStep[], ctx: ChainContext, clock: 
     trace.push(traceOf(step.id, verdict, duration_ms));
     if (verdict.kind === 'redact') ctx.request = verdict.request;
     if (verdict.kind === 'block' || verdict.kind === 'needs_approval') {
-      if (!outcome) outcome = verdict.kind === 'block' ? { kind: 'block', step: step.id, verdict } : { kind: 'needs_approval', step: step.id, verdict };
+      if (!outcome)
+        outcome =
+          verdict.kind === 'block'
+            ? { kind: 'block', step: step.id, verdict }
+            : { kind: 'needs_approval', step: step.id, verdict };
       if (!ctx.dry_run) break;
     }
   }
   return {
-    outcome: outcome ?? { kind: 'forward', warnings: trace.filter((t) => t.verdict === 'warn' || t.verdict === 'redact') },
+    outcome: outcome ?? {
+      kind: 'forward',
+      warnings: trace.filter((t) => t.verdict === 'warn' || t.verdict === 'redact'),
+    },
     trace,
     governance_ms: round3(clock() - started),
   };
@@ -67,11 +87,32 @@ function traceOf(step: StepId, v: Verdict, duration_ms: number): StepTrace {
       return { step, verdict: 'allow', code: null, policy_id: v.policy_id ?? null, duration_ms };
     case 'warn':
     case 'redact':
-      return { step, verdict: v.kind, code: v.code, policy_id: v.policy_id, duration_ms, message: v.message };
+      return {
+        step,
+        verdict: v.kind,
+        code: v.code,
+        policy_id: v.policy_id,
+        duration_ms,
+        message: v.message,
+      };
     case 'block':
-      return { step, verdict: 'block', code: v.code, policy_id: v.policy_id, duration_ms, message: v.message };
+      return {
+        step,
+        verdict: 'block',
+        code: v.code,
+        policy_id: v.policy_id,
+        duration_ms,
+        message: v.message,
+      };
     case 'needs_approval':
-      return { step, verdict: 'needs_approval', code: 'approval_required', policy_id: v.policy_id, duration_ms, message: v.detail };
+      return {
+        step,
+        verdict: 'needs_approval',
+        code: 'approval_required',
+        policy_id: v.policy_id,
+        duration_ms,
+        message: v.detail,
+      };
     default: {
       const never: never = v;
       throw new Error(`unknown verdict ${(never as Verdict).kind}`);

@@ -23,7 +23,13 @@ export type ApprovalTrigger = 'require_approval' | 'cost_gate' | 'content_gate';
 export type Verdict =
   | { kind: 'allow'; policy_id?: string | null; note?: string }
   | { kind: 'warn'; code: ErrorCode; message: string; policy_id: string | null }
-  | { kind: 'redact'; request: ChatRequest; code: ErrorCode; message: string; policy_id: string | null }
+  | {
+      kind: 'redact';
+      request: ChatRequest;
+      code: ErrorCode;
+      message: string;
+      policy_id: string | null;
+    }
   | Block
   | { kind: 'needs_approval'; trigger: ApprovalTrigger; policy_id: string | null; detail: string };
 
@@ -33,7 +39,13 @@ export function block(
   code: ErrorCode,
   status: number,
   message: string,
-  opts: { remediation?: string | null; policy_id?: string | null; policy_type?: string | null; param?: string | null; retry_after_s?: number } = {},
+  opts: {
+    remediation?: string | null;
+    policy_id?: string | null;
+    policy_type?: string | null;
+    param?: string | null;
+    retry_after_s?: number;
+  } = {},
 ): Block {
   return {
     kind: 'block',

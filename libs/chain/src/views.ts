@@ -8,9 +8,21 @@ export interface GatewayKey {
   team_id: string | null;
   agent_id: string | null;
 }
-export interface OrgView { org_id: string; plan: Plan }
-export interface AgentView { agent_id: string; org_id: string; team_id: string | null; environment: string; created_at: string }
-export interface TeamView { team_id: string; org_id: string }
+export interface OrgView {
+  org_id: string;
+  plan: Plan;
+}
+export interface AgentView {
+  agent_id: string;
+  org_id: string;
+  team_id: string | null;
+  environment: string;
+  created_at: string;
+}
+export interface TeamView {
+  team_id: string;
+  org_id: string;
+}
 
 /** Orgs, teams, agents and gateway keys, folded from the tenancy topic. */
 export interface TenancyView {
@@ -72,7 +84,14 @@ export type ReserveResult =
  */
 export interface BudgetGate {
   /** Checks every limit; with `commit`, reserves `amount` on every counter of the principal. */
-  reserve(requestId: string, principal: BudgetPrincipal, limits: readonly BudgetLimit[], amountMicroUsd: number, now: Date, commit: boolean): ReserveResult;
+  reserve(
+    requestId: string,
+    principal: BudgetPrincipal,
+    limits: readonly BudgetLimit[],
+    amountMicroUsd: number,
+    now: Date,
+    commit: boolean,
+  ): ReserveResult;
   settle(requestId: string, actualMicroUsd: number, now: Date): void;
   release(requestId: string): void;
   /** Grows the request's open reservation to `totalMicroUsd` if every limit has room (all or nothing). */

@@ -19,12 +19,17 @@ export function statusOf(evidence: readonly Evidence[]): CheckStatus {
 
 export function runCheck(check: ComplianceCheck, input: ComplianceInput): CheckResult {
   const base = { id: check.id, article: check.article, title: check.title, weight: check.weight };
-  if (check.applies && !check.applies(input)) return { ...base, status: 'not_applicable', evidence: [] };
+  if (check.applies && !check.applies(input))
+    return { ...base, status: 'not_applicable', evidence: [] };
   const evidence = check.evidence(input);
   return { ...base, status: statusOf(evidence), evidence };
 }
 
-const VALUE: Record<Exclude<CheckStatus, 'not_applicable'>, number> = { pass: 1, partial: 0.5, fail: 0 };
+const VALUE: Record<Exclude<CheckStatus, 'not_applicable'>, number> = {
+  pass: 1,
+  partial: 0.5,
+  fail: 0,
+};
 
 /** The weighted share of the applicable checks, 0–100 with one decimal (pass 1, partial ½, fail 0). */
 export function scoreOf(results: readonly CheckResult[]): number {

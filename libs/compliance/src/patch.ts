@@ -14,7 +14,11 @@ export interface PatchContext {
 }
 
 /** The document with the patch applied (a new object; the input is not changed). */
-export function applyPatch(document: PolicyDocument, patch: PolicyPatch, ctx: PatchContext): PolicyDocument {
+export function applyPatch(
+  document: PolicyDocument,
+  patch: PolicyPatch,
+  ctx: PatchContext,
+): PolicyDocument {
   const doc = structuredClone(document);
   doc.settings = { ...doc.settings, ...structuredClone(patch.settings ?? {}) };
   doc.deployer = { ...doc.deployer, ...structuredClone(patch.deployer ?? {}) };
@@ -36,13 +40,15 @@ export function applyPatch(document: PolicyDocument, patch: PolicyPatch, ctx: Pa
 export function diffOf(document: PolicyDocument, patch: PolicyPatch): DiffEntry[] {
   const out: DiffEntry[] = [];
   const compare = (path: string, before: unknown, after: unknown) => {
-    if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ path, before: before ?? null, after });
+    if (JSON.stringify(before) !== JSON.stringify(after))
+      out.push({ path, before: before ?? null, after });
   };
   for (const [k, v] of Object.entries(patch.settings ?? {}))
     compare(`settings.${k}`, document.settings[k as keyof typeof document.settings], v);
   for (const [k, v] of Object.entries(patch.deployer ?? {}))
     compare(`deployer.${k}`, document.deployer[k as keyof typeof document.deployer], v);
-  for (const rule of patch.add_rules ?? []) out.push({ path: 'rules[+]', before: null, after: rule });
+  for (const rule of patch.add_rules ?? [])
+    out.push({ path: 'rules[+]', before: null, after: rule });
   if (patch.exceptions) compare('exceptions', document.exceptions, patch.exceptions);
   return out;
 }

@@ -1,4 +1,10 @@
-import { requirementFor, reviewRulesOf, reviewStatus, type PolicyDocument, type RiskTier } from '@llmgov/policy-schema';
+import {
+  requirementFor,
+  reviewRulesOf,
+  reviewStatus,
+  type PolicyDocument,
+  type RiskTier,
+} from '@llmgov/policy-schema';
 import type { AgentFacts, AgentTier, Evidence, RuleDraft } from './model';
 
 const TIER_ORDER: readonly RiskTier[] = ['prohibited', 'high', 'limited', 'minimal'];
@@ -6,7 +12,9 @@ const TIER_ORDER: readonly RiskTier[] = ['prohibited', 'high', 'limited', 'minim
 /** An agent's risk tier: the highest tier of the purposes declared for it (`deployer.agent_purposes`). */
 export function agentTier(doc: PolicyDocument, agentId: string): AgentTier {
   const purposes = doc.deployer.agent_purposes?.[agentId] ?? [];
-  const tiers = purposes.map((p) => doc.deployer.risk_tier_defaults[p]).filter((t): t is RiskTier => t !== undefined);
+  const tiers = purposes
+    .map((p) => doc.deployer.risk_tier_defaults[p])
+    .filter((t): t is RiskTier => t !== undefined);
   return TIER_ORDER.find((t) => tiers.includes(t)) ?? 'unclassified';
 }
 
@@ -27,26 +35,45 @@ export function ruleCovers(
 }
 
 /** Agents whose review is overdue at `now` under the document's `require_human_review` rules. */
-export function overdueAgents(doc: PolicyDocument, agents: readonly AgentFacts[], now: Date): string[] {
+export function overdueAgents(
+  doc: PolicyDocument,
+  agents: readonly AgentFacts[],
+  now: Date,
+): string[] {
   const rules = reviewRulesOf(doc.rules);
   return agents
     .filter(
       (a) =>
-        reviewStatus(a, requirementFor(rules, a), a.last_reviewed_at ? { reviewed_at: a.last_reviewed_at } : null, now)
-          .overdue,
+        reviewStatus(
+          a,
+          requirementFor(rules, a),
+          a.last_reviewed_at ? { reviewed_at: a.last_reviewed_at } : null,
+          now,
+        ).overdue,
     )
     .map((a) => a.agent_id);
 }
 
 /** Criterion builders: a policy field (fixable or not) and a product fact (null = unknown). */
-export const field = (source: string, requirement: string, value: unknown, met: boolean, fixable = true): Evidence => ({
+export const field = (
+  source: string,
+  requirement: string,
+  value: unknown,
+  met: boolean,
+  fixable = true,
+): Evidence => ({
   source,
   requirement,
   value,
   met,
   fixable,
 });
-export const fact = (source: string, requirement: string, value: unknown, met: boolean | null): Evidence => ({
+export const fact = (
+  source: string,
+  requirement: string,
+  value: unknown,
+  met: boolean | null,
+): Evidence => ({
   source,
   requirement,
   value,

@@ -29,8 +29,12 @@ const fixable = (id: string, input: ReturnType<typeof compliant>) =>
     COMPLIANCE_CHECKS.find((c) => c.id === id)!,
     input,
   ).evidence.some((e) => e.fixable && e.met === false);
-const failing = CHECK_CASES.filter(([id, , edit, status]) => status !== 'pass' && fixable(id, given(edit)));
-const unpatchable = CHECK_CASES.filter(([id, , edit, status]) => status !== 'pass' && !fixable(id, given(edit)));
+const failing = CHECK_CASES.filter(
+  ([id, , edit, status]) => status !== 'pass' && fixable(id, given(edit)),
+);
+const unpatchable = CHECK_CASES.filter(
+  ([id, , edit, status]) => status !== 'pass' && !fixable(id, given(edit)),
+);
 
 describe('compliance remediations', () => {
   it('none for the compliant org', () => {
@@ -76,16 +80,25 @@ describe('compliance remediations', () => {
   });
 
   it('adds the rule a check misses as a new rule, leaving the existing ones', () => {
-    const input = given((i) => void (i.document.rules = i.document.rules.filter((r) => r.id !== 'pol_hitl')));
+    const input = given(
+      (i) => void (i.document.rules = i.document.rules.filter((r) => r.id !== 'pol_hitl')),
+    );
     const r = remediationFor(input, 'art14_human_oversight')!;
     expect(r.diff).toEqual([
       {
         path: 'rules[+]',
         before: null,
-        after: expect.objectContaining({ policy_type: 'require_approval', scope: 'agent', agent_id: 'agt_credit' }),
+        after: expect.objectContaining({
+          policy_type: 'require_approval',
+          scope: 'agent',
+          agent_id: 'agt_credit',
+        }),
       },
     ]);
-    expect(applyPatch(input.document, r.patch, ids).rules.map((x) => x.id)).toEqual(['pol_review', 'pol_new']);
+    expect(applyPatch(input.document, r.patch, ids).rules.map((x) => x.id)).toEqual([
+      'pol_review',
+      'pol_new',
+    ]);
   });
 
   it.each(unpatchable.map(([id, name, edit]) => [id, name, edit] as const))(
@@ -108,8 +121,8 @@ describe('compliance remediations', () => {
 
   it('diffOf leaves out fields the patch sets to their current value', () => {
     const doc = compliant().document;
-    expect(diffOf(doc, { deployer: { log_level: doc.deployer.log_level, retention_days: 400 } })).toEqual([
-      { path: 'deployer.retention_days', before: 365, after: 400 },
-    ]);
+    expect(
+      diffOf(doc, { deployer: { log_level: doc.deployer.log_level, retention_days: 400 } }),
+    ).toEqual([{ path: 'deployer.retention_days', before: 365, after: 400 }]);
   });
 });

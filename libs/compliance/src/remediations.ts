@@ -19,7 +19,10 @@ export interface Remediation {
 }
 
 /** Ids for what a preview adds; the registry uses its own when it applies. */
-const previewIds = { now: '1970-01-01T00:00:00.000Z', newId: (prefix: string) => `${prefix}_preview` };
+const previewIds = {
+  now: '1970-01-01T00:00:00.000Z',
+  newId: (prefix: string) => `${prefix}_preview`,
+};
 
 /** Each failing or partial check's remediation, when a patch can improve it. */
 export function remediationsOf(input: ComplianceInput): Remediation[] {

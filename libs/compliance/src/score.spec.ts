@@ -3,7 +3,13 @@ import { evaluateCompliance, scoreOf, statusOf } from './evaluate';
 import { COMPLIANCE_MODEL_VERSION, type CheckResult, type Evidence } from './model';
 import { HIGH_AGENT, MINIMAL_AGENT, compliant, given } from './testing/fixtures';
 
-const ev = (met: boolean | null): Evidence => ({ source: 's', requirement: 'r', value: null, met, fixable: false });
+const ev = (met: boolean | null): Evidence => ({
+  source: 's',
+  requirement: 'r',
+  value: null,
+  met,
+  fixable: false,
+});
 const result = (weight: number, status: CheckResult['status']): CheckResult => ({
   id: 'art5_prohibited_practices',
   article: 'Art. 5',
@@ -25,9 +31,14 @@ describe('compliance score', () => {
   });
 
   it('is the weighted share: pass 1, partial ½, fail 0, not applicable left out', () => {
-    expect(scoreOf([result(3, 'pass'), result(2, 'partial'), result(1, 'fail'), result(5, 'not_applicable')])).toBe(
-      66.7,
-    );
+    expect(
+      scoreOf([
+        result(3, 'pass'),
+        result(2, 'partial'),
+        result(1, 'fail'),
+        result(5, 'not_applicable'),
+      ]),
+    ).toBe(66.7);
     expect(scoreOf([result(1, 'fail')])).toBe(0);
     expect(scoreOf([])).toBe(100);
   });
@@ -39,7 +50,10 @@ describe('compliance score', () => {
   });
 
   it('drops by the weight of a failing check', () => {
-    const total = COMPLIANCE_CHECKS.filter((c) => c.id !== 'art50_generated_content').reduce((s, c) => s + c.weight, 0);
+    const total = COMPLIANCE_CHECKS.filter((c) => c.id !== 'art50_generated_content').reduce(
+      (s, c) => s + c.weight,
+      0,
+    );
     const report = evaluateCompliance(
       given((i) => {
         i.document.settings.pii_scanning_enabled = false;
@@ -64,7 +78,9 @@ describe('compliance score', () => {
   });
 
   it('puts an agent without declared purposes in the unclassified tier', () => {
-    const report = evaluateCompliance(given((i) => void delete i.document.deployer.agent_purposes![MINIMAL_AGENT]));
+    const report = evaluateCompliance(
+      given((i) => void delete i.document.deployer.agent_purposes![MINIMAL_AGENT]),
+    );
     expect(report.by_risk_tier.map((t) => [t.tier, t.agents])).toEqual([
       ['high', [HIGH_AGENT]],
       ['unclassified', [MINIMAL_AGENT]],

@@ -30,13 +30,27 @@ export const ApprovalRequested = envelope(
     expires_at: isoTime,
   }),
 );
-const decision = z.object({ approval_id: z.string(), org_id: z.string(), reviewer: actor, reason: z.string().nullable(), decided_at: isoTime });
+const decision = z.object({
+  approval_id: z.string(),
+  org_id: z.string(),
+  reviewer: actor,
+  reason: z.string().nullable(),
+  decided_at: isoTime,
+});
 export const ApprovalGranted = envelope('approval.granted', decision);
 export const ApprovalRejected = envelope('approval.rejected', decision);
-export const ApprovalExpired = envelope('approval.expired', z.object({ approval_id: z.string(), org_id: z.string(), expired_at: isoTime }));
+export const ApprovalExpired = envelope(
+  'approval.expired',
+  z.object({ approval_id: z.string(), org_id: z.string(), expired_at: isoTime }),
+);
 export const ApprovalConsumed = envelope(
   'approval.consumed',
-  z.object({ approval_id: z.string(), org_id: z.string(), request_id: z.string(), consumed_at: isoTime }),
+  z.object({
+    approval_id: z.string(),
+    org_id: z.string(),
+    request_id: z.string(),
+    consumed_at: isoTime,
+  }),
 );
 
 /** Human-in-the-loop approvals. Key: the approval id. */
@@ -44,8 +58,20 @@ export const approvalsTopic = defineTopic(
   'approvals.v1',
   'Approval workflow: requested, granted, rejected, expired, consumed.',
   'approval_id',
-  ['approval.requested', 'approval.granted', 'approval.rejected', 'approval.expired', 'approval.consumed'],
-  z.discriminatedUnion('type', [ApprovalRequested, ApprovalGranted, ApprovalRejected, ApprovalExpired, ApprovalConsumed]),
+  [
+    'approval.requested',
+    'approval.granted',
+    'approval.rejected',
+    'approval.expired',
+    'approval.consumed',
+  ],
+  z.discriminatedUnion('type', [
+    ApprovalRequested,
+    ApprovalGranted,
+    ApprovalRejected,
+    ApprovalExpired,
+    ApprovalConsumed,
+  ]),
 );
 
 export const AgentReviewRecorded = envelope(

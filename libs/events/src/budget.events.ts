@@ -14,9 +14,15 @@ const budgetRef = {
 
 export const BudgetThresholdReached = envelope(
   'budget.threshold_reached',
-  z.object({ ...budgetRef, threshold_pct: z.union([z.literal(50), z.literal(80), z.literal(100)]) }),
+  z.object({
+    ...budgetRef,
+    threshold_pct: z.union([z.literal(50), z.literal(80), z.literal(100)]),
+  }),
 );
-export const BudgetExceeded = envelope('budget.exceeded', z.object({ ...budgetRef, request_id: z.string().nullable() }));
+export const BudgetExceeded = envelope(
+  'budget.exceeded',
+  z.object({ ...budgetRef, request_id: z.string().nullable() }),
+);
 
 /** Budget alerts from the ledger. Key: the org id. */
 export const budgetTopic = defineTopic(

@@ -62,7 +62,9 @@ export const RequestCompleted = envelope(
     usage_estimated: z
       .boolean()
       .optional()
-      .describe('true: the upstream reported no usage; the gateway counted the tokens of the answer'),
+      .describe(
+        'true: the upstream reported no usage; the gateway counted the tokens of the answer',
+      ),
     cost_micro_usd: microUsd,
     reserved_micro_usd: microUsd,
     tags: z.array(z.string()),

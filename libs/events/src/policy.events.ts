@@ -52,7 +52,13 @@ export const PolicyRuleUpdated = envelope('policy.rule.updated', ruleChange);
 export const PolicyRuleDeleted = envelope('policy.rule.deleted', ruleChange);
 export const PolicySigned = envelope(
   'policy.signed',
-  z.object({ org_id: z.string(), version_id: z.string(), policy_version: z.number().int(), signer: z.string(), actor }),
+  z.object({
+    org_id: z.string(),
+    version_id: z.string(),
+    policy_version: z.number().int(),
+    signer: z.string(),
+    actor,
+  }),
 );
 export const PolicySignerRegistered = envelope(
   'policy.signer.registered',

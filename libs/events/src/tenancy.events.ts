@@ -9,7 +9,13 @@ export const OrgCreated = envelope(
 );
 export const TeamCreated = envelope(
   'team.created',
-  z.object({ org_id: z.string(), team_id: z.string(), name: z.string(), created_at: isoTime, actor }),
+  z.object({
+    org_id: z.string(),
+    team_id: z.string(),
+    name: z.string(),
+    created_at: isoTime,
+    actor,
+  }),
 );
 export const AgentCreated = envelope(
   'agent.created',

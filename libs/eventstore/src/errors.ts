@@ -12,7 +12,9 @@ export class ConcurrencyError extends Error {
     /** The version found, when known (a concurrent insert only tells us it lost). */
     readonly actual?: number,
   ) {
-    super(`stream ${streamId}: expected version ${String(expected)}${actual === undefined ? ', another append won' : `, found ${actual}`}`);
+    super(
+      `stream ${streamId}: expected version ${String(expected)}${actual === undefined ? ', another append won' : `, found ${actual}`}`,
+    );
     this.name = 'ConcurrencyError';
   }
 }

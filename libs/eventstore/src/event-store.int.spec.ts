@@ -1,7 +1,12 @@
 import { EventValidationError } from '@llmgov/messaging';
 import { waitFor } from '@llmgov/testing';
 import { ConcurrencyError } from './errors';
-import { appendCounter, counterEvent, countersTopic, eventstoreFixture } from './eventstore.fixture';
+import {
+  appendCounter,
+  counterEvent,
+  countersTopic,
+  eventstoreFixture,
+} from './eventstore.fixture';
 import type { EventStore } from './event-store';
 import { outboxMessage } from './outbox/outbox-message';
 
@@ -15,7 +20,14 @@ beforeAll(async () => {
 afterAll(() => fixture.cleanup());
 
 const outboxCount = async (streamId: string) =>
-  Number(((await fixture.dataSource.query(`SELECT count(*) AS n FROM "${fixture.schema}".outbox WHERE key = $1`, [streamId])) as Array<{ n: string }>)[0].n);
+  Number(
+    (
+      (await fixture.dataSource.query(
+        `SELECT count(*) AS n FROM "${fixture.schema}".outbox WHERE key = $1`,
+        [streamId],
+      )) as Array<{ n: string }>
+    )[0].n,
+  );
 
 describe('EventStore', () => {
   it('lets exactly one of two concurrent appends at the same expected version win', async () => {
@@ -23,7 +35,10 @@ describe('EventStore', () => {
       const stream = `race-${round}`;
       await appendCounter(store, stream, 1);
 
-      const results = await Promise.allSettled([appendCounter(store, stream, 2, 'a'), appendCounter(store, stream, 2, 'b')]);
+      const results = await Promise.allSettled([
+        appendCounter(store, stream, 2, 'a'),
+        appendCounter(store, stream, 2, 'b'),
+      ]);
 
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const losers = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -52,20 +67,31 @@ describe('EventStore', () => {
 
     await first;
     await expect(second).rejects.toThrow(ConcurrencyError);
-    expect((await store.readStream('interleaved')).map((e) => e.event_id)).toEqual(['evt_interleaved_1', 'evt_interleaved_2first']);
+    expect((await store.readStream('interleaved')).map((e) => e.event_id)).toEqual([
+      'evt_interleaved_1',
+      'evt_interleaved_2first',
+    ]);
   });
 
   it('rejects an expected version the stream has not reached, leaving no gap', async () => {
     await appendCounter(store, 'short', 1);
 
-    await expect(appendCounter(store, 'short', 5)).rejects.toMatchObject({ code: 'concurrency_conflict', actual: 1 });
-    await expect(store.append('short', 'counter', 'no_stream', [counterEvent('short', 1, 'again').stored])).rejects.toThrow(ConcurrencyError);
+    await expect(appendCounter(store, 'short', 5)).rejects.toMatchObject({
+      code: 'concurrency_conflict',
+      actual: 1,
+    });
+    await expect(
+      store.append('short', 'counter', 'no_stream', [counterEvent('short', 1, 'again').stored]),
+    ).rejects.toThrow(ConcurrencyError);
     expect((await store.readStream('short')).map((e) => e.version)).toEqual([1]);
   });
 
   it("appends after whatever is there with 'any'", async () => {
     await store.append('anything', 'counter', 'any', [counterEvent('anything', 1).stored]);
-    const result = await store.append('anything', 'counter', 'any', [counterEvent('anything', 2).stored, counterEvent('anything', 3).stored]);
+    const result = await store.append('anything', 'counter', 'any', [
+      counterEvent('anything', 2).stored,
+      counterEvent('anything', 3).stored,
+    ]);
 
     expect(result.nextExpectedVersion).toBe(3);
     expect(result.events.map((e) => e.version)).toEqual([2, 3]);
@@ -73,9 +99,14 @@ describe('EventStore', () => {
 
   it('validates outbox messages at write time and writes nothing when one is wrong', async () => {
     const { envelope, stored } = counterEvent('invalid', 1);
-    const bad = outboxMessage(countersTopic, { ...envelope, data: { counter_id: 'invalid', version: -1 } });
+    const bad = outboxMessage(countersTopic, {
+      ...envelope,
+      data: { counter_id: 'invalid', version: -1 },
+    });
 
-    await expect(store.append('invalid', 'counter', 'no_stream', [stored], { outbox: [bad] })).rejects.toThrow(EventValidationError);
+    await expect(
+      store.append('invalid', 'counter', 'no_stream', [stored], { outbox: [bad] }),
+    ).rejects.toThrow(EventValidationError);
     expect(await store.readStream('invalid')).toEqual([]);
     expect(await outboxCount('invalid')).toBe(0);
   });
@@ -92,7 +123,11 @@ describe('EventStore', () => {
       return events;
     });
     const mine = everything.filter((e) => e.stream_id.startsWith('all-'));
-    expect(mine.map((e) => `${e.stream_id}@${e.version}`)).toEqual(['all-a@1', 'all-b@1', 'all-a@2']);
+    expect(mine.map((e) => `${e.stream_id}@${e.version}`)).toEqual([
+      'all-a@1',
+      'all-b@1',
+      'all-a@2',
+    ]);
     const positions = everything.map((e) => e.global_position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     const tail = await store.readAll({ fromPosition: mine[1].global_position, limit: 1 });
@@ -103,7 +138,13 @@ describe('EventStore', () => {
     let commit!: () => void;
     const held = new Promise<void>((resolve) => (commit = resolve));
     const pending = store.transaction(async (manager) => {
-      await store.append('in-flight', 'counter', 'no_stream', [counterEvent('in-flight', 1).stored], { manager });
+      await store.append(
+        'in-flight',
+        'counter',
+        'no_stream',
+        [counterEvent('in-flight', 1).stored],
+        { manager },
+      );
       await held;
     });
     await new Promise((r) => setTimeout(r, 50));

@@ -10,9 +10,19 @@ import { outboxMessage } from './outbox/outbox-message';
 import type { NewEvent } from './stored-event';
 
 /** A schema of its own with the event store migrated into it (int tests). */
-export async function eventstoreFixture(prefix: string): Promise<{ schema: string; dataSource: DataSource; store: EventStore; cleanup(): Promise<void> }> {
+export async function eventstoreFixture(prefix: string): Promise<{
+  schema: string;
+  dataSource: DataSource;
+  store: EventStore;
+  cleanup(): Promise<void>;
+}> {
   const schema = await testSchema(prefix);
-  const dataSource = await createDataSource({ url: databaseUrl(), schema: schema.name, migrations: eventstoreMigrations(schema.name), poolSize: 8 });
+  const dataSource = await createDataSource({
+    url: databaseUrl(),
+    schema: schema.name,
+    migrations: eventstoreMigrations(schema.name),
+    poolSize: 8,
+  });
   return {
     schema: schema.name,
     dataSource,
@@ -24,14 +34,27 @@ export async function eventstoreFixture(prefix: string): Promise<{ schema: strin
   };
 }
 
-const CounterIncremented = envelope('counter.incremented', z.object({ counter_id: z.string(), version: z.number().int().positive() }));
+const CounterIncremented = envelope(
+  'counter.incremented',
+  z.object({ counter_id: z.string(), version: z.number().int().positive() }),
+);
 
 /** A test topic: one stream per counter, keyed by the counter id. */
-export const countersTopic = defineTopic('eventstore-test.counters.v1', 'Counters (tests)', 'counter_id', ['counter.incremented'], CounterIncremented);
+export const countersTopic = defineTopic(
+  'eventstore-test.counters.v1',
+  'Counters (tests)',
+  'counter_id',
+  ['counter.incremented'],
+  CounterIncremented,
+);
 export type CounterEvent = EventOf<typeof countersTopic>;
 
 /** Event `version` of counter `streamId`, as an envelope and as the store's NewEvent (same id). */
-export function counterEvent(streamId: string, version: number, salt = ''): { envelope: CounterEvent; stored: NewEvent } {
+export function counterEvent(
+  streamId: string,
+  version: number,
+  salt = '',
+): { envelope: CounterEvent; stored: NewEvent } {
   const envelope: CounterEvent = {
     id: `evt_${streamId}_${version}${salt}`,
     type: 'counter.incremented',
@@ -46,7 +69,9 @@ export function counterEvent(streamId: string, version: number, salt = ''): { en
 /** Appends event `version` of a counter with its outbox message, expecting version - 1. */
 export function appendCounter(store: EventStore, streamId: string, version: number, salt = '') {
   const { envelope, stored } = counterEvent(streamId, version, salt);
-  return store.append(streamId, 'counter', version - 1, [stored], { outbox: [outboxMessage(countersTopic, envelope)] });
+  return store.append(streamId, 'counter', version - 1, [stored], {
+    outbox: [outboxMessage(countersTopic, envelope)],
+  });
 }
 
 /**
@@ -67,7 +92,8 @@ export class BusFailingAfter implements EventBus {
   }
 
   publish: EventBus['publish'] = (topic, event) => this.inner.publish(topic, event);
-  publishBatch: EventBus['publishBatch'] = (topic, events) => this.inner.publishBatch(topic, events);
+  publishBatch: EventBus['publishBatch'] = (topic, events) =>
+    this.inner.publishBatch(topic, events);
   subscribe: EventBus['subscribe'] = (options) => this.inner.subscribe(options);
   ensureTopics: EventBus['ensureTopics'] = (topics) => this.inner.ensureTopics(topics);
   close = (): Promise<void> => this.inner.close();

@@ -22,7 +22,11 @@ export class Inbox {
    * waits on the first one's row lock, then finds it recorded (or, if the first rolled
    * back, runs).
    */
-  handleOnce(consumer: string, eventId: string, fn: (manager: EntityManager) => Promise<void>): Promise<boolean> {
+  handleOnce(
+    consumer: string,
+    eventId: string,
+    fn: (manager: EntityManager) => Promise<void>,
+  ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const inserted = (await manager.query(
         `INSERT INTO ${this.table} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,

@@ -1,10 +1,21 @@
-export { EventStore, type AppendOptions, type AppendResult, type EventStoreOptions } from './event-store';
+export {
+  EventStore,
+  type AppendOptions,
+  type AppendResult,
+  type EventStoreOptions,
+} from './event-store';
 export { ConcurrencyError } from './errors';
 export type { ExpectedVersion, NewEvent, StoredEvent } from './stored-event';
 export { outboxMessage, type OutboxMessage } from './outbox/outbox-message';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { Inbox } from './inbox';
-export { rowProjection, projectedFromEnvelope, type Projection, type ProjectedEvent, type RowProjectionDefinition } from './projections/projection';
+export {
+  rowProjection,
+  projectedFromEnvelope,
+  type Projection,
+  type ProjectedEvent,
+  type RowProjectionDefinition,
+} from './projections/projection';
 export { ProjectionRunner } from './projections/projection-runner';
 export { eventstoreMigrations, type MigrationClass } from './migrations/eventstore.migrations';
 export { createDataSource, type CreateDataSourceOptions } from './data-source';

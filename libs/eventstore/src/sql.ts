@@ -1,15 +1,21 @@
 /** A quoted SQL identifier. Schema names come from config, so they are checked, not trusted. */
 export function quoteIdent(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(name)) throw new Error(`not a valid schema or table name: ${JSON.stringify(name)}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(name))
+    throw new Error(`not a valid schema or table name: ${JSON.stringify(name)}`);
   return `"${name}"`;
 }
 
 /** `"schema"."table"`, for raw SQL against one service's schema. */
-export const qualified = (schema: string, table: string): string => `${quoteIdent(schema)}.${quoteIdent(table)}`;
+export const qualified = (schema: string, table: string): string =>
+  `${quoteIdent(schema)}.${quoteIdent(table)}`;
 
 /** Postgres unique_violation on the given constraint (pg's error, as wrapped by TypeORM or not). */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const e = error as {
+    code?: string;
+    constraint?: string;
+    driverError?: { code?: string; constraint?: string };
+  };
   const code = e?.driverError?.code ?? e?.code;
   const name = e?.driverError?.constraint ?? e?.constraint;
   return code === '23505' && name === constraint;

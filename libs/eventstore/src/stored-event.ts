@@ -35,7 +35,10 @@ export interface EventRow {
 }
 
 /** pg returns bigint as a string. */
-export const toStoredEvent = (row: EventRow): StoredEvent => ({ ...row, global_position: Number(row.global_position) });
+export const toStoredEvent = (row: EventRow): StoredEvent => ({
+  ...row,
+  global_position: Number(row.global_position),
+});
 
 /** True when a stream at `current` (0 = no stream) satisfies `expected`. */
 export function versionMatches(expected: ExpectedVersion, current: number): boolean {

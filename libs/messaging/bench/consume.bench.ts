@@ -16,20 +16,39 @@ const HANDLER_MS = Number(process.argv[4] ?? 0);
 const KEYS = 50;
 
 const Ticked = envelope('bench.ticked', z.object({ key: z.string(), n: z.number().int() }));
-const benchTopic = defineTopic('bench.ticks.v1', 'Consume bench', 'key', ['bench.ticked'], z.discriminatedUnion('type', [Ticked]));
+const benchTopic = defineTopic(
+  'bench.ticks.v1',
+  'Consume bench',
+  'key',
+  ['bench.ticked'],
+  z.discriminatedUnion('type', [Ticked]),
+);
 type Tick = EventOf<typeof benchTopic>;
 
 const tick = (n: number): Tick => {
   const key = `k${n % KEYS}`;
-  return { id: `evt_${randomUUID()}`, type: 'bench.ticked', source: 'llmgov/bench', time: new Date().toISOString(), subject: key, data: { key, n } };
+  return {
+    id: `evt_${randomUUID()}`,
+    type: 'bench.ticked',
+    source: 'llmgov/bench',
+    time: new Date().toISOString(),
+    subject: key,
+    data: { key, n },
+  };
 };
 
 async function run(brokers: string[]): Promise<{ total: number; steady: number }> {
   const prefix = `bench_${randomUUID().slice(0, 8)}.`;
-  const bus = new KafkaEventBus({ brokers, clientId: `consume-bench-${prefix}`, topicPrefix: prefix, logger: silentLogger });
+  const bus = new KafkaEventBus({
+    brokers,
+    clientId: `consume-bench-${prefix}`,
+    topicPrefix: prefix,
+    logger: silentLogger,
+  });
   try {
     const events = Array.from({ length: EVENTS }, (_, i) => tick(i));
-    for (let i = 0; i < events.length; i += 500) await bus.publishBatch(benchTopic, events.slice(i, i + 500));
+    for (let i = 0; i < events.length; i += 500)
+      await bus.publishBatch(benchTopic, events.slice(i, i + 500));
 
     // Order per key is part of what is measured: a violation fails the bench.
     const lastByKey = new Map<string, number>();
@@ -43,7 +62,8 @@ async function run(brokers: string[]): Promise<{ total: number; steady: number }
       group: 'bench',
       handler: async (e) => {
         const last = lastByKey.get(e.data.key) ?? -1;
-        if (e.data.n <= last) throw new Error(`out of order on ${e.data.key}: ${e.data.n} after ${last}`);
+        if (e.data.n <= last)
+          throw new Error(`out of order on ${e.data.key}: ${e.data.n} after ${last}`);
         lastByKey.set(e.data.key, e.data.n);
         if (handled === 0) firstAt = performance.now();
         if (HANDLER_MS > 0) await new Promise((resolve) => setTimeout(resolve, HANDLER_MS));
@@ -52,7 +72,10 @@ async function run(brokers: string[]): Promise<{ total: number; steady: number }
     });
     await all;
     const end = performance.now();
-    return { total: EVENTS / ((end - startedAt) / 1000), steady: (EVENTS - 1) / ((end - firstAt) / 1000) };
+    return {
+      total: EVENTS / ((end - startedAt) / 1000),
+      steady: (EVENTS - 1) / ((end - firstAt) / 1000),
+    };
   } finally {
     await bus.close();
     await dropTopics(brokers, prefix);
@@ -61,7 +84,11 @@ async function run(brokers: string[]): Promise<{ total: number; steady: number }
 
 /** Leaves nothing behind: deletes the run's topics (and their dead-letter topics). */
 async function dropTopics(brokers: string[], prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'consume-bench-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'consume-bench-admin',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
@@ -79,10 +106,15 @@ async function main(): Promise<void> {
     const { total, steady } = await run(brokers);
     totals.push(total);
     steadies.push(steady);
-    process.stdout.write(`run ${i + 1}: ${EVENTS} events (handler ${HANDLER_MS} ms), ${total.toFixed(0)} events/s from subscribe (incl. group join), ${steady.toFixed(0)} events/s from the first event\n`);
+    process.stdout.write(
+      `run ${i + 1}: ${EVENTS} events (handler ${HANDLER_MS} ms), ${total.toFixed(0)} events/s from subscribe (incl. group join), ${steady.toFixed(0)} events/s from the first event\n`,
+    );
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(0);
-  process.stdout.write(`median over ${RUNS} runs: ${median(totals)} events/s from subscribe, ${median(steadies)} events/s from the first event\n`);
+  const median = (xs: number[]) =>
+    [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(0);
+  process.stdout.write(
+    `median over ${RUNS} runs: ${median(totals)} events/s from subscribe, ${median(steadies)} events/s from the first event\n`,
+  );
 }
 
 main().then(

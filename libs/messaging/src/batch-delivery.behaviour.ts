@@ -60,9 +60,13 @@ export function batchDeliveryBehaviour(adapter: string, setup: () => Promise<Bus
           }
         },
       });
-      await waitFor(() => expect([...byKey.values()].flat()).toHaveLength(60), { timeoutMs: 30_000 });
+      await waitFor(() => expect([...byKey.values()].flat()).toHaveLength(60), {
+        timeoutMs: 30_000,
+      });
       for (const key of ['k0', 'k1', 'k2'])
-        expect(byKey.get(key)).toEqual(events.filter((e) => e.subject === key).map((e) => e.data.n));
+        expect(byKey.get(key)).toEqual(
+          events.filter((e) => e.subject === key).map((e) => e.data.n),
+        );
       expect(offsets.size).toBe(60);
       expect(Math.max(...calls)).toBeGreaterThan(1);
       expect(Math.max(...calls)).toBeLessThanOrEqual(25);
@@ -90,7 +94,10 @@ export function batchDeliveryBehaviour(adapter: string, setup: () => Promise<Bus
       });
       await waitFor(() => expect(single).toEqual([1, 2, 4, 5]), { timeoutMs: 30_000 });
       const [dead] = await t.readDeadLetters(topic.name, 1);
-      expect(dead.headers).toMatchObject({ [DLQ_HEADERS.reason]: 'handler_failed', [DLQ_HEADERS.error]: 'poison' });
+      expect(dead.headers).toMatchObject({
+        [DLQ_HEADERS.reason]: 'handler_failed',
+        [DLQ_HEADERS.error]: 'poison',
+      });
     });
 
     it('dead-letters a malformed record of a batch and hands over the others', async () => {

@@ -26,7 +26,10 @@ export const CE_HEADERS = {
 const CONTENT_TYPE = 'application/json';
 
 /** Encodes a (validated) envelope; `extraHeaders` carry trace context. */
-export function toBinaryRecord(event: EnvelopeBase, extraHeaders: Record<string, string> = {}): BinaryRecord {
+export function toBinaryRecord(
+  event: EnvelopeBase,
+  extraHeaders: Record<string, string> = {},
+): BinaryRecord {
   return {
     key: event.subject,
     value: JSON.stringify(event.data),
@@ -47,24 +50,40 @@ export function toBinaryRecord(event: EnvelopeBase, extraHeaders: Record<string,
 export type DecodeFailure = 'invalid_json' | 'invalid_cloudevent' | 'schema_mismatch';
 
 export type DecodeResult =
-  | { ok: true; envelope: EnvelopeBase }
-  | { ok: false; reason: DecodeFailure; detail: string };
+  { ok: true; envelope: EnvelopeBase } | { ok: false; reason: DecodeFailure; detail: string };
 
 /**
  * Rebuilds the envelope from headers and value. Schema validation is the caller's step
  * (it knows the topic); this only checks the binding itself.
  */
-export function fromBinaryRecord(headers: Record<string, string>, value: string | null): DecodeResult {
+export function fromBinaryRecord(
+  headers: Record<string, string>,
+  value: string | null,
+): DecodeResult {
   if (headers[CE_HEADERS.specversion] !== '1.0') {
-    return { ok: false, reason: 'invalid_cloudevent', detail: `ce_specversion is ${headers[CE_HEADERS.specversion] ?? 'missing'}, expected 1.0` };
+    return {
+      ok: false,
+      reason: 'invalid_cloudevent',
+      detail: `ce_specversion is ${headers[CE_HEADERS.specversion] ?? 'missing'}, expected 1.0`,
+    };
   }
-  const missing = (['id', 'type', 'source', 'time', 'subject'] as const).filter((a) => !headers[CE_HEADERS[a]]);
+  const missing = (['id', 'type', 'source', 'time', 'subject'] as const).filter(
+    (a) => !headers[CE_HEADERS[a]],
+  );
   if (missing.length > 0) {
-    return { ok: false, reason: 'invalid_cloudevent', detail: `missing headers: ${missing.map((a) => CE_HEADERS[a]).join(', ')}` };
+    return {
+      ok: false,
+      reason: 'invalid_cloudevent',
+      detail: `missing headers: ${missing.map((a) => CE_HEADERS[a]).join(', ')}`,
+    };
   }
   const contentType = headers['content-type'];
   if (contentType !== undefined && !contentType.startsWith(CONTENT_TYPE)) {
-    return { ok: false, reason: 'invalid_cloudevent', detail: `content-type ${contentType} is not ${CONTENT_TYPE}` };
+    return {
+      ok: false,
+      reason: 'invalid_cloudevent',
+      detail: `content-type ${contentType} is not ${CONTENT_TYPE}`,
+    };
   }
   let data: unknown;
   try {
@@ -89,7 +108,10 @@ export function fromBinaryRecord(headers: Record<string, string>, value: string 
  * Converts an outbox record (the whole envelope as JSON, structured mode) to binary
  * mode. The outbox validated the event when it was written, so this only re-encodes.
  */
-export function structuredToBinary(json: string, extraHeaders: Record<string, string>): BinaryRecord {
+export function structuredToBinary(
+  json: string,
+  extraHeaders: Record<string, string>,
+): BinaryRecord {
   const event = JSON.parse(json) as EnvelopeBase;
   return toBinaryRecord(event, extraHeaders);
 }

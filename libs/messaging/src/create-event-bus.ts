@@ -5,7 +5,13 @@ import type { MessagingLogger } from './logger';
 
 /** Which adapter to run: Kafka when distributed, in-process when embedded. */
 export type EventBusConfig =
-  | { kind: 'kafka'; brokers: string[]; clientId: string; topicPrefix?: string; logger?: MessagingLogger }
+  | {
+      kind: 'kafka';
+      brokers: string[];
+      clientId: string;
+      topicPrefix?: string;
+      logger?: MessagingLogger;
+    }
   | { kind: 'in-process'; logger?: MessagingLogger };
 
 /** Builds the EventBus a service's config asks for. */

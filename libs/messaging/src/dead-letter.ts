@@ -34,7 +34,12 @@ export interface InboundRecord {
 }
 
 /** The original headers plus the x-dlq-* ones (the error text is capped at 2 KB). */
-export function deadLetterHeaders(record: InboundRecord, group: string, cause: DeadLetterCause, now = new Date()): Record<string, string> {
+export function deadLetterHeaders(
+  record: InboundRecord,
+  group: string,
+  cause: DeadLetterCause,
+  now = new Date(),
+): Record<string, string> {
   return {
     ...record.headers,
     [DLQ_HEADERS.reason]: cause.reason,

@@ -43,11 +43,18 @@ export async function deliver<T extends TopicDescriptor>(
 ): Promise<DeliveryOutcome> {
   if (deps.skip?.(record.headers)) return 'handled';
   const decoded = decode(topic, record);
-  if (!decoded.ok) return deadLetter(record, { reason: decoded.reason, error: decoded.detail, attempts: 0 }, deps);
+  if (!decoded.ok)
+    return deadLetter(record, { reason: decoded.reason, error: decoded.detail, attempts: 0 }, deps);
   const event = decoded.envelope;
   for (let attempt = 1; ; attempt++) {
     if (deps.signal.aborted) throw new DeliveryAborted();
-    const ctx = { topic: topic.name, partition: record.partition, offset: record.offset, headers: { ...record.headers }, attempt };
+    const ctx = {
+      topic: topic.name,
+      partition: record.partition,
+      offset: record.offset,
+      headers: { ...record.headers },
+      attempt,
+    };
     try {
       const attrs = {
         'messaging.consumer.group.name': deps.group,
@@ -58,15 +65,29 @@ export async function deliver<T extends TopicDescriptor>(
       // A fresh copy per attempt: a handler that mutated the event and then failed must
       // not see its own mutation on the retry. The first attempt gets the freshly decoded
       // event itself; a retry decodes the record again (it decoded once, so it does again).
-      const fresh = attempt === 1 ? event : (decode(topic, record) as { envelope: EnvelopeBase }).envelope;
-      await withProcessSpan(record.topic, deps.system, record.headers, attrs, () => handler(fresh as EventOf<T>, ctx));
+      const fresh =
+        attempt === 1 ? event : (decode(topic, record) as { envelope: EnvelopeBase }).envelope;
+      await withProcessSpan(record.topic, deps.system, record.headers, attrs, () =>
+        handler(fresh as EventOf<T>, ctx),
+      );
       return 'handled';
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const fields = { topic: record.topic, group: deps.group, offset: record.offset, event_id: event.id, attempt, error: message };
+      const fields = {
+        topic: record.topic,
+        group: deps.group,
+        offset: record.offset,
+        event_id: event.id,
+        attempt,
+        error: message,
+      };
       if (attempt >= maxAttempts) {
         deps.logger.error(fields, 'handler failed; dead-lettering the event');
-        return deadLetter(record, { reason: 'handler_failed', error: message, attempts: attempt }, deps);
+        return deadLetter(
+          record,
+          { reason: 'handler_failed', error: message, attempts: attempt },
+          deps,
+        );
       }
       const delay = backoffDelay(attempt, deps.retry);
       deps.logger.warn({ ...fields, retry_in_ms: delay }, 'handler failed; retrying');
@@ -98,8 +119,24 @@ export async function deliverBatch<T extends TopicDescriptor>(
   for (const record of records) {
     if (deps.skip?.(record.headers)) continue;
     const decoded = decode(topic, record);
-    if (!decoded.ok) await deadLetter(record, { reason: decoded.reason, error: decoded.detail, attempts: 0 }, deps);
-    else items.push({ record, event: decoded.envelope, ctx: { topic: topic.name, partition: record.partition, offset: record.offset, headers: { ...record.headers }, attempt: 1 } });
+    if (!decoded.ok)
+      await deadLetter(
+        record,
+        { reason: decoded.reason, error: decoded.detail, attempts: 0 },
+        deps,
+      );
+    else
+      items.push({
+        record,
+        event: decoded.envelope,
+        ctx: {
+          topic: topic.name,
+          partition: record.partition,
+          offset: record.offset,
+          headers: { ...record.headers },
+          attempt: 1,
+        },
+      });
   }
   if (items.length === 0) return;
   if (deps.signal.aborted) throw new DeliveryAborted();
@@ -115,22 +152,57 @@ export async function deliverBatch<T extends TopicDescriptor>(
     return;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    deps.logger.warn({ topic: records[0].topic, group: deps.group, from_offset: items[0].record.offset, count: items.length, error: message }, 'batch handler failed; handling its events one by one');
+    deps.logger.warn(
+      {
+        topic: records[0].topic,
+        group: deps.group,
+        from_offset: items[0].record.offset,
+        count: items.length,
+        error: message,
+      },
+      'batch handler failed; handling its events one by one',
+    );
   }
-  for (const { record } of items) await deliver(topic, record, handlers.handler, handlers.maxAttempts, deps);
+  for (const { record } of items)
+    await deliver(topic, record, handlers.handler, handlers.maxAttempts, deps);
 }
 
-function decode(topic: TopicDescriptor, record: InboundRecord): { ok: true; envelope: EnvelopeBase } | { ok: false; reason: DeadLetterCause['reason']; detail: string } {
+function decode(
+  topic: TopicDescriptor,
+  record: InboundRecord,
+):
+  | { ok: true; envelope: EnvelopeBase }
+  | { ok: false; reason: DeadLetterCause['reason']; detail: string } {
   const decoded = fromBinaryRecord(record.headers, record.value);
   if (!decoded.ok) return decoded;
   const parsed = topic.schema.safeParse(decoded.envelope);
-  if (!parsed.success) return { ok: false, reason: 'schema_mismatch', detail: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  if (!parsed.success)
+    return {
+      ok: false,
+      reason: 'schema_mismatch',
+      detail: parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; '),
+    };
   return { ok: true, envelope: parsed.data as EnvelopeBase };
 }
 
-async function deadLetter(record: InboundRecord, cause: DeadLetterCause, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+async function deadLetter(
+  record: InboundRecord,
+  cause: DeadLetterCause,
+  deps: DeliveryDeps,
+): Promise<DeliveryOutcome> {
   if (cause.reason !== 'handler_failed') {
-    deps.logger.warn({ topic: record.topic, group: deps.group, offset: record.offset, reason: cause.reason, error: cause.error }, 'malformed message; dead-lettering it');
+    deps.logger.warn(
+      {
+        topic: record.topic,
+        group: deps.group,
+        offset: record.offset,
+        reason: cause.reason,
+        error: cause.error,
+      },
+      'malformed message; dead-lettering it',
+    );
   }
   await deps.deadLetter(record, cause);
   return 'dead_lettered';

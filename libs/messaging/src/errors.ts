@@ -10,7 +10,9 @@ export class EventValidationError extends Error {
     readonly topic: string,
     readonly issues: z.core.$ZodIssue[],
   ) {
-    super(`event does not match the schema of topic ${topic}: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    super(
+      `event does not match the schema of topic ${topic}: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
     this.name = 'EventValidationError';
   }
 }

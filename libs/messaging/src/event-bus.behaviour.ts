@@ -1,7 +1,11 @@
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { budgetTopic, defineTopic, envelope, type EventOf } from '@llmgov/events';
 import { waitFor } from '@llmgov/testing';
 import { z } from 'zod';
@@ -26,8 +30,14 @@ export interface BusUnderTest {
 /** Short waits between attempts, so retry tests take milliseconds. */
 export const fastRetry: Partial<RetryPolicy> = { initialDelayMs: 10, maxDelayMs: 50 };
 
-const ThingHappened = envelope('thing.happened', z.object({ thing_id: z.string(), n: z.number().int() }));
-const ThingRenamed = envelope('thing.renamed', z.object({ thing_id: z.string(), name: z.string() }));
+const ThingHappened = envelope(
+  'thing.happened',
+  z.object({ thing_id: z.string(), n: z.number().int() }),
+);
+const ThingRenamed = envelope(
+  'thing.renamed',
+  z.object({ thing_id: z.string(), name: z.string() }),
+);
 
 let topics = 0;
 /** A fresh topic per test, so no test sees another's events. */
@@ -73,12 +83,18 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
     it('delivers a published event with its CloudEvents attributes intact', async () => {
       const topic = thingsTopic();
       const received: Array<{ event: ThingEvent; ctx: MessageContext }> = [];
-      await t.bus.subscribe({ topic, group: newGroup(), handler: async (event, ctx) => void received.push({ event, ctx }) });
+      await t.bus.subscribe({
+        topic,
+        group: newGroup(),
+        handler: async (event, ctx) => void received.push({ event, ctx }),
+      });
       const sent = happened('thing-1', 1);
 
       await t.bus.publish(topic, sent);
 
-      const [{ event, ctx }] = await waitFor(() => (expect(received).toHaveLength(1), received), { timeoutMs: 30_000 });
+      const [{ event, ctx }] = await waitFor(() => (expect(received).toHaveLength(1), received), {
+        timeoutMs: 30_000,
+      });
       expect(event).toEqual(sent);
       expect(event).not.toBe(sent);
       expect(ctx).toMatchObject({ topic: topic.name, attempt: 1 });
@@ -103,33 +119,65 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
       });
       const keys = ['a', 'b', 'c'];
 
-      for (let n = 0; n < 5; n++) for (const key of keys) await t.bus.publish(topic, happened(key, n));
-      await t.bus.publishBatch(topic, [5, 6, 7, 8, 9].flatMap((n) => keys.map((key) => happened(key, n))));
+      for (let n = 0; n < 5; n++)
+        for (const key of keys) await t.bus.publish(topic, happened(key, n));
+      await t.bus.publishBatch(
+        topic,
+        [5, 6, 7, 8, 9].flatMap((n) => keys.map((key) => happened(key, n))),
+      );
 
-      await waitFor(() => keys.forEach((k) => expect(byKey.get(k)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])), { timeoutMs: 30_000 });
+      await waitFor(
+        () => keys.forEach((k) => expect(byKey.get(k)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])),
+        { timeoutMs: 30_000 },
+      );
     });
 
     it('gives every event to each of two groups', async () => {
       const topic = thingsTopic();
       const first: number[] = [];
       const second: number[] = [];
-      await t.bus.subscribe({ topic, group: newGroup(), handler: async (e) => void first.push(nOf(e)) });
-      await t.bus.subscribe({ topic, group: newGroup(), handler: async (e) => void second.push(nOf(e)) });
+      await t.bus.subscribe({
+        topic,
+        group: newGroup(),
+        handler: async (e) => void first.push(nOf(e)),
+      });
+      await t.bus.subscribe({
+        topic,
+        group: newGroup(),
+        handler: async (e) => void second.push(nOf(e)),
+      });
 
-      await t.bus.publishBatch(topic, [1, 2, 3].map((n) => happened('k', n)));
+      await t.bus.publishBatch(
+        topic,
+        [1, 2, 3].map((n) => happened('k', n)),
+      );
 
-      await waitFor(() => {
-        expect(first).toEqual([1, 2, 3]);
-        expect(second).toEqual([1, 2, 3]);
-      }, { timeoutMs: 30_000 });
+      await waitFor(
+        () => {
+          expect(first).toEqual([1, 2, 3]);
+          expect(second).toEqual([1, 2, 3]);
+        },
+        { timeoutMs: 30_000 },
+      );
     });
 
-    it('skips, without handing them over, the records the subscription\'s header filter names', async () => {
+    it("skips, without handing them over, the records the subscription's header filter names", async () => {
       const topic = thingsTopic();
       const got: number[] = [];
-      await t.bus.subscribe({ topic, group: newGroup(), skip: (h) => h.ce_source === 'llmgov/mine', handler: async (e) => void got.push(nOf(e)) });
+      await t.bus.subscribe({
+        topic,
+        group: newGroup(),
+        skip: (h) => h.ce_source === 'llmgov/mine',
+        handler: async (e) => void got.push(nOf(e)),
+      });
 
-      await t.bus.publishBatch(topic, [1, 2, 3, 4].map((n) => ({ ...happened('k', n), ...(n % 2 === 0 ? { source: 'llmgov/mine' } : {}) })));
+      await t.bus.publishBatch(
+        topic,
+        [1, 2, 3, 4].map((n) => ({
+          ...happened('k', n),
+          ...(n % 2 === 0 ? { source: 'llmgov/mine' } : {}),
+        })),
+      );
       await t.bus.publish(topic, happened('k', 5));
 
       await waitFor(() => expect(got).toEqual([1, 3, 5]), { timeoutMs: 30_000 });
@@ -182,14 +230,27 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
     it("with validate 'envelope' publishes without the schema parse but still rejects a broken envelope", async () => {
       const topic = thingsTopic();
       const received: ThingEvent[] = [];
-      await t.bus.subscribe({ topic, group: newGroup(), handler: async (e) => void received.push(e) });
-      await t.bus.publishBatch(topic, [happened('k', 1), happened('k', 2)], { validate: 'envelope' });
-      await waitFor(() => expect(received.map((e) => ('n' in e.data ? e.data.n : null))).toEqual([1, 2]), { timeoutMs: 30_000 });
+      await t.bus.subscribe({
+        topic,
+        group: newGroup(),
+        handler: async (e) => void received.push(e),
+      });
+      await t.bus.publishBatch(topic, [happened('k', 1), happened('k', 2)], {
+        validate: 'envelope',
+      });
+      await waitFor(
+        () => expect(received.map((e) => ('n' in e.data ? e.data.n : null))).toEqual([1, 2]),
+        { timeoutMs: 30_000 },
+      );
 
       const noId = { ...happened('k', 3), id: '' };
-      await expect(t.bus.publishBatch(topic, [noId], { validate: 'envelope' })).rejects.toThrow(EventValidationError);
+      await expect(t.bus.publishBatch(topic, [noId], { validate: 'envelope' })).rejects.toThrow(
+        EventValidationError,
+      );
       const noData = { ...happened('k', 4), data: null } as unknown as ThingHappened;
-      await expect(t.bus.publishBatch(topic, [noData], { validate: 'envelope' })).rejects.toThrow(EventValidationError);
+      await expect(t.bus.publishBatch(topic, [noData], { validate: 'envelope' })).rejects.toThrow(
+        EventValidationError,
+      );
       // The default stays the full schema parse.
       const wrongData: ThingHappened = { ...happened('k', 5), data: { thing_id: 'k', n: 1.5 } };
       await expect(t.bus.publishBatch(topic, [wrongData])).rejects.toThrow(EventValidationError);
@@ -198,19 +259,42 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
     it('dead-letters malformed messages and keeps consuming', async () => {
       const topic = thingsTopic();
       const received: ThingEvent[] = [];
-      await t.bus.subscribe({ topic, group: newGroup(), handler: async (e) => void received.push(e) });
+      await t.bus.subscribe({
+        topic,
+        group: newGroup(),
+        handler: async (e) => void received.push(e),
+      });
       const good = happened('k', 1);
-      const ce = { ce_specversion: '1.0', ce_id: 'evt_bad', ce_type: 'thing.happened', ce_source: 's', ce_time: good.time, ce_subject: 'k' };
+      const ce = {
+        ce_specversion: '1.0',
+        ce_id: 'evt_bad',
+        ce_type: 'thing.happened',
+        ce_source: 's',
+        ce_time: good.time,
+        ce_subject: 'k',
+      };
 
       await t.appendRaw(topic.name, { key: 'k', value: '{not json', headers: ce });
-      await t.appendRaw(topic.name, { key: 'k', value: '{"thing_id":"k","n":1}', headers: { 'content-type': 'application/json' } });
+      await t.appendRaw(topic.name, {
+        key: 'k',
+        value: '{"thing_id":"k","n":1}',
+        headers: { 'content-type': 'application/json' },
+      });
       await t.appendRaw(topic.name, { key: 'k', value: '{"thing_id":"k","n":"one"}', headers: ce });
       await t.bus.publish(topic, good);
 
       await waitFor(() => expect(received).toEqual([good]), { timeoutMs: 30_000 });
       const dead = await t.readDeadLetters(topic.name, 3);
-      expect(dead.map((d) => d.headers[DLQ_HEADERS.reason])).toEqual(['invalid_json', 'invalid_cloudevent', 'schema_mismatch']);
-      expect(dead.map((d) => d.value)).toEqual(['{not json', '{"thing_id":"k","n":1}', '{"thing_id":"k","n":"one"}']);
+      expect(dead.map((d) => d.headers[DLQ_HEADERS.reason])).toEqual([
+        'invalid_json',
+        'invalid_cloudevent',
+        'schema_mismatch',
+      ]);
+      expect(dead.map((d) => d.value)).toEqual([
+        '{not json',
+        '{"thing_id":"k","n":1}',
+        '{"thing_id":"k","n":"one"}',
+      ]);
       for (const d of dead) {
         expect(d.headers[DLQ_HEADERS.sourceTopic]).toBe(t.physicalTopic(topic.name));
         expect(d.headers[DLQ_HEADERS.sourcePartition]).toMatch(/^\d+$/);
@@ -252,7 +336,11 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
 
       await waitFor(() => expect(handled).toEqual([2]), { timeoutMs: 30_000 });
       const [dead] = await t.readDeadLetters(topic.name, 1);
-      expect(dead.headers).toMatchObject({ [DLQ_HEADERS.reason]: 'handler_failed', [DLQ_HEADERS.error]: 'poison', [DLQ_HEADERS.attempts]: '2' });
+      expect(dead.headers).toMatchObject({
+        [DLQ_HEADERS.reason]: 'handler_failed',
+        [DLQ_HEADERS.error]: 'poison',
+        [DLQ_HEADERS.attempts]: '2',
+      });
     });
 
     it('dead-letters a poison event in the middle of a batch and delivers the rest in order', async () => {
@@ -268,21 +356,40 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
         },
       });
       const keys = ['a', 'b', 'c'];
-      const ce = (n: number) => ({ ce_specversion: '1.0', ce_id: `evt_bad_${n}`, ce_type: 'thing.happened', ce_source: 's', ce_time: happened('a', n).time, ce_subject: 'a' });
+      const ce = (n: number) => ({
+        ce_specversion: '1.0',
+        ce_id: `evt_bad_${n}`,
+        ce_type: 'thing.happened',
+        ce_source: 's',
+        ce_time: happened('a', n).time,
+        ce_subject: 'a',
+      });
 
       // One batch per partition: a handler that fails on b/4, and a record that does not parse
       // between a/5 and a/6 (same key, so the same partition).
-      await t.bus.publishBatch(topic, [0, 1, 2, 3, 4, 5].flatMap((n) => keys.map((key) => happened(key, n))));
+      await t.bus.publishBatch(
+        topic,
+        [0, 1, 2, 3, 4, 5].flatMap((n) => keys.map((key) => happened(key, n))),
+      );
       await t.appendRaw(topic.name, { key: 'a', value: '{not json', headers: ce(99) });
-      await t.bus.publishBatch(topic, [6, 7, 8, 9].flatMap((n) => keys.map((key) => happened(key, n))));
+      await t.bus.publishBatch(
+        topic,
+        [6, 7, 8, 9].flatMap((n) => keys.map((key) => happened(key, n))),
+      );
 
-      await waitFor(() => {
-        expect(byKey.get('a')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-        expect(byKey.get('b')).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9]);
-        expect(byKey.get('c')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      }, { timeoutMs: 30_000 });
+      await waitFor(
+        () => {
+          expect(byKey.get('a')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+          expect(byKey.get('b')).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9]);
+          expect(byKey.get('c')).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        },
+        { timeoutMs: 30_000 },
+      );
       const dead = await t.readDeadLetters(topic.name, 2);
-      expect(dead.map((d) => d.headers[DLQ_HEADERS.reason]).sort()).toEqual(['handler_failed', 'invalid_json']);
+      expect(dead.map((d) => d.headers[DLQ_HEADERS.reason]).sort()).toEqual([
+        'handler_failed',
+        'invalid_json',
+      ]);
     });
 
     it('holds back the events after one it keeps retrying, and hands the rest of the batch to the next member on close', async () => {
@@ -302,7 +409,10 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
           first.push(nOf(e));
         },
       });
-      await t.bus.publishBatch(topic, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => happened('k', n)));
+      await t.bus.publishBatch(
+        topic,
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => happened('k', n)),
+      );
       await waitFor(() => expect(failing).toBeGreaterThanOrEqual(2), { timeoutMs: 30_000 });
       expect(first).toEqual([0, 1, 2, 3, 4]);
 
@@ -376,7 +486,9 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
 
     describe('with an OpenTelemetry SDK', () => {
       const exporter = new InMemorySpanExporter();
-      const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+      const provider = new TracerProvider({
+        spanProcessors: [new SimpleSpanProcessor({ exporter })],
+      });
       beforeAll(() => {
         context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
         propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -395,20 +507,30 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
         await t.bus.subscribe({
           topic,
           group: newGroup(),
-          handler: async (_e, ctx) => void seen.push({ traceId: trace.getActiveSpan()?.spanContext().traceId, traceparent: ctx.headers.traceparent }),
+          handler: async (_e, ctx) =>
+            void seen.push({
+              traceId: trace.getActiveSpan()?.spanContext().traceId,
+              traceparent: ctx.headers.traceparent,
+            }),
         });
 
-        const request = await trace.getTracer('test').startActiveSpan('POST /v1/chat/completions', async (span) => {
-          await t.bus.publish(topic, happened('k', 1));
-          span.end();
-          return span.spanContext();
-        });
+        const request = await trace
+          .getTracer('test')
+          .startActiveSpan('POST /v1/chat/completions', async (span) => {
+            await t.bus.publish(topic, happened('k', 1));
+            span.end();
+            return span.spanContext();
+          });
 
-        const [consumed] = await waitFor(() => (expect(seen).toHaveLength(1), seen), { timeoutMs: 30_000 });
+        const [consumed] = await waitFor(() => (expect(seen).toHaveLength(1), seen), {
+          timeoutMs: 30_000,
+        });
         expect(consumed.traceId).toBe(request.traceId);
         expect(consumed.traceparent).toMatch(new RegExp(`^00-${request.traceId}-[0-9a-f]{16}-01$`));
         const spans = await waitFor(() => {
-          const finished = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === request.traceId);
+          const finished = exporter
+            .getFinishedSpans()
+            .filter((s) => s.spanContext().traceId === request.traceId);
           expect(finished).toHaveLength(3);
           return finished;
         });
@@ -436,11 +558,20 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
         const requests = ['a', 'b', 'c'].map((key) => {
           const span = trace.getTracer('test').startSpan(`request ${key}`);
           span.end();
-          return { key, span: span.spanContext(), ctx: trace.setSpan(context.active(), span), event: happened(key, 1) };
+          return {
+            key,
+            span: span.spanContext(),
+            ctx: trace.setSpan(context.active(), span),
+            event: happened(key, 1),
+          };
         });
         const batch = trace.getTracer('test').startSpan('publisher timer');
         await context.with(trace.setSpan(context.active(), batch), () =>
-          t.bus.publishBatch(topic, requests.map((r) => r.event), { traceContexts: requests.map((r) => r.ctx) }),
+          t.bus.publishBatch(
+            topic,
+            requests.map((r) => r.event),
+            { traceContexts: requests.map((r) => r.ctx) },
+          ),
         );
         batch.end();
 
@@ -460,16 +591,23 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
         expect(send[0].attributes['messaging.batch.message_count']).toBe(3);
         for (const r of requests) {
           expect(seen.get(r.event.id)?.traceId).toBe(r.span.traceId);
-          expect(seen.get(r.event.id)?.traceparent).toMatch(new RegExp(`^00-${r.span.traceId}-[0-9a-f]{16}-01$`));
+          expect(seen.get(r.event.id)?.traceparent).toMatch(
+            new RegExp(`^00-${r.span.traceId}-[0-9a-f]{16}-01$`),
+          );
           const inTrace = finished.filter((s) => s.spanContext().traceId === r.span.traceId);
           const create = inTrace.find((s) => s.name === `create ${physical}`);
           const process = inTrace.find((s) => s.name === `process ${physical}`);
-          expect(inTrace.map((s) => s.name).sort()).toEqual([`create ${physical}`, `process ${physical}`]);
+          expect(inTrace.map((s) => s.name).sort()).toEqual([
+            `create ${physical}`,
+            `process ${physical}`,
+          ]);
           expect(create?.parentSpanContext?.spanId).toBe(r.span.spanId);
           expect(create?.attributes['messaging.message.id']).toBe(r.event.id);
           expect(process?.parentSpanContext?.spanId).toBe(create?.spanContext().spanId);
           expect(process?.attributes['messaging.message.id']).toBe(r.event.id);
-          expect(send[0].links.map((l) => l.context.spanId)).toContain(create?.spanContext().spanId);
+          expect(send[0].links.map((l) => l.context.spanId)).toContain(
+            create?.spanContext().spanId,
+          );
         }
       });
     });

@@ -13,7 +13,10 @@ export interface MessageContext {
   attempt: number;
 }
 
-export type EventHandler<T extends TopicDescriptor> = (event: EventOf<T>, ctx: MessageContext) => Promise<void>;
+export type EventHandler<T extends TopicDescriptor> = (
+  event: EventOf<T>,
+  ctx: MessageContext,
+) => Promise<void>;
 
 /** One message of a batch handed to a `BatchHandler`. */
 export interface BatchItem<T extends TopicDescriptor> {
@@ -67,7 +70,11 @@ export interface EventBus {
   /** Validates the event against the topic's schema, then publishes it keyed by `subject`. */
   publish<T extends TopicDescriptor>(topic: T, event: EventOf<T>): Promise<void>;
   /** Publishes several events of one topic in one batch, in order (validated like `publish` unless told otherwise). */
-  publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void>;
+  publishBatch<T extends TopicDescriptor>(
+    topic: T,
+    events: EventOf<T>[],
+    options?: PublishOptions,
+  ): Promise<void>;
   /**
    * Publishes an already-serialised envelope to a topic by name (the outbox relay's path:
    * it stored the validated event and its trace headers in the same transaction).

@@ -9,7 +9,11 @@ export interface RetryPolicy {
   factor: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { initialDelayMs: 200, maxDelayMs: 10_000, factor: 2 };
+export const defaultRetryPolicy: RetryPolicy = {
+  initialDelayMs: 200,
+  maxDelayMs: 10_000,
+  factor: 2,
+};
 
 /** The wait after failed attempt number `attempt` (1-based). */
 export const backoffDelay = (attempt: number, policy: RetryPolicy): number =>
@@ -27,7 +31,11 @@ export class DeliveryAborted extends Error {
  * Waits `ms`, calling `keepAlive` about every second (the Kafka adapter heartbeats so the
  * group does not evict a consumer that is backing off), and rejects at once on abort.
  */
-export async function pause(ms: number, signal: AbortSignal, keepAlive?: () => Promise<void>): Promise<void> {
+export async function pause(
+  ms: number,
+  signal: AbortSignal,
+  keepAlive?: () => Promise<void>,
+): Promise<void> {
   const until = Date.now() + ms;
   for (let left = ms; left > 0; left = until - Date.now()) {
     await new Promise<void>((resolve, reject) => {
@@ -36,10 +44,13 @@ export async function pause(ms: number, signal: AbortSignal, keepAlive?: () => P
         clearTimeout(timer);
         reject(new DeliveryAborted());
       };
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.min(left, 1000));
+      const timer = setTimeout(
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.min(left, 1000),
+      );
       signal.addEventListener('abort', onAbort, { once: true });
     });
     await keepAlive?.();

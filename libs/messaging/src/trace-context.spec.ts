@@ -19,16 +19,25 @@ describe('withBatchProcessSpans (a handler that takes a whole batch)', () => {
     const requests = [1, 2, 3].map(() => {
       const span = trace.getTracer('test').startSpan('request');
       span.end();
-      return { span: span.spanContext(), headers: traceHeaders(trace.setSpan(context.active(), span)) };
+      return {
+        span: span.spanContext(),
+        headers: traceHeaders(trace.setSpan(context.active(), span)),
+      };
     });
     const messages = requests.map((r, i) => ({
       headers: r.headers,
       attributes: { 'messaging.message.id': `evt_${i}` },
     }));
     let activeInHandler: string | undefined;
-    await withBatchProcessSpans('things.v1', 'kafka', messages, { 'messaging.consumer.group.name': 'g' }, async () => {
-      activeInHandler = trace.getActiveSpan()?.spanContext().spanId;
-    });
+    await withBatchProcessSpans(
+      'things.v1',
+      'kafka',
+      messages,
+      { 'messaging.consumer.group.name': 'g' },
+      async () => {
+        activeInHandler = trace.getActiveSpan()?.spanContext().spanId;
+      },
+    );
 
     const processes = tracing.spansNamed('process things.v1');
     const [receive] = tracing.spansNamed('receive things.v1');

@@ -29,7 +29,9 @@ const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'] as const;
 export function traceHeaders(ctx: Context = context.active()): Record<string, string> {
   const carrier: Record<string, string> = {};
   propagation.inject(ctx, carrier);
-  const headers = Object.fromEntries(TRACE_HEADERS.filter((h) => carrier[h]).map((h) => [h, carrier[h]]));
+  const headers = Object.fromEntries(
+    TRACE_HEADERS.filter((h) => carrier[h]).map((h) => [h, carrier[h]]),
+  );
   if (!headers.traceparent)
     headers.traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
   return headers;
@@ -85,7 +87,10 @@ export async function withPublishSpans<T>(
     const parent = contextOf(i);
     const create = tracer().startSpan(
       `create ${topic}`,
-      { kind: SpanKind.PRODUCER, attributes: { ...attributes(topic, 'create', system), ...messageId(ids[i]) } },
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: { ...attributes(topic, 'create', system), ...messageId(ids[i]) },
+      },
       parent,
     );
     headers.push(traceHeaders(trace.setSpan(parent, create)));
@@ -96,12 +101,18 @@ export async function withPublishSpans<T>(
     kind: SpanKind.CLIENT,
     root: contexts !== undefined,
     links,
-    attributes: { ...attributes(topic, 'send', system), 'messaging.batch.message_count': ids.length },
+    attributes: {
+      ...attributes(topic, 'send', system),
+      'messaging.batch.message_count': ids.length,
+    },
   };
-  return tracer().startActiveSpan(`send ${topic}`, options, active, (span) => finish(span, () => fn(headers)));
+  return tracer().startActiveSpan(`send ${topic}`, options, active, (span) =>
+    finish(span, () => fn(headers)),
+  );
 }
 
-const messageId = (id: string | undefined): Record<string, string> => (id ? { 'messaging.message.id': id } : {});
+const messageId = (id: string | undefined): Record<string, string> =>
+  id ? { 'messaging.message.id': id } : {};
 
 /** Runs a handler in a CONSUMER span whose parent is the context the record carried. */
 export async function withProcessSpan<T>(
@@ -112,7 +123,10 @@ export async function withProcessSpan<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   const parent = extractContext(headers);
-  const options = { kind: SpanKind.CONSUMER, attributes: { ...attributes(topic, 'process', system), ...extra } };
+  const options = {
+    kind: SpanKind.CONSUMER,
+    attributes: { ...attributes(topic, 'process', system), ...extra },
+  };
   return tracer().startActiveSpan(`process ${topic}`, options, parent, (span) => finish(span, fn));
 }
 
@@ -140,7 +154,10 @@ export async function withBatchProcessSpans<T>(
   const spans = messages.map((m) =>
     tracer().startSpan(
       `process ${topic}`,
-      { kind: SpanKind.CONSUMER, attributes: { ...attributes(topic, 'process', system), ...extra, ...m.attributes } },
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: { ...attributes(topic, 'process', system), ...extra, ...m.attributes },
+      },
       extractContext(m.headers),
     ),
   );
@@ -152,7 +169,11 @@ export async function withBatchProcessSpans<T>(
     kind: SpanKind.CLIENT,
     root: true,
     links,
-    attributes: { ...attributes(topic, 'receive', system), ...extra, 'messaging.batch.message_count': messages.length },
+    attributes: {
+      ...attributes(topic, 'receive', system),
+      ...extra,
+      'messaging.batch.message_count': messages.length,
+    },
   };
   return tracer().startActiveSpan(`receive ${topic}`, options, (receive) =>
     finish(receive, async () => {

@@ -16,22 +16,33 @@ export function validateEvent<T extends TopicDescriptor>(topic: T, event: EventO
 const ENVELOPE_STRINGS = ['id', 'type', 'source', 'time', 'subject'] as const;
 
 /** The cheap check of `validate: 'envelope'`: the CloudEvents attributes only (see PublishOptions). */
-export function validateEnvelope<T extends TopicDescriptor>(topic: T, event: EventOf<T>): EventOf<T> {
+export function validateEnvelope<T extends TopicDescriptor>(
+  topic: T,
+  event: EventOf<T>,
+): EventOf<T> {
   const e = event as unknown as Record<string, unknown>;
   for (const key of ENVELOPE_STRINGS) {
     const v = e[key];
     if (typeof v !== 'string' || v.length === 0) {
-      throw new EventValidationError(topic.name, [{ code: 'custom', path: [key], message: `${key} must be a non-empty string`, input: v }] as never);
+      throw new EventValidationError(topic.name, [
+        { code: 'custom', path: [key], message: `${key} must be a non-empty string`, input: v },
+      ] as never);
     }
   }
   if (typeof e.data !== 'object' || e.data === null) {
-    throw new EventValidationError(topic.name, [{ code: 'custom', path: ['data'], message: 'data must be an object', input: e.data }] as never);
+    throw new EventValidationError(topic.name, [
+      { code: 'custom', path: ['data'], message: 'data must be an object', input: e.data },
+    ] as never);
   }
   return event;
 }
 
 /** Validates a batch as `options.validate` asks (default: the full schema). */
-export function validateForPublish<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): EventOf<T>[] {
+export function validateForPublish<T extends TopicDescriptor>(
+  topic: T,
+  events: EventOf<T>[],
+  options?: PublishOptions,
+): EventOf<T>[] {
   const mode = options?.validate ?? 'schema';
   switch (mode) {
     case 'schema':

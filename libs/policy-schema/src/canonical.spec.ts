@@ -1,5 +1,13 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { canonicalBytes, canonicalJson, digestOf, isEd25519PublicKey, verifySignature, verifyVersion, type PublishedVersionData } from './canonical';
+import {
+  canonicalBytes,
+  canonicalJson,
+  digestOf,
+  isEd25519PublicKey,
+  verifySignature,
+  verifyVersion,
+  type PublishedVersionData,
+} from './canonical';
 
 const content = {
   org_id: 'org_1',
@@ -12,7 +20,10 @@ const content = {
 function signer() {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const pub = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
-  return { pub, sign: (c: typeof content) => sign(null, canonicalBytes(c), privateKey).toString('base64') };
+  return {
+    pub,
+    sign: (c: typeof content) => sign(null, canonicalBytes(c), privateKey).toString('base64'),
+  };
 }
 
 describe('canonical policy version', () => {
@@ -23,7 +34,13 @@ describe('canonical policy version', () => {
   });
 
   it('digests the same content the same way whatever the key order', () => {
-    const reordered = { document: { a: { c: 'x', d: [2, 1] }, b: 1 }, policy_version: 3, policy_id: 'pdoc_1', org_id: 'org_1', effective_date: content.effective_date };
+    const reordered = {
+      document: { a: { c: 'x', d: [2, 1] }, b: 1 },
+      policy_version: 3,
+      policy_id: 'pdoc_1',
+      org_id: 'org_1',
+      effective_date: content.effective_date,
+    };
     expect(digestOf(reordered)).toBe(digestOf(content));
     expect(digestOf(content)).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(digestOf({ ...content, policy_version: 4 })).not.toBe(digestOf(content));
@@ -48,7 +65,9 @@ describe('canonical policy version', () => {
       status: 'active',
       digest: digestOf(content),
       required_signers: 1,
-      signatures: [{ signer: 'alice@example.com', signer_key_id: 'sk_a', signature: alice.sign(content) }],
+      signatures: [
+        { signer: 'alice@example.com', signer_key_id: 'sk_a', signature: alice.sign(content) },
+      ],
       signer_keys: { sk_a: alice.pub },
       ...over,
     });
@@ -58,22 +77,45 @@ describe('canonical policy version', () => {
     });
     it('rejects a tampered document (digest mismatch)', () => {
       const result = verifyVersion(published({ document: { b: 2 } }));
-      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('digest mismatch') });
+      expect(result).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining('digest mismatch'),
+      });
     });
     it('rejects a forged signature', () => {
       const mallory = signer();
-      const result = verifyVersion(published({ signatures: [{ signer: 'alice@example.com', signer_key_id: 'sk_a', signature: mallory.sign(content) }] }));
-      expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('invalid signature') });
+      const result = verifyVersion(
+        published({
+          signatures: [
+            {
+              signer: 'alice@example.com',
+              signer_key_id: 'sk_a',
+              signature: mallory.sign(content),
+            },
+          ],
+        }),
+      );
+      expect(result).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining('invalid signature'),
+      });
     });
     it('rejects a signature whose key is missing', () => {
       expect(verifyVersion(published({ signer_keys: {} }))).toMatchObject({ ok: false });
     });
     it('rejects an active version below quorum, accepts a draft below quorum', () => {
-      expect(verifyVersion(published({ required_signers: 2 }))).toMatchObject({ ok: false, reason: expect.stringContaining('quorum') });
-      expect(verifyVersion(published({ required_signers: 2, status: 'draft' }))).toEqual({ ok: true });
+      expect(verifyVersion(published({ required_signers: 2 }))).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining('quorum'),
+      });
+      expect(verifyVersion(published({ required_signers: 2, status: 'draft' }))).toEqual({
+        ok: true,
+      });
     });
     it('accepts quorum 0 without signatures', () => {
-      expect(verifyVersion(published({ required_signers: 0, signatures: [], signer_keys: {} }))).toEqual({ ok: true });
+      expect(
+        verifyVersion(published({ required_signers: 0, signatures: [], signer_keys: {} })),
+      ).toEqual({ ok: true });
     });
   });
 });

@@ -42,18 +42,28 @@ export function canonicalJson(content: SignedContent): string {
 }
 
 /** The bytes a signer signs: UTF-8 of `canonicalJson`. */
-export const canonicalBytes = (content: SignedContent): Buffer => Buffer.from(canonicalJson(content), 'utf8');
+export const canonicalBytes = (content: SignedContent): Buffer =>
+  Buffer.from(canonicalJson(content), 'utf8');
 
 /** `sha256:<hex>` over the canonical bytes: the version's digest, cited as `policy_attribution.signature`. */
-export const digestOf = (content: SignedContent): string => `sha256:${createHash('sha256').update(canonicalBytes(content)).digest('hex')}`;
+export const digestOf = (content: SignedContent): string =>
+  `sha256:${createHash('sha256').update(canonicalBytes(content)).digest('hex')}`;
 
 /**
  * Checks a base64 Ed25519 signature over the canonical bytes with a base64 SPKI DER public
  * key. Malformed keys or signatures verify as false, never throw.
  */
-export function verifySignature(content: SignedContent, signatureB64: string, publicKeyB64: string): boolean {
+export function verifySignature(
+  content: SignedContent,
+  signatureB64: string,
+  publicKeyB64: string,
+): boolean {
   try {
-    const key = createPublicKey({ key: Buffer.from(publicKeyB64, 'base64'), format: 'der', type: 'spki' });
+    const key = createPublicKey({
+      key: Buffer.from(publicKeyB64, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
     if (key.asymmetricKeyType !== 'ed25519') return false;
     return cryptoVerify(null, canonicalBytes(content), key, Buffer.from(signatureB64, 'base64'));
   } catch {
@@ -64,7 +74,10 @@ export function verifySignature(content: SignedContent, signatureB64: string, pu
 /** True when the base64 string is an Ed25519 public key in SPKI DER form. */
 export function isEd25519PublicKey(publicKeyB64: string): boolean {
   try {
-    return createPublicKey({ key: Buffer.from(publicKeyB64, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyType === 'ed25519';
+    return (
+      createPublicKey({ key: Buffer.from(publicKeyB64, 'base64'), format: 'der', type: 'spki' })
+        .asymmetricKeyType === 'ed25519'
+    );
   } catch {
     return false;
   }
@@ -82,16 +95,22 @@ export function verifyVersion(data: PublishedVersionData): VerifyResult {
   } catch {
     return { ok: false, reason: 'version content is not serialisable' };
   }
-  if (data.digest !== expected) return { ok: false, reason: `digest mismatch: declared ${data.digest}, computed ${expected}` };
+  if (data.digest !== expected)
+    return { ok: false, reason: `digest mismatch: declared ${data.digest}, computed ${expected}` };
   const signers = new Set<string>();
   for (const s of data.signatures) {
     const key = data.signer_keys[s.signer_key_id];
-    if (!key) return { ok: false, reason: `no public key for signer '${s.signer}' (${s.signer_key_id})` };
-    if (!verifySignature(data, s.signature, key)) return { ok: false, reason: `invalid signature by '${s.signer}'` };
+    if (!key)
+      return { ok: false, reason: `no public key for signer '${s.signer}' (${s.signer_key_id})` };
+    if (!verifySignature(data, s.signature, key))
+      return { ok: false, reason: `invalid signature by '${s.signer}'` };
     signers.add(s.signer);
   }
   if (data.status === 'active' && signers.size < data.required_signers) {
-    return { ok: false, reason: `quorum not met: ${signers.size} of ${data.required_signers} signers` };
+    return {
+      ok: false,
+      reason: `quorum not met: ${signers.size} of ${data.required_signers} signers`,
+    };
   }
   return { ok: true };
 }

@@ -23,6 +23,10 @@ export const MAX_EXCEPTION_DAYS = 90;
 /** `POST /governance/exceptions`: the approver is the caller, the id and creation time the registry's. */
 export const createExceptionInput = policyException
   .pick({ kind: true, target: true, scope: true, reason: true, expires_at: true })
-  .extend({ scope: policyException.shape.scope.default('org'), scope_id: z.string().min(1).nullable().optional(), reason: z.string().min(1).max(2000) })
+  .extend({
+    scope: policyException.shape.scope.default('org'),
+    scope_id: z.string().min(1).nullable().optional(),
+    reason: z.string().min(1).max(2000),
+  })
   .strict();
 export type CreateExceptionInput = z.infer<typeof createExceptionInput>;

@@ -11,5 +11,6 @@ export const modelName = z
   .string()
   .min(1)
   .refine((name) => resolveModel(name) !== null, {
-    error: (issue) => `unknown model '${String(issue.input)}': use a catalogue name or the provider/model form`,
+    error: (issue) =>
+      `unknown model '${String(issue.input)}': use a catalogue name or the provider/model form`,
   });

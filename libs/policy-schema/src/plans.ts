@@ -53,7 +53,10 @@ export const PLAN_DEFAULTS: Record<Plan, GovernanceSettings> = {
     daily_request_quota: 14_400,
     daily_budget_usd: 1,
     per_request_limit_usd: 1,
-    model_allowlist: { mode: 'explicit', models: ['gpt-4o-mini', 'claude-3-5-haiku-20241022', 'mock/echo'] },
+    model_allowlist: {
+      mode: 'explicit',
+      models: ['gpt-4o-mini', 'claude-3-5-haiku-20241022', 'mock/echo'],
+    },
     hitl_cost_threshold_usd: 0.1,
     body_size_limit_bytes: 1 * MB,
     reasoning_token_cap: 1_024,

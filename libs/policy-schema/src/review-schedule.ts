@@ -39,18 +39,28 @@ export const reviewRulesOf = (rules: readonly Pick<PolicyRule, 'policy_type'>[])
  * team, or the agent itself), the shortest interval wins; on a tie, `block` beats `warn`.
  * Key-scoped rules bind requests of a key, not an agent's review schedule.
  */
-export function requirementFor(rules: readonly ReviewRule[], agent: Pick<ReviewedAgent, 'agent_id' | 'team_id'>): ReviewRequirement | null {
+export function requirementFor(
+  rules: readonly ReviewRule[],
+  agent: Pick<ReviewedAgent, 'agent_id' | 'team_id'>,
+): ReviewRequirement | null {
   let best: ReviewRequirement | null = null;
   for (const rule of rules) {
     if (!rule.enabled) continue;
     const applies =
-      rule.scope === 'global' || (rule.scope === 'team' && rule.team_id !== null && rule.team_id === agent.team_id) || (rule.scope === 'agent' && rule.agent_id === agent.agent_id);
+      rule.scope === 'global' ||
+      (rule.scope === 'team' && rule.team_id !== null && rule.team_id === agent.team_id) ||
+      (rule.scope === 'agent' && rule.agent_id === agent.agent_id);
     if (!applies) continue;
-    const candidate: ReviewRequirement = { policy_id: rule.id, review_interval_days: rule.config.review_interval_days, on_overdue: rule.config.on_overdue ?? 'block' };
+    const candidate: ReviewRequirement = {
+      policy_id: rule.id,
+      review_interval_days: rule.config.review_interval_days,
+      on_overdue: rule.config.on_overdue ?? 'block',
+    };
     if (
       !best ||
       candidate.review_interval_days < best.review_interval_days ||
-      (candidate.review_interval_days === best.review_interval_days && candidate.on_overdue === 'block')
+      (candidate.review_interval_days === best.review_interval_days &&
+        candidate.on_overdue === 'block')
     ) {
       best = candidate;
     }
@@ -59,8 +69,13 @@ export function requirementFor(rules: readonly ReviewRule[], agent: Pick<Reviewe
 }
 
 /** When the next review is due after one at `reviewedAt` (null when no rule asks for reviews). */
-export function nextReviewDue(reviewedAt: string, requirement: ReviewRequirement | null): string | null {
-  return requirement ? new Date(Date.parse(reviewedAt) + requirement.review_interval_days * DAY_MS).toISOString() : null;
+export function nextReviewDue(
+  reviewedAt: string,
+  requirement: ReviewRequirement | null,
+): string | null {
+  return requirement
+    ? new Date(Date.parse(reviewedAt) + requirement.review_interval_days * DAY_MS).toISOString()
+    : null;
 }
 
 export interface ReviewStatus<L> {
@@ -78,8 +93,15 @@ export interface ReviewStatus<L> {
  * An agent's review status at `now`. An agent never reviewed is due one interval after it
  * was created; it is overdue from that instant on.
  */
-export function reviewStatus<L extends { reviewed_at: string }>(agent: ReviewedAgent, requirement: ReviewRequirement | null, last: L | null, now: Date): ReviewStatus<L> {
-  const due = requirement ? nextReviewDue(last?.reviewed_at ?? agent.created_at, requirement) : null;
+export function reviewStatus<L extends { reviewed_at: string }>(
+  agent: ReviewedAgent,
+  requirement: ReviewRequirement | null,
+  last: L | null,
+  now: Date,
+): ReviewStatus<L> {
+  const due = requirement
+    ? nextReviewDue(last?.reviewed_at ?? agent.created_at, requirement)
+    : null;
   return {
     agent_id: agent.agent_id,
     review_required: requirement !== null,

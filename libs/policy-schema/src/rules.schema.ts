@@ -9,7 +9,11 @@ export const ruleConfigs = {
   model_allowlist: z.object({ allowed_models: z.array(modelName).min(1) }).strict(),
   block_provider: z.object({ provider: z.string().min(1) }).strict(),
   require_approval: z
-    .object({ environment: z.string().min(1).optional(), min_cost_usd: usd.optional(), models: z.array(modelName).optional() })
+    .object({
+      environment: z.string().min(1).optional(),
+      min_cost_usd: usd.optional(),
+      models: z.array(modelName).optional(),
+    })
     .strict(),
   budget_limit: z
     .object({ monthly_limit_usd: usd.optional(), daily_limit_usd: usd.optional() })
@@ -17,16 +21,33 @@ export const ruleConfigs = {
     .refine((c) => c.monthly_limit_usd !== undefined || c.daily_limit_usd !== undefined, {
       message: 'monthly_limit_usd or daily_limit_usd is required',
     }),
-  rate_limit: z.object({ requests_per_minute: z.number().int().positive(), burst_pct: z.number().min(0).max(1000).optional() }).strict(),
+  rate_limit: z
+    .object({
+      requests_per_minute: z.number().int().positive(),
+      burst_pct: z.number().min(0).max(1000).optional(),
+    })
+    .strict(),
   require_human_review: z
-    .object({ review_interval_days: z.number().int().positive(), on_overdue: z.enum(['block', 'warn']).optional() })
+    .object({
+      review_interval_days: z.number().int().positive(),
+      on_overdue: z.enum(['block', 'warn']).optional(),
+    })
     .strict(),
   pii_scan: z.object({ patterns: z.partialRecord(piiPattern, piiPatternAction) }).strict(),
   content_safety: z.object({ blocked_categories: z.array(contentCategory) }).strict(),
-  security_scan: z.object({ enabled: z.boolean().optional(), sensitivity: z.enum(['low', 'medium', 'high']).optional() }).strict(),
+  security_scan: z
+    .object({
+      enabled: z.boolean().optional(),
+      sensitivity: z.enum(['low', 'medium', 'high']).optional(),
+    })
+    .strict(),
   minimum_safety_score: z.object({ minimum_safety_score: z.number().min(0).max(1) }).strict(),
   max_chain_length: z.object({ max_chain_length: z.number().int().positive() }).strict(),
-  required_fields: z.object({ fields: z.array(z.enum(['purpose', 'user_consent_id', 'agent_id', 'session_id'])).min(1) }).strict(),
+  required_fields: z
+    .object({
+      fields: z.array(z.enum(['purpose', 'user_consent_id', 'agent_id', 'session_id'])).min(1),
+    })
+    .strict(),
 } as const;
 
 export type PolicyType = keyof typeof ruleConfigs;

@@ -1,13 +1,31 @@
 import { z } from 'zod';
 import { modelName } from './model-name';
 
-export const PII_PATTERNS = ['api_key', 'password', 'email', 'ssn', 'credit_card', 'phone', 'jwt', 'private_key', 'iban'] as const;
+export const PII_PATTERNS = [
+  'api_key',
+  'password',
+  'email',
+  'ssn',
+  'credit_card',
+  'phone',
+  'jwt',
+  'private_key',
+  'iban',
+] as const;
 export const piiPattern = z.enum(PII_PATTERNS);
 export type PiiPattern = z.infer<typeof piiPattern>;
 export const piiPatternAction = z.enum(['block', 'warn', 'redact', 'off']);
 export type PiiPatternAction = z.infer<typeof piiPatternAction>;
 
-export const CONTENT_CATEGORIES = ['violence', 'self_harm', 'sexual', 'hate', 'harassment', 'illegal', 'weapons'] as const;
+export const CONTENT_CATEGORIES = [
+  'violence',
+  'self_harm',
+  'sexual',
+  'hate',
+  'harassment',
+  'illegal',
+  'weapons',
+] as const;
 export const contentCategory = z.enum(CONTENT_CATEGORIES);
 export type ContentCategory = z.infer<typeof contentCategory>;
 
@@ -50,7 +68,10 @@ export const governanceSettings = z
      * ISO 3166 region of phone numbers written without a country code (default US when
      * absent): "020 7946 0958" is a London number for GB, not a valid US one.
      */
-    pii_phone_region: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 region in capitals, e.g. GB').optional(),
+    pii_phone_region: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 region in capitals, e.g. GB')
+      .optional(),
     content_safety: z.array(contentCategory),
     /** Content gate: categories that send a request to human review (202) instead of blocking. */
     content_review: z.array(contentCategory),
@@ -61,8 +82,13 @@ export const governanceSettings = z
     content_sensitivity: z.enum(['low', 'medium', 'high']).optional(),
     model_allowlist: modelAllowlist,
     hitl_cost_threshold_usd: usd.nullable(),
-    hitl_timeout_hours: z.number().positive().max(24 * 30),
-    security_scanner: z.object({ enabled: z.boolean(), sensitivity: z.enum(['low', 'medium', 'high']) }).strict(),
+    hitl_timeout_hours: z
+      .number()
+      .positive()
+      .max(24 * 30),
+    security_scanner: z
+      .object({ enabled: z.boolean(), sensitivity: z.enum(['low', 'medium', 'high']) })
+      .strict(),
     body_size_limit_bytes: positiveInt,
     reasoning_token_cap: positiveInt.nullable(),
   })

@@ -11,13 +11,21 @@ export const serviceEnv = (defaultPort: number) =>
     KAFKA_BROKERS: z
       .string()
       .min(1)
-      .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+      .transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      ),
     TOPIC_PREFIX: z.string().default(''),
     JWT_SECRET: z.string().min(16).optional(),
     JWT_JWKS_URL: z.url().optional(),
     DB_POOL_SIZE: z.coerce.number().int().positive().default(10),
     /** The service's own Postgres schema (default: the service name in snake_case). */
-    DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _').optional(),
+    DB_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and _')
+      .optional(),
     /** Unique per process; on Kubernetes the pod name. */
     REPLICA_ID: z.string().min(1).optional(),
     /** Longest a client may take to send a whole request (0 = none); a slow body is answered 408. */
@@ -28,10 +36,16 @@ export const serviceEnv = (defaultPort: number) =>
 export type ServiceEnv = z.infer<ReturnType<typeof serviceEnv>>;
 
 /** Validates the environment once at boot; a bad value stops the service with every problem named. */
-export function loadEnv<S extends z.ZodType>(schema: S, service: string, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadEnv<S extends z.ZodType>(
+  schema: S,
+  service: string,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`).join('\n');
+    const problems = parsed.error.issues
+      .map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`)
+      .join('\n');
     throw new Error(`Invalid ${service} configuration:\n${problems}`);
   }
   return parsed.data;

@@ -1,7 +1,13 @@
 export * from './tracing/tracer';
 export * from './tracing/gen-ai';
 export * from './tracing/governance';
-export { startTracing, shutdownTracing, tracingRequested, isOperationalPath, type StartTracingOptions } from './tracing/sdk';
+export {
+  startTracing,
+  shutdownTracing,
+  tracingRequested,
+  isOperationalPath,
+  type StartTracingOptions,
+} from './tracing/sdk';
 export * from './testing/in-memory-tracing';
 export * from './metrics/registry';
 export * from './metrics/open-metrics';

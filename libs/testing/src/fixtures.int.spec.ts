@@ -1,11 +1,22 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
-import { createTopicsAndWait, databaseUrl, kafkaBrokers, testSchema, testTopicPrefix, waitFor } from './index';
+import {
+  createTopicsAndWait,
+  databaseUrl,
+  kafkaBrokers,
+  testSchema,
+  testTopicPrefix,
+  waitFor,
+} from './index';
 
 // jest.config.js sets testTimeout per project, which Jest ignores (it reads the global option only).
 jest.setTimeout(60_000);
 
-async function query<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+async function query<T extends Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -23,9 +34,9 @@ describe('testSchema (real Postgres)', () => {
       expect(schema.name).toMatch(/^fixtures_[0-9a-f]{10}$/);
       expect(other.name).not.toBe(schema.name);
       const exists = (name: string) =>
-        query(databaseUrl(), 'select 1 from information_schema.schemata where schema_name = $1', [name]).then(
-          (rows) => rows.length === 1,
-        );
+        query(databaseUrl(), 'select 1 from information_schema.schemata where schema_name = $1', [
+          name,
+        ]).then((rows) => rows.length === 1);
       expect(await exists(schema.name)).toBe(true);
 
       await query(schema.url, 'create table note (id int primary key)');
@@ -36,7 +47,10 @@ describe('testSchema (real Postgres)', () => {
       );
       expect(row.tables).toContain(schema.name);
       expect(row.current).toBe('public');
-      const [scoped] = await query<{ current: string }>(schema.url, 'select current_schema() as current');
+      const [scoped] = await query<{ current: string }>(
+        schema.url,
+        'select current_schema() as current',
+      );
       expect(scoped.current).toBe(schema.name);
 
       await schema.cleanup();
@@ -53,7 +67,11 @@ describe('testTopicPrefix (real Kafka)', () => {
   it('a topic created under the prefix can be produced to and consumed from', async () => {
     const prefix = testTopicPrefix();
     const topic = `${prefix}roundtrip`;
-    const kafka = new Kafka({ clientId: `${prefix}fixtures`, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: `${prefix}fixtures`,
+      brokers: kafkaBrokers(),
+      logLevel: logLevel.NOTHING,
+    });
     const admin = kafka.admin();
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     // A short fetch wait: disconnect() waits for the fetch in flight (kafkajs default 5 s).

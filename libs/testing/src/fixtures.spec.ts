@@ -25,7 +25,9 @@ describe('waitFor', () => {
   });
 
   it('rethrows the last assertion error on timeout', async () => {
-    await expect(waitFor(() => expect(1).toBe(2), { timeoutMs: 30, intervalMs: 5 })).rejects.toThrow(/Expected: 2/);
+    await expect(
+      waitFor(() => expect(1).toBe(2), { timeoutMs: 30, intervalMs: 5 }),
+    ).rejects.toThrow(/Expected: 2/);
   });
 });
 

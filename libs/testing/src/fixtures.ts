@@ -12,7 +12,10 @@ const NOT_SET_UP =
 export function kafkaBrokers(): string[] {
   const value = process.env.KAFKA_BROKERS;
   if (!value) throw new Error(`KAFKA_BROKERS ${NOT_SET_UP}`);
-  return value.split(',').map((broker) => broker.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
 }
 
 /** Postgres connection string provided by the global setup (`DATABASE_URL`). */
@@ -40,7 +43,12 @@ export interface TestSchema {
  * Call `cleanup()` in `afterAll`.
  */
 export async function testSchema(prefix = 't'): Promise<TestSchema> {
-  const base = prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z_]/, '_$&').slice(0, 40) || 't';
+  const base =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_')
+      .replace(/^[^a-z_]/, '_$&')
+      .slice(0, 40) || 't';
   const name = `${base}_${randomId(10)}`;
   const url = databaseUrl();
   await withClient(url, (client) => client.query(`create schema "${name}"`));
@@ -48,7 +56,10 @@ export async function testSchema(prefix = 't'): Promise<TestSchema> {
   return {
     name,
     url: `${url}${separator}options=${encodeURIComponent(`-c search_path=${name}`)}`,
-    cleanup: () => withClient(url, (client) => client.query(`drop schema if exists "${name}" cascade`)).then(() => undefined),
+    cleanup: () =>
+      withClient(url, (client) => client.query(`drop schema if exists "${name}" cascade`)).then(
+        () => undefined,
+      ),
   };
 }
 
@@ -84,12 +95,17 @@ export async function createTopicsAndWait(
       const metadata = await admin.fetchTopicMetadata({ topics: names });
       for (const topic of metadata.topics) {
         const expected = topics.find((t) => t.topic === topic.name)?.numPartitions;
-        if (topic.partitions.length === 0 || (expected && expected > 0 && topic.partitions.length < expected)) {
+        if (
+          topic.partitions.length === 0 ||
+          (expected && expected > 0 && topic.partitions.length < expected)
+        ) {
           throw new Error(`topic ${topic.name}: ${topic.partitions.length} partitions so far`);
         }
         for (const partition of topic.partitions) {
           if (partition.partitionErrorCode !== 0 || partition.leader < 0) {
-            throw new Error(`topic ${topic.name} partition ${partition.partitionId} has no leader yet`);
+            throw new Error(
+              `topic ${topic.name} partition ${partition.partitionId} has no leader yet`,
+            );
           }
         }
       }
@@ -141,7 +157,10 @@ export interface WaitForOptions {
  * Calls `fn` until it returns (or resolves) without throwing, and returns its result.
  * On timeout, rethrows the last error `fn` threw, so Jest shows the failing assertion.
  */
-export async function waitFor<T>(fn: () => T | Promise<T>, options: WaitForOptions = {}): Promise<T> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  options: WaitForOptions = {},
+): Promise<T> {
   const { timeoutMs = 10_000, intervalMs = 50 } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -162,7 +181,11 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -65,7 +65,9 @@ export async function provisionTestInfra(options: { log?: Log } = {}): Promise<T
   }
   if (!kafkaBrokers) {
     try {
-      const kafkaModule: KafkaModule = await import(join(__dirname, '..', '..', '..', 'infra', 'kafka', 'kafka.mjs'));
+      const kafkaModule: KafkaModule = await import(
+        join(__dirname, '..', '..', '..', 'infra', 'kafka', 'kafka.mjs')
+      );
       kafkaModule.hideKafkajsTimeoutWarning();
       const kafka = await kafkaModule.ensureKafka({ lease: true });
       kafkaBrokers = kafka.brokers.join(',');
@@ -107,14 +109,17 @@ export async function provisionTestInfra(options: { log?: Log } = {}): Promise<T
   }
 
   const release = async () => {
-    for (const fn of releases.reverse()) await fn().catch((error) => log(`cleanup failed: ${message(error)}`));
+    for (const fn of releases.reverse())
+      await fn().catch((error) => log(`cleanup failed: ${message(error)}`));
   };
   if (!kafkaBrokers || !databaseUrl) {
     await release();
     throw new Error(`Integration tests cannot run:\n  - ${problems.join('\n  - ')}`);
   }
   for (const problem of problems) log(`(fell back) ${problem}`);
-  log(`Kafka ${kafkaBrokers} (${kafkaSource}), Postgres ${redact(databaseUrl)} (${postgresSource})`);
+  log(
+    `Kafka ${kafkaBrokers} (${kafkaSource}), Postgres ${redact(databaseUrl)} (${postgresSource})`,
+  );
   return {
     kafkaBrokers,
     databaseUrl,
@@ -146,7 +151,8 @@ async function dockerEngineAnswers(): Promise<boolean> {
     join(runtimeDir, 'docker.sock'),
     join(runtimeDir, 'podman', 'podman.sock'),
   ];
-  const configured = !!process.env.DOCKER_HOST || existsSync(join(homedir(), '.testcontainers.properties'));
+  const configured =
+    !!process.env.DOCKER_HOST || existsSync(join(homedir(), '.testcontainers.properties'));
   if (!configured && !sockets.some((socket) => existsSync(socket))) return false;
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
@@ -197,7 +203,9 @@ async function localPostgres(log: Log): Promise<string> {
     answer = await retry(() => pgAnswers(LOCAL_DATABASE_URL), 15_000);
   }
   if (answer === 'no-database') {
-    const admin = new Client({ connectionString: LOCAL_DATABASE_URL.replace(/\/test$/, '/postgres') });
+    const admin = new Client({
+      connectionString: LOCAL_DATABASE_URL.replace(/\/test$/, '/postgres'),
+    });
     await admin.connect();
     try {
       await admin.query('create database test');

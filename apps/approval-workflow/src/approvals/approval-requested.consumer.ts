@@ -30,8 +30,13 @@ export class ApprovalRequestedConsumer {
       fromBeginning: true,
       handler: async (event) => {
         if (event.type !== 'approval.requested') return;
-        const created = await this.dataSource.transaction((manager) => this.approvals.onRequested(manager, event));
-        if (created) this.logger.log(`approval ${event.data.approval_id} pending (org ${event.data.org_id}, expires ${event.data.expires_at})`);
+        const created = await this.dataSource.transaction((manager) =>
+          this.approvals.onRequested(manager, event),
+        );
+        if (created)
+          this.logger.log(
+            `approval ${event.data.approval_id} pending (org ${event.data.org_id}, expires ${event.data.expires_at})`,
+          );
       },
     });
   }

@@ -32,7 +32,12 @@ export class ApprovalWaiters {
   }
 
   /** Re-reads until `read` answers something not pending, or `ms` passed. */
-  async until(approvalId: string, ms: number, read: () => Promise<Approval | null>, pollMs = 500): Promise<Approval | null> {
+  async until(
+    approvalId: string,
+    ms: number,
+    read: () => Promise<Approval | null>,
+    pollMs = 500,
+  ): Promise<Approval | null> {
     const deadline = Date.now() + ms;
     let current = await read();
     while (current?.status === 'pending' && Date.now() < deadline) {

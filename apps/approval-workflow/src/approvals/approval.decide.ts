@@ -23,36 +23,77 @@ export interface Refusal {
 
 export type Decision = { ok: true; events: ApprovalEvent[] } | { ok: false; refusal: Refusal };
 
-const refuse = (kind: Refusal['kind'], code: string, message: string): Decision => ({ ok: false, refusal: { kind, code, message } });
-const isPastDeadline = (approval: Approval, now: Date) => now.getTime() >= Date.parse(approval.expires_at);
+const refuse = (kind: Refusal['kind'], code: string, message: string): Decision => ({
+  ok: false,
+  refusal: { kind, code, message },
+});
+const isPastDeadline = (approval: Approval, now: Date) =>
+  now.getTime() >= Date.parse(approval.expires_at);
 
 /**
  * Decides a command against an approval's current state (Emmett-style decider: state in,
  * events or a refusal out; no I/O). An unswept pending approval past its deadline counts
  * as expired, so correctness never depends on when the sweeper last ran.
  */
-export function decide(state: Approval | null, command: ApprovalCommand, meta: CommandMeta): Decision {
+export function decide(
+  state: Approval | null,
+  command: ApprovalCommand,
+  meta: CommandMeta,
+): Decision {
   if (!state) return refuse('not_found', 'not_found', 'Approval not found');
-  const base = { id: meta.event_id, source: meta.source, time: meta.now.toISOString(), subject: state.approval_id };
+  const base = {
+    id: meta.event_id,
+    source: meta.source,
+    time: meta.now.toISOString(),
+    subject: state.approval_id,
+  };
   switch (command.type) {
     case 'Approve':
     case 'Reject': {
       if (state.status !== 'pending') {
         return refuse('conflict', 'approval_not_pending', `Approval is already ${state.status}`);
       }
-      if (isPastDeadline(state, meta.now)) return refuse('conflict', 'approval_expired', `Approval expired at ${state.expires_at}`);
-      if (command.type === 'Approve' && isSelfApproval(state, command.reviewer, command.requesters)) {
-        return refuse('forbidden', 'self_approval', 'A reviewer cannot approve a request made with their own key');
+      if (isPastDeadline(state, meta.now))
+        return refuse('conflict', 'approval_expired', `Approval expired at ${state.expires_at}`);
+      if (
+        command.type === 'Approve' &&
+        isSelfApproval(state, command.reviewer, command.requesters)
+      ) {
+        return refuse(
+          'forbidden',
+          'self_approval',
+          'A reviewer cannot approve a request made with their own key',
+        );
       }
-      const data = { approval_id: state.approval_id, org_id: state.org_id, reviewer: command.reviewer, reason: command.reason, decided_at: base.time };
+      const data = {
+        approval_id: state.approval_id,
+        org_id: state.org_id,
+        reviewer: command.reviewer,
+        reason: command.reason,
+        decided_at: base.time,
+      };
       return {
         ok: true,
-        events: [command.type === 'Approve' ? { ...base, type: 'approval.granted', data } : { ...base, type: 'approval.rejected', data }],
+        events: [
+          command.type === 'Approve'
+            ? { ...base, type: 'approval.granted', data }
+            : { ...base, type: 'approval.rejected', data },
+        ],
       };
     }
     case 'Expire':
-      if (state.status !== 'pending' || !isPastDeadline(state, meta.now)) return { ok: true, events: [] };
-      return { ok: true, events: [{ ...base, type: 'approval.expired', data: { approval_id: state.approval_id, org_id: state.org_id, expired_at: base.time } }] };
+      if (state.status !== 'pending' || !isPastDeadline(state, meta.now))
+        return { ok: true, events: [] };
+      return {
+        ok: true,
+        events: [
+          {
+            ...base,
+            type: 'approval.expired',
+            data: { approval_id: state.approval_id, org_id: state.org_id, expired_at: base.time },
+          },
+        ],
+      };
     case 'Consume':
       return decideConsume(state, command, base);
     default: {
@@ -74,19 +115,46 @@ function decideConsume(
   const expired = isPastDeadline(state, new Date(base.time));
   switch (state.status) {
     case 'pending':
-      return expired ? refuse('denied', 'approval_denied', 'Approval expired before a reviewer decided') : refuse('pending', 'approval_pending', 'Approval is still pending review');
+      return expired
+        ? refuse('denied', 'approval_denied', 'Approval expired before a reviewer decided')
+        : refuse('pending', 'approval_pending', 'Approval is still pending review');
     case 'rejected':
-      return refuse('denied', 'approval_denied', `Approval was rejected${state.reason ? `: ${state.reason}` : ''}`);
+      return refuse(
+        'denied',
+        'approval_denied',
+        `Approval was rejected${state.reason ? `: ${state.reason}` : ''}`,
+      );
     case 'expired':
       return refuse('denied', 'approval_denied', 'Approval expired before a reviewer decided');
     case 'consumed':
       return refuse('denied', 'approval_denied', 'Approval was already used by another request');
     case 'granted':
-      if (expired) return refuse('denied', 'approval_denied', 'Approval expired before the request was retried');
-      if (state.fingerprint !== command.fingerprint) return refuse('denied', 'approval_denied', 'Request differs from the one approved (fingerprint mismatch)');
+      if (expired)
+        return refuse(
+          'denied',
+          'approval_denied',
+          'Approval expired before the request was retried',
+        );
+      if (state.fingerprint !== command.fingerprint)
+        return refuse(
+          'denied',
+          'approval_denied',
+          'Request differs from the one approved (fingerprint mismatch)',
+        );
       return {
         ok: true,
-        events: [{ ...base, type: 'approval.consumed', data: { approval_id: state.approval_id, org_id: state.org_id, request_id: command.request_id, consumed_at: base.time } }],
+        events: [
+          {
+            ...base,
+            type: 'approval.consumed',
+            data: {
+              approval_id: state.approval_id,
+              org_id: state.org_id,
+              request_id: command.request_id,
+              consumed_at: base.time,
+            },
+          },
+        ],
       };
     default: {
       const never: never = state.status;
@@ -101,7 +169,11 @@ function decideConsume(
  * issued the gateway key (`requesters`: the actor recorded in its `key.created`). JWT
  * reviewers are matched by `sub`: a gateway key issued by a JWT principal records that `sub`.
  */
-export function isSelfApproval(state: Approval, reviewer: Actor, requesters: readonly Actor[]): boolean {
+export function isSelfApproval(
+  state: Approval,
+  reviewer: Actor,
+  requesters: readonly Actor[],
+): boolean {
   if (reviewer.id === state.key_id) return true;
   return requesters.some((r) => r.id === reviewer.id);
 }

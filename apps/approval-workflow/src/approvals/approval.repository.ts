@@ -41,7 +41,10 @@ export class ApprovalRepository {
   }
 
   async get(approvalId: string): Promise<Approval | null> {
-    const rows: Row[] = await this.dataSource.query(`select state from ${this.table} where approval_id = $1`, [approvalId]);
+    const rows: Row[] = await this.dataSource.query(
+      `select state from ${this.table} where approval_id = $1`,
+      [approvalId],
+    );
     return rows[0]?.state ?? null;
   }
 
@@ -59,7 +62,9 @@ export class ApprovalRepository {
     if (query.cursor) {
       const [at, id] = decodeCursor(query.cursor);
       params.push(at, id);
-      where.push(`(requested_at, approval_id) > ($${params.length - 1}::timestamptz, $${params.length})`);
+      where.push(
+        `(requested_at, approval_id) > ($${params.length - 1}::timestamptz, $${params.length})`,
+      );
     }
     params.push(query.limit + 1);
     const rows: Row[] = await this.dataSource.query(
@@ -68,7 +73,13 @@ export class ApprovalRepository {
     );
     const items = rows.slice(0, query.limit).map((r) => r.state);
     const last = items[items.length - 1];
-    return { items, next_cursor: rows.length > query.limit && last ? encodeCursor(last.requested_at, last.approval_id) : null };
+    return {
+      items,
+      next_cursor:
+        rows.length > query.limit && last
+          ? encodeCursor(last.requested_at, last.approval_id)
+          : null,
+    };
   }
 
   /**
@@ -76,25 +87,51 @@ export class ApprovalRepository {
    * redelivered or duplicated `approval.requested` changes nothing. Not re-published: the
    * gateway already published it on the approvals topic.
    */
-  async create(manager: EntityManager, event: Extract<ApprovalEvent, { type: 'approval.requested' }>): Promise<boolean> {
+  async create(
+    manager: EntityManager,
+    event: Extract<ApprovalEvent, { type: 'approval.requested' }>,
+  ): Promise<boolean> {
     const state = evolve(null, event);
     const inserted: unknown[] = await manager.query(
       `insert into ${this.table} (approval_id, org_id, key_id, agent_id, fingerprint, status, requested_at, expires_at, version, state)
        values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) on conflict (approval_id) do nothing returning approval_id`,
-      [state.approval_id, state.org_id, state.key_id, state.agent_id, state.fingerprint, state.status, state.requested_at, state.expires_at, JSON.stringify(state)],
+      [
+        state.approval_id,
+        state.org_id,
+        state.key_id,
+        state.agent_id,
+        state.fingerprint,
+        state.status,
+        state.requested_at,
+        state.expires_at,
+        JSON.stringify(state),
+      ],
     );
     if (inserted.length === 0) return false;
-    await this.store.append(approvalStreamId(state.approval_id), STREAM_TYPE, 'no_stream', [storedEvent(event)], { manager });
+    await this.store.append(
+      approvalStreamId(state.approval_id),
+      STREAM_TYPE,
+      'no_stream',
+      [storedEvent(event)],
+      { manager },
+    );
     return true;
   }
 
   /** Locks the approval's row, decides, and commits the events (with outbox) and the new state. */
-  async transition(approvalId: string, decide: (state: Approval | null) => Decision): Promise<Decision> {
+  async transition(
+    approvalId: string,
+    decide: (state: Approval | null) => Decision,
+  ): Promise<Decision> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: Row[] = await manager.query(`select approval_id, version, state from ${this.table} where approval_id = $1 for update`, [approvalId]);
+      const rows: Row[] = await manager.query(
+        `select approval_id, version, state from ${this.table} where approval_id = $1 for update`,
+        [approvalId],
+      );
       const row = rows[0];
       const decision = decide(row?.state ?? null);
-      if (decision.ok && decision.events.length > 0 && row) await this.save(manager, row, decision.events);
+      if (decision.ok && decision.events.length > 0 && row)
+        await this.save(manager, row, decision.events);
       return decision;
     });
   }
@@ -116,17 +153,32 @@ export class ApprovalRepository {
         `update ${this.table} set status = 'consumed'
          where approval_id = $1 and status = 'granted' and org_id = $2 and key_id = $3 and fingerprint = $4 and expires_at > $5
          returning approval_id, version, state`,
-        [approvalId, binding.org_id, binding.key_id, binding.fingerprint, binding.now.toISOString()],
+        [
+          approvalId,
+          binding.org_id,
+          binding.key_id,
+          binding.fingerprint,
+          binding.now.toISOString(),
+        ],
       )) as [Row[], number];
       const row = claimed[0];
       if (!row) {
-        const current = await manager.query(`select state from ${this.table} where approval_id = $1`, [approvalId]);
+        const current = await manager.query(
+          `select state from ${this.table} where approval_id = $1`,
+          [approvalId],
+        );
         const decision = decide((current as Row[])[0]?.state ?? null);
-        if (decision.ok) throw new Error(`approval ${approvalId}: consume passed the decider but not the conditional update`);
+        if (decision.ok)
+          throw new Error(
+            `approval ${approvalId}: consume passed the decider but not the conditional update`,
+          );
         return decision;
       }
       const decision = decide(row.state);
-      if (!decision.ok) throw new Error(`approval ${approvalId}: consume passed the conditional update but not the decider (${decision.refusal.code})`);
+      if (!decision.ok)
+        throw new Error(
+          `approval ${approvalId}: consume passed the conditional update but not the decider (${decision.refusal.code})`,
+        );
       await this.save(manager, row, decision.events);
       return decision;
     });
@@ -137,7 +189,11 @@ export class ApprovalRepository {
    * `for update skip locked`: replicas sweeping at once take disjoint rows, and a row expired
    * by one is no longer pending for the others, so each expiry happens exactly once.
    */
-  async expireDue(now: Date, limit: number, decide: (state: Approval) => Decision): Promise<Approval[]> {
+  async expireDue(
+    now: Date,
+    limit: number,
+    decide: (state: Approval) => Decision,
+  ): Promise<Approval[]> {
     return this.dataSource.transaction(async (manager) => {
       const rows: Row[] = await manager.query(
         `select approval_id, version, state from ${this.table}
@@ -156,16 +212,20 @@ export class ApprovalRepository {
 
   private async save(manager: EntityManager, row: Row, events: ApprovalEvent[]): Promise<Approval> {
     const state = events.reduce<Approval>((s, e) => evolve(s, e), row.state);
-    await manager.query(`update ${this.table} set status = $2, version = $3, state = $4 where approval_id = $1`, [
-      row.approval_id,
-      state.status,
-      row.version + events.length,
-      JSON.stringify(state),
-    ]);
-    await this.store.append(approvalStreamId(row.approval_id), STREAM_TYPE, row.version, events.map(storedEvent), {
-      outbox: events.map((event) => outboxMessage(approvalsTopic, event)),
-      manager,
-    });
+    await manager.query(
+      `update ${this.table} set status = $2, version = $3, state = $4 where approval_id = $1`,
+      [row.approval_id, state.status, row.version + events.length, JSON.stringify(state)],
+    );
+    await this.store.append(
+      approvalStreamId(row.approval_id),
+      STREAM_TYPE,
+      row.version,
+      events.map(storedEvent),
+      {
+        outbox: events.map((event) => outboxMessage(approvalsTopic, event)),
+        manager,
+      },
+    );
     return state;
   }
 }
@@ -177,11 +237,19 @@ function encodeCursor(requestedAt: string, approvalId: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0]))) {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      !Number.isNaN(Date.parse(value[0]))
+    ) {
       return [value[0], value[1]];
     }
   } catch {
     // fall through
   }
-  throw new ValidationError('Invalid cursor', [{ field: 'cursor', message: 'not a cursor this service issued' }]);
+  throw new ValidationError('Invalid cursor', [
+    { field: 'cursor', message: 'not a cursor this service issued' },
+  ]);
 }

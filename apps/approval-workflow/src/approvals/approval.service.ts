@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, NotFoundError, actorOf, orgScope, type AdminPrincipal, type Clock, type KeyRecord,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  actorOf,
+  orgScope,
+  type AdminPrincipal,
+  type Clock,
+  type KeyRecord,
 } from '@llmgov/service-kit';
 import type { Approval, ApprovalEvent, ApprovalStatus } from './approval';
 import { decide, type ApprovalCommand, type Decision, type Refusal } from './approval.decide';
@@ -20,9 +27,20 @@ export class ApprovalService {
     private readonly issuers: KeyIssuers,
   ) {}
 
-  list(principal: AdminPrincipal, query: { org_id?: string; status?: ApprovalStatus; agent_id?: string; cursor?: string; limit: number }) {
+  list(
+    principal: AdminPrincipal,
+    query: {
+      org_id?: string;
+      status?: ApprovalStatus;
+      agent_id?: string;
+      cursor?: string;
+      limit: number;
+    },
+  ) {
     // The platform owner may list every org; an org admin naming another org gets 404 (orgScope).
-    const org_id = principal.platform_owner ? (query.org_id ?? null) : orgScope(principal, query.org_id);
+    const org_id = principal.platform_owner
+      ? (query.org_id ?? null)
+      : orgScope(principal, query.org_id);
     return this.repository.list({ ...query, org_id });
   }
 
@@ -36,19 +54,39 @@ export class ApprovalService {
 
   approve(principal: AdminPrincipal, approvalId: string, reason: string | null): Promise<Approval> {
     const reviewer = actorOf(principal);
-    return this.decideAsAdmin(principal, approvalId, (state) => ({ type: 'Approve', reviewer, reason, requesters: state ? this.issuers.of(state.key_id) : [] }));
+    return this.decideAsAdmin(principal, approvalId, (state) => ({
+      type: 'Approve',
+      reviewer,
+      reason,
+      requesters: state ? this.issuers.of(state.key_id) : [],
+    }));
   }
 
   reject(principal: AdminPrincipal, approvalId: string, reason: string): Promise<Approval> {
-    return this.decideAsAdmin(principal, approvalId, () => ({ type: 'Reject', reviewer: actorOf(principal), reason }));
+    return this.decideAsAdmin(principal, approvalId, () => ({
+      type: 'Reject',
+      reviewer: actorOf(principal),
+      reason,
+    }));
   }
 
   /** The gateway's retry: single use, bound to the org, key and request fingerprint. */
-  async consume(key: KeyRecord, approvalId: string, body: { fingerprint: string; request_id: string }): Promise<Approval> {
+  async consume(
+    key: KeyRecord,
+    approvalId: string,
+    body: { fingerprint: string; request_id: string },
+  ): Promise<Approval> {
     const now = this.clock.now();
-    const command: ApprovalCommand = { type: 'Consume', org_id: key.org_id ?? '', key_id: key.key_id, ...body };
-    const decision = await this.repository.consume(approvalId, { org_id: command.org_id, key_id: key.key_id, fingerprint: body.fingerprint, now }, (state) =>
-      decide(state, command, this.meta(now)),
+    const command: ApprovalCommand = {
+      type: 'Consume',
+      org_id: key.org_id ?? '',
+      key_id: key.key_id,
+      ...body,
+    };
+    const decision = await this.repository.consume(
+      approvalId,
+      { org_id: command.org_id, key_id: key.key_id, fingerprint: body.fingerprint, now },
+      (state) => decide(state, command, this.meta(now)),
     );
     return this.outcome(approvalId, decision);
   }
@@ -58,7 +96,9 @@ export class ApprovalService {
     let total = 0;
     for (;;) {
       const now = this.clock.now();
-      const expired = await this.repository.expireDue(now, batch, (state) => decide(state, { type: 'Expire' }, this.meta(now)));
+      const expired = await this.repository.expireDue(now, batch, (state) =>
+        decide(state, { type: 'Expire' }, this.meta(now)),
+      );
       for (const a of expired) this.waiters.notify(a.approval_id);
       total += expired.length;
       if (expired.length < batch) return total;
@@ -66,11 +106,18 @@ export class ApprovalService {
   }
 
   /** An `approval.requested` from the gateway, inside the consumer's inbox transaction. */
-  onRequested(manager: EntityManager, event: Extract<ApprovalEvent, { type: 'approval.requested' }>): Promise<boolean> {
+  onRequested(
+    manager: EntityManager,
+    event: Extract<ApprovalEvent, { type: 'approval.requested' }>,
+  ): Promise<boolean> {
     return this.repository.create(manager, event);
   }
 
-  private async decideAsAdmin(principal: AdminPrincipal, approvalId: string, command: (state: Approval | null) => ApprovalCommand): Promise<Approval> {
+  private async decideAsAdmin(
+    principal: AdminPrincipal,
+    approvalId: string,
+    command: (state: Approval | null) => ApprovalCommand,
+  ): Promise<Approval> {
     const now = this.clock.now();
     const decision = await this.repository.transition(approvalId, (state) => {
       const own = visible(principal, state);

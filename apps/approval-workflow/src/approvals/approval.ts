@@ -39,9 +39,18 @@ export function evolve(state: Approval | null, event: ApprovalEvent): Approval {
         decided_at: event.data.decided_at,
       };
     case 'approval.expired':
-      return { ...required(state, event.type), status: 'expired', expired_at: event.data.expired_at };
+      return {
+        ...required(state, event.type),
+        status: 'expired',
+        expired_at: event.data.expired_at,
+      };
     case 'approval.consumed':
-      return { ...required(state, event.type), status: 'consumed', consumed_at: event.data.consumed_at, consumed_request_id: event.data.request_id };
+      return {
+        ...required(state, event.type),
+        status: 'consumed',
+        consumed_at: event.data.consumed_at,
+        consumed_request_id: event.data.request_id,
+      };
     default: {
       const never: never = event;
       throw new Error(`unhandled approval event ${(never as { type: string }).type}`);
@@ -55,4 +64,5 @@ function required(state: Approval | null, type: string): Approval {
 }
 
 /** Folds a whole stream. */
-export const fold = (events: readonly ApprovalEvent[]): Approval | null => events.reduce<Approval | null>(evolve, null);
+export const fold = (events: readonly ApprovalEvent[]): Approval | null =>
+  events.reduce<Approval | null>(evolve, null);

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
@@ -28,11 +39,19 @@ const listQuery = z
 /** Long-poll: up to 30 s (CONTRACT.md §2 poll_url). */
 const getQuery = z.object({ wait: z.coerce.number().min(0).max(30).default(0) }).strict();
 const approveBody = z.object({ reason: z.string().max(2000).nullable().optional() }).strict();
-const rejectBody = z.object({ reason: z.string().trim().min(1, 'a reason is required to reject').max(2000) }).strict();
-const consumeBody = z.object({ fingerprint: z.string().min(1), request_id: z.string().min(1) }).strict();
+const rejectBody = z
+  .object({ reason: z.string().trim().min(1, 'a reason is required to reject').max(2000) })
+  .strict();
+const consumeBody = z
+  .object({ fingerprint: z.string().min(1), request_id: z.string().min(1) })
+  .strict();
 
 /** Money on the public API is USD; events and storage keep integer micro-dollars. */
-const view = (a: Approval) => ({ id: a.approval_id, ...a, estimated_cost_usd: a.estimated_cost_micro_usd / 1_000_000 });
+const view = (a: Approval) => ({
+  id: a.approval_id,
+  ...a,
+  estimated_cost_usd: a.estimated_cost_micro_usd / 1_000_000,
+});
 
 @Controller('approvals')
 export class ApprovalsController {
@@ -60,7 +79,13 @@ export class ApprovalsController {
     const secret = gatewayKeySecret(request.headers);
     if (secret) {
       const key = requireGatewayKey(this.directory, secret);
-      const asOrg: AdminPrincipal = { kind: 'admin_key', id: key.key_id, org_id: key.org_id, role: 'viewer', platform_owner: false };
+      const asOrg: AdminPrincipal = {
+        kind: 'admin_key',
+        id: key.key_id,
+        org_id: key.org_id,
+        role: 'viewer',
+        platform_owner: false,
+      };
       const approval = await this.approvals.get(asOrg, id, wait * 1000);
       if (approval.key_id !== key.key_id) throw new NotFoundError('Approval not found');
       return ok(view(approval));
@@ -73,7 +98,11 @@ export class ApprovalsController {
   @HttpCode(200)
   @UseGuards(AdminAuthGuard)
   @Roles('owner', 'admin', 'reviewer')
-  async approve(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
+  async approve(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ) {
     const { reason } = parseOrThrow(approveBody, body ?? {});
     return ok(view(await this.approvals.approve(principal, id, reason ?? null)));
   }
@@ -82,7 +111,11 @@ export class ApprovalsController {
   @HttpCode(200)
   @UseGuards(AdminAuthGuard)
   @Roles('owner', 'admin', 'reviewer')
-  async reject(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
+  async reject(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ) {
     const { reason } = parseOrThrow(rejectBody, body ?? {});
     return ok(view(await this.approvals.reject(principal, id, reason)));
   }
@@ -99,7 +132,11 @@ export class ApprovalsController {
 
   /** Runs the admin guard by hand (this route also admits gateway keys). */
   private async authenticateAdmin(request: FastifyRequest): Promise<AdminPrincipal> {
-    const context = { switchToHttp: () => ({ getRequest: () => request }), getHandler: () => this.get, getClass: () => ApprovalsController };
+    const context = {
+      switchToHttp: () => ({ getRequest: () => request }),
+      getHandler: () => this.get,
+      getClass: () => ApprovalsController,
+    };
     await this.adminGuard.canActivate(context as never);
     return (request as FastifyRequest & { principal: AdminPrincipal }).principal;
   }

@@ -9,7 +9,8 @@ export class KeyIssuers {
   private readonly issuers = new Map<string, Actor>();
 
   apply(event: EventOf<typeof tenancyTopic>): void {
-    if (event.type === 'key.created' && event.data.kind === 'gateway') this.issuers.set(event.data.key_id, event.data.actor);
+    if (event.type === 'key.created' && event.data.kind === 'gateway')
+      this.issuers.set(event.data.key_id, event.data.actor);
   }
 
   of(keyId: string): Actor[] {

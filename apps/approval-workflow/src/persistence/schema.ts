@@ -49,9 +49,9 @@ export function approvalWorkflowMigrations(schema: string): MigrationClass[] {
       for (const statement of approvalWorkflowTables(schema)) await runner.query(statement);
     }
     async down(runner: QueryRunner): Promise<void> {
-      for (const table of ['review_rules', 'agent_reviews', 'approvals']) await runner.query(`drop table "${schema}".${table}`);
+      for (const table of ['review_rules', 'agent_reviews', 'approvals'])
+        await runner.query(`drop table "${schema}".${table}`);
     }
   }
   return [ApprovalWorkflowInit1763942400000];
 }
-

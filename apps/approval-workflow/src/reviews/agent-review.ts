@@ -2,7 +2,14 @@ import type { Actor } from '@llmgov/events';
 import type { ReviewStatus as ScheduleStatus } from '@llmgov/policy-schema';
 
 /** The schedule itself (rules → requirement → due date) lives once, in `@llmgov/policy-schema`. */
-export { nextReviewDue, requirementFor, reviewStatus, type ReviewRequirement, type ReviewRule, type ReviewedAgent as AgentRef } from '@llmgov/policy-schema';
+export {
+  nextReviewDue,
+  requirementFor,
+  reviewStatus,
+  type ReviewRequirement,
+  type ReviewRule,
+  type ReviewedAgent as AgentRef,
+} from '@llmgov/policy-schema';
 
 export interface AgentReview {
   id: string;

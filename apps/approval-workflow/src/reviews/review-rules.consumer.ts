@@ -22,7 +22,9 @@ export class ReviewRulesConsumer {
       fromBeginning: true,
       handler: async (event) => {
         if (event.type !== 'policy.published' || event.data.status !== 'active') return;
-        const rules = Array.isArray(event.data.document.rules) ? (event.data.document.rules as Array<ReviewRule & { policy_type: string }>) : [];
+        const rules = Array.isArray(event.data.document.rules)
+          ? (event.data.document.rules as Array<ReviewRule & { policy_type: string }>)
+          : [];
         await this.reviews.setRules(
           event.data.org_id,
           event.data.policy_version,

@@ -27,21 +27,29 @@ export class ReviewRepository {
     await this.dataSource.transaction(async (manager) => {
       // Serialises reviews of one agent so the stream's expected version is exact.
       await manager.query('select pg_advisory_xact_lock(hashtext($1))', [stream]);
-      const [{ n }] = (await manager.query(`select count(*)::int as n from ${this.reviews} where org_id = $1 and agent_id = $2`, [review.org_id, review.agent_id])) as Array<{ n: number }>;
-      await manager.query(`insert into ${this.reviews} (id, org_id, agent_id, reviewed_at, review) values ($1, $2, $3, $4, $5)`, [
-        review.id,
-        review.org_id,
-        review.agent_id,
-        review.reviewed_at,
-        JSON.stringify(review),
-      ]);
-      await this.store.append(stream, 'agent_review', n, [storedEvent(event)], { outbox: [outboxMessage(agentReviewsTopic, event)], manager });
+      const [{ n }] = (await manager.query(
+        `select count(*)::int as n from ${this.reviews} where org_id = $1 and agent_id = $2`,
+        [review.org_id, review.agent_id],
+      )) as Array<{ n: number }>;
+      await manager.query(
+        `insert into ${this.reviews} (id, org_id, agent_id, reviewed_at, review) values ($1, $2, $3, $4, $5)`,
+        [review.id, review.org_id, review.agent_id, review.reviewed_at, JSON.stringify(review)],
+      );
+      await this.store.append(stream, 'agent_review', n, [storedEvent(event)], {
+        outbox: [outboxMessage(agentReviewsTopic, event)],
+        manager,
+      });
     });
     return review;
   }
 
   /** Newest first. */
-  async list(orgId: string, agentId: string, limit: number, offset: number): Promise<AgentReview[]> {
+  async list(
+    orgId: string,
+    agentId: string,
+    limit: number,
+    offset: number,
+  ): Promise<AgentReview[]> {
     const rows: Array<{ review: AgentReview }> = await this.dataSource.query(
       `select review from ${this.reviews} where org_id = $1 and agent_id = $2 order by reviewed_at desc, id desc limit $3 offset $4`,
       [orgId, agentId, limit, offset],
@@ -54,7 +62,10 @@ export class ReviewRepository {
   }
 
   async rules(orgId: string): Promise<ReviewRule[]> {
-    const rows: Array<{ rules: ReviewRule[] }> = await this.dataSource.query(`select rules from ${this.rulesTable} where org_id = $1`, [orgId]);
+    const rows: Array<{ rules: ReviewRule[] }> = await this.dataSource.query(
+      `select rules from ${this.rulesTable} where org_id = $1`,
+      [orgId],
+    );
     return rows[0]?.rules ?? [];
   }
 

@@ -1,11 +1,22 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { AdminAuthGuard, CurrentPrincipal, Roles, ok, okList, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
+import {
+  AdminAuthGuard,
+  CurrentPrincipal,
+  Roles,
+  ok,
+  okList,
+  parseOrThrow,
+  type AdminPrincipal,
+} from '@llmgov/service-kit';
 import { ReviewService } from './review.service';
 
 const recordBody = z.object({ notes: z.string().max(10_000).nullable().optional() }).strict();
 const listQuery = z
-  .object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().regex(/^\d+$/, 'not a cursor this service issued').optional() })
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().regex(/^\d+$/, 'not a cursor this service issued').optional(),
+  })
   .strict();
 
 /**
@@ -19,13 +30,21 @@ export class ReviewsController {
 
   @Post(':id/reviews')
   @Roles('owner', 'admin', 'reviewer')
-  async record(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') agentId: string, @Body() body: unknown) {
+  async record(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Param('id') agentId: string,
+    @Body() body: unknown,
+  ) {
     const { notes } = parseOrThrow(recordBody, body ?? {});
     return ok(await this.reviews.record(principal, agentId, notes ?? null));
   }
 
   @Get(':id/reviews')
-  async list(@CurrentPrincipal() principal: AdminPrincipal, @Param('id') agentId: string, @Query() query: unknown) {
+  async list(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Param('id') agentId: string,
+    @Query() query: unknown,
+  ) {
     const { limit, cursor } = parseOrThrow(listQuery, query, 'query');
     const offset = Number(cursor ?? 0);
     const page = await this.reviews.list(principal, agentId, limit + 1, offset);

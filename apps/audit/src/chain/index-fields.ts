@@ -2,9 +2,21 @@ import type { EnvelopeBase } from '@llmgov/events';
 import { PLATFORM_CHAIN, type AuditEntry } from './entry';
 
 /** The indexed columns of an entry, read from whatever fields of that name the event has. */
-export type IndexFields = Pick<AuditEntry, 'chain' | 'actor' | 'agent_id' | 'key_id' | 'model' | 'step' | 'code' | 'policy_version' | 'request_id'>;
+export type IndexFields = Pick<
+  AuditEntry,
+  | 'chain'
+  | 'actor'
+  | 'agent_id'
+  | 'key_id'
+  | 'model'
+  | 'step'
+  | 'code'
+  | 'policy_version'
+  | 'request_id'
+>;
 
-const str = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
+const str = (value: unknown): string | null =>
+  typeof value === 'string' && value.length > 0 ? value : null;
 
 /**
  * Every event schema names these fields the same way (libs/events), so one generic read

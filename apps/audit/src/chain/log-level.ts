@@ -10,10 +10,22 @@ export const DEFAULT_LOG_LEVEL: LogLevel = 'standard';
  * producer ever adds one (a field named like content, messages, prompt, key, secret).
  * `key_id`, `signer_key_id`, `public_key`, `signer_keys` are ids or public material and stay.
  */
-const SENSITIVE = /^(content|contents|messages|prompts?|prompt_text|.*_prompt|completion_text|preview|input|output|secret|.*_secret|secret_.*|password|.*_password|key|api_key|private_key|key_hash|authorization|token|access_token)$/i;
+const SENSITIVE =
+  /^(content|contents|messages|prompts?|prompt_text|.*_prompt|completion_text|preview|input|output|secret|.*_secret|secret_.*|password|.*_password|key|api_key|private_key|key_hash|authorization|token|access_token)$/i;
 
 /** Free text and bulky detail that `minimal` drops too: only who, what, when and ids remain. */
-const MINIMAL_DROPS = new Set(['document', 'decision', 'message', 'notes', 'reason', 'rule', 'detail', 'tags', 'signatures', 'signer_keys']);
+const MINIMAL_DROPS = new Set([
+  'document',
+  'decision',
+  'message',
+  'notes',
+  'reason',
+  'rule',
+  'detail',
+  'tags',
+  'signatures',
+  'signer_keys',
+]);
 
 /** The event as the org's log level keeps it (a new object; the input is not changed). */
 export function applyLogLevel<E extends EnvelopeBase>(event: E, level: LogLevel): E {
@@ -23,7 +35,10 @@ export function applyLogLevel<E extends EnvelopeBase>(event: E, level: LogLevel)
     case 'standard':
       return { ...event, data: strip(event.data, (k) => SENSITIVE.test(k)) };
     case 'minimal':
-      return { ...event, data: strip(event.data, (k) => SENSITIVE.test(k) || MINIMAL_DROPS.has(k)) };
+      return {
+        ...event,
+        data: strip(event.data, (k) => SENSITIVE.test(k) || MINIMAL_DROPS.has(k)),
+      };
     default: {
       const never: never = level;
       throw new Error(`unknown log level ${String(never)}`);

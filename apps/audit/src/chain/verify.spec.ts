@@ -2,8 +2,19 @@ import { GENESIS_HASH, hashEntry, seal, type AuditEntry, type HashedEntry } from
 import { ChainVerifier, genesisAnchor } from './verify';
 
 const base: Omit<AuditEntry, 'position' | 'prev_hash' | 'event_id'> = {
-  chain: 'org_a', type: 'key.revoked', topic: 'governance.tenancy.v1', time: '2026-04-01T10:00:00.000Z', recorded_at: '2026-04-01T10:00:01.000Z',
-  actor: 'admin_key:key_1', agent_id: null, key_id: 'key_2', model: null, step: null, code: null, policy_version: null, request_id: null,
+  chain: 'org_a',
+  type: 'key.revoked',
+  topic: 'governance.tenancy.v1',
+  time: '2026-04-01T10:00:00.000Z',
+  recorded_at: '2026-04-01T10:00:01.000Z',
+  actor: 'admin_key:key_1',
+  agent_id: null,
+  key_id: 'key_2',
+  model: null,
+  step: null,
+  code: null,
+  policy_version: null,
+  request_id: null,
   event: { id: 'e', type: 'key.revoked', data: { key_id: 'key_2' } },
 };
 
@@ -36,7 +47,9 @@ describe('hashEntry', () => {
     const entry = chainOf(1)[0];
     expect(hashEntry({ ...entry, agent_id: 'agt_x' })).not.toBe(entry.hash);
     expect(hashEntry({ ...entry, prev_hash: `sha256:${'1'.repeat(64)}` })).not.toBe(entry.hash);
-    expect(hashEntry({ ...entry, event: { ...entry.event, data: { key_id: 'key_3' } } })).not.toBe(entry.hash);
+    expect(hashEntry({ ...entry, event: { ...entry.event, data: { key_id: 'key_3' } } })).not.toBe(
+      entry.hash,
+    );
   });
 });
 

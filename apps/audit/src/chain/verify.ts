@@ -33,14 +33,20 @@ export class ChainVerifier {
   check(entry: HashedEntry): void {
     this.checked++;
     const intact =
-      entry.position === this.expected.position + 1 && entry.prev_hash === this.expected.hash && hashEntry(entry) === entry.hash;
-    if (!intact) this.breakAt(entry.position === this.expected.position + 1 ? entry.position : this.expected.position + 1);
+      entry.position === this.expected.position + 1 &&
+      entry.prev_hash === this.expected.hash &&
+      hashEntry(entry) === entry.hash;
+    if (!intact)
+      this.breakAt(
+        entry.position === this.expected.position + 1 ? entry.position : this.expected.position + 1,
+      );
     this.expected = { position: entry.position, hash: entry.hash };
   }
 
   /** The chain must end where its head says (entries cut off the end are a break too). */
   checkHead(head: ChainAnchor): void {
-    if (head.position !== this.expected.position || head.hash !== this.expected.hash) this.breakAt(this.expected.position + 1);
+    if (head.position !== this.expected.position || head.hash !== this.expected.hash)
+      this.breakAt(this.expected.position + 1);
   }
 
   breakAt(position: number): void {

@@ -7,7 +7,13 @@ import { csvHeader, csvLine, jsonlLine, type ExportFormat } from './export-forma
  * into chunks of about 64 KiB. `Readable.from` pulls only when the socket drains, so
  * memory stays at one batch whatever the number of rows.
  */
-export function exportStream(reader: AuditLogReader, chain: string, first: number, last: number, format: ExportFormat): Readable {
+export function exportStream(
+  reader: AuditLogReader,
+  chain: string,
+  first: number,
+  last: number,
+  format: ExportFormat,
+): Readable {
   async function* lines(): AsyncGenerator<string> {
     let chunk = format === 'csv' ? csvHeader : '';
     for await (const entry of reader.scan(chain, first, last)) {

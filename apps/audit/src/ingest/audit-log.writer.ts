@@ -11,7 +11,8 @@ export type AppendOutcome = 'appended' | 'duplicate';
 const UNIQUE_VIOLATION = '23505';
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity): the event, not the database. */
-const isDataError = (error: unknown): boolean => /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
+const isDataError = (error: unknown): boolean =>
+  /^2[23]/.test(String((error as { code?: unknown }).code ?? ''));
 
 interface Pending {
   event: EnvelopeBase;
@@ -47,7 +48,9 @@ export class AuditLogWriter {
     private readonly now: () => Date,
   ) {
     this.s = `"${schema}"`;
-    const placeholders = ENTRY_COLUMNS.map((c, i) => (c === 'event' ? `$${i + 1}::jsonb` : `$${i + 1}`));
+    const placeholders = ENTRY_COLUMNS.map((c, i) =>
+      c === 'event' ? `$${i + 1}::jsonb` : `$${i + 1}`,
+    );
     this.insertSql = `insert into ${this.s}.audit_entries (${ENTRY_COLUMNS.join(', ')}) values (${placeholders.join(', ')})`;
   }
 
@@ -85,7 +88,9 @@ export class AuditLogWriter {
 
   private async commitChain(chain: string, items: Pending[]): Promise<void> {
     try {
-      const outcomes = await this.dataSource.transaction((manager) => this.appendChain(manager, chain, items));
+      const outcomes = await this.dataSource.transaction((manager) =>
+        this.appendChain(manager, chain, items),
+      );
       items.forEach((item, i) => item.resolve(outcomes[i]));
     } catch (error) {
       // The database is down or slow: fail them all now (the bus retries each).
@@ -97,7 +102,9 @@ export class AuditLogWriter {
 
   private async appendAlone(item: Pending): Promise<void> {
     try {
-      const [outcome] = await this.dataSource.transaction((manager) => this.appendChain(manager, indexFields(item.event).chain, [item]));
+      const [outcome] = await this.dataSource.transaction((manager) =>
+        this.appendChain(manager, indexFields(item.event).chain, [item]),
+      );
       item.resolve(outcome);
     } catch (error) {
       // The same event id logged in another chain (a producer bug): still logged once.
@@ -110,11 +117,28 @@ export class AuditLogWriter {
    * Appends one chain's share of a batch, in order: the head locked once, duplicates
    * found in one query, one multi-row insert, the head moved once.
    */
-  private async appendChain(manager: EntityManager, chain: string, items: readonly { event: EnvelopeBase; topic: string }[]): Promise<AppendOutcome[]> {
-    await manager.query(`insert into ${this.s}.audit_chain_heads (chain, position, hash) values ($1, 0, $2) on conflict do nothing`, [chain, GENESIS_HASH]);
-    const [head] = (await manager.query(`select position, hash from ${this.s}.audit_chain_heads where chain = $1 for update`, [chain])) as { position: string; hash: string }[];
+  private async appendChain(
+    manager: EntityManager,
+    chain: string,
+    items: readonly { event: EnvelopeBase; topic: string }[],
+  ): Promise<AppendOutcome[]> {
+    await manager.query(
+      `insert into ${this.s}.audit_chain_heads (chain, position, hash) values ($1, 0, $2) on conflict do nothing`,
+      [chain, GENESIS_HASH],
+    );
+    const [head] = (await manager.query(
+      `select position, hash from ${this.s}.audit_chain_heads where chain = $1 for update`,
+      [chain],
+    )) as { position: string; hash: string }[];
     const ids = items.map((i) => i.event.id);
-    const seen = new Set(((await manager.query(`select event_id from ${this.s}.audit_entries where event_id = any($1::text[])`, [ids])) as { event_id: string }[]).map((r) => r.event_id));
+    const seen = new Set(
+      (
+        (await manager.query(
+          `select event_id from ${this.s}.audit_entries where event_id = any($1::text[])`,
+          [ids],
+        )) as { event_id: string }[]
+      ).map((r) => r.event_id),
+    );
     let { level, version } = await this.logLevel(manager, chain);
     let previous = { position: Number(head.position), hash: head.hash };
     const entries: HashedEntry[] = [];
@@ -123,7 +147,8 @@ export class AuditLogWriter {
       seen.add(event.id);
       const learnt = orgLogSettings(event);
       // An active policy's level applies from its own entry on (a late, older version does not).
-      if (learnt && learnt.policy_version >= version) ({ log_level: level, policy_version: version } = learnt);
+      if (learnt && learnt.policy_version >= version)
+        ({ log_level: level, policy_version: version } = learnt);
       const entry = seal({
         ...indexFields(event),
         position: previous.position + 1,
@@ -145,13 +170,26 @@ export class AuditLogWriter {
       if (learnt) await this.saveSettings(manager, chain, learnt);
     }
     const width = ENTRY_COLUMNS.length;
-    const rows = entries.map((_, r) => `(${ENTRY_COLUMNS.map((c, i) => `$${r * width + i + 1}${c === 'event' ? '::jsonb' : ''}`).join(', ')})`);
-    await manager.query(`insert into ${this.s}.audit_entries (${ENTRY_COLUMNS.join(', ')}) values ${rows.join(', ')}`, entries.flatMap(toParams));
-    await manager.query(`update ${this.s}.audit_chain_heads set position = $2, hash = $3 where chain = $1`, [chain, previous.position, previous.hash]);
+    const rows = entries.map(
+      (_, r) =>
+        `(${ENTRY_COLUMNS.map((c, i) => `$${r * width + i + 1}${c === 'event' ? '::jsonb' : ''}`).join(', ')})`,
+    );
+    await manager.query(
+      `insert into ${this.s}.audit_entries (${ENTRY_COLUMNS.join(', ')}) values ${rows.join(', ')}`,
+      entries.flatMap(toParams),
+    );
+    await manager.query(
+      `update ${this.s}.audit_chain_heads set position = $2, hash = $3 where chain = $1`,
+      [chain, previous.position, previous.hash],
+    );
     return outcomes;
   }
 
-  private async saveSettings(manager: EntityManager, chain: string, learnt: OrgLogSettings): Promise<void> {
+  private async saveSettings(
+    manager: EntityManager,
+    chain: string,
+    learnt: OrgLogSettings,
+  ): Promise<void> {
     await manager.query(
       `insert into ${this.s}.audit_org_settings (chain, log_level, retention_days, policy_version) values ($1, $2, $3, $4)
        on conflict (chain) do update set log_level = excluded.log_level, retention_days = excluded.retention_days, policy_version = excluded.policy_version
@@ -161,8 +199,16 @@ export class AuditLogWriter {
   }
 
   /** The org's log level as last learnt from an active policy (standard until then). */
-  private async logLevel(manager: EntityManager, chain: string): Promise<{ level: LogLevel; version: number }> {
-    const [row] = (await manager.query(`select log_level, policy_version from ${this.s}.audit_org_settings where chain = $1`, [chain])) as { log_level: LogLevel; policy_version: number }[];
-    return row ? { level: row.log_level, version: row.policy_version } : { level: DEFAULT_LOG_LEVEL, version: 0 };
+  private async logLevel(
+    manager: EntityManager,
+    chain: string,
+  ): Promise<{ level: LogLevel; version: number }> {
+    const [row] = (await manager.query(
+      `select log_level, policy_version from ${this.s}.audit_org_settings where chain = $1`,
+      [chain],
+    )) as { log_level: LogLevel; policy_version: number }[];
+    return row
+      ? { level: row.log_level, version: row.policy_version }
+      : { level: DEFAULT_LOG_LEVEL, version: 0 };
   }
 }

@@ -29,7 +29,9 @@ export class AuditConsumer {
     // One group per topic, so one topic's rebalance never pauses the others; several
     // members per group, so each partition has its own consumer (the bus hands a
     // subscription its messages one at a time).
-    const members = this.topics.flatMap((topic) => Array.from({ length: this.consumersPerTopic }, () => topic));
+    const members = this.topics.flatMap((topic) =>
+      Array.from({ length: this.consumersPerTopic }, () => topic),
+    );
     this.subscriptions = await Promise.all(
       members.map((topic) =>
         this.bus.subscribe({

@@ -16,11 +16,18 @@ export interface OrgLogSettings {
  * validates documents; the audit logs whatever arrives).
  */
 /** The two deployer fields the audit needs (the rest of the document may be of any later shape). */
-const logPart = z.object({ log_level: deployerPolicy.shape.log_level, retention_days: deployerPolicy.shape.retention_days });
+const logPart = z.object({
+  log_level: deployerPolicy.shape.log_level,
+  retention_days: deployerPolicy.shape.retention_days,
+});
 
 export function orgLogSettings(event: EnvelopeBase): OrgLogSettings | null {
   if (event.type !== 'policy.published') return null;
-  const data = event.data as { status?: string; policy_version?: number; document?: { deployer?: unknown } };
+  const data = event.data as {
+    status?: string;
+    policy_version?: number;
+    document?: { deployer?: unknown };
+  };
   if (data.status !== 'active' || typeof data.policy_version !== 'number') return null;
   const deployer = logPart.safeParse(data.document?.deployer);
   if (!deployer.success) return null;

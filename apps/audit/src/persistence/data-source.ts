@@ -20,9 +20,13 @@ export async function createAuditDataSource(options: AuditDataSourceOptions): Pr
   const runner = dataSource.createQueryRunner();
   try {
     // Replicas starting together must not race on `create … if not exists`.
-    await runner.query('select pg_advisory_lock(hashtext($1))', [`audit-migrations:${options.schema}`]);
+    await runner.query('select pg_advisory_lock(hashtext($1))', [
+      `audit-migrations:${options.schema}`,
+    ]);
     for (const statement of auditMigrations(options.schema)) await runner.query(statement);
-    await runner.query('select pg_advisory_unlock(hashtext($1))', [`audit-migrations:${options.schema}`]);
+    await runner.query('select pg_advisory_unlock(hashtext($1))', [
+      `audit-migrations:${options.schema}`,
+    ]);
   } catch (error) {
     await runner.release();
     await dataSource.destroy();

@@ -2,8 +2,24 @@ import type { HashedEntry } from '../chain/entry';
 
 /** The columns of `audit_entries`, in the order of the insert below. */
 export const ENTRY_COLUMNS = [
-  'chain', 'position', 'event_id', 'type', 'topic', 'time', 'recorded_at', 'actor', 'agent_id', 'key_id',
-  'model', 'step', 'code', 'policy_version', 'request_id', 'event', 'prev_hash', 'hash',
+  'chain',
+  'position',
+  'event_id',
+  'type',
+  'topic',
+  'time',
+  'recorded_at',
+  'actor',
+  'agent_id',
+  'key_id',
+  'model',
+  'step',
+  'code',
+  'policy_version',
+  'request_id',
+  'event',
+  'prev_hash',
+  'hash',
 ] as const;
 
 export interface EntryRow {
@@ -51,4 +67,5 @@ export function fromRow(row: EntryRow): HashedEntry {
   };
 }
 
-export const toParams = (e: HashedEntry): unknown[] => ENTRY_COLUMNS.map((c) => (c === 'event' ? JSON.stringify(e.event) : e[c]));
+export const toParams = (e: HashedEntry): unknown[] =>
+  ENTRY_COLUMNS.map((c) => (c === 'event' ? JSON.stringify(e.event) : e[c]));

@@ -5,7 +5,17 @@ import type { Checkpoint } from '../retention/checkpoint';
 import { fromRow, type EntryRow } from '../persistence/entry-row';
 import type { Bound, ListQuery } from './list-query';
 
-const FILTERS = ['type', 'agent_id', 'key_id', 'model', 'step', 'code', 'actor', 'request_id', 'policy_version'] as const;
+const FILTERS = [
+  'type',
+  'agent_id',
+  'key_id',
+  'model',
+  'step',
+  'code',
+  'actor',
+  'request_id',
+  'policy_version',
+] as const;
 
 /** Read side of the log: filtered pages, single entries, and position-ordered batches. */
 export class AuditLogReader {
@@ -31,7 +41,11 @@ export class AuditLogReader {
   }
 
   /** Newest first; `cursor` is the position of the last entry of the previous page. */
-  async list(chain: string, query: ListQuery, limit: number): Promise<{ items: HashedEntry[]; nextCursor: string | null }> {
+  async list(
+    chain: string,
+    query: ListQuery,
+    limit: number,
+  ): Promise<{ items: HashedEntry[]; nextCursor: string | null }> {
     const where = ['chain = $1'];
     const params: unknown[] = [chain];
     for (const field of FILTERS) {
@@ -48,18 +62,34 @@ export class AuditLogReader {
       params,
     )) as EntryRow[];
     const items = rows.slice(0, limit).map(fromRow);
-    return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].position) : null };
+    return {
+      items,
+      nextCursor: rows.length > limit ? String(items[items.length - 1].position) : null,
+    };
   }
 
   async byEventId(eventId: string): Promise<HashedEntry | null> {
-    const [row] = (await this.dataSource.query(`select * from ${this.s}.audit_entries where event_id = $1`, [eventId])) as EntryRow[];
+    const [row] = (await this.dataSource.query(
+      `select * from ${this.s}.audit_entries where event_id = $1`,
+      [eventId],
+    )) as EntryRow[];
     return row ? fromRow(row) : null;
   }
 
   /** The positions a range covers: positions as given, times on `recorded_at`. */
-  async positionRange(chain: string, from?: Bound, to?: Bound): Promise<{ first: number; last: number }> {
-    const first = from === undefined ? 1 : typeof from === 'number' ? from : await this.firstAt(chain, from);
-    const last = to === undefined ? Number.MAX_SAFE_INTEGER : typeof to === 'number' ? to : (await this.firstAt(chain, to)) - 1;
+  async positionRange(
+    chain: string,
+    from?: Bound,
+    to?: Bound,
+  ): Promise<{ first: number; last: number }> {
+    const first =
+      from === undefined ? 1 : typeof from === 'number' ? from : await this.firstAt(chain, from);
+    const last =
+      to === undefined
+        ? Number.MAX_SAFE_INTEGER
+        : typeof to === 'number'
+          ? to
+          : (await this.firstAt(chain, to)) - 1;
     return { first, last };
   }
 
@@ -75,7 +105,12 @@ export class AuditLogReader {
    * Entries of a chain in position order, fetched in keyset batches: memory stays at one
    * batch whatever the length, and rows appended meanwhile do not shift what is read.
    */
-  async *scan(chain: string, first: number, last: number, batchSize = 1000): AsyncGenerator<HashedEntry> {
+  async *scan(
+    chain: string,
+    first: number,
+    last: number,
+    batchSize = 1000,
+  ): AsyncGenerator<HashedEntry> {
     let after = first - 1;
     for (;;) {
       const rows = (await this.dataSource.query(
@@ -89,12 +124,18 @@ export class AuditLogReader {
   }
 
   async head(chain: string): Promise<ChainAnchor | null> {
-    const [row] = (await this.dataSource.query(`select position, hash from ${this.s}.audit_chain_heads where chain = $1`, [chain])) as { position: string; hash: string }[];
+    const [row] = (await this.dataSource.query(
+      `select position, hash from ${this.s}.audit_chain_heads where chain = $1`,
+      [chain],
+    )) as { position: string; hash: string }[];
     return row ? { position: Number(row.position), hash: row.hash } : null;
   }
 
   async entryAt(chain: string, position: number): Promise<HashedEntry | null> {
-    const [row] = (await this.dataSource.query(`select * from ${this.s}.audit_entries where chain = $1 and position = $2`, [chain, position])) as EntryRow[];
+    const [row] = (await this.dataSource.query(
+      `select * from ${this.s}.audit_entries where chain = $1 and position = $2`,
+      [chain, position],
+    )) as EntryRow[];
     return row ? fromRow(row) : null;
   }
 
@@ -103,13 +144,24 @@ export class AuditLogReader {
     const [row] = (await this.dataSource.query(
       `select * from ${this.s}.audit_checkpoints where chain = $1 and position <= $2 order by position desc limit 1`,
       [chain, position],
-    )) as (Omit<Checkpoint, 'position' | 'pruned' | 'created_at'> & { position: string; pruned: string; created_at: Date })[];
+    )) as (Omit<Checkpoint, 'position' | 'pruned' | 'created_at'> & {
+      position: string;
+      pruned: string;
+      created_at: Date;
+    })[];
     if (!row) return null;
-    return { ...row, position: Number(row.position), pruned: Number(row.pruned), created_at: new Date(row.created_at).toISOString() };
+    return {
+      ...row,
+      position: Number(row.position),
+      pruned: Number(row.pruned),
+      created_at: new Date(row.created_at).toISOString(),
+    };
   }
 
   async trustedPublicKeys(): Promise<string[]> {
-    const rows = (await this.dataSource.query(`select public_key from ${this.s}.audit_signing_keys`)) as { public_key: string }[];
+    const rows = (await this.dataSource.query(
+      `select public_key from ${this.s}.audit_signing_keys`,
+    )) as { public_key: string }[];
     return rows.map((r) => r.public_key);
   }
 }

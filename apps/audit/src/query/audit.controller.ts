@@ -1,7 +1,14 @@
 import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import {
-  AdminAuthGuard, CurrentPrincipal, NotFoundError, ok, okList, orgScope, parseOrThrow, type AdminPrincipal,
+  AdminAuthGuard,
+  CurrentPrincipal,
+  NotFoundError,
+  ok,
+  okList,
+  orgScope,
+  parseOrThrow,
+  type AdminPrincipal,
 } from '@llmgov/service-kit';
 import { AuditLogReader } from './audit-log.reader';
 import { exportQuery, listQuery, rangeQuery } from './list-query';
@@ -36,13 +43,22 @@ export class AuditController {
   }
 
   @Get('verify')
-  async verify(@CurrentPrincipal() principal: AdminPrincipal, @Query() raw: Record<string, string>) {
+  async verify(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Query() raw: Record<string, string>,
+  ) {
     const query = parseOrThrow(rangeQuery, raw, 'query');
-    return ok(await verifyChain(this.reader, orgScope(principal, query.org_id), query.from, query.to));
+    return ok(
+      await verifyChain(this.reader, orgScope(principal, query.org_id), query.from, query.to),
+    );
   }
 
   @Get('export')
-  async export(@CurrentPrincipal() principal: AdminPrincipal, @Query() raw: Record<string, string>, @Res() reply: FastifyReply) {
+  async export(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Query() raw: Record<string, string>,
+    @Res() reply: FastifyReply,
+  ) {
     const query = parseOrThrow(exportQuery, raw, 'query');
     const chain = orgScope(principal, query.org_id);
     const { first, last } = await this.reader.positionRange(chain, query.from, query.to);

@@ -29,7 +29,12 @@ export const listQuery = z
     from: time.optional(),
     to: time.optional(),
     cursor: position.optional(),
-    limit: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(500)).optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(500))
+      .optional(),
   })
   .strict();
 export type ListQuery = z.infer<typeof listQuery>;
@@ -39,7 +44,11 @@ export type ListQuery = z.infer<typeof listQuery>;
  * clock, so the range is a contiguous run of positions) or plain positions.
  */
 const bound = z.union([position, time.transform((t) => new Date(t))]);
-export const rangeQuery = z.object({ org_id: z.string().min(1).optional(), from: bound.optional(), to: bound.optional() }).strict();
-export const exportQuery = rangeQuery.extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') }).strict();
+export const rangeQuery = z
+  .object({ org_id: z.string().min(1).optional(), from: bound.optional(), to: bound.optional() })
+  .strict();
+export const exportQuery = rangeQuery
+  .extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') })
+  .strict();
 export type RangeQuery = z.infer<typeof rangeQuery>;
 export type Bound = number | Date;

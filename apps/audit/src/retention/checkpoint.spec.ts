@@ -1,14 +1,32 @@
-import { checkpointSignatureValid, cutPosition, generateSigningKey, loadSigningKey, signCheckpoint } from './checkpoint';
+import {
+  checkpointSignatureValid,
+  cutPosition,
+  generateSigningKey,
+  loadSigningKey,
+  signCheckpoint,
+} from './checkpoint';
 
 describe('checkpoint', () => {
   const { privateKeyDer, key } = generateSigningKey();
-  const body = { chain: 'org_a', position: 1000, hash: `sha256:${'a'.repeat(64)}`, pruned: 1000, created_at: '2026-04-01T00:00:00.000Z' };
+  const body = {
+    chain: 'org_a',
+    position: 1000,
+    hash: `sha256:${'a'.repeat(64)}`,
+    pruned: 1000,
+    created_at: '2026-04-01T00:00:00.000Z',
+  };
 
   it('verifies with a trusted key and fails once any field changes', () => {
     const checkpoint = signCheckpoint(body, key);
     expect(checkpointSignatureValid(checkpoint, [key.publicKey])).toBe(true);
-    expect(checkpointSignatureValid({ ...checkpoint, hash: `sha256:${'b'.repeat(64)}` }, [key.publicKey])).toBe(false);
-    expect(checkpointSignatureValid({ ...checkpoint, position: 2000 }, [key.publicKey])).toBe(false);
+    expect(
+      checkpointSignatureValid({ ...checkpoint, hash: `sha256:${'b'.repeat(64)}` }, [
+        key.publicKey,
+      ]),
+    ).toBe(false);
+    expect(checkpointSignatureValid({ ...checkpoint, position: 2000 }, [key.publicKey])).toBe(
+      false,
+    );
   });
 
   it('is not trusted when signed by an unknown key', () => {

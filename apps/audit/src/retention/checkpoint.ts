@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /**
@@ -28,19 +35,30 @@ export interface SigningKey {
   publicKey: string;
 }
 
-const signedBytes = (c: Omit<Checkpoint, 'signature'>): Buffer => Buffer.from(canonicalize(c) as string);
+const signedBytes = (c: Omit<Checkpoint, 'signature'>): Buffer =>
+  Buffer.from(canonicalize(c) as string);
 
 export function signCheckpoint(body: UnsignedCheckpoint, key: SigningKey): Checkpoint {
   const withKey = { ...body, public_key: key.publicKey };
-  return { ...withKey, signature: sign(null, signedBytes(withKey), key.privateKey).toString('base64') };
+  return {
+    ...withKey,
+    signature: sign(null, signedBytes(withKey), key.privateKey).toString('base64'),
+  };
 }
 
 /** True when the signature is valid for the checkpoint's own public key (and that key is trusted). */
-export function checkpointSignatureValid(checkpoint: Checkpoint, trustedPublicKeys: readonly string[]): boolean {
+export function checkpointSignatureValid(
+  checkpoint: Checkpoint,
+  trustedPublicKeys: readonly string[],
+): boolean {
   if (!trustedPublicKeys.includes(checkpoint.public_key)) return false;
   const { signature, ...body } = checkpoint;
   try {
-    const publicKey = createPublicKey({ key: Buffer.from(checkpoint.public_key, 'base64'), format: 'der', type: 'spki' });
+    const publicKey = createPublicKey({
+      key: Buffer.from(checkpoint.public_key, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
     return verify(null, signedBytes(body), publicKey, Buffer.from(signature, 'base64'));
   } catch {
     return false;
@@ -59,8 +77,11 @@ export function loadSigningKey(material: string): SigningKey {
   const privateKey = material.includes('-----BEGIN')
     ? createPrivateKey(material)
     : createPrivateKey({ key: Buffer.from(material, 'base64'), format: 'der', type: 'pkcs8' });
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('AUDIT_SIGNING_KEY must be an Ed25519 private key');
-  const publicKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).toString('base64');
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new Error('AUDIT_SIGNING_KEY must be an Ed25519 private key');
+  const publicKey = createPublicKey(privateKey)
+    .export({ format: 'der', type: 'spki' })
+    .toString('base64');
   return { privateKey, publicKey };
 }
 
@@ -70,7 +91,11 @@ export function loadSigningKey(material: string): SigningKey {
  * is the highest position recorded before the cutoff; the answer is the last position to
  * prune (0: nothing), never beyond what was already pruned backwards.
  */
-export function cutPosition(lastExpired: number, segmentSize: number, alreadyPruned: number): number {
+export function cutPosition(
+  lastExpired: number,
+  segmentSize: number,
+  alreadyPruned: number,
+): number {
   const cut = Math.floor(lastExpired / segmentSize) * segmentSize;
   return cut > alreadyPruned ? cut : 0;
 }

@@ -24,7 +24,12 @@ describe('RetentionService (Postgres)', () => {
     ds = await createAuditDataSource({ url: schema.url, schema: schema.name });
     writer = new AuditLogWriter(ds, schema.name, () => clock.now());
     reader = new AuditLogReader(ds, schema.name);
-    retention = new RetentionService(ds, schema.name, await loadOrCreateSigningKey(ds, schema.name), { segmentSize: 10, defaultRetentionDays: 365 });
+    retention = new RetentionService(
+      ds,
+      schema.name,
+      await loadOrCreateSigningKey(ds, schema.name),
+      { segmentSize: 10, defaultRetentionDays: 365 },
+    );
   });
   afterAll(async () => {
     await ds.destroy();
@@ -51,17 +56,29 @@ describe('RetentionService (Postgres)', () => {
     expect(Math.min(...left)).toBe(21); // 21…25 are expired but not a whole segment
     expect(left).toHaveLength(8);
     expect(await verifyChain(reader, ORG)).toEqual({ ok: true, checked: 8, first_broken: null });
-    expect(await verifyChain(reader, ORG, 1, 22)).toEqual({ ok: true, checked: 2, first_broken: null });
+    expect(await verifyChain(reader, ORG, 1, 22)).toEqual({
+      ok: true,
+      checked: 2,
+      first_broken: null,
+    });
     expect(await retention.run(clock.now())).toEqual([]); // nothing more to cut yet
   });
 
   it('a forged checkpoint does not verify', async () => {
-    await ds.query(`update "${schema.name}".audit_checkpoints set hash = 'sha256:' || repeat('f', 64) where chain = $1`, [ORG]);
+    await ds.query(
+      `update "${schema.name}".audit_checkpoints set hash = 'sha256:' || repeat('f', 64) where chain = $1`,
+      [ORG],
+    );
     expect(await verifyChain(reader, ORG)).toEqual({ ok: false, checked: 8, first_broken: 21 });
   });
 
   it('keeps the platform chain for the default retention', async () => {
-    const key = example('key.created', ORG, { org_id: null, platform_owner: true, kind: 'admin', role: 'owner' });
+    const key = example('key.created', ORG, {
+      org_id: null,
+      platform_owner: true,
+      kind: 'admin',
+      role: 'owner',
+    });
     await writer.append(key, topicOf(key.type).name);
     clock.advance(30 * DAY);
     expect((await retention.run(clock.now())).filter((r) => r.chain === 'platform')).toEqual([]);

@@ -42,7 +42,11 @@ export class RetentionService {
     )) as { chain: string; retention_days: number }[];
     const results: PruneResult[] = [];
     for (const { chain, retention_days } of chains) {
-      const result = await this.prune(chain, new Date(now.getTime() - retention_days * DAY_MS), now);
+      const result = await this.prune(
+        chain,
+        new Date(now.getTime() - retention_days * DAY_MS),
+        now,
+      );
       if (result) results.push(result);
     }
     return results;
@@ -50,7 +54,9 @@ export class RetentionService {
 
   private prune(chain: string, cutoff: Date, now: Date): Promise<PruneResult | null> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`select 1 from ${this.s}.audit_chain_heads where chain = $1 for update`, [chain]);
+      await manager.query(`select 1 from ${this.s}.audit_chain_heads where chain = $1 for update`, [
+        chain,
+      ]);
       const [expired] = (await manager.query(
         `select coalesce(max(position), 0) as p from ${this.s}.audit_entries where chain = $1 and recorded_at < $2`,
         [chain, cutoff],
@@ -62,14 +68,31 @@ export class RetentionService {
       const alreadyPruned = previous ? Number(previous.position) : 0;
       const cut = cutPosition(Number(expired.p), this.options.segmentSize, alreadyPruned);
       if (cut === 0) return null;
-      const [atCut] = (await manager.query(`select hash from ${this.s}.audit_entries where chain = $1 and position = $2`, [chain, cut])) as { hash: string }[];
+      const [atCut] = (await manager.query(
+        `select hash from ${this.s}.audit_entries where chain = $1 and position = $2`,
+        [chain, cut],
+      )) as { hash: string }[];
       if (!atCut) return null;
-      const checkpoint = signCheckpoint({ chain, position: cut, hash: atCut.hash, pruned: cut, created_at: now.toISOString() }, this.key);
+      const checkpoint = signCheckpoint(
+        { chain, position: cut, hash: atCut.hash, pruned: cut, created_at: now.toISOString() },
+        this.key,
+      );
       await manager.query(
         `insert into ${this.s}.audit_checkpoints (chain, position, hash, pruned, created_at, public_key, signature) values ($1, $2, $3, $4, $5, $6, $7)`,
-        [chain, checkpoint.position, checkpoint.hash, checkpoint.pruned, checkpoint.created_at, checkpoint.public_key, checkpoint.signature],
+        [
+          chain,
+          checkpoint.position,
+          checkpoint.hash,
+          checkpoint.pruned,
+          checkpoint.created_at,
+          checkpoint.public_key,
+          checkpoint.signature,
+        ],
       );
-      const deleted = (await manager.query(`delete from ${this.s}.audit_entries where chain = $1 and position <= $2 and position > $3`, [chain, cut, alreadyPruned])) as [unknown, number];
+      const deleted = (await manager.query(
+        `delete from ${this.s}.audit_entries where chain = $1 and position <= $2 and position > $3`,
+        [chain, cut, alreadyPruned],
+      )) as [unknown, number];
       return { chain, position: cut, removed: deleted[1] };
     });
   }

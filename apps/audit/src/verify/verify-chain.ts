@@ -11,11 +11,21 @@ import type { Bound } from '../query/list-query';
  * seen as it was when verification began, never as entries from one moment and a head
  * from a later one (issue 17 item 7: that looked like tampering).
  */
-export function verifyChain(reader: AuditLogReader, chain: string, from?: Bound, to?: Bound): Promise<VerifyResult> {
+export function verifyChain(
+  reader: AuditLogReader,
+  chain: string,
+  from?: Bound,
+  to?: Bound,
+): Promise<VerifyResult> {
   return reader.snapshot((snapshot) => verifySnapshot(snapshot, chain, from, to));
 }
 
-async function verifySnapshot(reader: AuditLogReader, chain: string, from?: Bound, to?: Bound): Promise<VerifyResult> {
+async function verifySnapshot(
+  reader: AuditLogReader,
+  chain: string,
+  from?: Bound,
+  to?: Bound,
+): Promise<VerifyResult> {
   const range = await reader.positionRange(chain, from, to);
   const checkpoint = await reader.checkpoint(chain);
   const pruned = checkpoint?.position ?? 0;
@@ -30,7 +40,9 @@ async function verifySnapshot(reader: AuditLogReader, chain: string, from?: Boun
     anchor = genesisAnchor;
   } else {
     const previous = await reader.entryAt(chain, first - 1);
-    anchor = previous ? { position: previous.position, hash: previous.hash } : { position: first - 1, hash: '(missing)' };
+    anchor = previous
+      ? { position: previous.position, hash: previous.hash }
+      : { position: first - 1, hash: '(missing)' };
   }
 
   const verifier = new ChainVerifier(anchor);

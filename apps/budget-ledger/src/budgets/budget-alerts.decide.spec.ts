@@ -3,8 +3,15 @@ import type { BudgetLimit } from '@llmgov/budget';
 import { alertEvent, reachedAlerts } from './budget-alerts.decide';
 
 const limit: BudgetLimit = {
-  org_id: 'org_a', scope: 'team', scope_id: 'team_t', period: 'day', period_start: '2026-03-14T00:00:00.000Z',
-  limit_micro_usd: 10_000_000, code: 'daily_budget', policy_id: null, label: 'team team_t daily budget',
+  org_id: 'org_a',
+  scope: 'team',
+  scope_id: 'team_t',
+  period: 'day',
+  period_start: '2026-03-14T00:00:00.000Z',
+  limit_micro_usd: 10_000_000,
+  code: 'daily_budget',
+  policy_id: null,
+  label: 'team team_t daily budget',
 };
 
 describe('budget alerts', () => {
@@ -30,6 +37,10 @@ describe('budget alerts', () => {
       const event = alertEvent(limit, kind, 10_000_001, 'req_1', `evt_${kind}`, now);
       expect(budgetTopic.schema.parse(event)).toEqual(event);
     }
-    expect(alertEvent(limit, 'exceeded', 10_000_001, 'req_1', 'evt_x', now)).toMatchObject({ type: 'budget.exceeded', subject: 'org_a', data: { request_id: 'req_1', scope: 'team' } });
+    expect(alertEvent(limit, 'exceeded', 10_000_001, 'req_1', 'evt_x', now)).toMatchObject({
+      type: 'budget.exceeded',
+      subject: 'org_a',
+      data: { request_id: 'req_1', scope: 'team' },
+    });
   });
 });

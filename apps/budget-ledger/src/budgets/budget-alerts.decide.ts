@@ -2,7 +2,8 @@ import { BudgetExceeded, BudgetThresholdReached } from '@llmgov/events';
 import type { BudgetLimit } from '@llmgov/budget';
 import type { z } from 'zod';
 
-export type BudgetAlertEvent = z.infer<typeof BudgetThresholdReached> | z.infer<typeof BudgetExceeded>;
+export type BudgetAlertEvent =
+  z.infer<typeof BudgetThresholdReached> | z.infer<typeof BudgetExceeded>;
 
 /** What can be alerted once per budget period. */
 export type AlertKind = 50 | 80 | 100 | 'exceeded';
@@ -15,13 +16,22 @@ const THRESHOLDS = [50, 80, 100] as const;
  */
 export function reachedAlerts(limit: BudgetLimit, spent_micro_usd: number): AlertKind[] {
   if (spent_micro_usd <= 0) return [];
-  const out: AlertKind[] = THRESHOLDS.filter((pct) => spent_micro_usd * 100 >= limit.limit_micro_usd * pct);
+  const out: AlertKind[] = THRESHOLDS.filter(
+    (pct) => spent_micro_usd * 100 >= limit.limit_micro_usd * pct,
+  );
   if (spent_micro_usd > limit.limit_micro_usd) out.push('exceeded');
   return out;
 }
 
 /** The event of an alert; the id and time come in as arguments. */
-export function alertEvent(limit: BudgetLimit, kind: AlertKind, spent_micro_usd: number, request_id: string | null, id: string, now: Date): BudgetAlertEvent {
+export function alertEvent(
+  limit: BudgetLimit,
+  kind: AlertKind,
+  spent_micro_usd: number,
+  request_id: string | null,
+  id: string,
+  now: Date,
+): BudgetAlertEvent {
   const ref = {
     org_id: limit.org_id,
     scope: limit.scope,

@@ -1,4 +1,12 @@
-import { budgetsOf, countersFor, counterKey, microToUsd, periodStart, type BudgetLimit, type BudgetSnapshot } from '@llmgov/budget';
+import {
+  budgetsOf,
+  countersFor,
+  counterKey,
+  microToUsd,
+  periodStart,
+  type BudgetLimit,
+  type BudgetSnapshot,
+} from '@llmgov/budget';
 import type { PolicyDocument } from '@llmgov/policy-schema';
 import type { DataSource } from 'typeorm';
 import { checkedSchema } from '../persistence/schema';
@@ -27,7 +35,12 @@ export class LedgerReader {
 
   /** Spend of an org grouped by one dimension, per period start in [from, to]. */
   async spend(org_id: string, q: SpendQuery) {
-    const rows: { dimension_id: string; period_start: Date; spent_micro_usd: string; requests: string }[] = await this.dataSource.query(
+    const rows: {
+      dimension_id: string;
+      period_start: Date;
+      spent_micro_usd: string;
+      requests: string;
+    }[] = await this.dataSource.query(
       `select dimension_id, period_start, spent_micro_usd, requests from ${this.s}.spend
        where org_id = $1 and dimension = $2 and period = $3 and period_start >= $4 and period_start <= $5
        order by period_start desc, spent_micro_usd desc, dimension_id`,
@@ -53,12 +66,17 @@ export class LedgerReader {
     const out: ReturnType<typeof statusRow>[] = [];
     for (const limit of budgets) {
       if (limit.scope === 'session') {
-        const sessions: { dimension_id: string; spent_micro_usd: string }[] = await this.dataSource.query(
-          `select dimension_id, spent_micro_usd from ${this.s}.spend where org_id = $1 and dimension = 'session' and updated_at > $2 order by updated_at desc limit 1000`,
-          [org_id, new Date(now.getTime() - SESSION_WINDOW_MS)],
-        );
+        const sessions: { dimension_id: string; spent_micro_usd: string }[] =
+          await this.dataSource.query(
+            `select dimension_id, spent_micro_usd from ${this.s}.spend where org_id = $1 and dimension = 'session' and updated_at > $2 order by updated_at desc limit 1000`,
+            [org_id, new Date(now.getTime() - SESSION_WINDOW_MS)],
+          );
         for (const s of sessions) {
-          const l: BudgetLimit = { ...limit, scope_id: s.dimension_id, label: `runner session ${s.dimension_id} budget` };
+          const l: BudgetLimit = {
+            ...limit,
+            scope_id: s.dimension_id,
+            label: `runner session ${s.dimension_id} budget`,
+          };
           out.push(statusRow(l, Number(s.spent_micro_usd), reservedBy.get(counterKey(l)) ?? 0));
         }
         continue;
@@ -67,26 +85,53 @@ export class LedgerReader {
         `select spent_micro_usd from ${this.s}.spend where org_id = $1 and dimension = $2 and dimension_id = $3 and period = $4 and period_start = $5`,
         [org_id, limit.scope, limit.scope_id, limit.period, limit.period_start],
       );
-      out.push(statusRow(limit, Number(rows[0]?.spent_micro_usd ?? 0), reservedBy.get(counterKey(limit)) ?? 0));
+      out.push(
+        statusRow(
+          limit,
+          Number(rows[0]?.spent_micro_usd ?? 0),
+          reservedBy.get(counterKey(limit)) ?? 0,
+        ),
+      );
     }
     return out;
   }
 
   /** What a gateway replica loads at start (docs/budgets.md "Restart"). */
   async snapshot(now: Date): Promise<BudgetSnapshot> {
-    const positions: { topic: string; partition: number; next_offset: string; event_time: Date }[] = await this.dataSource.query(`select topic, partition, next_offset, event_time from ${this.s}.positions order by topic, partition`);
-    const counters: { org_id: string; dimension: string; dimension_id: string; period: string; period_start: Date; spent_micro_usd: string }[] = await this.dataSource.query(
+    const positions: { topic: string; partition: number; next_offset: string; event_time: Date }[] =
+      await this.dataSource.query(
+        `select topic, partition, next_offset, event_time from ${this.s}.positions order by topic, partition`,
+      );
+    const counters: {
+      org_id: string;
+      dimension: string;
+      dimension_id: string;
+      period: string;
+      period_start: Date;
+      spent_micro_usd: string;
+    }[] = await this.dataSource.query(
       `select org_id, dimension, dimension_id, period, period_start, spent_micro_usd from ${this.s}.spend
        where (period = 'day' and period_start = $1) or (period = 'month' and period_start = $2) or (period = 'session' and updated_at > $3)`,
-      [periodStart('day', now), periodStart('month', now), new Date(now.getTime() - SESSION_WINDOW_MS)],
+      [
+        periodStart('day', now),
+        periodStart('month', now),
+        new Date(now.getTime() - SESSION_WINDOW_MS),
+      ],
     );
     const reservations = await this.openReservations(null, now);
-    const completed: { request_id: string }[] = await this.dataSource.query(`select request_id from ${this.s}.completed_requests where recorded_at > $1`, [new Date(now.getTime() - RECENT_COMPLETED_MS)]);
+    const completed: { request_id: string }[] = await this.dataSource.query(
+      `select request_id from ${this.s}.completed_requests where recorded_at > $1`,
+      [new Date(now.getTime() - RECENT_COMPLETED_MS)],
+    );
     const times = positions.map((p) => new Date(p.event_time).getTime());
     return {
       as_of: times.length ? new Date(Math.max(...times)).toISOString() : null,
       generated_at: now.toISOString(),
-      positions: positions.map((p) => ({ topic: p.topic, partition: p.partition, next_offset: String(p.next_offset) })),
+      positions: positions.map((p) => ({
+        topic: p.topic,
+        partition: p.partition,
+        next_offset: String(p.next_offset),
+      })),
       counters: counters
         .filter((c) => ['org', 'team', 'key', 'agent', 'session'].includes(c.dimension))
         .map((c) => ({
@@ -103,9 +148,25 @@ export class LedgerReader {
   }
 
   /** Open (unexpired) reservations, of one org or all. */
-  async openReservations(org_id: string | null, now: Date): Promise<BudgetSnapshot['reservations']> {
-    const rows: { request_id: string; org_id: string; team_id: string | null; key_id: string; agent_id: string | null; session_id: string | null; amount_micro_usd: string; admitted_at: Date; expires_at: Date; replica_id: string }[] =
-      await this.dataSource.query(`select * from ${this.s}.reservations where expires_at > $1 and ($2::text is null or org_id = $2) order by admitted_at`, [now, org_id]);
+  async openReservations(
+    org_id: string | null,
+    now: Date,
+  ): Promise<BudgetSnapshot['reservations']> {
+    const rows: {
+      request_id: string;
+      org_id: string;
+      team_id: string | null;
+      key_id: string;
+      agent_id: string | null;
+      session_id: string | null;
+      amount_micro_usd: string;
+      admitted_at: Date;
+      expires_at: Date;
+      replica_id: string;
+    }[] = await this.dataSource.query(
+      `select * from ${this.s}.reservations where expires_at > $1 and ($2::text is null or org_id = $2) order by admitted_at`,
+      [now, org_id],
+    );
     return rows.map((r) => ({
       request_id: r.request_id,
       org_id: r.org_id,
@@ -121,21 +182,32 @@ export class LedgerReader {
   }
 
   /** Settled spend of every counter of an org in the current periods (tests, bench). */
-  async totalSpent(org_id: string, dimension: SpendDimension, period: 'day' | 'month' | 'session'): Promise<number> {
-    const rows: { total: string | null }[] = await this.dataSource.query(`select sum(spent_micro_usd) as total from ${this.s}.spend where org_id = $1 and dimension = $2 and period = $3`, [org_id, dimension, period]);
+  async totalSpent(
+    org_id: string,
+    dimension: SpendDimension,
+    period: 'day' | 'month' | 'session',
+  ): Promise<number> {
+    const rows: { total: string | null }[] = await this.dataSource.query(
+      `select sum(spent_micro_usd) as total from ${this.s}.spend where org_id = $1 and dimension = $2 and period = $3`,
+      [org_id, dimension, period],
+    );
     return Number(rows[0]?.total ?? 0);
   }
 
   private async reservedByCounter(org_id: string, now: Date): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const r of await this.openReservations(org_id, now)) {
-      for (const c of countersFor(r, new Date(r.admitted_at))) out.set(counterKey(c), (out.get(counterKey(c)) ?? 0) + r.amount_micro_usd);
+      for (const c of countersFor(r, new Date(r.admitted_at)))
+        out.set(counterKey(c), (out.get(counterKey(c)) ?? 0) + r.amount_micro_usd);
     }
     return out;
   }
 
   private async documentOf(org_id: string): Promise<PolicyDocument | null> {
-    const rows: { document: PolicyDocument }[] = await this.dataSource.query(`select document from ${this.s}.org_policies where org_id = $1`, [org_id]);
+    const rows: { document: PolicyDocument }[] = await this.dataSource.query(
+      `select document from ${this.s}.org_policies where org_id = $1`,
+      [org_id],
+    );
     return rows[0]?.document ?? null;
   }
 }

@@ -25,7 +25,8 @@ export class LedgerConsumer {
     const policies = await this.bus.subscribe({
       topic: policyTopic,
       group: `${this.group}.policy`,
-      handler: async (event) => void (await this.writer.handle(`${this.group}.policy`, event, null)),
+      handler: async (event) =>
+        void (await this.writer.handle(`${this.group}.policy`, event, null)),
     });
     const consumer = `${this.group}.requests`;
     const position = (ctx: MessageContext) => ({
@@ -36,7 +37,8 @@ export class LedgerConsumer {
     const requests = await this.bus.subscribe({
       topic: requestsTopic,
       group: consumer,
-      handler: async (event, ctx) => void (await this.writer.handle(consumer, event, position(ctx))),
+      handler: async (event, ctx) =>
+        void (await this.writer.handle(consumer, event, position(ctx))),
       batchHandler: async (items) =>
         void (await this.writer.handleBatch(
           consumer,

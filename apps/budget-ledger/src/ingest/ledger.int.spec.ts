@@ -1,7 +1,20 @@
-import { budgetDocument, completedEvent, admittedEvent, principal, type BudgetPrincipal } from '@llmgov/budget';
+import {
+  budgetDocument,
+  completedEvent,
+  admittedEvent,
+  principal,
+  type BudgetPrincipal,
+} from '@llmgov/budget';
 import { budgetTopic, policyTopic, requestsTopic, type EventOf } from '@llmgov/events';
 import { KafkaEventBus, silentLogger } from '@llmgov/messaging';
-import { FixedClock, kafkaBrokers, testSchema, testTopicPrefix, waitFor, type TestSchema } from '@llmgov/testing';
+import {
+  FixedClock,
+  kafkaBrokers,
+  testSchema,
+  testTopicPrefix,
+  waitFor,
+  type TestSchema,
+} from '@llmgov/testing';
 import type { DataSource } from 'typeorm';
 import { publishedEvent } from '../../test/ledger-fixtures';
 import { LedgerReader } from '../budgets/ledger.reader';
@@ -33,7 +46,11 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
       () => clock.now(),
       () => `evt_alert_${++n}`,
     );
-    return { writer, consumer: new LedgerConsumer(bus, writer), relay: new OutboxRelay(ds, schema.name, bus) };
+    return {
+      writer,
+      consumer: new LedgerConsumer(bus, writer),
+      relay: new OutboxRelay(ds, schema.name, bus),
+    };
   };
   const alerts: EventOf<typeof budgetTopic>[] = [];
 
@@ -42,7 +59,11 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
     ds = await createLedgerDataSource({ url: schema.url, schema: schema.name, poolSize: 4 });
     reader = new LedgerReader(ds, schema.name);
     await bus.ensureTopics([requestsTopic, policyTopic, budgetTopic]);
-    await bus.subscribe({ topic: budgetTopic, group: 'alerts-observer', handler: async (e) => void alerts.push(e) });
+    await bus.subscribe({
+      topic: budgetTopic,
+      group: 'alerts-observer',
+      handler: async (e) => void alerts.push(e),
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -66,10 +87,13 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
 
     const first = newLedger();
     await first.consumer.start();
-    await waitFor(async () => expect(await count('completed_requests')).toBeGreaterThanOrEqual(20), {
-      timeoutMs: 30_000,
-      intervalMs: 5,
-    });
+    await waitFor(
+      async () => expect(await count('completed_requests')).toBeGreaterThanOrEqual(20),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 5,
+      },
+    );
     await first.consumer.stop(); // mid-stream: what it had not committed is redelivered to the next one
 
     await bus.publishBatch(requestsTopic, events.slice(120));
@@ -83,8 +107,12 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
     const second = newLedger();
     await second.consumer.start();
     const expected = costs.reduce((a, b) => a + b, 0);
-    await waitFor(async () => expect(await count('completed_requests')).toBe(120), { timeoutMs: 30_000 });
-    await waitFor(async () => expect(await count('inbox')).toBe(events.length + 20), { timeoutMs: 30_000 });
+    await waitFor(async () => expect(await count('completed_requests')).toBe(120), {
+      timeoutMs: 30_000,
+    });
+    await waitFor(async () => expect(await count('inbox')).toBe(events.length + 20), {
+      timeoutMs: 30_000,
+    });
     await second.consumer.stop();
 
     expect(await reader.totalSpent('org_restart', 'org', 'day')).toBe(expected);
@@ -97,10 +125,18 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
   it('given a request admitted that never completes, then its reservation holds until expiry and is released after', async () => {
     const p = principal({ org_id: 'org_expiry' });
     const ledger = newLedger();
-    await ledger.writer.handle('test', admittedEvent('req_hung', 5_000, 'gw-dead', clock.now(), p, 30_000), null);
-    expect((await reader.snapshot(clock.now())).reservations.map((r) => r.request_id)).toContain('req_hung');
+    await ledger.writer.handle(
+      'test',
+      admittedEvent('req_hung', 5_000, 'gw-dead', clock.now(), p, 30_000),
+      null,
+    );
+    expect((await reader.snapshot(clock.now())).reservations.map((r) => r.request_id)).toContain(
+      'req_hung',
+    );
     clock.advance(30_000);
-    expect((await reader.snapshot(clock.now())).reservations.map((r) => r.request_id)).not.toContain('req_hung');
+    expect(
+      (await reader.snapshot(clock.now())).reservations.map((r) => r.request_id),
+    ).not.toContain('req_hung');
     await ledger.writer.prune(clock.now());
     expect(await count(`reservations where request_id = 'req_hung'`)).toBe(0);
   });
@@ -112,18 +148,19 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
     const ledger = newLedger();
     await ledger.writer.handle('test', publishedEvent(doc, 3), null);
     const at = clock.now();
-    for (const [i, cost] of [400_000, 150_000, 100_000, 200_000, 100_000, 100_000, 300_000].entries()) {
+    for (const [i, cost] of [
+      400_000, 150_000, 100_000, 200_000, 100_000, 100_000, 300_000,
+    ].entries()) {
       await ledger.writer.handle('test', completedEvent(`req_a${i}`, cost, 'gw-1', at, p), null);
     }
     await ledger.relay.flush();
-    await waitFor(() => expect(alerts.filter((a) => a.data.org_id === org)).toHaveLength(4), { timeoutMs: 20_000 });
+    await waitFor(() => expect(alerts.filter((a) => a.data.org_id === org)).toHaveLength(4), {
+      timeoutMs: 20_000,
+    });
     const mine = alerts.filter((a) => a.data.org_id === org);
-    expect(mine.map((a) => (a.type === 'budget.threshold_reached' ? a.data.threshold_pct : 'exceeded'))).toEqual([
-      50,
-      80,
-      100,
-      'exceeded',
-    ]);
+    expect(
+      mine.map((a) => (a.type === 'budget.threshold_reached' ? a.data.threshold_pct : 'exceeded')),
+    ).toEqual([50, 80, 100, 'exceeded']);
     expect(mine[0].data).toMatchObject({
       scope: 'org',
       scope_id: org,
@@ -138,12 +175,18 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
 
     // The next UTC day is a new period: alerts fire again there.
     const tomorrow = new Date('2026-03-15T00:00:00.000Z');
-    await ledger.writer.handle('test', completedEvent('req_next_day', 600_000, 'gw-1', tomorrow, p), null);
+    await ledger.writer.handle(
+      'test',
+      completedEvent('req_next_day', 600_000, 'gw-1', tomorrow, p),
+      null,
+    );
     await ledger.relay.flush();
     await waitFor(
       () =>
         expect(
-          alerts.filter((a) => a.data.org_id === org && a.data.period_start === tomorrow.toISOString()),
+          alerts.filter(
+            (a) => a.data.org_id === org && a.data.period_start === tomorrow.toISOString(),
+          ),
         ).toHaveLength(1),
       { timeoutMs: 20_000 },
     );
@@ -165,11 +208,17 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
 
     expect(await writer.handleBatch('batch', events.slice(0, 50).map(item))).toBe(50);
     expect(await writer.handleBatch('batch', events.slice(0, 50).map(item))).toBe(0); // the same batch again
-    const overlapping = [...events.slice(40, 80), ...events.slice(60, 70)].map((e, i) => item(e, 40 + i));
+    const overlapping = [...events.slice(40, 80), ...events.slice(60, 70)].map((e, i) =>
+      item(e, 40 + i),
+    );
     expect(await writer.handleBatch('batch', overlapping)).toBe(30);
 
-    expect(await reader.totalSpent('org_batch_redelivery', 'org', 'day')).toBe(costs.reduce((a, b) => a + b, 0));
-    expect(await reader.totalSpent('org_batch_redelivery', 'key', 'day')).toBe(costs.reduce((a, b) => a + b, 0));
+    expect(await reader.totalSpent('org_batch_redelivery', 'org', 'day')).toBe(
+      costs.reduce((a, b) => a + b, 0),
+    );
+    expect(await reader.totalSpent('org_batch_redelivery', 'key', 'day')).toBe(
+      costs.reduce((a, b) => a + b, 0),
+    );
     expect(await count(`completed_requests where org_id = 'org_batch_redelivery'`)).toBe(40);
     expect(await reader.openReservations('org_batch_redelivery', clock.now())).toEqual([]);
   });
@@ -181,8 +230,8 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
     const ledger = newLedger();
     await ledger.writer.handle('test', publishedEvent(doc, 3), null);
     const at = clock.now();
-    const completions = [400_000, 150_000, 100_000, 200_000, 100_000, 100_000, 300_000].map((cost, i) =>
-      completedEvent(`req_ba${i}`, cost, 'gw-1', at, p),
+    const completions = [400_000, 150_000, 100_000, 200_000, 100_000, 100_000, 300_000].map(
+      (cost, i) => completedEvent(`req_ba${i}`, cost, 'gw-1', at, p),
     );
     await ledger.writer.handleBatch(
       'test',
@@ -193,15 +242,16 @@ describe('budget ledger ingest (Kafka + Postgres)', () => {
       completions.slice(3).map((event) => ({ event, position: null })),
     );
     await ledger.relay.flush();
-    await waitFor(() => expect(alerts.filter((a) => a.data.org_id === org)).toHaveLength(4), { timeoutMs: 20_000 });
+    await waitFor(() => expect(alerts.filter((a) => a.data.org_id === org)).toHaveLength(4), {
+      timeoutMs: 20_000,
+    });
     const mine = alerts.filter((a) => a.data.org_id === org);
-    expect(mine.map((a) => (a.type === 'budget.threshold_reached' ? a.data.threshold_pct : 'exceeded'))).toEqual([
-      50,
-      80,
-      100,
-      'exceeded',
+    expect(
+      mine.map((a) => (a.type === 'budget.threshold_reached' ? a.data.threshold_pct : 'exceeded')),
+    ).toEqual([50, 80, 100, 'exceeded']);
+    expect(mine.map((a) => a.data.spent_micro_usd)).toEqual([
+      550_000, 850_000, 1_050_000, 1_050_000,
     ]);
-    expect(mine.map((a) => a.data.spent_micro_usd)).toEqual([550_000, 850_000, 1_050_000, 1_050_000]);
     expect(mine[3]).toMatchObject({ type: 'budget.exceeded', data: { request_id: 'req_ba5' } });
   }, 60_000);
 });

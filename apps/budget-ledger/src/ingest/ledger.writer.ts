@@ -60,7 +60,11 @@ export class LedgerWriter {
   }
 
   /** Applies one event once per consumer; answers false when it had been applied before. */
-  async handle(consumer: string, event: LedgerEvent, position: EventPosition | null): Promise<boolean> {
+  async handle(
+    consumer: string,
+    event: LedgerEvent,
+    position: EventPosition | null,
+  ): Promise<boolean> {
     return (await this.handleBatch(consumer, [{ event, position }])) > 0;
   }
 
@@ -141,7 +145,8 @@ export class LedgerWriter {
 
   /** Holds each reservation until its completion settles it or it expires (unless it already completed). */
   private async admitted(m: EntityManager, events: readonly RequestAdmittedEvent[]): Promise<void> {
-    const col = <K extends keyof RequestAdmittedEvent['data']>(k: K) => events.map((e) => e.data[k]);
+    const col = <K extends keyof RequestAdmittedEvent['data']>(k: K) =>
+      events.map((e) => e.data[k]);
     await m.query(
       `insert into ${this.s}.reservations
          (request_id, org_id, team_id, key_id, agent_id, session_id, amount_micro_usd, admitted_at, expires_at, replica_id)
@@ -169,9 +174,13 @@ export class LedgerWriter {
    * Charges the actual cost once per request, drops its reservation, and raises the alerts
    * each completion crosses (judged on the spend as it stood right after that completion).
    */
-  private async completed(m: EntityManager, events: readonly RequestCompletedEvent[]): Promise<void> {
+  private async completed(
+    m: EntityManager,
+    events: readonly RequestCompletedEvent[],
+  ): Promise<void> {
     const now = this.now();
-    const col = <K extends keyof RequestCompletedEvent['data']>(k: K) => events.map((e) => e.data[k]);
+    const col = <K extends keyof RequestCompletedEvent['data']>(k: K) =>
+      events.map((e) => e.data[k]);
     const firsts = (await m.query(
       `insert into ${this.s}.completed_requests (request_id, org_id, cost_micro_usd, completed_at, recorded_at)
        select u.*, $5::timestamptz from unnest($1::text[], $2::text[], $3::bigint[], $4::timestamptz[])
@@ -220,7 +229,8 @@ export class LedgerWriter {
     const running = new Map(
       totals.map((t) => [spendKey(t as Parameters<typeof spendKey>[0]), Number(t.spent_micro_usd)]),
     );
-    for (const sum of sums) running.set(spendKey(sum), (running.get(spendKey(sum)) ?? 0) - sum.cost_micro_usd);
+    for (const sum of sums)
+      running.set(spendKey(sum), (running.get(spendKey(sum)) ?? 0) - sum.cost_micro_usd);
     const documents = new Map<string, PolicyDocument | null>();
     // Each alert a completion reaches, first reacher only (once exceeded, every later
     // completion reaches all four again): checked against the table in one query below.
@@ -267,7 +277,8 @@ export class LedgerWriter {
       kind: string;
     }[];
     for (const row of emitted) reached.delete(alertKey(row.budget, row.period_start, row.kind));
-    for (const a of reached.values()) await this.alertOnce(m, a.limit, a.kind, a.spent, a.request_id, now);
+    for (const a of reached.values())
+      await this.alertOnce(m, a.limit, a.kind, a.spent, a.request_id, now);
   }
 
   private async alertOnce(
@@ -284,7 +295,14 @@ export class LedgerWriter {
       [budget, limit.period_start, String(kind), now],
     );
     if (fresh.length === 0) return;
-    const event = alertEvent(limit, kind, spent, kind === 'exceeded' ? request_id : null, this.newEventId(), now);
+    const event = alertEvent(
+      limit,
+      kind,
+      spent,
+      kind === 'exceeded' ? request_id : null,
+      this.newEventId(),
+      now,
+    );
     // The budget's period is a stream of its alerts; the outbox row commits with the projection.
     await this.store.append(
       `budget:${budget}|${limit.period_start}`,

@@ -11,5 +11,10 @@ export interface LedgerDataSourceOptions {
 /** The ledger's own DataSource on its schema: the event store's tables and its projections, migrated. */
 export function createLedgerDataSource(options: LedgerDataSourceOptions): Promise<DataSource> {
   const schema = checkedSchema(options.schema);
-  return createDataSource({ url: options.url, schema, poolSize: options.poolSize, migrations: [...eventstoreMigrations(schema), ...ledgerMigrationClasses(schema)] });
+  return createDataSource({
+    url: options.url,
+    schema,
+    poolSize: options.poolSize,
+    migrations: [...eventstoreMigrations(schema), ...ledgerMigrationClasses(schema)],
+  });
 }

@@ -85,7 +85,15 @@ export function ledgerMigrationClasses(schema: string): MigrationClass[] {
       for (const statement of ledgerMigrations(schema)) await runner.query(statement);
     }
     async down(runner: QueryRunner): Promise<void> {
-      for (const table of ['positions', 'alerts', 'org_policies', 'reservations', 'completed_requests', 'spend']) await runner.query(`drop table "${checkedSchema(schema)}".${table}`);
+      for (const table of [
+        'positions',
+        'alerts',
+        'org_policies',
+        'reservations',
+        'completed_requests',
+        'spend',
+      ])
+        await runner.query(`drop table "${checkedSchema(schema)}".${table}`);
     }
   }
   return [BudgetLedgerInit1763856000000];

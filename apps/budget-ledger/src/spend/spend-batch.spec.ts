@@ -1,7 +1,12 @@
 import { spendKey, sumSpendRows } from './spend-batch';
 import type { SpendRow } from './spend-rows';
 
-const row = (dimension: SpendRow['dimension'], dimension_id: string, cost: number, org_id = 'org_a'): SpendRow => ({
+const row = (
+  dimension: SpendRow['dimension'],
+  dimension_id: string,
+  cost: number,
+  org_id = 'org_a',
+): SpendRow => ({
   org_id,
   dimension,
   dimension_id,
@@ -31,8 +36,8 @@ describe('sumSpendRows', () => {
   });
 
   it('keys a counter by the instant of its period start, however it is spelled', () => {
-    expect(spendKey({ ...row('org', 'org_a', 1), period_start: new Date('2026-03-14T00:00:00Z') })).toBe(
-      spendKey(row('org', 'org_a', 1)),
-    );
+    expect(
+      spendKey({ ...row('org', 'org_a', 1), period_start: new Date('2026-03-14T00:00:00Z') }),
+    ).toBe(spendKey(row('org', 'org_a', 1)));
   });
 });

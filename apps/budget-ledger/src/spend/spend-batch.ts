@@ -6,8 +6,11 @@ import type { SpendRow } from './spend-rows';
  * hot path (a batch keys every row of every completion).
  */
 export const spendKey = (
-  r: Pick<SpendRow, 'org_id' | 'dimension' | 'dimension_id' | 'period'> & { period_start: string | Date },
-): string => `${r.org_id}|${r.dimension}|${r.dimension_id}|${r.period}|${typeof r.period_start === 'string' ? r.period_start : r.period_start.toISOString()}`;
+  r: Pick<SpendRow, 'org_id' | 'dimension' | 'dimension_id' | 'period'> & {
+    period_start: string | Date;
+  },
+): string =>
+  `${r.org_id}|${r.dimension}|${r.dimension_id}|${r.period}|${typeof r.period_start === 'string' ? r.period_start : r.period_start.toISOString()}`;
 
 /** What a batch of completions adds to one spend counter. */
 export interface SpendIncrement extends SpendRow {

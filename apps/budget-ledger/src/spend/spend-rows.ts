@@ -1,7 +1,13 @@
-import { countersFor, periodStartIso, type BudgetPrincipal, type RequestCompletedEvent } from '@llmgov/budget';
+import {
+  countersFor,
+  periodStartIso,
+  type BudgetPrincipal,
+  type RequestCompletedEvent,
+} from '@llmgov/budget';
 
 /** What spend is grouped by (`GET /budgets/spend?group_by=`); sessions too, for session budgets. */
-export type SpendDimension = 'org' | 'team' | 'key' | 'agent' | 'session' | 'model' | 'tag' | 'user';
+export type SpendDimension =
+  'org' | 'team' | 'key' | 'agent' | 'session' | 'model' | 'tag' | 'user';
 
 /** One increment of the spend projection. */
 export interface SpendRow {
@@ -20,7 +26,13 @@ export interface SpendRow {
  */
 export function spendRowsFor(d: RequestCompletedEvent['data']): SpendRow[] {
   const at = new Date(d.started_at);
-  const principal: BudgetPrincipal = { org_id: d.org_id, team_id: d.team_id, key_id: d.key_id, agent_id: d.agent_id, session_id: d.session_id };
+  const principal: BudgetPrincipal = {
+    org_id: d.org_id,
+    team_id: d.team_id,
+    key_id: d.key_id,
+    agent_id: d.agent_id,
+    session_id: d.session_id,
+  };
   const rows: SpendRow[] = countersFor(principal, at).map((c) => ({
     org_id: c.org_id,
     dimension: c.scope,
@@ -29,11 +41,21 @@ export function spendRowsFor(d: RequestCompletedEvent['data']): SpendRow[] {
     period_start: c.period_start,
     cost_micro_usd: d.cost_micro_usd,
   }));
-  const extra: [SpendDimension, string][] = [['model', d.model], ...[...new Set(d.tags)].map((t): [SpendDimension, string] => ['tag', t])];
+  const extra: [SpendDimension, string][] = [
+    ['model', d.model],
+    ...[...new Set(d.tags)].map((t): [SpendDimension, string] => ['tag', t]),
+  ];
   if (d.end_user) extra.push(['user', d.end_user]);
   for (const [dimension, dimension_id] of extra) {
     for (const period of ['day', 'month'] as const) {
-      rows.push({ org_id: d.org_id, dimension, dimension_id, period, period_start: periodStartIso(period, at), cost_micro_usd: d.cost_micro_usd });
+      rows.push({
+        org_id: d.org_id,
+        dimension,
+        dimension_id,
+        period,
+        period_start: periodStartIso(period, at),
+        cost_micro_usd: d.cost_micro_usd,
+      });
     }
   }
   return rows;

@@ -45,8 +45,10 @@ export default function AgentsPage() {
   );
 }
 
-const useTeams = () => useQuery({ queryKey: ['teams'], queryFn: () => get<Team[]>('/governance/teams') });
-const useAgents = () => useQuery({ queryKey: ['agents'], queryFn: () => get<Agent[]>('/governance/agents') });
+const useTeams = () =>
+  useQuery({ queryKey: ['teams'], queryFn: () => get<Team[]>('/governance/teams') });
+const useAgents = () =>
+  useQuery({ queryKey: ['agents'], queryFn: () => get<Agent[]>('/governance/agents') });
 
 function Teams() {
   const { session } = useSession();
@@ -107,7 +109,11 @@ function Agents() {
   const client = useQueryClient();
   const agents = useAgents();
   const teams = useTeams();
-  const [form, setForm] = useState({ name: '', environment: 'production', team_id: null as string | null });
+  const [form, setForm] = useState({
+    name: '',
+    environment: 'production',
+    team_id: null as string | null,
+  });
   const [reviewing, setReviewing] = useState<Agent | null>(null);
   const create = useMutation({
     mutationFn: () => post<Agent>('/governance/agents', form),
@@ -145,7 +151,9 @@ function Agents() {
           </Button>
         </Group>
       )}
-      {create.error && !create.error.message.match(/name|environment|team_id/) && <ErrorAlert error={create.error} />}
+      {create.error && !create.error.message.match(/name|environment|team_id/) && (
+        <ErrorAlert error={create.error} />
+      )}
       <QueryView query={agents} empty="No agent yet.">
         {(items) => (
           <Table aria-label="Agents">
@@ -240,7 +248,12 @@ function Keys() {
       post<Key & { key: string }>(
         '/governance/keys',
         form.kind === 'gateway'
-          ? { kind: 'gateway', name: form.name || null, team_id: form.team_id, agent_id: form.agent_id }
+          ? {
+              kind: 'gateway',
+              name: form.name || null,
+              team_id: form.team_id,
+              agent_id: form.agent_id,
+            }
           : { kind: 'admin', role: form.role, name: form.name || null },
       ),
     onSuccess: (res) => {
@@ -340,8 +353,9 @@ function Keys() {
                         color="red"
                         variant="light"
                         onClick={() =>
-                          window.confirm(`Revoke ${k.name ?? k.id}? Gateways refuse it within a second.`) &&
-                          revoke.mutate(k.id)
+                          window.confirm(
+                            `Revoke ${k.name ?? k.id}? Gateways refuse it within a second.`,
+                          ) && revoke.mutate(k.id)
                         }
                       >
                         Revoke
@@ -354,9 +368,16 @@ function Keys() {
           </Table>
         )}
       </QueryView>
-      <Modal opened={secret !== null} onClose={() => setSecret(null)} title="New key — shown once" size="lg">
+      <Modal
+        opened={secret !== null}
+        onClose={() => setSecret(null)}
+        title="New key — shown once"
+        size="lg"
+      >
         <Stack>
-          <Alert color="yellow">Copy it now: the secret is stored hashed and is never shown again.</Alert>
+          <Alert color="yellow">
+            Copy it now: the secret is stored hashed and is never shown again.
+          </Alert>
           <Code block aria-label="New key secret">
             {secret}
           </Code>

@@ -1,5 +1,16 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Modal, Stack, Table, Tabs, Text, Textarea } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  Textarea,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post } from '../api';
 import { canDecide, useSession } from '../session';
@@ -47,12 +58,16 @@ function Pending() {
     refetchInterval: 2_000,
   });
   const keys = useQuery({ queryKey: ['keys'], queryFn: () => get<Key[]>('/governance/keys') });
-  const agents = useQuery({ queryKey: ['agents'], queryFn: () => get<Agent[]>('/governance/agents') });
+  const agents = useQuery({
+    queryKey: ['agents'],
+    queryFn: () => get<Agent[]>('/governance/agents'),
+  });
   const keyName = (id: string) => {
     const k = keys.data?.find((x) => x.id === id);
     return k ? `${k.name ?? k.id} (${k.prefix}…)` : id;
   };
-  const agentName = (id: string | null) => (id ? (agents.data?.find((a) => a.id === id)?.name ?? id) : '—');
+  const agentName = (id: string | null) =>
+    id ? (agents.data?.find((a) => a.id === id)?.name ?? id) : '—';
   return (
     <>
       <QueryView query={query} empty="No request is waiting for approval.">
@@ -127,14 +142,16 @@ function Decide({ approval, onClose }: { approval: Approval; onClose: () => void
   });
   const error = decide.error;
   const fourEyes =
-    error instanceof ApiError && error.status === 403 && FOUR_EYES.test(`${error.code} ${error.message}`);
+    error instanceof ApiError &&
+    error.status === 403 &&
+    FOUR_EYES.test(`${error.code} ${error.message}`);
   const decidedElsewhere = live.data && live.data.status !== 'pending';
   return (
     <Modal opened onClose={onClose} title={`Decide ${approval.id}`} size="lg">
       <Stack>
         <Text size="sm">
-          {approval.model} · {usd(approval.estimated_cost_usd)} · requested {when(approval.requested_at)} ·{' '}
-          {approval.trigger.detail}
+          {approval.model} · {usd(approval.estimated_cost_usd)} · requested{' '}
+          {when(approval.requested_at)} · {approval.trigger.detail}
         </Text>
         {decidedElsewhere && <Alert color="yellow">Already decided: {live.data!.status}</Alert>}
         <Textarea
@@ -146,7 +163,8 @@ function Decide({ approval, onClose }: { approval: Approval; onClose: () => void
         />
         {fourEyes && (
           <Alert color="orange" title="Four-eyes rule" role="alert">
-            You issued the key that made this request, so another reviewer must decide it. {error.message}
+            You issued the key that made this request, so another reviewer must decide it.{' '}
+            {error.message}
           </Alert>
         )}
         {error && !fourEyes && !fieldError(error, 'reason') && <ErrorAlert error={error} />}
@@ -185,7 +203,9 @@ function History() {
       );
       return lists
         .flat()
-        .sort((a, b) => (b.decided_at ?? b.requested_at).localeCompare(a.decided_at ?? a.requested_at));
+        .sort((a, b) =>
+          (b.decided_at ?? b.requested_at).localeCompare(a.decided_at ?? a.requested_at),
+        );
     },
   });
   return (
@@ -207,10 +227,16 @@ function History() {
               <Table.Tr key={a.id}>
                 <Table.Td>{a.id}</Table.Td>
                 <Table.Td>
-                  <Badge color={a.status === 'rejected' || a.status === 'expired' ? 'red' : 'green'}>{a.status}</Badge>
+                  <Badge
+                    color={a.status === 'rejected' || a.status === 'expired' ? 'red' : 'green'}
+                  >
+                    {a.status}
+                  </Badge>
                 </Table.Td>
                 <Table.Td>{a.model}</Table.Td>
-                <Table.Td>{a.decided_by?.id ?? (a.status === 'expired' ? 'timeout' : '—')}</Table.Td>
+                <Table.Td>
+                  {a.decided_by?.id ?? (a.status === 'expired' ? 'timeout' : '—')}
+                </Table.Td>
                 <Table.Td>{a.reason ?? '—'}</Table.Td>
                 <Table.Td>{when(a.decided_at ?? a.requested_at)}</Table.Td>
               </Table.Tr>

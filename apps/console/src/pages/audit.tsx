@@ -21,10 +21,12 @@ export default function AuditPage() {
     queryFn: () => getPage<AuditEntry[]>('/audit/events', { ...filters, cursor, limit: 25 }),
   });
   const verify = useMutation({
-    mutationFn: () => get<{ ok: boolean; checked: number; first_broken: number | null }>('/audit/verify'),
+    mutationFn: () =>
+      get<{ ok: boolean; checked: number; first_broken: number | null }>('/audit/verify'),
   });
   const exporting = useMutation({
-    mutationFn: (format: 'jsonl' | 'csv') => download(`/audit/export?format=${format}`, `audit.${format}`),
+    mutationFn: (format: 'jsonl' | 'csv') =>
+      download(`/audit/export?format=${format}`, `audit.${format}`),
   });
   return (
     <Page title="Audit">
@@ -67,7 +69,9 @@ export default function AuditPage() {
           data-testid="verify-result"
         >
           {verify.data.checked} entries checked
-          {verify.data.first_broken !== null ? `; first broken at position ${verify.data.first_broken}` : '.'}
+          {verify.data.first_broken !== null
+            ? `; first broken at position ${verify.data.first_broken}`
+            : '.'}
         </Alert>
       )}
       {verify.error && <ErrorAlert error={verify.error} />}
@@ -90,9 +94,17 @@ export default function AuditPage() {
               </Table.Thead>
               <Table.Tbody>
                 {p.data.map((e) => (
-                  <Table.Tr key={e.event_id} onClick={() => setOpen(e.event_id)} style={{ cursor: 'pointer' }}>
+                  <Table.Tr
+                    key={e.event_id}
+                    onClick={() => setOpen(e.event_id)}
+                    style={{ cursor: 'pointer' }}
+                  >
                     <Table.Td>
-                      <Button variant="subtle" size="compact-xs" onClick={() => setOpen(e.event_id)}>
+                      <Button
+                        variant="subtle"
+                        size="compact-xs"
+                        onClick={() => setOpen(e.event_id)}
+                      >
                         {e.position}
                       </Button>
                     </Table.Td>
@@ -132,7 +144,10 @@ export default function AuditPage() {
 }
 
 function Detail({ id, onClose }: { id: string; onClose: () => void }) {
-  const entry = useQuery({ queryKey: ['audit', 'entry', id], queryFn: () => get<AuditEntry>(`/audit/events/${id}`) });
+  const entry = useQuery({
+    queryKey: ['audit', 'entry', id],
+    queryFn: () => get<AuditEntry>(`/audit/events/${id}`),
+  });
   return (
     <Modal opened onClose={onClose} title={`Audit entry ${id}`} size="xl">
       <QueryView query={entry} isEmpty={() => false}>

@@ -1,5 +1,15 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, JsonInput, PasswordInput, Stack, Table, Text } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  JsonInput,
+  PasswordInput,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { request } from '../api';
 import { ErrorAlert, Page } from '../ui';
@@ -43,7 +53,8 @@ export default function ExplainPage() {
   const [key, setKey] = useState('');
   const [body, setBody] = useState(SAMPLE);
   const explain = useMutation({
-    mutationFn: () => request<Trace>('POST', '/v1/governance/explain', JSON.parse(body), key.trim()),
+    mutationFn: () =>
+      request<Trace>('POST', '/v1/governance/explain', JSON.parse(body), key.trim()),
   });
   const trace = explain.data?.data;
   return (
@@ -65,7 +76,11 @@ export default function ExplainPage() {
           formatOnBlur
         />
         <Group>
-          <Button onClick={() => explain.mutate()} loading={explain.isPending} disabled={!key.trim()}>
+          <Button
+            onClick={() => explain.mutate()}
+            loading={explain.isPending}
+            disabled={!key.trim()}
+          >
             Explain
           </Button>
         </Group>
@@ -76,8 +91,8 @@ export default function ExplainPage() {
               {trace.decided_by
                 ? `${trace.decided_by.step} / ${trace.decided_by.code}: ${trace.decided_by.message}`
                 : 'Every step allowed the request.'}{' '}
-              Policy version {trace.policy?.policy_version ?? '—'}, {trace.governance_ms.toFixed(2)} ms in the chain,
-              estimated cost ${trace.estimated_cost_usd ?? '—'}.
+              Policy version {trace.policy?.policy_version ?? '—'}, {trace.governance_ms.toFixed(2)}{' '}
+              ms in the chain, estimated cost ${trace.estimated_cost_usd ?? '—'}.
             </Alert>
             <Table aria-label="Decision trace">
               <Table.Thead>

@@ -1,5 +1,16 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { Badge, Card, Group, Loader, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Badge,
+  Card,
+  Group,
+  Loader,
+  Progress,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { get } from '../api';
 import type { Approval, AuditEntry, BudgetStatus, PolicyVersion } from '../types';
@@ -45,7 +56,10 @@ export default function OverviewPage() {
     },
     refetchInterval: 10_000,
   });
-  const budgets = useQuery({ queryKey: ['budgets', 'status'], queryFn: () => get<BudgetStatus[]>('/budgets/status') });
+  const budgets = useQuery({
+    queryKey: ['budgets', 'status'],
+    queryFn: () => get<BudgetStatus[]>('/budgets/status'),
+  });
   const pending = useQuery({
     queryKey: ['approvals', 'pending'],
     queryFn: () => get<Approval[]>('/approvals', { status: 'pending', limit: 200 }),
@@ -116,7 +130,11 @@ export default function OverviewPage() {
         <Text fw={500} mb="sm">
           Requests and refusals per minute (last hour), refusals by step:code
         </Text>
-        <QueryView query={traffic} isEmpty={(t) => t.data.length === 0} empty="No request in the last hour.">
+        <QueryView
+          query={traffic}
+          isEmpty={(t) => t.data.length === 0}
+          empty="No request in the last hour."
+        >
           {(t) => (
             <Suspense fallback={<Loader size="sm" aria-label="Loading" />}>
               <TrafficChart data={t.data} series={t.series} />
@@ -128,7 +146,11 @@ export default function OverviewPage() {
         <Text fw={500} mb="sm">
           Recent violations
         </Text>
-        <QueryView query={traffic} isEmpty={(t) => t.violations.length === 0} empty="No violation in the last hour.">
+        <QueryView
+          query={traffic}
+          isEmpty={(t) => t.violations.length === 0}
+          empty="No violation in the last hour."
+        >
           {(t) => (
             <Table aria-label="Recent violations">
               <Table.Thead>

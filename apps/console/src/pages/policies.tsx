@@ -71,14 +71,20 @@ export default function PoliciesPage() {
 function Rules() {
   const { session } = useSession();
   const client = useQueryClient();
-  const rules = useQuery({ queryKey: ['rules'], queryFn: () => get<Rule[]>('/governance/policies') });
+  const rules = useQuery({
+    queryKey: ['rules'],
+    queryFn: () => get<Rule[]>('/governance/policies'),
+  });
   const [editing, setEditing] = useState<Partial<Rule> | null>(null);
   const refresh = () => client.invalidateQueries({ queryKey: ['rules'] });
   const toggle = useMutation({
     mutationFn: (r: Rule) => patch(`/governance/policies/${r.id}`, { enabled: !r.enabled }),
     onSuccess: refresh,
   });
-  const remove = useMutation({ mutationFn: (id: string) => del(`/governance/policies/${id}`), onSuccess: refresh });
+  const remove = useMutation({
+    mutationFn: (id: string) => del(`/governance/policies/${id}`),
+    onSuccess: refresh,
+  });
   const editable = canEdit(session);
   return (
     <Stack>
@@ -117,7 +123,9 @@ function Rules() {
                 <Table.Tr key={r.id}>
                   <Table.Td>{r.name}</Table.Td>
                   <Table.Td>{r.policy_type}</Table.Td>
-                  <Table.Td>{[r.scope, r.team_id, r.agent_id, r.key_id].filter(Boolean).join(' ')}</Table.Td>
+                  <Table.Td>
+                    {[r.scope, r.team_id, r.agent_id, r.key_id].filter(Boolean).join(' ')}
+                  </Table.Td>
                   <Table.Td>
                     <Text size="xs" ff="monospace">
                       {JSON.stringify(r.config).slice(0, 80)}
@@ -159,7 +167,15 @@ function Rules() {
   );
 }
 
-function RuleEditor({ rule, onClose, onSaved }: { rule: Partial<Rule>; onClose: () => void; onSaved: () => void }) {
+function RuleEditor({
+  rule,
+  onClose,
+  onSaved,
+}: {
+  rule: Partial<Rule>;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
   const [form, setForm] = useState({ ...rule, config: JSON.stringify(rule.config ?? {}, null, 2) });
   const save = useMutation({
     mutationFn: async () => {
@@ -187,7 +203,13 @@ function RuleEditor({ rule, onClose, onSaved }: { rule: Partial<Rule>; onClose: 
   });
   const e = save.error;
   const scopeField =
-    form.scope === 'team' ? 'team_id' : form.scope === 'agent' ? 'agent_id' : form.scope === 'key' ? 'key_id' : null;
+    form.scope === 'team'
+      ? 'team_id'
+      : form.scope === 'agent'
+        ? 'agent_id'
+        : form.scope === 'key'
+          ? 'key_id'
+          : null;
   return (
     <Modal opened onClose={onClose} title={rule.id ? `Edit ${rule.name}` : 'New rule'} size="lg">
       <Stack>
@@ -203,7 +225,10 @@ function RuleEditor({ rule, onClose, onSaved }: { rule: Partial<Rule>; onClose: 
           value={form.policy_type ?? null}
           disabled={!!rule.id}
           allowDeselect={false}
-          onChange={(t) => t && setForm({ ...form, policy_type: t, config: JSON.stringify(EXAMPLE[t] ?? {}, null, 2) })}
+          onChange={(t) =>
+            t &&
+            setForm({ ...form, policy_type: t, config: JSON.stringify(EXAMPLE[t] ?? {}, null, 2) })
+          }
           error={fieldError(e, 'policy_type')}
         />
         <Select
@@ -236,9 +261,12 @@ function RuleEditor({ rule, onClose, onSaved }: { rule: Partial<Rule>; onClose: 
           checked={form.enabled ?? true}
           onChange={(ev) => setForm({ ...form, enabled: ev.currentTarget.checked })}
         />
-        {e && !(e instanceof Error && 'fields' in e && (e as { fields: unknown[] }).fields.length > 0) && (
-          <ErrorAlert error={e} />
-        )}
+        {e &&
+          !(
+            e instanceof Error &&
+            'fields' in e &&
+            (e as { fields: unknown[] }).fields.length > 0
+          ) && <ErrorAlert error={e} />}
         <Button onClick={() => save.mutate()} loading={save.isPending}>
           Save rule
         </Button>
@@ -248,7 +276,10 @@ function RuleEditor({ rule, onClose, onSaved }: { rule: Partial<Rule>; onClose: 
 }
 
 function Versions() {
-  const versions = useQuery({ queryKey: ['versions'], queryFn: () => get<PolicyVersion[]>('/api/v1/policies') });
+  const versions = useQuery({
+    queryKey: ['versions'],
+    queryFn: () => get<PolicyVersion[]>('/api/v1/policies'),
+  });
   const [a, setA] = useState<string | null>(null);
   const [b, setB] = useState<string | null>(null);
   const diff = useQuery({
@@ -262,7 +293,10 @@ function Versions() {
       return diffDocuments(left.document, right.document);
     },
   });
-  const options = (versions.data ?? []).map((v) => ({ value: v.id, label: `v${v.policy_version} (${v.status})` }));
+  const options = (versions.data ?? []).map((v) => ({
+    value: v.id,
+    label: `v${v.policy_version} (${v.status})`,
+  }));
   return (
     <Stack>
       <QueryView query={versions} empty="No version.">
@@ -283,14 +317,19 @@ function Versions() {
                 <Table.Tr key={v.id}>
                   <Table.Td>v{v.policy_version}</Table.Td>
                   <Table.Td>
-                    <Badge color={v.status === 'active' ? 'green' : v.status === 'draft' ? 'yellow' : 'gray'}>
+                    <Badge
+                      color={
+                        v.status === 'active' ? 'green' : v.status === 'draft' ? 'yellow' : 'gray'
+                      }
+                    >
                       {v.status}
                     </Badge>
                   </Table.Td>
                   <Table.Td>{v.change?.kind ?? '—'}</Table.Td>
                   <Table.Td>
                     {v.signatures.length} of {v.required_signers}
-                    {v.signatures.length > 0 && ` (${v.signatures.map((s) => s.signer).join(', ')})`}
+                    {v.signatures.length > 0 &&
+                      ` (${v.signatures.map((s) => s.signer).join(', ')})`}
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs" ff="monospace">
@@ -351,7 +390,9 @@ function Templates() {
   return (
     <Stack>
       {published && (
-        <Alert color={published.status === 202 || published.data.status === 'draft' ? 'yellow' : 'green'}>
+        <Alert
+          color={published.status === 202 || published.data.status === 'draft' ? 'yellow' : 'green'}
+        >
           Published v{published.data.policy_version} as {published.data.status}
           {published.data.status === 'draft'
             ? ` — ${published.data.signatures.length} of ${published.data.required_signers} signatures`
@@ -374,7 +415,8 @@ function Templates() {
                         size="xs"
                         variant="light"
                         onClick={() =>
-                          window.confirm(`Publish a new version from ${t.name}?`) && publish.mutate(t.name)
+                          window.confirm(`Publish a new version from ${t.name}?`) &&
+                          publish.mutate(t.name)
                         }
                       >
                         Publish from template

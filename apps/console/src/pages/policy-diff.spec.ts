@@ -3,7 +3,10 @@ import { diffDocuments, flatten } from './policy-diff';
 describe('policy version diff', () => {
   it('flattens a document to path → JSON leaves, arrays whole and empty objects kept', () => {
     expect(
-      flatten({ settings: { daily_budget_usd: 100, content_safety: ['illegal'], team_budgets: {} }, rules: [] }),
+      flatten({
+        settings: { daily_budget_usd: 100, content_safety: ['illegal'], team_budgets: {} },
+        rules: [],
+      }),
     ).toEqual({
       'settings.daily_budget_usd': '100',
       'settings.content_safety': '["illegal"]',
@@ -13,7 +16,10 @@ describe('policy version diff', () => {
   });
 
   it('lists only the paths that differ, added and removed ones included, sorted', () => {
-    const before = { settings: { daily_budget_usd: 100, key_rpm: 60 }, deployer: { required_signers: 0 } };
+    const before = {
+      settings: { daily_budget_usd: 100, key_rpm: 60 },
+      deployer: { required_signers: 0 },
+    };
     const after = {
       settings: { daily_budget_usd: 5, key_rpm: 60 },
       deployer: { required_signers: 0, log_level: 'full' },

@@ -1,5 +1,9 @@
 /** Flattens a JSON document to `path → value` leaves, for a diff between two policy versions. */
-export function flatten(value: unknown, path = '', out: Record<string, string> = {}): Record<string, string> {
+export function flatten(
+  value: unknown,
+  path = '',
+  out: Record<string, string> = {},
+): Record<string, string> {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, out);
     if (Object.keys(value).length === 0) out[path] = '{}';

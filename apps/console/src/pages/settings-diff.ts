@@ -15,6 +15,8 @@ export function changes(live: Settings, draft: Settings): Change[] {
     .map((field) => ({ field, from: live[field], to: draft[field] }));
 }
 
-export const asPatch = (list: Change[]) => Object.fromEntries(list.map((c) => [c.field, c.to])) as Partial<Settings>;
+export const asPatch = (list: Change[]) =>
+  Object.fromEntries(list.map((c) => [c.field, c.to])) as Partial<Settings>;
 
-export const show = (v: unknown) => (v === null ? 'unlimited' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+export const show = (v: unknown) =>
+  v === null ? 'unlimited' : typeof v === 'object' ? JSON.stringify(v) : String(v);

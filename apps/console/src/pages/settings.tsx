@@ -23,7 +23,17 @@ import type { Defaults, PiiAction, PolicyVersion, Settings, Team, Key } from '..
 import { ErrorAlert, fieldError, Page, QueryView, usd } from '../ui';
 import { asPatch, changes, show } from './settings-diff';
 
-const PII = ['api_key', 'password', 'email', 'ssn', 'credit_card', 'phone', 'jwt', 'private_key', 'iban'];
+const PII = [
+  'api_key',
+  'password',
+  'email',
+  'ssn',
+  'credit_card',
+  'phone',
+  'jwt',
+  'private_key',
+  'iban',
+];
 const CATEGORIES = ['violence', 'self_harm', 'sexual', 'hate', 'harassment', 'illegal', 'weapons'];
 const TIERS = ['economy', 'standard', 'premium', 'frontier'];
 
@@ -37,14 +47,20 @@ export default function SettingsPage() {
     queryKey: ['settings', 'defaults'],
     queryFn: () => get<Defaults>('/gateway/admin/governance/policy/defaults'),
   });
-  const versions = useQuery({ queryKey: ['versions'], queryFn: () => get<PolicyVersion[]>('/api/v1/policies') });
+  const versions = useQuery({
+    queryKey: ['versions'],
+    queryFn: () => get<PolicyVersion[]>('/api/v1/policies'),
+  });
   const draft = versions.data?.find((v) => v.status === 'draft');
   return (
     <Page title="Settings → Governance">
       {draft && (
-        <Alert color="yellow" title={`Version ${draft.policy_version} is a draft awaiting signatures`}>
-          {draft.signatures.length} of {draft.required_signers} signatures. The settings below are the newest version;
-          the gateway enforces the active version until the quorum signs.
+        <Alert
+          color="yellow"
+          title={`Version ${draft.policy_version} is a draft awaiting signatures`}
+        >
+          {draft.signatures.length} of {draft.required_signers} signatures. The settings below are
+          the newest version; the gateway enforces the active version until the quorum signs.
         </Alert>
       )}
       <QueryView query={settings}>
@@ -76,7 +92,8 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
   const [reviewing, setReviewing] = useState(false);
   const [saved, setSaved] = useState<'live' | 'draft' | null>(null);
   useEffect(() => setDraft(live), [live]);
-  const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setDraft((d) => ({ ...d, [k]: v }));
+  const set = <K extends keyof Settings>(k: K, v: Settings[K]) =>
+    setDraft((d) => ({ ...d, [k]: v }));
   const diff = changes(live, draft);
   const save = useMutation({
     // 202, or a newest version still a draft: the change awaits the signer quorum (not enforced yet).
@@ -95,7 +112,11 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
   });
   const err = save.error;
   const d = defaults.settings;
-  const num = (k: keyof Settings, label: string, opts: { nullable?: boolean; step?: number; prefix?: string } = {}) => (
+  const num = (
+    k: keyof Settings,
+    label: string,
+    opts: { nullable?: boolean; step?: number; prefix?: string } = {},
+  ) => (
     <Stack gap={2}>
       <NumberInput
         label={label}
@@ -153,8 +174,14 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
           <Stack>
             <Group grow align="flex-start">
               {num('daily_budget_usd', 'Daily org budget (USD)', { nullable: true, prefix: '$' })}
-              {num('per_request_limit_usd', 'Per-request limit (USD)', { nullable: true, prefix: '$' })}
-              {num('runner_session_budget_usd', 'Runner session budget (USD)', { nullable: true, prefix: '$' })}
+              {num('per_request_limit_usd', 'Per-request limit (USD)', {
+                nullable: true,
+                prefix: '$',
+              })}
+              {num('runner_session_budget_usd', 'Runner session budget (USD)', {
+                nullable: true,
+                prefix: '$',
+              })}
             </Group>
             <BudgetMap
               label="Team daily budgets"
@@ -194,7 +221,9 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
                         aria-label={`${p} action`}
                         data={['off', 'warn', 'redact', 'block']}
                         value={draft.pii_patterns[p] ?? draft.pii_action}
-                        onChange={(v) => set('pii_patterns', { ...draft.pii_patterns, [p]: v as PiiAction })}
+                        onChange={(v) =>
+                          set('pii_patterns', { ...draft.pii_patterns, [p]: v as PiiAction })
+                        }
                         disabled={!editable}
                         size="xs"
                       />
@@ -260,7 +289,10 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
           'hitl',
           'Human approval (HITL)',
           <Group grow align="flex-start">
-            {num('hitl_cost_threshold_usd', 'Cost gate: hold requests above (USD)', { nullable: true, prefix: '$' })}
+            {num('hitl_cost_threshold_usd', 'Cost gate: hold requests above (USD)', {
+              nullable: true,
+              prefix: '$',
+            })}
             {num('hitl_timeout_hours', 'Timeout (hours) before auto-deny')}
           </Group>,
         )}
@@ -271,18 +303,27 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
             <Switch
               label="Scanner enabled"
               checked={draft.security_scanner.enabled}
-              onChange={(e) => set('security_scanner', { ...draft.security_scanner, enabled: e.currentTarget.checked })}
+              onChange={(e) =>
+                set('security_scanner', {
+                  ...draft.security_scanner,
+                  enabled: e.currentTarget.checked,
+                })
+              }
               disabled={!editable}
             />
             <Select
               label="Sensitivity"
               data={['low', 'medium', 'high']}
               value={draft.security_scanner.sensitivity}
-              onChange={(v) => v && set('security_scanner', { ...draft.security_scanner, sensitivity: v as 'low' })}
+              onChange={(v) =>
+                v && set('security_scanner', { ...draft.security_scanner, sensitivity: v as 'low' })
+              }
               disabled={!editable}
               error={fieldError(err, 'security_scanner')}
             />
-            <Default value={`${d.security_scanner.enabled ? 'on' : 'off'}, ${d.security_scanner.sensitivity}`} />
+            <Default
+              value={`${d.security_scanner.enabled ? 'on' : 'off'}, ${d.security_scanner.sensitivity}`}
+            />
           </Group>,
         )}
       </Accordion>
@@ -296,7 +337,12 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
           </Button>
         </Group>
       )}
-      <Modal opened={reviewing} onClose={() => setReviewing(false)} title="Changes to save" size="xl">
+      <Modal
+        opened={reviewing}
+        onClose={() => setReviewing(false)}
+        title="Changes to save"
+        size="xl"
+      >
         <Table aria-label="Changes">
           <Table.Thead>
             <Table.Tr>
@@ -460,7 +506,9 @@ function BudgetMap({
               size="xs"
               variant="subtle"
               color="red"
-              onClick={() => onChange(Object.fromEntries(Object.entries(value).filter(([k]) => k !== id)))}
+              onClick={() =>
+                onChange(Object.fromEntries(Object.entries(value).filter(([k]) => k !== id)))
+              }
             >
               Remove
             </Button>

@@ -1,5 +1,15 @@
 import { useState } from 'react';
-import { Card, Group, Progress, SegmentedControl, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Card,
+  Group,
+  Progress,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { BarChart } from '@mantine/charts';
 import { useQuery } from '@tanstack/react-query';
 import { get } from '../api';
@@ -25,7 +35,10 @@ export default function SpendPage() {
     queryKey: ['spend', 'org', 'day', from, to],
     queryFn: () => get<SpendRow[]>('/budgets/spend', { group_by: 'org', period: 'day', ...range }),
   });
-  const status = useQuery({ queryKey: ['budgets', 'status'], queryFn: () => get<BudgetStatus[]>('/budgets/status') });
+  const status = useQuery({
+    queryKey: ['budgets', 'status'],
+    queryFn: () => get<BudgetStatus[]>('/budgets/status'),
+  });
   const alerts = useQuery({
     queryKey: ['budget-alerts'],
     queryFn: async () =>
@@ -40,7 +53,8 @@ export default function SpendPage() {
         .sort((a, b) => b.time.localeCompare(a.time)),
   });
   const totals = new Map<string, number>();
-  for (const r of spend.data ?? []) totals.set(r.id ?? '(none)', (totals.get(r.id ?? '(none)') ?? 0) + r.spent_usd);
+  for (const r of spend.data ?? [])
+    totals.set(r.id ?? '(none)', (totals.get(r.id ?? '(none)') ?? 0) + r.spent_usd);
   return (
     <Page title="Spend">
       <Group align="flex-end">
@@ -65,7 +79,12 @@ export default function SpendPage() {
           onChange={(v) => v && setGroupBy(v)}
           allowDeselect={false}
         />
-        <SegmentedControl aria-label="Period" data={['day', 'month']} value={period} onChange={setPeriod} />
+        <SegmentedControl
+          aria-label="Period"
+          data={['day', 'month']}
+          value={period}
+          onChange={setPeriod}
+        />
       </Group>
       <Card withBorder>
         <Text fw={500}>Spend by day</Text>
@@ -110,7 +129,10 @@ export default function SpendPage() {
                     {b.label} ({b.period}): {usd(b.spent_usd)} of {usd(b.limit_usd)}
                   </Text>
                   {b.limit_usd ? (
-                    <Progress value={Math.min(100, (100 * b.spent_usd) / b.limit_usd)} aria-label={`${b.label} used`} />
+                    <Progress
+                      value={Math.min(100, (100 * b.spent_usd) / b.limit_usd)}
+                      aria-label={`${b.label} used`}
+                    />
                   ) : null}
                 </Stack>
               ))}

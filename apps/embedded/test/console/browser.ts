@@ -23,7 +23,10 @@ const ARGS = [
 /** The console as `npm install` builds it; built here when missing (e.g. CONSOLE_BUILD=off at install). */
 export function ensureConsoleBuilt(): void {
   if (existsSync(join(consoleDist, 'index.html'))) return;
-  execFileSync(process.execPath, [join(root, 'tools', 'build-console.mjs')], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'tools', 'build-console.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }
 
 export function launch(): Promise<Browser> {
@@ -49,7 +52,8 @@ export async function guardedPage(browser: Browser): Promise<{ page: Page; guard
   const guard: Guard = { problems: [] };
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
-    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) return;
+    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
+      return;
     guard.problems.push(`console error: ${m.text()}`);
   });
   page.on('pageerror', (e) => guard.problems.push(`page error: ${e.message}`));
@@ -58,7 +62,8 @@ export async function guardedPage(browser: Browser): Promise<{ page: Page; guard
     guard.problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
   });
   page.on('response', (r) => {
-    if (r.status() >= 500) guard.problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+    if (r.status() >= 500)
+      guard.problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
   });
   return { page, guard };
 }
@@ -81,7 +86,9 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
 export function initialJsGzipBytes(): number {
   const html = readFileSync(join(consoleDist, 'index.html'), 'utf8');
   const files = [
-    ...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/console\/([^"]+\.js)"/g),
+    ...html.matchAll(
+      /<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="\/console\/([^"]+\.js)"/g,
+    ),
   ].map((m) => m[1]);
   return files.reduce((sum, f) => sum + gzipSync(readFileSync(join(consoleDist, f))).length, 0);
 }

@@ -2,7 +2,13 @@ import type { Browser, Page } from 'playwright-core';
 import { waitFor } from '@llmgov/testing';
 import { OrgAdmin, call, chat } from '../harness/admin';
 import { startDistributed, type Distributed } from '../harness/distributed';
-import { ensureConsoleBuilt, guardedPage, launch, seriousA11yViolations, type Guard } from './browser';
+import {
+  ensureConsoleBuilt,
+  guardedPage,
+  launch,
+  seriousA11yViolations,
+  type Guard,
+} from './browser';
 import { oneOrigin } from './one-origin';
 
 /**
@@ -35,7 +41,10 @@ describe('web console (distributed mode: five services on Kafka + Postgres, Chro
     await org.settings({ hitl_cost_threshold_usd: 0.000001 });
     await org.untilEnforced([d.gateways[0].url], gk);
     const reviewer = (await org.key({ kind: 'admin', role: 'reviewer' })).key;
-    const held = await chat(origin.url, gk, { model: 'mock/echo', messages: [{ role: 'user', content: 'Hello' }] });
+    const held = await chat(origin.url, gk, {
+      model: 'mock/echo',
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
     expect(held.status).toBe(202);
     const approvalId = held.body.approval_id as string;
 
@@ -46,13 +55,18 @@ describe('web console (distributed mode: five services on Kafka + Postgres, Chro
 
     await page.getByRole('link', { name: 'Approval queue' }).click();
     const row = page.locator(`tr[data-approval="${approvalId}"]`);
-    await waitFor(async () => expect(await row.count()).toBe(1), { timeoutMs: 20_000, intervalMs: 250 });
+    await waitFor(async () => expect(await row.count()).toBe(1), {
+      timeoutMs: 20_000,
+      intervalMs: 250,
+    });
     await row.getByRole('button', { name: 'Decide' }).click();
     await page.getByLabel('Reason').fill('smoke');
     await page.getByRole('button', { name: 'Approve' }).click();
     await row.waitFor({ state: 'detached' });
 
-    expect((await call(`${origin.url}/approvals/${approvalId}`, { key: reviewer })).body.data.status).toBe('granted');
+    expect(
+      (await call(`${origin.url}/approvals/${approvalId}`, { key: reviewer })).body.data.status,
+    ).toBe('granted');
     const retry = await chat(
       origin.url,
       gk,

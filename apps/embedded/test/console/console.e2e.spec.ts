@@ -31,7 +31,9 @@ const PAGES = [
   ['compliance', 'Compliance'],
 ] as const;
 const SCREENSHOTS =
-  process.env.CONSOLE_SCREENSHOTS === '1' ? join(__dirname, '..', '..', '..', '..', 'docs', 'console') : null;
+  process.env.CONSOLE_SCREENSHOTS === '1'
+    ? join(__dirname, '..', '..', '..', '..', 'docs', 'console')
+    : null;
 const BROWSER_TEST_MS = 120_000;
 const hello = { model: 'mock/echo', messages: [{ role: 'user', content: 'Hello' }] };
 
@@ -55,14 +57,17 @@ describe('web console (embedded mode, Chromium)', () => {
   });
 
   const consoleUrl = (path = '') => `${env.base}/console/${path}`;
-  const heading = (text: string) => page.getByRole('heading', { name: text, exact: true, level: 2 });
+  const heading = (text: string) =>
+    page.getByRole('heading', { name: text, exact: true, level: 2 });
   /** No visible loader left (inactive tabs keep theirs, hidden, until opened). */
   const settled = () =>
     page.waitForFunction(
       () =>
-        [...(globalThis as any).document.querySelectorAll('[aria-label="Loading"], [aria-label="Loading page"]')].every(
-          (e: any) => !e.checkVisibility(),
-        ),
+        [
+          ...(globalThis as any).document.querySelectorAll(
+            '[aria-label="Loading"], [aria-label="Loading page"]',
+          ),
+        ].every((e: any) => !e.checkVisibility()),
       undefined,
       { timeout: 20_000 },
     );
@@ -75,9 +80,13 @@ describe('web console (embedded mode, Chromium)', () => {
   /** Paint times of the overview (ms since navigation start), read from the Performance API. */
   async function overviewPaint() {
     await heading('Overview').waitFor();
-    await page.waitForFunction(() => performance.getEntriesByName('overview-painted').length > 0, undefined, {
-      timeout: 20_000,
-    });
+    await page.waitForFunction(
+      () => performance.getEntriesByName('overview-painted').length > 0,
+      undefined,
+      {
+        timeout: 20_000,
+      },
+    );
     await settled();
     return page.evaluate(() => ({
       fcp: Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1),
@@ -86,7 +95,10 @@ describe('web console (embedded mode, Chromium)', () => {
   }
 
   async function orgWithTraffic(): Promise<{ org: OrgAdmin; gk: string }> {
-    const org = await OrgAdmin.create(env.base, env.bootstrapKey, { name: 'Console Inc', plan: 'growth' });
+    const org = await OrgAdmin.create(env.base, env.bootstrapKey, {
+      name: 'Console Inc',
+      plan: 'growth',
+    });
     const gk = (await org.key({ kind: 'gateway', name: 'support-bot key' })).key;
     await org.untilEnforced([env.base], gk);
     return { org, gk };
@@ -103,8 +115,12 @@ describe('web console (embedded mode, Chromium)', () => {
 
     beforeAll(async () => {
       const { org, gk } = await orgWithTraffic();
-      const team = (await call(`${env.base}/governance/teams`, { key: org.org.ownerKey, body: { name: 'Support' } }))
-        .body.data.id;
+      const team = (
+        await call(`${env.base}/governance/teams`, {
+          key: org.org.ownerKey,
+          body: { name: 'Support' },
+        })
+      ).body.data.id;
       await call(`${env.base}/governance/agents`, {
         key: org.org.ownerKey,
         body: { name: 'support-bot', environment: 'production', team_id: team },
@@ -113,7 +129,10 @@ describe('web console (embedded mode, Chromium)', () => {
       await org.settings({ hitl_cost_threshold_usd: 0.002 });
       await org.untilEnforced([env.base], gk);
       await chat(env.base, gk, hello);
-      await chat(env.base, gk, { ...hello, messages: [{ role: 'user', content: 'My card is 4111 1111 1111 1111' }] });
+      await chat(env.base, gk, {
+        ...hello,
+        messages: [{ role: 'user', content: 'My card is 4111 1111 1111 1111' }],
+      });
       await chat(env.base, gk, { ...hello, model: 'gpt-4o' });
       await chat(env.base, gk, { ...hello, max_tokens: 4000 });
       seeded = { org, gk };
@@ -182,7 +201,9 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByRole('button', { name: 'Review 1 change' }).click();
       const diff = page.getByRole('table', { name: 'Changes' });
       await diff.getByRole('cell', { name: 'daily_budget_usd' }).waitFor();
-      expect(await diff.getByRole('row').nth(1).innerText()).toMatch(/daily_budget_usd\s+100\s+0\.0001/);
+      expect(await diff.getByRole('row').nth(1).innerText()).toMatch(
+        /daily_budget_usd\s+100\s+0\.0001/,
+      );
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByText('The change is live.').waitFor();
 
@@ -203,7 +224,10 @@ describe('web console (embedded mode, Chromium)', () => {
     'under a signer quorum, a settings change saved in the console shows as a draft awaiting signatures, not enforced',
     async () => {
       const { org, gk } = await orgWithTraffic();
-      await call(`${env.base}/api/v1/policies`, { key: org.org.ownerKey, body: { required_signers: 1 } });
+      await call(`${env.base}/api/v1/policies`, {
+        key: org.org.ownerKey,
+        body: { required_signers: 1 },
+      });
       const enforced = await org.untilEnforced([env.base], gk);
       await signInWithLink(org.org.ownerKey, 'settings');
       await heading('Settings → Governance').waitFor();
@@ -245,7 +269,8 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByRole('button', { name: 'Approve' }).click();
       await row.waitFor({ state: 'detached' });
 
-      const approval = (await call(`${env.base}/approvals/${approvalId}`, { key: reviewer })).body.data;
+      const approval = (await call(`${env.base}/approvals/${approvalId}`, { key: reviewer })).body
+        .data;
       expect(approval).toMatchObject({ status: 'granted', reason: 'checked with the team lead' });
       const retry = await chat(env.base, gk, hello, { 'x-approval-id': approvalId });
       expect(retry.status).toBe(200);
@@ -264,16 +289,20 @@ describe('web console (embedded mode, Chromium)', () => {
       await org.untilEnforced([env.base], gk);
       const approvalId = (await chat(env.base, gk, hello)).body.approval_id as string;
       await signInWithLink(org.org.ownerKey, 'approvals');
-      await page.locator(`tr[data-approval="${approvalId}"]`).getByRole('button', { name: 'Decide' }).click();
+      await page
+        .locator(`tr[data-approval="${approvalId}"]`)
+        .getByRole('button', { name: 'Decide' })
+        .click();
       await page.getByRole('button', { name: 'Approve' }).click();
       const alert = page.getByRole('alert').filter({ hasText: 'Four-eyes rule' });
       await alert.waitFor();
       expect(await alert.innerText()).toMatch(
         /You issued the key that made this request, so another reviewer must decide it/,
       );
-      expect((await call(`${env.base}/approvals/${approvalId}`, { key: org.org.ownerKey })).body.data.status).toBe(
-        'pending',
-      );
+      expect(
+        (await call(`${env.base}/approvals/${approvalId}`, { key: org.org.ownerKey })).body.data
+          .status,
+      ).toBe('pending');
     },
     BROWSER_TEST_MS,
   );
@@ -287,7 +316,10 @@ describe('web console (embedded mode, Chromium)', () => {
       const approvalId = (await chat(env.base, gk, hello)).body.approval_id as string;
       const reviewer = (await org.key({ kind: 'admin', role: 'reviewer' })).key;
       await signInWithLink(reviewer, 'approvals');
-      await page.locator(`tr[data-approval="${approvalId}"]`).getByRole('button', { name: 'Decide' }).click();
+      await page
+        .locator(`tr[data-approval="${approvalId}"]`)
+        .getByRole('button', { name: 'Decide' })
+        .click();
       await page.getByRole('button', { name: 'Reject' }).click();
       const reason = page.getByLabel('Reason');
       await page.getByText('a reason is required to reject').waitFor();
@@ -337,14 +369,19 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByRole('button', { name: 'Save rule' }).click();
       const row = page.getByRole('row').filter({ hasText: 'only-mini' });
       await row.waitFor();
-      await waitFor(async () => expect((await chat(env.base, gk, gpt4o)).body.error?.code).toBe('model_allowlist'), {
-        timeoutMs: 10_000,
-        intervalMs: 100,
-      });
+      await waitFor(
+        async () =>
+          expect((await chat(env.base, gk, gpt4o)).body.error?.code).toBe('model_allowlist'),
+        {
+          timeoutMs: 10_000,
+          intervalMs: 100,
+        },
+      );
 
       await row.getByRole('switch', { name: 'only-mini enabled' }).click({ force: true });
       await waitFor(
-        async () => expect((await chat(env.base, gk, gpt4o)).body.error?.code).not.toBe('model_allowlist'),
+        async () =>
+          expect((await chat(env.base, gk, gpt4o)).body.error?.code).not.toBe('model_allowlist'),
         { timeoutMs: 10_000, intervalMs: 100 },
       );
 
@@ -377,11 +414,14 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByLabel('Notes').waitFor({ state: 'detached' });
       await waitFor(
         async () => {
-          const agents = (await call(`${env.base}/governance/agents`, { key: org.org.ownerKey })).body.data as {
+          const agents = (await call(`${env.base}/governance/agents`, { key: org.org.ownerKey }))
+            .body.data as {
             name: string;
             review: { last_reviewed_at: string | null };
           }[];
-          expect(agents.find((a) => a.name === 'billing-bot')?.review.last_reviewed_at).not.toBeNull();
+          expect(
+            agents.find((a) => a.name === 'billing-bot')?.review.last_reviewed_at,
+          ).not.toBeNull();
         },
         { timeoutMs: 10_000, intervalMs: 200 },
       );
@@ -401,13 +441,19 @@ describe('web console (embedded mode, Chromium)', () => {
       await page.getByRole('button', { name: 'Filter' }).click();
       const entries = page.getByRole('table', { name: 'Audit entries' });
       await page.waitForFunction(() => {
-        const rows = [...(globalThis as any).document.querySelectorAll('table[aria-label="Audit entries"] tbody tr')];
+        const rows = [
+          ...(globalThis as any).document.querySelectorAll(
+            'table[aria-label="Audit entries"] tbody tr',
+          ),
+        ];
         return rows.length > 0 && rows.every((r: any) => r.innerText.includes('request.completed'));
       });
       await entries.getByRole('row').nth(1).getByRole('button').click();
       const detail = page.getByRole('dialog');
       await detail.getByText('Previous hash').waitFor();
-      expect((await detail.innerText()).match(/sha256:[0-9a-f]{64}/g)?.length).toBeGreaterThanOrEqual(2);
+      expect(
+        (await detail.innerText()).match(/sha256:[0-9a-f]{64}/g)?.length,
+      ).toBeGreaterThanOrEqual(2);
       await page.keyboard.press('Escape');
       await detail.waitFor({ state: 'detached' });
 
@@ -476,7 +522,8 @@ describe('web console (embedded mode, Chromium)', () => {
   );
   describe('Compliance', () => {
     const art10 = () => page.locator('[data-check="art10_data_governance"]');
-    const score = async () => Number((await page.getByTestId('compliance-score').innerText()).replace('%', ''));
+    const score = async () =>
+      Number((await page.getByTestId('compliance-score').innerText()).replace('%', ''));
     /** An org whose Art. 10 check fails its sensitive-pattern criterion: SSNs only warned about. */
     async function weakenedOrg() {
       const { org, gk } = await orgWithTraffic();
@@ -514,16 +561,22 @@ describe('web console (embedded mode, Chromium)', () => {
           () =>
             (globalThis as any).document
               .querySelector('[data-check="art10_data_governance"] button')
-              ?.innerText.toLowerCase().startsWith('pass'),
+              ?.innerText.toLowerCase()
+              .startsWith('pass'),
           undefined,
           { timeout: 20_000 },
         );
         expect(await score()).toBeGreaterThan(before);
-        expect(await page.getByRole('button', { name: 'Preview Art. 10 remediation' }).count()).toBe(0);
+        expect(
+          await page.getByRole('button', { name: 'Preview Art. 10 remediation' }).count(),
+        ).toBe(0);
         // The API agrees: the new version blocks or redacts SSNs and its Art. 10 check passes.
         expect((await org.settings({})).pii_patterns).not.toMatchObject({ ssn: 'warn' });
-        const report = (await call(`${env.base}/governance/compliance`, { key: org.org.ownerKey })).body.data;
-        expect(report.checks.find((c: { id: string }) => c.id === 'art10_data_governance').status).toBe('pass');
+        const report = (await call(`${env.base}/governance/compliance`, { key: org.org.ownerKey }))
+          .body.data;
+        expect(
+          report.checks.find((c: { id: string }) => c.id === 'art10_data_governance').status,
+        ).toBe('pass');
         expect(report.score).toBeGreaterThan(before);
       },
       BROWSER_TEST_MS,
@@ -533,7 +586,10 @@ describe('web console (embedded mode, Chromium)', () => {
       'under a signer quorum, an applied remediation shows as a draft awaiting signatures and the check still fails',
       async () => {
         const { org } = await weakenedOrg();
-        await call(`${env.base}/api/v1/policies`, { key: org.org.ownerKey, body: { required_signers: 1 } });
+        await call(`${env.base}/api/v1/policies`, {
+          key: org.org.ownerKey,
+          body: { required_signers: 1 },
+        });
         await openCompliance(org.org.ownerKey);
         await page.getByRole('button', { name: 'Preview Art. 10 remediation' }).click();
         await page.getByRole('table', { name: 'Remediation diff' }).waitFor();
@@ -551,16 +607,22 @@ describe('web console (embedded mode, Chromium)', () => {
         const { org } = await weakenedOrg();
         const viewer = (await org.key({ kind: 'admin', role: 'viewer', name: 'vic' })).key;
         await openCompliance(viewer);
-        await page.getByText(/score .*% → .*%/).first().waitFor();
+        await page
+          .getByText(/score .*% → .*%/)
+          .first()
+          .waitFor();
         expect(await page.getByText('read-only (viewer)').count()).toBeGreaterThan(0);
         expect(await page.getByRole('button', { name: /Preview .* remediation/ }).count()).toBe(0);
         expect(await page.getByRole('button', { name: 'Apply' }).count()).toBe(0);
         expect(await seriousA11yViolations(page)).toEqual([]);
         // The API agrees: the viewer cannot apply, not even as a dry run.
-        const res = await call(`${env.base}/governance/compliance/remediations/art10_data_governance/apply`, {
-          key: viewer,
-          body: {},
-        });
+        const res = await call(
+          `${env.base}/governance/compliance/remediations/art10_data_governance/apply`,
+          {
+            key: viewer,
+            body: {},
+          },
+        );
         expect(res.status).toBe(403);
       },
       BROWSER_TEST_MS,

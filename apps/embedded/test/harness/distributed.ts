@@ -2,7 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { allTopics } from '@llmgov/events';
 import { KafkaEventBus, silentLogger, type EventBus } from '@llmgov/messaging';
-import { HealthModule, createServiceApp, newSecret, serveConsole, systemClock, type Clock, type ServiceRuntime } from '@llmgov/service-kit';
+import {
+  HealthModule,
+  createServiceApp,
+  newSecret,
+  serveConsole,
+  systemClock,
+  type Clock,
+  type ServiceRuntime,
+} from '@llmgov/service-kit';
 import { kafkaBrokers, testSchema, testTopicPrefix, type TestSchema } from '@llmgov/testing';
 import { GatewayModule } from '@llmgov/gateway';
 import { PolicyRegistryModule } from '@llmgov/policy-registry';
@@ -65,7 +73,12 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
   const running: RunningService[] = [];
   let replicas = 0;
 
-  const admin = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'e2e-admin', topicPrefix, logger: silentLogger });
+  const admin = new KafkaEventBus({
+    brokers: kafkaBrokers(),
+    clientId: 'e2e-admin',
+    topicPrefix,
+    logger: silentLogger,
+  });
   await admin.ensureTopics(allTopics);
   await admin.close();
 
@@ -75,14 +88,36 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
     return schema;
   };
 
-  const runtime = (service: string, schema: TestSchema | null, clock: Clock = systemClock): ServiceRuntime & { schema?: string } => {
+  const runtime = (
+    service: string,
+    schema: TestSchema | null,
+    clock: Clock = systemClock,
+  ): ServiceRuntime & { schema?: string } => {
     const replicaId = `${service}-${++replicas}`;
-    const bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: replicaId, topicPrefix, logger: silentLogger });
-    return { bus, databaseUrl: schema?.url ?? '', ...(schema ? { schema: schema.name } : {}), replicaId, clock, jwt: {}, poolSize: 4 };
+    const bus = new KafkaEventBus({
+      brokers: kafkaBrokers(),
+      clientId: replicaId,
+      topicPrefix,
+      logger: silentLogger,
+    });
+    return {
+      bus,
+      databaseUrl: schema?.url ?? '',
+      ...(schema ? { schema: schema.name } : {}),
+      replicaId,
+      clock,
+      jwt: {},
+      poolSize: 4,
+    };
   };
 
   type Configure = (app: NestFastifyApplication) => Promise<void>;
-  const start = async (name: string, rt: ServiceRuntime, module: DynamicModule, configure?: Configure): Promise<RunningService> => {
+  const start = async (
+    name: string,
+    rt: ServiceRuntime,
+    module: DynamicModule,
+    configure?: Configure,
+  ): Promise<RunningService> => {
     @Module({ imports: [HealthModule, module] })
     class Root {}
     const app = await createServiceApp(Root, { name, logger: ['error'], configure });
@@ -105,8 +140,13 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
   };
 
   const registryRt = runtime('policy-registry', await schemaFor('policy-registry'));
-  const withConsole: Configure | undefined = options.console ? async (app) => void (await serveConsole(app)) : undefined;
-  const registryModule = PolicyRegistryModule.forRoot({ ...registryRt, bootstrapAdminKey: bootstrapKey });
+  const withConsole: Configure | undefined = options.console
+    ? async (app) => void (await serveConsole(app))
+    : undefined;
+  const registryModule = PolicyRegistryModule.forRoot({
+    ...registryRt,
+    bootstrapAdminKey: bootstrapKey,
+  });
   const registry = await start('policy-registry', registryRt, registryModule, withConsole);
 
   const ledgerSchema = await schemaFor('budget-ledger');
@@ -129,7 +169,11 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
 
   const startGateway = async (providerEnv = options.providerEnv ?? {}) => {
     const rt = runtime('gateway', null, options.clock);
-    return start('gateway', rt, GatewayModule.forRoot({ ...rt, providerEnv, approvalServiceUrl: approvals?.url ?? null }));
+    return start(
+      'gateway',
+      rt,
+      GatewayModule.forRoot({ ...rt, providerEnv, approvalServiceUrl: approvals?.url ?? null }),
+    );
   };
   const gateways: RunningService[] = [];
   for (let i = 0; i < (options.gateways ?? 1); i++) gateways.push(await startGateway());

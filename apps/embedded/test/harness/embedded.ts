@@ -26,7 +26,15 @@ export function useEmbedded(): EmbeddedUnderTest {
 
   beforeAll(async () => {
     const port = await freePort();
-    embedded = await startEmbedded(loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: bootstrapKey, LOG_LEVEL: 'error' }));
+    embedded = await startEmbedded(
+      loadConfig({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        BOOTSTRAP_ADMIN_KEY: bootstrapKey,
+        LOG_LEVEL: 'error',
+      }),
+    );
     base = `http://127.0.0.1:${port}`;
   }, 120_000);
 

@@ -42,7 +42,10 @@ interface OtlpSpan {
   links?: { traceId: string; spanId: string }[];
 }
 interface OtlpExport {
-  resourceSpans?: { resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: { spans?: OtlpSpan[] }[] }[];
+  resourceSpans?: {
+    resource?: { attributes?: OtlpKeyValue[] };
+    scopeSpans?: { spans?: OtlpSpan[] }[];
+  }[];
 }
 
 const valueOf = (v: OtlpValue): unknown =>

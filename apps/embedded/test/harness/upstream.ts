@@ -29,7 +29,10 @@ export async function slowUpstream(): Promise<SlowUpstream> {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model: string; messages: { content: string }[] };
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      model: string;
+      messages: { content: string }[];
+    };
     const fast = /^fast (\d+) (\d+)$/.exec(body.messages.at(-1)?.content ?? '');
     if (!fast) {
       held.add(res);
@@ -45,7 +48,9 @@ export async function slowUpstream(): Promise<SlowUpstream> {
         object: 'chat.completion',
         created: 1,
         model: body.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: 'done' }, finish_reason: 'stop' }],
+        choices: [
+          { index: 0, message: { role: 'assistant', content: 'done' }, finish_reason: 'stop' },
+        ],
         usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
       }),
     );

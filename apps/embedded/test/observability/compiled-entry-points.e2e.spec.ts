@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { allTopics } from '@llmgov/events';
 import { KafkaEventBus, silentLogger } from '@llmgov/messaging';
 import { newSecret } from '@llmgov/service-kit';
-import { freePort, kafkaBrokers, testSchema, testTopicPrefix, type TestSchema } from '@llmgov/testing';
+import {
+  freePort,
+  kafkaBrokers,
+  testSchema,
+  testTopicPrefix,
+  type TestSchema,
+} from '@llmgov/testing';
 import { REPO_ROOT, runCompiled, stopProcess, waitReady, type ServiceProcess } from './processes';
 
 /** The shared objects a process has mapped (Linux): SWC's native binding shows here once loaded. */
@@ -25,7 +31,10 @@ describe('compiled entry points — node dist/apps/<service>/main.js (real Kafka
   let gatewayPort: number;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(REPO_ROOT, 'tools', 'build.mjs')], { cwd: REPO_ROOT, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(REPO_ROOT, 'tools', 'build.mjs')], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    });
     const admin = new KafkaEventBus({
       brokers: kafkaBrokers(),
       clientId: 'compiled-admin',
@@ -36,7 +45,11 @@ describe('compiled entry points — node dist/apps/<service>/main.js (real Kafka
     await admin.close();
     schema = await testSchema('compiled_registry');
     [registryPort, gatewayPort] = [await freePort(), await freePort()];
-    const common = { KAFKA_BROKERS: kafkaBrokers().join(','), TOPIC_PREFIX: topicPrefix, LOG_LEVEL: 'warn' };
+    const common = {
+      KAFKA_BROKERS: kafkaBrokers().join(','),
+      TOPIC_PREFIX: topicPrefix,
+      LOG_LEVEL: 'warn',
+    };
     registry = runCompiled('dist/apps/policy-registry/main.js', {
       ...common,
       PORT: String(registryPort),
@@ -45,7 +58,11 @@ describe('compiled entry points — node dist/apps/<service>/main.js (real Kafka
       BOOTSTRAP_ADMIN_KEY: newSecret('msh'),
       REPLICA_ID: 'r1',
     });
-    gateway = runCompiled('dist/apps/gateway/main.js', { ...common, PORT: String(gatewayPort), REPLICA_ID: 'g1' });
+    gateway = runCompiled('dist/apps/gateway/main.js', {
+      ...common,
+      PORT: String(gatewayPort),
+      REPLICA_ID: 'g1',
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -64,7 +81,10 @@ describe('compiled entry points — node dist/apps/<service>/main.js (real Kafka
       const res = await fetch(`http://127.0.0.1:${port()}/health/ready`);
       expect(res.status).toBe(200);
       expect(((await res.json()) as { status: string }).status).toBe('ready');
-      expect(proc().child.spawnargs.slice(1)).toEqual(['--enable-source-maps', `dist/apps/${name}/main.js`]);
+      expect(proc().child.spawnargs.slice(1)).toEqual([
+        '--enable-source-maps',
+        `dist/apps/${name}/main.js`,
+      ]);
       const maps = mappedFiles(proc().child.pid!);
       expect(maps).toContain('/node_modules/'); // the check sees the process's modules at all
       expect(maps).not.toMatch(/@swc|swc\..*\.node/);

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { freePort, waitFor } from '@llmgov/testing';
 import { newSecret } from '@llmgov/service-kit';
 import { call } from '../walking-skeleton.scenario';
-import { exitWithin, fakeOpenAi, runMain, stopProcess, waitReady, type FakeUpstream, type ServiceProcess } from './processes';
+import {
+  exitWithin,
+  fakeOpenAi,
+  runMain,
+  stopProcess,
+  waitReady,
+  type FakeUpstream,
+  type ServiceProcess,
+} from './processes';
 
 /**
  * The embedded mode as a process (`apps/embedded/src/main.ts`), everything it writes to
@@ -15,8 +23,16 @@ describe('logs — embedded mode process output', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmgov-logs-'));
   const bootstrapKey = newSecret('msh');
   const providerKey = `sk-proj-${newSecret('gk').slice(3)}`;
-  const prompt = 'Quarterly plan for Zebulon Quartermaine: reach me at zebulon.q@example.com or +1 415 555 0134, IBAN DE89370400440532013000';
-  const fragments = ['Zebulon', 'Quartermaine', 'zebulon.q@example.com', '415 555 0134', 'DE89370400440532013000', 'Quarterly plan'];
+  const prompt =
+    'Quarterly plan for Zebulon Quartermaine: reach me at zebulon.q@example.com or +1 415 555 0134, IBAN DE89370400440532013000';
+  const fragments = [
+    'Zebulon',
+    'Quartermaine',
+    'zebulon.q@example.com',
+    '415 555 0134',
+    'DE89370400440532013000',
+    'Quarterly plan',
+  ];
   let upstream: FakeUpstream;
   let proc: ServiceProcess;
   let base: string;
@@ -46,24 +62,61 @@ describe('logs — embedded mode process output', () => {
   });
 
   it('POST /v1/chat/completions with a gk_ key, an sk- upstream key and PII: no secret and no prompt text in the output', async () => {
-    const org = await call(`${base}/governance/orgs`, { key: bootstrapKey, body: { name: 'Logs Inc', plan: 'growth' } });
+    const org = await call(`${base}/governance/orgs`, {
+      key: bootstrapKey,
+      body: { name: 'Logs Inc', plan: 'growth' },
+    });
     expect(org.status).toBe(201);
-    const admin = (await call(`${base}/governance/keys`, { key: bootstrapKey, body: { kind: 'admin', role: 'owner', org_id: org.body.data.id } })).body.data.key as string;
-    const gk = (await call(`${base}/governance/keys`, { key: admin, body: { kind: 'gateway', name: 'logs-agent' } })).body.data.key as string;
+    const admin = (
+      await call(`${base}/governance/keys`, {
+        key: bootstrapKey,
+        body: { kind: 'admin', role: 'owner', org_id: org.body.data.id },
+      })
+    ).body.data.key as string;
+    const gk = (
+      await call(`${base}/governance/keys`, {
+        key: admin,
+        body: { kind: 'gateway', name: 'logs-agent' },
+      })
+    ).body.data.key as string;
     expect(gk).toMatch(/^gk_/);
     // PII is let through to the upstream (warn), so the prompt travels the whole path.
-    expect((await call(`${base}/gateway/admin/governance/policy`, { method: 'PUT', key: admin, body: { pii_action: 'warn', pii_patterns: { email: 'warn', phone: 'warn', iban: 'warn' } } })).status).toBe(200);
+    expect(
+      (
+        await call(`${base}/gateway/admin/governance/policy`, {
+          method: 'PUT',
+          key: admin,
+          body: {
+            pii_action: 'warn',
+            pii_patterns: { email: 'warn', phone: 'warn', iban: 'warn' },
+          },
+        })
+      ).status,
+    ).toBe(200);
     const body = { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: prompt }] };
 
     // The key and the settings reach the gateway as events (explain counts nothing).
-    await waitFor(async () => {
-      const res = await call(`${base}/v1/governance/explain`, { key: gk, body });
-      expect({ decision: res.body.decision, by: res.body.decided_by }).toEqual({ decision: 'allow', by: null });
-    }, { timeoutMs: 15_000, intervalMs: 100 });
+    await waitFor(
+      async () => {
+        const res = await call(`${base}/v1/governance/explain`, { key: gk, body });
+        expect({ decision: res.body.decision, by: res.body.decided_by }).toEqual({
+          decision: 'allow',
+          by: null,
+        });
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
     const answered = await call(`${base}/v1/chat/completions`, { key: gk, body });
-    expect({ status: answered.status, error: answered.body.error }).toEqual({ status: 200, error: undefined });
+    expect({ status: answered.status, error: answered.body.error }).toEqual({
+      status: 200,
+      error: undefined,
+    });
     expect(answered.body.choices[0].message.content).toBe('fine, thanks');
-    const streamed = await fetch(`${base}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${gk}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...body, model: 'mock/echo', stream: true }) });
+    const streamed = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gk}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, model: 'mock/echo', stream: true }),
+    });
     expect(await streamed.text()).toContain('Zebulon'); // the mock echoes the prompt to the client, not to the logs
     expect((await call(`${base}/v1/governance/explain`, { key: gk, body })).status).toBe(200);
     // A wrong gk_ key, an admin call with a wrong msh_ key: refusals are where secrets tend to leak.
@@ -82,7 +135,8 @@ describe('logs — embedded mode process output', () => {
     await exitWithin(proc, 10_000);
     const output = proc.output();
     expect(output).toContain('ready on'); // the capture works
-    for (const secret of [gk, wrongGk, wrongMsh, admin, bootstrapKey, providerKey]) expect(output).not.toContain(secret);
+    for (const secret of [gk, wrongGk, wrongMsh, admin, bootstrapKey, providerKey])
+      expect(output).not.toContain(secret);
     expect(output).not.toMatch(/\b(?:gk|msh)_[A-Za-z0-9]{8,}/);
     expect(output).not.toMatch(/\bsk-[A-Za-z0-9_-]{8,}/);
     for (const fragment of fragments) expect(output).not.toContain(fragment);

@@ -21,7 +21,8 @@ function parseScrape(text: string): Sample[] {
     const m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/);
     if (!m) continue;
     const labels: Record<string, string> = {};
-    for (const [, k, v] of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[k] = v;
+    for (const [, k, v] of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[k] = v;
     samples.push({ name: m[1], labels, value: Number(m[3]) });
   }
   return samples;
@@ -29,7 +30,9 @@ function parseScrape(text: string): Sample[] {
 
 /** The samples of `name` whose labels include `labels`. */
 const find = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  samples.filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
 
 /**
  * `GET /metrics` of the embedded mode after real traffic: an allowed, a streamed, a 403, a
@@ -44,7 +47,16 @@ describe('GET /metrics — embedded mode after traffic', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    embedded = await startEmbedded(loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BOOTSTRAP_ADMIN_KEY: bootstrapKey, LOG_LEVEL: 'error', DEMO: 'off' }));
+    embedded = await startEmbedded(
+      loadConfig({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        BOOTSTRAP_ADMIN_KEY: bootstrapKey,
+        LOG_LEVEL: 'error',
+        DEMO: 'off',
+      }),
+    );
     base = `http://127.0.0.1:${port}`;
   }, 60_000);
 
@@ -54,20 +66,53 @@ describe('GET /metrics — embedded mode after traffic', () => {
   });
 
   it('counts requests by outcome/step/code, times steps and upstream, prices tokens, and reports policy version, approvals pending and outbox backlog', async () => {
-    const org = await call(`${base}/governance/orgs`, { key: bootstrapKey, body: { name: 'Metrics Inc', plan: 'growth' } });
+    const org = await call(`${base}/governance/orgs`, {
+      key: bootstrapKey,
+      body: { name: 'Metrics Inc', plan: 'growth' },
+    });
     expect(org.status).toBe(201);
     const orgId: string = org.body.data.id;
-    const admin = (await call(`${base}/governance/keys`, { key: bootstrapKey, body: { kind: 'admin', role: 'owner', org_id: orgId } })).body.data.key as string;
-    const gk = (await call(`${base}/governance/keys`, { key: admin, body: { kind: 'gateway', name: 'metrics-agent' } })).body.data.key as string;
-    expect((await call(`${base}/gateway/admin/governance/policy`, { method: 'PUT', key: admin, body: { key_rpm: 5, burst_pct: 0 } })).status).toBe(200);
+    const admin = (
+      await call(`${base}/governance/keys`, {
+        key: bootstrapKey,
+        body: { kind: 'admin', role: 'owner', org_id: orgId },
+      })
+    ).body.data.key as string;
+    const gk = (
+      await call(`${base}/governance/keys`, {
+        key: admin,
+        body: { kind: 'gateway', name: 'metrics-agent' },
+      })
+    ).body.data.key as string;
+    expect(
+      (
+        await call(`${base}/gateway/admin/governance/policy`, {
+          method: 'PUT',
+          key: admin,
+          body: { key_rpm: 5, burst_pct: 0 },
+        })
+      ).status,
+    ).toBe(200);
     const allow = await call(`${base}/governance/policies`, {
       key: admin,
-      body: { name: 'echo-only', policy_type: 'model_allowlist', config: { allowed_models: ['mock/echo', 'mock/echo-unrated'] }, scope: 'global', enabled: true },
+      body: {
+        name: 'echo-only',
+        policy_type: 'model_allowlist',
+        config: { allowed_models: ['mock/echo', 'mock/echo-unrated'] },
+        scope: 'global',
+        enabled: true,
+      },
     });
     expect(allow.status).toBe(201);
     const hold = await call(`${base}/governance/policies`, {
       key: admin,
-      body: { name: 'hold-unrated', policy_type: 'require_approval', config: { models: ['mock/echo-unrated'] }, scope: 'global', enabled: true },
+      body: {
+        name: 'hold-unrated',
+        policy_type: 'require_approval',
+        config: { models: ['mock/echo-unrated'] },
+        scope: 'global',
+        enabled: true,
+      },
     });
     expect(hold.status).toBe(201);
 
@@ -75,15 +120,25 @@ describe('GET /metrics — embedded mode after traffic', () => {
       fetch(`${base}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${gk}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'count me' }], ...extra }),
+        body: JSON.stringify({
+          model,
+          messages: [{ role: 'user', content: 'count me' }],
+          ...extra,
+        }),
       });
 
     // The rules reach the gateway as events: wait (through explain, which counts nothing)
     // until the unrated model is held; then six requests, the key's RPM being 5.
-    await waitFor(async () => {
-      const res = await call(`${base}/v1/governance/explain`, { key: gk, body: { model: 'mock/echo-unrated', messages: [{ role: 'user', content: 'count me' }] } });
-      expect(res.body.decision).toBe('needs_approval');
-    }, { timeoutMs: 15_000, intervalMs: 100 });
+    await waitFor(
+      async () => {
+        const res = await call(`${base}/v1/governance/explain`, {
+          key: gk,
+          body: { model: 'mock/echo-unrated', messages: [{ role: 'user', content: 'count me' }] },
+        });
+        expect(res.body.decision).toBe('needs_approval');
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
     const held = await chat('mock/echo-unrated');
     expect(held.status).toBe(202);
     await held.text();
@@ -106,51 +161,118 @@ describe('GET /metrics — embedded mode after traffic', () => {
     expect(limited.status).toBe(429);
     await limited.text();
 
-    const scrape = await waitFor(async () => {
-      const res = await fetch(`${base}/metrics`);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-      const samples = parseScrape(await res.text());
-      // The held request's approval is stored by the approval workflow once its event arrives.
-      expect(find(samples, 'approvals_pending')[0]?.value).toBeGreaterThanOrEqual(1);
-      return samples;
-    }, { timeoutMs: 10_000, intervalMs: 100 });
+    const scrape = await waitFor(
+      async () => {
+        const res = await fetch(`${base}/metrics`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+        const samples = parseScrape(await res.text());
+        // The held request's approval is stored by the approval workflow once its event arrives.
+        expect(find(samples, 'approvals_pending')[0]?.value).toBeGreaterThanOrEqual(1);
+        return samples;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
 
     // Requests by outcome, deciding step and code (other tests in this process may add to them: at least).
-    expect(find(scrape, 'gateway_requests_total', { outcome: 'allowed', step: 'none', code: 'none' })[0]?.value).toBeGreaterThanOrEqual(3);
-    expect(find(scrape, 'gateway_requests_total', { outcome: 'refused', step: 'model_access', code: 'model_allowlist' })[0]?.value).toBeGreaterThanOrEqual(1);
-    expect(find(scrape, 'gateway_requests_total', { outcome: 'refused', step: 'rate_limit', code: 'rate_limit' })[0]?.value).toBeGreaterThanOrEqual(1);
-    expect(find(scrape, 'gateway_requests_total', { outcome: 'held', step: 'hitl_gate', code: 'approval_required' })[0]?.value).toBeGreaterThanOrEqual(1);
+    expect(
+      find(scrape, 'gateway_requests_total', { outcome: 'allowed', step: 'none', code: 'none' })[0]
+        ?.value,
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      find(scrape, 'gateway_requests_total', {
+        outcome: 'refused',
+        step: 'model_access',
+        code: 'model_allowlist',
+      })[0]?.value,
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      find(scrape, 'gateway_requests_total', {
+        outcome: 'refused',
+        step: 'rate_limit',
+        code: 'rate_limit',
+      })[0]?.value,
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      find(scrape, 'gateway_requests_total', {
+        outcome: 'held',
+        step: 'hitl_gate',
+        code: 'approval_required',
+      })[0]?.value,
+    ).toBeGreaterThanOrEqual(1);
 
     // Step durations (sampled 1 in 8 requests: the first request of the process is sampled) and the whole chain.
     expect(find(scrape, 'gateway_step_duration_seconds_count').length).toBeGreaterThan(0);
-    expect(find(scrape, 'gateway_step_duration_seconds_count', { step: 'authenticate' })[0]?.value).toBeGreaterThanOrEqual(1);
-    expect(find(scrape, 'gateway_chain_duration_seconds_count')[0]?.value).toBeGreaterThanOrEqual(6);
+    expect(
+      find(scrape, 'gateway_step_duration_seconds_count', { step: 'authenticate' })[0]?.value,
+    ).toBeGreaterThanOrEqual(1);
+    expect(find(scrape, 'gateway_chain_duration_seconds_count')[0]?.value).toBeGreaterThanOrEqual(
+      6,
+    );
 
     // Upstream latency, tokens and cost of the three forwarded requests (JSON and streamed).
-    expect(find(scrape, 'gateway_upstream_duration_seconds_count', { provider: 'mock', model: 'mock/echo', outcome: 'ok' })[0]?.value).toBeGreaterThanOrEqual(3);
-    expect(find(scrape, 'gateway_tokens_total', { provider: 'mock', model: 'mock/echo', type: 'input' })[0]?.value).toBeGreaterThan(0);
-    expect(find(scrape, 'gateway_tokens_total', { provider: 'mock', model: 'mock/echo', type: 'output' })[0]?.value).toBeGreaterThan(0);
-    expect(find(scrape, 'gateway_cost_micro_usd_total', { provider: 'mock', model: 'mock/echo' })[0]?.value).toBeGreaterThan(0);
+    expect(
+      find(scrape, 'gateway_upstream_duration_seconds_count', {
+        provider: 'mock',
+        model: 'mock/echo',
+        outcome: 'ok',
+      })[0]?.value,
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      find(scrape, 'gateway_tokens_total', {
+        provider: 'mock',
+        model: 'mock/echo',
+        type: 'input',
+      })[0]?.value,
+    ).toBeGreaterThan(0);
+    expect(
+      find(scrape, 'gateway_tokens_total', {
+        provider: 'mock',
+        model: 'mock/echo',
+        type: 'output',
+      })[0]?.value,
+    ).toBeGreaterThan(0);
+    expect(
+      find(scrape, 'gateway_cost_micro_usd_total', { provider: 'mock', model: 'mock/echo' })[0]
+        ?.value,
+    ).toBeGreaterThan(0);
 
     // GenAI semantic-convention token usage histogram (one observation per forwarded request and token type).
     const genAi = { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'mock' };
-    expect(find(scrape, 'gen_ai_client_token_usage_count', { ...genAi, gen_ai_token_type: 'input' }).reduce((n, s) => n + s.value, 0)).toBeGreaterThanOrEqual(3);
-    expect(find(scrape, 'gen_ai_client_token_usage_count', { ...genAi, gen_ai_token_type: 'output' }).reduce((n, s) => n + s.value, 0)).toBeGreaterThanOrEqual(3);
-    expect(find(scrape, 'gen_ai_client_operation_duration_seconds_count', genAi).length).toBeGreaterThan(0);
+    expect(
+      find(scrape, 'gen_ai_client_token_usage_count', {
+        ...genAi,
+        gen_ai_token_type: 'input',
+      }).reduce((n, s) => n + s.value, 0),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      find(scrape, 'gen_ai_client_token_usage_count', {
+        ...genAi,
+        gen_ai_token_type: 'output',
+      }).reduce((n, s) => n + s.value, 0),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      find(scrape, 'gen_ai_client_operation_duration_seconds_count', genAi).length,
+    ).toBeGreaterThan(0);
 
     // Orgs with a policy in force at the gateway; no series names an org (issue 17: /metrics is unauthenticated).
     expect(find(scrape, 'gateway_policy_orgs_in_force')[0]?.value).toBeGreaterThanOrEqual(1);
-    expect(scrape.filter((s) => Object.values(s.labels).includes(orgId) || 'org_id' in s.labels)).toEqual([]);
+    expect(
+      scrape.filter((s) => Object.values(s.labels).includes(orgId) || 'org_id' in s.labels),
+    ).toEqual([]);
 
     // Outbox backlog per service (the registry, ledger and approval workflow relays), drained.
     for (const service of ['policy_registry', 'budget_ledger', 'approval_workflow']) {
       expect(find(scrape, 'eventstore_outbox_backlog', { service })).toHaveLength(1);
     }
-    await waitFor(async () => {
-      const samples = parseScrape(await (await fetch(`${base}/metrics`)).text());
-      for (const service of ['policy_registry', 'budget_ledger', 'approval_workflow']) expect(find(samples, 'eventstore_outbox_backlog', { service })[0]?.value).toBe(0);
-    }, { timeoutMs: 10_000, intervalMs: 100 });
+    await waitFor(
+      async () => {
+        const samples = parseScrape(await (await fetch(`${base}/metrics`)).text());
+        for (const service of ['policy_registry', 'budget_ledger', 'approval_workflow'])
+          expect(find(samples, 'eventstore_outbox_backlog', { service })[0]?.value).toBe(0);
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
 
     // No scrape-time observer failed.
     expect(find(scrape, 'telemetry_observer_errors_total').filter((s) => s.value > 0)).toEqual([]);

@@ -41,10 +41,20 @@ describe('one trace per request under concurrency (real Kafka, real Postgres, OT
     expect(startTracing({ serviceName: 'llmgov-e2e' })).toBe(true);
     cluster = await startDistributed();
 
-    const kafka = new Kafka({ clientId: 'trace-witness', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
-    witness = kafka.consumer({ groupId: `${cluster.topicPrefix}trace-witness`, maxWaitTimeInMs: 200 });
+    const kafka = new Kafka({
+      clientId: 'trace-witness',
+      brokers: kafkaBrokers(),
+      logLevel: logLevel.NOTHING,
+    });
+    witness = kafka.consumer({
+      groupId: `${cluster.topicPrefix}trace-witness`,
+      maxWaitTimeInMs: 200,
+    });
     await witness.connect();
-    await witness.subscribe({ topic: `${cluster.topicPrefix}gateway.requests.v1`, fromBeginning: true });
+    await witness.subscribe({
+      topic: `${cluster.topicPrefix}gateway.requests.v1`,
+      fromBeginning: true,
+    });
     await witness.run({
       eachMessage: async ({ message }) => {
         const data = JSON.parse(String(message.value)) as { request_id: string };

@@ -41,7 +41,10 @@ describe('one trace per request under concurrency — embedded mode (in-process 
   });
 
   it("POST /v1/chat/completions × 50 at once, each with its own traceparent → per request one trace with its own events' process spans, nothing of another request", async () => {
-    const org = await OrgAdmin.create(env.base, env.bootstrapKey, { name: 'Traces Inc', plan: 'enterprise' });
+    const org = await OrgAdmin.create(env.base, env.bootstrapKey, {
+      name: 'Traces Inc',
+      plan: 'enterprise',
+    });
     const gatewayKey = (await org.key({ kind: 'gateway', name: 'trace-agent' })).key;
     await org.untilEnforced([env.base], gatewayKey);
     const witness = async (requestIds: string[]) => {
@@ -54,7 +57,13 @@ describe('one trace per request under concurrency — embedded mode (in-process 
       return requestOf;
     };
     await expectOneTracePerRequest(
-      { gateway: env.base, gatewayKey, requestsTopic: 'gateway.requests.v1', spans: () => collector.spans(), witness },
+      {
+        gateway: env.base,
+        gatewayKey,
+        requestsTopic: 'gateway.requests.v1',
+        spans: () => collector.spans(),
+        witness,
+      },
       50,
     );
   }, 180_000);

@@ -30,7 +30,10 @@ interface Sent {
  * spans for each of its own events; and no span about another request's event is in it.
  */
 export async function expectOneTracePerRequest(s: TraceScenario, count: number): Promise<void> {
-  const body = JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'trace me' }] });
+  const body = JSON.stringify({
+    model: 'mock/echo',
+    messages: [{ role: 'user', content: 'trace me' }],
+  });
   const sent: Sent[] = await Promise.all(
     Array.from({ length: count }, async () => {
       const traceId = randomBytes(16).toString('hex');
@@ -51,11 +54,16 @@ export async function expectOneTracePerRequest(s: TraceScenario, count: number):
   );
   expect(new Set(sent.map((r) => r.requestId)).size).toBe(count);
 
-  const isProcess = (span: CollectedSpan) => span.name === `process ${s.requestsTopic}` && span.kind === KIND.consumer;
+  const isProcess = (span: CollectedSpan) =>
+    span.name === `process ${s.requestsTopic}` && span.kind === KIND.consumer;
   const group = (span: CollectedSpan) => String(span.attributes['messaging.consumer.group.name']);
   const messageId = (span: CollectedSpan) => String(span.attributes['messaging.message.id']);
   const consumer = (span: CollectedSpan) =>
-    group(span).includes('audit') ? 'audit' : group(span).includes('budget-ledger') ? 'ledger' : 'other';
+    group(span).includes('audit')
+      ? 'audit'
+      : group(span).includes('budget-ledger')
+        ? 'ledger'
+        : 'other';
 
   // Wait until, for every request, the ledger and the audit processed each of its events and
   // the spans reached the collector. Where they landed is asserted below.
@@ -63,12 +71,17 @@ export async function expectOneTracePerRequest(s: TraceScenario, count: number):
     async () => {
       const requestOf = await s.witness(sent.map((r) => r.requestId));
       const all = s.spans();
-      const processed = new Set(all.filter(isProcess).map((span) => `${consumer(span)}:${messageId(span)}`));
+      const processed = new Set(
+        all.filter(isProcess).map((span) => `${consumer(span)}:${messageId(span)}`),
+      );
       for (const { requestId } of sent) {
         const events = [...requestOf].filter(([, r]) => r === requestId).map(([id]) => id);
         expect(events.length).toBeGreaterThan(0);
         for (const id of events)
-          expect([processed.has(`ledger:${id}`), processed.has(`audit:${id}`)]).toEqual([true, true]);
+          expect([processed.has(`ledger:${id}`), processed.has(`audit:${id}`)]).toEqual([
+            true,
+            true,
+          ]);
       }
       return { spans: all, requestOf };
     },
@@ -102,7 +115,9 @@ export async function expectOneTracePerRequest(s: TraceScenario, count: number):
 
     // Nothing of another request: every message span here is about one of its own events,
     // and no other trace holds a span about one (but a batch's send span, which links them).
-    const foreign = trace.filter((span) => requestOf.has(messageId(span)) && !own.has(messageId(span)));
+    const foreign = trace.filter(
+      (span) => requestOf.has(messageId(span)) && !own.has(messageId(span)),
+    );
     expect(foreign.map((span) => `${span.name} ${messageId(span)}`)).toEqual([]);
     const elsewhere = spans.filter((span) => span.traceId !== traceId && own.has(messageId(span)));
     expect(elsewhere.map((span) => span.name)).toEqual([]);
@@ -110,7 +125,9 @@ export async function expectOneTracePerRequest(s: TraceScenario, count: number):
 
   // Batches did happen (else this proves nothing about them): a batch's send span is a trace
   // of its own that links the creation context of each message it carried.
-  const batchSends = spans.filter((span) => span.name === `send ${s.requestsTopic}` && span.links.length > 1);
+  const batchSends = spans.filter(
+    (span) => span.name === `send ${s.requestsTopic}` && span.links.length > 1,
+  );
   expect(batchSends.length).toBeGreaterThan(0);
   for (const send of batchSends) expect(send.parentSpanId).toBeUndefined();
 }

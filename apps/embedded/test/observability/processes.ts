@@ -31,21 +31,29 @@ function runNode(args: string[], env: Record<string, string>): ServiceProcess {
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { child, output: () => out, exited };
 }
 
 /** Polls `url` until it answers 200 (the process is up), or fails with the process's output. */
-export async function waitReady(proc: ServiceProcess, url: string, timeoutMs = 25_000): Promise<void> {
+export async function waitReady(
+  proc: ServiceProcess,
+  url: string,
+  timeoutMs = 25_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`process exited (${proc.child.exitCode}) before ready:\n${proc.output()}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(`process exited (${proc.child.exitCode}) before ready:\n${proc.output()}`);
     try {
       if ((await fetch(url)).status === 200) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs} ms:\n${proc.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`not ready after ${timeoutMs} ms:\n${proc.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -85,7 +93,13 @@ export async function fakeOpenAi(delayMs = 0): Promise<FakeUpstream> {
             object: 'chat.completion',
             created: 1,
             model: body?.model ?? 'unknown',
-            choices: [{ index: 0, message: { role: 'assistant', content: 'fine, thanks' }, finish_reason: 'stop' }],
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: 'fine, thanks' },
+                finish_reason: 'stop',
+              },
+            ],
             usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
           }),
         );
@@ -98,17 +112,21 @@ export async function fakeOpenAi(delayMs = 0): Promise<FakeUpstream> {
     server,
     url: `http://127.0.0.1:${port}/v1`,
     received,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** The exit code (or signal) within `ms`, else `still running` with the process's output. */
 export async function exitWithin(proc: ServiceProcess, ms: number): Promise<number | string> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`still running after ${ms} ms:\n${proc.output()}`), ms)));
+  const timeout = new Promise<string>(
+    (resolve) =>
+      (timer = setTimeout(() => resolve(`still running after ${ms} ms:\n${proc.output()}`), ms)),
+  );
   try {
     return await Promise.race([proc.exited, timeout]);
   } finally {

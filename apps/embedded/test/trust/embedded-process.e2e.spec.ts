@@ -65,13 +65,16 @@ describe('embedded process — loopback, database password, telemetry', () => {
   });
 
   it('binds 127.0.0.1 by default (not the network) and its banner names that address', async () => {
-    await waitFor(() => expect(proc!.output()).toContain(`ready on http://127.0.0.1:${port}`), { timeoutMs: 10_000 });
+    await waitFor(() => expect(proc!.output()).toContain(`ready on http://127.0.0.1:${port}`), {
+      timeoutMs: 10_000,
+    });
     expect(proc!.output()).not.toContain('every interface');
     const external = Object.values(networkInterfaces())
       .flat()
       .filter((a) => a && !a.internal && a.family === 'IPv4');
     expect(external.length).toBeGreaterThan(0);
-    for (const a of external) expect([a!.address, await accepts(a!.address, port)]).toEqual([a!.address, false]);
+    for (const a of external)
+      expect([a!.address, await accepts(a!.address, port)]).toEqual([a!.address, false]);
     expect(await accepts('127.0.0.1', port)).toBe(true);
   });
 
@@ -81,7 +84,13 @@ describe('embedded process — loopback, database password, telemetry', () => {
     const url = new URL(readFileSync(file, 'utf8').trim());
     expect(url.password.length).toBeGreaterThanOrEqual(24);
     const as = (password: string) =>
-      new Client({ host: url.hostname, port: Number(url.port), user: 'postgres', database: 'postgres', password });
+      new Client({
+        host: url.hostname,
+        port: Number(url.port),
+        user: 'postgres',
+        database: 'postgres',
+        password,
+      });
     const intruder = as('postgres');
     await expect(intruder.connect()).rejects.toMatchObject({ code: '28P01' });
     await intruder.end().catch(() => undefined);

@@ -30,15 +30,24 @@ function hostileInputSuite(urls: () => Urls) {
     gatewayKey = (await owner.key({ kind: 'gateway' })).key;
     // The audit service must know the org's keys before it authenticates them.
     await waitFor(
-      async () => expect((await call(`${u.audit}/audit/events`, { key: owner.org.ownerKey })).status).toBe(200),
+      async () =>
+        expect((await call(`${u.audit}/audit/events`, { key: owner.org.ownerKey })).status).toBe(
+          200,
+        ),
       { timeoutMs: 20_000 },
     );
     await waitFor(
-      async () => expect((await call(`${u.approvals}/approvals`, { key: owner.org.ownerKey })).status).toBe(200),
+      async () =>
+        expect((await call(`${u.approvals}/approvals`, { key: owner.org.ownerKey })).status).toBe(
+          200,
+        ),
       { timeoutMs: 20_000 },
     );
     await waitFor(
-      async () => expect((await call(`${u.ledger}/budgets/status`, { key: owner.org.ownerKey })).status).toBe(200),
+      async () =>
+        expect((await call(`${u.ledger}/budgets/status`, { key: owner.org.ownerKey })).status).toBe(
+          200,
+        ),
       { timeoutMs: 20_000 },
     );
   }, 60_000);
@@ -48,12 +57,9 @@ function hostileInputSuite(urls: () => Urls) {
     const { audit, approvals, ledger, registry } = urls();
     return [
       ['GET', 'owner', `${audit}/audit/events/evt${NUL}x`, 'id'],
-      ...['type', 'agent_id', 'key_id', 'model', 'step', 'code', 'actor', 'request_id'].map((f): Case => [
-        'GET',
-        'owner',
-        `${audit}/audit/events?${f}=a${NUL}b`,
-        f,
-      ]),
+      ...['type', 'agent_id', 'key_id', 'model', 'step', 'code', 'actor', 'request_id'].map(
+        (f): Case => ['GET', 'owner', `${audit}/audit/events?${f}=a${NUL}b`, f],
+      ),
       ['GET', 'platform', `${audit}/audit/events?org_id=org${NUL}`, 'org_id'],
       ['GET', 'owner', `${audit}/audit/events?cursor=${HUGE}`, 'cursor'],
       ['GET', 'owner', `${audit}/audit/events?policy_version=${HUGE}`, 'policy_version'],
@@ -65,7 +71,13 @@ function hostileInputSuite(urls: () => Urls) {
       ['GET', 'gateway', `${approvals}/approvals/apr${NUL}x`, 'id'],
       ['POST', 'owner', `${approvals}/approvals/apr${NUL}x/approve`, 'id', {}],
       ['POST', 'owner', `${approvals}/approvals/apr${NUL}x/reject`, 'id', { reason: 'no' }],
-      ['POST', 'gateway', `${approvals}/approvals/apr${NUL}x/consume`, 'id', { fingerprint: 'f', request_id: 'req_1' }],
+      [
+        'POST',
+        'gateway',
+        `${approvals}/approvals/apr${NUL}x/consume`,
+        'id',
+        { fingerprint: 'f', request_id: 'req_1' },
+      ],
       [
         'POST',
         'gateway',
@@ -114,8 +126,13 @@ function hostileInputSuite(urls: () => Urls) {
     const seen: [string, number][] = [];
     for (const url of routes) {
       const sep = url.includes('?') ? '&' : '?';
-      seen.push([url, (await call(`${url}${sep}org_id=${other.orgId}`, { key: owner.org.ownerKey })).status]);
-      expect((await call(`${url}${sep}org_id=${owner.orgId}`, { key: owner.org.ownerKey })).status).toBe(200);
+      seen.push([
+        url,
+        (await call(`${url}${sep}org_id=${other.orgId}`, { key: owner.org.ownerKey })).status,
+      ]);
+      expect(
+        (await call(`${url}${sep}org_id=${owner.orgId}`, { key: owner.org.ownerKey })).status,
+      ).toBe(200);
     }
     expect(seen).toEqual(routes.map((url) => [url, 404]));
   }, 60_000);

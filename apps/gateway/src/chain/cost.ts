@@ -20,23 +20,36 @@ export function estimatePromptTokens(request: ChatRequest): number {
 }
 
 /** Integer micro-dollars, rounded up; 0 for a model outside the catalogue (no list price). */
-export const costOf = (entry: CatalogueModel | null, promptTokens: number, completionTokens: number): number =>
-  entry ? (costMicroUsd(entry, { prompt_tokens: promptTokens, completion_tokens: completionTokens }) ?? 0) : 0;
+export const costOf = (
+  entry: CatalogueModel | null,
+  promptTokens: number,
+  completionTokens: number,
+): number =>
+  entry
+    ? (costMicroUsd(entry, { prompt_tokens: promptTokens, completion_tokens: completionTokens }) ??
+      0)
+    : 0;
 
 /**
  * How many outputs a request may generate: `n` choices, or `best_of` candidates where a
  * provider has it (vLLM), each up to the maximum output. The prompt is billed once. Anthropic
  * has no equivalent (one answer): reserving n × is then an upper bound, settled to usage.
  */
-export const outputsOf = (request: ChatRequest): number => Math.max(request.n ?? 1, request.best_of ?? 1);
+export const outputsOf = (request: ChatRequest): number =>
+  Math.max(request.n ?? 1, request.best_of ?? 1);
 
 /**
  * The maximum cost of a request over its routing pool (any fallback may answer): prompt plus
  * max output × outputs. Not a safe integer (max_tokens × n too large) means it cannot be priced.
  */
-export function estimateCost(request: ChatRequest, pool: readonly (CatalogueModel | null)[]): CostEstimate {
+export function estimateCost(
+  request: ChatRequest,
+  pool: readonly (CatalogueModel | null)[],
+): CostEstimate {
   const prompt = estimatePromptTokens(request);
-  const contextWindow = Math.min(...pool.map((e) => e?.context_window ?? DEFAULT_MAX_OUTPUT_TOKENS));
+  const contextWindow = Math.min(
+    ...pool.map((e) => e?.context_window ?? DEFAULT_MAX_OUTPUT_TOKENS),
+  );
   const fallbackMax = Math.min(DEFAULT_MAX_OUTPUT_TOKENS, contextWindow);
   const perOutput = request.max_completion_tokens ?? request.max_tokens ?? fallbackMax;
   const maxOut = perOutput * outputsOf(request);

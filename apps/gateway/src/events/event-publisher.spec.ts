@@ -26,7 +26,25 @@ const violated = (): EventOf<typeof policyViolatedTopic> => ({
   source: 'test',
   time: '2026-01-01T00:00:00.000Z',
   subject: 'req_1',
-  data: { request_id: 'req_1', org_id: 'org_1', team_id: null, key_id: 'key_1', agent_id: null, session_id: null, environment: null, model: null, provider: null, step: 'authenticate', code: 'invalid_api_key', http_status: 401, message: 'x', policy_id: null, policy_doc_id: null, policy_version: null, occurred_at: '2026-01-01T00:00:00.000Z' },
+  data: {
+    request_id: 'req_1',
+    org_id: 'org_1',
+    team_id: null,
+    key_id: 'key_1',
+    agent_id: null,
+    session_id: null,
+    environment: null,
+    model: null,
+    provider: null,
+    step: 'authenticate',
+    code: 'invalid_api_key',
+    http_status: 401,
+    message: 'x',
+    policy_id: null,
+    policy_doc_id: null,
+    policy_version: null,
+    occurred_at: '2026-01-01T00:00:00.000Z',
+  },
 });
 
 describe('EventPublisher', () => {
@@ -77,7 +95,9 @@ describe('EventPublisher', () => {
       const requests = [0, 1, 2, 3].map(() => {
         const span = trace.getTracer('test').startSpan('request');
         const event = violated();
-        context.with(trace.setSpan(context.active(), span), () => p.enqueue(policyViolatedTopic, event));
+        context.with(trace.setSpan(context.active(), span), () =>
+          p.enqueue(policyViolatedTopic, event),
+        );
         span.end();
         return { traceId: span.spanContext().traceId, event };
       });

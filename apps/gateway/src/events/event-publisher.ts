@@ -3,11 +3,23 @@ import type { EventBus, PublishOptions } from '@llmgov/messaging';
 import { context, type Context } from '@opentelemetry/api';
 import { counter } from '@llmgov/telemetry';
 
-const publishFailures = counter({ name: 'gateway_event_publish_failures_total', help: 'Failed batch publishes of gateway events (retried).', labelNames: ['topic'] as const });
-const dropped = counter({ name: 'gateway_events_dropped_total', help: 'Gateway events dropped because the publish queue was full.', labelNames: ['topic'] as const });
+const publishFailures = counter({
+  name: 'gateway_event_publish_failures_total',
+  help: 'Failed batch publishes of gateway events (retried).',
+  labelNames: ['topic'] as const,
+});
+const dropped = counter({
+  name: 'gateway_events_dropped_total',
+  help: 'Gateway events dropped because the publish queue was full.',
+  labelNames: ['topic'] as const,
+});
 
 /** `contexts[i]` is the trace context `events[i]` was enqueued in (its request's). */
-interface Queue { topic: TopicDescriptor; events: EventOf<TopicDescriptor>[]; contexts: Context[] }
+interface Queue {
+  topic: TopicDescriptor;
+  events: EventOf<TopicDescriptor>[];
+  contexts: Context[];
+}
 
 export interface EventPublisherOptions {
   /** How long events wait to be batched (default 10 ms). */
@@ -44,7 +56,10 @@ export class EventPublisher {
   private readonly maxQueued: number;
   private readonly publishOptions: PublishOptions;
 
-  constructor(private readonly bus: EventBus, private readonly options: EventPublisherOptions = {}) {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly options: EventPublisherOptions = {},
+  ) {
     this.lingerMs = options.lingerMs ?? 10;
     this.maxBatch = options.maxBatch ?? 500;
     this.maxQueued = options.maxQueued ?? 100_000;
@@ -87,7 +102,8 @@ export class EventPublisher {
     for (let i = 0; i < 50 && (this.pending() > 0 || this.sending); i++) {
       if (this.sending) await this.sending;
       else await this.sendAll();
-      if (this.pending() > 0 && this.backoffMs > 0) await new Promise((r) => setTimeout(r, Math.min(this.backoffMs, 200)));
+      if (this.pending() > 0 && this.backoffMs > 0)
+        await new Promise((r) => setTimeout(r, Math.min(this.backoffMs, 200)));
     }
   }
 

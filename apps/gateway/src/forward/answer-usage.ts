@@ -19,11 +19,15 @@ const tokensOf = (chars: number): number => Math.ceil(chars / 4);
 export function answerUsage(body: ChatCompletion, promptEstimate: number): AnswerUsage {
   const reported = body.usage;
   const prompt = typeof reported?.prompt_tokens === 'number' ? reported.prompt_tokens : null;
-  const completion = typeof reported?.completion_tokens === 'number' ? reported.completion_tokens : null;
+  const completion =
+    typeof reported?.completion_tokens === 'number' ? reported.completion_tokens : null;
   if (prompt !== null && completion !== null)
     return { usage: { prompt_tokens: prompt, completion_tokens: completion }, estimated: false };
   return {
-    usage: { prompt_tokens: prompt ?? promptEstimate, completion_tokens: completion ?? tokensOf(answerChars(body)) },
+    usage: {
+      prompt_tokens: prompt ?? promptEstimate,
+      completion_tokens: completion ?? tokensOf(answerChars(body)),
+    },
     estimated: true,
   };
 }

@@ -1,10 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import { approvalsTopic, policyViolatedTopic, requestsTopic } from '@llmgov/events';
-import { block, newContext, runChain, type Block, type ChainContext, type ChainResult, type ChainStep, type StepId } from '@llmgov/chain';
+import {
+  block,
+  newContext,
+  runChain,
+  type Block,
+  type ChainContext,
+  type ChainResult,
+  type ChainStep,
+  type StepId,
+} from '@llmgov/chain';
 import type { Clock } from '@llmgov/service-kit';
 import type { Logger } from '@llmgov/telemetry';
-import { gatewayMetrics, recordGenAiOperation, tracingEnabled, withGovernanceStep, withSpan } from '@llmgov/telemetry';
+import {
+  gatewayMetrics,
+  recordGenAiOperation,
+  tracingEnabled,
+  withGovernanceStep,
+  withSpan,
+} from '@llmgov/telemetry';
 import { CHAIN_STEPS } from '../chain/steps';
 import { authenticateStep, secretOf } from '../chain/steps/authenticate.step';
 import { providerGateStep } from '../chain/steps/provider-gate.step';
@@ -19,7 +34,14 @@ import { RESERVATION_TTL_MS } from '../views/book-budget-gate';
 import { consumeApproval, fingerprintOf } from './approvals';
 import { governanceHeaders } from './governance-headers';
 import { json, refusal, type Headers, type HttpIn, type HttpOut } from './http';
-import { admittedEvent, approvalRequestedEvent, completedEvent, gatewaySource, violatedEvent, type Completion } from './request-events';
+import {
+  admittedEvent,
+  approvalRequestedEvent,
+  completedEvent,
+  gatewaySource,
+  violatedEvent,
+  type Completion,
+} from './request-events';
 import { answerUsage } from './answer-usage';
 import { redactCompletion, responsePatterns } from './response-scan';
 import { relay } from './sse-response';
@@ -38,12 +60,25 @@ export interface GatewayDeps {
 }
 
 const MODEL_STEPS = [providerGateStep, modelAccessStep, routingPoolStep];
-const EMPTY_META = { agent_id: null, team_id: null, environment: null, purpose: null, user_consent_id: null, session_id: null, tags: [], approval_id: null };
+const EMPTY_META = {
+  agent_id: null,
+  team_id: null,
+  environment: null,
+  purpose: null,
+  user_consent_id: null,
+  session_id: null,
+  tags: [],
+  approval_id: null,
+};
 
 /** The chain with a `governance.step` span per step, used only while tracing is on. */
 const TRACED_STEPS: readonly ChainStep[] = CHAIN_STEPS.map((step, i) => ({
   id: step.id,
-  run: (ctx: ChainContext) => withGovernanceStep({ id: step.id, number: i + 1, policyVersion: ctx.policy?.policy_version ?? null }, () => step.run(ctx)),
+  run: (ctx: ChainContext) =>
+    withGovernanceStep(
+      { id: step.id, number: i + 1, policyVersion: ctx.policy?.policy_version ?? null },
+      () => step.run(ctx),
+    ),
 }));
 
 const newRequestId = (): string => `req_${randomUUID().replace(/-/g, '')}`;
@@ -64,7 +99,15 @@ export class Gateway {
   }
 
   private context(input: HttpIn, dryRun: boolean): ChainContext {
-    return newContext({ request_id: newRequestId(), now: this.deps.clock.now(), headers: input.headers, raw_body: input.body, body_size: input.declaredSize, views: this.deps.views, dry_run: dryRun });
+    return newContext({
+      request_id: newRequestId(),
+      now: this.deps.clock.now(),
+      headers: input.headers,
+      raw_body: input.body,
+      body_size: input.declaredSize,
+      views: this.deps.views,
+      dry_run: dryRun,
+    });
   }
 
   /** `call` reaches the upstream (default: chat completions over the routing pool; embeddings pass their own). */
@@ -73,21 +116,35 @@ export class Gateway {
     // Without an http instrumentation span (in-memory tracing), continue the caller's traceparent.
     const server = trace.getSpan(context.active()) === undefined;
     const parent = server ? propagation.extract(context.active(), input.headers) : context.active();
-    return context.with(parent, () => withSpan('gateway.request', { 'http.route': '/v1/chat/completions' }, () => this.governedChat(input, call), { kind: server ? SpanKind.SERVER : SpanKind.INTERNAL }));
+    return context.with(parent, () =>
+      withSpan(
+        'gateway.request',
+        { 'http.route': '/v1/chat/completions' },
+        () => this.governedChat(input, call),
+        { kind: server ? SpanKind.SERVER : SpanKind.INTERNAL },
+      ),
+    );
   }
 
   private async governedChat(input: HttpIn, call: PoolCall): Promise<HttpOut> {
     const ctx = this.context(input, false);
     const result = runChain(tracingEnabled() ? TRACED_STEPS : CHAIN_STEPS, ctx);
     // Per-step histograms on 1 request in 8: thirteen observations per request cost more than the steps.
-    if ((this.sampled++ & 7) === 0) for (const t of result.trace) gatewayMetrics.step(t.step, t.duration_ms / 1000);
+    if ((this.sampled++ & 7) === 0)
+      for (const t of result.trace) gatewayMetrics.step(t.step, t.duration_ms / 1000);
     gatewayMetrics.chain(result.governance_ms / 1000);
     const outcome = result.outcome;
     switch (outcome.kind) {
       case 'block':
         return this.refuse(ctx, result, outcome.step, outcome.verdict);
       case 'needs_approval':
-        return this.hold(ctx, result, outcome.verdict.trigger, outcome.verdict.policy_id, outcome.verdict.detail);
+        return this.hold(
+          ctx,
+          result,
+          outcome.verdict.trigger,
+          outcome.verdict.policy_id,
+          outcome.verdict.detail,
+        );
       case 'forward':
         return this.forward(ctx, result, input, call);
       default: {
@@ -102,8 +159,17 @@ export class Gateway {
    * an oversized body by its Content-Length before reading it. Null when the key is unknown.
    */
   bodyLimitFor(headers: HttpIn['headers']): number | null {
-    const ctx = newContext({ request_id: '', now: this.deps.clock.now(), headers, raw_body: null, views: this.deps.views, dry_run: true });
-    return authenticateStep.run(ctx).kind === 'allow' ? ctx.policy!.document.settings.body_size_limit_bytes : null;
+    const ctx = newContext({
+      request_id: '',
+      now: this.deps.clock.now(),
+      headers,
+      raw_body: null,
+      views: this.deps.views,
+      dry_run: true,
+    });
+    return authenticateStep.run(ctx).kind === 'allow'
+      ? ctx.policy!.document.settings.body_size_limit_bytes
+      : null;
   }
 
   /** `POST /v1/governance/explain`: the 13-step trace, counting and reserving nothing, calling no provider. */
@@ -112,18 +178,43 @@ export class Gateway {
     const result = runChain(CHAIN_STEPS, ctx);
     const headers = governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0);
     const o = result.outcome;
-    if (o.kind === 'block' && (o.step === 'authenticate' && o.verdict.status === 401)) return refusal(o.verdict, o.step, ctx.request_id, ctx.policy, headers);
+    if (o.kind === 'block' && o.step === 'authenticate' && o.verdict.status === 401)
+      return refusal(o.verdict, o.step, ctx.request_id, ctx.policy, headers);
     const decided = o.kind === 'forward' ? null : o;
     return json(200, headers, {
       request_id: ctx.request_id,
       decision: o.kind === 'forward' ? 'allow' : o.kind,
-      decided_by: decided ? { step: decided.step, code: decided.kind === 'block' ? decided.verdict.code : 'approval_required', message: decided.kind === 'block' ? decided.verdict.message : decided.verdict.detail } : null,
-      policy: ctx.policy ? { policy_id: ctx.policy.policy_id, version_id: ctx.policy.version_id, policy_version: ctx.policy.policy_version, digest: ctx.policy.digest, signed_by: ctx.policy.signed_by, effective_date: ctx.policy.effective_date } : null,
+      decided_by: decided
+        ? {
+            step: decided.step,
+            code: decided.kind === 'block' ? decided.verdict.code : 'approval_required',
+            message: decided.kind === 'block' ? decided.verdict.message : decided.verdict.detail,
+          }
+        : null,
+      policy: ctx.policy
+        ? {
+            policy_id: ctx.policy.policy_id,
+            version_id: ctx.policy.version_id,
+            policy_version: ctx.policy.policy_version,
+            digest: ctx.policy.digest,
+            signed_by: ctx.policy.signed_by,
+            effective_date: ctx.policy.effective_date,
+          }
+        : null,
       model: ctx.pool[0]?.id ?? ctx.request?.model ?? null,
       routing_pool: ctx.pool.map((m) => m.id),
       estimated_cost_usd: ctx.estimate ? (ctx.estimate.cost_micro_usd / 1e6).toFixed(6) : null,
       governance_ms: result.governance_ms,
-      steps: result.trace.map((t, i) => ({ number: i + 1, step: t.step, verdict: t.verdict, code: t.code, policy_id: t.policy_id, policy_version: ctx.policy?.policy_version ?? null, duration_ms: t.duration_ms, ...(t.message ? { message: t.message } : {}) })),
+      steps: result.trace.map((t, i) => ({
+        number: i + 1,
+        step: t.step,
+        verdict: t.verdict,
+        code: t.code,
+        policy_id: t.policy_id,
+        policy_version: ctx.policy?.policy_version ?? null,
+        duration_ms: t.duration_ms,
+        ...(t.message ? { message: t.message } : {}),
+      })),
     });
   }
 
@@ -132,15 +223,25 @@ export class Gateway {
     const ctx = this.context(input, true);
     const auth = authenticateStep.run(ctx);
     const headers = governanceHeaders(ctx, 0, 0);
-    if (auth.kind === 'block') return refusal(auth, 'authenticate', ctx.request_id, ctx.policy, headers);
+    if (auth.kind === 'block')
+      return refusal(auth, 'authenticate', ctx.request_id, ctx.policy, headers);
     const data = [];
     for (const m of MODEL_CATALOGUE) {
       if (!this.deps.providers.get(m.provider)) continue; // no key here: calling it would answer 503
-      const probe = newContext({ request_id: ctx.request_id, now: ctx.now, headers: {}, raw_body: null, views: this.deps.views, dry_run: true, request: { model: m.id, messages: [] } });
+      const probe = newContext({
+        request_id: ctx.request_id,
+        now: ctx.now,
+        headers: {},
+        raw_body: null,
+        views: this.deps.views,
+        dry_run: true,
+        request: { model: m.id, messages: [] },
+      });
       probe.principal = ctx.principal;
       probe.policy = ctx.policy;
       probe.meta = EMPTY_META;
-      if (MODEL_STEPS.every((step) => step.run(probe).kind !== 'block')) data.push({ id: m.id, object: 'model', created: 0, owned_by: m.provider });
+      if (MODEL_STEPS.every((step) => step.run(probe).kind !== 'block'))
+        data.push({ id: m.id, object: 'model', created: 0, owned_by: m.provider });
     }
     return json(200, headers, { object: 'list', data });
   }
@@ -150,26 +251,84 @@ export class Gateway {
     const now = this.deps.clock.now();
     const pub = this.deps.publisher;
     pub.enqueue(policyViolatedTopic, violatedEvent(ctx, step, b, this.source, now));
-    if (ctx.principal) pub.enqueue(requestsTopic, completedEvent(ctx, result.trace, this.completion(ctx, result, 'refused', b.status), this.source, this.deps.replicaId, now));
+    if (ctx.principal)
+      pub.enqueue(
+        requestsTopic,
+        completedEvent(
+          ctx,
+          result.trace,
+          this.completion(ctx, result, 'refused', b.status),
+          this.source,
+          this.deps.replicaId,
+          now,
+        ),
+      );
     gatewayMetrics.request('refused', step ?? 'none', b.code);
-    const headers = governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0, b.retry_after_s);
+    const headers = governanceHeaders(
+      ctx,
+      result.governance_ms,
+      ctx.estimate?.cost_micro_usd ?? 0,
+      b.retry_after_s,
+    );
     return refusal(b, step, ctx.request_id, ctx.policy, headers);
   }
 
-  private hold(ctx: ChainContext, result: ChainResult, trigger: 'require_approval' | 'cost_gate' | 'content_gate', policyId: string | null, detail: string): HttpOut {
+  private hold(
+    ctx: ChainContext,
+    result: ChainResult,
+    trigger: 'require_approval' | 'cost_gate' | 'content_gate',
+    policyId: string | null,
+    detail: string,
+  ): HttpOut {
     ctx.views.budget.release(ctx.request_id);
     const approvalId = `apr_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
     const hours = ctx.policy!.document.settings.hitl_timeout_hours;
     const expires = new Date(ctx.now.getTime() + hours * 3_600_000);
     const pub = this.deps.publisher;
-    pub.enqueue(approvalsTopic, approvalRequestedEvent(ctx, approvalId, fingerprintOf(ctx.request!), { kind: trigger, policy_id: policyId, detail }, expires, this.source));
-    pub.enqueue(requestsTopic, completedEvent(ctx, result.trace, this.completion(ctx, result, 'pending_approval', 202), this.source, this.deps.replicaId, this.deps.clock.now()));
+    pub.enqueue(
+      approvalsTopic,
+      approvalRequestedEvent(
+        ctx,
+        approvalId,
+        fingerprintOf(ctx.request!),
+        { kind: trigger, policy_id: policyId, detail },
+        expires,
+        this.source,
+      ),
+    );
+    pub.enqueue(
+      requestsTopic,
+      completedEvent(
+        ctx,
+        result.trace,
+        this.completion(ctx, result, 'pending_approval', 202),
+        this.source,
+        this.deps.replicaId,
+        this.deps.clock.now(),
+      ),
+    );
     gatewayMetrics.request('held', 'hitl_gate', 'approval_required');
-    const headers = { ...governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0), 'x-approval-id': approvalId };
-    return json(202, headers, { approval_id: approvalId, status: 'pending', expires_at: expires.toISOString(), poll_url: `/approvals/${approvalId}`, request_id: ctx.request_id, reason: detail });
+    const headers = {
+      ...governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0),
+      'x-approval-id': approvalId,
+    };
+    return json(202, headers, {
+      approval_id: approvalId,
+      status: 'pending',
+      expires_at: expires.toISOString(),
+      poll_url: `/approvals/${approvalId}`,
+      request_id: ctx.request_id,
+      reason: detail,
+    });
   }
 
-  private completion(ctx: ChainContext, result: ChainResult, outcome: Completion['outcome'], status: number, extra: Partial<Completion> = {}): Completion {
+  private completion(
+    ctx: ChainContext,
+    result: ChainResult,
+    outcome: Completion['outcome'],
+    status: number,
+    extra: Partial<Completion> = {},
+  ): Completion {
     const model = ctx.pool[0] ?? ctx.candidates[0];
     return {
       outcome,
@@ -185,11 +344,17 @@ export class Gateway {
     };
   }
 
-  private async forward(ctx: ChainContext, result: ChainResult, input: HttpIn, call: PoolCall): Promise<HttpOut> {
+  private async forward(
+    ctx: ChainContext,
+    result: ChainResult,
+    input: HttpIn,
+    call: PoolCall,
+  ): Promise<HttpOut> {
     const primary = ctx.pool[0]!;
     if (!this.deps.providers.knows(primary.provider)) {
       const what = `Unknown provider '${primary.provider}' in model '${ctx.request!.model}'.`;
-      const remediation = 'Use a catalogue name (gpt-4o) or provider/model with a configured provider.';
+      const remediation =
+        'Use a catalogue name (gpt-4o) or provider/model with a configured provider.';
       const unknown = block('unknown_model', 400, what, { param: 'model', remediation });
       return this.refuse(ctx, result, 'provider_gate', unknown);
     }
@@ -197,20 +362,53 @@ export class Gateway {
       const approvalId = ctx.consume_approval_id;
       const base = this.deps.approvalServiceUrl;
       const consumed = base
-        ? await consumeApproval(base, approvalId, secretOf(ctx)!, fingerprintOf(ctx.request!), ctx.request_id, input.signal)
-        : { ok: false as const, code: 'approval_denied', message: 'no approval service is configured' };
+        ? await consumeApproval(
+            base,
+            approvalId,
+            secretOf(ctx)!,
+            fingerprintOf(ctx.request!),
+            ctx.request_id,
+            input.signal,
+          )
+        : {
+            ok: false as const,
+            code: 'approval_denied',
+            message: 'no approval service is configured',
+          };
       if (!consumed.ok && consumed.code === 'approval_pending') {
         const remediation = `Poll /approvals/${approvalId} and send the request again once it is approved.`;
         const what = `approval ${approvalId} is still pending review`;
-        const pending = block('approval_pending', 409, what, { policy_type: 'require_approval', remediation });
+        const pending = block('approval_pending', 409, what, {
+          policy_type: 'require_approval',
+          remediation,
+        });
         return this.refuse(ctx, result, 'hitl_gate', pending);
       }
       if (!consumed.ok) {
-        return this.refuse(ctx, result, 'hitl_gate', block('approval_denied', 403, `approval ${approvalId} was not granted for this request: ${consumed.message}`, { policy_type: 'require_approval', remediation: 'Send the request again without x-approval-id to ask for a new approval.' }));
+        return this.refuse(
+          ctx,
+          result,
+          'hitl_gate',
+          block(
+            'approval_denied',
+            403,
+            `approval ${approvalId} was not granted for this request: ${consumed.message}`,
+            {
+              policy_type: 'require_approval',
+              remediation:
+                'Send the request again without x-approval-id to ask for a new approval.',
+            },
+          ),
+        );
       }
     }
     const started = performance.now();
-    const admitted = admittedEvent(ctx, this.source, this.deps.replicaId, new Date(ctx.now.getTime() + RESERVATION_TTL_MS));
+    const admitted = admittedEvent(
+      ctx,
+      this.source,
+      this.deps.replicaId,
+      new Date(ctx.now.getTime() + RESERVATION_TTL_MS),
+    );
     this.deps.publisher.enqueue(requestsTopic, admitted);
     this.admittedId.set(ctx.request_id, admitted.id);
     const stream = ctx.request!.stream === true;
@@ -219,17 +417,46 @@ export class Gateway {
     if (answer.result.kind === 'error') {
       const e = answer.result;
       ctx.views.budget.settle(ctx.request_id, 0, this.deps.clock.now());
-      const status = e.status === 503 ? 503 : e.status === 504 ? 504 : e.status === 429 ? 429 : e.status >= 500 || e.status === 401 || e.status === 403 ? 502 : e.status;
-      const code = status === 503 ? 'provider_unavailable' : status === 504 ? 'upstream_timeout' : 'upstream_error';
-      this.publishDone(ctx, result, this.completion(ctx, result, 'upstream_error', status, { upstream_ms: performance.now() - started, model: answer.model?.id ?? null, provider: answer.model?.provider ?? null }));
+      const status =
+        e.status === 503
+          ? 503
+          : e.status === 504
+            ? 504
+            : e.status === 429
+              ? 429
+              : e.status >= 500 || e.status === 401 || e.status === 403
+                ? 502
+                : e.status;
+      const code =
+        status === 503
+          ? 'provider_unavailable'
+          : status === 504
+            ? 'upstream_timeout'
+            : 'upstream_error';
+      this.publishDone(
+        ctx,
+        result,
+        this.completion(ctx, result, 'upstream_error', status, {
+          upstream_ms: performance.now() - started,
+          model: answer.model?.id ?? null,
+          provider: answer.model?.provider ?? null,
+        }),
+      );
       gatewayMetrics.request('upstream_error', 'none', code);
       // The upstream's own words may quote a masked key or its internals: debug log only (scrubbed), never the client.
       if (e.upstream_body !== undefined) {
-        const raw = { request_id: ctx.request_id, upstream_status: e.status, upstream_body: e.upstream_body };
+        const raw = {
+          request_id: ctx.request_id,
+          upstream_status: e.status,
+          upstream_body: e.upstream_body,
+        };
         this.deps.logger.debug(raw, 'upstream error body');
       }
       const who = answer.model ? ` '${answer.model.provider}'` : '';
-      const message = status === 503 ? e.message : `The upstream provider${who} failed (upstream status ${e.status}).`;
+      const message =
+        status === 503
+          ? e.message
+          : `The upstream provider${who} failed (upstream status ${e.status}).`;
       const type = status === 503 ? 'provider_unavailable' : 'upstream_error';
       return json(status, headers, {
         error: { message, type, code, param: null, step: null, remediation: null },
@@ -248,29 +475,105 @@ export class Gateway {
       const now = this.deps.clock.now();
       ctx.views.budget.settle(ctx.request_id, cost, now);
       const upstreamMs = performance.now() - started;
-      this.publishDone(ctx, result, this.completion(ctx, result, 'forwarded', 200, {
-        model: model.id, provider: model.provider, usage, usage_estimated: estimated,
-        cost_micro_usd: cost, upstream_ms: upstreamMs,
-      }));
+      this.publishDone(
+        ctx,
+        result,
+        this.completion(ctx, result, 'forwarded', 200, {
+          model: model.id,
+          provider: model.provider,
+          usage,
+          usage_estimated: estimated,
+          cost_micro_usd: cost,
+          upstream_ms: upstreamMs,
+        }),
+      );
       gatewayMetrics.upstream(model.provider, model.id, 'ok', upstreamMs / 1000);
-      gatewayMetrics.usage(model.provider, model.id, usage.prompt_tokens, usage.completion_tokens, cost);
-      recordGenAiOperation({ provider: model.provider, requestModel: model.upstreamModel, responseModel: body.model, seconds: upstreamMs / 1000, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens });
+      gatewayMetrics.usage(
+        model.provider,
+        model.id,
+        usage.prompt_tokens,
+        usage.completion_tokens,
+        cost,
+      );
+      recordGenAiOperation({
+        provider: model.provider,
+        requestModel: model.upstreamModel,
+        responseModel: body.model,
+        seconds: upstreamMs / 1000,
+        inputTokens: usage.prompt_tokens,
+        outputTokens: usage.completion_tokens,
+      });
       gatewayMetrics.request('allowed');
-      const h: Headers = { ...governanceHeaders(ctx, result.governance_ms, cost), 'content-type': 'application/json' };
+      const h: Headers = {
+        ...governanceHeaders(ctx, result.governance_ms, cost),
+        'content-type': 'application/json',
+      };
       return { status: 200, headers: h, body: JSON.stringify(body) };
     }
     const grow = (total: number) => ctx.views.budget.grow(ctx.request_id, ctx.budget_limits, total);
     const budget = new StreamBudget(ctx.reserved_micro_usd, grow);
-    const chunks = relay(ctx, answer.result.chunks, patterns, budget, model.entry, input.signal, (o) => {
-      ctx.views.budget.settle(ctx.request_id, o.cost_micro_usd, this.deps.clock.now());
-      const upstreamMs = performance.now() - started;
-      this.publishDone(ctx, result, this.completion(ctx, result, o.cut ? 'cut' : o.error ? 'upstream_error' : 'forwarded', 200, { model: model.id, provider: model.provider, usage: o.usage, cost_micro_usd: o.cost_micro_usd, upstream_ms: upstreamMs, streamed: true }));
-      gatewayMetrics.upstream(model.provider, model.id, o.error ? 'error' : 'ok', upstreamMs / 1000);
-      gatewayMetrics.usage(model.provider, model.id, o.usage.prompt_tokens, o.usage.completion_tokens, o.cost_micro_usd);
-      recordGenAiOperation({ provider: model.provider, requestModel: model.upstreamModel, seconds: upstreamMs / 1000, inputTokens: o.usage.prompt_tokens, outputTokens: o.usage.completion_tokens, ...(o.error ? { errorType: 'stream_error' } : {}) });
-      gatewayMetrics.request(o.error ? 'upstream_error' : 'allowed');
-    });
-    return { status: 200, headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' }, stream: chunks };
+    const chunks = relay(
+      ctx,
+      answer.result.chunks,
+      patterns,
+      budget,
+      model.entry,
+      input.signal,
+      (o) => {
+        ctx.views.budget.settle(ctx.request_id, o.cost_micro_usd, this.deps.clock.now());
+        const upstreamMs = performance.now() - started;
+        this.publishDone(
+          ctx,
+          result,
+          this.completion(
+            ctx,
+            result,
+            o.cut ? 'cut' : o.error ? 'upstream_error' : 'forwarded',
+            200,
+            {
+              model: model.id,
+              provider: model.provider,
+              usage: o.usage,
+              cost_micro_usd: o.cost_micro_usd,
+              upstream_ms: upstreamMs,
+              streamed: true,
+            },
+          ),
+        );
+        gatewayMetrics.upstream(
+          model.provider,
+          model.id,
+          o.error ? 'error' : 'ok',
+          upstreamMs / 1000,
+        );
+        gatewayMetrics.usage(
+          model.provider,
+          model.id,
+          o.usage.prompt_tokens,
+          o.usage.completion_tokens,
+          o.cost_micro_usd,
+        );
+        recordGenAiOperation({
+          provider: model.provider,
+          requestModel: model.upstreamModel,
+          seconds: upstreamMs / 1000,
+          inputTokens: o.usage.prompt_tokens,
+          outputTokens: o.usage.completion_tokens,
+          ...(o.error ? { errorType: 'stream_error' } : {}),
+        });
+        gatewayMetrics.request(o.error ? 'upstream_error' : 'allowed');
+      },
+    );
+    return {
+      status: 200,
+      headers: {
+        ...headers,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      },
+      stream: chunks,
+    };
   }
 
   private publishDone(ctx: ChainContext, result: ChainResult, c: Completion): void {
@@ -279,6 +582,9 @@ export class Gateway {
       this.admittedId.delete(ctx.request_id);
       this.deps.publisher.withdraw(requestsTopic, admittedId);
     }
-    this.deps.publisher.enqueue(requestsTopic, completedEvent(ctx, result.trace, c, this.source, this.deps.replicaId, this.deps.clock.now()));
+    this.deps.publisher.enqueue(
+      requestsTopic,
+      completedEvent(ctx, result.trace, c, this.source, this.deps.replicaId, this.deps.clock.now()),
+    );
   }
 }

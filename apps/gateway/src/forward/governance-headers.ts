@@ -6,9 +6,19 @@ import type { Headers } from './http';
 function orgDay(ctx: ChainContext): BudgetLimit | null {
   const p = ctx.principal;
   if (!p) return null;
-  return ctx.budget_limits.find((l) => l.scope === 'org' && l.period === 'day') ?? {
-    org_id: p.org_id, scope: 'org', scope_id: p.org_id, period: 'day', period_start: periodStartIso('day', ctx.now), limit_micro_usd: 0, code: 'daily_budget', policy_id: null, label: 'org daily budget',
-  };
+  return (
+    ctx.budget_limits.find((l) => l.scope === 'org' && l.period === 'day') ?? {
+      org_id: p.org_id,
+      scope: 'org',
+      scope_id: p.org_id,
+      period: 'day',
+      period_start: periodStartIso('day', ctx.now),
+      limit_micro_usd: 0,
+      code: 'daily_budget',
+      policy_id: null,
+      label: 'org daily budget',
+    }
+  );
 }
 
 function rateOf(ctx: ChainContext): RateDecision | null {
@@ -23,7 +33,12 @@ function rateOf(ctx: ChainContext): RateDecision | null {
  * `RateLimit-Policy`/`RateLimit`), cost, daily spend and budget, policy version.
  * Rate and budget fields need a caller: a 401 carries the rest.
  */
-export function governanceHeaders(ctx: ChainContext, governanceMs: number, costMicroUsd: number, retryAfterS?: number): Headers {
+export function governanceHeaders(
+  ctx: ChainContext,
+  governanceMs: number,
+  costMicroUsd: number,
+  retryAfterS?: number,
+): Headers {
   const h: Headers = {
     'x-request-id': ctx.request_id,
     'x-governance-time-ms': governanceMs.toFixed(3),
@@ -49,7 +64,8 @@ export function governanceHeaders(ctx: ChainContext, governanceMs: number, costM
   if (day && ctx.policy) {
     h['x-daily-spend-usd'] = formatUsd(ctx.views.budget.used(day));
     const limit = ctx.policy.document.settings.daily_budget_usd;
-    h['x-daily-budget-usd'] = limit === null ? 'unlimited' : formatUsd(Math.round(limit * 1_000_000));
+    h['x-daily-budget-usd'] =
+      limit === null ? 'unlimited' : formatUsd(Math.round(limit * 1_000_000));
   }
   return h;
 }

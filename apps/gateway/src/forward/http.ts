@@ -15,9 +15,20 @@ export interface HttpIn {
 }
 
 /** What the adapter writes: a whole body, or server-sent events. */
-export type HttpOut = { status: number; headers: Headers; body: string } | { status: number; headers: Headers; stream: AsyncIterable<string> };
+export type HttpOut =
+  | { status: number; headers: Headers; body: string }
+  | { status: number; headers: Headers; stream: AsyncIterable<string> };
 
-export const json = (status: number, headers: Headers, body: unknown): HttpOut => ({ status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export const json = (status: number, headers: Headers, body: unknown): HttpOut => ({
+  status,
+  headers: { ...headers, 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
-export const refusal = (b: Block, step: StepId | null, requestId: string, policy: ActivePolicy | null, headers: Headers): HttpOut =>
-  json(b.status, headers, refusalBody(b, step, requestId, policy));
+export const refusal = (
+  b: Block,
+  step: StepId | null,
+  requestId: string,
+  policy: ActivePolicy | null,
+  headers: Headers,
+): HttpOut => json(b.status, headers, refusalBody(b, step, requestId, policy));

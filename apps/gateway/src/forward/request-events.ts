@@ -12,7 +12,13 @@ type ApprovalRequested = Extract<EventOf<typeof approvalsTopic>, { type: 'approv
 /** The `source` of every event a gateway replica publishes (its views skip their own by it). */
 export const gatewaySource = (replicaId: string): string => `gateway/${replicaId}`;
 
-const envelope = <T extends string>(type: T, subject: string, source: string, time: string) => ({ id: randomUUID(), type, source, time, subject });
+const envelope = <T extends string>(type: T, subject: string, source: string, time: string) => ({
+  id: randomUUID(),
+  type,
+  source,
+  time,
+  subject,
+});
 
 /** The request's end user (OpenAI `user`; `/v1/messages` maps `metadata.user_id` to it), at most 256 characters. */
 export function endUserOf(ctx: ChainContext): string | null {
@@ -34,7 +40,12 @@ function principalOf(ctx: ChainContext) {
   };
 }
 
-export function admittedEvent(ctx: ChainContext, source: string, replicaId: string, expiresAt: Date): Admitted {
+export function admittedEvent(
+  ctx: ChainContext,
+  source: string,
+  replicaId: string,
+  expiresAt: Date,
+): Admitted {
   const model = ctx.pool[0]!;
   const at = ctx.now.toISOString();
   return {
@@ -66,10 +77,24 @@ export interface Completion {
   upstream_ms: number | null;
 }
 
-const stepTraces = (trace: StepTrace[]) => trace.map((t) => ({ step: t.step, verdict: t.verdict, code: t.code, policy_id: t.policy_id, duration_ms: t.duration_ms }));
+const stepTraces = (trace: StepTrace[]) =>
+  trace.map((t) => ({
+    step: t.step,
+    verdict: t.verdict,
+    code: t.code,
+    policy_id: t.policy_id,
+    duration_ms: t.duration_ms,
+  }));
 
 /** Usage, cost and the decision trace (step, verdict, code, policy, timing) — never prompt text. */
-export function completedEvent(ctx: ChainContext, trace: StepTrace[], c: Completion, source: string, replicaId: string, now: Date): Completed {
+export function completedEvent(
+  ctx: ChainContext,
+  trace: StepTrace[],
+  c: Completion,
+  source: string,
+  replicaId: string,
+  now: Date,
+): Completed {
   return {
     ...envelope('request.completed', ctx.request_id, source, now.toISOString()),
     data: {
@@ -97,7 +122,13 @@ export function completedEvent(ctx: ChainContext, trace: StepTrace[], c: Complet
 }
 
 /** A refusal for outside subscribers: ids, step, code, policy version — the message names no secret or prompt text. */
-export function violatedEvent(ctx: ChainContext, step: StepId | null, b: Block, source: string, now: Date): Violated {
+export function violatedEvent(
+  ctx: ChainContext,
+  step: StepId | null,
+  b: Block,
+  source: string,
+  now: Date,
+): Violated {
   const model = ctx.pool[0] ?? ctx.candidates[0] ?? null;
   return {
     ...envelope('policy.violated', ctx.request_id, source, now.toISOString()),
@@ -105,7 +136,9 @@ export function violatedEvent(ctx: ChainContext, step: StepId | null, b: Block, 
       ...principalOf(ctx),
       model: model?.id ?? ctx.request?.model ?? null,
       // A refusal before the pool is known still names the provider the model name names (catalogued or not).
-      provider: model?.provider ?? (ctx.request ? (resolveModel(ctx.request.model)?.provider ?? null) : null),
+      provider:
+        model?.provider ??
+        (ctx.request ? (resolveModel(ctx.request.model)?.provider ?? null) : null),
       step: step ?? 'none',
       code: b.code,
       http_status: b.status,

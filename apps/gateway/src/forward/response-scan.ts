@@ -7,12 +7,16 @@ import type { ChatCompletion } from '../providers/provider';
 /** Patterns redacted in responses: `block` and `redact` (an answer already produced cannot be refused, only masked). */
 export function responsePatterns(ctx: ChainContext): Set<PiiPattern> {
   const out = new Set<PiiPattern>();
-  for (const [pattern, action] of piiActions(ctx.policy!.document, ctx.principal!, ctx.now)) if (action !== 'warn') out.add(pattern);
+  for (const [pattern, action] of piiActions(ctx.policy!.document, ctx.principal!, ctx.now))
+    if (action !== 'warn') out.add(pattern);
   return out;
 }
 
 /** Redacts the message contents of a completion in place; returns the patterns found. */
-export function redactCompletion(body: ChatCompletion, patterns: ReadonlySet<PiiPattern>): PiiPattern[] {
+export function redactCompletion(
+  body: ChatCompletion,
+  patterns: ReadonlySet<PiiPattern>,
+): PiiPattern[] {
   const found: PiiPattern[] = [];
   if (patterns.size === 0) return found;
   for (const choice of body.choices ?? []) {

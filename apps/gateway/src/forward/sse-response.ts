@@ -83,7 +83,11 @@ export async function* relay(
     const r = redactors.get(index);
     const rest = r ? r.flush() : '';
     return rest
-      ? { ...base, choices: [{ index, delta: { content: rest }, finish_reason: null }], usage: undefined }
+      ? {
+          ...base,
+          choices: [{ index, delta: { content: rest }, finish_reason: null }],
+          usage: undefined,
+        }
       : null;
   };
   let settled = false;
@@ -94,8 +98,15 @@ export async function* relay(
     outcome.usage =
       usage && !stop
         ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens }
-        : { prompt_tokens: usage?.prompt_tokens ?? promptTokens, completion_tokens: Math.ceil(chars / 4) };
-    outcome.cost_micro_usd = costOf(entry, outcome.usage.prompt_tokens, outcome.usage.completion_tokens);
+        : {
+            prompt_tokens: usage?.prompt_tokens ?? promptTokens,
+            completion_tokens: Math.ceil(chars / 4),
+          };
+    outcome.cost_micro_usd = costOf(
+      entry,
+      outcome.usage.prompt_tokens,
+      outcome.usage.completion_tokens,
+    );
     done(outcome);
   };
   // A client that goes away ends the iteration early: the finally still settles and reports.
@@ -130,7 +141,8 @@ export async function* relay(
               choice.delta.content = redactorOf(choice.index).push(content);
             if (choice.finish_reason && redactors.has(choice.index)) {
               const rest = redactors.get(choice.index)!.flush();
-              if (rest) choice.delta = { ...choice.delta, content: (choice.delta?.content ?? '') + rest };
+              if (rest)
+                choice.delta = { ...choice.delta, content: (choice.delta?.content ?? '') + rest };
             }
           }
           out += sse(includeUsage || !chunk.usage ? chunk : { ...chunk, usage: undefined });
@@ -164,9 +176,19 @@ export async function* relay(
         const rest = flushChunk(base, index);
         if (rest) tail += sse(rest);
       }
-      tail += sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'content_filter' }], usage: undefined });
       tail += sse({
-        error: { message: stop.message, type: stop.type, code: stop.code, param: null, request_id: ctx.request_id },
+        ...base,
+        choices: [{ index: 0, delta: {}, finish_reason: 'content_filter' }],
+        usage: undefined,
+      });
+      tail += sse({
+        error: {
+          message: stop.message,
+          type: stop.type,
+          code: stop.code,
+          param: null,
+          request_id: ctx.request_id,
+        },
       });
     } else if (patterns.size && last) {
       for (const index of redactors.keys()) {

@@ -9,7 +9,15 @@ export const MAX_HOLD = 64 * 1024;
 const KEYWORDS = /(?:password|passwd|pwd|passcode|secret|token|api_?key|bearer|-----begin)/gi;
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
 /** Characters of phone, card, SSN and IBAN groups: digits and their separators. */
-const isNumeric = (c: number): boolean => (c >= 48 && c <= 57) || c === 32 || c === 43 || c === 40 || c === 41 || c === 45 || c === 46 || c === 47;
+const isNumeric = (c: number): boolean =>
+  (c >= 48 && c <= 57) ||
+  c === 32 ||
+  c === 43 ||
+  c === 40 ||
+  c === 41 ||
+  c === 45 ||
+  c === 46 ||
+  c === 47;
 
 /**
  * Where the tail that could still grow into a secret or PII value starts: the last partial

@@ -4,7 +4,9 @@ import { envOf } from '../providers/provider-registry';
 import type { UpstreamResult } from '../providers/provider';
 import { recordChatOutcome, withChatSpan } from '@llmgov/telemetry';
 
-export type Answer = { result: Exclude<UpstreamResult, { kind: 'error' }>; model: ResolvedModel } | { result: Extract<UpstreamResult, { kind: 'error' }>; model: ResolvedModel | null };
+export type Answer =
+  | { result: Exclude<UpstreamResult, { kind: 'error' }>; model: ResolvedModel }
+  | { result: Extract<UpstreamResult, { kind: 'error' }>; model: ResolvedModel | null };
 
 /** How a governed request reaches its upstream: `callPool`, or a variant over other provider calls. */
 export type PoolCall = (
@@ -31,18 +33,51 @@ export async function callPool(
     if (!provider) {
       last ??= {
         model,
-        result: { kind: 'error', status: 503, retryable: true, message: `Provider '${model.provider}' is not configured: set ${envOf(model.provider)}_API_KEY (and optionally ${envOf(model.provider)}_BASE_URL).` },
+        result: {
+          kind: 'error',
+          status: 503,
+          retryable: true,
+          message: `Provider '${model.provider}' is not configured: set ${envOf(model.provider)}_API_KEY (and optionally ${envOf(model.provider)}_BASE_URL).`,
+        },
       };
       continue;
     }
-    const result = await withChatSpan({ provider: model.provider, requestModel: model.upstreamModel, maxTokens: ctx.request!.max_tokens ?? undefined }, async (span) => {
-      const r = await provider.complete({ request: { ...ctx.request!, model: model.upstreamModel }, stream, signal });
-      if (r.kind === 'json') recordChatOutcome(span, { responseModel: r.body.model, responseId: r.body.id, inputTokens: r.body.usage?.prompt_tokens, outputTokens: r.body.usage?.completion_tokens, finishReasons: r.body.choices.map((c) => c.finish_reason ?? 'unknown') });
-      return r;
-    });
+    const result = await withChatSpan(
+      {
+        provider: model.provider,
+        requestModel: model.upstreamModel,
+        maxTokens: ctx.request!.max_tokens ?? undefined,
+      },
+      async (span) => {
+        const r = await provider.complete({
+          request: { ...ctx.request!, model: model.upstreamModel },
+          stream,
+          signal,
+        });
+        if (r.kind === 'json')
+          recordChatOutcome(span, {
+            responseModel: r.body.model,
+            responseId: r.body.id,
+            inputTokens: r.body.usage?.prompt_tokens,
+            outputTokens: r.body.usage?.completion_tokens,
+            finishReasons: r.body.choices.map((c) => c.finish_reason ?? 'unknown'),
+          });
+        return r;
+      },
+    );
     if (result.kind !== 'error') return { result, model };
     last = { result, model };
     if (!result.retryable || signal.aborted) break;
   }
-  return last ?? { model: null, result: { kind: 'error', status: 503, retryable: false, message: 'No model left in the routing pool.' } };
+  return (
+    last ?? {
+      model: null,
+      result: {
+        kind: 'error',
+        status: 503,
+        retryable: false,
+        message: 'No model left in the routing pool.',
+      },
+    }
+  );
 }

@@ -19,7 +19,17 @@ const READ_BEFORE_LIMIT_BYTES = 64 * 1024;
 /** From a request read to the last byte of its answer; below the reservation TTL (10 min). */
 export const DEFAULT_REQUEST_DEADLINE_MS = 300_000;
 
-const openAiError = (status: number, code: string, message: string) => ({ error: { message, type: 'invalid_request_error', code, param: null, step: null, remediation: null }, status });
+const openAiError = (status: number, code: string, message: string) => ({
+  error: {
+    message,
+    type: 'invalid_request_error',
+    code,
+    param: null,
+    step: null,
+    remediation: null,
+  },
+  status,
+});
 
 /** Resolves when the socket can take more, or when it closed (a destroyed socket never drains). */
 const drainedOrClosed = (res: ServerResponse): Promise<void> =>
@@ -60,14 +70,19 @@ async function write(reply: FastifyReply, out: HttpOut): Promise<void> {
  */
 function inputOf(req: FastifyRequest, reply: FastifyReply, deadlineMs: number): HttpIn {
   const abort = new AbortController();
-  const passed = () => abort.abort(new DOMException(`request deadline of ${deadlineMs} ms passed`, 'TimeoutError'));
+  const passed = () =>
+    abort.abort(new DOMException(`request deadline of ${deadlineMs} ms passed`, 'TimeoutError'));
   const deadline = setTimeout(passed, deadlineMs);
   deadline.unref();
   reply.raw.once('close', () => {
     clearTimeout(deadline);
     if (!reply.raw.writableFinished) abort.abort();
   });
-  return { headers: req.headers, body: Buffer.isBuffer(req.body) ? req.body : null, signal: abort.signal };
+  return {
+    headers: req.headers,
+    body: Buffer.isBuffer(req.body) ? req.body : null,
+    signal: abort.signal,
+  };
 }
 
 /**
@@ -80,7 +95,8 @@ export function registerGatewayRoutes(
   gateway: Gateway,
   requestDeadlineMs: number = DEFAULT_REQUEST_DEADLINE_MS,
 ): void {
-  const input = (req: FastifyRequest, reply: FastifyReply) => inputOf(req, reply, requestDeadlineMs);
+  const input = (req: FastifyRequest, reply: FastifyReply) =>
+    inputOf(req, reply, requestDeadlineMs);
   documentPaths(app, GATEWAY_OPENAPI_PATHS);
   const govern = (i: HttpIn) => gateway.chat(i);
   const keyKnown = (headers: HttpIn['headers']) => gateway.bodyLimitFor(headers) !== null;
@@ -94,12 +110,30 @@ export function registerGatewayRoutes(
   };
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
+      (_req, body, done) => done(null, body),
+    );
     scope.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
       const status = err.statusCode ?? 500;
-      if (status === 413) return reply.code(413).send(openAiError(413, 'body_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes.`));
-      if (status < 500) return reply.code(status).send(openAiError(status, 'invalid_request', err.message));
-      return reply.code(500).send({ error: { message: 'Internal gateway error.', type: 'api_error', code: 'internal_error', param: null }, status: 500 });
+      if (status === 413)
+        return reply
+          .code(413)
+          .send(
+            openAiError(413, 'body_too_large', `Request body exceeds ${MAX_BODY_BYTES} bytes.`),
+          );
+      if (status < 500)
+        return reply.code(status).send(openAiError(status, 'invalid_request', err.message));
+      return reply.code(500).send({
+        error: {
+          message: 'Internal gateway error.',
+          type: 'api_error',
+          code: 'internal_error',
+          param: null,
+        },
+        status: 500,
+      });
     });
     // Body size limit before reading the body: a declared Content-Length over the caller's plan
     // limit is refused (413, full governance answer) without buffering it.

@@ -237,7 +237,10 @@ export const GATEWAY_OPENAPI_PATHS: Record<string, PathItem> = {
       tags: ['observability'],
       summary: 'Prometheus metrics (text exposition format; OpenMetrics with exemplars on request)',
       responses: {
-        '200': { description: 'text/plain; version=0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
+        '200': {
+          description: 'text/plain; version=0.0.4',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
       },
     },
   },

@@ -1,6 +1,11 @@
 import { Pool } from 'undici';
 import type { Provider, UpstreamCall, UpstreamResult, ChatChunk } from './provider';
-import { AnthropicStreamTranslator, fromAnthropic, toAnthropic, type AnthropicResponse } from './anthropic.translate';
+import {
+  AnthropicStreamTranslator,
+  fromAnthropic,
+  toAnthropic,
+  type AnthropicResponse,
+} from './anthropic.translate';
 import { sseJsonBatches } from './sse';
 
 export interface AnthropicOptions {
@@ -17,7 +22,12 @@ export class AnthropicProvider implements Provider {
 
   constructor(private readonly options: AnthropicOptions) {
     const url = new URL(options.baseUrl);
-    this.pool = new Pool(url.origin, { connections: 64, keepAliveTimeout: 30_000, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+    this.pool = new Pool(url.origin, {
+      connections: 64,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
     const base = url.pathname.replace(/\/$/, '');
     this.path = `${base.endsWith('/v1') ? base : `${base}/v1`}/messages`;
   }
@@ -29,24 +39,47 @@ export class AnthropicProvider implements Provider {
       res = await this.pool.request({
         method: 'POST',
         path: this.path,
-        headers: { 'content-type': 'application/json', 'x-api-key': this.options.apiKey, 'anthropic-version': '2023-06-01' },
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': this.options.apiKey,
+          'anthropic-version': '2023-06-01',
+        },
         body: JSON.stringify(toAnthropic(call.request, model, call.stream)),
         signal: call.signal,
       });
     } catch (err) {
-      return { kind: 'error', status: 504, message: `anthropic did not answer: ${(err as Error).message}`, retryable: true };
+      return {
+        kind: 'error',
+        status: 504,
+        message: `anthropic did not answer: ${(err as Error).message}`,
+        retryable: true,
+      };
     }
     if (res.statusCode >= 400) {
       const upstream_body = await res.body.json().catch(() => null);
-      return { kind: 'error', status: res.statusCode, message: `anthropic answered ${res.statusCode}`, retryable: res.statusCode >= 500 || res.statusCode === 429 || res.statusCode === 529, upstream_body };
+      return {
+        kind: 'error',
+        status: res.statusCode,
+        message: `anthropic answered ${res.statusCode}`,
+        retryable: res.statusCode >= 500 || res.statusCode === 429 || res.statusCode === 529,
+        upstream_body,
+      };
     }
     const created = Math.floor(Date.now() / 1000);
     if (!call.stream) {
       try {
-        return { kind: 'json', body: fromAnthropic((await res.body.json()) as AnthropicResponse, model, created) };
+        return {
+          kind: 'json',
+          body: fromAnthropic((await res.body.json()) as AnthropicResponse, model, created),
+        };
       } catch (err) {
         if (call.signal.aborted) {
-          return { kind: 'error', status: 504, message: 'anthropic did not finish in time', retryable: false };
+          return {
+            kind: 'error',
+            status: 504,
+            message: 'anthropic did not finish in time',
+            retryable: false,
+          };
         }
         const message = `anthropic answered malformed JSON: ${(err as Error).message}`;
         return { kind: 'error', status: 502, message, retryable: true };
@@ -59,7 +92,8 @@ export class AnthropicProvider implements Provider {
       chunks: (async function* (): AsyncGenerator<ChatChunk[]> {
         for await (const batch of sseJsonBatches(body)) {
           const out: ChatChunk[] = [];
-          for (const { event, json } of batch) out.push(...translator.translate(event ?? String(json.type), json));
+          for (const { event, json } of batch)
+            out.push(...translator.translate(event ?? String(json.type), json));
           if (out.length) yield out;
         }
       })(),

@@ -3,8 +3,20 @@ import { DEFAULT_MAX_OUTPUT_TOKENS } from '../chain/cost';
 import type { ChatChunk, ChatCompletion, Usage } from './provider';
 
 /** Anthropic Messages API shapes (https://docs.anthropic.com/en/api/messages), as far as the translation reads them. */
-type Block = { type: string; text?: string; id?: string; name?: string; input?: unknown; tool_use_id?: string; content?: unknown; source?: unknown };
-interface AnthropicMessage { role: 'user' | 'assistant'; content: Block[] }
+type Block = {
+  type: string;
+  text?: string;
+  id?: string;
+  name?: string;
+  input?: unknown;
+  tool_use_id?: string;
+  content?: unknown;
+  source?: unknown;
+};
+interface AnthropicMessage {
+  role: 'user' | 'assistant';
+  content: Block[];
+}
 export interface AnthropicResponse {
   id: string;
   model: string;
@@ -13,8 +25,15 @@ export interface AnthropicResponse {
   usage: { input_tokens: number; output_tokens: number };
 }
 
-const STOP: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
-export const finishReason = (stop: string | null | undefined): string | null => (stop ? (STOP[stop] ?? 'stop') : null);
+const STOP: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+export const finishReason = (stop: string | null | undefined): string | null =>
+  stop ? (STOP[stop] ?? 'stop') : null;
 
 function partsToBlocks(content: ChatMessage['content']): Block[] {
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
@@ -24,14 +43,21 @@ function partsToBlocks(content: ChatMessage['content']): Block[] {
     if (p.type === 'image_url') {
       const url = String((p.image_url as { url?: string } | undefined)?.url ?? '');
       const m = /^data:([^;]+);base64,(.*)$/.exec(url);
-      return { type: 'image', source: m ? { type: 'base64', media_type: m[1], data: m[2] } : { type: 'url', url } };
+      return {
+        type: 'image',
+        source: m ? { type: 'base64', media_type: m[1], data: m[2] } : { type: 'url', url },
+      };
     }
     return { type: 'text', text: '' };
   });
 }
 
 /** Chat Completions request → Messages request: system messages lifted, tools and tool results mapped. */
-export function toAnthropic(req: ChatRequest, model: string, stream: boolean): Record<string, unknown> {
+export function toAnthropic(
+  req: ChatRequest,
+  model: string,
+  stream: boolean,
+): Record<string, unknown> {
   const system: string[] = [];
   const messages: AnthropicMessage[] = [];
   const push = (role: 'user' | 'assistant', blocks: Block[]) => {
@@ -41,12 +67,25 @@ export function toAnthropic(req: ChatRequest, model: string, stream: boolean): R
   };
   for (const m of req.messages) {
     if (m.role === 'system' || m.role === 'developer') {
-      system.push(typeof m.content === 'string' ? m.content : partsToBlocks(m.content).map((b) => b.text ?? '').join('\n'));
+      system.push(
+        typeof m.content === 'string'
+          ? m.content
+          : partsToBlocks(m.content)
+              .map((b) => b.text ?? '')
+              .join('\n'),
+      );
     } else if (m.role === 'tool') {
-      push('user', [{ type: 'tool_result', tool_use_id: String(m.tool_call_id ?? ''), content: typeof m.content === 'string' ? m.content : partsToBlocks(m.content) }]);
+      push('user', [
+        {
+          type: 'tool_result',
+          tool_use_id: String(m.tool_call_id ?? ''),
+          content: typeof m.content === 'string' ? m.content : partsToBlocks(m.content),
+        },
+      ]);
     } else if (m.role === 'assistant') {
       const blocks = partsToBlocks(m.content);
-      for (const call of (m.tool_calls as { id: string; function: { name: string; arguments: string } }[] | undefined) ?? []) {
+      for (const call of (m.tool_calls as
+        { id: string; function: { name: string; arguments: string } }[] | undefined) ?? []) {
         let input: unknown = {};
         try {
           input = JSON.parse(call.function.arguments || '{}');
@@ -67,29 +106,56 @@ export function toAnthropic(req: ChatRequest, model: string, stream: boolean): R
     stream,
   };
   if (system.length) body.system = system.join('\n\n');
-  for (const k of ['temperature', 'top_p'] as const) if (typeof req[k] === 'number') body[k] = req[k];
-  if (req.stop !== undefined && req.stop !== null) body.stop_sequences = Array.isArray(req.stop) ? req.stop : [req.stop];
+  for (const k of ['temperature', 'top_p'] as const)
+    if (typeof req[k] === 'number') body[k] = req[k];
+  if (req.stop !== undefined && req.stop !== null)
+    body.stop_sequences = Array.isArray(req.stop) ? req.stop : [req.stop];
   if (Array.isArray(req.tools) && req.tools.length) {
-    body.tools = (req.tools as { function?: { name: string; description?: string; parameters?: unknown } }[])
+    body.tools = (
+      req.tools as { function?: { name: string; description?: string; parameters?: unknown } }[]
+    )
       .filter((t) => t.function)
-      .map((t) => ({ name: t.function!.name, description: t.function!.description, input_schema: t.function!.parameters ?? { type: 'object', properties: {} } }));
+      .map((t) => ({
+        name: t.function!.name,
+        description: t.function!.description,
+        input_schema: t.function!.parameters ?? { type: 'object', properties: {} },
+      }));
     const choice = req.tool_choice as string | { function?: { name: string } } | undefined;
     if (choice === 'required') body.tool_choice = { type: 'any' };
     else if (choice === 'none') body.tool_choice = { type: 'none' };
-    else if (typeof choice === 'object' && choice?.function) body.tool_choice = { type: 'tool', name: choice.function.name };
+    else if (typeof choice === 'object' && choice?.function)
+      body.tool_choice = { type: 'tool', name: choice.function.name };
   }
   return body;
 }
 
-const usageOf = (input: number, output: number): Usage => ({ prompt_tokens: input, completion_tokens: output, total_tokens: input + output });
+const usageOf = (input: number, output: number): Usage => ({
+  prompt_tokens: input,
+  completion_tokens: output,
+  total_tokens: input + output,
+});
 
 /** Messages response → chat completion. */
-export function fromAnthropic(res: AnthropicResponse, model: string, created: number): ChatCompletion {
-  const text = res.content.filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
+export function fromAnthropic(
+  res: AnthropicResponse,
+  model: string,
+  created: number,
+): ChatCompletion {
+  const text = res.content
+    .filter((b) => b.type === 'text')
+    .map((b) => b.text ?? '')
+    .join('');
   const toolCalls = res.content
     .filter((b) => b.type === 'tool_use')
-    .map((b) => ({ id: b.id!, type: 'function', function: { name: b.name!, arguments: JSON.stringify(b.input ?? {}) } }));
-  const message: ChatCompletion['choices'][number]['message'] = { role: 'assistant', content: text || (toolCalls.length ? null : '') };
+    .map((b) => ({
+      id: b.id!,
+      type: 'function',
+      function: { name: b.name!, arguments: JSON.stringify(b.input ?? {}) },
+    }));
+  const message: ChatCompletion['choices'][number]['message'] = {
+    role: 'assistant',
+    content: text || (toolCalls.length ? null : ''),
+  };
   if (toolCalls.length) message.tool_calls = toolCalls;
   return {
     id: res.id,
@@ -108,10 +174,22 @@ export class AnthropicStreamTranslator {
   private output = 0;
   private readonly toolIndex = new Map<number, number>();
 
-  constructor(private readonly model: string, private readonly created: number) {}
+  constructor(
+    private readonly model: string,
+    private readonly created: number,
+  ) {}
 
-  private chunk(delta: ChatChunk['choices'][number]['delta'], finish: string | null = null): ChatChunk {
-    return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+  private chunk(
+    delta: ChatChunk['choices'][number]['delta'],
+    finish: string | null = null,
+  ): ChatChunk {
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    };
   }
 
   /** The chunks one event yields (zero or more). */
@@ -125,18 +203,48 @@ export class AnthropicStreamTranslator {
         if (e.content_block?.type === 'tool_use') {
           const i = this.toolIndex.size;
           this.toolIndex.set(e.index, i);
-          return [this.chunk({ tool_calls: [{ index: i, id: e.content_block.id, type: 'function', function: { name: e.content_block.name, arguments: '' } }] })];
+          return [
+            this.chunk({
+              tool_calls: [
+                {
+                  index: i,
+                  id: e.content_block.id,
+                  type: 'function',
+                  function: { name: e.content_block.name, arguments: '' },
+                },
+              ],
+            }),
+          ];
         }
         return [];
       case 'content_block_delta':
         if (e.delta?.type === 'text_delta') return [this.chunk({ content: e.delta.text })];
-        if (e.delta?.type === 'input_json_delta') return [this.chunk({ tool_calls: [{ index: this.toolIndex.get(e.index) ?? 0, function: { arguments: e.delta.partial_json } }] })];
+        if (e.delta?.type === 'input_json_delta')
+          return [
+            this.chunk({
+              tool_calls: [
+                {
+                  index: this.toolIndex.get(e.index) ?? 0,
+                  function: { arguments: e.delta.partial_json },
+                },
+              ],
+            }),
+          ];
         return [];
       case 'message_delta':
         this.output = e.usage?.output_tokens ?? this.output;
         return e.delta?.stop_reason ? [this.chunk({}, finishReason(e.delta.stop_reason))] : [];
       case 'message_stop':
-        return [{ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: usageOf(this.input, this.output) }];
+        return [
+          {
+            id: this.id,
+            object: 'chat.completion.chunk',
+            created: this.created,
+            model: this.model,
+            choices: [],
+            usage: usageOf(this.input, this.output),
+          },
+        ];
       default:
         return [];
     }

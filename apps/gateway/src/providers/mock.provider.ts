@@ -1,8 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { textsOf, type ChatMessage, type ChatRequest } from '@llmgov/chain';
 import { estimatePromptTokens } from '../chain/cost';
-import type { ChatChunk, ChatCompletion, Provider, UpstreamCall, UpstreamResult, Usage } from './provider';
-import { base64Of, mockEmbedding, type EmbedCall, type EmbedResult, type EmbeddingProvider } from './embeddings';
+import type {
+  ChatChunk,
+  ChatCompletion,
+  Provider,
+  UpstreamCall,
+  UpstreamResult,
+  Usage,
+} from './provider';
+import {
+  base64Of,
+  mockEmbedding,
+  type EmbedCall,
+  type EmbedResult,
+  type EmbeddingProvider,
+} from './embeddings';
 
 /** The text of the last user message as the gateway forwarded it (redactions visible). */
 export function lastUserText(request: ChatRequest): string {
@@ -25,7 +38,11 @@ export class MockProvider implements Provider, EmbeddingProvider {
 
   async complete(call: UpstreamCall): Promise<UpstreamResult> {
     const text = lastUserText(call.request);
-    const usage: Usage = { prompt_tokens: estimatePromptTokens(call.request), completion_tokens: tokensOf(text), total_tokens: 0 };
+    const usage: Usage = {
+      prompt_tokens: estimatePromptTokens(call.request),
+      completion_tokens: tokensOf(text),
+      total_tokens: 0,
+    };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     const id = `chatcmpl-mock-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
@@ -36,7 +53,14 @@ export class MockProvider implements Provider, EmbeddingProvider {
         object: 'chat.completion',
         created,
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: text },
+            finish_reason: 'stop',
+            logprobs: null,
+          },
+        ],
         usage,
       };
       return { kind: 'json', body };
@@ -57,12 +81,28 @@ export class MockProvider implements Provider, EmbeddingProvider {
   }
 }
 
-async function* mockChunks(id: string, created: number, model: string, text: string, usage: Usage): AsyncGenerator<ChatChunk[]> {
-  const chunk = (delta: ChatChunk['choices'][number]['delta'], finish: string | null): ChatChunk => ({
-    id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }],
+async function* mockChunks(
+  id: string,
+  created: number,
+  model: string,
+  text: string,
+  usage: Usage,
+): AsyncGenerator<ChatChunk[]> {
+  const chunk = (
+    delta: ChatChunk['choices'][number]['delta'],
+    finish: string | null,
+  ): ChatChunk => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
   });
   yield [chunk({ role: 'assistant', content: '' }, null)];
   const pieces = text.match(/\S+\s*|\s+/g) ?? [];
   for (const piece of pieces) yield [chunk({ content: piece }, null)];
-  yield [chunk({}, 'stop'), { id, object: 'chat.completion.chunk', created, model, choices: [], usage }];
+  yield [
+    chunk({}, 'stop'),
+    { id, object: 'chat.completion.chunk', created, model, choices: [], usage },
+  ];
 }

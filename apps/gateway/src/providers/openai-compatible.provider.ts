@@ -23,9 +23,17 @@ export class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
   constructor(private readonly options: OpenAiCompatibleOptions) {
     this.name = options.name;
     const url = new URL(options.baseUrl);
-    this.pool = new Pool(url.origin, { connections: options.connections ?? 64, keepAliveTimeout: 30_000, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+    this.pool = new Pool(url.origin, {
+      connections: options.connections ?? 64,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
     this.path = `${url.pathname.replace(/\/$/, '')}/chat/completions`;
-    this.headers = { 'content-type': 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) };
+    this.headers = {
+      'content-type': 'application/json',
+      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    };
   }
 
   async complete(call: UpstreamCall): Promise<UpstreamResult> {
@@ -50,7 +58,13 @@ export class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
       } catch {
         /* not JSON */
       }
-      return { kind: 'error', status: res.statusCode, message: `${this.name} answered ${res.statusCode}`, retryable: res.statusCode >= 500 || res.statusCode === 429, upstream_body: parsed };
+      return {
+        kind: 'error',
+        status: res.statusCode,
+        message: `${this.name} answered ${res.statusCode}`,
+        retryable: res.statusCode >= 500 || res.statusCode === 429,
+        upstream_body: parsed,
+      };
     }
     if (!call.stream) {
       try {
@@ -58,16 +72,27 @@ export class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
       } catch (err) {
         // Aborted mid-body: the request deadline passed (or the client left) while the answer trickled in.
         if (call.signal.aborted) {
-          return { kind: 'error', status: 504, message: `${this.name} did not finish in time`, retryable: false };
+          return {
+            kind: 'error',
+            status: 504,
+            message: `${this.name} did not finish in time`,
+            retryable: false,
+          };
         }
-        return { kind: 'error', status: 502, message: `${this.name} answered malformed JSON: ${(err as Error).message}`, retryable: true };
+        return {
+          kind: 'error',
+          status: 502,
+          message: `${this.name} answered malformed JSON: ${(err as Error).message}`,
+          retryable: true,
+        };
       }
     }
     const body = res.body;
     return {
       kind: 'stream',
       chunks: (async function* () {
-        for await (const batch of sseJsonBatches(body)) yield batch.map((e) => e.json as unknown as ChatChunk);
+        for await (const batch of sseJsonBatches(body))
+          yield batch.map((e) => e.json as unknown as ChatChunk);
       })(),
     };
   }
@@ -79,7 +104,13 @@ export class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     try {
       const path = this.path.replace(/\/chat\/completions$/, '/embeddings');
       const payload = JSON.stringify(body);
-      res = await this.pool.request({ method: 'POST', path, headers: this.headers, body: payload, signal });
+      res = await this.pool.request({
+        method: 'POST',
+        path,
+        headers: this.headers,
+        body: payload,
+        signal,
+      });
     } catch (err) {
       const message = `${this.name} did not answer: ${(err as Error).message}`;
       return { kind: 'error', status: 504, message, retryable: !signal.aborted };
@@ -92,7 +123,12 @@ export class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     }
     if (!parsed) {
       const message = `${this.name} answered malformed JSON`;
-      return { kind: 'error', status: signal.aborted ? 504 : 502, message, retryable: !signal.aborted };
+      return {
+        kind: 'error',
+        status: signal.aborted ? 504 : 502,
+        message,
+        retryable: !signal.aborted,
+      };
     }
     return { kind: 'json', body: parsed as EmbeddingsResponse };
   }

@@ -15,16 +15,68 @@ export interface ProviderSpec {
 }
 
 export const PROVIDER_SPECS: readonly ProviderSpec[] = [
-  { name: 'openai', protocol: 'openai', defaultBaseUrl: 'https://api.openai.com/v1', env: 'OPENAI' },
-  { name: 'anthropic', protocol: 'anthropic', defaultBaseUrl: 'https://api.anthropic.com/v1', env: 'ANTHROPIC' },
-  { name: 'google', protocol: 'openai', defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai', env: 'GEMINI' },
-  { name: 'groq', protocol: 'openai', defaultBaseUrl: 'https://api.groq.com/openai/v1', env: 'GROQ' },
-  { name: 'mistral', protocol: 'openai', defaultBaseUrl: 'https://api.mistral.ai/v1', env: 'MISTRAL' },
-  { name: 'deepseek', protocol: 'openai', defaultBaseUrl: 'https://api.deepseek.com/v1', env: 'DEEPSEEK' },
-  { name: 'together', protocol: 'openai', defaultBaseUrl: 'https://api.together.xyz/v1', env: 'TOGETHER' },
-  { name: 'openrouter', protocol: 'openai', defaultBaseUrl: 'https://openrouter.ai/api/v1', env: 'OPENROUTER' },
-  { name: 'vllm', protocol: 'openai', defaultBaseUrl: 'http://127.0.0.1:8000/v1', env: 'VLLM', keyless: true },
-  { name: 'ollama', protocol: 'openai', defaultBaseUrl: 'http://127.0.0.1:11434/v1', env: 'OLLAMA', keyless: true },
+  {
+    name: 'openai',
+    protocol: 'openai',
+    defaultBaseUrl: 'https://api.openai.com/v1',
+    env: 'OPENAI',
+  },
+  {
+    name: 'anthropic',
+    protocol: 'anthropic',
+    defaultBaseUrl: 'https://api.anthropic.com/v1',
+    env: 'ANTHROPIC',
+  },
+  {
+    name: 'google',
+    protocol: 'openai',
+    defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai',
+    env: 'GEMINI',
+  },
+  {
+    name: 'groq',
+    protocol: 'openai',
+    defaultBaseUrl: 'https://api.groq.com/openai/v1',
+    env: 'GROQ',
+  },
+  {
+    name: 'mistral',
+    protocol: 'openai',
+    defaultBaseUrl: 'https://api.mistral.ai/v1',
+    env: 'MISTRAL',
+  },
+  {
+    name: 'deepseek',
+    protocol: 'openai',
+    defaultBaseUrl: 'https://api.deepseek.com/v1',
+    env: 'DEEPSEEK',
+  },
+  {
+    name: 'together',
+    protocol: 'openai',
+    defaultBaseUrl: 'https://api.together.xyz/v1',
+    env: 'TOGETHER',
+  },
+  {
+    name: 'openrouter',
+    protocol: 'openai',
+    defaultBaseUrl: 'https://openrouter.ai/api/v1',
+    env: 'OPENROUTER',
+  },
+  {
+    name: 'vllm',
+    protocol: 'openai',
+    defaultBaseUrl: 'http://127.0.0.1:8000/v1',
+    env: 'VLLM',
+    keyless: true,
+  },
+  {
+    name: 'ollama',
+    protocol: 'openai',
+    defaultBaseUrl: 'http://127.0.0.1:11434/v1',
+    env: 'OLLAMA',
+    keyless: true,
+  },
 ];
 
 /**
@@ -46,7 +98,9 @@ export class ProviderRegistry {
       const baseUrl = explicitBase || spec.defaultBaseUrl;
       this.providers.set(
         spec.name,
-        spec.protocol === 'anthropic' ? new AnthropicProvider({ baseUrl, apiKey: key ?? '', timeoutMs }) : new OpenAiCompatibleProvider({ name: spec.name, baseUrl, apiKey: key, timeoutMs }),
+        spec.protocol === 'anthropic'
+          ? new AnthropicProvider({ baseUrl, apiKey: key ?? '', timeoutMs })
+          : new OpenAiCompatibleProvider({ name: spec.name, baseUrl, apiKey: key, timeoutMs }),
       );
     }
     for (const [name, value] of Object.entries(env)) {
@@ -54,7 +108,15 @@ export class ProviderRegistry {
       if (!m || known.has(m[1]!) || !value || !/^https?:\/\//.test(value)) continue;
       const provider = m[1]!.toLowerCase();
       if (['database', 'approval_service', 'jwt_jwks'].includes(provider)) continue;
-      this.providers.set(provider, new OpenAiCompatibleProvider({ name: provider, baseUrl: value, apiKey: env[`${m[1]}_API_KEY`] || null, timeoutMs }));
+      this.providers.set(
+        provider,
+        new OpenAiCompatibleProvider({
+          name: provider,
+          baseUrl: value,
+          apiKey: env[`${m[1]}_API_KEY`] || null,
+          timeoutMs,
+        }),
+      );
     }
   }
 
@@ -77,4 +139,5 @@ export class ProviderRegistry {
 }
 
 /** The env prefix a provider's key is read from, for the 503 body. */
-export const envOf = (provider: string): string => PROVIDER_SPECS.find((s) => s.name === provider)?.env ?? provider.toUpperCase();
+export const envOf = (provider: string): string =>
+  PROVIDER_SPECS.find((s) => s.name === provider)?.env ?? provider.toUpperCase();

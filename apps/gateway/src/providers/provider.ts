@@ -13,7 +13,12 @@ export interface ChatCompletion {
   object: 'chat.completion';
   created: number;
   model: string;
-  choices: { index: number; message: { role: string; content: string | null; [k: string]: unknown }; finish_reason: string | null; [k: string]: unknown }[];
+  choices: {
+    index: number;
+    message: { role: string; content: string | null; [k: string]: unknown };
+    finish_reason: string | null;
+    [k: string]: unknown;
+  }[];
   usage?: Usage;
   [k: string]: unknown;
 }
@@ -24,7 +29,12 @@ export interface ChatChunk {
   object: 'chat.completion.chunk';
   created: number;
   model: string;
-  choices: { index: number; delta: { role?: string; content?: string | null; [k: string]: unknown }; finish_reason: string | null; [k: string]: unknown }[];
+  choices: {
+    index: number;
+    delta: { role?: string; content?: string | null; [k: string]: unknown };
+    finish_reason: string | null;
+    [k: string]: unknown;
+  }[];
   usage?: Usage | null;
   [k: string]: unknown;
 }
@@ -51,7 +61,11 @@ export interface Provider {
 }
 
 /** The gateway's own fields, never sent upstream. */
-export function upstreamBody(request: ChatRequest, model: string, stream: boolean): Record<string, unknown> {
+export function upstreamBody(
+  request: ChatRequest,
+  model: string,
+  stream: boolean,
+): Record<string, unknown> {
   const { fallbacks: _f, metadata: _m, ...rest } = request;
   const body: Record<string, unknown> = { ...rest, model };
   if (stream) body.stream_options = { ...(request.stream_options ?? {}), include_usage: true };

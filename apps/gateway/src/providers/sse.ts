@@ -11,7 +11,9 @@ export interface SseEvent {
  * at `[DONE]` but reads the body to its end (leaving it early destroys the socket's stream
  * and costs an AbortError with a mapped stack per request).
  */
-export async function* sseBatches(body: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<SseEvent[]> {
+export async function* sseBatches(
+  body: AsyncIterable<Buffer | Uint8Array | string>,
+): AsyncGenerator<SseEvent[]> {
   let batch: SseEvent[] = [];
   let done = false;
   const parser = createParser({
@@ -51,7 +53,9 @@ export interface SseJson {
  * events read before it are yielded first, then `MalformedSseError` is thrown (its message never
  * quotes the upstream's bytes).
  */
-export async function* sseJsonBatches(body: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<SseJson[]> {
+export async function* sseJsonBatches(
+  body: AsyncIterable<Buffer | Uint8Array | string>,
+): AsyncGenerator<SseJson[]> {
   for await (const batch of sseBatches(body)) {
     const out: SseJson[] = [];
     for (const e of batch) {

@@ -8,14 +8,39 @@ export const RESERVATION_TTL_MS = 10 * 60_000;
 export class BookBudgetGate implements BudgetGate {
   constructor(readonly book: ReservationBook) {}
 
-  reserve(requestId: string, principal: BudgetPrincipal, limits: readonly BudgetLimit[], amount: number, now: Date, commit: boolean): ReserveResult {
+  reserve(
+    requestId: string,
+    principal: BudgetPrincipal,
+    limits: readonly BudgetLimit[],
+    amount: number,
+    now: Date,
+    commit: boolean,
+  ): ReserveResult {
     const r = commit
-      ? this.book.reserve({ request_id: requestId, principal, limits, amount_micro_usd: amount, at: now, expires_at: new Date(now.getTime() + RESERVATION_TTL_MS) })
+      ? this.book.reserve({
+          request_id: requestId,
+          principal,
+          limits,
+          amount_micro_usd: amount,
+          at: now,
+          expires_at: new Date(now.getTime() + RESERVATION_TTL_MS),
+        })
       : (this.book.check(limits, amount, now.getTime()) ?? { ok: true as const });
     if (r.ok) return r;
-    const refused: ReserveResult = { ok: false, limit: r.limit, spent_micro_usd: r.spent_micro_usd, remaining_micro_usd: r.remaining_micro_usd };
+    const refused: ReserveResult = {
+      ok: false,
+      limit: r.limit,
+      spent_micro_usd: r.spent_micro_usd,
+      remaining_micro_usd: r.remaining_micro_usd,
+    };
     // This replica's share is used up but the budget is not: a share may free up within one replica timeout.
-    return r.share ? { ...refused, share_replicas: r.share.replicas, retry_after_s: Math.max(1, Math.ceil(r.share.retry_after_ms / 1000)) } : refused;
+    return r.share
+      ? {
+          ...refused,
+          share_replicas: r.share.replicas,
+          retry_after_s: Math.max(1, Math.ceil(r.share.retry_after_ms / 1000)),
+        }
+      : refused;
   }
 
   settle(requestId: string, actual: number, now: Date): void {

@@ -1,6 +1,18 @@
-import { DEFAULT_HEARTBEAT_MS, DEFAULT_REPLICA_TIMEOUT_MS, ReplicaSet, ReservationBook } from '@llmgov/budget';
+import {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_REPLICA_TIMEOUT_MS,
+  ReplicaSet,
+  ReservationBook,
+} from '@llmgov/budget';
 import { gatewaySource } from '../forward/request-events';
-import { agentReviewsTopic, policyTopic, replicasTopic, requestsTopic, tenancyTopic, type EventOf } from '@llmgov/events';
+import {
+  agentReviewsTopic,
+  policyTopic,
+  replicasTopic,
+  requestsTopic,
+  tenancyTopic,
+  type EventOf,
+} from '@llmgov/events';
 import { randomUUID } from 'node:crypto';
 import type { EventBus, Subscription } from '@llmgov/messaging';
 import type { ChainViews } from '@llmgov/chain';
@@ -12,7 +24,10 @@ import { LocalRateLimiter } from './local-rate-limiter';
 import { PolicyStore } from './policy-store';
 import { GatewayTenancy } from './tenancy-view';
 
-const policyRejected = counter({ name: 'gateway_policy_versions_rejected_total', help: 'Active policy versions that failed verification (the previous version stays enforced).' });
+const policyRejected = counter({
+  name: 'gateway_policy_versions_rejected_total',
+  help: 'Active policy versions that failed verification (the previous version stays enforced).',
+});
 
 /** How long the views must be quiet after the first delivery before the gateway says it is ready. */
 const QUIET_MS = 300;
@@ -61,12 +76,22 @@ export class GatewayViews implements ChainViews {
   private isReady = false;
   private sweep: NodeJS.Timeout | null = null;
 
-  constructor(private readonly replicaId: string, private readonly logger: ViewLogger, options: ReplicaOptions = {}) {
+  constructor(
+    private readonly replicaId: string,
+    private readonly logger: ViewLogger,
+    options: ReplicaOptions = {},
+  ) {
     this.heartbeatMs = options.heartbeat_ms ?? DEFAULT_HEARTBEAT_MS;
-    this.replicas = new ReplicaSet({ self: replicaId, timeout_ms: options.timeout_ms ?? DEFAULT_REPLICA_TIMEOUT_MS });
+    this.replicas = new ReplicaSet({
+      self: replicaId,
+      timeout_ms: options.timeout_ms ?? DEFAULT_REPLICA_TIMEOUT_MS,
+    });
     this.policies = new PolicyStore((org, version, reason) => {
       policyRejected.inc();
-      this.logger.warn({ org_id: org, policy_version: version, reason }, 'policy version failed verification; keeping the previous one');
+      this.logger.warn(
+        { org_id: org, policy_version: version, reason },
+        'policy version failed verification; keeping the previous one',
+      );
     });
     this.book = new ReservationBook({ replica_id: replicaId, replicas: this.replicas });
     this.rate = new LocalRateLimiter(this.replicas);
@@ -81,16 +106,57 @@ export class GatewayViews implements ChainViews {
       this.lastEventAt = Date.now();
     };
     this.subs = await Promise.all([
-      bus.subscribe({ topic: tenancyTopic, group: group(tenancyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.tenancy.apply(e); } }),
-      bus.subscribe({ topic: policyTopic, group: group(policyTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.applyPolicy(e); } }),
-      bus.subscribe({ topic: agentReviewsTopic, group: group(agentReviewsTopic.name), fromBeginning: true, handler: async (e) => { touch(); this.reviews.apply(e); } }),
+      bus.subscribe({
+        topic: tenancyTopic,
+        group: group(tenancyTopic.name),
+        fromBeginning: true,
+        handler: async (e) => {
+          touch();
+          this.tenancy.apply(e);
+        },
+      }),
+      bus.subscribe({
+        topic: policyTopic,
+        group: group(policyTopic.name),
+        fromBeginning: true,
+        handler: async (e) => {
+          touch();
+          this.applyPolicy(e);
+        },
+      }),
+      bus.subscribe({
+        topic: agentReviewsTopic,
+        group: group(agentReviewsTopic.name),
+        fromBeginning: true,
+        handler: async (e) => {
+          touch();
+          this.reviews.apply(e);
+        },
+      }),
       // This replica's own request events change nothing here (the book and the rate windows
       // hold them already): skipped on the ce_source header, before decoding.
-      bus.subscribe({ topic: requestsTopic, group: group(requestsTopic.name), fromBeginning: true, skip: (h) => h.ce_source === own, handler: async (e) => { touch(); this.applyPeer(e); } }),
+      bus.subscribe({
+        topic: requestsTopic,
+        group: group(requestsTopic.name),
+        fromBeginning: true,
+        skip: (h) => h.ce_source === own,
+        handler: async (e) => {
+          touch();
+          this.applyPeer(e);
+        },
+      }),
       // Heartbeats: only the live ones matter, so from the latest offset; stamped with the local receipt time.
-      bus.subscribe({ topic: replicasTopic, group: group(replicasTopic.name), skip: (h) => h.ce_source === own, handler: async (e) => this.replicas.heartbeat(e.data.replica_id, Date.now()) }),
+      bus.subscribe({
+        topic: replicasTopic,
+        group: group(replicasTopic.name),
+        skip: (h) => h.ce_source === own,
+        handler: async (e) => this.replicas.heartbeat(e.data.replica_id, Date.now()),
+      }),
     ]);
-    const heartbeat = () => void bus.publish(replicasTopic, this.heartbeat()).catch((err: Error) => this.logger.warn({ err: err.message }, 'replica heartbeat failed'));
+    const heartbeat = () =>
+      void bus
+        .publish(replicasTopic, this.heartbeat())
+        .catch((err: Error) => this.logger.warn({ err: err.message }, 'replica heartbeat failed'));
     heartbeat();
     this.beat = setInterval(heartbeat, this.heartbeatMs);
     this.beat.unref();
@@ -111,7 +177,9 @@ export class GatewayViews implements ChainViews {
     // Join: serve only once every live peer has heard this replica and it has heard them (one timeout),
     // so no replica splits a budget over fewer replicas than those admitting (docs/budgets.md).
     if (now - this.subscribedAt < this.replicas.timeoutMs) return false;
-    this.isReady = this.lastEventAt ? now - this.lastEventAt >= QUIET_MS : now - this.subscribedAt >= EMPTY_TOPICS_MS;
+    this.isReady = this.lastEventAt
+      ? now - this.lastEventAt >= QUIET_MS
+      : now - this.subscribedAt >= EMPTY_TOPICS_MS;
     return this.isReady;
   }
 
@@ -125,16 +193,24 @@ export class GatewayViews implements ChainViews {
     if (event.data.replica_id === this.replicaId) return;
     const d = event.data;
     if (event.type === 'request.admitted') this.peerAdmitted.add(d.request_id);
-    else if (this.peerAdmitted.delete(d.request_id) || event.data.outcome === 'refused' || event.data.outcome === 'pending_approval') return;
+    else if (
+      this.peerAdmitted.delete(d.request_id) ||
+      event.data.outcome === 'refused' ||
+      event.data.outcome === 'pending_approval'
+    )
+      return;
     const policy = this.policies.active(d.org_id);
-    const at = Date.parse(event.type === 'request.admitted' ? event.data.admitted_at : event.data.started_at);
+    const at = Date.parse(
+      event.type === 'request.admitted' ? event.data.admitted_at : event.data.started_at,
+    );
     if (policy) this.rate.record(rateBucketsFor(d, policy), at, d.replica_id);
     else this.park(d, at, d.replica_id);
     if (this.peerAdmitted.size > 100_000) this.peerAdmitted.clear();
   }
 
   private applyPolicy(e: Parameters<PolicyStore['apply']>[0]): void {
-    if (this.policies.apply(e) === 'activated' && e.type === 'policy.published') this.rateParked(e.data.org_id);
+    if (this.policies.apply(e) === 'activated' && e.type === 'policy.published')
+      this.rateParked(e.data.org_id);
   }
 
   private park(d: RateSubject, at: number, replica: string): void {
@@ -142,7 +218,11 @@ export class GatewayViews implements ChainViews {
     if (!list) this.unrated.set(d.org_id, (list = []));
     // Only today's requests can still count (the longest window is a UTC day).
     if (list.length >= 100_000 || Date.now() - at >= 86_400_000) return;
-    list.push({ d: { org_id: d.org_id, key_id: d.key_id, team_id: d.team_id, agent_id: d.agent_id }, at, replica });
+    list.push({
+      d: { org_id: d.org_id, key_id: d.key_id, team_id: d.team_id, agent_id: d.agent_id },
+      at,
+      replica,
+    });
   }
 
   private rateParked(orgId: string): void {
@@ -161,7 +241,12 @@ export class GatewayViews implements ChainViews {
       source: gatewaySource(this.replicaId),
       time: now,
       subject: this.replicaId,
-      data: { replica_id: this.replicaId, started_at: this.startedAt.toISOString(), sent_at: now, interval_ms: this.heartbeatMs },
+      data: {
+        replica_id: this.replicaId,
+        started_at: this.startedAt.toISOString(),
+        sent_at: now,
+        interval_ms: this.heartbeatMs,
+      },
     };
   }
 

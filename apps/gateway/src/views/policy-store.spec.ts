@@ -1,5 +1,11 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { DEFAULT_DEPLOYER, PLAN_DEFAULTS, canonicalBytes, digestOf, type PolicyDocument } from '@llmgov/policy-schema';
+import {
+  DEFAULT_DEPLOYER,
+  PLAN_DEFAULTS,
+  canonicalBytes,
+  digestOf,
+  type PolicyDocument,
+} from '@llmgov/policy-schema';
 import type { EventOf, policyTopic } from '@llmgov/events';
 import { PolicyStore } from './policy-store';
 
@@ -7,9 +13,32 @@ const keys = generateKeyPairSync('ed25519');
 const spki = keys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
 const ORG = 'org_p';
 
-function published(version: number, opts: { status?: 'active' | 'draft'; badDigest?: boolean; badSignature?: boolean; unsigned?: boolean; badDocument?: boolean } = {}): EventOf<typeof policyTopic> {
-  const document = { org_id: ORG, plan: 'growth', settings: PLAN_DEFAULTS.growth, rules: [], deployer: { ...DEFAULT_DEPLOYER, required_signers: 1 }, exceptions: [], ...(opts.badDocument ? { extra: 1 } : {}) } as PolicyDocument;
-  const content = { org_id: ORG, policy_id: 'pdoc_p', policy_version: version, effective_date: '2026-04-01T00:00:00.000Z', document };
+function published(
+  version: number,
+  opts: {
+    status?: 'active' | 'draft';
+    badDigest?: boolean;
+    badSignature?: boolean;
+    unsigned?: boolean;
+    badDocument?: boolean;
+  } = {},
+): EventOf<typeof policyTopic> {
+  const document = {
+    org_id: ORG,
+    plan: 'growth',
+    settings: PLAN_DEFAULTS.growth,
+    rules: [],
+    deployer: { ...DEFAULT_DEPLOYER, required_signers: 1 },
+    exceptions: [],
+    ...(opts.badDocument ? { extra: 1 } : {}),
+  } as PolicyDocument;
+  const content = {
+    org_id: ORG,
+    policy_id: 'pdoc_p',
+    policy_version: version,
+    effective_date: '2026-04-01T00:00:00.000Z',
+    document,
+  };
   const signed = opts.badSignature ? { ...content, policy_version: version + 1 } : content;
   return {
     id: `e${version}`,
@@ -23,7 +52,16 @@ function published(version: number, opts: { status?: 'active' | 'draft'; badDige
       version_id: `pv_${version}`,
       status: opts.status ?? 'active',
       digest: opts.badDigest ? `sha256:${'0'.repeat(64)}` : digestOf(content),
-      signatures: opts.unsigned ? [] : [{ signer: 'alice@example.com', signer_key_id: 'k', signature: sign(null, canonicalBytes(signed), keys.privateKey).toString('base64'), signed_at: '2026-04-01T00:00:00.000Z' }],
+      signatures: opts.unsigned
+        ? []
+        : [
+            {
+              signer: 'alice@example.com',
+              signer_key_id: 'k',
+              signature: sign(null, canonicalBytes(signed), keys.privateKey).toString('base64'),
+              signed_at: '2026-04-01T00:00:00.000Z',
+            },
+          ],
       required_signers: 1,
       signer_keys: { k: spki },
       actor: { kind: 'system', id: 't' },
@@ -59,6 +97,11 @@ describe('PolicyStore', () => {
     const store = new PolicyStore();
     const e = published(3);
     store.apply(e);
-    expect(store.active(ORG)).toMatchObject({ policy_id: 'pdoc_p', version_id: 'pv_3', signed_by: ['alice@example.com'], digest: (e.data as { digest: string }).digest });
+    expect(store.active(ORG)).toMatchObject({
+      policy_id: 'pdoc_p',
+      version_id: 'pv_3',
+      signed_by: ['alice@example.com'],
+      digest: (e.data as { digest: string }).digest,
+    });
   });
 });

@@ -17,7 +17,9 @@ export class PolicyStore implements PolicyView {
   private readonly byOrg = new Map<string, ActivePolicy>();
   rejected = 0;
 
-  constructor(private readonly onReject: (orgId: string, version: number, reason: string) => void = () => {}) {}
+  constructor(
+    private readonly onReject: (orgId: string, version: number, reason: string) => void = () => {},
+  ) {}
 
   active(orgId: string): ActivePolicy | undefined {
     return this.byOrg.get(orgId);
@@ -36,7 +38,9 @@ export class PolicyStore implements PolicyView {
     const verified = verifyVersion(d);
     const doc = verified.ok ? policyDocument.safeParse(d.document) : null;
     if (!verified.ok || !doc?.success) {
-      const reason = !verified.ok ? verified.reason : `document does not parse: ${doc?.error?.issues[0]?.path.join('.')}`;
+      const reason = !verified.ok
+        ? verified.reason
+        : `document does not parse: ${doc?.error?.issues[0]?.path.join('.')}`;
       this.rejected++;
       this.onReject(d.org_id, d.policy_version, reason);
       return 'rejected';

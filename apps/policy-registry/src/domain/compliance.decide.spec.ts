@@ -26,7 +26,9 @@ const apply = (s: OrgState, id: string) => applyRemediation(s, { id, known }, ct
 describe('compliance remediation decider', () => {
   it('a new org classifies every Art. 5 purpose as prohibited', () => {
     const tiers = activeVersion(given(newOrg))!.document.deployer.risk_tier_defaults;
-    expect(Object.keys(ART5_PROHIBITED_PURPOSES).every((p) => tiers[p] === 'prohibited')).toBe(true);
+    expect(Object.keys(ART5_PROHIBITED_PURPOSES).every((p) => tiers[p] === 'prohibited')).toBe(
+      true,
+    );
   });
 
   it('applies a remediation as one new active version whose cause names the check, publishing its event', () => {
@@ -70,8 +72,14 @@ describe('compliance remediation decider', () => {
     );
     const after = applyAll(s, apply(s, 'art15_robustness').events);
     expect(headVersion(after)).toMatchObject({ status: 'draft', policy_version: 4 });
-    expect(headVersion(after)!.document.deployer).toMatchObject({ required_signers: 1, retention_days: 30 });
-    expect(headVersion(after)!.document.settings.security_scanner).toEqual({ enabled: true, sensitivity: 'medium' });
+    expect(headVersion(after)!.document.deployer).toMatchObject({
+      required_signers: 1,
+      retention_days: 30,
+    });
+    expect(headVersion(after)!.document.settings.security_scanner).toEqual({
+      enabled: true,
+      sensitivity: 'medium',
+    });
   });
 
   it('refuses an unknown check (404) and a check with nothing to fix (409)', () => {

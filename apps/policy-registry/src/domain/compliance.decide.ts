@@ -43,7 +43,8 @@ export function requireInput(state: OrgState, known: ComplianceFactsIn): Complia
 
 /** The remediation of a check on the active version: 404 for an unknown check, 409 when there is nothing to fix. */
 export function requireRemediation(input: ComplianceInput, id: string): Remediation {
-  if (!COMPLIANCE_CHECKS.some((c) => c.id === id)) throw new NotFoundError(`No compliance check ${id}`);
+  if (!COMPLIANCE_CHECKS.some((c) => c.id === id))
+    throw new NotFoundError(`No compliance check ${id}`);
   const remediation = remediationFor(input, id);
   if (!remediation)
     throw new ConflictError(

@@ -30,23 +30,43 @@ export function headDocument(state: OrgState): PolicyDocument {
 }
 
 /** PUT settings: fields left out keep their value; `pii_patterns` merges per pattern. */
-export function changeSettings(state: OrgState, patch: GovernanceSettingsPatch, ctx: DecideContext): OrgEvent[] {
+export function changeSettings(
+  state: OrgState,
+  patch: GovernanceSettingsPatch,
+  ctx: DecideContext,
+): OrgEvent[] {
   const doc = headDocument(state);
-  const merged = { ...doc.settings, ...patch, pii_patterns: { ...doc.settings.pii_patterns, ...(patch.pii_patterns ?? {}) } };
+  const merged = {
+    ...doc.settings,
+    ...patch,
+    pii_patterns: { ...doc.settings.pii_patterns, ...(patch.pii_patterns ?? {}) },
+  };
   doc.settings = parseOrThrow(governanceSettings, merged, 'settings');
   return newVersion(state, doc, { kind: 'settings_changed' }, ctx);
 }
 
 /** The scope's id must name a team, agent or key of this org (else 400 naming the field). */
-function checkScopeRefs(state: OrgState, rule: Pick<StoredRule, 'scope' | 'team_id' | 'agent_id' | 'key_id'>): void {
+function checkScopeRefs(
+  state: OrgState,
+  rule: Pick<StoredRule, 'scope' | 'team_id' | 'agent_id' | 'key_id'>,
+): void {
   const field = SCOPE_ID_FIELD[rule.scope];
   if (!field) return;
   const id = rule[field] as string;
-  const exists = field === 'team_id' ? state.teams.has(id) : field === 'agent_id' ? state.agents.has(id) : state.keys.get(id)?.kind === 'gateway';
+  const exists =
+    field === 'team_id'
+      ? state.teams.has(id)
+      : field === 'agent_id'
+        ? state.agents.has(id)
+        : state.keys.get(id)?.kind === 'gateway';
   if (!exists) throw unknownRef(field, id);
 }
 
-export function createRule(state: OrgState, input: CreateRuleInput, ctx: DecideContext): { events: OrgEvent[]; rule: PolicyRule } {
+export function createRule(
+  state: OrgState,
+  input: CreateRuleInput,
+  ctx: DecideContext,
+): { events: OrgEvent[]; rule: PolicyRule } {
   const doc = headDocument(state);
   const rule: StoredRule = {
     id: ctx.newId('pol'),
@@ -64,34 +84,61 @@ export function createRule(state: OrgState, input: CreateRuleInput, ctx: DecideC
   };
   checkScopeRefs(state, rule);
   doc.rules.push(rule);
-  return { events: newVersion(state, doc, { kind: 'rule_created', rule_id: rule.id }, ctx), rule: rule as PolicyRule };
+  return {
+    events: newVersion(state, doc, { kind: 'rule_created', rule_id: rule.id }, ctx),
+    rule: rule as PolicyRule,
+  };
 }
 
-export function updateRule(state: OrgState, cmd: { rule_id: string; patch: UpdateRuleInput }, ctx: DecideContext): { events: OrgEvent[]; rule: PolicyRule } {
+export function updateRule(
+  state: OrgState,
+  cmd: { rule_id: string; patch: UpdateRuleInput },
+  ctx: DecideContext,
+): { events: OrgEvent[]; rule: PolicyRule } {
   const doc = headDocument(state);
   const index = doc.rules.findIndex((r) => r.id === cmd.rule_id);
   if (index < 0) throw new NotFoundError(`Policy ${cmd.rule_id} not found`);
   const current = doc.rules[index];
   const { patch } = cmd;
   const next: StoredRule = { ...current, updated_at: ctx.now };
-  for (const field of ['name', 'description', 'enabled'] as const) if (patch[field] !== undefined) (next as Record<string, unknown>)[field] = patch[field];
-  if (patch.config !== undefined) next.config = parseOrThrow(ruleConfigSchema(current.policy_type), patch.config, 'config') as Record<string, unknown>;
+  for (const field of ['name', 'description', 'enabled'] as const)
+    if (patch[field] !== undefined) (next as Record<string, unknown>)[field] = patch[field];
+  if (patch.config !== undefined)
+    next.config = parseOrThrow(
+      ruleConfigSchema(current.policy_type),
+      patch.config,
+      'config',
+    ) as Record<string, unknown>;
   if (patch.scope !== undefined) {
     next.scope = patch.scope;
     next.team_id = next.agent_id = next.key_id = null;
   }
-  for (const field of ['team_id', 'agent_id', 'key_id'] as const) if (patch[field] !== undefined) next[field] = patch[field] ?? null;
+  for (const field of ['team_id', 'agent_id', 'key_id'] as const)
+    if (patch[field] !== undefined) next[field] = patch[field] ?? null;
   const needed = SCOPE_ID_FIELD[next.scope];
   for (const field of ['team_id', 'agent_id', 'key_id'] as const) {
-    if (field === needed && !next[field]) throw new ValidationError(`${field} is required when scope is '${next.scope}'`, [{ field, message: `required when scope is '${next.scope}'` }]);
-    if (field !== needed && next[field]) throw new ValidationError(`${field} is not allowed when scope is '${next.scope}'`, [{ field, message: `not allowed when scope is '${next.scope}'` }]);
+    if (field === needed && !next[field])
+      throw new ValidationError(`${field} is required when scope is '${next.scope}'`, [
+        { field, message: `required when scope is '${next.scope}'` },
+      ]);
+    if (field !== needed && next[field])
+      throw new ValidationError(`${field} is not allowed when scope is '${next.scope}'`, [
+        { field, message: `not allowed when scope is '${next.scope}'` },
+      ]);
   }
   checkScopeRefs(state, next);
   doc.rules[index] = next;
-  return { events: newVersion(state, doc, { kind: 'rule_updated', rule_id: next.id }, ctx), rule: next as PolicyRule };
+  return {
+    events: newVersion(state, doc, { kind: 'rule_updated', rule_id: next.id }, ctx),
+    rule: next as PolicyRule,
+  };
 }
 
-export function deleteRule(state: OrgState, cmd: { rule_id: string }, ctx: DecideContext): OrgEvent[] {
+export function deleteRule(
+  state: OrgState,
+  cmd: { rule_id: string },
+  ctx: DecideContext,
+): OrgEvent[] {
   const doc = headDocument(state);
   const before = doc.rules.length;
   doc.rules = doc.rules.filter((r) => r.id !== cmd.rule_id);
@@ -112,12 +159,26 @@ export function publish(state: OrgState, cmd: PublishCommand, ctx: DecideContext
   if (template) {
     doc.settings = parseOrThrow(
       governanceSettings,
-      { ...doc.settings, ...template.settings, pii_patterns: { ...doc.settings.pii_patterns, ...(template.settings.pii_patterns ?? {}) } },
+      {
+        ...doc.settings,
+        ...template.settings,
+        pii_patterns: { ...doc.settings.pii_patterns, ...(template.settings.pii_patterns ?? {}) },
+      },
       'template settings',
     );
   }
-  doc.deployer = parseOrThrow(deployerPolicy, { ...doc.deployer, ...(template?.deployer ?? {}), ...cmd.deployer }, 'deployer policy');
-  return newVersion(state, doc, { kind: 'published', template: cmd.template ?? null }, ctx, cmd.effective_date ?? ctx.now);
+  doc.deployer = parseOrThrow(
+    deployerPolicy,
+    { ...doc.deployer, ...(template?.deployer ?? {}), ...cmd.deployer },
+    'deployer policy',
+  );
+  return newVersion(
+    state,
+    doc,
+    { kind: 'published', template: cmd.template ?? null },
+    ctx,
+    cmd.effective_date ?? ctx.now,
+  );
 }
 
 /**
@@ -125,25 +186,62 @@ export function publish(state: OrgState, cmd: PublishCommand, ctx: DecideContext
  * signer; a forged one is refused (400), another principal's signer 403. The version
  * activates when signers of `required_signers` distinct principals have signed.
  */
-export function sign(state: OrgState, cmd: { version_id: string; signer: string; signature: string }, ctx: DecideContext): OrgEvent[] {
+export function sign(
+  state: OrgState,
+  cmd: { version_id: string; signer: string; signature: string },
+  ctx: DecideContext,
+): OrgEvent[] {
   const org = requireOrg(state);
   const version = versionById(state, cmd.version_id);
   if (!version) throw new NotFoundError(`Policy version ${cmd.version_id} not found`);
-  if (version.status === 'superseded') throw new ConflictError(`Policy version ${version.version_id} is superseded; sign the newest version`, 'version_superseded');
-  if (version.signatures.some((s) => s.signer === cmd.signer)) throw new ConflictError(`${cmd.signer} already signed version ${version.policy_version}`, 'already_signed');
+  if (version.status === 'superseded')
+    throw new ConflictError(
+      `Policy version ${version.version_id} is superseded; sign the newest version`,
+      'version_superseded',
+    );
+  if (version.signatures.some((s) => s.signer === cmd.signer))
+    throw new ConflictError(
+      `${cmd.signer} already signed version ${version.policy_version}`,
+      'already_signed',
+    );
   const keys = keysOfPrincipal(state, cmd.signer, ctx.actor);
   const me = principalId(ctx.actor);
-  const signedBy = (s: { signer_key_id: string }) => state.signers.get(s.signer_key_id)?.registered_by;
-  if (version.signatures.some((s) => { const by = signedBy(s); return by !== undefined && principalId(by) === me; })) {
+  const signedBy = (s: { signer_key_id: string }) =>
+    state.signers.get(s.signer_key_id)?.registered_by;
+  if (
+    version.signatures.some((s) => {
+      const by = signedBy(s);
+      return by !== undefined && principalId(by) === me;
+    })
+  ) {
     const message = `This principal already signed version ${version.policy_version}: a quorum counts principals`;
     throw new ConflictError(message, 'already_signed');
   }
-  const content = { org_id: org.org_id, policy_id: version.policy_id, policy_version: version.policy_version, effective_date: version.effective_date, document: version.document };
+  const content = {
+    org_id: org.org_id,
+    policy_id: version.policy_id,
+    policy_version: version.policy_version,
+    effective_date: version.effective_date,
+    document: version.document,
+  };
   const key = keys.find((k) => verifySignature(content, cmd.signature, k.public_key));
-  if (!key) throw new ValidationError('Signature does not verify over the canonical version with the signer\'s key', [{ field: 'signature', message: 'invalid Ed25519 signature' }], 'invalid_signature');
+  if (!key)
+    throw new ValidationError(
+      "Signature does not verify over the canonical version with the signer's key",
+      [{ field: 'signature', message: 'invalid Ed25519 signature' }],
+      'invalid_signature',
+    );
   const signed: OrgEvent = {
     type: 'version.signed',
-    data: { org_id: org.org_id, version_id: version.version_id, signer: cmd.signer, signer_key_id: key.signer_key_id, signature: cmd.signature, signed_at: ctx.now, actor: ctx.actor },
+    data: {
+      org_id: org.org_id,
+      version_id: version.version_id,
+      signer: cmd.signer,
+      signer_key_id: key.signer_key_id,
+      signature: cmd.signature,
+      signed_at: ctx.now,
+      actor: ctx.actor,
+    },
   };
   if (version.status === 'active') return [signed];
   const after = structuredClone(state);

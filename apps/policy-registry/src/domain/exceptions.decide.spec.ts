@@ -5,22 +5,50 @@ import { createAgent, createOrg } from './tenancy.decide';
 import { createException, revokeException } from './exceptions.decide';
 
 let seq = 0;
-const ctx: DecideContext = { now: '2026-03-17T10:00:00.000Z', newId: (p) => `${p}_${++seq}`, actor: { kind: 'admin_key', id: 'key_admin' } };
-const given = (...batches: ((s: OrgState) => OrgEvent[])[]) => batches.reduce((s, decide) => fold(decide(s), s), fold([]));
-const org = given((s) => createOrg(s, { org_id: 'org_1', name: 'Acme', plan: 'growth' }, ctx), (s) => createAgent(s, { name: 'bot', environment: 'production' }, ctx));
+const ctx: DecideContext = {
+  now: '2026-03-17T10:00:00.000Z',
+  newId: (p) => `${p}_${++seq}`,
+  actor: { kind: 'admin_key', id: 'key_admin' },
+};
+const given = (...batches: ((s: OrgState) => OrgEvent[])[]) =>
+  batches.reduce((s, decide) => fold(decide(s), s), fold([]));
+const org = given(
+  (s) => createOrg(s, { org_id: 'org_1', name: 'Acme', plan: 'growth' }, ctx),
+  (s) => createAgent(s, { name: 'bot', environment: 'production' }, ctx),
+);
 const agentId = [...org.agents.keys()][0];
-const base = { kind: 'pii_pattern' as const, target: 'email', scope: 'org' as const, reason: 'pilot', expires_at: '2026-03-24T10:00:00.000Z' };
+const base = {
+  kind: 'pii_pattern' as const,
+  target: 'email',
+  scope: 'org' as const,
+  reason: 'pilot',
+  expires_at: '2026-03-24T10:00:00.000Z',
+};
 
 describe('exceptions decider', () => {
   it('an exception is a new version approved by the actor; revoking it is another', () => {
-    const { events, exception } = createException(org, { ...base, scope: 'agent', scope_id: agentId }, ctx);
+    const { events, exception } = createException(
+      org,
+      { ...base, scope: 'agent', scope_id: agentId },
+      ctx,
+    );
     const s = fold(events, structuredClone(org));
-    expect(exception).toMatchObject({ approver: 'key_admin', scope_id: agentId, created_at: ctx.now });
-    expect(headVersion(s)).toMatchObject({ policy_version: 2, status: 'active', cause: { kind: 'exception_created', exception_id: exception.id } });
+    expect(exception).toMatchObject({
+      approver: 'key_admin',
+      scope_id: agentId,
+      created_at: ctx.now,
+    });
+    expect(headVersion(s)).toMatchObject({
+      policy_version: 2,
+      status: 'active',
+      cause: { kind: 'exception_created', exception_id: exception.id },
+    });
     expect(headVersion(s)!.document.exceptions).toEqual([exception]);
     const revoked = fold(revokeException(s, { exception_id: exception.id }, ctx), s);
     expect(headVersion(revoked)!.document.exceptions).toEqual([]);
-    expect(() => revokeException(revoked, { exception_id: exception.id }, ctx)).toThrow(NotFoundError);
+    expect(() => revokeException(revoked, { exception_id: exception.id }, ctx)).toThrow(
+      NotFoundError,
+    );
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -36,6 +64,9 @@ describe('exceptions decider', () => {
   });
 
   it('accepts exactly 90 days', () => {
-    expect(createException(org, { ...base, expires_at: '2026-06-15T10:00:00.000Z' }, ctx).exception.expires_at).toBe('2026-06-15T10:00:00.000Z');
+    expect(
+      createException(org, { ...base, expires_at: '2026-06-15T10:00:00.000Z' }, ctx).exception
+        .expires_at,
+    ).toBe('2026-06-15T10:00:00.000Z');
   });
 });

@@ -1,4 +1,11 @@
-import { CONTENT_CATEGORIES, MAX_EXCEPTION_DAYS, PII_PATTERNS, resolveModel, type CreateExceptionInput, type PolicyException } from '@llmgov/policy-schema';
+import {
+  CONTENT_CATEGORIES,
+  MAX_EXCEPTION_DAYS,
+  PII_PATTERNS,
+  resolveModel,
+  type CreateExceptionInput,
+  type PolicyException,
+} from '@llmgov/policy-schema';
 import { NotFoundError, ValidationError } from '@llmgov/service-kit';
 import type { DecideContext, OrgEvent } from './org-events';
 import { headDocument } from './document.decide';
@@ -8,7 +15,8 @@ import { newVersion } from './versions';
 
 const DAY_MS = 86_400_000;
 const PROVIDER = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const invalid = (field: string, message: string) => new ValidationError(`${field}: ${message}`, [{ field, message }]);
+const invalid = (field: string, message: string) =>
+  new ValidationError(`${field}: ${message}`, [{ field, message }]);
 
 /**
  * The exempted thing, checked for its kind and spelled as the gateway compares it: a PII
@@ -18,10 +26,18 @@ const invalid = (field: string, message: string) => new ValidationError(`${field
 function canonicalTarget(kind: PolicyException['kind'], target: string): string {
   switch (kind) {
     case 'pii_pattern':
-      if (!(PII_PATTERNS as readonly string[]).includes(target)) throw invalid('target', `unknown PII pattern '${target}': one of ${PII_PATTERNS.join(', ')}`);
+      if (!(PII_PATTERNS as readonly string[]).includes(target))
+        throw invalid(
+          'target',
+          `unknown PII pattern '${target}': one of ${PII_PATTERNS.join(', ')}`,
+        );
       return target;
     case 'content_category':
-      if (!(CONTENT_CATEGORIES as readonly string[]).includes(target)) throw invalid('target', `unknown content category '${target}': one of ${CONTENT_CATEGORIES.join(', ')}`);
+      if (!(CONTENT_CATEGORIES as readonly string[]).includes(target))
+        throw invalid(
+          'target',
+          `unknown content category '${target}': one of ${CONTENT_CATEGORIES.join(', ')}`,
+        );
       return target;
     case 'model': {
       const m = resolveModel(target);
@@ -45,7 +61,12 @@ function checkScope(state: OrgState, scope: PolicyException['scope'], id: string
     return;
   }
   if (!id) throw invalid('scope_id', `required when scope is '${scope}'`);
-  const exists = scope === 'team' ? state.teams.has(id) : scope === 'agent' ? state.agents.has(id) : state.keys.get(id)?.kind === 'gateway';
+  const exists =
+    scope === 'team'
+      ? state.teams.has(id)
+      : scope === 'agent'
+        ? state.agents.has(id)
+        : state.keys.get(id)?.kind === 'gateway';
   if (!exists) throw unknownRef('scope_id', id);
 }
 
@@ -53,12 +74,17 @@ function checkScope(state: OrgState, scope: PolicyException['scope'], id: string
  * A time-limited, scoped exemption (CONTRACT.md §6), approved by the caller: a new version of
  * the document. It must expire in the future and within MAX_EXCEPTION_DAYS.
  */
-export function createException(state: OrgState, input: CreateExceptionInput, ctx: DecideContext): { events: OrgEvent[]; exception: PolicyException } {
+export function createException(
+  state: OrgState,
+  input: CreateExceptionInput,
+  ctx: DecideContext,
+): { events: OrgEvent[]; exception: PolicyException } {
   const doc = headDocument(state);
   const now = Date.parse(ctx.now);
   const expires = Date.parse(input.expires_at);
   if (expires <= now) throw invalid('expires_at', 'must be in the future');
-  if (expires > now + MAX_EXCEPTION_DAYS * DAY_MS) throw invalid('expires_at', `must be within ${MAX_EXCEPTION_DAYS} days`);
+  if (expires > now + MAX_EXCEPTION_DAYS * DAY_MS)
+    throw invalid('expires_at', `must be within ${MAX_EXCEPTION_DAYS} days`);
   const scope_id = input.scope_id ?? null;
   checkScope(state, input.scope, scope_id);
   const exception: PolicyException = {
@@ -73,14 +99,31 @@ export function createException(state: OrgState, input: CreateExceptionInput, ct
     created_at: ctx.now,
   };
   doc.exceptions.push(exception);
-  return { events: newVersion(state, doc, { kind: 'exception_created', exception_id: exception.id, exception }, ctx), exception };
+  return {
+    events: newVersion(
+      state,
+      doc,
+      { kind: 'exception_created', exception_id: exception.id, exception },
+      ctx,
+    ),
+    exception,
+  };
 }
 
 /** Withdraws an exception before its expiry: a new version without it. */
-export function revokeException(state: OrgState, cmd: { exception_id: string }, ctx: DecideContext): OrgEvent[] {
+export function revokeException(
+  state: OrgState,
+  cmd: { exception_id: string },
+  ctx: DecideContext,
+): OrgEvent[] {
   const doc = headDocument(state);
   const exception = doc.exceptions.find((e) => e.id === cmd.exception_id);
   if (!exception) throw new NotFoundError(`Exception ${cmd.exception_id} not found`);
   doc.exceptions = doc.exceptions.filter((e) => e.id !== cmd.exception_id);
-  return newVersion(state, doc, { kind: 'exception_revoked', exception_id: exception.id, exception }, ctx);
+  return newVersion(
+    state,
+    doc,
+    { kind: 'exception_revoked', exception_id: exception.id, exception },
+    ctx,
+  );
 }

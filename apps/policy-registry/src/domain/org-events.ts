@@ -9,9 +9,29 @@ import type { PolicyDocument, PolicyException } from '@llmgov/policy-schema';
 export type Plan = 'free' | 'starter' | 'growth' | 'enterprise';
 export type AdminRole = 'owner' | 'admin' | 'reviewer' | 'viewer';
 
-export interface OrgCreatedData { org_id: string; name: string; plan: Plan; created_at: string; actor: Actor }
-export interface TeamCreatedData { org_id: string; team_id: string; name: string; created_at: string; actor: Actor }
-export interface AgentCreatedData { org_id: string; agent_id: string; team_id: string | null; name: string; environment: string; created_at: string; actor: Actor }
+export interface OrgCreatedData {
+  org_id: string;
+  name: string;
+  plan: Plan;
+  created_at: string;
+  actor: Actor;
+}
+export interface TeamCreatedData {
+  org_id: string;
+  team_id: string;
+  name: string;
+  created_at: string;
+  actor: Actor;
+}
+export interface AgentCreatedData {
+  org_id: string;
+  agent_id: string;
+  team_id: string | null;
+  name: string;
+  environment: string;
+  created_at: string;
+  actor: Actor;
+}
 export interface KeyCreatedData {
   org_id: string | null;
   key_id: string;
@@ -26,7 +46,12 @@ export interface KeyCreatedData {
   created_at: string;
   actor: Actor;
 }
-export interface KeyRevokedData { org_id: string | null; key_id: string; revoked_at: string; actor: Actor }
+export interface KeyRevokedData {
+  org_id: string | null;
+  key_id: string;
+  revoked_at: string;
+  actor: Actor;
+}
 
 /** Why a version was made: which route family and, for typed rules, which rule. */
 export type VersionCause =
@@ -34,7 +59,11 @@ export type VersionCause =
   | { kind: 'settings_changed' }
   | { kind: 'rule_created' | 'rule_updated' | 'rule_deleted'; rule_id: string }
   | { kind: 'published'; template: string | null }
-  | { kind: 'exception_created' | 'exception_revoked'; exception_id: string; exception: PolicyException }
+  | {
+      kind: 'exception_created' | 'exception_revoked';
+      exception_id: string;
+      exception: PolicyException;
+    }
   | { kind: 'compliance_remediation'; remediation: ComplianceRemediationCause };
 
 /** What `compliance.remediation.applied` reports of a remediation, kept in its version's cause. */
@@ -87,9 +116,26 @@ export interface SignerApprovedData {
   approved_at: string;
   actor: Actor;
 }
-export interface SignerActivatedData { org_id: string; signer_key_id: string; activated_at: string }
-export interface VersionSignedData { org_id: string; version_id: string; signer: string; signer_key_id: string; signature: string; signed_at: string; actor: Actor }
-export interface VersionActivatedData { org_id: string; version_id: string; superseded: string[]; activated_at: string }
+export interface SignerActivatedData {
+  org_id: string;
+  signer_key_id: string;
+  activated_at: string;
+}
+export interface VersionSignedData {
+  org_id: string;
+  version_id: string;
+  signer: string;
+  signer_key_id: string;
+  signature: string;
+  signed_at: string;
+  actor: Actor;
+}
+export interface VersionActivatedData {
+  org_id: string;
+  version_id: string;
+  superseded: string[];
+  activated_at: string;
+}
 
 export type OrgEvent =
   | { type: 'org.created'; data: OrgCreatedData }
@@ -105,7 +151,13 @@ export type OrgEvent =
   | { type: 'version.activated'; data: VersionActivatedData };
 
 export type OrgEventType = OrgEvent['type'];
-export const TENANCY_TYPES = ['org.created', 'team.created', 'agent.created', 'key.created', 'key.revoked'] as const;
+export const TENANCY_TYPES = [
+  'org.created',
+  'team.created',
+  'agent.created',
+  'key.created',
+  'key.revoked',
+] as const;
 
 /** Time and ids come in from outside (STYLE.md): tests fix them. */
 export interface DecideContext {

@@ -1,6 +1,13 @@
 import type { Actor } from '@llmgov/events';
 import type { PolicyDocument } from '@llmgov/policy-schema';
-import type { AgentCreatedData, KeyCreatedData, OrgCreatedData, OrgEvent, TeamCreatedData, VersionCause } from './org-events';
+import type {
+  AgentCreatedData,
+  KeyCreatedData,
+  OrgCreatedData,
+  OrgEvent,
+  TeamCreatedData,
+  VersionCause,
+} from './org-events';
 
 export interface KeyState extends Omit<KeyCreatedData, 'actor'> {
   revoked_at: string | null;
@@ -55,9 +62,17 @@ export interface OrgState {
   signers: Map<string, SignerKey>;
 }
 
-export const initialState = (): OrgState => ({ org: null, teams: new Map(), agents: new Map(), keys: new Map(), versions: [], signers: new Map() });
+export const initialState = (): OrgState => ({
+  org: null,
+  teams: new Map(),
+  agents: new Map(),
+  keys: new Map(),
+  versions: [],
+  signers: new Map(),
+});
 
-const strip = <T extends { actor: unknown }>({ actor: _actor, ...rest }: T): Omit<T, 'actor'> => rest;
+const strip = <T extends { actor: unknown }>({ actor: _actor, ...rest }: T): Omit<T, 'actor'> =>
+  rest;
 
 /** Applies one event to the state (mutating it: the state is private to its loader). */
 export function evolve(state: OrgState, event: OrgEvent): OrgState {
@@ -82,8 +97,18 @@ export function evolve(state: OrgState, event: OrgEvent): OrgState {
     case 'version.created': {
       const d = event.data;
       state.versions.push({
-        version_id: d.version_id, policy_id: d.policy_id, policy_version: d.policy_version, status: 'draft', effective_date: d.effective_date,
-        document: d.document, digest: d.digest, required_signers: d.required_signers, signatures: [], cause: d.cause, created_at: d.created_at, activated_at: null,
+        version_id: d.version_id,
+        policy_id: d.policy_id,
+        policy_version: d.policy_version,
+        status: 'draft',
+        effective_date: d.effective_date,
+        document: d.document,
+        digest: d.digest,
+        required_signers: d.required_signers,
+        signatures: [],
+        cause: d.cause,
+        created_at: d.created_at,
+        activated_at: null,
       });
       return state;
     }
@@ -91,7 +116,14 @@ export function evolve(state: OrgState, event: OrgEvent): OrgState {
       const { signer, signer_key_id, public_key, registered_at, actor } = event.data;
       const { status = 'active', required_approvals = 0 } = event.data;
       const activated_at = status === 'active' ? registered_at : null;
-      const key = { signer, signer_key_id, public_key, registered_at, registered_by: actor, status };
+      const key = {
+        signer,
+        signer_key_id,
+        public_key,
+        registered_at,
+        registered_by: actor,
+        status,
+      };
       state.signers.set(signer_key_id, { ...key, required_approvals, approvals: [], activated_at });
       return state;
     }
@@ -111,7 +143,12 @@ export function evolve(state: OrgState, event: OrgEvent): OrgState {
     }
     case 'version.signed': {
       const { signer, signer_key_id, signature, signed_at } = event.data;
-      versionById(state, event.data.version_id)?.signatures.push({ signer, signer_key_id, signature, signed_at });
+      versionById(state, event.data.version_id)?.signatures.push({
+        signer,
+        signer_key_id,
+        signature,
+        signed_at,
+      });
       return state;
     }
     case 'version.activated': {
@@ -133,12 +170,16 @@ export function evolve(state: OrgState, event: OrgEvent): OrgState {
   }
 }
 
-export const fold = (events: readonly OrgEvent[], state = initialState()): OrgState => events.reduce(evolve, state);
+export const fold = (events: readonly OrgEvent[], state = initialState()): OrgState =>
+  events.reduce(evolve, state);
 
-export const versionById = (state: OrgState, id: string): VersionState | undefined => state.versions.find((v) => v.version_id === id);
+export const versionById = (state: OrgState, id: string): VersionState | undefined =>
+  state.versions.find((v) => v.version_id === id);
 /** The newest version: what the next change builds on (drafts included, like a branch head). */
 export const headVersion = (state: OrgState): VersionState | undefined => state.versions.at(-1);
-export const activeVersion = (state: OrgState): VersionState | undefined => state.versions.find((v) => v.status === 'active');
-export const signerKeysOf = (state: OrgState, signer: string): SignerKey[] => [...state.signers.values()].filter((k) => k.signer === signer);
+export const activeVersion = (state: OrgState): VersionState | undefined =>
+  state.versions.find((v) => v.status === 'active');
+export const signerKeysOf = (state: OrgState, signer: string): SignerKey[] =>
+  [...state.signers.values()].filter((k) => k.signer === signer);
 /** One spelling of a principal, to compare and count them. */
 export const principalId = (actor: Actor): string => `${actor.kind}:${actor.id}`;

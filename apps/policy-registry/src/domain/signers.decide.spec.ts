@@ -15,7 +15,8 @@ const as = (id: string): DecideContext => ({
 });
 const given = (...batches: ((s: OrgState) => OrgEvent[])[]) =>
   batches.reduce((s, decide) => fold(decide(s), s), fold([]));
-const newOrg = (s: OrgState) => createOrg(s, { org_id: 'org_1', name: 'Acme', plan: 'starter' }, as('key_owner'));
+const newOrg = (s: OrgState) =>
+  createOrg(s, { org_id: 'org_1', name: 'Acme', plan: 'starter' }, as('key_owner'));
 const pair = () => {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   return { pub: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), privateKey };
@@ -53,7 +54,11 @@ describe('signers are bound to principals', () => {
   it('one principal cannot sign as a signer another principal registered (403)', () => {
     const s = quorum2();
     expect(() =>
-      sign(s, { version_id: headVersion(s)!.version_id, signer: 'bob', signature: signHead(s, bob) }, as('key_a')),
+      sign(
+        s,
+        { version_id: headVersion(s)!.version_id, signer: 'bob', signature: signHead(s, bob) },
+        as('key_a'),
+      ),
     ).toThrow(ForbiddenError);
   });
 
@@ -65,13 +70,21 @@ describe('signers are bound to principals', () => {
       (st) => publish(st, { deployer: { required_signers: 2 } }, as('key_a')),
     );
     s = fold(
-      sign(s, { version_id: headVersion(s)!.version_id, signer: 'alice', signature: signHead(s, alice) }, as('key_a')),
+      sign(
+        s,
+        { version_id: headVersion(s)!.version_id, signer: 'alice', signature: signHead(s, alice) },
+        as('key_a'),
+      ),
       s,
     );
     expect(() =>
       sign(
         s,
-        { version_id: headVersion(s)!.version_id, signer: 'alice-alias', signature: signHead(s, alias) },
+        {
+          version_id: headVersion(s)!.version_id,
+          signer: 'alice-alias',
+          signature: signHead(s, alias),
+        },
         as('key_a'),
       ),
     ).toThrow(ConflictError);
@@ -80,16 +93,22 @@ describe('signers are bound to principals', () => {
 
   it("a signer name belongs to the principal that registered it (409 to another's key under that name)", () => {
     const s = quorum2();
-    expect(() => registerSigner(s, { signer: 'alice', public_key: pair().pub }, as('key_mallory'))).toThrow(
-      ConflictError,
-    );
+    expect(() =>
+      registerSigner(s, { signer: 'alice', public_key: pair().pub }, as('key_mallory')),
+    ).toThrow(ConflictError);
   });
 
   it('under a quorum, a new signer is pending until signers of that many other principals approve it', () => {
     let s = quorum2();
     const v = headVersion(s)!.version_id;
-    s = fold(sign(s, { version_id: v, signer: 'alice', signature: signHead(s, alice) }, as('key_a')), s);
-    s = fold(sign(s, { version_id: v, signer: 'bob', signature: signHead(s, bob) }, as('key_b')), s);
+    s = fold(
+      sign(s, { version_id: v, signer: 'alice', signature: signHead(s, alice) }, as('key_a')),
+      s,
+    );
+    s = fold(
+      sign(s, { version_id: v, signer: 'bob', signature: signHead(s, bob) }, as('key_b')),
+      s,
+    );
     expect(activeVersion(s)!.required_signers).toBe(2);
 
     const carol = pair();
@@ -98,17 +117,38 @@ describe('signers are bound to principals', () => {
     expect(s.signers.get(id)).toMatchObject({ status: 'pending', required_approvals: 2 });
     s = fold(publish(s, { deployer: { retention_days: 99 } }, as('key_c')), s);
     expect(() =>
-      sign(s, { version_id: headVersion(s)!.version_id, signer: 'carol', signature: signHead(s, carol) }, as('key_c')),
+      sign(
+        s,
+        { version_id: headVersion(s)!.version_id, signer: 'carol', signature: signHead(s, carol) },
+        as('key_c'),
+      ),
     ).toThrow(ForbiddenError);
 
     const approval = (k: Pair) =>
-      edSign(null, signerApprovalBytes('org_1', s.signers.get(id)!), k.privateKey).toString('base64');
+      edSign(null, signerApprovalBytes('org_1', s.signers.get(id)!), k.privateKey).toString(
+        'base64',
+      );
     expect(() =>
-      approveSigner(s, { signer_key_id: id, approver: 'carol', signature: approval(carol) }, as('key_c')),
+      approveSigner(
+        s,
+        { signer_key_id: id, approver: 'carol', signature: approval(carol) },
+        as('key_c'),
+      ),
     ).toThrow(ForbiddenError);
-    s = fold(approveSigner(s, { signer_key_id: id, approver: 'alice', signature: approval(alice) }, as('key_a')), s);
+    s = fold(
+      approveSigner(
+        s,
+        { signer_key_id: id, approver: 'alice', signature: approval(alice) },
+        as('key_a'),
+      ),
+      s,
+    );
     expect(s.signers.get(id)!.status).toBe('pending');
-    const events = approveSigner(s, { signer_key_id: id, approver: 'bob', signature: approval(bob) }, as('key_b'));
+    const events = approveSigner(
+      s,
+      { signer_key_id: id, approver: 'bob', signature: approval(bob) },
+      as('key_b'),
+    );
     expect(events.map((e) => e.type)).toEqual(['signer.approved', 'signer.activated']);
     s = fold(events, s);
     expect(s.signers.get(id)!.status).toBe('active');

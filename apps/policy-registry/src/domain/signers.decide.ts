@@ -4,7 +4,13 @@ import { isEd25519PublicKey } from '@llmgov/policy-schema';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@llmgov/service-kit';
 import type { Actor } from '@llmgov/events';
 import type { DecideContext, OrgEvent } from './org-events';
-import { activeVersion, principalId, signerKeysOf, type OrgState, type SignerKey } from './org-state';
+import {
+  activeVersion,
+  principalId,
+  signerKeysOf,
+  type OrgState,
+  type SignerKey,
+} from './org-state';
 import { requireOrg } from './tenancy.decide';
 
 /**
@@ -27,7 +33,11 @@ export function signerApprovalBytes(
 
 const verifies = (bytes: Buffer, signatureB64: string, publicKeyB64: string): boolean => {
   try {
-    const key = createPublicKey({ key: Buffer.from(publicKeyB64, 'base64'), format: 'der', type: 'spki' });
+    const key = createPublicKey({
+      key: Buffer.from(publicKeyB64, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
     return cryptoVerify(null, bytes, key, Buffer.from(signatureB64, 'base64'));
   } catch {
     return false;
@@ -82,7 +92,10 @@ export function registerSigner(
     throw new ConflictError('This public key is already registered');
   const owners = new Set(signerKeysOf(state, cmd.signer).map((k) => principalId(k.registered_by)));
   if (owners.size > 0 && !owners.has(principalId(ctx.actor))) {
-    throw new ConflictError(`Signer ${cmd.signer} belongs to another admin principal`, 'signer_taken');
+    throw new ConflictError(
+      `Signer ${cmd.signer} belongs to another admin principal`,
+      'signer_taken',
+    );
   }
   const quorum = activeVersion(state)?.required_signers ?? 0;
   return [
@@ -121,7 +134,10 @@ export function approveSigner(
   if (principalId(key.registered_by) === me)
     throw new ForbiddenError('A principal cannot approve a signer it registered', 'self_approval');
   if (key.approvals.some((a) => principalId(a.principal) === me))
-    throw new ConflictError(`This principal already approved ${key.signer_key_id}`, 'already_approved');
+    throw new ConflictError(
+      `This principal already approved ${key.signer_key_id}`,
+      'already_approved',
+    );
   const bytes = signerApprovalBytes(org.org_id, key);
   const used = keysOfPrincipal(state, cmd.approver, ctx.actor).find((k) =>
     verifies(bytes, cmd.signature, k.public_key),
@@ -148,6 +164,9 @@ export function approveSigner(
   if (principals.size < key.required_approvals) return [approved];
   return [
     approved,
-    { type: 'signer.activated', data: { org_id: org.org_id, signer_key_id: key.signer_key_id, activated_at: ctx.now } },
+    {
+      type: 'signer.activated',
+      data: { org_id: org.org_id, signer_key_id: key.signer_key_id, activated_at: ctx.now },
+    },
   ];
 }

@@ -1,20 +1,45 @@
 import { DEFAULT_DEPLOYER, PLAN_DEFAULTS, type PolicyDocument } from '@llmgov/policy-schema';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, hashSecret } from '@llmgov/service-kit';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  hashSecret,
+} from '@llmgov/service-kit';
 import type { AdminRole, DecideContext, OrgEvent, Plan } from './org-events';
 import type { KeyState, OrgState } from './org-state';
 import { newVersion } from './versions';
 
 export type CreateKey =
-  | { kind: 'gateway'; team_id?: string | null; agent_id?: string | null; name?: string | null; secret: string }
+  | {
+      kind: 'gateway';
+      team_id?: string | null;
+      agent_id?: string | null;
+      name?: string | null;
+      secret: string;
+    }
   | { kind: 'admin'; role: AdminRole; name?: string | null; secret: string };
 
 /** First characters of a secret so humans recognise it (`gk_3f9a`, `msh_3f9a`): 4 of 256 random bits. */
 export const keyPrefix = (secret: string) => secret.slice(0, secret.indexOf('_') + 5);
 
 /** A new org with its plan's default settings as version 1, active at once (quorum 0). */
-export function createOrg(state: OrgState, cmd: { org_id: string; name: string; plan: Plan }, ctx: DecideContext): OrgEvent[] {
+export function createOrg(
+  state: OrgState,
+  cmd: { org_id: string; name: string; plan: Plan },
+  ctx: DecideContext,
+): OrgEvent[] {
   if (state.org) throw new ConflictError(`Org ${cmd.org_id} already exists`);
-  const created: OrgEvent = { type: 'org.created', data: { org_id: cmd.org_id, name: cmd.name, plan: cmd.plan, created_at: ctx.now, actor: ctx.actor } };
+  const created: OrgEvent = {
+    type: 'org.created',
+    data: {
+      org_id: cmd.org_id,
+      name: cmd.name,
+      plan: cmd.plan,
+      created_at: ctx.now,
+      actor: ctx.actor,
+    },
+  };
   const document: PolicyDocument = {
     org_id: cmd.org_id,
     plan: cmd.plan,
@@ -29,16 +54,41 @@ export function createOrg(state: OrgState, cmd: { org_id: string; name: string; 
 
 export function createTeam(state: OrgState, cmd: { name: string }, ctx: DecideContext): OrgEvent[] {
   const org = requireOrg(state);
-  return [{ type: 'team.created', data: { org_id: org.org_id, team_id: ctx.newId('team'), name: cmd.name, created_at: ctx.now, actor: ctx.actor } }];
+  return [
+    {
+      type: 'team.created',
+      data: {
+        org_id: org.org_id,
+        team_id: ctx.newId('team'),
+        name: cmd.name,
+        created_at: ctx.now,
+        actor: ctx.actor,
+      },
+    },
+  ];
 }
 
-export function createAgent(state: OrgState, cmd: { name: string; environment: string; team_id?: string | null }, ctx: DecideContext): OrgEvent[] {
+export function createAgent(
+  state: OrgState,
+  cmd: { name: string; environment: string; team_id?: string | null },
+  ctx: DecideContext,
+): OrgEvent[] {
   const org = requireOrg(state);
   if (cmd.team_id && !state.teams.has(cmd.team_id)) throw unknownRef('team_id', cmd.team_id);
-  return [{
-    type: 'agent.created',
-    data: { org_id: org.org_id, agent_id: ctx.newId('agt'), team_id: cmd.team_id ?? null, name: cmd.name, environment: cmd.environment, created_at: ctx.now, actor: ctx.actor },
-  }];
+  return [
+    {
+      type: 'agent.created',
+      data: {
+        org_id: org.org_id,
+        agent_id: ctx.newId('agt'),
+        team_id: cmd.team_id ?? null,
+        name: cmd.name,
+        environment: cmd.environment,
+        created_at: ctx.now,
+        actor: ctx.actor,
+      },
+    },
+  ];
 }
 
 /**
@@ -46,7 +96,12 @@ export function createAgent(state: OrgState, cmd: { name: string; environment: s
  * agent key's team is the agent's. The secret comes in (random, from the caller) and only
  * its hash goes into the event.
  */
-export function createKey(state: OrgState, cmd: CreateKey, ctx: DecideContext, platformOwner = false): OrgEvent[] {
+export function createKey(
+  state: OrgState,
+  cmd: CreateKey,
+  ctx: DecideContext,
+  platformOwner = false,
+): OrgEvent[] {
   const org_id = platformOwner ? null : requireOrg(state).org_id;
   let team_id: string | null = null;
   let agent_id: string | null = null;
@@ -58,28 +113,32 @@ export function createKey(state: OrgState, cmd: CreateKey, ctx: DecideContext, p
       const agent = state.agents.get(agent_id);
       if (!agent) throw unknownRef('agent_id', agent_id);
       if (team_id && agent.team_id && agent.team_id !== team_id) {
-        throw new ValidationError(`Agent ${agent_id} belongs to team ${agent.team_id}`, [{ field: 'team_id', message: `agent is in team ${agent.team_id}` }]);
+        throw new ValidationError(`Agent ${agent_id} belongs to team ${agent.team_id}`, [
+          { field: 'team_id', message: `agent is in team ${agent.team_id}` },
+        ]);
       }
       team_id = team_id ?? agent.team_id;
     }
   }
-  return [{
-    type: 'key.created',
-    data: {
-      org_id,
-      key_id: ctx.newId('key'),
-      kind: cmd.kind,
-      role: cmd.kind === 'admin' ? cmd.role : null,
-      platform_owner: platformOwner,
-      team_id,
-      agent_id,
-      name: cmd.name ?? null,
-      key_hash: hashSecret(cmd.secret),
-      prefix: keyPrefix(cmd.secret),
-      created_at: ctx.now,
-      actor: ctx.actor,
+  return [
+    {
+      type: 'key.created',
+      data: {
+        org_id,
+        key_id: ctx.newId('key'),
+        kind: cmd.kind,
+        role: cmd.kind === 'admin' ? cmd.role : null,
+        platform_owner: platformOwner,
+        team_id,
+        agent_id,
+        name: cmd.name ?? null,
+        key_hash: hashSecret(cmd.secret),
+        prefix: keyPrefix(cmd.secret),
+        created_at: ctx.now,
+        actor: ctx.actor,
+      },
     },
-  }];
+  ];
 }
 
 /** Who revokes: an owner key is the owners' (and the platform owner's) to revoke. */
@@ -88,14 +147,19 @@ export interface Revoker {
   platform_owner: boolean;
 }
 
-const isLiveOwnerKey = (k: KeyState) => k.kind === 'admin' && k.role === 'owner' && !k.platform_owner && !k.revoked_at;
+const isLiveOwnerKey = (k: KeyState) =>
+  k.kind === 'admin' && k.role === 'owner' && !k.platform_owner && !k.revoked_at;
 
 /**
  * Revokes a key; revoking a revoked key changes nothing (idempotent). Only an owner may revoke
  * an owner key, and the org's last live owner key cannot be revoked (the org would be locked
  * out: only an owner issues owner keys).
  */
-export function revokeKey(state: OrgState, cmd: { key_id: string; by: Revoker }, ctx: DecideContext): OrgEvent[] {
+export function revokeKey(
+  state: OrgState,
+  cmd: { key_id: string; by: Revoker },
+  ctx: DecideContext,
+): OrgEvent[] {
   const key = state.keys.get(cmd.key_id);
   if (!key) throw new NotFoundError(`Key ${cmd.key_id} not found`);
   if (key.revoked_at) return [];
@@ -104,11 +168,17 @@ export function revokeKey(state: OrgState, cmd: { key_id: string; by: Revoker },
       throw new ForbiddenError('Only an owner revokes an owner key', 'insufficient_role');
     }
     if ([...state.keys.values()].filter(isLiveOwnerKey).length <= 1) {
-      const message = 'The last owner key of an org cannot be revoked: issue another owner key first';
+      const message =
+        'The last owner key of an org cannot be revoked: issue another owner key first';
       throw new ConflictError(message, 'last_owner_key');
     }
   }
-  return [{ type: 'key.revoked', data: { org_id: key.org_id, key_id: key.key_id, revoked_at: ctx.now, actor: ctx.actor } }];
+  return [
+    {
+      type: 'key.revoked',
+      data: { org_id: key.org_id, key_id: key.key_id, revoked_at: ctx.now, actor: ctx.actor },
+    },
+  ];
 }
 
 export function requireOrg(state: OrgState) {
@@ -117,4 +187,6 @@ export function requireOrg(state: OrgState) {
 }
 
 export const unknownRef = (field: string, id: string) =>
-  new ValidationError(`${field} ${id} does not exist in this org`, [{ field, message: `unknown ${field.replace(/_id$/, '')} ${id}` }]);
+  new ValidationError(`${field} ${id} does not exist in this org`, [
+    { field, message: `unknown ${field.replace(/_id$/, '')} ${id}` },
+  ]);

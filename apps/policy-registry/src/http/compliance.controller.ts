@@ -83,11 +83,16 @@ export class ComplianceController {
   @HttpCode(200)
   @Roles('owner', 'admin')
   @ApiQuery({ name: 'dry_run', required: false, enum: ['true', 'false'] })
-  async apply(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query() query: unknown) {
+  async apply(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Param('id') id: string,
+    @Query() query: unknown,
+  ) {
     const q = parseOrThrow(applyQuery, query, 'query');
     const before = await this.access.read(p, q.org_id);
     const known = await this.known(before.org!.org_id);
-    if (q.dry_run === 'true') return ok({ dry_run: true, ...requireRemediation(requireInput(before, known), id) });
+    if (q.dry_run === 'true')
+      return ok({ dry_run: true, ...requireRemediation(requireInput(before, known), id) });
     const { state, result } = await this.access.run(p, q.org_id, (s, ctx) => {
       const r = applyRemediation(s, { id, known }, ctx);
       return { events: r.events, result: r.remediation };
@@ -100,6 +105,10 @@ export class ComplianceController {
       this.projections.lastReviews(orgId),
       this.projections.requestFacts(orgId),
     ]);
-    return { last_reviews, facts: { requests, audit: null, approvals: null }, now: this.clock.now() };
+    return {
+      last_reviews,
+      facts: { requests, audit: null, approvals: null },
+      now: this.clock.now(),
+    };
   }
 }

@@ -1,8 +1,28 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { createExceptionInput, policyException } from '@llmgov/policy-schema';
-import { AdminAuthGuard, CLOCK, CurrentPrincipal, Roles, ok, okList, parseOrThrow, type AdminPrincipal, type Clock } from '@llmgov/service-kit';
+import {
+  AdminAuthGuard,
+  CLOCK,
+  CurrentPrincipal,
+  Roles,
+  ok,
+  okList,
+  parseOrThrow,
+  type AdminPrincipal,
+  type Clock,
+} from '@llmgov/service-kit';
 import { createException, revokeException } from '../domain/exceptions.decide';
 import { activeVersion, headVersion } from '../domain/org-state';
 import { OrgAccess, only } from './org-access';
@@ -42,7 +62,9 @@ export class ExceptionsController {
       return { events: r.events, result: r.exception };
     });
     const head = headVersion(state)!;
-    return ok(exceptionView(result, head.policy_version, this.clock.now(), head.status === 'active'));
+    return ok(
+      exceptionView(result, head.policy_version, this.clock.now(), head.status === 'active'),
+    );
   }
 
   @Get()
@@ -52,14 +74,24 @@ export class ExceptionsController {
     const head = headVersion(state)!;
     const inForce = new Set(activeVersion(state)?.document.exceptions.map((e) => e.id) ?? []);
     const now = this.clock.now();
-    const views = head.document.exceptions.map((e) => exceptionView(e, head.policy_version, now, inForce.has(e.id)));
-    return okList(views.filter((e) => (!q.kind || e.kind === q.kind) && (!q.status || e.status === q.status)));
+    const views = head.document.exceptions.map((e) =>
+      exceptionView(e, head.policy_version, now, inForce.has(e.id)),
+    );
+    return okList(
+      views.filter((e) => (!q.kind || e.kind === q.kind) && (!q.status || e.status === q.status)),
+    );
   }
 
   @Delete(':id')
   @Roles('owner', 'admin')
-  async remove(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query('org_id') org?: string) {
-    const { state } = await this.access.run(p, org, (s, ctx) => only(revokeException(s, { exception_id: id }, ctx)));
+  async remove(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Param('id') id: string,
+    @Query('org_id') org?: string,
+  ) {
+    const { state } = await this.access.run(p, org, (s, ctx) =>
+      only(revokeException(s, { exception_id: id }, ctx)),
+    );
     return ok({ id, deleted: true, policy_version: headVersion(state)!.policy_version });
   }
 }

@@ -6,6 +6,9 @@ import { z } from 'zod';
  * that validates the body is the one documented, so the two cannot drift.
  */
 export function jsonSchema(schema: z.ZodType): SchemaObject {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   return rest as SchemaObject;
 }

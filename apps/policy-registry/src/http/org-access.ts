@@ -18,7 +18,11 @@ export class OrgAccess {
     return state;
   }
 
-  async run<R>(principal: AdminPrincipal, orgId: string | null | undefined, decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R }) {
+  async run<R>(
+    principal: AdminPrincipal,
+    orgId: string | null | undefined,
+    decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R },
+  ) {
     const id = orgScope(principal, orgId);
     return this.repo.execute(orgStream(id), actorOf(principal), (state, ctx) => {
       if (!state.org) throw new NotFoundError('Org not found');

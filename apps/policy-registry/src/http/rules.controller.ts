@@ -1,8 +1,34 @@
-import { Body, Controller, Delete, Get, Inject, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { createRuleInput, policyType, ruleScope, updateRuleInput, type CreateRuleInput } from '@llmgov/policy-schema';
-import { AdminAuthGuard, CurrentPrincipal, NotFoundError, Roles, ok, okList, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
+import {
+  createRuleInput,
+  policyType,
+  ruleScope,
+  updateRuleInput,
+  type CreateRuleInput,
+} from '@llmgov/policy-schema';
+import {
+  AdminAuthGuard,
+  CurrentPrincipal,
+  NotFoundError,
+  Roles,
+  ok,
+  okList,
+  parseOrThrow,
+  type AdminPrincipal,
+} from '@llmgov/service-kit';
 import { createRule, deleteRule, updateRule } from '../domain/document.decide';
 import { headVersion } from '../domain/org-state';
 import { jsonSchema } from './openapi';
@@ -65,7 +91,11 @@ export class RulesController {
   }
 
   @Get(':id')
-  async get(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query('org_id') org?: string) {
+  async get(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Param('id') id: string,
+    @Query('org_id') org?: string,
+  ) {
     const head = headVersion(await this.access.read(p, org))!;
     const rule = head.document.rules.find((r) => r.id === id);
     if (!rule) throw new NotFoundError(`Policy ${id} not found`);
@@ -75,7 +105,11 @@ export class RulesController {
   @Patch(':id')
   @Roles('owner', 'admin')
   @ApiBody({ schema: jsonSchema(updateRuleInput) })
-  async update(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
+  async update(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ) {
     const { org_id, rest } = withOrg(body);
     const patch = parseOrThrow(updateRuleInput, rest);
     const { state, result } = await this.access.run(p, org_id, (s, ctx) => {
@@ -87,8 +121,15 @@ export class RulesController {
 
   @Delete(':id')
   @Roles('owner', 'admin')
-  async remove(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query('org_id') org?: string) {
-    const { state } = await this.access.run(p, org, (s, ctx) => ({ events: deleteRule(s, { rule_id: id }, ctx), result: undefined }));
+  async remove(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Param('id') id: string,
+    @Query('org_id') org?: string,
+  ) {
+    const { state } = await this.access.run(p, org, (s, ctx) => ({
+      events: deleteRule(s, { rule_id: id }, ctx),
+      result: undefined,
+    }));
     return ok({ id, deleted: true, policy_version: headVersion(state)!.policy_version });
   }
 }

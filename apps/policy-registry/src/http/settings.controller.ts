@@ -1,8 +1,21 @@
 import { Body, Controller, Get, Inject, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { MODEL_CATALOGUE, PLAN_DEFAULTS, governanceSettingsPatch, settingsWarnings, type GovernanceSettings } from '@llmgov/policy-schema';
-import { AdminAuthGuard, CurrentPrincipal, Roles, ok, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
+import {
+  MODEL_CATALOGUE,
+  PLAN_DEFAULTS,
+  governanceSettingsPatch,
+  settingsWarnings,
+  type GovernanceSettings,
+} from '@llmgov/policy-schema';
+import {
+  AdminAuthGuard,
+  CurrentPrincipal,
+  Roles,
+  ok,
+  parseOrThrow,
+  type AdminPrincipal,
+} from '@llmgov/service-kit';
 import { changeSettings } from '../domain/document.decide';
 import { headVersion } from '../domain/org-state';
 import { jsonSchema } from './openapi';
@@ -67,12 +80,18 @@ export class SettingsController {
     @Query('org_id') org?: string,
   ) {
     const patch = parseOrThrow(governanceSettingsPatch, body);
-    const { state } = await this.access.run(p, org, (s, ctx) => only(changeSettings(s, patch, ctx)));
+    const { state } = await this.access.run(p, org, (s, ctx) =>
+      only(changeSettings(s, patch, ctx)),
+    );
     const head = headVersion(state)!;
     if (head.status === 'draft') {
       void reply.status(202);
       return { ...ok(pendingSettingsView(head)), ...warningsOf(head.document.settings) };
     }
-    return { ...withWarnings(head.document.settings), policy_version: head.policy_version, pending: null };
+    return {
+      ...withWarnings(head.document.settings),
+      policy_version: head.policy_version,
+      pending: null,
+    };
   }
 }

@@ -1,7 +1,32 @@
-import { Body, Controller, Delete, Get, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AdminAuthGuard, CLOCK, CurrentPrincipal, ForbiddenError, Roles, TenancyDirectory, actorOf, newId, newSecret, ok, okList, parseOrThrow, type AdminPrincipal, type Clock } from '@llmgov/service-kit';
+import {
+  AdminAuthGuard,
+  CLOCK,
+  CurrentPrincipal,
+  ForbiddenError,
+  Roles,
+  TenancyDirectory,
+  actorOf,
+  newId,
+  newSecret,
+  ok,
+  okList,
+  parseOrThrow,
+  type AdminPrincipal,
+  type Clock,
+} from '@llmgov/service-kit';
 import { createAgent, createKey, createOrg, createTeam, revokeKey } from '../domain/tenancy.decide';
 import { activeVersion } from '../domain/org-state';
 import { OrgRepository, orgStream } from '../persistence/org-repository';
@@ -11,12 +36,39 @@ import { OrgAccess, only } from './org-access';
 import { agentView, keyView, teamsOf } from './views';
 
 const orgId = z.string().min(1).optional();
-const createOrgBody = z.object({ name: z.string().min(1).max(200), plan: z.enum(['free', 'starter', 'growth', 'enterprise']) }).strict();
+const createOrgBody = z
+  .object({
+    name: z.string().min(1).max(200),
+    plan: z.enum(['free', 'starter', 'growth', 'enterprise']),
+  })
+  .strict();
 const createTeamBody = z.object({ name: z.string().min(1).max(200), org_id: orgId }).strict();
-const createAgentBody = z.object({ name: z.string().min(1).max(200), environment: z.string().min(1).max(64), team_id: z.string().min(1).nullable().optional(), org_id: orgId }).strict();
+const createAgentBody = z
+  .object({
+    name: z.string().min(1).max(200),
+    environment: z.string().min(1).max(64),
+    team_id: z.string().min(1).nullable().optional(),
+    org_id: orgId,
+  })
+  .strict();
 const createKeyBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('gateway'), team_id: z.string().min(1).nullable().optional(), agent_id: z.string().min(1).nullable().optional(), name: z.string().max(200).nullable().optional(), org_id: orgId }).strict(),
-  z.object({ kind: z.literal('admin'), role: z.enum(['owner', 'admin', 'reviewer', 'viewer']), name: z.string().max(200).nullable().optional(), org_id: orgId }).strict(),
+  z
+    .object({
+      kind: z.literal('gateway'),
+      team_id: z.string().min(1).nullable().optional(),
+      agent_id: z.string().min(1).nullable().optional(),
+      name: z.string().max(200).nullable().optional(),
+      org_id: orgId,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('admin'),
+      role: z.enum(['owner', 'admin', 'reviewer', 'viewer']),
+      name: z.string().max(200).nullable().optional(),
+      org_id: orgId,
+    })
+    .strict(),
 ]);
 
 /** Orgs, teams, agents and keys (CONTRACT.md §1). Writes: owner or admin; reads: any admin role. */
@@ -36,23 +88,40 @@ export class TenancyController {
   @Post('orgs')
   @ApiBody({ schema: jsonSchema(createOrgBody) })
   async createOrg(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
-    if (!p.platform_owner) throw new ForbiddenError('Only the platform owner creates orgs', 'platform_owner_only');
+    if (!p.platform_owner)
+      throw new ForbiddenError('Only the platform owner creates orgs', 'platform_owner_only');
     const input = parseOrThrow(createOrgBody, body);
     const id = newId('org');
-    const { state } = await this.repo.execute(orgStream(id), actorOf(p), (s, ctx) => ({ events: createOrg(s, { org_id: id, ...input }, ctx), result: undefined }));
+    const { state } = await this.repo.execute(orgStream(id), actorOf(p), (s, ctx) => ({
+      events: createOrg(s, { org_id: id, ...input }, ctx),
+      result: undefined,
+    }));
     const v = state.versions[0];
-    return ok({ id, name: input.name, plan: input.plan, created_at: state.org!.created_at, policy_id: v.policy_id, policy_version: v.policy_version });
+    return ok({
+      id,
+      name: input.name,
+      plan: input.plan,
+      created_at: state.org!.created_at,
+      policy_id: v.policy_id,
+      policy_version: v.policy_version,
+    });
   }
 
   /** The platform owner sees every org; an org's admin roles see their own. */
   @Get('orgs')
   async orgs(@CurrentPrincipal() p: AdminPrincipal) {
     if (p.platform_owner) {
-      const all = [...this.directory.orgs.values()].sort((a, b) => a.created_at.localeCompare(b.created_at) || a.org_id.localeCompare(b.org_id));
-      return okList(all.map((o) => ({ id: o.org_id, name: o.name, plan: o.plan, created_at: o.created_at })));
+      const all = [...this.directory.orgs.values()].sort(
+        (a, b) => a.created_at.localeCompare(b.created_at) || a.org_id.localeCompare(b.org_id),
+      );
+      return okList(
+        all.map((o) => ({ id: o.org_id, name: o.name, plan: o.plan, created_at: o.created_at })),
+      );
     }
     const { org } = await this.access.read(p);
-    return okList([{ id: org!.org_id, name: org!.name, plan: org!.plan, created_at: org!.created_at }]);
+    return okList([
+      { id: org!.org_id, name: org!.name, plan: org!.plan, created_at: org!.created_at },
+    ]);
   }
 
   @Post('teams')
@@ -81,7 +150,13 @@ export class TenancyController {
       const events = createAgent(s, input, ctx);
       return { events, result: (events[0].data as { agent_id: string }).agent_id };
     });
-    return ok(agentView(state.agents.get(result)!, { document: activeVersion(state)?.document ?? null, last_reviewed_at: null, now: this.clock.now() }));
+    return ok(
+      agentView(state.agents.get(result)!, {
+        document: activeVersion(state)?.document ?? null,
+        last_reviewed_at: null,
+        now: this.clock.now(),
+      }),
+    );
   }
 
   @Get('agents')
@@ -90,7 +165,11 @@ export class TenancyController {
     const reviews = await this.projections.lastReviews(state.org!.org_id);
     const document = activeVersion(state)?.document ?? null;
     const now = this.clock.now();
-    return okList([...state.agents.values()].map((a) => agentView(a, { document, last_reviewed_at: reviews.get(a.agent_id) ?? null, now })));
+    return okList(
+      [...state.agents.values()].map((a) =>
+        agentView(a, { document, last_reviewed_at: reviews.get(a.agent_id) ?? null, now }),
+      ),
+    );
   }
 
   /** The secret is in `data.key`, this once; only its hash is stored and published. */
@@ -99,7 +178,12 @@ export class TenancyController {
   @ApiBody({ schema: jsonSchema(createKeyBody) })
   async createKey(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const input = parseOrThrow(createKeyBody, body);
-    if (input.kind === 'admin' && input.role === 'owner' && !p.platform_owner && p.role !== 'owner') {
+    if (
+      input.kind === 'admin' &&
+      input.role === 'owner' &&
+      !p.platform_owner &&
+      p.role !== 'owner'
+    ) {
       throw new ForbiddenError('Only an owner issues owner keys', 'insufficient_role');
     }
     const secret = newSecret(input.kind === 'gateway' ? 'gk' : 'msh');
@@ -117,8 +201,14 @@ export class TenancyController {
 
   @Delete('keys/:id')
   @Roles('owner', 'admin')
-  async revoke(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query('org_id') org?: string) {
-    const { state } = await this.access.run(p, org, (s, ctx) => only(revokeKey(s, { key_id: id, by: p }, ctx)));
+  async revoke(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Param('id') id: string,
+    @Query('org_id') org?: string,
+  ) {
+    const { state } = await this.access.run(p, org, (s, ctx) =>
+      only(revokeKey(s, { key_id: id, by: p }, ctx)),
+    );
     return ok(keyView(state.keys.get(id)!));
   }
 }

@@ -1,8 +1,27 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { POLICY_TEMPLATES, TEMPLATE_NAMES, deployerPolicyPatch } from '@llmgov/policy-schema';
-import { AdminAuthGuard, CurrentPrincipal, NotFoundError, Roles, ok, okList, parseOrThrow, type AdminPrincipal } from '@llmgov/service-kit';
+import {
+  AdminAuthGuard,
+  CurrentPrincipal,
+  NotFoundError,
+  Roles,
+  ok,
+  okList,
+  parseOrThrow,
+  type AdminPrincipal,
+} from '@llmgov/service-kit';
 import { publish, sign } from '../domain/document.decide';
 import { approveSigner, registerSigner } from '../domain/signers.decide';
 import { activeVersion, headVersion, versionById } from '../domain/org-state';
@@ -10,12 +29,34 @@ import { jsonSchema } from './openapi';
 import { OrgAccess, only } from './org-access';
 import { signerView, versionView } from './views';
 
-const publishBody = deployerPolicyPatch.extend({ template: z.enum(TEMPLATE_NAMES).optional(), effective_date: z.iso.datetime({ offset: true }).optional(), org_id: z.string().optional() }).strict();
-const signerBody = z.object({ signer: z.string().min(1).max(320), public_key: z.string().min(1), org_id: z.string().optional() }).strict();
-const approveSignerBody = z
-  .object({ approver: z.string().min(1).max(320), signature: z.string().min(1), org_id: z.string().optional() })
+const publishBody = deployerPolicyPatch
+  .extend({
+    template: z.enum(TEMPLATE_NAMES).optional(),
+    effective_date: z.iso.datetime({ offset: true }).optional(),
+    org_id: z.string().optional(),
+  })
   .strict();
-const signBody = z.object({ signer: z.string().min(1).max(320), signature: z.string().min(1), org_id: z.string().optional() }).strict();
+const signerBody = z
+  .object({
+    signer: z.string().min(1).max(320),
+    public_key: z.string().min(1),
+    org_id: z.string().optional(),
+  })
+  .strict();
+const approveSignerBody = z
+  .object({
+    approver: z.string().min(1).max(320),
+    signature: z.string().min(1),
+    org_id: z.string().optional(),
+  })
+  .strict();
+const signBody = z
+  .object({
+    signer: z.string().min(1).max(320),
+    signature: z.string().min(1),
+    org_id: z.string().optional(),
+  })
+  .strict();
 
 /** Versioned, signed deployer policy (CONTRACT.md §3). Answers `{"success":true,"data":…}` like every admin route. */
 @ApiTags('policy versions')
@@ -27,7 +68,9 @@ export class VersionsController {
 
   @Get()
   async list(@CurrentPrincipal() p: AdminPrincipal, @Query('org_id') org?: string) {
-    return okList([...(await this.access.read(p, org)).versions].reverse().map((v) => versionView(v)));
+    return okList(
+      [...(await this.access.read(p, org)).versions].reverse().map((v) => versionView(v)),
+    );
   }
 
   @Get('active')
@@ -47,7 +90,9 @@ export class VersionsController {
   @ApiBody({ schema: jsonSchema(publishBody) })
   async publish(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const { template, effective_date, org_id, ...deployer } = parseOrThrow(publishBody, body);
-    const { state } = await this.access.run(p, org_id, (s, ctx) => only(publish(s, { template, effective_date, deployer }, ctx)));
+    const { state } = await this.access.run(p, org_id, (s, ctx) =>
+      only(publish(s, { template, effective_date, deployer }, ctx)),
+    );
     return ok(versionView(headVersion(state)!, true));
   }
 
@@ -74,7 +119,11 @@ export class VersionsController {
   @HttpCode(200)
   @Roles('owner', 'admin')
   @ApiBody({ schema: jsonSchema(approveSignerBody) })
-  async approveSigner(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
+  async approveSigner(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ) {
     const { org_id, ...input } = parseOrThrow(approveSignerBody, body);
     const { state } = await this.access.run(p, org_id, (s, ctx) =>
       only(approveSigner(s, { signer_key_id: id, ...input }, ctx)),
@@ -86,24 +135,40 @@ export class VersionsController {
   @HttpCode(200)
   @Roles('owner', 'admin')
   @ApiBody({ schema: jsonSchema(signBody) })
-  async sign(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Body() body: unknown) {
+  async sign(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ) {
     const { org_id, ...input } = parseOrThrow(signBody, body);
-    const { state } = await this.access.run(p, org_id, (s, ctx) => only(sign(s, { version_id: id, ...input }, ctx)));
+    const { state } = await this.access.run(p, org_id, (s, ctx) =>
+      only(sign(s, { version_id: id, ...input }, ctx)),
+    );
     return ok(versionView(versionById(state, id)!));
   }
 
   /** `:id` is the policy id (all versions) or a version id (that version and the ones before it). */
   @Get(':id/history')
-  async history(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query('org_id') org?: string) {
+  async history(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Param('id') id: string,
+    @Query('org_id') org?: string,
+  ) {
     const state = await this.access.read(p, org);
     const byVersion = versionById(state, id);
-    const versions = byVersion ? state.versions.filter((v) => v.policy_version <= byVersion.policy_version) : state.versions.filter((v) => v.policy_id === id);
+    const versions = byVersion
+      ? state.versions.filter((v) => v.policy_version <= byVersion.policy_version)
+      : state.versions.filter((v) => v.policy_id === id);
     if (versions.length === 0) throw new NotFoundError(`Policy ${id} not found`);
     return okList([...versions].reverse().map((v) => versionView(v)));
   }
 
   @Get(':id')
-  async get(@CurrentPrincipal() p: AdminPrincipal, @Param('id') id: string, @Query('org_id') org?: string) {
+  async get(
+    @CurrentPrincipal() p: AdminPrincipal,
+    @Param('id') id: string,
+    @Query('org_id') org?: string,
+  ) {
     const v = versionById(await this.access.read(p, org), id);
     if (!v) throw new NotFoundError(`Policy version ${id} not found`);
     return ok(versionView(v, true));

@@ -1,4 +1,10 @@
-import { requirementFor, reviewRulesOf, reviewStatus, type PolicyDocument, type PolicyException } from '@llmgov/policy-schema';
+import {
+  requirementFor,
+  reviewRulesOf,
+  reviewStatus,
+  type PolicyDocument,
+  type PolicyException,
+} from '@llmgov/policy-schema';
 import type { KeyState, OrgState, SignerKey, VersionState } from '../domain/org-state';
 import { signerApprovalBytes } from '../domain/signers.decide';
 
@@ -40,7 +46,12 @@ export function versionView(v: VersionState, withDocument = false) {
     policy_version: v.policy_version,
     status: v.status,
     digest: v.digest,
-    signatures: v.signatures.map((s) => ({ signer: s.signer, signer_key_id: s.signer_key_id, signature: s.signature, signed_at: s.signed_at })),
+    signatures: v.signatures.map((s) => ({
+      signer: s.signer,
+      signer_key_id: s.signer_key_id,
+      signature: s.signature,
+      signed_at: s.signed_at,
+    })),
     required_signers: v.required_signers,
     effective_date: v.effective_date,
     created_at: v.created_at,
@@ -50,7 +61,13 @@ export function versionView(v: VersionState, withDocument = false) {
   };
 }
 
-export const teamsOf = (s: OrgState) => [...s.teams.values()].map((t) => ({ id: t.team_id, org_id: t.org_id, name: t.name, created_at: t.created_at }));
+export const teamsOf = (s: OrgState) =>
+  [...s.teams.values()].map((t) => ({
+    id: t.team_id,
+    org_id: t.org_id,
+    name: t.name,
+    created_at: t.created_at,
+  }));
 
 type AgentState = OrgState['agents'] extends Map<string, infer A> ? A : never;
 
@@ -59,11 +76,28 @@ type AgentState = OrgState['agents'] extends Map<string, infer A> ? A : never;
  * `require_human_review` rules (of the active version, the one enforced), the approval
  * workflow records reviews (`agent.review.recorded`, folded into `agent_reviews` here).
  */
-export function agentView(a: AgentState, review?: { document: PolicyDocument | null; last_reviewed_at: string | null; now: Date }) {
-  const view = { id: a.agent_id, org_id: a.org_id, team_id: a.team_id, name: a.name, environment: a.environment, created_at: a.created_at };
+export function agentView(
+  a: AgentState,
+  review?: { document: PolicyDocument | null; last_reviewed_at: string | null; now: Date },
+) {
+  const view = {
+    id: a.agent_id,
+    org_id: a.org_id,
+    team_id: a.team_id,
+    name: a.name,
+    environment: a.environment,
+    created_at: a.created_at,
+  };
   if (!review) return view;
-  const requirement = review.document ? requirementFor(reviewRulesOf(review.document.rules), a) : null;
-  const status = reviewStatus(a, requirement, review.last_reviewed_at ? { reviewed_at: review.last_reviewed_at } : null, review.now);
+  const requirement = review.document
+    ? requirementFor(reviewRulesOf(review.document.rules), a)
+    : null;
+  const status = reviewStatus(
+    a,
+    requirement,
+    review.last_reviewed_at ? { reviewed_at: review.last_reviewed_at } : null,
+    review.now,
+  );
   return {
     ...view,
     review: {
@@ -83,13 +117,19 @@ export function agentView(a: AgentState, review?: { document: PolicyDocument | n
  * (a signer quorum has not approved that version, so the gateway does not apply it yet),
  * `expired` once past `expires_at`, else `active`.
  */
-export const exceptionView = (e: PolicyException, policyVersion: number, now: Date, inForce: boolean) => ({
+export const exceptionView = (
+  e: PolicyException,
+  policyVersion: number,
+  now: Date,
+  inForce: boolean,
+) => ({
   ...e,
-  status: Date.parse(e.expires_at) <= now.getTime()
-    ? ('expired' as const)
-    : inForce
-      ? ('active' as const)
-      : ('pending' as const),
+  status:
+    Date.parse(e.expires_at) <= now.getTime()
+      ? ('expired' as const)
+      : inForce
+        ? ('active' as const)
+        : ('pending' as const),
   policy_version: policyVersion,
 });
 
@@ -134,5 +174,7 @@ export const signerView = (orgId: string, k: SignerKey) => ({
     approved_by: a.principal,
     approved_at: a.approved_at,
   })),
-  ...(k.status === 'pending' ? { approval_payload: signerApprovalBytes(orgId, k).toString('base64') } : {}),
+  ...(k.status === 'pending'
+    ? { approval_payload: signerApprovalBytes(orgId, k).toString('base64') }
+    : {}),
 });

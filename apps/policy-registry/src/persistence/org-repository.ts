@@ -1,6 +1,12 @@
 import type { Actor } from '@llmgov/events';
 import { ConcurrencyError, type EventStore, type StoredEvent } from '@llmgov/eventstore';
-import { ConflictError, newId, type Clock, type TenancyDirectory, type TenancyEvent } from '@llmgov/service-kit';
+import {
+  ConflictError,
+  newId,
+  type Clock,
+  type TenancyDirectory,
+  type TenancyEvent,
+} from '@llmgov/service-kit';
 import type { DataSource } from 'typeorm';
 import { TENANCY_TYPES, type DecideContext, type OrgEvent } from '../domain/org-events';
 import { fold, type OrgState } from '../domain/org-state';
@@ -13,7 +19,8 @@ const streamType = (streamId: string) => (streamId === PLATFORM_STREAM ? 'platfo
 /** How often a command is re-decided on a fresher state after a concurrent write, before 409. */
 const MAX_ATTEMPTS = 8;
 
-const toOrgEvent = (e: Pick<StoredEvent, 'type' | 'data'>) => ({ type: e.type, data: e.data }) as OrgEvent;
+const toOrgEvent = (e: Pick<StoredEvent, 'type' | 'data'>) =>
+  ({ type: e.type, data: e.data }) as OrgEvent;
 
 /**
  * Runs commands against one stream: load, decide, append with the expected version and the
@@ -36,7 +43,11 @@ export class OrgRepository {
     return fold((await this.store.readStream(streamId)).map(toOrgEvent));
   }
 
-  execute<R>(streamId: string, actor: Actor, decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R }): Promise<{ state: OrgState; result: R }> {
+  execute<R>(
+    streamId: string,
+    actor: Actor,
+    decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R },
+  ): Promise<{ state: OrgState; result: R }> {
     const previous = this.queues.get(streamId) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(() => this.attempt(streamId, actor, decide));
     this.queues.set(streamId, run);
@@ -47,7 +58,11 @@ export class OrgRepository {
     return run;
   }
 
-  private async attempt<R>(streamId: string, actor: Actor, decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R }): Promise<{ state: OrgState; result: R }> {
+  private async attempt<R>(
+    streamId: string,
+    actor: Actor,
+    decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R },
+  ): Promise<{ state: OrgState; result: R }> {
     for (let attempt = 1; ; attempt++) {
       const stored = await this.store.readStream(streamId);
       const version = stored.at(-1)?.version ?? 0;
@@ -58,17 +73,29 @@ export class OrgRepository {
       const outbox = toOutbox(state, events, after, actor, now);
       if (events.length > 0) {
         try {
-          await this.store.append(streamId, streamType(streamId), version, events.map((e) => ({ type: e.type, data: e.data })), { outbox });
+          await this.store.append(
+            streamId,
+            streamType(streamId),
+            version,
+            events.map((e) => ({ type: e.type, data: e.data })),
+            { outbox },
+          );
         } catch (error) {
           if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
             await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
             continue;
           }
-          if (error instanceof ConcurrencyError) throw new ConflictError('The policy document changed concurrently; retry', 'concurrent_update');
+          if (error instanceof ConcurrencyError)
+            throw new ConflictError(
+              'The policy document changed concurrently; retry',
+              'concurrent_update',
+            );
           throw error;
         }
       }
-      for (const m of outbox) if (m.topic.name.startsWith('governance.tenancy')) this.directory.apply(m.event as TenancyEvent);
+      for (const m of outbox)
+        if (m.topic.name.startsWith('governance.tenancy'))
+          this.directory.apply(m.event as TenancyEvent);
       return { state: after, result };
     }
   }
@@ -77,7 +104,14 @@ export class OrgRepository {
   async rebuildDirectory(directory: TenancyDirectory = this.directory): Promise<TenancyDirectory> {
     for (const event of await this.readCommitted()) {
       if ((TENANCY_TYPES as readonly string[]).includes(event.type)) {
-        directory.apply({ id: '', type: event.type, source: 'policy-registry', time: '', subject: '', data: event.data } as unknown as TenancyEvent);
+        directory.apply({
+          id: '',
+          type: event.type,
+          source: 'policy-registry',
+          time: '',
+          subject: '',
+          data: event.data,
+        } as unknown as TenancyEvent);
       }
     }
     return directory;
@@ -100,6 +134,8 @@ export class OrgRepository {
    * are already committed, e.g. a key revoked a moment ago. A rebuild wants all of them.
    */
   private readCommitted(): Promise<Array<Pick<StoredEvent, 'stream_id' | 'type' | 'data'>>> {
-    return this.dataSource.query(`SELECT stream_id, type, data FROM "${this.store.schema}"."events" ORDER BY global_position`);
+    return this.dataSource.query(
+      `SELECT stream_id, type, data FROM "${this.store.schema}"."events" ORDER BY global_position`,
+    );
   }
 }

@@ -28,11 +28,16 @@ export class ProjectionsConsumer {
       topic: requestsTopic,
       group: REQUESTS,
       handler: async (event) => {
-        if (event.type === 'request.completed') await this.repo.recordInput(REQUESTS, event.id, decisionInput(event.data));
+        if (event.type === 'request.completed')
+          await this.repo.recordInput(REQUESTS, event.id, decisionInput(event.data));
       },
       // Taken in batches, one transaction each: keeps up with the gateway (issue 17 item 8).
       batchHandler: async (items) => {
-        const inputs = items.flatMap(({ event }) => (event.type === 'request.completed' ? [{ eventId: event.id, input: decisionInput(event.data) }] : []));
+        const inputs = items.flatMap(({ event }) =>
+          event.type === 'request.completed'
+            ? [{ eventId: event.id, input: decisionInput(event.data) }]
+            : [],
+        );
         if (inputs.length > 0) await this.repo.recordInputs(REQUESTS, inputs);
       },
     });
@@ -65,6 +70,11 @@ function decisionInput(d: RequestCompletedEvent['data']): DecisionInput {
     usage: d.usage,
     outcome: d.outcome,
     policy_version: d.policy_version,
-    decision: d.decision.map(({ step, verdict, code, policy_id }) => ({ step, verdict, code, policy_id })),
+    decision: d.decision.map(({ step, verdict, code, policy_id }) => ({
+      step,
+      verdict,
+      code,
+      policy_id,
+    })),
   };
 }

@@ -26,7 +26,11 @@ export class ProjectionsRepository {
   }
 
   /** Keeps the newest review per agent (a replayed or older review changes nothing). */
-  recordReview(consumer: string, eventId: string, review: { org_id: string; agent_id: string; reviewed_at: string }): Promise<boolean> {
+  recordReview(
+    consumer: string,
+    eventId: string,
+    review: { org_id: string; agent_id: string; reviewed_at: string },
+  ): Promise<boolean> {
     return this.inbox.handleOnce(consumer, eventId, async (m) => {
       await m.query(
         `insert into ${this.s}.agent_reviews (org_id, agent_id, last_reviewed_at) values ($1, $2, $3)
@@ -37,7 +41,10 @@ export class ProjectionsRepository {
   }
 
   async lastReviews(orgId: string): Promise<Map<string, string>> {
-    const rows: Array<{ agent_id: string; last_reviewed_at: Date }> = await this.dataSource.query(`select agent_id, last_reviewed_at from ${this.s}.agent_reviews where org_id = $1`, [orgId]);
+    const rows: Array<{ agent_id: string; last_reviewed_at: Date }> = await this.dataSource.query(
+      `select agent_id, last_reviewed_at from ${this.s}.agent_reviews where org_id = $1`,
+      [orgId],
+    );
     return new Map(rows.map((r) => [r.agent_id, new Date(r.last_reviewed_at).toISOString()]));
   }
 
@@ -45,7 +52,9 @@ export class ProjectionsRepository {
    * Of the org's answered requests among the recorded ones (the newest N; refusals never reach a
    * model), how many name their model and provider: a compliance fact (Art. 13).
    */
-  async requestFacts(orgId: string): Promise<{ recorded: number; with_model_and_provider: number }> {
+  async requestFacts(
+    orgId: string,
+  ): Promise<{ recorded: number; with_model_and_provider: number }> {
     const [row]: Array<{ recorded: string; named: string }> = await this.dataSource.query(
       `select count(*) as recorded, count(*) filter (where coalesce(input->>'model', '') <> '' and coalesce(input->>'provider', '') <> '') as named
        from ${this.s}.decision_inputs where org_id = $1 and input->>'outcome' in ('forwarded', 'cut')`,
@@ -61,7 +70,8 @@ export class ProjectionsRepository {
         `insert into ${this.s}.decision_inputs (org_id, request_id, completed_at, input) values ($1, $2, $3, $4) on conflict (org_id, request_id) do nothing returning seq`,
         [input.org_id, input.request_id, input.completed_at, JSON.stringify(input)],
       )) as Array<{ seq: string }>;
-      if (rows.length > 0 && Number(rows[0].seq) % PRUNE_EVERY === 0) await this.prune(m, input.org_id);
+      if (rows.length > 0 && Number(rows[0].seq) % PRUNE_EVERY === 0)
+        await this.prune(m, input.org_id);
     });
   }
 
@@ -73,19 +83,33 @@ export class ProjectionsRepository {
   }
 
   /** The batch form of `recordInput`: many requests in one transaction and one insert. */
-  async recordInputs(consumer: string, items: readonly { eventId: string; input: DecisionInput }[]): Promise<void> {
-    await this.inbox.handleBatchOnce(consumer, items.map((i) => i.eventId), async (m, fresh) => {
-      const todo = new Set(fresh);
-      const inputs = items.filter((i) => todo.delete(i.eventId)).map((i) => i.input);
-      const rows = (await m.query(
-        `insert into ${this.s}.decision_inputs (org_id, request_id, completed_at, input)
+  async recordInputs(
+    consumer: string,
+    items: readonly { eventId: string; input: DecisionInput }[],
+  ): Promise<void> {
+    await this.inbox.handleBatchOnce(
+      consumer,
+      items.map((i) => i.eventId),
+      async (m, fresh) => {
+        const todo = new Set(fresh);
+        const inputs = items.filter((i) => todo.delete(i.eventId)).map((i) => i.input);
+        const rows = (await m.query(
+          `insert into ${this.s}.decision_inputs (org_id, request_id, completed_at, input)
          select org_id, request_id, completed_at, input from unnest($1::text[], $2::text[], $3::timestamptz[], $4::jsonb[]) as u(org_id, request_id, completed_at, input)
          on conflict (org_id, request_id) do nothing returning org_id, seq`,
-        [inputs.map((i) => i.org_id), inputs.map((i) => i.request_id), inputs.map((i) => i.completed_at), inputs.map((i) => JSON.stringify(i))],
-      )) as Array<{ org_id: string; seq: string }>;
-      const due = new Set(rows.filter((r) => Number(r.seq) % PRUNE_EVERY === 0).map((r) => r.org_id));
-      for (const orgId of due) await this.prune(m, orgId);
-    });
+          [
+            inputs.map((i) => i.org_id),
+            inputs.map((i) => i.request_id),
+            inputs.map((i) => i.completed_at),
+            inputs.map((i) => JSON.stringify(i)),
+          ],
+        )) as Array<{ org_id: string; seq: string }>;
+        const due = new Set(
+          rows.filter((r) => Number(r.seq) % PRUNE_EVERY === 0).map((r) => r.org_id),
+        );
+        for (const orgId of due) await this.prune(m, orgId);
+      },
+    );
   }
 
   /**

@@ -41,7 +41,8 @@ export function registryMigrationClasses(schema: string): MigrationClass[] {
       for (const statement of registryMigrations(schema)) await runner.query(statement);
     }
     async down(runner: QueryRunner): Promise<void> {
-      for (const table of ['decision_inputs', 'agent_reviews']) await runner.query(`drop table "${checkedSchema(schema)}".${table}`);
+      for (const table of ['decision_inputs', 'agent_reviews'])
+        await runner.query(`drop table "${checkedSchema(schema)}".${table}`);
     }
   }
   return [PolicyRegistryProjections1764000000000];

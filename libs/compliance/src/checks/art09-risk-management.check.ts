@@ -16,10 +16,18 @@ export const art9RiskManagement: ComplianceCheck = {
   weight: 2,
   evidence({ document, agents }) {
     const tiers = document.deployer.risk_tier_defaults;
-    const untiered = ANNEX_III_HIGH_RISK_PURPOSES.filter((p) => tiers[p] !== 'high' && tiers[p] !== 'prohibited');
-    const undeclared = agents.filter((a) => !document.deployer.agent_purposes?.[a.agent_id]).map((a) => a.agent_id);
-    const unscheduled = agents.filter((a) => !ruleCovers(document, 'require_human_review', a)).map((a) => a.agent_id);
-    const anySchedule = document.rules.some((r) => r.enabled && r.policy_type === 'require_human_review');
+    const untiered = ANNEX_III_HIGH_RISK_PURPOSES.filter(
+      (p) => tiers[p] !== 'high' && tiers[p] !== 'prohibited',
+    );
+    const undeclared = agents
+      .filter((a) => !document.deployer.agent_purposes?.[a.agent_id])
+      .map((a) => a.agent_id);
+    const unscheduled = agents
+      .filter((a) => !ruleCovers(document, 'require_human_review', a))
+      .map((a) => a.agent_id);
+    const anySchedule = document.rules.some(
+      (r) => r.enabled && r.policy_type === 'require_human_review',
+    );
     return [
       field(
         'deployer.risk_tier_defaults',
@@ -45,12 +53,19 @@ export const art9RiskManagement: ComplianceCheck = {
   remedy({ document, agents }) {
     const patch: PolicyPatch = {};
     const tiers = document.deployer.risk_tier_defaults;
-    const untiered = ANNEX_III_HIGH_RISK_PURPOSES.filter((p) => tiers[p] !== 'high' && tiers[p] !== 'prohibited');
+    const untiered = ANNEX_III_HIGH_RISK_PURPOSES.filter(
+      (p) => tiers[p] !== 'high' && tiers[p] !== 'prohibited',
+    );
     if (untiered.length > 0)
       patch.deployer = {
-        risk_tier_defaults: { ...tiers, ...Object.fromEntries(untiered.map((p) => [p, 'high' as const])) },
+        risk_tier_defaults: {
+          ...tiers,
+          ...Object.fromEntries(untiered.map((p) => [p, 'high' as const])),
+        },
       };
-    const anySchedule = document.rules.some((r) => r.enabled && r.policy_type === 'require_human_review');
+    const anySchedule = document.rules.some(
+      (r) => r.enabled && r.policy_type === 'require_human_review',
+    );
     if (!anySchedule || agents.some((a) => !ruleCovers(document, 'require_human_review', a))) {
       patch.add_rules = [
         rule(

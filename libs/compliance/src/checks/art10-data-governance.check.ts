@@ -48,7 +48,10 @@ export const art10DataGovernance: ComplianceCheck = {
       (p) => !['block', 'redact'].includes(settings.pii_patterns[p] ?? settings.pii_action),
     );
     if (weak.length > 0)
-      patch.pii_patterns = { ...settings.pii_patterns, ...Object.fromEntries(weak.map((p) => [p, 'block' as const])) };
+      patch.pii_patterns = {
+        ...settings.pii_patterns,
+        ...Object.fromEntries(weak.map((p) => [p, 'block' as const])),
+      };
     return Object.keys(patch).length > 0 ? { settings: patch } : {};
   },
 };

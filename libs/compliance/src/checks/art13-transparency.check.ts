@@ -13,7 +13,12 @@ export const art13Transparency: ComplianceCheck = {
   evidence({ document: { deployer }, facts }) {
     const r = facts.requests;
     return [
-      fact('product', 'every refusal carries policy_attribution (version, signers, digest)', 'built in', true),
+      fact(
+        'product',
+        'every refusal carries policy_attribution (version, signers, digest)',
+        'built in',
+        true,
+      ),
       fact(
         'facts.requests',
         'every recorded request names its model and provider',

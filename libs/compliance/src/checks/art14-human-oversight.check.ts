@@ -11,7 +11,10 @@ const hasGate = ({ document: { settings, rules } }: ComplianceInput) =>
 
 const ungatedHighRisk = ({ document, agents }: ComplianceInput) =>
   agents
-    .filter((a) => agentTier(document, a.agent_id) === 'high' && !ruleCovers(document, 'require_approval', a))
+    .filter(
+      (a) =>
+        agentTier(document, a.agent_id) === 'high' && !ruleCovers(document, 'require_approval', a),
+    )
     .map((a) => a.agent_id);
 
 /** Art. 14: human oversight — approval gates, high-risk agents under review, no self-approval. */
@@ -58,11 +61,17 @@ export const art14HumanOversight: ComplianceCheck = {
   },
   remedy(input) {
     const patch: PolicyPatch = {};
-    if (!hasGate(input)) patch.settings = { hitl_cost_threshold_usd: REMEDY_HITL_COST_THRESHOLD_USD };
+    if (!hasGate(input))
+      patch.settings = { hitl_cost_threshold_usd: REMEDY_HITL_COST_THRESHOLD_USD };
     const ungated = ungatedHighRisk(input);
     if (ungated.length > 0)
       patch.add_rules = ungated.map((id) =>
-        rule('require_approval', {}, `compliance: human approval for high-risk agent ${id} (Art. 14)`, id),
+        rule(
+          'require_approval',
+          {},
+          `compliance: human approval for high-risk agent ${id} (Art. 14)`,
+          id,
+        ),
       );
     return patch;
   },

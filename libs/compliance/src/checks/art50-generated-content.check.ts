@@ -4,7 +4,10 @@ import { fact, field } from '../policy-facts';
 
 /** The Art. 50 purposes the org declares (allowed purposes or an agent's purposes). */
 const declared = ({ document: { deployer } }: ComplianceInput) => {
-  const all = [...(deployer.allowed_purposes ?? []), ...Object.values(deployer.agent_purposes ?? {}).flat()];
+  const all = [
+    ...(deployer.allowed_purposes ?? []),
+    ...Object.values(deployer.agent_purposes ?? {}).flat(),
+  ];
   return ART50_TRANSPARENCY_PURPOSES.filter((p) => all.includes(p));
 };
 const unclassified = (input: ComplianceInput) =>
@@ -43,7 +46,10 @@ export const art50GeneratedContent: ComplianceCheck = {
     return missing.length > 0
       ? {
           deployer: {
-            risk_tier_defaults: { ...tiers, ...Object.fromEntries(missing.map((p) => [p, 'limited' as const])) },
+            risk_tier_defaults: {
+              ...tiers,
+              ...Object.fromEntries(missing.map((p) => [p, 'limited' as const])),
+            },
           },
         }
       : {};

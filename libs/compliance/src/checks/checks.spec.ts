@@ -6,24 +6,26 @@ import { HIGH_AGENT, MINIMAL_AGENT, compliant, given } from '../testing/fixtures
 
 const check = (id: CheckId) => COMPLIANCE_CHECKS.find((c) => c.id === id)!;
 const run = (id: CheckId, input: ComplianceInput) => runCheck(check(id), input);
-const met = (id: CheckId, input: ComplianceInput) => run(id, input).evidence.map((e) => [e.source, e.met]);
+const met = (id: CheckId, input: ComplianceInput) =>
+  run(id, input).evidence.map((e) => [e.source, e.met]);
 
 describe('compliance checks', () => {
   it.each(COMPLIANCE_CHECKS.map((c) => c.id))(
     '%s passes on the compliant org (art50: not applicable without a declared purpose)',
     (id) => {
-      expect(run(id, compliant()).status).toBe(id === 'art50_generated_content' ? 'not_applicable' : 'pass');
+      expect(run(id, compliant()).status).toBe(
+        id === 'art50_generated_content' ? 'not_applicable' : 'pass',
+      );
     },
   );
 
-  it.each(cases.map(([id, name, edit, status, evidence]) => [id, name, status, edit, evidence] as const))(
-    '%s — %s → %s',
-    (id, _name, status, edit, evidence) => {
-      const input = given(edit);
-      expect(run(id, input).status).toBe(status);
-      expect(met(id, input)).toEqual(evidence);
-    },
-  );
+  it.each(
+    cases.map(([id, name, edit, status, evidence]) => [id, name, status, edit, evidence] as const),
+  )('%s — %s → %s', (id, _name, status, edit, evidence) => {
+    const input = given(edit);
+    expect(run(id, input).status).toBe(status);
+    expect(met(id, input)).toEqual(evidence);
+  });
 
   it('every check is tied to an article and a reason, with a positive weight', () => {
     for (const c of COMPLIANCE_CHECKS) {

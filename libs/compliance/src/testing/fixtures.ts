@@ -53,7 +53,12 @@ export function compliant(): ComplianceInput {
   return {
     document,
     agents: [
-      { agent_id: HIGH_AGENT, team_id: null, created_at: at, last_reviewed_at: '2026-06-10T00:00:00.000Z' },
+      {
+        agent_id: HIGH_AGENT,
+        team_id: null,
+        created_at: at,
+        last_reviewed_at: '2026-06-10T00:00:00.000Z',
+      },
       { agent_id: MINIMAL_AGENT, team_id: null, created_at: at, last_reviewed_at: null },
     ],
     facts: {

@@ -21,7 +21,9 @@ export function buildAsyncApi(version: string): Record<string, unknown> {
         contentType: 'application/json',
         headers: cloudEventHeaders(type),
         payload: z.toJSONSchema(schema.shape.data, { io: 'input', unrepresentable: 'any' }),
-        bindings: { kafka: { key: { type: 'string', description: `the aggregate id (${topic.key})` } } },
+        bindings: {
+          kafka: { key: { type: 'string', description: `the aggregate id (${topic.key})` } },
+        },
       };
       messageRefs[name] = { $ref: `#/components/messages/${name}` };
     }

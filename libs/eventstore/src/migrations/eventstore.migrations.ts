@@ -67,7 +67,8 @@ export function eventstoreMigrations(schema: string): MigrationClass[] {
     }
 
     async down(runner: QueryRunner): Promise<void> {
-      for (const table of ['projection_checkpoints', 'inbox', 'outbox', 'events']) await runner.query(`DROP TABLE ${qualified(schema, table)}`);
+      for (const table of ['projection_checkpoints', 'inbox', 'outbox', 'events'])
+        await runner.query(`DROP TABLE ${qualified(schema, table)}`);
     }
   }
   return [EventstoreInit1763769600000];

@@ -12,7 +12,13 @@ describe('toOutboxRow', () => {
   it('stores the whole envelope, keyed by its subject', () => {
     const row = toOutboxRow(outboxMessage(countersTopic, envelope), {});
 
-    expect(row).toEqual({ event_id: envelope.id, topic: countersTopic.name, key: 'c1', value: JSON.stringify(envelope), headers: {} });
+    expect(row).toEqual({
+      event_id: envelope.id,
+      topic: countersTopic.name,
+      key: 'c1',
+      value: JSON.stringify(envelope),
+      headers: {},
+    });
   });
 
   it('refuses an event its topic schema rejects', () => {
@@ -37,7 +43,10 @@ describe('toOutboxRow', () => {
 
     it('captures the trace context of the writer', () => {
       const { row, span } = trace.getTracer('test').startActiveSpan('command', (span) => {
-        const result = { row: toOutboxRow(outboxMessage(countersTopic, envelope)), span: span.spanContext() };
+        const result = {
+          row: toOutboxRow(outboxMessage(countersTopic, envelope)),
+          span: span.spanContext(),
+        };
         span.end();
         return result;
       });

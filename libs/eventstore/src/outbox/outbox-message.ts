@@ -11,7 +11,10 @@ export interface OutboxMessage<T extends TopicDescriptor = TopicDescriptor> {
  * Builds an OutboxMessage with the topic/event pair checked by the compiler (an array
  * of `{topic, event}` literals would only be checked against the widest envelope type).
  */
-export const outboxMessage = <T extends TopicDescriptor>(topic: T, event: EventOf<T>): OutboxMessage<T> => ({ topic, event });
+export const outboxMessage = <T extends TopicDescriptor>(
+  topic: T,
+  event: EventOf<T>,
+): OutboxMessage<T> => ({ topic, event });
 
 /** A row of the outbox table as written. */
 export interface OutboxRow {
@@ -28,9 +31,18 @@ export interface OutboxRow {
  * the command instead of poisoning the relay later; and captures the current trace
  * context, so the consumer's spans join the request that wrote the event.
  */
-export function toOutboxRow(message: OutboxMessage, headers: Record<string, string> = traceHeaders()): OutboxRow {
+export function toOutboxRow(
+  message: OutboxMessage,
+  headers: Record<string, string> = traceHeaders(),
+): OutboxRow {
   const result = message.topic.schema.safeParse(message.event);
   if (!result.success) throw new EventValidationError(message.topic.name, result.error.issues);
   const event = result.data;
-  return { event_id: event.id, topic: message.topic.name, key: event.subject, value: JSON.stringify(event), headers };
+  return {
+    event_id: event.id,
+    topic: message.topic.name,
+    key: event.subject,
+    value: JSON.stringify(event),
+    headers,
+  };
 }

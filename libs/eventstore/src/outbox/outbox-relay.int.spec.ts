@@ -1,6 +1,12 @@
 import { KafkaEventBus, silentLogger, type MessageContext } from '@llmgov/messaging';
 import { kafkaBrokers, testTopicPrefix, waitFor } from '@llmgov/testing';
-import { appendCounter, BusFailingAfter, countersTopic, eventstoreFixture, type CounterEvent } from '../eventstore.fixture';
+import {
+  appendCounter,
+  BusFailingAfter,
+  countersTopic,
+  eventstoreFixture,
+  type CounterEvent,
+} from '../eventstore.fixture';
 import { OutboxRelay } from './outbox-relay';
 
 const STREAMS = ['c1', 'c2', 'c3', 'c4', 'c5'];
@@ -12,7 +18,12 @@ const relays: OutboxRelay[] = [];
 
 beforeEach(async () => {
   fixture = await eventstoreFixture('relay');
-  bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'outbox-relay-int-spec', topicPrefix: testTopicPrefix(), logger: silentLogger });
+  bus = new KafkaEventBus({
+    brokers: kafkaBrokers(),
+    clientId: 'outbox-relay-int-spec',
+    topicPrefix: testTopicPrefix(),
+    logger: silentLogger,
+  });
   await bus.ensureTopics([countersTopic]);
 });
 afterEach(async () => {
@@ -21,26 +32,40 @@ afterEach(async () => {
   await fixture.cleanup();
 });
 
-const newRelay = (eventBus = bus as ConstructorParameters<typeof OutboxRelay>[2], batchSize = 25) => {
-  const relay = new OutboxRelay(fixture.dataSource, fixture.schema, eventBus, { batchSize, pollIntervalMs: 10, logger: silentLogger });
+const newRelay = (
+  eventBus = bus as ConstructorParameters<typeof OutboxRelay>[2],
+  batchSize = 25,
+) => {
+  const relay = new OutboxRelay(fixture.dataSource, fixture.schema, eventBus, {
+    batchSize,
+    pollIntervalMs: 10,
+    logger: silentLogger,
+  });
   relays.push(relay);
   return relay;
 };
 
 /** Appends VERSIONS events to each stream, round-robin, each with its outbox message. */
 async function appendAll(): Promise<void> {
-  for (let v = 1; v <= VERSIONS; v++) for (const s of STREAMS) await appendCounter(fixture.store, s, v);
+  for (let v = 1; v <= VERSIONS; v++)
+    for (const s of STREAMS) await appendCounter(fixture.store, s, v);
 }
 
 /** Everything the topic delivers, in arrival order. */
 async function consumeAll(): Promise<Array<{ event: CounterEvent; ctx: MessageContext }>> {
   const seen: Array<{ event: CounterEvent; ctx: MessageContext }> = [];
-  await bus.subscribe({ topic: countersTopic, group: 'checker', handler: async (event, ctx) => void seen.push({ event, ctx }) });
+  await bus.subscribe({
+    topic: countersTopic,
+    group: 'checker',
+    handler: async (event, ctx) => void seen.push({ event, ctx }),
+  });
   return seen;
 }
 
 /** What an idempotent consumer keeps: the first delivery of each ce_id, per stream, in order. */
-function dedupedByStream(seen: Array<{ event: CounterEvent; ctx: MessageContext }>): Map<string, number[]> {
+function dedupedByStream(
+  seen: Array<{ event: CounterEvent; ctx: MessageContext }>,
+): Map<string, number[]> {
   const ids = new Set<string>();
   const byStream = new Map<string, number[]>();
   for (const { event, ctx } of seen) {
@@ -68,7 +93,11 @@ describe('OutboxRelay', () => {
     await restarted.flush();
 
     expect(await restarted.backlog()).toBe(0);
-    await waitFor(() => expect(new Set(seen.map((s) => s.ctx.headers.ce_id)).size).toBe(STREAMS.length * VERSIONS), { timeoutMs: 30_000 });
+    await waitFor(
+      () =>
+        expect(new Set(seen.map((s) => s.ctx.headers.ce_id)).size).toBe(STREAMS.length * VERSIONS),
+      { timeoutMs: 30_000 },
+    );
     // The 12 records of the dead round went out twice: at least once, not exactly once, on the wire.
     expect(seen.length).toBeGreaterThan(STREAMS.length * VERSIONS);
     const byStream = dedupedByStream(seen);
@@ -86,7 +115,9 @@ describe('OutboxRelay', () => {
     await appendAll();
 
     await waitFor(async () => expect(await a.backlog()).toBe(0), { timeoutMs: 30_000 });
-    await waitFor(() => expect(seen).toHaveLength(STREAMS.length * VERSIONS), { timeoutMs: 30_000 });
+    await waitFor(() => expect(seen).toHaveLength(STREAMS.length * VERSIONS), {
+      timeoutMs: 30_000,
+    });
     await new Promise((r) => setTimeout(r, 500)); // a duplicate would arrive by now
     expect(seen).toHaveLength(STREAMS.length * VERSIONS);
     expect(new Set(seen.map((s) => s.ctx.headers.ce_id)).size).toBe(STREAMS.length * VERSIONS);

@@ -1,5 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { stderrLogger, type EventBus, type MessagingLogger, type RawRecord } from '@llmgov/messaging';
+import {
+  stderrLogger,
+  type EventBus,
+  type MessagingLogger,
+  type RawRecord,
+} from '@llmgov/messaging';
 import { outboxBacklog } from '@llmgov/telemetry';
 import { qualified } from '../sql';
 
@@ -61,7 +66,9 @@ export class OutboxRelay {
   start(): void {
     if (this.loop) return;
     // `eventstore_outbox_backlog{service=<schema>}`, counted at scrape time while the relay runs.
-    this.unobserve = outboxBacklog.observe(this.schema, async () => [{ labels: { service: this.schema }, value: await this.backlog() }]);
+    this.unobserve = outboxBacklog.observe(this.schema, async () => [
+      { labels: { service: this.schema }, value: await this.backlog() },
+    ]);
     const stopping = (this.stopping = new AbortController());
     this.loop = this.run(stopping.signal);
   }
@@ -94,7 +101,9 @@ export class OutboxRelay {
 
   /** Rows written and not yet published (a gauge for metrics and health). */
   async backlog(): Promise<number> {
-    const [{ count }] = (await this.dataSource.query(`SELECT count(*) AS count FROM ${this.table} WHERE published_at IS NULL`)) as Array<{ count: string }>;
+    const [{ count }] = (await this.dataSource.query(
+      `SELECT count(*) AS count FROM ${this.table} WHERE published_at IS NULL`,
+    )) as Array<{ count: string }>;
     return Number(count);
   }
 
@@ -103,7 +112,10 @@ export class OutboxRelay {
    * table keeps the history). Returns how many were deleted.
    */
   async prune(before: Date): Promise<number> {
-    const [, deleted] = (await this.dataSource.query(`DELETE FROM ${this.table} WHERE published_at < $1`, [before])) as [unknown, number];
+    const [, deleted] = (await this.dataSource.query(
+      `DELETE FROM ${this.table} WHERE published_at < $1`,
+      [before],
+    )) as [unknown, number];
     return deleted;
   }
 
@@ -123,7 +135,10 @@ export class OutboxRelay {
       } catch (error) {
         failures++;
         wait = Math.min(5000, this.pollIntervalMs * 2 ** failures);
-        this.logger.error({ schema: this.schema, error: String(error), retry_in_ms: wait }, 'outbox relay round failed');
+        this.logger.error(
+          { schema: this.schema, error: String(error), retry_in_ms: wait },
+          'outbox relay round failed',
+        );
       }
       await sleep(wait, signal);
     }
@@ -131,13 +146,18 @@ export class OutboxRelay {
 
   /** One transaction's worth; rounds of this relay never overlap. */
   private round(): Promise<number> {
-    const next = this.round_.catch(() => 0).then(() => this.dataSource.transaction((m) => this.publishBatch(m)));
+    const next = this.round_
+      .catch(() => 0)
+      .then(() => this.dataSource.transaction((m) => this.publishBatch(m)));
     this.round_ = next;
     return next;
   }
 
   private async publishBatch(manager: EntityManager): Promise<number> {
-    const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked', ['llmgov:outbox', this.schema])) as Array<{ locked: boolean }>;
+    const [{ locked }] = (await manager.query(
+      'SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext($2)) AS locked',
+      ['llmgov:outbox', this.schema],
+    )) as Array<{ locked: boolean }>;
     if (!locked) return 0;
     const rows = (await manager.query(
       `SELECT position, topic, key, value, headers FROM ${this.table}
@@ -148,7 +168,10 @@ export class OutboxRelay {
     for (const run of runsByTopic(rows)) {
       await this.bus.publishRaw(run.topic, run.records);
     }
-    await manager.query(`UPDATE ${this.table} SET published_at = now() WHERE position = ANY($1::bigint[])`, [rows.map((r) => r.position)]);
+    await manager.query(
+      `UPDATE ${this.table} SET published_at = now() WHERE position = ANY($1::bigint[])`,
+      [rows.map((r) => r.position)],
+    );
     this.publishedTotal += rows.length;
     return rows.length;
   }

@@ -8,7 +8,10 @@ export interface CounterTotal {
 }
 
 /** Pure: a counter's total after one more event. */
-export function evolveCounterTotal(row: CounterTotal | null, event: ProjectedEvent): CounterTotal | null {
+export function evolveCounterTotal(
+  row: CounterTotal | null,
+  event: ProjectedEvent,
+): CounterTotal | null {
   if (event.type !== 'counter.incremented') return row;
   const { version } = event.data as { version: number };
   return { increments: (row?.increments ?? 0) + 1, last_version: version };
@@ -18,13 +21,24 @@ export function evolveCounterTotal(row: CounterTotal | null, event: ProjectedEve
 export function counterTotalsProjection(schema: string) {
   const table = qualified(schema, 'counter_totals');
   return {
-    create: (m: EntityManager) => m.query(`CREATE TABLE IF NOT EXISTS ${table} (counter_id text PRIMARY KEY, increments int NOT NULL, last_version int NOT NULL)`),
-    rows: async (m: EntityManager) => (await m.query(`SELECT counter_id, increments, last_version FROM ${table} ORDER BY counter_id`)) as Array<CounterTotal & { counter_id: string }>,
+    create: (m: EntityManager) =>
+      m.query(
+        `CREATE TABLE IF NOT EXISTS ${table} (counter_id text PRIMARY KEY, increments int NOT NULL, last_version int NOT NULL)`,
+      ),
+    rows: async (m: EntityManager) =>
+      (await m.query(
+        `SELECT counter_id, increments, last_version FROM ${table} ORDER BY counter_id`,
+      )) as Array<CounterTotal & { counter_id: string }>,
     projection: rowProjection<CounterTotal>({
       name: 'counter_totals',
       rowId: (e) => (e.data as { counter_id?: string }).counter_id ?? null,
       evolve: evolveCounterTotal,
-      load: async (m, id) => ((await m.query(`SELECT increments, last_version FROM ${table} WHERE counter_id = $1`, [id])) as CounterTotal[])[0] ?? null,
+      load: async (m, id) =>
+        (
+          (await m.query(`SELECT increments, last_version FROM ${table} WHERE counter_id = $1`, [
+            id,
+          ])) as CounterTotal[]
+        )[0] ?? null,
       save: async (m, id, row) => {
         if (row === null) await m.query(`DELETE FROM ${table} WHERE counter_id = $1`, [id]);
         else

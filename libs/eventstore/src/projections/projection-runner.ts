@@ -35,23 +35,40 @@ export class ProjectionRunner {
   catchUp(projection: Projection): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       // Row lock on the checkpoint: two runners of one projection take turns.
-      await manager.query(`INSERT INTO ${this.checkpoints} (name, position) VALUES ($1, 0) ON CONFLICT DO NOTHING`, [projection.name]);
-      const [{ position }] = (await manager.query(`SELECT position FROM ${this.checkpoints} WHERE name = $1 FOR UPDATE`, [projection.name])) as Array<{ position: string }>;
+      await manager.query(
+        `INSERT INTO ${this.checkpoints} (name, position) VALUES ($1, 0) ON CONFLICT DO NOTHING`,
+        [projection.name],
+      );
+      const [{ position }] = (await manager.query(
+        `SELECT position FROM ${this.checkpoints} WHERE name = $1 FOR UPDATE`,
+        [projection.name],
+      )) as Array<{ position: string }>;
       return this.applyFrom(manager, projection, Number(position));
     });
   }
 
   /** The global position a projection has applied up to (0 when never run). */
   async checkpoint(name: string): Promise<number> {
-    const rows = (await this.dataSource.query(`SELECT position FROM ${this.checkpoints} WHERE name = $1`, [name])) as Array<{ position: string }>;
+    const rows = (await this.dataSource.query(
+      `SELECT position FROM ${this.checkpoints} WHERE name = $1`,
+      [name],
+    )) as Array<{ position: string }>;
     return rows.length === 0 ? 0 : Number(rows[0].position);
   }
 
-  private async applyFrom(manager: EntityManager, projection: Projection, after: number): Promise<number> {
+  private async applyFrom(
+    manager: EntityManager,
+    projection: Projection,
+    after: number,
+  ): Promise<number> {
     let applied = 0;
     let position = after;
     for (;;) {
-      const events = await this.store.readAll({ fromPosition: position + 1, limit: this.batchSize, manager });
+      const events = await this.store.readAll({
+        fromPosition: position + 1,
+        limit: this.batchSize,
+        manager,
+      });
       for (const event of events) await projection.apply(manager, event);
       applied += events.length;
       if (events.length === 0) break;
@@ -61,7 +78,11 @@ export class ProjectionRunner {
     return applied;
   }
 
-  private async saveCheckpoint(manager: EntityManager, name: string, position: number): Promise<void> {
+  private async saveCheckpoint(
+    manager: EntityManager,
+    name: string,
+    position: number,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO ${this.checkpoints} (name, position) VALUES ($1, $2)
        ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = now()`,

@@ -1,6 +1,11 @@
 import { KafkaEventBus, silentLogger } from '@llmgov/messaging';
 import { kafkaBrokers, testTopicPrefix, waitFor } from '@llmgov/testing';
-import { appendCounter, counterEvent, countersTopic, eventstoreFixture } from '../eventstore.fixture';
+import {
+  appendCounter,
+  counterEvent,
+  countersTopic,
+  eventstoreFixture,
+} from '../eventstore.fixture';
 import { Inbox } from '../inbox';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { counterTotalsProjection } from './counter-totals.fixture';
@@ -14,7 +19,12 @@ let totals: ReturnType<typeof counterTotalsProjection>;
 
 beforeEach(async () => {
   fixture = await eventstoreFixture('projection');
-  bus = new KafkaEventBus({ brokers: kafkaBrokers(), clientId: 'projection-int-spec', topicPrefix: testTopicPrefix(), logger: silentLogger });
+  bus = new KafkaEventBus({
+    brokers: kafkaBrokers(),
+    clientId: 'projection-int-spec',
+    topicPrefix: testTopicPrefix(),
+    logger: silentLogger,
+  });
   inbox = new Inbox(fixture.dataSource, fixture.schema);
   totals = counterTotalsProjection(fixture.schema);
   await totals.create(fixture.dataSource.manager);
@@ -30,7 +40,11 @@ async function projectLive(handled: boolean[] = []): Promise<boolean[]> {
     topic: countersTopic,
     group: 'counter-totals',
     handler: async (event) => {
-      handled.push(await inbox.handleOnce('counter-totals', event.id, (m) => totals.projection.apply(m, projectedFromEnvelope(event))));
+      handled.push(
+        await inbox.handleOnce('counter-totals', event.id, (m) =>
+          totals.projection.apply(m, projectedFromEnvelope(event)),
+        ),
+      );
     },
   });
   return handled;
@@ -48,14 +62,19 @@ describe('projections', () => {
     await bus.publish(countersTopic, counterEvent('redelivered', 2).envelope);
 
     await waitFor(() => expect(handled).toEqual([true, false, true]), { timeoutMs: 30_000 });
-    expect(await totals.rows(fixture.dataSource.manager)).toEqual([{ counter_id: 'redelivered', increments: 2, last_version: 2 }]);
+    expect(await totals.rows(fixture.dataSource.manager)).toEqual([
+      { counter_id: 'redelivered', increments: 2, last_version: 2 },
+    ]);
   });
 
   it('rebuild from the store to what the live projection holds', async () => {
     await projectLive();
-    const relay = new OutboxRelay(fixture.dataSource, fixture.schema, bus, { logger: silentLogger });
+    const relay = new OutboxRelay(fixture.dataSource, fixture.schema, bus, {
+      logger: silentLogger,
+    });
     relay.start();
-    for (let v = 1; v <= 10; v++) for (const s of ['a', 'b', 'c']) await appendCounter(fixture.store, s, v);
+    for (let v = 1; v <= 10; v++)
+      for (const s of ['a', 'b', 'c']) await appendCounter(fixture.store, s, v);
     for (let v = 11; v <= 14; v++) await appendCounter(fixture.store, 'b', v);
     const live = await waitFor(
       async () => {
@@ -88,7 +107,8 @@ describe('projections', () => {
   it('catch up from the checkpoint', async () => {
     const runner = new ProjectionRunner(fixture.dataSource, fixture.store);
     let applied = 0;
-    const catchUpTo = (total: number) => waitFor(async () => expect((applied += await runner.catchUp(totals.projection))).toBe(total));
+    const catchUpTo = (total: number) =>
+      waitFor(async () => expect((applied += await runner.catchUp(totals.projection))).toBe(total));
     await appendCounter(fixture.store, 'x', 1);
     await catchUpTo(1);
 

@@ -2,7 +2,11 @@ import type { EntityManager } from 'typeorm';
 import { evolveCounterTotal, type CounterTotal } from './counter-totals.fixture';
 import { rowProjection, type ProjectedEvent } from './projection';
 
-const incremented = (counter_id: string, version: number): ProjectedEvent => ({ event_id: `e${version}`, type: 'counter.incremented', data: { counter_id, version } });
+const incremented = (counter_id: string, version: number): ProjectedEvent => ({
+  event_id: `e${version}`,
+  type: 'counter.incremented',
+  data: { counter_id, version },
+});
 
 describe('rowProjection', () => {
   const rows = new Map<string, CounterTotal>();
@@ -17,9 +21,13 @@ describe('rowProjection', () => {
   });
 
   it('folds events into one row per id with the pure evolve', async () => {
-    for (const e of [incremented('a', 1), incremented('b', 1), incremented('a', 2)]) await projection.apply(manager, e);
+    for (const e of [incremented('a', 1), incremented('b', 1), incremented('a', 2)])
+      await projection.apply(manager, e);
 
-    expect(Object.fromEntries(rows)).toEqual({ a: { increments: 2, last_version: 2 }, b: { increments: 1, last_version: 1 } });
+    expect(Object.fromEntries(rows)).toEqual({
+      a: { increments: 2, last_version: 2 },
+      b: { increments: 1, last_version: 1 },
+    });
   });
 
   it('skips events that concern no row and starts over on reset', async () => {

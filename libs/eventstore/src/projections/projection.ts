@@ -5,7 +5,11 @@ import type { StoredEvent } from '../stored-event';
 export type ProjectedEvent = Pick<StoredEvent, 'event_id' | 'type' | 'data'>;
 
 /** An envelope off the bus as a ProjectedEvent (its `id` is the stored `event_id`). */
-export const projectedFromEnvelope = (event: { id: string; type: string; data: unknown }): ProjectedEvent => ({
+export const projectedFromEnvelope = (event: {
+  id: string;
+  type: string;
+  data: unknown;
+}): ProjectedEvent => ({
   event_id: event.id,
   type: event.type,
   data: event.data,

@@ -2,7 +2,13 @@ import { deadLetterTopicName, type EventOf, type TopicDescriptor } from '@llmgov
 import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
 import { deadLetterHeaders, type DeadLetterCause, type InboundRecord } from '../dead-letter';
 import { deliver, deliverBatch } from '../delivery';
-import type { EventBus, RawRecord, SubscribeOptions, Subscription, PublishOptions } from '../event-bus';
+import type {
+  EventBus,
+  RawRecord,
+  SubscribeOptions,
+  Subscription,
+  PublishOptions,
+} from '../event-bus';
 import { stderrLogger, type MessagingLogger } from '../logger';
 import { defaultRetryPolicy, DeliveryAborted, type RetryPolicy } from '../retry-policy';
 import { withPublishSpans } from '../trace-context';
@@ -73,12 +79,22 @@ export class InProcessEventBus implements EventBus {
     await this.publishBatch(topic, [event]);
   }
 
-  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
+  async publishBatch<T extends TopicDescriptor>(
+    topic: T,
+    events: EventOf<T>[],
+    options?: PublishOptions,
+  ): Promise<void> {
     const valid = validateForPublish(topic, events, options);
     const ids = valid.map((e) => e.id);
-    await withPublishSpans(topic.name, 'in-process', ids, options?.traceContexts, async (headers) => {
-      valid.forEach((event, i) => this.append(topic.name, toBinaryRecord(event, headers[i])));
-    });
+    await withPublishSpans(
+      topic.name,
+      'in-process',
+      ids,
+      options?.traceContexts,
+      async (headers) => {
+        valid.forEach((event, i) => this.append(topic.name, toBinaryRecord(event, headers[i])));
+      },
+    );
   }
 
   async publishRaw(topicName: string, records: RawRecord[]): Promise<void> {
@@ -93,8 +109,20 @@ export class InProcessEventBus implements EventBus {
     let group = this.groups.get(id);
     if (!group) {
       const committed = this.durability?.committed(options.topic.name, options.group);
-      const offset = committed !== undefined ? Math.min(committed, log.length) : options.fromBeginning === false ? log.length : 0;
-      group = { name: options.group, log, topicName: options.topic.name, offset, members: [], draining: false };
+      const offset =
+        committed !== undefined
+          ? Math.min(committed, log.length)
+          : options.fromBeginning === false
+            ? log.length
+            : 0;
+      group = {
+        name: options.group,
+        log,
+        topicName: options.topic.name,
+        offset,
+        members: [],
+        draining: false,
+      };
       this.groups.set(id, group);
       this.durability?.commit(group.topicName, group.name, offset);
     }
@@ -149,7 +177,8 @@ export class InProcessEventBus implements EventBus {
     this.assertOpen();
     this.log(topicName).push(record);
     this.durability?.appended(topicName, record);
-    for (const group of this.groups.values()) if (group.topicName === topicName) this.schedule(group);
+    for (const group of this.groups.values())
+      if (group.topicName === topicName) this.schedule(group);
   }
 
   private log(topicName: string): BinaryRecord[] {
@@ -160,11 +189,22 @@ export class InProcessEventBus implements EventBus {
 
   /** Starts draining a group on a later turn of the event loop, unless it already is. */
   private schedule(group: Group): void {
-    if (group.draining || this.closed || group.members.length === 0 || group.offset >= group.log.length) return;
+    if (
+      group.draining ||
+      this.closed ||
+      group.members.length === 0 ||
+      group.offset >= group.log.length
+    )
+      return;
     group.draining = true;
     const run = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.drain(group))
-      .catch((error: unknown) => this.logger.error({ topic: group.topicName, group: group.name, error: String(error) }, 'delivery stopped'));
+      .catch((error: unknown) =>
+        this.logger.error(
+          { topic: group.topicName, group: group.name, error: String(error) },
+          'delivery stopped',
+        ),
+      );
     this.inflight.add(run);
     void run.finally(() => this.inflight.delete(run));
   }
@@ -175,9 +215,16 @@ export class InProcessEventBus implements EventBus {
         // Like a partition, the log is consumed by one member of the group at a time.
         const member = group.members[0];
         const offset = group.offset;
-        const end = member.batchHandler ? Math.min(group.log.length, offset + member.maxBatchSize) : offset + 1;
+        const end = member.batchHandler
+          ? Math.min(group.log.length, offset + member.maxBatchSize)
+          : offset + 1;
         const records = group.log.slice(offset, end).map((stored, i): InboundRecord => ({
-          topic: group.topicName, partition: 0, offset: String(offset + i), key: stored.key, value: stored.value, headers: { ...stored.headers },
+          topic: group.topicName,
+          partition: 0,
+          offset: String(offset + i),
+          key: stored.key,
+          value: stored.value,
+          headers: { ...stored.headers },
         }));
         const deps = {
           system: 'in-process' as const,
@@ -187,11 +234,24 @@ export class InProcessEventBus implements EventBus {
           signal: member.abort.signal,
           skip: member.skip,
           deadLetter: async (r: InboundRecord, cause: DeadLetterCause) =>
-            this.append(deadLetterTopicName(group.topicName), { key: r.key ?? '', value: r.value ?? '', headers: deadLetterHeaders(r, group.name, cause) }),
+            this.append(deadLetterTopicName(group.topicName), {
+              key: r.key ?? '',
+              value: r.value ?? '',
+              headers: deadLetterHeaders(r, group.name, cause),
+            }),
         };
         try {
           if (member.batchHandler) {
-            await deliverBatch(member.topic, records, { handler: member.handler, batchHandler: member.batchHandler, maxAttempts: member.maxAttempts }, deps);
+            await deliverBatch(
+              member.topic,
+              records,
+              {
+                handler: member.handler,
+                batchHandler: member.batchHandler,
+                maxAttempts: member.maxAttempts,
+              },
+              deps,
+            );
           } else await deliver(member.topic, records[0], member.handler, member.maxAttempts, deps);
           group.offset = end;
           this.durability?.commit(group.topicName, group.name, end);

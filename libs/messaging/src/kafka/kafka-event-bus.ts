@@ -1,10 +1,25 @@
 import { deadLetterTopicName, type EventOf, type TopicDescriptor } from '@llmgov/events';
 import { consumerLag } from '@llmgov/telemetry';
-import { Kafka, KafkaJSError, logLevel, Partitioners, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  KafkaJSError,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
 import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
 import { deadLetterHeaders, type DeadLetterCause, type InboundRecord } from '../dead-letter';
 import { deliver, deliverBatch } from '../delivery';
-import type { EventBus, RawRecord, SubscribeOptions, Subscription, PublishOptions } from '../event-bus';
+import type {
+  EventBus,
+  RawRecord,
+  SubscribeOptions,
+  Subscription,
+  PublishOptions,
+} from '../event-bus';
 import { stderrLogger, type MessagingLogger } from '../logger';
 import { defaultRetryPolicy, DeliveryAborted, type RetryPolicy } from '../retry-policy';
 import { withPublishSpans } from '../trace-context';
@@ -85,7 +100,10 @@ export class KafkaEventBus implements EventBus {
     this.logger = options.logger ?? stderrLogger;
     this.layout = { numPartitions: 3, replicationFactor: 1, ...options.topics };
     this.retry = { ...defaultRetryPolicy, ...options.retry };
-    this.partitionsConsumedConcurrently = Math.max(1, options.partitionsConsumedConcurrently ?? this.layout.numPartitions);
+    this.partitionsConsumedConcurrently = Math.max(
+      1,
+      options.partitionsConsumedConcurrently ?? this.layout.numPartitions,
+    );
     this.maxWaitTimeInMs = options.maxWaitTimeInMs ?? 200;
     this.kafka = new Kafka({
       clientId: options.clientId,
@@ -111,12 +129,24 @@ export class KafkaEventBus implements EventBus {
     await this.publishBatch(topic, [event]);
   }
 
-  async publishBatch<T extends TopicDescriptor>(topic: T, events: EventOf<T>[], options?: PublishOptions): Promise<void> {
+  async publishBatch<T extends TopicDescriptor>(
+    topic: T,
+    events: EventOf<T>[],
+    options?: PublishOptions,
+  ): Promise<void> {
     const valid = validateForPublish(topic, events, options);
     await this.ensure([topic.name]);
     const ids = valid.map((e) => e.id);
-    await withPublishSpans(this.topicName(topic.name), 'kafka', ids, options?.traceContexts, (headers) =>
-      this.send(topic.name, valid.map((e, i) => toBinaryRecord(e, headers[i]))),
+    await withPublishSpans(
+      this.topicName(topic.name),
+      'kafka',
+      ids,
+      options?.traceContexts,
+      (headers) =>
+        this.send(
+          topic.name,
+          valid.map((e, i) => toBinaryRecord(e, headers[i])),
+        ),
     );
   }
 
@@ -126,7 +156,10 @@ export class KafkaEventBus implements EventBus {
    */
   async publishRaw(topicName: string, records: RawRecord[]): Promise<void> {
     await this.ensure([topicName]);
-    await this.send(topicName, records.map((r) => ({ ...structuredToBinary(r.value, r.headers), key: r.key })));
+    await this.send(
+      topicName,
+      records.map((r) => ({ ...structuredToBinary(r.value, r.headers), key: r.key })),
+    );
   }
 
   async ensureTopics(topics: readonly TopicDescriptor[]): Promise<void> {
@@ -160,7 +193,11 @@ export class KafkaEventBus implements EventBus {
       keepAlive: heartbeat,
       deadLetter: (record: InboundRecord, cause: DeadLetterCause) =>
         this.send(deadLetterTopicName(options.topic.name), [
-          { key: record.key ?? '', value: record.value ?? '', headers: deadLetterHeaders(record, group, cause) },
+          {
+            key: record.key ?? '',
+            value: record.value ?? '',
+            headers: deadLetterHeaders(record, group, cause),
+          },
         ]),
     });
     await consumer.run({
@@ -172,18 +209,35 @@ export class KafkaEventBus implements EventBus {
       autoCommitInterval: AUTO_COMMIT_INTERVAL_MS,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
         const deps = deliveryDeps(heartbeat);
         if (options.batchHandler) {
-          const handlers = { handler: options.handler, batchHandler: options.batchHandler, maxAttempts: options.maxAttempts ?? 5 };
+          const handlers = {
+            handler: options.handler,
+            batchHandler: options.batchHandler,
+            maxAttempts: options.maxAttempts ?? 5,
+          };
           const size = Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH);
           for (let i = 0; i < batch.messages.length; i += size) {
             if (!isRunning() || isStale()) return;
             const slice = batch.messages.slice(i, i + size);
             try {
-              await deliverBatch(options.topic, slice.map((m) => inbound(physical, batch.partition, m)), handlers, deps);
+              await deliverBatch(
+                options.topic,
+                slice.map((m) => inbound(physical, batch.partition, m)),
+                handlers,
+                deps,
+              );
             } catch (error) {
-              if (error instanceof DeliveryAborted) throw new KafkaJSError(error, { retriable: true });
+              if (error instanceof DeliveryAborted)
+                throw new KafkaJSError(error, { retriable: true });
               throw error;
             }
             resolveOffset(slice[slice.length - 1].offset);
@@ -197,12 +251,19 @@ export class KafkaEventBus implements EventBus {
           // Stopping, or the partition was sought/revoked: leave the rest unresolved.
           if (!isRunning() || isStale()) return;
           try {
-            await deliver(options.topic, inbound(physical, batch.partition, message), options.handler, options.maxAttempts ?? 5, deps);
+            await deliver(
+              options.topic,
+              inbound(physical, batch.partition, message),
+              options.handler,
+              options.maxAttempts ?? 5,
+              deps,
+            );
           } catch (error) {
             // Closed mid-retry: throwing leaves this offset unresolved (those before it are
             // committed by kafkajs). As a retriable KafkaJSError it is neither logged as a
             // handler failure nor crashes the consumer; the runner, stopping, drops it.
-            if (error instanceof DeliveryAborted) throw new KafkaJSError(error, { retriable: true });
+            if (error instanceof DeliveryAborted)
+              throw new KafkaJSError(error, { retriable: true });
             throw error;
           }
           resolveOffset(message.offset);
@@ -224,9 +285,14 @@ export class KafkaEventBus implements EventBus {
       },
     };
     this.subscriptions.add(subscription);
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => lag.keepOnly(payload.memberAssignment[physical] ?? []));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      lag.keepOnly(payload.memberAssignment[physical] ?? []),
+    );
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.logger.error({ group, topic: physical, error: String(payload.error), restart: payload.restart }, 'consumer crashed');
+      this.logger.error(
+        { group, topic: physical, error: String(payload.error), restart: payload.restart },
+        'consumer crashed',
+      );
     });
     return subscription;
   }
@@ -244,7 +310,11 @@ export class KafkaEventBus implements EventBus {
     this.assertOpen();
     this.producerReady ??= this.producer.connect();
     await this.producerReady;
-    await this.producer.send({ topic: this.topicName(logicalTopic), acks: -1, messages: records.map(toKafkaMessage) });
+    await this.producer.send({
+      topic: this.topicName(logicalTopic),
+      acks: -1,
+      messages: records.map(toKafkaMessage),
+    });
   }
 
   /** Creates each topic and its `.dlq` once per bus; concurrent callers share the work. */
@@ -257,7 +327,10 @@ export class KafkaEventBus implements EventBus {
           await admin.connect();
           return admin;
         })();
-        const physical = pending.flatMap((n) => [this.topicName(n), this.topicName(deadLetterTopicName(n))]);
+        const physical = pending.flatMap((n) => [
+          this.topicName(n),
+          this.topicName(deadLetterTopicName(n)),
+        ]);
         await createTopics(await this.admin, physical, this.layout);
       })();
       for (const n of pending) this.ensured.set(n, work);
@@ -325,6 +398,10 @@ class LagReporter {
 
   private publish(): void {
     if (this.partitions.size === 0) consumerLag.remove(this.labels);
-    else consumerLag.set(this.labels, [...this.partitions.values()].reduce((a, b) => a + b, 0));
+    else
+      consumerLag.set(
+        this.labels,
+        [...this.partitions.values()].reduce((a, b) => a + b, 0),
+      );
   }
 }

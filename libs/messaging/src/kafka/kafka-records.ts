@@ -11,4 +11,8 @@ export function headersToStrings(headers: IHeaders | undefined): Record<string, 
   return out;
 }
 
-export const toKafkaMessage = (record: BinaryRecord): Message => ({ key: record.key, value: record.value, headers: record.headers });
+export const toKafkaMessage = (record: BinaryRecord): Message => ({
+  key: record.key,
+  value: record.value,
+  headers: record.headers,
+});

@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  SetMetadata,
+  createParamDecorator,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors/domain-errors';
@@ -13,11 +20,13 @@ export const Roles = (...roles: AdminRole[]) => SetMetadata(ROLES, roles);
 type WithPrincipal = FastifyRequest & { principal?: AdminPrincipal };
 
 /** The authenticated admin principal of this request (set by AdminAuthGuard). */
-export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): AdminPrincipal => {
-  const principal = ctx.switchToHttp().getRequest<WithPrincipal>().principal;
-  if (!principal) throw new UnauthorizedError();
-  return principal;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): AdminPrincipal => {
+    const principal = ctx.switchToHttp().getRequest<WithPrincipal>().principal;
+    if (!principal) throw new UnauthorizedError();
+    return principal;
+  },
+);
 
 /**
  * Authenticates admin routes: `Authorization: Bearer msh_…` (looked up by hash in the
@@ -35,10 +44,19 @@ export class AdminAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WithPrincipal>();
     const principal = await this.authenticate(request.headers.authorization);
-    if (!principal) throw new UnauthorizedError('Missing or invalid admin credentials (Authorization: Bearer msh_… or a JWT)');
-    const roles = this.reflector.getAllAndOverride<AdminRole[] | undefined>(ROLES, [context.getHandler(), context.getClass()]);
+    if (!principal)
+      throw new UnauthorizedError(
+        'Missing or invalid admin credentials (Authorization: Bearer msh_… or a JWT)',
+      );
+    const roles = this.reflector.getAllAndOverride<AdminRole[] | undefined>(ROLES, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (roles && !principal.platform_owner && !roles.includes(principal.role)) {
-      throw new ForbiddenError(`Role '${principal.role}' may not do this; requires one of: ${roles.join(', ')}`, 'insufficient_role');
+      throw new ForbiddenError(
+        `Role '${principal.role}' may not do this; requires one of: ${roles.join(', ')}`,
+        'insufficient_role',
+      );
     }
     request.principal = principal;
     return true;
@@ -51,7 +69,13 @@ export class AdminAuthGuard implements CanActivate {
     if (token.startsWith('msh_')) {
       const key = this.directory.findBySecret(token);
       if (!key || key.kind !== 'admin' || !key.role) return null;
-      return { kind: key.platform_owner ? 'bootstrap' : 'admin_key', id: key.key_id, org_id: key.org_id, role: key.role, platform_owner: key.platform_owner };
+      return {
+        kind: key.platform_owner ? 'bootstrap' : 'admin_key',
+        id: key.key_id,
+        org_id: key.org_id,
+        role: key.role,
+        platform_owner: key.platform_owner,
+      };
     }
     return this.jwt.verify(token);
   }
@@ -64,9 +88,11 @@ export class AdminAuthGuard implements CanActivate {
  */
 export function orgScope(principal: AdminPrincipal, requestedOrgId?: string | null): string {
   if (principal.platform_owner) {
-    if (!requestedOrgId) throw new ForbiddenError('The platform owner must name org_id', 'org_required');
+    if (!requestedOrgId)
+      throw new ForbiddenError('The platform owner must name org_id', 'org_required');
     return requestedOrgId;
   }
-  if (requestedOrgId && requestedOrgId !== principal.org_id) throw new NotFoundError(`Org ${requestedOrgId} not found`);
+  if (requestedOrgId && requestedOrgId !== principal.org_id)
+    throw new NotFoundError(`Org ${requestedOrgId} not found`);
   return principal.org_id as string;
 }

@@ -11,7 +11,11 @@ export interface JwtConfig {
   audience?: string;
 }
 
-const claims = z.object({ sub: z.string().min(1), org_id: z.string().min(1), role: z.enum(['owner', 'admin', 'reviewer', 'viewer']) });
+const claims = z.object({
+  sub: z.string().min(1),
+  org_id: z.string().min(1),
+  role: z.enum(['owner', 'admin', 'reviewer', 'viewer']),
+});
 
 /** Verifies admin JWTs (claims `sub`, `org_id`, `role`) with a shared secret or a JWKS. */
 export class JwtVerifier {
@@ -32,10 +36,18 @@ export class JwtVerifier {
     try {
       const options = { issuer: this.config.issuer, audience: this.config.audience };
       const { payload } =
-        this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options);
+        this.key instanceof Uint8Array
+          ? await jwtVerify(token, this.key, options)
+          : await jwtVerify(token, this.key, options);
       const parsed = claims.safeParse(payload);
       if (!parsed.success) return null;
-      return { kind: 'jwt', id: parsed.data.sub, org_id: parsed.data.org_id, role: parsed.data.role, platform_owner: false };
+      return {
+        kind: 'jwt',
+        id: parsed.data.sub,
+        org_id: parsed.data.org_id,
+        role: parsed.data.role,
+        platform_owner: false,
+      };
     } catch {
       return null;
     }

@@ -17,12 +17,30 @@ export interface KeyRecord {
   created_at: string;
   revoked_at: string | null;
 }
-export interface OrgRecord { org_id: string; name: string; plan: 'free' | 'starter' | 'growth' | 'enterprise'; created_at: string }
-export interface TeamRecord { team_id: string; org_id: string; name: string; created_at: string }
-export interface AgentRecord { agent_id: string; org_id: string; team_id: string | null; name: string; environment: string; created_at: string }
+export interface OrgRecord {
+  org_id: string;
+  name: string;
+  plan: 'free' | 'starter' | 'growth' | 'enterprise';
+  created_at: string;
+}
+export interface TeamRecord {
+  team_id: string;
+  org_id: string;
+  name: string;
+  created_at: string;
+}
+export interface AgentRecord {
+  agent_id: string;
+  org_id: string;
+  team_id: string | null;
+  name: string;
+  environment: string;
+  created_at: string;
+}
 
 /** sha256 hex of a secret: how keys are stored and looked up (never the secret itself). */
-export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+export const hashSecret = (secret: string): string =>
+  createHash('sha256').update(secret).digest('hex');
 
 /**
  * An in-memory view of orgs, teams, agents and keys, folded from the tenancy topic. Every
@@ -39,10 +57,20 @@ export class TenancyDirectory {
   apply(event: TenancyEvent): void {
     switch (event.type) {
       case 'org.created':
-        this.orgs.set(event.data.org_id, { org_id: event.data.org_id, name: event.data.name, plan: event.data.plan, created_at: event.data.created_at });
+        this.orgs.set(event.data.org_id, {
+          org_id: event.data.org_id,
+          name: event.data.name,
+          plan: event.data.plan,
+          created_at: event.data.created_at,
+        });
         return;
       case 'team.created':
-        this.teams.set(event.data.team_id, { team_id: event.data.team_id, org_id: event.data.org_id, name: event.data.name, created_at: event.data.created_at });
+        this.teams.set(event.data.team_id, {
+          team_id: event.data.team_id,
+          org_id: event.data.org_id,
+          name: event.data.name,
+          created_at: event.data.created_at,
+        });
         return;
       case 'agent.created': {
         const { agent_id, org_id, team_id, name, environment, created_at } = event.data;
@@ -52,8 +80,16 @@ export class TenancyDirectory {
       case 'key.created': {
         const d = event.data;
         const record: KeyRecord = {
-          key_id: d.key_id, org_id: d.org_id, kind: d.kind, role: d.role, platform_owner: d.platform_owner,
-          team_id: d.team_id, agent_id: d.agent_id, name: d.name, prefix: d.prefix, created_at: d.created_at,
+          key_id: d.key_id,
+          org_id: d.org_id,
+          kind: d.kind,
+          role: d.role,
+          platform_owner: d.platform_owner,
+          team_id: d.team_id,
+          agent_id: d.agent_id,
+          name: d.name,
+          prefix: d.prefix,
+          created_at: d.created_at,
           revoked_at: this.keysById.get(d.key_id)?.revoked_at ?? null,
         };
         this.keysByHash.set(d.key_hash, record);

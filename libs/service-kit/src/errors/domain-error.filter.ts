@@ -14,27 +14,51 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = toErrorBody(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (status >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     void reply.status(status).send(body);
   }
 }
 
-export function toErrorBody(exception: unknown): { status: number; body: { success: false; error: { code: string; message: string; fields?: unknown } } } {
+export function toErrorBody(exception: unknown): {
+  status: number;
+  body: { success: false; error: { code: string; message: string; fields?: unknown } };
+} {
   if (exception instanceof DomainError) {
-    const error = { code: exception.code, message: exception.message, ...(exception.fields ? { fields: exception.fields } : {}) };
+    const error = {
+      code: exception.code,
+      message: exception.message,
+      ...(exception.fields ? { fields: exception.fields } : {}),
+    };
     return { status: exception.status, body: { success: false, error } };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const res = exception.getResponse();
-    const message = typeof res === 'string' ? res : ((res as { message?: unknown }).message ?? exception.message);
+    const message =
+      typeof res === 'string' ? res : ((res as { message?: unknown }).message ?? exception.message);
     const code = status === 404 ? 'not_found' : status === 400 ? 'bad_request' : `http_${status}`;
-    return { status, body: { success: false, error: { code, message: Array.isArray(message) ? message.join('; ') : String(message) } } };
+    return {
+      status,
+      body: {
+        success: false,
+        error: { code, message: Array.isArray(message) ? message.join('; ') : String(message) },
+      },
+    };
   }
   const fastifyStatus = (exception as { statusCode?: number })?.statusCode;
   if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
     const message = (exception as Error).message;
-    return { status: fastifyStatus, body: { success: false, error: { code: fastifyStatus === 413 ? 'body_too_large' : 'bad_request', message } } };
+    return {
+      status: fastifyStatus,
+      body: {
+        success: false,
+        error: { code: fastifyStatus === 413 ? 'body_too_large' : 'bad_request', message },
+      },
+    };
   }
-  return { status: 500, body: { success: false, error: { code: 'internal', message: 'Internal error' } } };
+  return {
+    status: 500,
+    body: { success: false, error: { code: 'internal', message: 'Internal error' } },
+  };
 }

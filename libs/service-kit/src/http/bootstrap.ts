@@ -33,7 +33,10 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 120_000;
 
 /** Creates a Nest app on Fastify with the shared error filter, OpenAPI at /docs, and listens. */
-export async function bootstrapService(rootModule: unknown, options: BootstrapOptions): Promise<NestFastifyApplication> {
+export async function bootstrapService(
+  rootModule: unknown,
+  options: BootstrapOptions,
+): Promise<NestFastifyApplication> {
   const app = await createServiceApp(rootModule, options);
   await app.listen(options.port, options.host ?? '0.0.0.0');
   new Logger(options.name).log(`listening on ${await app.getUrl()}`);
@@ -41,7 +44,10 @@ export async function bootstrapService(rootModule: unknown, options: BootstrapOp
 }
 
 /** Same as bootstrapService without listening (tests use `app.getHttpServer()` or listen on port 0). */
-export async function createServiceApp(rootModule: unknown, options: Omit<BootstrapOptions, 'port'> & { port?: number }): Promise<NestFastifyApplication> {
+export async function createServiceApp(
+  rootModule: unknown,
+  options: Omit<BootstrapOptions, 'port'> & { port?: number },
+): Promise<NestFastifyApplication> {
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
@@ -55,7 +61,10 @@ export async function createServiceApp(rootModule: unknown, options: Omit<Bootst
         ? {
             requestTimeout,
             headersTimeout: Math.min(60_000, requestTimeout),
-            connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(requestTimeout / 4))),
+            connectionsCheckingInterval: Math.min(
+              30_000,
+              Math.max(250, Math.floor(requestTimeout / 4)),
+            ),
           }
         : undefined,
   });
@@ -84,7 +93,9 @@ function canServeSwaggerUi(): boolean {
 function setupDocs(app: INestApplication, name: string): void {
   const config = new DocumentBuilder()
     .setTitle(`LLM governance gateway — ${name}`)
-    .setDescription('Routes of CONTRACT.md. Admin routes take `Authorization: Bearer msh_…` or a JWT; gateway routes take a `gk_…` key.')
+    .setDescription(
+      'Routes of CONTRACT.md. Admin routes take `Authorization: Bearer msh_…` or a JWT; gateway routes take a `gk_…` key.',
+    )
     .addBearerAuth()
     .build();
   // The Swagger UI assets need @fastify/static (not a dependency): without it, serve the

@@ -27,7 +27,10 @@ const HEADERS = {
  * it (client-side routes). Without a build it answers 503 saying how to build it.
  * The console talks to this same origin's public API; nothing here reads a credential.
  */
-export async function serveConsole(app: NestFastifyApplication, dir: string = defaultConsoleDir()): Promise<boolean> {
+export async function serveConsole(
+  app: NestFastifyApplication,
+  dir: string = defaultConsoleDir(),
+): Promise<boolean> {
   const fastify = app.getHttpAdapter().getInstance();
   const indexFile = join(dir, 'index.html');
   const built = existsSync(indexFile);

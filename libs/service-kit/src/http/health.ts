@@ -44,7 +44,9 @@ export class HealthController {
   @Get('ready')
   async ready(@Res() reply: FastifyReply) {
     const status = await this.readiness.status();
-    void reply.status(status.ready ? 200 : 503).send({ status: status.ready ? 'ready' : 'not_ready', checks: status.checks });
+    void reply
+      .status(status.ready ? 200 : 503)
+      .send({ status: status.ready ? 'ready' : 'not_ready', checks: status.checks });
   }
 }
 

@@ -3,11 +3,18 @@ import { toErrorBody } from '../errors/domain-error.filter';
 import { ValidationError, type FieldError } from '../errors/domain-errors';
 
 /** Where NUL (U+0000) hides in a parsed value: the field paths of the strings holding one. */
-export function nulFields(value: unknown, path: string, out: FieldError[] = [], depth = 0): FieldError[] {
+export function nulFields(
+  value: unknown,
+  path: string,
+  out: FieldError[] = [],
+  depth = 0,
+): FieldError[] {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) out.push({ field: path || '(body)', message: 'must not contain a NUL byte' });
+    if (value.includes('\u0000'))
+      out.push({ field: path || '(body)', message: 'must not contain a NUL byte' });
   } else if (value && typeof value === 'object' && depth < 32) {
-    for (const [k, v] of Object.entries(value)) nulFields(v, path ? `${path}.${k}` : k, out, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      nulFields(v, path ? `${path}.${k}` : k, out, depth + 1);
   }
   return out;
 }

@@ -42,7 +42,12 @@ export interface RunServiceOptions {
 export async function runService(options: RunServiceOptions): Promise<void> {
   const logger = createLogger({ service: options.name });
   const replicaId = options.replicaId ?? newId('replica');
-  const bus = createEventBus({ kind: 'kafka', brokers: options.kafkaBrokers, clientId: `${options.name}-${replicaId}`, topicPrefix: options.topicPrefix });
+  const bus = createEventBus({
+    kind: 'kafka',
+    brokers: options.kafkaBrokers,
+    clientId: `${options.name}-${replicaId}`,
+    topicPrefix: options.topicPrefix,
+  });
   const runtime: ServiceRuntime = {
     bus,
     databaseUrl: options.databaseUrl,

@@ -12,21 +12,44 @@ describe('installHttpTelemetry', () => {
 
   beforeAll(async () => {
     app = Fastify();
-    installHttpTelemetry(app, createLogger({ service: 'gateway', level: 'info', destination: { write: (l: string) => void lines.push(l) } }));
-    app.get('/approvals/:id', async (_req, reply) => reply.header('x-request-id', 'req_123').send({ ok: true }));
+    installHttpTelemetry(
+      app,
+      createLogger({
+        service: 'gateway',
+        level: 'info',
+        destination: { write: (l: string) => void lines.push(l) },
+      }),
+    );
+    app.get('/approvals/:id', async (_req, reply) =>
+      reply.header('x-request-id', 'req_123').send({ ok: true }),
+    );
     app.get('/boom', async (_req, reply) => reply.status(503).send({ error: 'down' }));
     app.get('/health/live', async () => ({ status: 'ok' }));
-    app.post('/v1/chat/completions', async (req, reply) => reply.status((req.body as { status: number }).status).send({}));
+    app.post('/v1/chat/completions', async (req, reply) =>
+      reply.status((req.body as { status: number }).status).send({}),
+    );
     await app.ready();
   });
   afterAll(() => app.close());
   beforeEach(() => (lines.length = 0));
 
   it('logs one line per request with route, path without query, status, duration and request id', async () => {
-    await app.inject({ method: 'GET', url: '/approvals/apr_1?token=gk_Abcdefghijklmnopqrstuvwxyz', headers: { authorization: 'Bearer gk_Abcdefghijklmnopqrstuvwxyz' } });
+    await app.inject({
+      method: 'GET',
+      url: '/approvals/apr_1?token=gk_Abcdefghijklmnopqrstuvwxyz',
+      headers: { authorization: 'Bearer gk_Abcdefghijklmnopqrstuvwxyz' },
+    });
     expect(lines).toHaveLength(1);
     const [line] = parsed();
-    expect(line).toMatchObject({ level: 'info', msg: 'request', method: 'GET', route: '/approvals/:id', path: '/approvals/apr_1', status: 200, request_id: 'req_123' });
+    expect(line).toMatchObject({
+      level: 'info',
+      msg: 'request',
+      method: 'GET',
+      route: '/approvals/:id',
+      path: '/approvals/apr_1',
+      status: 200,
+      request_id: 'req_123',
+    });
     expect(typeof line.duration_ms).toBe('number');
     expect(lines[0]).not.toContain('gk_');
   });
@@ -38,7 +61,12 @@ describe('installHttpTelemetry', () => {
   });
 
   it('logs successful /v1/* calls at debug only, and their refusals at info without the query', async () => {
-    const call = (status: number) => app.inject({ method: 'POST', url: '/v1/chat/completions?key=gk_Abcdefghijklmnopqrstuvwxyz', payload: { status } });
+    const call = (status: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions?key=gk_Abcdefghijklmnopqrstuvwxyz',
+        payload: { status },
+      });
     await call(200);
     await call(429);
     await call(502);
@@ -54,8 +82,12 @@ describe('installHttpTelemetry', () => {
     await app.inject({ method: 'GET', url: '/approvals/apr_3' });
     await app.inject({ method: 'GET', url: '/nowhere' });
     const text = await metricsRegistry().metrics();
-    expect(text).toMatch(/http_server_request_duration_seconds_count\{method="GET",route="\/approvals\/:id",status="200"\} [3-9]/);
-    expect(text).toContain('http_server_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 1');
+    expect(text).toMatch(
+      /http_server_request_duration_seconds_count\{method="GET",route="\/approvals\/:id",status="200"\} [3-9]/,
+    );
+    expect(text).toContain(
+      'http_server_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 1',
+    );
   });
 
   describe('with tracing on', () => {
@@ -66,7 +98,11 @@ describe('installHttpTelemetry', () => {
       const spanId = 'b2'.repeat(8);
       const traceparent = `00-${traceId}-${spanId}-01`;
       await app.inject({ method: 'GET', url: '/approvals/apr_traced', headers: { traceparent } });
-      await app.inject({ method: 'GET', url: '/boom', headers: { traceparent: `00-${'c3'.repeat(16)}-${spanId}-00` } });
+      await app.inject({
+        method: 'GET',
+        url: '/boom',
+        headers: { traceparent: `00-${'c3'.repeat(16)}-${spanId}-00` },
+      });
       const open = await openMetricsText();
       const traced = open.split('\n').filter((l) => l.includes(`trace_id="${traceId}"`));
       expect(traced).toHaveLength(1);

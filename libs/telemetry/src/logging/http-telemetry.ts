@@ -36,7 +36,8 @@ type Traced = FastifyRequest & { [SPAN]?: SpanContext };
  * at error. Only the path is logged, never the query or a body. Pass it as `bootstrapService(..., { configure: httpTelemetry(logger) })`.
  */
 export function httpTelemetry(logger: Logger): (app: NestFastifyApplication) => void {
-  return (app) => installHttpTelemetry(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, logger);
+  return (app) =>
+    installHttpTelemetry(app.getHttpAdapter().getInstance() as unknown as FastifyInstance, logger);
 }
 
 /** The same on a bare Fastify instance. */
@@ -61,13 +62,22 @@ export function installHttpTelemetry(fastify: FastifyInstance, logger: Logger): 
       // A sampled request leaves its trace id as the bucket's exemplar (OpenMetrics scrapes).
       const labels = { method: request.method, route, status: String(status) };
       // prom-client types exemplar labels as the metric's own label names; they are free-form.
-      const exemplarLabels = { trace_id: spanContext.traceId, span_id: spanContext.spanId } as unknown as typeof labels;
+      const exemplarLabels = {
+        trace_id: spanContext.traceId,
+        span_id: spanContext.spanId,
+      } as unknown as typeof labels;
       httpDuration.observe({ labels, value: seconds, exemplarLabels });
     } else {
       httpChild(request.method, route, String(status)).observe(seconds);
     }
     const url = request.url;
-    const level = isOperationalPath(url) ? 'debug' : status >= 500 ? 'error' : status < 400 && url.startsWith('/v1/') ? 'debug' : 'info';
+    const level = isOperationalPath(url)
+      ? 'debug'
+      : status >= 500
+        ? 'error'
+        : status < 400 && url.startsWith('/v1/')
+          ? 'debug'
+          : 'info';
     if (logger.isLevelEnabled(level)) {
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);

@@ -3,8 +3,15 @@ import { NestPinoLogger } from './nest-logger';
 
 function capture(level = 'trace') {
   const lines: string[] = [];
-  const logger = createLogger({ service: 'audit', level, destination: { write: (line: string) => void lines.push(line) } });
-  return { nest: new NestPinoLogger(logger), parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  const logger = createLogger({
+    service: 'audit',
+    level,
+    destination: { write: (line: string) => void lines.push(line) },
+  });
+  return {
+    nest: new NestPinoLogger(logger),
+    parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('NestPinoLogger', () => {
@@ -28,7 +35,12 @@ describe('NestPinoLogger', () => {
     nest.error('init failed', stack, 'InstanceLoader');
     nest.error(new Error('broken pipe'), 'Relay');
     const [first, second] = parsed();
-    expect(first).toMatchObject({ level: 'error', msg: 'init failed', stack, context: 'InstanceLoader' });
+    expect(first).toMatchObject({
+      level: 'error',
+      msg: 'init failed',
+      stack,
+      context: 'InstanceLoader',
+    });
     expect(second).toMatchObject({ level: 'error', msg: 'broken pipe', context: 'Relay' });
     expect((second.err as { message: string }).message).toBe('broken pipe');
   });

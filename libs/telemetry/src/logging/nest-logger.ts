@@ -28,7 +28,11 @@ export class NestPinoLogger implements LoggerService {
     this.write('fatal', message, params);
   }
 
-  private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, params: unknown[]): void {
+  private write(
+    level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal',
+    message: unknown,
+    params: unknown[],
+  ): void {
     if (!this.logger.isLevelEnabled(level)) return;
     const fields: Record<string, unknown> = {};
     const rest = [...params];

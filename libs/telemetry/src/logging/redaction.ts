@@ -34,9 +34,12 @@ export const REDACTED = '[REDACTED]';
  * text): our `gk_`/`msh_` keys, provider keys (`sk-…`, `sk-ant-…`, `sk-proj-…`, `gsk_…`) and
  * bearer tokens. Applied to each serialised line, so no field name can let one through.
  */
-export const SECRET_PATTERN = /\b(?:gk|msh|gsk)_[A-Za-z0-9]{8,}|\bsk-[A-Za-z0-9_-]{8,}|\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
+export const SECRET_PATTERN =
+  /\b(?:gk|msh|gsk)_[A-Za-z0-9]{8,}|\bsk-[A-Za-z0-9_-]{8,}|\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
 /** Replaces every secret-shaped substring of `text` (keeps the `Bearer` word for context). */
 export function scrubSecrets(text: string): string {
-  return text.replace(SECRET_PATTERN, (_match, scheme: string | undefined) => (scheme ? `${scheme} ${REDACTED}` : REDACTED));
+  return text.replace(SECRET_PATTERN, (_match, scheme: string | undefined) =>
+    scheme ? `${scheme} ${REDACTED}` : REDACTED,
+  );
 }

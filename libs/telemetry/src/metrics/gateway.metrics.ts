@@ -4,7 +4,9 @@ import { boundChildren, counter, histogram } from './registry';
 export type RequestOutcome = 'allowed' | 'refused' | 'held' | 'upstream_error' | 'error';
 
 /** Chain steps take microseconds to a few milliseconds: buckets from 50 µs to 250 ms. */
-const STEP_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
+const STEP_BUCKETS = [
+  0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+];
 /** Upstream LLM calls: 50 ms to 2 minutes. */
 const UPSTREAM_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 120];
 
@@ -62,7 +64,13 @@ export const gatewayMetrics = {
   upstream(provider: string, model: string, outcome: 'ok' | 'error', seconds: number): void {
     upstreamChild(provider, model, outcome).observe(seconds);
   },
-  usage(provider: string, model: string, inputTokens: number, outputTokens: number, costMicroUsd: number): void {
+  usage(
+    provider: string,
+    model: string,
+    inputTokens: number,
+    outputTokens: number,
+    costMicroUsd: number,
+  ): void {
     if (inputTokens > 0) tokenChild(provider, model, 'input').inc(inputTokens);
     if (outputTokens > 0) tokenChild(provider, model, 'output').inc(outputTokens);
     if (costMicroUsd > 0) costChild(provider, model).inc(costMicroUsd);

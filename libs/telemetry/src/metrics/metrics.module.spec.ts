@@ -15,7 +15,9 @@ class RootModule {}
 describe('GET /metrics', () => {
   let app: NestFastifyApplication;
   beforeAll(async () => {
-    app = await NestFactory.create<NestFastifyApplication>(RootModule, new FastifyAdapter(), { logger: false });
+    app = await NestFactory.create<NestFastifyApplication>(RootModule, new FastifyAdapter(), {
+      logger: false,
+    });
     await app.init();
   });
   afterAll(() => app.close());
@@ -26,7 +28,9 @@ describe('GET /metrics', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(res.body).toContain('# TYPE process_cpu_user_seconds_total counter');
-    expect(res.body).toContain('gateway_requests_total{outcome="allowed",step="none",code="none"} 1');
+    expect(res.body).toContain(
+      'gateway_requests_total{outcome="allowed",step="none",code="none"} 1',
+    );
     expect(res.body.match(/^# TYPE gateway_requests_total counter$/gm)).toHaveLength(1);
   });
 
@@ -37,7 +41,9 @@ describe('GET /metrics', () => {
     expect(open.statusCode).toBe(200);
     expect(open.headers['content-type']).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
     expect(open.body).toContain('# TYPE gateway_requests counter');
-    expect(open.body).toMatch(/^gateway_requests_total\{outcome="allowed",step="none",code="none"\} \d+$/m);
+    expect(open.body).toMatch(
+      /^gateway_requests_total\{outcome="allowed",step="none",code="none"\} \d+$/m,
+    );
     expect(open.body.endsWith('# EOF\n')).toBe(true);
     const text = await app.inject({ method: 'GET', url: '/metrics' });
     expect(text.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);

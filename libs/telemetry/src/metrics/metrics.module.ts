@@ -1,4 +1,13 @@
-import { Controller, Get, Header, Headers, Injectable, Module, Res, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  Injectable,
+  Module,
+  Res,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { shutdownTracing } from '../tracing/sdk';
 import { OPENMETRICS_CONTENT_TYPE, openMetricsText, wantsOpenMetrics } from './open-metrics';
@@ -14,7 +23,10 @@ export class MetricsController {
   /** Prometheus text, or OpenMetrics with exemplars when `Accept` asks for it. */
   @Get()
   @Header('cache-control', 'no-store')
-  metrics(@Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: Reply): Promise<string> {
+  metrics(
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: Reply,
+  ): Promise<string> {
     const open = wantsOpenMetrics(accept);
     reply.header('content-type', open ? OPENMETRICS_CONTENT_TYPE : metricsRegistry().contentType);
     return open ? openMetricsText() : metricsRegistry().metrics();

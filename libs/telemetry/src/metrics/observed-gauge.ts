@@ -27,21 +27,34 @@ export interface ObservedGauge<L extends string> {
 const OBSERVED = Symbol.for('@llmgov/telemetry.observed-gauges');
 
 /** The observed gauge of this name, created on first use (shared process-wide, like the registry). */
-export function observedGauge<L extends string>(config: { name: string; help: string; labelNames: readonly L[] }): ObservedGauge<L> {
-  const holder = globalThis as unknown as Record<symbol, Map<string, ObservedGauge<string>> | undefined>;
+export function observedGauge<L extends string>(config: {
+  name: string;
+  help: string;
+  labelNames: readonly L[];
+}): ObservedGauge<L> {
+  const holder = globalThis as unknown as Record<
+    symbol,
+    Map<string, ObservedGauge<string>> | undefined
+  >;
   const all = (holder[OBSERVED] ??= new Map());
   const existing = all.get(config.name);
-  if (existing && metricsRegistry().getSingleMetric(config.name) === existing.gauge) return existing as unknown as ObservedGauge<L>;
+  if (existing && metricsRegistry().getSingleMetric(config.name) === existing.gauge)
+    return existing as unknown as ObservedGauge<L>;
   const created = createObservedGauge(config);
   all.set(config.name, created as unknown as ObservedGauge<string>);
   return created;
 }
 
-function createObservedGauge<L extends string>(config: { name: string; help: string; labelNames: readonly L[] }): ObservedGauge<L> {
+function createObservedGauge<L extends string>(config: {
+  name: string;
+  help: string;
+  labelNames: readonly L[];
+}): ObservedGauge<L> {
   const observers = new Map<string, GaugeObserver<L>>();
   const pushed = new Map<string, GaugeReading<L>>();
   const errors = observerErrors();
-  const keyOf = (labels: Record<L, string>) => config.labelNames.map((l) => labels[l]).join('\u0000');
+  const keyOf = (labels: Record<L, string>) =>
+    config.labelNames.map((l) => labels[l]).join('\u0000');
   const gauge: Gauge<L> = new Gauge<L>({
     name: config.name,
     help: config.help,

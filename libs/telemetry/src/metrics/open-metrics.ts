@@ -34,12 +34,18 @@ function openMetricsRegistry(): Registry<OpenMetricsContentType> {
  * The histogram of this name, created on first use, that records exemplars: observe it with
  * `observe({ labels, value, exemplarLabels: { trace_id, span_id } })` (the object form).
  */
-export function exemplarHistogram<L extends string>(config: HistogramConfiguration<L>): Histogram<L> {
+export function exemplarHistogram<L extends string>(
+  config: HistogramConfiguration<L>,
+): Histogram<L> {
   const registry = metricsRegistry();
   const existing = registry.getSingleMetric(config.name);
   if (existing instanceof Histogram) return existing as Histogram<L>;
   if (existing) throw new Error(`metric ${config.name} is already registered as another kind`);
-  const created = new Histogram<L>({ ...config, enableExemplars: true, registers: [exemplarCheck] });
+  const created = new Histogram<L>({
+    ...config,
+    enableExemplars: true,
+    registers: [exemplarCheck],
+  });
   exemplarCheck.removeSingleMetric(config.name);
   registry.registerMetric(created);
   return created;

@@ -1,5 +1,12 @@
 import { Counter } from 'prom-client';
-import { boundChildren, collectProcessMetrics, counter, gauge, histogram, metricsRegistry } from './registry';
+import {
+  boundChildren,
+  collectProcessMetrics,
+  counter,
+  gauge,
+  histogram,
+  metricsRegistry,
+} from './registry';
 
 describe('the shared metrics registry', () => {
   it('gives the same metric object to every caller of the same name (embedded mode mounts five services)', () => {
@@ -11,7 +18,9 @@ describe('the shared metrics registry', () => {
 
   it('refuses a name already taken by another kind of metric', () => {
     histogram({ name: 'test_kind_seconds', help: 'h' });
-    expect(() => gauge({ name: 'test_kind_seconds', help: 'h' })).toThrow('already registered as another kind');
+    expect(() => gauge({ name: 'test_kind_seconds', help: 'h' })).toThrow(
+      'already registered as another kind',
+    );
   });
 
   it('registers the default process metrics once, however often asked', async () => {
@@ -23,7 +32,12 @@ describe('the shared metrics registry', () => {
   });
 
   it('caches label children: the same values give the same child, distinct values distinct ones', async () => {
-    const c = new Counter({ name: 'test_bound_total', help: 'h', labelNames: ['x', 'y'] as const, registers: [metricsRegistry()] });
+    const c = new Counter({
+      name: 'test_bound_total',
+      help: 'h',
+      labelNames: ['x', 'y'] as const,
+      registers: [metricsRegistry()],
+    });
     const child = boundChildren(c.labels.bind(c));
     expect(child('a', 'b')).toBe(child('a', 'b'));
     expect(child('a', 'b')).not.toBe(child('ab', ''));

@@ -41,27 +41,44 @@ export function collectProcessMetrics(): void {
 
 type MetricClass<M> = new (config: never) => M;
 
-function getOrCreate<M extends Metric<string>>(kind: MetricClass<M>, name: string, create: (registry: Registry) => M): M {
+function getOrCreate<M extends Metric<string>>(
+  kind: MetricClass<M>,
+  name: string,
+  create: (registry: Registry) => M,
+): M {
   const registry = metricsRegistry();
   const existing = registry.getSingleMetric(name);
   if (existing === undefined) return create(registry);
-  if (!(existing instanceof kind)) throw new Error(`metric ${name} is already registered as another kind`);
+  if (!(existing instanceof kind))
+    throw new Error(`metric ${name} is already registered as another kind`);
   return existing;
 }
 
 /** The counter of this name, created on first use. */
 export function counter<L extends string>(config: CounterConfiguration<L>): Counter<L> {
-  return getOrCreate(Counter, config.name, (registry) => new Counter<L>({ ...config, registers: [registry] })) as Counter<L>;
+  return getOrCreate(
+    Counter,
+    config.name,
+    (registry) => new Counter<L>({ ...config, registers: [registry] }),
+  ) as Counter<L>;
 }
 
 /** The histogram of this name, created on first use. */
 export function histogram<L extends string>(config: HistogramConfiguration<L>): Histogram<L> {
-  return getOrCreate(Histogram, config.name, (registry) => new Histogram<L>({ ...config, registers: [registry] })) as Histogram<L>;
+  return getOrCreate(
+    Histogram,
+    config.name,
+    (registry) => new Histogram<L>({ ...config, registers: [registry] }),
+  ) as Histogram<L>;
 }
 
 /** The gauge of this name, created on first use. */
 export function gauge<L extends string>(config: GaugeConfiguration<L>): Gauge<L> {
-  return getOrCreate(Gauge, config.name, (registry) => new Gauge<L>({ ...config, registers: [registry] })) as Gauge<L>;
+  return getOrCreate(
+    Gauge,
+    config.name,
+    (registry) => new Gauge<L>({ ...config, registers: [registry] }),
+  ) as Gauge<L>;
 }
 
 /**

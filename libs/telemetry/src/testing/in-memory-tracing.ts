@@ -18,10 +18,14 @@ export interface InMemoryTracing {
  * manager and the W3C trace-context propagator, and turns `withSpan` on.
  */
 export function inMemoryTracing(): InMemoryTracing {
-  const { context, propagation, trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-  const { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
-  const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
-  const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { context, propagation, trace } =
+    require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } =
+    require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+  const { AsyncLocalStorageContextManager } =
+    require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
+  const { W3CTraceContextPropagator } =
+    require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   trace.disable();

@@ -6,14 +6,16 @@ import { context, propagation } from '@opentelemetry/api';
 import { shutdownTracing } from '../tracing/sdk';
 import { tracingEnabled, withSpan } from '../tracing/tracer';
 
-const isWrapped = (fn: unknown): boolean => typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
+const isWrapped = (fn: unknown): boolean =>
+  typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
 
 async function main(): Promise<void> {
   const kafkajs = require('kafkajs') as typeof import('kafkajs');
   const report = {
     tracing: tracingEnabled(),
     sdkLoaded: Object.keys(require.cache).some((path) => path.includes('@opentelemetry/sdk-node')),
-    kafkaPatched: isWrapped(kafkajs.Kafka.prototype.producer) && isWrapped(kafkajs.Kafka.prototype.consumer),
+    kafkaPatched:
+      isWrapped(kafkajs.Kafka.prototype.producer) && isWrapped(kafkajs.Kafka.prototype.consumer),
     httpPatched: isWrapped(http.request),
     traceparent: await withSpan('probe-span', {}, async () => {
       const carrier: Record<string, string> = {};

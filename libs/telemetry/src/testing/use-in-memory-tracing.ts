@@ -13,7 +13,8 @@ export function useInMemoryTracing(): Pick<InMemoryTracing, 'spans' | 'spansName
   afterEach(() => tracing?.reset());
   afterAll(() => tracing?.shutdown());
   const current = (): InMemoryTracing => {
-    if (!tracing) throw new Error('useInMemoryTracing: spans are read inside tests, after beforeAll');
+    if (!tracing)
+      throw new Error('useInMemoryTracing: spans are read inside tests, after beforeAll');
     return tracing;
   };
   return {

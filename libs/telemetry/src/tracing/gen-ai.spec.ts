@@ -1,9 +1,18 @@
 import { SpanKind } from '@opentelemetry/api';
 import { useInMemoryTracing } from '../testing/use-in-memory-tracing';
-import { GenAiAttributes, GenAiMetrics, recordChatOutcome, startChatSpan, withChatSpan } from './gen-ai';
+import {
+  GenAiAttributes,
+  GenAiMetrics,
+  recordChatOutcome,
+  startChatSpan,
+  withChatSpan,
+} from './gen-ai';
 
 // The incubating entry point is an `exports` subpath, which `moduleResolution: node` cannot type.
-const incubating = require('@opentelemetry/semantic-conventions/incubating') as Record<string, string>;
+const incubating = require('@opentelemetry/semantic-conventions/incubating') as Record<
+  string,
+  string
+>;
 
 describe('GenAI semantic conventions', () => {
   it('pins the same names as the installed semantic-conventions package', () => {
@@ -26,9 +35,17 @@ describe('chat spans', () => {
   const tracing = useInMemoryTracing();
 
   it('names the upstream call `chat {model}`, kind CLIENT, with request and response attributes', async () => {
-    await withChatSpan({ provider: 'openai', requestModel: 'gpt-4o', maxTokens: 100 }, async (span) => {
-      recordChatOutcome(span, { responseModel: 'gpt-4o-2024-08-06', inputTokens: 12, outputTokens: 7, finishReasons: ['stop'] });
-    });
+    await withChatSpan(
+      { provider: 'openai', requestModel: 'gpt-4o', maxTokens: 100 },
+      async (span) => {
+        recordChatOutcome(span, {
+          responseModel: 'gpt-4o-2024-08-06',
+          inputTokens: 12,
+          outputTokens: 7,
+          finishReasons: ['stop'],
+        });
+      },
+    );
     const [span] = tracing.spans();
     expect(span.name).toBe('chat gpt-4o');
     expect(span.kind).toBe(SpanKind.CLIENT);
@@ -45,7 +62,9 @@ describe('chat spans', () => {
   });
 
   it('leaves out what the provider did not report', () => {
-    withChatSpan({ provider: 'mock', requestModel: 'echo' }, (span) => recordChatOutcome(span, { outputTokens: 3 }));
+    withChatSpan({ provider: 'mock', requestModel: 'echo' }, (span) =>
+      recordChatOutcome(span, { outputTokens: 3 }),
+    );
     const [span] = tracing.spans();
     expect(span.attributes['gen_ai.usage.output_tokens']).toBe(3);
     expect(span.attributes).not.toHaveProperty('gen_ai.response.model');

@@ -55,7 +55,8 @@ function chatAttributes(call: ChatCall): Attributes {
     [GenAiAttributes.requestModel]: call.requestModel,
   };
   if (call.maxTokens !== undefined) attributes[GenAiAttributes.requestMaxTokens] = call.maxTokens;
-  if (call.serverAddress !== undefined) attributes[GenAiAttributes.serverAddress] = call.serverAddress;
+  if (call.serverAddress !== undefined)
+    attributes[GenAiAttributes.serverAddress] = call.serverAddress;
   return attributes;
 }
 
@@ -74,15 +75,23 @@ export function withChatSpan<T>(call: ChatCall, fn: (span: Span) => T): T {
  */
 export function startChatSpan(call: ChatCall): Span {
   if (!tracingEnabled()) return NOOP_SPAN;
-  return tracer.startSpan(`chat ${call.requestModel}`, { kind: SpanKind.CLIENT, attributes: chatAttributes(call) });
+  return tracer.startSpan(`chat ${call.requestModel}`, {
+    kind: SpanKind.CLIENT,
+    attributes: chatAttributes(call),
+  });
 }
 
 /** Sets the response attributes of a chat span (the ones known; unknown ones are left out). */
 export function recordChatOutcome(span: Span, outcome: ChatOutcome): void {
   if (!span.isRecording()) return;
-  if (outcome.responseModel !== undefined) span.setAttribute(GenAiAttributes.responseModel, outcome.responseModel);
-  if (outcome.responseId !== undefined) span.setAttribute(GenAiAttributes.responseId, outcome.responseId);
-  if (outcome.inputTokens !== undefined) span.setAttribute(GenAiAttributes.inputTokens, outcome.inputTokens);
-  if (outcome.outputTokens !== undefined) span.setAttribute(GenAiAttributes.outputTokens, outcome.outputTokens);
-  if (outcome.finishReasons !== undefined) span.setAttribute(GenAiAttributes.finishReasons, outcome.finishReasons);
+  if (outcome.responseModel !== undefined)
+    span.setAttribute(GenAiAttributes.responseModel, outcome.responseModel);
+  if (outcome.responseId !== undefined)
+    span.setAttribute(GenAiAttributes.responseId, outcome.responseId);
+  if (outcome.inputTokens !== undefined)
+    span.setAttribute(GenAiAttributes.inputTokens, outcome.inputTokens);
+  if (outcome.outputTokens !== undefined)
+    span.setAttribute(GenAiAttributes.outputTokens, outcome.outputTokens);
+  if (outcome.finishReasons !== undefined)
+    span.setAttribute(GenAiAttributes.finishReasons, outcome.finishReasons);
 }

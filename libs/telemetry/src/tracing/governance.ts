@@ -30,14 +30,19 @@ export interface GovernanceStep {
  * Runs one chain step in a `governance.step` span and records its verdict, code and the
  * deciding policy on it. Sync and async steps both work; with tracing off it is a plain call.
  */
-export function withGovernanceStep<V extends StepVerdictLike | Promise<StepVerdictLike>>(step: GovernanceStep, fn: (span: Span) => V): V {
+export function withGovernanceStep<V extends StepVerdictLike | Promise<StepVerdictLike>>(
+  step: GovernanceStep,
+  fn: (span: Span) => V,
+): V {
   const attributes: Record<string, string | number> = { [GovernanceAttributes.stepId]: step.id };
   if (step.number !== undefined) attributes[GovernanceAttributes.stepNumber] = step.number;
-  if (step.policyVersion !== undefined && step.policyVersion !== null) attributes[GovernanceAttributes.policyVersion] = step.policyVersion;
+  if (step.policyVersion !== undefined && step.policyVersion !== null)
+    attributes[GovernanceAttributes.policyVersion] = step.policyVersion;
   return withSpan('governance.step', attributes, (span) => {
     const result = fn(span);
     if (!span.isRecording()) return result;
-    if (result instanceof Promise) return result.then((verdict) => (recordVerdict(span, verdict), verdict)) as V;
+    if (result instanceof Promise)
+      return result.then((verdict) => (recordVerdict(span, verdict), verdict)) as V;
     recordVerdict(span, result as StepVerdictLike);
     return result;
   });

@@ -9,9 +9,14 @@ type Env = Record<string, string | undefined>;
  */
 export function tracingRequested(env: Env = process.env): boolean {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  const exporters = env.OTEL_TRACES_EXPORTER?.split(',').map((e) => e.trim()).filter(Boolean) ?? [];
+  const exporters =
+    env.OTEL_TRACES_EXPORTER?.split(',')
+      .map((e) => e.trim())
+      .filter(Boolean) ?? [];
   if (exporters.length > 0) return !exporters.includes('none');
-  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim());
+  return Boolean(
+    env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim(),
+  );
 }
 
 export interface StartTracingOptions {
@@ -41,9 +46,12 @@ export function startTracing(options: StartTracingOptions = {}): boolean {
   if (running) return true;
   if (!options.force && !tracingRequested()) return false;
   // Loaded here, not at the top: with tracing off none of the SDK is ever required.
-  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { NodeSDK } =
+    require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { HttpInstrumentation } =
+    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } =
+    require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? options.serviceName,
     instrumentations: [
@@ -59,7 +67,9 @@ export function startTracing(options: StartTracingOptions = {}): boolean {
       // instead of the adapter's, plus its own receive/process spans around eachBatch. The
       // adapter's spans and headers are the source of truth.
     ],
-    textMapPropagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    textMapPropagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
     metricReaders: [],
     logRecordProcessors: [],
     ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),

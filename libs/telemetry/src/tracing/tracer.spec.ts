@@ -18,10 +18,15 @@ describe('withSpan with in-memory tracing', () => {
   const tracing = useInMemoryTracing();
 
   it('records a span with its attributes and kind, active while the function runs', () => {
-    const value = withSpan('work', { 'app.n': 3 }, (span) => {
-      expect(trace.getActiveSpan()).toBe(span);
-      return 'done';
-    }, { kind: SpanKind.CLIENT });
+    const value = withSpan(
+      'work',
+      { 'app.n': 3 },
+      (span) => {
+        expect(trace.getActiveSpan()).toBe(span);
+        return 'done';
+      },
+      { kind: SpanKind.CLIENT },
+    );
     expect(value).toBe('done');
     const [span] = tracing.spansNamed('work');
     expect(span.attributes['app.n']).toBe(3);
@@ -55,7 +60,9 @@ describe('withSpan with in-memory tracing', () => {
         throw new TypeError('bad input');
       }),
     ).toThrow('bad input');
-    await expect(withSpan('async-fail', {}, async () => Promise.reject(new RangeError('too far')))).rejects.toThrow('too far');
+    await expect(
+      withSpan('async-fail', {}, async () => Promise.reject(new RangeError('too far'))),
+    ).rejects.toThrow('too far');
     const [sync] = tracing.spansNamed('sync-fail');
     const [async] = tracing.spansNamed('async-fail');
     expect(sync.status).toEqual({ code: SpanStatusCode.ERROR, message: 'bad input' });

@@ -32,7 +32,9 @@ export function setTracingEnabled(on: boolean): void {
 export const tracer: Tracer = {
   startSpan: (name, options, ctx) => trace.getTracer(TRACER_NAME).startSpan(name, options, ctx),
   startActiveSpan: ((...args: unknown[]) =>
-    (trace.getTracer(TRACER_NAME).startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer['startActiveSpan'],
+    (trace.getTracer(TRACER_NAME).startActiveSpan as (...a: unknown[]) => unknown)(
+      ...args,
+    )) as Tracer['startActiveSpan'],
 };
 
 /** What `withSpan` hands its function when tracing is off: records nothing, costs nothing. */
@@ -46,7 +48,12 @@ export interface WithSpanOptions {
  * Runs `fn` inside an active span named `name` (ended when `fn` returns or its promise
  * settles; an exception marks it ERROR and is rethrown). With tracing off it is a plain call.
  */
-export function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => T, options: WithSpanOptions = {}): T {
+export function withSpan<T>(
+  name: string,
+  attributes: Attributes,
+  fn: (span: Span) => T,
+  options: WithSpanOptions = {},
+): T {
   if (!state.enabled) return fn(NOOP_SPAN);
   const spanOptions: SpanOptions = { kind: options.kind ?? SpanKind.INTERNAL, attributes };
   return tracer.startActiveSpan(name, spanOptions, (span) => runInSpan(span, fn));
@@ -87,5 +94,9 @@ export function failSpan(span: Span, error: unknown): void {
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

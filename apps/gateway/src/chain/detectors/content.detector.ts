@@ -49,7 +49,11 @@ export interface ContentHit {
  * head of each category above its threshold for the sensitivity, on the normalised text
  * and on what it decodes to. `scores` has every wanted category's probability.
  */
-export function assessContent(text: string, wanted: ReadonlySet<ContentCategory>, sensitivity: Sensitivity = 'medium'): { hits: ContentHit[]; scores: Map<ContentCategory, number> } {
+export function assessContent(
+  text: string,
+  wanted: ReadonlySet<ContentCategory>,
+  sensitivity: Sensitivity = 'medium',
+): { hits: ContentHit[]; scores: Map<ContentCategory, number> } {
   const a = analyse(text);
   const model = classifier();
   const hits: ContentHit[] = [];
@@ -68,14 +72,20 @@ export function assessContent(text: string, wanted: ReadonlySet<ContentCategory>
     scores.set(cat, score);
     const m = CONTENT_RULES[cat].exec(a.n.folded);
     if (m) hits.push({ category: cat, score: 1, span: spanOf(a, m.index, m.index + m[0].length) });
-    else if (score >= model.threshold(cat, sensitivity)) hits.push({ category: cat, score, span: decodedHit ?? [0, text.length] });
+    else if (score >= model.threshold(cat, sensitivity))
+      hits.push({ category: cat, score, span: decodedHit ?? [0, text.length] });
   }
   return { hits, scores };
 }
 
 /** The categories found in any of the texts, among `wanted` (kept for the corpora and bounded-time tests). */
-export function scanContent(texts: readonly string[], wanted: ReadonlySet<ContentCategory>, sensitivity: Sensitivity = 'medium'): ContentCategory[] {
+export function scanContent(
+  texts: readonly string[],
+  wanted: ReadonlySet<ContentCategory>,
+  sensitivity: Sensitivity = 'medium',
+): ContentCategory[] {
   const found = new Set<ContentCategory>();
-  for (const t of texts) for (const h of assessContent(t, wanted, sensitivity).hits) found.add(h.category);
+  for (const t of texts)
+    for (const h of assessContent(t, wanted, sensitivity).hits) found.add(h.category);
   return CONTENT_CATEGORIES.filter((c) => found.has(c));
 }

@@ -10,11 +10,22 @@ import { scanSecurity } from './security.detector';
  * Documented floors: precision ≥ 0.95 (few false positives on the negatives), recall ≥
  * 0.85 (PII: 0.95, its patterns are structural).
  */
-interface Row { text: string; label: string | null }
+interface Row {
+  text: string;
+  label: string | null;
+}
 const load = (name: string): Row[] =>
-  readFileSync(join(__dirname, 'corpora', name), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+  readFileSync(join(__dirname, 'corpora', name), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Row);
 
-interface Score { tp: number; fp: number; fn: number; tn: number }
+interface Score {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
 const score = (rows: Row[], label: string, predict: (text: string) => Set<string>): Score => {
   const s: Score = { tp: 0, fp: 0, fn: 0, tn: 0 };
   for (const r of rows) {
@@ -37,7 +48,9 @@ const securityRows = load('security.jsonl');
 describe('PII corpus', () => {
   it.each(PII_PATTERNS.map((p) => [p]))('%s: precision ≥ 0.95 and recall ≥ 0.95', (pattern) => {
     const s = score(piiRows, pattern, (t) => new Set(scanPii(t, allPii).map((m) => m.pattern)));
-    report.push(`pii.${pattern}: precision ${precision(s).toFixed(3)} recall ${recall(s).toFixed(3)} (${JSON.stringify(s)})`);
+    report.push(
+      `pii.${pattern}: precision ${precision(s).toFixed(3)} recall ${recall(s).toFixed(3)} (${JSON.stringify(s)})`,
+    );
     expect(s.tp).toBeGreaterThan(0);
     expect(precision(s)).toBeGreaterThanOrEqual(0.95);
     expect(recall(s)).toBeGreaterThanOrEqual(0.95);
@@ -46,28 +59,46 @@ describe('PII corpus', () => {
 
 describe('content corpus', () => {
   const all = new Set<ContentCategory>(CONTENT_CATEGORIES);
-  it.each(CONTENT_CATEGORIES.map((c) => [c]))('%s: precision ≥ 0.95 and recall ≥ 0.85', (category) => {
-    const s = score(contentRows, category, (t) => new Set(scanContent([t], all)));
-    report.push(`content.${category}: precision ${precision(s).toFixed(3)} recall ${recall(s).toFixed(3)} (${JSON.stringify(s)})`);
-    expect(s.tp).toBeGreaterThan(0);
-    expect(precision(s)).toBeGreaterThanOrEqual(0.95);
-    expect(recall(s)).toBeGreaterThanOrEqual(0.85);
-  });
+  it.each(CONTENT_CATEGORIES.map((c) => [c]))(
+    '%s: precision ≥ 0.95 and recall ≥ 0.85',
+    (category) => {
+      const s = score(contentRows, category, (t) => new Set(scanContent([t], all)));
+      report.push(
+        `content.${category}: precision ${precision(s).toFixed(3)} recall ${recall(s).toFixed(3)} (${JSON.stringify(s)})`,
+      );
+      expect(s.tp).toBeGreaterThan(0);
+      expect(precision(s)).toBeGreaterThanOrEqual(0.95);
+      expect(recall(s)).toBeGreaterThanOrEqual(0.85);
+    },
+  );
   it('flags no category on any negative', () => {
-    const fp = contentRows.filter((r) => r.label === null && scanContent([r.text], all).length > 0).map((r) => r.text);
+    const fp = contentRows
+      .filter((r) => r.label === null && scanContent([r.text], all).length > 0)
+      .map((r) => r.text);
     expect(fp).toEqual([]);
   });
 });
 
 describe('security corpus (medium sensitivity)', () => {
-  it.each([['prompt_injection'], ['data_exfiltration']])('%s: precision ≥ 0.95 and recall ≥ 0.85', (kind) => {
-    const s = score(securityRows, kind, (t) => new Set([scanSecurity([t], 'medium')?.kind ?? '']));
-    report.push(`security.${kind}: precision ${precision(s).toFixed(3)} recall ${recall(s).toFixed(3)} (${JSON.stringify(s)})`);
-    expect(precision(s)).toBeGreaterThanOrEqual(0.95);
-    expect(recall(s)).toBeGreaterThanOrEqual(0.85);
-  });
+  it.each([['prompt_injection'], ['data_exfiltration']])(
+    '%s: precision ≥ 0.95 and recall ≥ 0.85',
+    (kind) => {
+      const s = score(
+        securityRows,
+        kind,
+        (t) => new Set([scanSecurity([t], 'medium')?.kind ?? '']),
+      );
+      report.push(
+        `security.${kind}: precision ${precision(s).toFixed(3)} recall ${recall(s).toFixed(3)} (${JSON.stringify(s)})`,
+      );
+      expect(precision(s)).toBeGreaterThanOrEqual(0.95);
+      expect(recall(s)).toBeGreaterThanOrEqual(0.85);
+    },
+  );
   it('flags none of the negatives', () => {
-    const fp = securityRows.filter((r) => r.label === null && scanSecurity([r.text], 'medium')).map((r) => r.text);
+    const fp = securityRows
+      .filter((r) => r.label === null && scanSecurity([r.text], 'medium'))
+      .map((r) => r.text);
     expect(fp).toEqual([]);
   });
 });

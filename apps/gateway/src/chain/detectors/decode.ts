@@ -15,7 +15,8 @@ export interface Decoded {
 export const MAX_CANDIDATES = 16;
 const B64 = /[A-Za-z0-9+/_-]{16,16384}={0,2}/g;
 const HEX = /\b(?:[0-9a-fA-F]{2}[ :]?){12,8192}/g;
-const URL_ENC = /(?:%[0-9a-fA-F]{2}|[A-Za-z0-9._~+-]){0,64}(?:%[0-9a-fA-F]{2}(?:[A-Za-z0-9._~+-]{0,16})){3,4096}/g;
+const URL_ENC =
+  /(?:%[0-9a-fA-F]{2}|[A-Za-z0-9._~+-]){0,64}(?:%[0-9a-fA-F]{2}(?:[A-Za-z0-9._~+-]{0,16})){3,4096}/g;
 const READABLE = /^[\t\n\r\x20-\x7e\u00a0-\uffff]+$/;
 
 /** Printable, at least 8 characters, at least 60 % letters or spaces, and with a space (words). */
@@ -50,7 +51,31 @@ export function rot13(text: string): string {
   return o;
 }
 
-const COMMON = new Set(['the', 'to', 'and', 'you', 'a', 'of', 'is', 'all', 'your', 'in', 'me', 'it', 'that', 'this', 'for', 'are', 'what', 'how', 'do', 'i', 'my', 'now', 'with']);
+const COMMON = new Set([
+  'the',
+  'to',
+  'and',
+  'you',
+  'a',
+  'of',
+  'is',
+  'all',
+  'your',
+  'in',
+  'me',
+  'it',
+  'that',
+  'this',
+  'for',
+  'are',
+  'what',
+  'how',
+  'do',
+  'i',
+  'my',
+  'now',
+  'with',
+]);
 const ROT_COMMON = new Set([...COMMON].map(rot13));
 
 /** Share of words that are common English words under `set` (rot13 detection without decoding everything). */
@@ -67,26 +92,37 @@ export function decodeCandidates(text: string): Decoded[] {
       const raw = m[0];
       if (!/[0-9+/=_-]|[a-z][A-Z]|[A-Z][a-z]{0,2}[A-Z]/.test(raw)) return; // a plain long word is not base64
       const s = Buffer.from(raw.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-      if (readable(s)) out.push({ kind: 'base64', start: m.index, end: m.index + raw.length, text: s });
+      if (readable(s))
+        out.push({ kind: 'base64', start: m.index, end: m.index + raw.length, text: s });
     });
     each(HEX, text, (m) => {
       const s = Buffer.from(m[0].replace(/[ :]/g, ''), 'hex').toString('utf8');
-      if (readable(s)) out.push({ kind: 'hex', start: m.index, end: m.index + m[0].length, text: s });
+      if (readable(s))
+        out.push({ kind: 'hex', start: m.index, end: m.index + m[0].length, text: s });
     });
   }
   if (text.includes('%')) {
     each(URL_ENC, text, (m) => {
       try {
         const s = decodeURIComponent(m[0].replace(/\+/g, ' '));
-        if (readable(s)) out.push({ kind: 'url', start: m.index, end: m.index + m[0].length, text: s });
+        if (readable(s))
+          out.push({ kind: 'url', start: m.index, end: m.index + m[0].length, text: s });
       } catch {
         /* not valid percent-encoding */
       }
     });
   }
   // rot13 is judged on the first 64 KB (a whole megabyte of words costs more than it tells).
-  const words = text.slice(0, 65536).toLowerCase().match(/[a-z]{1,20}/g) ?? [];
-  if (words.length >= 4 && commonShare(words, ROT_COMMON) > commonShare(words, COMMON) && commonShare(words, ROT_COMMON) >= 0.15) {
+  const words =
+    text
+      .slice(0, 65536)
+      .toLowerCase()
+      .match(/[a-z]{1,20}/g) ?? [];
+  if (
+    words.length >= 4 &&
+    commonShare(words, ROT_COMMON) > commonShare(words, COMMON) &&
+    commonShare(words, ROT_COMMON) >= 0.15
+  ) {
     out.push({ kind: 'rot13', start: 0, end: text.length, text: rot13(text) });
   }
   return out;

@@ -16,14 +16,23 @@ export interface TextField {
 /** Nesting depth walked inside tool parameters and response formats (schemas are shallow). */
 const MAX_DEPTH = 12;
 
-function strings(value: unknown, path: string, depth: number, out: (path: string, text: string) => void): void {
+function strings(
+  value: unknown,
+  path: string,
+  depth: number,
+  out: (path: string, text: string) => void,
+): void {
   if (typeof value === 'string') out(path, value);
   else if (depth >= MAX_DEPTH || value === null || typeof value !== 'object') return;
-  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, depth + 1, out));
-  else for (const [k, v] of Object.entries(value)) if (k !== 'type') strings(v, `${path}.${k}`, depth + 1, out);
+  else if (Array.isArray(value))
+    value.forEach((v, i) => strings(v, `${path}[${i}]`, depth + 1, out));
+  else
+    for (const [k, v] of Object.entries(value))
+      if (k !== 'type') strings(v, `${path}.${k}`, depth + 1, out);
 }
 
-const obj = (v: unknown): Record<string, unknown> | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+const obj = (v: unknown): Record<string, unknown> | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
 export function fieldsOf(request: ChatRequest): TextField[] {
   const out: TextField[] = [];
@@ -34,7 +43,8 @@ export function fieldsOf(request: ChatRequest): TextField[] {
     if (typeof m.content === 'string') add(`${at}.content`, m.content);
     else if (Array.isArray(m.content)) {
       m.content.forEach((p, j) => {
-        if (p && p.type === 'text' && typeof p.text === 'string') add(`${at}.content[${j}].text`, p.text);
+        if (p && p.type === 'text' && typeof p.text === 'string')
+          add(`${at}.content[${j}].text`, p.text);
       });
     }
     if (typeof m.name === 'string') add(`${at}.name`, m.name);
@@ -50,10 +60,19 @@ export function fieldsOf(request: ChatRequest): TextField[] {
   if (Array.isArray(request.tools)) {
     request.tools.forEach((t, i) => {
       const fn = obj(obj(t)?.function);
-      if (fn) strings({ description: fn.description, parameters: fn.parameters }, `tools[${i}].function`, 0, (path, text) => out.push({ path, role: 'tool_definition', text }));
+      if (fn)
+        strings(
+          { description: fn.description, parameters: fn.parameters },
+          `tools[${i}].function`,
+          0,
+          (path, text) => out.push({ path, role: 'tool_definition', text }),
+        );
     });
   }
-  if (request.response_format !== undefined) strings(request.response_format, 'response_format', 0, (path, text) => out.push({ path, role: 'response_format', text }));
+  if (request.response_format !== undefined)
+    strings(request.response_format, 'response_format', 0, (path, text) =>
+      out.push({ path, role: 'response_format', text }),
+    );
   return out;
 }
 
@@ -87,9 +106,13 @@ export function mapFields(request: ChatRequest, fn: (text: string) => string): C
     let mc = false;
     if (typeof m.content === 'string' || Array.isArray(m.content)) {
       const c = Array.isArray(m.content)
-        ? m.content.map((p) => (p && p.type === 'text' && typeof p.text === 'string' ? withText(p, fn(p.text)) : p))
+        ? m.content.map((p) =>
+            p && p.type === 'text' && typeof p.text === 'string' ? withText(p, fn(p.text)) : p,
+          )
         : fn(m.content);
-      if (Array.isArray(c) ? c.some((p, i) => p !== (m.content as unknown[])[i]) : c !== m.content) {
+      if (
+        Array.isArray(c) ? c.some((p, i) => p !== (m.content as unknown[])[i]) : c !== m.content
+      ) {
         next.content = c;
         mc = true;
       }
@@ -130,7 +153,11 @@ export function mapFields(request: ChatRequest, fn: (text: string) => string): C
     const tools = request.tools.map((t) => {
       const fn0 = obj(obj(t)?.function);
       if (!fn0) return t;
-      const mapped = mapStrings({ description: fn0.description, parameters: fn0.parameters }, 0, fn) as Record<string, unknown>;
+      const mapped = mapStrings(
+        { description: fn0.description, parameters: fn0.parameters },
+        0,
+        fn,
+      ) as Record<string, unknown>;
       if (mapped.description === fn0.description && mapped.parameters === fn0.parameters) return t;
       const f = { ...fn0 };
       if (fn0.description !== undefined) f.description = mapped.description;
@@ -152,4 +179,5 @@ export function mapFields(request: ChatRequest, fn: (text: string) => string): C
   return changed ? out : request;
 }
 
-const withText = <T extends { text?: string }>(p: T, text: string): T => (text === p.text ? p : { ...p, text });
+const withText = <T extends { text?: string }>(p: T, text: string): T =>
+  text === p.text ? p : { ...p, text };

@@ -1,5 +1,9 @@
 import { isValidIBAN } from 'ibantools';
-import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import {
+  findPhoneNumbersInText,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js';
 import type { PiiPattern } from '@llmgov/policy-schema';
 import { normalize, originalSpan, type Normalized } from './normalize';
 import { API_KEY_RULES, BEARER, PASSWORD, validBearer, validPassword } from './secret-rules';
@@ -20,10 +24,13 @@ export interface PiiOptions {
 // 1 MB adversarial input scans in bounded time (bounded-time.spec.ts measures it).
 const SSN = /\b(\d{3})([- ])(\d{2})\2(\d{4})\b/g;
 const SSN_BARE = /\b(\d{3})(\d{2})(\d{4})\b/g;
-const SSN_CONTEXT = /\b(?:ssn|social\s{1,3}security(?:\s{1,3}(?:number|no|#))?|tax\s{1,3}id|itin)\b/i;
+const SSN_CONTEXT =
+  /\b(?:ssn|social\s{1,3}security(?:\s{1,3}(?:number|no|#))?|tax\s{1,3}id|itin)\b/i;
 const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
-const PHONE = /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,5}){1,4}\b|(?:\+\d{1,3}[ .-]?)?\(\d{1,4}\)[ .-]?\d{3,10}\b|\+\d{8,15}\b|\b\d{10,11}\b/g;
-const PHONE_CONTEXT = /\b(?:phone|call|tel|telephone|mobile|cell|cellphone|ring|reach|contact|text|sms|whatsapp|signal|fax|number|no\.|nr|tél|telefon|telefono|handy|portable)\b/i;
+const PHONE =
+  /(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,5}){1,4}\b|(?:\+\d{1,3}[ .-]?)?\(\d{1,4}\)[ .-]?\d{3,10}\b|\+\d{8,15}\b|\b\d{10,11}\b/g;
+const PHONE_CONTEXT =
+  /\b(?:phone|call|tel|telephone|mobile|cell|cellphone|ring|reach|contact|text|sms|whatsapp|signal|fax|number|no\.|nr|tél|telefon|telefono|handy|portable)\b/i;
 const JWT = /\beyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{4,8000}\.[A-Za-z0-9_-]{10,2000}/g;
 const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
 const PEM_END = /-----END (?:[A-Z0-9]{1,12} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
@@ -38,7 +45,13 @@ const IBAN = /\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?\b/
  */
 export const MAX_PHONE_CANDIDATES = 64;
 
-function push(out: PiiMatch[], pattern: PiiPattern, re: RegExp, text: string, valid?: (m: RegExpExecArray) => boolean): void {
+function push(
+  out: PiiMatch[],
+  pattern: PiiPattern,
+  re: RegExp,
+  text: string,
+  valid?: (m: RegExpExecArray) => boolean,
+): void {
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
@@ -71,8 +84,14 @@ export function validSsn(area: string, group: string, serial: string): boolean {
 function validJwt(token: string): boolean {
   const dot = token.indexOf('.');
   try {
-    const header = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8')) as unknown;
-    return typeof header === 'object' && header !== null && typeof (header as { alg?: unknown }).alg === 'string';
+    const header = JSON.parse(
+      Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'),
+    ) as unknown;
+    return (
+      typeof header === 'object' &&
+      header !== null &&
+      typeof (header as { alg?: unknown }).alg === 'string'
+    );
   } catch {
     return false;
   }
@@ -89,14 +108,29 @@ function pushEmails(out: PiiMatch[], text: string): void {
     while (e > at + 1 && text.charCodeAt(e - 1) === 46) e--; // trailing dot ends a sentence
     const domain = text.slice(at + 1, e);
     const dot = domain.lastIndexOf('.');
-    if (s < at && dot > 0 && domain.length - dot - 1 >= 2 && /^[A-Za-z]+$/.test(domain.slice(dot + 1)) && text.charCodeAt(s) !== 46) {
+    if (
+      s < at &&
+      dot > 0 &&
+      domain.length - dot - 1 >= 2 &&
+      /^[A-Za-z]+$/.test(domain.slice(dot + 1)) &&
+      text.charCodeAt(s) !== 46
+    ) {
       out.push({ pattern: 'email', start: s, end: e });
     }
     at = text.indexOf('@', at + 1);
   }
 }
-const isLocal = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
-const isDomain = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 45;
+const isLocal = (c: number): boolean =>
+  (c >= 48 && c <= 57) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 97 && c <= 122) ||
+  c === 46 ||
+  c === 95 ||
+  c === 37 ||
+  c === 43 ||
+  c === 45;
+const isDomain = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 45;
 
 function pushPem(out: PiiMatch[], text: string): void {
   PEM_BEGIN.lastIndex = 0;
@@ -126,24 +160,35 @@ function validPhone(text: string, m: RegExpExecArray, region: CountryCode): bool
   const key = `${region}|${context ? 'c' : ''}|${s}`;
   const cached = phoneCache.get(key);
   if (cached !== undefined) return cached;
-  let ok = findPhoneNumbersInText(s, { defaultCountry: region }).some((f) => f.endsAt - f.startsAt >= s.length - 2);
-  if (!ok && (context || (s.startsWith('+') && /[ .-]/.test(s)))) ok = parsePhoneNumberFromString(s, region)?.isPossible() ?? false;
+  let ok = findPhoneNumbersInText(s, { defaultCountry: region }).some(
+    (f) => f.endsAt - f.startsAt >= s.length - 2,
+  );
+  if (!ok && (context || (s.startsWith('+') && /[ .-]/.test(s))))
+    ok = parsePhoneNumberFromString(s, region)?.isPossible() ?? false;
   if (phoneCache.size >= 1024) phoneCache.clear();
   phoneCache.set(key, ok);
   return ok;
 }
 
-function scanClean(text: string, enabled: ReadonlySet<PiiPattern>, region: CountryCode): PiiMatch[] {
+function scanClean(
+  text: string,
+  enabled: ReadonlySet<PiiPattern>,
+  region: CountryCode,
+): PiiMatch[] {
   const raw: PiiMatch[] = [];
   if (enabled.has('private_key') && text.includes('-----BEGIN')) pushPem(raw, text);
-  if (enabled.has('jwt') && text.includes('eyJ')) push(raw, 'jwt', JWT, text, (m) => validJwt(m[0]));
-  if (enabled.has('api_key')) for (const rule of API_KEY_RULES) if (!rule.hint || text.includes(rule.hint)) push(raw, 'api_key', rule.re, text, rule.valid);
+  if (enabled.has('jwt') && text.includes('eyJ'))
+    push(raw, 'jwt', JWT, text, (m) => validJwt(m[0]));
+  if (enabled.has('api_key'))
+    for (const rule of API_KEY_RULES)
+      if (!rule.hint || text.includes(rule.hint)) push(raw, 'api_key', rule.re, text, rule.valid);
   if (enabled.has('password')) {
     push(raw, 'password', PASSWORD, text, validPassword);
     push(raw, 'password', BEARER, text, validBearer);
   }
   if (enabled.has('email') && text.includes('@')) pushEmails(raw, text);
-  if (enabled.has('iban')) push(raw, 'iban', IBAN, text, (m) => isValidIBAN(m[0].replace(/[ -]/g, '').toUpperCase()));
+  if (enabled.has('iban'))
+    push(raw, 'iban', IBAN, text, (m) => isValidIBAN(m[0].replace(/[ -]/g, '').toUpperCase()));
   if (enabled.has('credit_card')) {
     push(raw, 'credit_card', CARD, text, (m) => {
       const digits = m[0].replace(/[ -]/g, '');
@@ -152,7 +197,13 @@ function scanClean(text: string, enabled: ReadonlySet<PiiPattern>, region: Count
   }
   if (enabled.has('ssn')) {
     push(raw, 'ssn', SSN, text, (m) => validSsn(m[1]!, m[3]!, m[4]!));
-    push(raw, 'ssn', SSN_BARE, text, (m) => validSsn(m[1]!, m[2]!, m[3]!) && SSN_CONTEXT.test(before(text, m.index, 40)));
+    push(
+      raw,
+      'ssn',
+      SSN_BARE,
+      text,
+      (m) => validSsn(m[1]!, m[2]!, m[3]!) && SSN_CONTEXT.test(before(text, m.index, 40)),
+    );
   }
   if (enabled.has('phone')) {
     let budget = MAX_PHONE_CANDIDATES;
@@ -169,7 +220,8 @@ export function validIin(d: string): boolean {
   if (d[0] === '4') return [13, 16, 19].includes(d.length);
   if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return d.length === 16;
   if (two === 34 || two === 37) return d.length === 15;
-  if (four === 6011 || two === 65 || (three >= 644 && three <= 649) || two === 62) return d.length >= 16;
+  if (four === 6011 || two === 65 || (three >= 644 && three <= 649) || two === 62)
+    return d.length >= 16;
   if (four >= 3528 && four <= 3589) return d.length >= 16;
   if (two === 36 || two === 38 || (three >= 300 && three <= 305)) return d.length >= 14;
   return false;
@@ -183,7 +235,12 @@ export function validIin(d: string): boolean {
  * spans in the original text. `enabled` limits the work to the patterns the policy does
  * not switch off. Overlapping matches keep the first (most specific patterns first).
  */
-export function scanPii(text: string, enabled: ReadonlySet<PiiPattern>, opts: PiiOptions = {}, normalized?: Normalized): PiiMatch[] {
+export function scanPii(
+  text: string,
+  enabled: ReadonlySet<PiiPattern>,
+  opts: PiiOptions = {},
+  normalized?: Normalized,
+): PiiMatch[] {
   if (enabled.size === 0 || text.length === 0) return [];
   const region = (opts.region ?? 'US') as CountryCode;
   const n = normalized ?? normalize(text);

@@ -31,7 +31,11 @@ export interface SecurityAssessment {
 }
 
 function injection(text: string, s: Sensitivity): RegExpExecArray | null {
-  return INJECTION_STRONG.exec(text) ?? (s !== 'low' ? INJECTION_MEDIUM.exec(text) : null) ?? (s === 'high' ? INJECTION_WEAK.exec(text) : null);
+  return (
+    INJECTION_STRONG.exec(text) ??
+    (s !== 'low' ? INJECTION_MEDIUM.exec(text) : null) ??
+    (s === 'high' ? INJECTION_WEAK.exec(text) : null)
+  );
 }
 function injectionLabel(text: string, s: Sensitivity): string | null {
   if (INJECTION_STRONG.test(text)) return 'instruction_override';
@@ -67,27 +71,67 @@ export function assessSecurity(text: string, sensitivity: Sensitivity): Security
   const scores = { prompt_injection: pi, data_exfiltration: ex };
   for (const d of a.decoded) {
     scores.prompt_injection = Math.max(scores.prompt_injection, d.scores[idx('prompt_injection')]!);
-    scores.data_exfiltration = Math.max(scores.data_exfiltration, d.scores[idx('data_exfiltration')]!);
+    scores.data_exfiltration = Math.max(
+      scores.data_exfiltration,
+      d.scores[idx('data_exfiltration')]!,
+    );
   }
   const whole: [number, number] = [0, text.length];
   const inj = injection(f, sensitivity);
-  if (inj) return { finding: { kind: 'prompt_injection', label: injectionLabel(f, sensitivity)!, score: 1, span: spanOf(a, inj.index, inj.index + inj[0].length) }, scores };
+  if (inj)
+    return {
+      finding: {
+        kind: 'prompt_injection',
+        label: injectionLabel(f, sensitivity)!,
+        score: 1,
+        span: spanOf(a, inj.index, inj.index + inj[0].length),
+      },
+      scores,
+    };
   const exm = EXFILTRATION.exec(f);
-  if (exm) return { finding: { kind: 'data_exfiltration', label: 'exfiltration_instruction', score: 1, span: spanOf(a, exm.index, exm.index + exm[0].length) }, scores };
-  if (pi >= model.threshold('prompt_injection', sensitivity)) return { finding: { kind: 'prompt_injection', label: 'injection_classifier', score: pi, span: whole }, scores };
-  if (ex >= model.threshold('data_exfiltration', sensitivity)) return { finding: { kind: 'data_exfiltration', label: 'exfiltration_classifier', score: ex, span: whole }, scores };
+  if (exm)
+    return {
+      finding: {
+        kind: 'data_exfiltration',
+        label: 'exfiltration_instruction',
+        score: 1,
+        span: spanOf(a, exm.index, exm.index + exm[0].length),
+      },
+      scores,
+    };
+  if (pi >= model.threshold('prompt_injection', sensitivity))
+    return {
+      finding: { kind: 'prompt_injection', label: 'injection_classifier', score: pi, span: whole },
+      scores,
+    };
+  if (ex >= model.threshold('data_exfiltration', sensitivity))
+    return {
+      finding: {
+        kind: 'data_exfiltration',
+        label: 'exfiltration_classifier',
+        score: ex,
+        span: whole,
+      },
+      scores,
+    };
   for (const d of a.decoded) {
     const hit = decodedTrips(d, sensitivity);
     if (hit > 0) {
       const span = d.decoded.kind === 'rot13' ? whole : spanOf(a, d.decoded.start, d.decoded.end);
-      return { finding: { kind: 'prompt_injection', label: 'encoded_payload', score: hit, span }, scores };
+      return {
+        finding: { kind: 'prompt_injection', label: 'encoded_payload', score: hit, span },
+        scores,
+      };
     }
   }
   return { finding: null, scores };
 }
 
 /** The first finding over `texts` (kept for the corpora and bounded-time tests). */
-export function scanSecurity(texts: readonly string[], sensitivity: Sensitivity): SecurityFinding | null {
+export function scanSecurity(
+  texts: readonly string[],
+  sensitivity: Sensitivity,
+): SecurityFinding | null {
   for (const text of texts) {
     const r = assessSecurity(text, sensitivity).finding;
     if (r) return { kind: r.kind, label: r.label };

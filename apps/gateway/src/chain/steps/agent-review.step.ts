@@ -17,7 +17,8 @@ export const agentReviewStep: ChainStep = {
       const due = lastMs + c.review_interval_days * DAY;
       if (ctx.now.getTime() <= due) continue;
       const message = `agent ${p.agent_id} is overdue for its human review (every ${c.review_interval_days} days; due ${new Date(due).toISOString()})`;
-      if (c.on_overdue === 'warn') return { kind: 'warn', code: 'human_review_overdue', message, policy_id: rule.id };
+      if (c.on_overdue === 'warn')
+        return { kind: 'warn', code: 'human_review_overdue', message, policy_id: rule.id };
       return block('human_review_overdue', 403, message, {
         policy_id: rule.id,
         policy_type: 'require_human_review',

@@ -13,36 +13,75 @@ export const budgetStep: ChainStep = {
   run(ctx): Verdict {
     const doc = ctx.policy!.document;
     const s = doc.settings;
-    const estimate = estimateCost(ctx.request!, ctx.pool.map((m) => m.entry));
+    const estimate = estimateCost(
+      ctx.request!,
+      ctx.pool.map((m) => m.entry),
+    );
     if (!Number.isSafeInteger(estimate.cost_micro_usd)) {
       const what = `max_tokens × n (${estimate.max_output_tokens} output tokens) is too large to price`;
       const remediation = 'Ask for fewer output tokens or choices.';
       return block('invalid_request', 400, what, { param: 'max_tokens', remediation });
     }
     ctx.estimate = estimate;
-    if (s.per_request_limit_usd !== null && estimate.cost_micro_usd > toMicro(s.per_request_limit_usd)) {
-      return block('per_request_limit', 403, `estimated cost $${formatUsd(estimate.cost_micro_usd)} exceeds the per-request limit of $${s.per_request_limit_usd}`, {
-        policy_type: 'per_request_limit_usd',
-        param: 'max_tokens',
-        remediation: 'Lower max_tokens or use a cheaper model.',
-      });
+    if (
+      s.per_request_limit_usd !== null &&
+      estimate.cost_micro_usd > toMicro(s.per_request_limit_usd)
+    ) {
+      return block(
+        'per_request_limit',
+        403,
+        `estimated cost $${formatUsd(estimate.cost_micro_usd)} exceeds the per-request limit of $${s.per_request_limit_usd}`,
+        {
+          policy_type: 'per_request_limit_usd',
+          param: 'max_tokens',
+          remediation: 'Lower max_tokens or use a cheaper model.',
+        },
+      );
     }
     const p = ctx.principal!;
-    const principal = { org_id: p.org_id, team_id: p.team_id, key_id: p.key_id, agent_id: p.agent_id, session_id: ctx.meta!.session_id };
+    const principal = {
+      org_id: p.org_id,
+      team_id: p.team_id,
+      key_id: p.key_id,
+      agent_id: p.agent_id,
+      session_id: ctx.meta!.session_id,
+    };
     const limits = budgetLimitsFor(doc, principal, ctx.now);
     ctx.budget_limits = limits;
-    const result = ctx.views.budget.reserve(ctx.request_id, principal, limits, estimate.cost_micro_usd, ctx.now, !ctx.dry_run);
+    const result = ctx.views.budget.reserve(
+      ctx.request_id,
+      principal,
+      limits,
+      estimate.cost_micro_usd,
+      ctx.now,
+      !ctx.dry_run,
+    );
     if (!result.ok) {
       const l = result.limit;
-      const left = result.share_replicas ? `$${formatUsd(result.remaining_micro_usd)} left in this replica's share (1/${result.share_replicas})` : `$${formatUsd(result.remaining_micro_usd)} left`;
-      return block(l.code, 403, `${l.label} of $${formatUsd(l.limit_micro_usd)} would be exceeded: ${left}, this request may cost $${formatUsd(estimate.cost_micro_usd)}`, {
-        ...(result.retry_after_s !== undefined ? { retry_after_s: result.retry_after_s } : {}),
-        policy_id: l.policy_id,
-        policy_type: l.code === 'budget_limit' ? 'budget_limit' : l.code === 'runner_session_budget' ? 'runner_session_budget_usd' : 'daily_budget_usd',
-        remediation: result.retry_after_s !== undefined
-          ? `Retry after ${result.retry_after_s} s: this replica's share of the budget is spent; shares free up as requests settle and as replicas come and go.`
-          : l.period === 'session' ? 'Start a new runner session or raise runner_session_budget_usd.' : `Wait for the next ${l.period} or raise the budget.`,
-      });
+      const left = result.share_replicas
+        ? `$${formatUsd(result.remaining_micro_usd)} left in this replica's share (1/${result.share_replicas})`
+        : `$${formatUsd(result.remaining_micro_usd)} left`;
+      return block(
+        l.code,
+        403,
+        `${l.label} of $${formatUsd(l.limit_micro_usd)} would be exceeded: ${left}, this request may cost $${formatUsd(estimate.cost_micro_usd)}`,
+        {
+          ...(result.retry_after_s !== undefined ? { retry_after_s: result.retry_after_s } : {}),
+          policy_id: l.policy_id,
+          policy_type:
+            l.code === 'budget_limit'
+              ? 'budget_limit'
+              : l.code === 'runner_session_budget'
+                ? 'runner_session_budget_usd'
+                : 'daily_budget_usd',
+          remediation:
+            result.retry_after_s !== undefined
+              ? `Retry after ${result.retry_after_s} s: this replica's share of the budget is spent; shares free up as requests settle and as replicas come and go.`
+              : l.period === 'session'
+                ? 'Start a new runner session or raise runner_session_budget_usd.'
+                : `Wait for the next ${l.period} or raise the budget.`,
+        },
+      );
     }
     if (!ctx.dry_run) ctx.reserved_micro_usd = estimate.cost_micro_usd;
     return { kind: 'allow' };

@@ -7,7 +7,14 @@ const policy = testPolicy({ settings: { key_rpm: 1, burst_pct: 0 } });
 
 function send(views: ReturnType<typeof testViews>, text: string, dry_run = false) {
   const body = JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: text }] });
-  const ctx = newContext({ request_id: `req_${Math.random()}`, now: NOW, headers: { authorization: `Bearer ${SECRET}` }, raw_body: Buffer.from(body), views, dry_run });
+  const ctx = newContext({
+    request_id: `req_${Math.random()}`,
+    now: NOW,
+    headers: { authorization: `Bearer ${SECRET}` },
+    raw_body: Buffer.from(body),
+    views,
+    dry_run,
+  });
   return runChain(CHAIN_STEPS, ctx);
 }
 
@@ -20,13 +27,21 @@ describe('chain order', () => {
     const views = testViews(policy);
     expect(send(views, 'hello').outcome.kind).toBe('forward'); // uses the one request of the minute
     const result = send(views, card);
-    expect(result.outcome).toMatchObject({ kind: 'block', step: 'rate_limit', verdict: { code: 'rate_limit', status: 429 } });
+    expect(result.outcome).toMatchObject({
+      kind: 'block',
+      step: 'rate_limit',
+      verdict: { code: 'rate_limit', status: 429 },
+    });
     expect(result.trace.map((t) => t.step)).toEqual(STEP_IDS.slice(0, 4));
   });
 
   it('the same PII request within the limit is refused by step 10', () => {
     const result = send(testViews(policy), card);
-    expect(result.outcome).toMatchObject({ kind: 'block', step: 'pii_scan', verdict: { code: 'pii_detected' } });
+    expect(result.outcome).toMatchObject({
+      kind: 'block',
+      step: 'pii_scan',
+      verdict: { code: 'pii_detected' },
+    });
   });
 
   it('explain (dry run) traces all 13 steps and reports the first refusal', () => {
@@ -34,7 +49,21 @@ describe('chain order', () => {
     send(views, 'hello');
     const result = send(views, card, true);
     expect(result.trace).toHaveLength(13);
-    expect(result.trace.map((t) => t.verdict)).toEqual(['allow', 'allow', 'allow', 'block', 'allow', 'allow', 'allow', 'allow', 'allow', 'block', 'allow', 'allow', 'allow']);
+    expect(result.trace.map((t) => t.verdict)).toEqual([
+      'allow',
+      'allow',
+      'allow',
+      'block',
+      'allow',
+      'allow',
+      'allow',
+      'allow',
+      'allow',
+      'block',
+      'allow',
+      'allow',
+      'allow',
+    ]);
     expect(result.outcome).toMatchObject({ kind: 'block', step: 'rate_limit' });
   });
 });

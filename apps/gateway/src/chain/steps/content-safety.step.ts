@@ -1,5 +1,13 @@
 import type { ContentCategory } from '@llmgov/policy-schema';
-import { block, configOf, exceptionFor, rulesFor, type ChainStep, type FindingSpan, type Verdict } from '@llmgov/chain';
+import {
+  block,
+  configOf,
+  exceptionFor,
+  rulesFor,
+  type ChainStep,
+  type FindingSpan,
+  type Verdict,
+} from '@llmgov/chain';
 import { classifier } from '../detectors/classifier/model';
 import { assessContent } from '../detectors/content.detector';
 import { fieldsOf } from '../detectors/fields';
@@ -17,10 +25,14 @@ export const contentSafetyStep: ChainStep = {
     const sensitivity = doc.settings.content_sensitivity ?? 'medium';
     const blocked = new Map<ContentCategory, string | null>();
     for (const c of doc.settings.content_safety) blocked.set(c, null);
-    for (const r of rulesFor(doc, 'content_safety', p)) for (const c of configOf(r).blocked_categories) blocked.set(c, r.id);
-    const review = new Set<ContentCategory>(doc.settings.content_review.filter((c) => !blocked.has(c)));
+    for (const r of rulesFor(doc, 'content_safety', p))
+      for (const c of configOf(r).blocked_categories) blocked.set(c, r.id);
+    const review = new Set<ContentCategory>(
+      doc.settings.content_review.filter((c) => !blocked.has(c)),
+    );
     const wanted = new Set<ContentCategory>();
-    for (const c of [...blocked.keys(), ...review]) if (!exceptionFor(doc, 'content_category', c, p, ctx.now)) wanted.add(c);
+    for (const c of [...blocked.keys(), ...review])
+      if (!exceptionFor(doc, 'content_category', c, p, ctx.now)) wanted.add(c);
     if (wanted.size === 0) return { kind: 'allow' };
     const best = new Map<ContentCategory, number>();
     const hits = new Map<ContentCategory, { score: number; spans: FindingSpan[] }>();
@@ -35,10 +47,22 @@ export const contentSafetyStep: ChainStep = {
       }
     }
     const model = classifier();
-    for (const c of wanted) ctx.detector_scores.push({ detector: 'content', label: c, score: round(best.get(c) ?? 0), threshold: model.threshold(c, sensitivity) });
+    for (const c of wanted)
+      ctx.detector_scores.push({
+        detector: 'content',
+        label: c,
+        score: round(best.get(c) ?? 0),
+        threshold: model.threshold(c, sensitivity),
+      });
     let refusal: Verdict | null = null;
     for (const [c, h] of hits) {
-      ctx.findings.push({ detector: 'content', label: c, action: blocked.has(c) ? 'block' : 'review', score: round(h.score), spans: h.spans });
+      ctx.findings.push({
+        detector: 'content',
+        label: c,
+        action: blocked.has(c) ? 'block' : 'review',
+        score: round(h.score),
+        spans: h.spans,
+      });
       if (blocked.has(c)) {
         refusal ??= block('content_safety', 403, `content category '${c}' is blocked`, {
           policy_id: blocked.get(c) ?? null,

@@ -1,4 +1,11 @@
-import { configOf, microToUsd, rulesFor, toMicro, type ChainStep, type Verdict } from '@llmgov/chain';
+import {
+  configOf,
+  microToUsd,
+  rulesFor,
+  toMicro,
+  type ChainStep,
+  type Verdict,
+} from '@llmgov/chain';
 
 /**
  * Step 13: `require_approval` rules (environment, min cost, models), the cost gate
@@ -18,21 +25,40 @@ export const hitlGateStep: ChainStep = {
       if (c.environment !== undefined && c.environment !== p.environment) continue;
       if (c.min_cost_usd !== undefined && cost < toMicro(c.min_cost_usd)) continue;
       if (c.models !== undefined && (!model || !c.models.includes(model.id))) continue;
-      trigger = { kind: 'needs_approval', trigger: 'require_approval', policy_id: r.id, detail: `policy '${r.name}' requires approval` };
+      trigger = {
+        kind: 'needs_approval',
+        trigger: 'require_approval',
+        policy_id: r.id,
+        detail: `policy '${r.name}' requires approval`,
+      };
       break;
     }
     const threshold = doc.settings.hitl_cost_threshold_usd;
     if (!trigger && threshold !== null && cost > toMicro(threshold)) {
-      trigger = { kind: 'needs_approval', trigger: 'cost_gate', policy_id: null, detail: `estimated cost $${microToUsd(cost)} exceeds the approval threshold of $${threshold}` };
+      trigger = {
+        kind: 'needs_approval',
+        trigger: 'cost_gate',
+        policy_id: null,
+        detail: `estimated cost $${microToUsd(cost)} exceeds the approval threshold of $${threshold}`,
+      };
     }
     if (!trigger && ctx.review_categories.length > 0) {
-      trigger = { kind: 'needs_approval', trigger: 'content_gate', policy_id: null, detail: `content category ${ctx.review_categories.join(', ')} needs review` };
+      trigger = {
+        kind: 'needs_approval',
+        trigger: 'content_gate',
+        policy_id: null,
+        detail: `content category ${ctx.review_categories.join(', ')} needs review`,
+      };
     }
     if (!trigger) return { kind: 'allow' };
     const approvalId = ctx.meta!.approval_id;
     if (approvalId) {
       ctx.consume_approval_id = approvalId;
-      return { kind: 'allow', policy_id: trigger.policy_id, note: `approval ${approvalId} to consume` };
+      return {
+        kind: 'allow',
+        policy_id: trigger.policy_id,
+        note: `approval ${approvalId} to consume`,
+      };
     }
     return trigger;
   },

@@ -1,10 +1,28 @@
-import { PII_PATTERNS, type PiiPattern, type PiiPatternAction, type PolicyDocument } from '@llmgov/policy-schema';
-import { block, configOf, exceptionFor, rulesFor, type ChainStep, type FindingSpan, type Principal, type Verdict } from '@llmgov/chain';
+import {
+  PII_PATTERNS,
+  type PiiPattern,
+  type PiiPatternAction,
+  type PolicyDocument,
+} from '@llmgov/policy-schema';
+import {
+  block,
+  configOf,
+  exceptionFor,
+  rulesFor,
+  type ChainStep,
+  type FindingSpan,
+  type Principal,
+  type Verdict,
+} from '@llmgov/chain';
 import { redactMatches, scanPii } from '../detectors/pii.detector';
 import { fieldsOf, mapFields } from '../detectors/fields';
 
 /** Action per pattern: `pii_scan` rules over settings `pii_patterns` over the default `pii_action`; exceptions switch a pattern off. */
-export function piiActions(doc: PolicyDocument, p: Principal, now: Date): Map<PiiPattern, Exclude<PiiPatternAction, 'off'>> {
+export function piiActions(
+  doc: PolicyDocument,
+  p: Principal,
+  now: Date,
+): Map<PiiPattern, Exclude<PiiPatternAction, 'off'>> {
   const s = doc.settings;
   const actions = new Map<PiiPattern, Exclude<PiiPatternAction, 'off'>>();
   if (!s.pii_scanning_enabled) return actions;
@@ -44,8 +62,21 @@ export const piiScanStep: ChainStep = {
     const blocked = by('block');
     const warned = by('warn');
     const redacted = by('redact');
-    for (const [pattern, list] of spans) ctx.findings.push({ detector: 'pii', label: pattern, action: actions.get(pattern)!, score: 1, spans: list });
-    for (const pattern of enabled) ctx.detector_scores.push({ detector: 'pii', label: pattern, score: spans.has(pattern) ? 1 : 0, threshold: null });
+    for (const [pattern, list] of spans)
+      ctx.findings.push({
+        detector: 'pii',
+        label: pattern,
+        action: actions.get(pattern)!,
+        score: 1,
+        spans: list,
+      });
+    for (const pattern of enabled)
+      ctx.detector_scores.push({
+        detector: 'pii',
+        label: pattern,
+        score: spans.has(pattern) ? 1 : 0,
+        threshold: null,
+      });
     if (blocked.length > 0) {
       const names = blocked.join(', ');
       return block('pii_detected', 403, `the request contains ${names}`, {
@@ -60,9 +91,21 @@ export const piiScanStep: ChainStep = {
         return matches.length ? redactMatches(t, matches) : t;
       });
       ctx.unredacted = ctx.request;
-      return { kind: 'redact', request, code: 'pii_detected', message: `redacted ${redacted.join(', ')}`, policy_id: null };
+      return {
+        kind: 'redact',
+        request,
+        code: 'pii_detected',
+        message: `redacted ${redacted.join(', ')}`,
+        policy_id: null,
+      };
     }
-    if (warned.length > 0) return { kind: 'warn', code: 'pii_detected', message: `the request contains ${warned.join(', ')}`, policy_id: null };
+    if (warned.length > 0)
+      return {
+        kind: 'warn',
+        code: 'pii_detected',
+        message: `the request contains ${warned.join(', ')}`,
+        policy_id: null,
+      };
     return { kind: 'allow' };
   },
 };

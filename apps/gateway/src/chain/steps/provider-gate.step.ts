@@ -1,5 +1,15 @@
 import { resolveModel } from '@llmgov/policy-schema';
-import { block, configOf, exceptionFor, rulesFor, type Block, type ChainContext, type ChainStep, type ResolvedModel, type Verdict } from '@llmgov/chain';
+import {
+  block,
+  configOf,
+  exceptionFor,
+  rulesFor,
+  type Block,
+  type ChainContext,
+  type ChainStep,
+  type ResolvedModel,
+  type Verdict,
+} from '@llmgov/chain';
 
 function refusal(ctx: ChainContext, m: ResolvedModel): Block | null {
   const doc = ctx.policy!.document;
@@ -7,15 +17,24 @@ function refusal(ctx: ChainContext, m: ResolvedModel): Block | null {
   if (exceptionFor(doc, 'provider', m.provider, p, ctx.now)) return null;
   for (const rule of rulesFor(doc, 'block_provider', p)) {
     if (configOf(rule).provider === m.provider) {
-      return block('block_provider', 403, `provider '${m.provider}' is blocked`, { policy_id: rule.id, policy_type: 'block_provider', remediation: 'Use a model of another provider.' });
+      return block('block_provider', 403, `provider '${m.provider}' is blocked`, {
+        policy_id: rule.id,
+        policy_type: 'block_provider',
+        remediation: 'Use a model of another provider.',
+      });
     }
   }
   const allowed = doc.deployer.allowed_providers;
   if (allowed !== null && !allowed.includes(m.provider)) {
-    return block('block_provider', 403, `provider '${m.provider}' is not in the allowed providers`, {
-      policy_type: 'allowed_providers',
-      remediation: `Use a model of: ${allowed.join(', ')}`,
-    });
+    return block(
+      'block_provider',
+      403,
+      `provider '${m.provider}' is not in the allowed providers`,
+      {
+        policy_type: 'allowed_providers',
+        remediation: `Use a model of: ${allowed.join(', ')}`,
+      },
+    );
   }
   return null;
 }
@@ -30,7 +49,13 @@ export const providerGateStep: ChainStep = {
     for (let i = 0; i < names.length; i++) {
       const m = resolveModel(names[i]!);
       if (!m) {
-        if (i === 0) return block('unknown_model', 400, `Unknown model '${names[i]}': use a catalogue name (gpt-4o) or provider/model.`, { param: 'model' });
+        if (i === 0)
+          return block(
+            'unknown_model',
+            400,
+            `Unknown model '${names[i]}': use a catalogue name (gpt-4o) or provider/model.`,
+            { param: 'model' },
+          );
         continue;
       }
       const refused = refusal(ctx, m);

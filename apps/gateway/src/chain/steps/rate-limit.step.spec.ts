@@ -11,18 +11,51 @@ function nth(n: number, policy = testPolicy(), dryRun = false) {
 
 describe('rate_limit step', () => {
   it.each([
-    ['within the key RPM', 66, testPolicy({ settings: { key_rpm: 60, burst_pct: 10 } }), { kind: 'allow', code: null }],
-    ['past key RPM + burst', 67, testPolicy({ settings: { key_rpm: 60, burst_pct: 10 } }), { kind: 'block', code: 'rate_limit', status: 429 }],
-    ['past the org RPM', 6, testPolicy({ settings: { rate_limit_rpm: 5, key_rpm: null, burst_pct: 0 } }), { kind: 'block', code: 'rate_limit', status: 429 }],
-    ['past a rate_limit rule', 4, testPolicy({ rules: [rule('rate_limit', { requests_per_minute: 3, burst_pct: 0 })] }), { kind: 'block', code: 'rate_limit', status: 429 }],
-    ['past the plan daily quota', 3, testPolicy({ settings: { daily_request_quota: 2 } }), { kind: 'block', code: 'plan_quota', status: 429 }],
-    ['unlimited (enterprise)', 200, testPolicy({ plan: 'enterprise' }), { kind: 'allow', code: null }],
+    [
+      'within the key RPM',
+      66,
+      testPolicy({ settings: { key_rpm: 60, burst_pct: 10 } }),
+      { kind: 'allow', code: null },
+    ],
+    [
+      'past key RPM + burst',
+      67,
+      testPolicy({ settings: { key_rpm: 60, burst_pct: 10 } }),
+      { kind: 'block', code: 'rate_limit', status: 429 },
+    ],
+    [
+      'past the org RPM',
+      6,
+      testPolicy({ settings: { rate_limit_rpm: 5, key_rpm: null, burst_pct: 0 } }),
+      { kind: 'block', code: 'rate_limit', status: 429 },
+    ],
+    [
+      'past a rate_limit rule',
+      4,
+      testPolicy({ rules: [rule('rate_limit', { requests_per_minute: 3, burst_pct: 0 })] }),
+      { kind: 'block', code: 'rate_limit', status: 429 },
+    ],
+    [
+      'past the plan daily quota',
+      3,
+      testPolicy({ settings: { daily_request_quota: 2 } }),
+      { kind: 'block', code: 'plan_quota', status: 429 },
+    ],
+    [
+      'unlimited (enterprise)',
+      200,
+      testPolicy({ plan: 'enterprise' }),
+      { kind: 'allow', code: null },
+    ],
   ])('%s', (_n, n, policy, expected) => {
     expect(nth(n, policy)).toEqual(expected);
   });
 
   it('does not count explain (dry-run) requests', () => {
-    expect(nth(10, testPolicy({ settings: { key_rpm: 1, burst_pct: 0 } }), true)).toEqual({ kind: 'allow', code: null });
+    expect(nth(10, testPolicy({ settings: { key_rpm: 1, burst_pct: 0 } }), true)).toEqual({
+      kind: 'allow',
+      code: null,
+    });
   });
 
   it('reports the tightest bucket for the headers and a Retry-After on refusal', () => {
@@ -30,7 +63,11 @@ describe('rate_limit step', () => {
     const views = testViews(policy);
     const first = prepared({ policy, views });
     rateLimitStep.run(first);
-    expect(first.rate).toMatchObject({ allowed: true, remaining: 1, bucket: { key: `key:${KEY}`, limit: 2 } });
+    expect(first.rate).toMatchObject({
+      allowed: true,
+      remaining: 1,
+      bucket: { key: `key:${KEY}`, limit: 2 },
+    });
     rateLimitStep.run(prepared({ policy, views }));
     const v = rateLimitStep.run(prepared({ policy, views }));
     expect(v).toMatchObject({ kind: 'block', retry_after_s: expect.any(Number) });

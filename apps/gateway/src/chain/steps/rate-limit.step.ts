@@ -1,5 +1,13 @@
 import type { ActivePolicy } from '@llmgov/policy-schema';
-import { block, configOf, rulesFor, type ChainStep, type Principal, type RateBucket, type Verdict } from '@llmgov/chain';
+import {
+  block,
+  configOf,
+  rulesFor,
+  type ChainStep,
+  type Principal,
+  type RateBucket,
+  type Verdict,
+} from '@llmgov/chain';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -10,16 +18,55 @@ const withBurst = (rpm: number, burstPct: number): number => Math.floor(rpm * (1
  * burst allowance), `rate_limit` rules, the plan's daily request quota. Also used to fold
  * peers' `request.admitted` events into the same counters.
  */
-export function rateBucketsFor(p: Pick<Principal, 'org_id' | 'key_id' | 'team_id' | 'agent_id'>, policy: ActivePolicy): RateBucket[] {
+export function rateBucketsFor(
+  p: Pick<Principal, 'org_id' | 'key_id' | 'team_id' | 'agent_id'>,
+  policy: ActivePolicy,
+): RateBucket[] {
   const s = policy.document.settings;
   const buckets: RateBucket[] = [];
-  if (s.rate_limit_rpm !== null) buckets.push({ key: `org:${p.org_id}`, limit: withBurst(s.rate_limit_rpm, s.burst_pct), window_ms: MINUTE, code: 'rate_limit', policy_id: null, policy_type: 'rate_limit_rpm' });
-  if (s.key_rpm !== null) buckets.push({ key: `key:${p.key_id}`, limit: withBurst(s.key_rpm, s.burst_pct), window_ms: MINUTE, code: 'rate_limit', policy_id: null, policy_type: 'key_rpm' });
-  for (const rule of rulesFor(policy.document, 'rate_limit', { ...p, plan: 'free', environment: null, agent_created_at: null })) {
+  if (s.rate_limit_rpm !== null)
+    buckets.push({
+      key: `org:${p.org_id}`,
+      limit: withBurst(s.rate_limit_rpm, s.burst_pct),
+      window_ms: MINUTE,
+      code: 'rate_limit',
+      policy_id: null,
+      policy_type: 'rate_limit_rpm',
+    });
+  if (s.key_rpm !== null)
+    buckets.push({
+      key: `key:${p.key_id}`,
+      limit: withBurst(s.key_rpm, s.burst_pct),
+      window_ms: MINUTE,
+      code: 'rate_limit',
+      policy_id: null,
+      policy_type: 'key_rpm',
+    });
+  for (const rule of rulesFor(policy.document, 'rate_limit', {
+    ...p,
+    plan: 'free',
+    environment: null,
+    agent_created_at: null,
+  })) {
     const c = configOf(rule);
-    buckets.push({ key: `rule:${rule.id}`, limit: withBurst(c.requests_per_minute, c.burst_pct ?? s.burst_pct), window_ms: MINUTE, code: 'rate_limit', policy_id: rule.id, policy_type: 'rate_limit' });
+    buckets.push({
+      key: `rule:${rule.id}`,
+      limit: withBurst(c.requests_per_minute, c.burst_pct ?? s.burst_pct),
+      window_ms: MINUTE,
+      code: 'rate_limit',
+      policy_id: rule.id,
+      policy_type: 'rate_limit',
+    });
   }
-  if (s.daily_request_quota !== null) buckets.push({ key: `quota:${p.org_id}`, limit: s.daily_request_quota, window_ms: DAY, code: 'plan_quota', policy_id: null, policy_type: 'daily_request_quota' });
+  if (s.daily_request_quota !== null)
+    buckets.push({
+      key: `quota:${p.org_id}`,
+      limit: s.daily_request_quota,
+      window_ms: DAY,
+      code: 'plan_quota',
+      policy_id: null,
+      policy_type: 'daily_request_quota',
+    });
   return buckets;
 }
 
@@ -33,7 +80,15 @@ export const rateLimitStep: ChainStep = {
     if (decision.allowed || !decision.bucket) return { kind: 'allow' };
     const b = decision.bucket;
     const retry = Math.max(1, Math.ceil(decision.reset_ms / 1000));
-    const what = b.code === 'plan_quota' ? `daily request quota of ${b.limit} reached` : `${b.limit} requests per minute exceeded (${b.key.split(':')[0]})`;
-    return block(b.code, 429, what, { policy_id: b.policy_id, policy_type: b.policy_type, retry_after_s: retry, remediation: `Retry after ${retry} s.` });
+    const what =
+      b.code === 'plan_quota'
+        ? `daily request quota of ${b.limit} reached`
+        : `${b.limit} requests per minute exceeded (${b.key.split(':')[0]})`;
+    return block(b.code, 429, what, {
+      policy_id: b.policy_id,
+      policy_type: b.policy_type,
+      retry_after_s: retry,
+      remediation: `Retry after ${retry} s.`,
+    });
   },
 };

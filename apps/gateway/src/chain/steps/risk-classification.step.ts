@@ -15,11 +15,16 @@ export const riskClassificationStep: ChainStep = {
     const purpose = meta.purpose;
     if (deployer.allowed_purposes !== null) {
       if (!purpose) {
-        return block('policy_required_fields_missing', 403, 'A purpose is required by the deployer policy (x-purpose).', {
-          policy_type: 'allowed_purposes',
-          param: 'x-purpose',
-          remediation: `Send x-purpose with one of: ${deployer.allowed_purposes.join(', ')}`,
-        });
+        return block(
+          'policy_required_fields_missing',
+          403,
+          'A purpose is required by the deployer policy (x-purpose).',
+          {
+            policy_type: 'allowed_purposes',
+            param: 'x-purpose',
+            remediation: `Send x-purpose with one of: ${deployer.allowed_purposes.join(', ')}`,
+          },
+        );
       }
       if (!deployer.allowed_purposes.includes(purpose)) {
         return block('risk_prohibited', 403, `purpose '${purpose}' is not an allowed purpose`, {
@@ -29,40 +34,62 @@ export const riskClassificationStep: ChainStep = {
         });
       }
     }
-    const declared = ctx.principal!.agent_id ? deployer.agent_purposes?.[ctx.principal!.agent_id] : undefined;
+    const declared = ctx.principal!.agent_id
+      ? deployer.agent_purposes?.[ctx.principal!.agent_id]
+      : undefined;
     if (declared && !declared.includes(purpose ?? '')) {
-      return block(purpose ? 'risk_prohibited' : 'policy_required_fields_missing', 403, `purpose '${purpose ?? ''}' is not declared for agent ${ctx.principal!.agent_id}`, {
-        policy_type: 'agent_purposes',
-        param: 'x-purpose',
-        remediation: `Send x-purpose with one of: ${declared.join(', ')}`,
-      });
+      return block(
+        purpose ? 'risk_prohibited' : 'policy_required_fields_missing',
+        403,
+        `purpose '${purpose ?? ''}' is not declared for agent ${ctx.principal!.agent_id}`,
+        {
+          policy_type: 'agent_purposes',
+          param: 'x-purpose',
+          remediation: `Send x-purpose with one of: ${declared.join(', ')}`,
+        },
+      );
     }
     const tier = purpose ? (deployer.risk_tier_defaults[purpose] ?? null) : null;
     ctx.risk_tier = tier;
     if (tier === 'prohibited') {
       const article = articleOfProhibited(purpose!);
-      return block('risk_prohibited', 403, `purpose '${purpose}' is a prohibited practice (${article})`, {
-        policy_type: 'risk_classification',
-        param: 'x-purpose',
-        remediation: `Prohibited by ${article}; no policy can allow it for this org without changing risk_tier_defaults.`,
-      });
+      return block(
+        'risk_prohibited',
+        403,
+        `purpose '${purpose}' is a prohibited practice (${article})`,
+        {
+          policy_type: 'risk_classification',
+          param: 'x-purpose',
+          remediation: `Prohibited by ${article}; no policy can allow it for this org without changing risk_tier_defaults.`,
+        },
+      );
     }
     if (tier === 'high' && !meta.user_consent_id) {
-      return block('policy_required_fields_missing', 403, `purpose '${purpose}' is high-risk (EU AI Act Annex III): user_consent_id is required`, {
-        policy_type: 'risk_classification',
-        param: 'x-user-consent-id',
-        remediation: 'Send x-user-consent-id with the consent record of the end user.',
-      });
+      return block(
+        'policy_required_fields_missing',
+        403,
+        `purpose '${purpose}' is high-risk (EU AI Act Annex III): user_consent_id is required`,
+        {
+          policy_type: 'risk_classification',
+          param: 'x-user-consent-id',
+          remediation: 'Send x-user-consent-id with the consent record of the end user.',
+        },
+      );
     }
     for (const rule of rulesFor(ctx.policy!.document, 'required_fields', ctx.principal!)) {
       const missing = configOf(rule).fields.filter((f) => meta[f] === null);
       if (missing.length > 0) {
-        return block('policy_required_fields_missing', 403, `missing required field(s): ${missing.join(', ')}`, {
-          policy_id: rule.id,
-          policy_type: 'required_fields',
-          param: missing[0]!,
-          remediation: `Send ${missing.map((f) => `x-${f.replace(/_/g, '-')}`).join(', ')}`,
-        });
+        return block(
+          'policy_required_fields_missing',
+          403,
+          `missing required field(s): ${missing.join(', ')}`,
+          {
+            policy_id: rule.id,
+            policy_type: 'required_fields',
+            param: missing[0]!,
+            remediation: `Send ${missing.map((f) => `x-${f.replace(/_/g, '-')}`).join(', ')}`,
+          },
+        );
       }
     }
     return tier ? { kind: 'allow', note: `risk tier ${tier}` } : { kind: 'allow' };

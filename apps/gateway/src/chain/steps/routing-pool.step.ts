@@ -17,12 +17,17 @@ export const routingPoolStep: ChainStep = {
       }
     }
     if (cap !== null && requested > cap) {
-      return block('max_chain_length', 403, `a routing chain of ${requested} models exceeds the maximum chain length of ${cap}`, {
-        policy_id: capRule,
-        policy_type: 'max_chain_length',
-        param: 'fallbacks',
-        remediation: `Send at most ${cap - 1} fallback model(s).`,
-      });
+      return block(
+        'max_chain_length',
+        403,
+        `a routing chain of ${requested} models exceeds the maximum chain length of ${cap}`,
+        {
+          policy_id: capRule,
+          policy_type: 'max_chain_length',
+          param: 'fallbacks',
+          remediation: `Send at most ${cap - 1} fallback model(s).`,
+        },
+      );
     }
     let floor = doc.deployer.minimum_safety_score;
     let floorRule: string | null = null;
@@ -38,13 +43,20 @@ export const routingPoolStep: ChainStep = {
       return { kind: 'allow' };
     }
     const min = floor;
-    ctx.pool = ctx.candidates.filter((m) => m.entry?.safety_score !== undefined && m.entry.safety_score >= min);
+    ctx.pool = ctx.candidates.filter(
+      (m) => m.entry?.safety_score !== undefined && m.entry.safety_score >= min,
+    );
     if (ctx.pool.length === 0) {
-      return block('policy_safety_filter_empty', 403, `no model in the routing pool has a declared safety score of at least ${min}`, {
-        policy_id: floorRule,
-        policy_type: 'minimum_safety_score',
-        remediation: 'Use a model with a declared safety score at or above the floor.',
-      });
+      return block(
+        'policy_safety_filter_empty',
+        403,
+        `no model in the routing pool has a declared safety score of at least ${min}`,
+        {
+          policy_id: floorRule,
+          policy_type: 'minimum_safety_score',
+          remediation: 'Use a model with a declared safety score at or above the floor.',
+        },
+      );
     }
     return { kind: 'allow', policy_id: floorRule };
   },

@@ -1,4 +1,11 @@
-import { block, configOf, rulesFor, type ChainStep, type FindingSpan, type Verdict } from '@llmgov/chain';
+import {
+  block,
+  configOf,
+  rulesFor,
+  type ChainStep,
+  type FindingSpan,
+  type Verdict,
+} from '@llmgov/chain';
 import { classifier } from '../detectors/classifier/model';
 import { fieldsOf } from '../detectors/fields';
 import { assessSecurity, type Sensitivity } from '../detectors/security.detector';
@@ -26,22 +33,51 @@ export const securityScanStep: ChainStep = {
     }
     if (!enabled) return { kind: 'allow' };
     const best = { prompt_injection: 0, data_exfiltration: 0 };
-    let found: { kind: keyof typeof best; label: string; score: number; spans: FindingSpan[] } | null = null;
+    let found: {
+      kind: keyof typeof best;
+      label: string;
+      score: number;
+      spans: FindingSpan[];
+    } | null = null;
     for (const f of fieldsOf(ctx.unredacted ?? ctx.request!)) {
       if (f.role !== null && TRUSTED.has(f.role)) continue;
       const r = assessSecurity(f.text, sensitivity);
       best.prompt_injection = Math.max(best.prompt_injection, r.scores.prompt_injection);
       best.data_exfiltration = Math.max(best.data_exfiltration, r.scores.data_exfiltration);
-      if (r.finding && !found) found = { kind: r.finding.kind, label: r.finding.label, score: r.finding.score, spans: [{ field: f.path, start: r.finding.span[0], end: r.finding.span[1] }] };
+      if (r.finding && !found)
+        found = {
+          kind: r.finding.kind,
+          label: r.finding.label,
+          score: r.finding.score,
+          spans: [{ field: f.path, start: r.finding.span[0], end: r.finding.span[1] }],
+        };
     }
     const model = classifier();
     for (const kind of ['prompt_injection', 'data_exfiltration'] as const) {
-      ctx.detector_scores.push({ detector: 'security', label: kind, score: round(best[kind]), threshold: model.threshold(kind, sensitivity) });
+      ctx.detector_scores.push({
+        detector: 'security',
+        label: kind,
+        score: round(best[kind]),
+        threshold: model.threshold(kind, sensitivity),
+      });
     }
     if (!found) return { kind: 'allow' };
-    ctx.findings.push({ detector: 'security', label: found.label, action: 'block', score: round(found.score), spans: found.spans });
-    const what = found.kind === 'prompt_injection' ? `prompt injection detected (${found.label})` : `data exfiltration instruction detected (${found.label})`;
-    return block(found.kind, 403, what, { policy_id: policyId, policy_type: 'security_scan', remediation: 'Remove instructions aimed at the model or its tools from user content.' });
+    ctx.findings.push({
+      detector: 'security',
+      label: found.label,
+      action: 'block',
+      score: round(found.score),
+      spans: found.spans,
+    });
+    const what =
+      found.kind === 'prompt_injection'
+        ? `prompt injection detected (${found.label})`
+        : `data exfiltration instruction detected (${found.label})`;
+    return block(found.kind, 403, what, {
+      policy_id: policyId,
+      policy_type: 'security_scan',
+      remediation: 'Remove instructions aimed at the model or its tools from user content.',
+    });
   },
 };
 

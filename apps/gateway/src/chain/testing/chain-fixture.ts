@@ -1,6 +1,27 @@
 import { ReservationBook } from '@llmgov/budget';
-import { DEFAULT_DEPLOYER, PLAN_DEFAULTS, resolveModel, type ActivePolicy, type GovernanceSettings, type DeployerPolicy, type Plan, type PolicyException, type PolicyRule, type PolicyType, type RuleConfig } from '@llmgov/policy-schema';
-import { newContext, type ChainContext, type ChatRequest, type ChainViews, type Principal, type RequestMeta, type Verdict, type ChainStep } from '@llmgov/chain';
+import {
+  DEFAULT_DEPLOYER,
+  PLAN_DEFAULTS,
+  resolveModel,
+  type ActivePolicy,
+  type GovernanceSettings,
+  type DeployerPolicy,
+  type Plan,
+  type PolicyException,
+  type PolicyRule,
+  type PolicyType,
+  type RuleConfig,
+} from '@llmgov/policy-schema';
+import {
+  newContext,
+  type ChainContext,
+  type ChatRequest,
+  type ChainViews,
+  type Principal,
+  type RequestMeta,
+  type Verdict,
+  type ChainStep,
+} from '@llmgov/chain';
 import { LocalRateLimiter } from '../../views/local-rate-limiter';
 import { BookBudgetGate } from '../../views/book-budget-gate';
 import { AgentReviews } from '../../views/agent-reviews';
@@ -44,7 +65,13 @@ export function testPolicy(patch: PolicyPatch = {}): ActivePolicy {
 }
 
 let ruleSeq = 0;
-export function rule<T extends PolicyType>(policy_type: T, config: RuleConfig<T>, scope: Partial<Pick<PolicyRule, 'scope' | 'team_id' | 'agent_id' | 'key_id' | 'enabled' | 'name'>> = {}): PolicyRule {
+export function rule<T extends PolicyType>(
+  policy_type: T,
+  config: RuleConfig<T>,
+  scope: Partial<
+    Pick<PolicyRule, 'scope' | 'team_id' | 'agent_id' | 'key_id' | 'enabled' | 'name'>
+  > = {},
+): PolicyRule {
   return {
     id: `pol_${policy_type}_${++ruleSeq}`,
     name: scope.name ?? `${policy_type} rule`,
@@ -61,8 +88,24 @@ export function rule<T extends PolicyType>(policy_type: T, config: RuleConfig<T>
   } as PolicyRule;
 }
 
-export function exception(kind: PolicyException['kind'], target: string, scope: PolicyException['scope'] = 'org', scope_id: string | null = null, expires_at = '2026-12-31T00:00:00.000Z'): PolicyException {
-  return { id: `exc_${target}`, kind, target, scope, scope_id, approver: 'carol@example.com', reason: 'test', expires_at, created_at: '2026-01-01T00:00:00.000Z' };
+export function exception(
+  kind: PolicyException['kind'],
+  target: string,
+  scope: PolicyException['scope'] = 'org',
+  scope_id: string | null = null,
+  expires_at = '2026-12-31T00:00:00.000Z',
+): PolicyException {
+  return {
+    id: `exc_${target}`,
+    kind,
+    target,
+    scope,
+    scope_id,
+    approver: 'carol@example.com',
+    reason: 'test',
+    expires_at,
+    created_at: '2026-01-01T00:00:00.000Z',
+  };
 }
 
 export interface Views extends ChainViews {
@@ -72,12 +115,30 @@ export interface Views extends ChainViews {
 }
 
 /** In-memory views with one org, one team, one agent (created 2026-06-01) and one key. */
-export function testViews(policy: ActivePolicy | null = testPolicy(), opts: { plan?: Plan; keyAgent?: string | null } = {}): Views {
+export function testViews(
+  policy: ActivePolicy | null = testPolicy(),
+  opts: { plan?: Plan; keyAgent?: string | null } = {},
+): Views {
   return {
     tenancy: {
-      keyBySecret: (s) => (s === SECRET ? { key_id: KEY, org_id: ORG, team_id: null, agent_id: opts.keyAgent ?? null } : undefined),
-      org: (id) => (id === ORG ? { org_id: ORG, plan: opts.plan ?? policy?.document.plan ?? 'growth' } : undefined),
-      agent: (id) => (id === AGENT ? { agent_id: AGENT, org_id: ORG, team_id: TEAM, environment: 'production', created_at: '2026-06-01T00:00:00.000Z' } : undefined),
+      keyBySecret: (s) =>
+        s === SECRET
+          ? { key_id: KEY, org_id: ORG, team_id: null, agent_id: opts.keyAgent ?? null }
+          : undefined,
+      org: (id) =>
+        id === ORG
+          ? { org_id: ORG, plan: opts.plan ?? policy?.document.plan ?? 'growth' }
+          : undefined,
+      agent: (id) =>
+        id === AGENT
+          ? {
+              agent_id: AGENT,
+              org_id: ORG,
+              team_id: TEAM,
+              environment: 'production',
+              created_at: '2026-06-01T00:00:00.000Z',
+            }
+          : undefined,
       team: (id) => (id === TEAM ? { team_id: TEAM, org_id: ORG } : undefined),
     },
     policies: { active: (id) => (id === ORG && policy ? policy : undefined) },
@@ -87,7 +148,10 @@ export function testViews(policy: ActivePolicy | null = testPolicy(), opts: { pl
   };
 }
 
-export const chat = (content: ChatRequest['messages'][number]['content'], extra: Partial<ChatRequest> = {}): ChatRequest => ({
+export const chat = (
+  content: ChatRequest['messages'][number]['content'],
+  extra: Partial<ChatRequest> = {},
+): ChatRequest => ({
   model: 'mock/echo',
   messages: [{ role: 'user', content }],
   ...extra,
@@ -118,19 +182,44 @@ export function prepared(p: Prepared = {}): ChainContext {
     views,
     dry_run: p.dryRun ?? false,
   });
-  ctx.principal = { org_id: ORG, plan: policy.document.plan, key_id: KEY, team_id: null, agent_id: null, environment: null, agent_created_at: null, ...p.principal };
+  ctx.principal = {
+    org_id: ORG,
+    plan: policy.document.plan,
+    key_id: KEY,
+    team_id: null,
+    agent_id: null,
+    environment: null,
+    agent_created_at: null,
+    ...p.principal,
+  };
   ctx.policy = policy;
   ctx.request = p.request ?? chat('hello');
-  ctx.meta = { agent_id: null, team_id: null, environment: null, purpose: null, user_consent_id: null, session_id: null, tags: [], approval_id: null, ...p.meta };
+  ctx.meta = {
+    agent_id: null,
+    team_id: null,
+    environment: null,
+    purpose: null,
+    user_consent_id: null,
+    session_id: null,
+    tags: [],
+    approval_id: null,
+    ...p.meta,
+  };
   const names = [ctx.request.model, ...(ctx.request.fallbacks ?? [])];
   ctx.candidates = names.map((n) => resolveModel(n)).filter((m) => m !== null);
   ctx.pool = ctx.candidates;
-  ctx.estimate = estimateCost(ctx.request, ctx.pool.map((m) => m.entry));
+  ctx.estimate = estimateCost(
+    ctx.request,
+    ctx.pool.map((m) => m.entry),
+  );
   return ctx;
 }
 
 /** Runs a step and reduces its verdict to what tables compare: kind and code. */
-export function verdictOf(step: ChainStep, ctx: ChainContext): { kind: Verdict['kind']; code: string | null; status?: number } {
+export function verdictOf(
+  step: ChainStep,
+  ctx: ChainContext,
+): { kind: Verdict['kind']; code: string | null; status?: number } {
   const v = step.run(ctx);
   if (v.kind === 'block') return { kind: v.kind, code: v.code, status: v.status };
   if (v.kind === 'warn' || v.kind === 'redact') return { kind: v.kind, code: v.code };

@@ -3,7 +3,17 @@
  * 3-, 4- and 5-grams, each hashed (FNV-1a) into `2^bits` buckets. Training and scoring
  * share this function, so a model's weights always mean the same features.
  */
-export const LABELS = ['prompt_injection', 'data_exfiltration', 'violence', 'self_harm', 'sexual', 'hate', 'harassment', 'illegal', 'weapons'] as const;
+export const LABELS = [
+  'prompt_injection',
+  'data_exfiltration',
+  'violence',
+  'self_harm',
+  'sexual',
+  'hate',
+  'harassment',
+  'illegal',
+  'weapons',
+] as const;
 export type ClassifierLabel = (typeof LABELS)[number];
 
 /**
@@ -60,7 +70,10 @@ export function features(t: string, mask: number, sink: FeatureSink): number {
       sink.add(start, (word >>> 3) & mask);
       n++;
       if (prev !== 0) {
-        sink.add(start, (Math.imul(prev, 0x2c1b3c6d) ^ Math.imul(word, 0x297a2d39) ^ 0x68e31da4) & mask);
+        sink.add(
+          start,
+          (Math.imul(prev, 0x2c1b3c6d) ^ Math.imul(word, 0x297a2d39) ^ 0x68e31da4) & mask,
+        );
         n++;
       }
       prev = word | 1;

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { CHUNK, features, LABELS, prepare, type ClassifierLabel, type FeatureSink } from './features';
+import {
+  CHUNK,
+  features,
+  LABELS,
+  prepare,
+  type ClassifierLabel,
+  type FeatureSink,
+} from './features';
 
 export type Sensitivity = 'low' | 'medium' | 'high';
 
@@ -41,7 +48,10 @@ export class Classifier {
   private readonly w: Float32Array;
   private readonly bias: Float64Array;
 
-  constructor(readonly file: ModelFile, dense?: Float32Array) {
+  constructor(
+    readonly file: ModelFile,
+    dense?: Float32Array,
+  ) {
     this.labels = file.labels;
     this.mask = (1 << file.bits) - 1;
     const L = file.labels.length;
@@ -63,7 +73,9 @@ export class Classifier {
     // No language to judge: repeated characters or a lone token would only amplify n-gram
     // weights (a 400-character run of one letter must not read as a category).
     if (!hasWords(folded, MIN_DISTINCT_WORDS)) return new Float64Array(this.labels.length);
-    const t = prepare(folded.length > MAX_CLASSIFIED ? `${folded.slice(0, HEAD)} ${folded.slice(-TAIL)}` : folded);
+    const t = prepare(
+      folded.length > MAX_CLASSIFIED ? `${folded.slice(0, HEAD)} ${folded.slice(-TAIL)}` : folded,
+    );
     const L = this.labels.length;
     const chunks = Math.max(1, Math.ceil(t.length / CHUNK));
     const sink = new ChunkSink(this.w, L, chunks);
@@ -93,7 +105,11 @@ export class Classifier {
 class ChunkSink implements FeatureSink {
   readonly acc: Float64Array;
   readonly cnt: Int32Array;
-  constructor(private readonly w: Float32Array, private readonly L: number, chunks: number) {
+  constructor(
+    private readonly w: Float32Array,
+    private readonly L: number,
+    chunks: number,
+  ) {
     this.acc = new Float64Array(chunks * L);
     this.cnt = new Int32Array(chunks);
   }
@@ -131,7 +147,10 @@ let loaded: Classifier | null = null;
 
 /** The committed model (classifier/weights.json), loaded once. */
 export function classifier(): Classifier {
-  if (!loaded) loaded = new Classifier(JSON.parse(readFileSync(join(__dirname, 'weights.json'), 'utf8')) as ModelFile);
+  if (!loaded)
+    loaded = new Classifier(
+      JSON.parse(readFileSync(join(__dirname, 'weights.json'), 'utf8')) as ModelFile,
+    );
   return loaded;
 }
 

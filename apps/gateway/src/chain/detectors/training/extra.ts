@@ -59,14 +59,22 @@ const labelOf = (s: DatasetSource, raw: unknown): ClassifierLabel | null | undef
   if (s.label !== undefined) return s.label;
   const key = raw === null || raw === undefined ? '' : String(raw);
   const mapped = s.label_map?.[key];
-  return mapped === undefined ? undefined : mapped === null || LABELS.includes(mapped) ? mapped : undefined;
+  return mapped === undefined
+    ? undefined
+    : mapped === null || LABELS.includes(mapped)
+      ? mapped
+      : undefined;
 };
 
 /**
  * Reads the sources present in `dir`, verifying each file's hash. Rows whose label is not
  * mapped are skipped. A fifth of each source (by a hash of the text) is held out.
  */
-export function readExtra(dir: string, sources: readonly DatasetSource[], log: (m: string) => void): Example[] {
+export function readExtra(
+  dir: string,
+  sources: readonly DatasetSource[],
+  log: (m: string) => void,
+): Example[] {
   const out: Example[] = [];
   for (const s of sources) {
     const path = join(dir, s.file);
@@ -76,15 +84,20 @@ export function readExtra(dir: string, sources: readonly DatasetSource[], log: (
     }
     const bytes = readFileSync(path);
     const sha = createHash('sha256').update(bytes).digest('hex');
-    if (sha !== s.sha256) throw new Error(`extra: ${s.name}: sha256 ${sha} does not match DATASETS (${s.sha256})`);
+    if (sha !== s.sha256)
+      throw new Error(`extra: ${s.name}: sha256 ${sha} does not match DATASETS (${s.sha256})`);
     const text = bytes.toString('utf8');
     const rows: Array<{ text: unknown; label: unknown }> = [];
-    if (s.format === 'lines') for (const l of text.split('\n')) rows.push({ text: l.trim(), label: null });
+    if (s.format === 'lines')
+      for (const l of text.split('\n')) rows.push({ text: l.trim(), label: null });
     else if (s.format === 'jsonl') {
       for (const l of text.split('\n')) {
         if (!l.trim()) continue;
         const o = JSON.parse(l) as Record<string, unknown>;
-        rows.push({ text: o[s.text_field ?? 'text'], label: s.label_field ? o[s.label_field] : null });
+        rows.push({
+          text: o[s.text_field ?? 'text'],
+          label: s.label_field ? o[s.label_field] : null,
+        });
       }
     } else {
       const [head, ...body] = parseCsv(text);

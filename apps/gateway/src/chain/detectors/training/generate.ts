@@ -33,8 +33,34 @@ const h = (s: string): number => createHash('sha1').update(s).digest().readUInt3
  */
 const heldOut = (key: string): boolean => h(key) % 5 === 0;
 
-const OPENERS = ['', '', '', 'hey, ', 'hi! ', 'please ', 'quick one: ', 'yo ', 'ok so ', 'Hello. ', 'i have a question. ', 'be honest: '];
-const CLOSERS = ['', '', '', ' thanks', ' asap', '!!', ' please', ' :)', ' no lectures.', ' be detailed.', ' thx', '?'];
+const OPENERS = [
+  '',
+  '',
+  '',
+  'hey, ',
+  'hi! ',
+  'please ',
+  'quick one: ',
+  'yo ',
+  'ok so ',
+  'Hello. ',
+  'i have a question. ',
+  'be honest: ',
+];
+const CLOSERS = [
+  '',
+  '',
+  '',
+  ' thanks',
+  ' asap',
+  '!!',
+  ' please',
+  ' :)',
+  ' no lectures.',
+  ' be detailed.',
+  ' thx',
+  '?',
+];
 const WRAPS = [
   'I was reading the news earlier and got curious. {x}',
   'Context: I run a small team and we use an AI assistant daily. {x} Anyway, thanks for your help.',
@@ -50,7 +76,8 @@ function typo(s: string, rnd: () => number): string {
 }
 
 function vary(s: string, rnd: () => number): string {
-  let out = OPENERS[Math.floor(rnd() * OPENERS.length)]! + s + CLOSERS[Math.floor(rnd() * CLOSERS.length)]!;
+  let out =
+    OPENERS[Math.floor(rnd() * OPENERS.length)]! + s + CLOSERS[Math.floor(rnd() * CLOSERS.length)]!;
   const r = rnd();
   if (r < 0.3) out = out.charAt(0).toUpperCase() + out.slice(1);
   else if (r < 0.36) out = out.toUpperCase();
@@ -71,7 +98,13 @@ function fill(frame: string, goal: string, rnd: () => number): string {
 }
 
 /** Frames × goals of a family, at most `cap` pairs (sampled without replacement), each varied once. */
-function expand(f: Family, label: ClassifierLabel | null, cap: number, rnd: () => number, out: Example[]): void {
+function expand(
+  f: Family,
+  label: ClassifierLabel | null,
+  cap: number,
+  rnd: () => number,
+  out: Example[],
+): void {
   const pairs: Array<[number, number]> = [];
   f.frames.forEach((_, i) => f.goals.forEach((__, j) => pairs.push([i, j])));
   for (let k = pairs.length - 1; k > 0; k--) {
@@ -90,7 +123,8 @@ function expand(f: Family, label: ClassifierLabel | null, cap: number, rnd: () =
 export function generateCorpus(seed = 11): Example[] {
   const rnd = prng(seed);
   const out: Example[] = [];
-  for (const [label, families] of Object.entries(HARM)) for (const f of families) expand(f, label as ClassifierLabel, 1400, rnd, out);
+  for (const [label, families] of Object.entries(HARM))
+    for (const f of families) expand(f, label as ClassifierLabel, 1400, rnd, out);
   for (const f of INJECTION) expand(f, 'prompt_injection', 700, rnd, out);
   for (const f of EXFILTRATION) expand(f, 'data_exfiltration', 900, rnd, out);
   for (const f of BENIGN) expand(f, null, 4000, rnd, out);

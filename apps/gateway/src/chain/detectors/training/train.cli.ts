@@ -19,17 +19,29 @@ function main(argv: string[]): void {
   const examples = generateCorpus();
   const extraDir = arg('--extra');
   if (extraDir) {
-    const sources = JSON.parse(readFileSync(join(__dirname, 'datasets.json'), 'utf8')) as DatasetSource[];
+    const sources = JSON.parse(
+      readFileSync(join(__dirname, 'datasets.json'), 'utf8'),
+    ) as DatasetSource[];
     examples.push(...readExtra(extraDir, sources, log));
   }
   const out = arg('--out') ?? join(__dirname, '..', 'classifier', 'weights.json');
-  log(`training on ${examples.filter((e) => e.split === 'train').length} examples, ${examples.filter((e) => e.split === 'test').length} held out`);
+  log(
+    `training on ${examples.filter((e) => e.split === 'train').length} examples, ${examples.filter((e) => e.split === 'test').length} held out`,
+  );
   const t0 = Date.now();
   const file = trainModel(examples, DEFAULT_OPTIONS);
   log(`trained in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   for (const l of LABELS) {
     const m = file.metrics[l];
-    log(`${l.padEnd(18)} n=${String(m.positives).padStart(4)}  ` + (['low', 'medium', 'high'] as const).map((s) => `${s}: t=${m.threshold[s].toFixed(3)} recall=${m.recall[s].toFixed(3)} fp=${m.fpr[s].toFixed(3)}`).join('  '));
+    log(
+      `${l.padEnd(18)} n=${String(m.positives).padStart(4)}  ` +
+        (['low', 'medium', 'high'] as const)
+          .map(
+            (s) =>
+              `${s}: t=${m.threshold[s].toFixed(3)} recall=${m.recall[s].toFixed(3)} fp=${m.fpr[s].toFixed(3)}`,
+          )
+          .join('  '),
+    );
   }
   writeFileSync(out, `${JSON.stringify(file)}\n`);
   log(`wrote ${out} (${(JSON.stringify(file).length / 1024).toFixed(0)} KB)`);

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { CHUNK, features, LABELS, prepare, type ClassifierLabel } from '../classifier/features';
-import { Classifier, type LabelMetrics, type ModelFile, type Sensitivity } from '../classifier/model';
+import {
+  Classifier,
+  type LabelMetrics,
+  type ModelFile,
+  type Sensitivity,
+} from '../classifier/model';
 import { normalize } from '../normalize';
 import { prng, type Example } from './generate';
 
@@ -14,7 +19,13 @@ export interface TrainOptions {
   seed: number;
 }
 
-export const DEFAULT_OPTIONS: TrainOptions = { bits: 18, epochs: 6, learningRate: 0.5, l2: 3e-3, seed: 7 };
+export const DEFAULT_OPTIONS: TrainOptions = {
+  bits: 18,
+  epochs: 6,
+  learningRate: 0.5,
+  l2: 3e-3,
+  seed: 7,
+};
 
 /** False-positive targets per sensitivity on held-out benign text (issue 11). */
 export const FP_TARGET: Record<Sensitivity, number> = { low: 0.01, medium: 0.03, high: 0.05 };
@@ -36,7 +47,7 @@ function encode(e: Example, mask: number): Encoded {
       const k = (pos / CHUNK) | 0;
       let chunk = seen.get(k);
       if (!chunk) seen.set(k, (chunk = new Set()));
-      if (!chunk.has(b)) chunk.add(b), list.push(b);
+      if (!chunk.has(b)) (chunk.add(b), list.push(b));
     },
   });
   const n = list.length;
@@ -46,7 +57,10 @@ function encode(e: Example, mask: number): Encoded {
 }
 
 /** Logistic regression per label (AdaGrad, shared hashed features, positives up-weighted by sqrt of the imbalance). */
-export function fit(train: readonly Example[], o: TrainOptions = DEFAULT_OPTIONS): { dense: Float32Array; bias: number[] } {
+export function fit(
+  train: readonly Example[],
+  o: TrainOptions = DEFAULT_OPTIONS,
+): { dense: Float32Array; bias: number[] } {
   const L = LABELS.length;
   const mask = (1 << o.bits) - 1;
   const data = train.map((e) => encode(e, mask));
@@ -91,7 +105,8 @@ export function fit(train: readonly Example[], o: TrainOptions = DEFAULT_OPTIONS
 /** int8 per label (scale = max |w| / 127), gzip, base64. */
 export function quantise(dense: Float32Array, L: number): { weights: string; scales: number[] } {
   const scales = new Array<number>(L).fill(0);
-  for (let i = 0; i < dense.length; i++) scales[i % L] = Math.max(scales[i % L]!, Math.abs(dense[i]!));
+  for (let i = 0; i < dense.length; i++)
+    scales[i % L] = Math.max(scales[i % L]!, Math.abs(dense[i]!));
   for (let l = 0; l < L; l++) scales[l] = scales[l]! / 127 || 1;
   const q = new Int8Array(dense.length);
   for (let i = 0; i < dense.length; i++) q[i] = Math.round(dense[i]! / scales[i % L]!);
@@ -107,21 +122,38 @@ export function thresholdFor(benign: Float64Array, target: number, floor: number
 }
 
 export const corpusHash = (examples: readonly Example[]): string =>
-  createHash('sha256').update(examples.map((e) => `${e.split}\t${e.label ?? ''}\t${e.text}`).join('\n')).digest('hex');
+  createHash('sha256')
+    .update(examples.map((e) => `${e.split}\t${e.label ?? ''}\t${e.text}`).join('\n'))
+    .digest('hex');
 
 /** Held-out recall and false-positive rate per label at given thresholds. */
-export function evaluate(model: Classifier, test: readonly Example[]): { scores: Float64Array[]; metrics: (t: Record<Sensitivity, number>, label: ClassifierLabel) => LabelMetrics } {
+export function evaluate(
+  model: Classifier,
+  test: readonly Example[],
+): {
+  scores: Float64Array[];
+  metrics: (t: Record<Sensitivity, number>, label: ClassifierLabel) => LabelMetrics;
+} {
   const scores = test.map((e) => model.score(normalize(e.text).folded));
   const metrics = (t: Record<Sensitivity, number>, label: ClassifierLabel): LabelMetrics => {
     const l = LABELS.indexOf(label);
-    const rate = (rows: number[], s: Sensitivity) => (rows.length ? rows.filter((i) => scores[i]![l]! >= t[s]).length / rows.length : 0);
+    const rate = (rows: number[], s: Sensitivity) =>
+      rows.length ? rows.filter((i) => scores[i]![l]! >= t[s]).length / rows.length : 0;
     const posIdx = test.map((e, i) => (e.label === label ? i : -1)).filter((i) => i >= 0);
     const benIdx = test.map((e, i) => (e.label === null ? i : -1)).filter((i) => i >= 0);
     const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
     return {
       threshold: t,
-      recall: { low: r4(rate(posIdx, 'low')), medium: r4(rate(posIdx, 'medium')), high: r4(rate(posIdx, 'high')) },
-      fpr: { low: r4(rate(benIdx, 'low')), medium: r4(rate(benIdx, 'medium')), high: r4(rate(benIdx, 'high')) },
+      recall: {
+        low: r4(rate(posIdx, 'low')),
+        medium: r4(rate(posIdx, 'medium')),
+        high: r4(rate(posIdx, 'high')),
+      },
+      fpr: {
+        low: r4(rate(benIdx, 'low')),
+        medium: r4(rate(benIdx, 'medium')),
+        high: r4(rate(benIdx, 'high')),
+      },
       positives: posIdx.length,
     };
   };
@@ -129,7 +161,10 @@ export function evaluate(model: Classifier, test: readonly Example[]): { scores:
 }
 
 /** Trains on the train split, sets thresholds on the held-out split, records held-out metrics. */
-export function trainModel(examples: readonly Example[], o: TrainOptions = DEFAULT_OPTIONS): ModelFile {
+export function trainModel(
+  examples: readonly Example[],
+  o: TrainOptions = DEFAULT_OPTIONS,
+): ModelFile {
   const train = examples.filter((e) => e.split === 'train');
   const test = examples.filter((e) => e.split === 'test');
   const L = LABELS.length;
