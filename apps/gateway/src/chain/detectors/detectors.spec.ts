@@ -138,3 +138,14 @@ describe('classifier on degenerate text', () => {
     expect(fired(text)).toContain('weapons');
   });
 });
+
+describe('classifier on terse operational commands', () => {
+  const m = classifier();
+  it.each(['rotate the keys', 'kill the process', 'execute the script', 'deploy release 42'])(
+    'finds no category in "%s" at any sensitivity (fewer than four words: the phrase rules decide)',
+    (text) => {
+      const s = m.score(normalize(text).folded);
+      expect(LABELS.filter((l, i) => s[i]! >= m.threshold(l, 'high'))).toEqual([]);
+    },
+  );
+});

@@ -131,7 +131,7 @@ class ChunkSink implements FeatureSink {
 }
 
 /** The heads abstain on a text with fewer distinct words (two letters or more) than this. */
-export const MIN_DISTINCT_WORDS = 3;
+export const MIN_DISTINCT_WORDS = 4;
 
 /** Whether `text` holds at least `n` distinct words (stops reading once it has seen them). */
 export function hasWords(text: string, n: number): boolean {
