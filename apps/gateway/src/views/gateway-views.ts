@@ -150,7 +150,15 @@ export class GatewayViews implements ChainViews {
         topic: replicasTopic,
         group: group(replicasTopic.name),
         skip: (h) => h.ce_source === own,
-        handler: async (e) => this.replicas.heartbeat(e.data.replica_id, Date.now()),
+        fromBeginning: false,
+        // A heartbeat sent longer than a timeout ago (a replay, a slow group join) says nothing
+        // about liveness now: a restarted process must not count its previous life as a peer.
+        // Assumes replica clocks agree within a fraction of REPLICA_TIMEOUT_MS (NTP).
+        handler: async (e) => {
+          const now = Date.now();
+          if (now - Date.parse(e.data.sent_at) >= this.replicas.timeoutMs) return;
+          this.replicas.heartbeat(e.data.replica_id, now);
+        },
       }),
     ]);
     const heartbeat = () =>
