@@ -94,8 +94,9 @@ describe('GET /audit/export (100 000 entries)', () => {
       expect(newlines).toBe(format === 'csv' ? ROWS + 1 : ROWS);
       // A buffered export would hold the whole body (50-70 MiB) plus its row objects.
       // Measured 11-30 MiB (a 1 000-row batch in flight, its chunk, socket buffers; more when
-      // other test files load the machine); a buffered export measured 75-125 MiB.
-      expect((peakLive - liveBefore) / 2 ** 20).toBeLessThan(48);
+      // other test files load the machine; once 50 MiB on a loaded CI while the in-process
+      // audit consumers held their batches); a buffered export measured 75-125 MiB.
+      expect((peakLive - liveBefore) / 2 ** 20).toBeLessThan(60);
     },
     240_000,
   );
