@@ -106,6 +106,37 @@ describe('ReservationBook', () => {
     });
   });
 
+  describe('end users', () => {
+    const users = budgetDocument({ daily_budget_usd: 10, user_budgets: { default_daily_usd: 1 } });
+    const reserveAs = (id: string, usd: number, end_user: string) => {
+      const p = principal({ end_user });
+      return book.reserve({
+        request_id: id,
+        principal: p,
+        limits: budgetLimitsFor(users, p, T0),
+        amount_micro_usd: $(usd),
+        at: T0,
+        expires_at: later(60_000),
+      });
+    };
+
+    it("given one end user's daily budget is spent, then that user is refused and another still passes", () => {
+      expect(reserveAs('req_a1', 0.8, 'alice')).toEqual({ ok: true });
+      book.settle('req_a1', $(0.8));
+      expect(reserveAs('req_a2', 0.5, 'alice')).toMatchObject({
+        ok: false,
+        limit: { scope: 'user', scope_id: 'alice', code: 'daily_budget' },
+        remaining_micro_usd: $(0.2),
+      });
+      expect(reserveAs('req_b1', 0.5, 'bob')).toEqual({ ok: true });
+    });
+
+    it("given a peer's admission for an end user, then it counts against that user's budget here", () => {
+      book.apply(admittedEvent('req_p', $(0.9), 'r2', T0, principal({ end_user: 'alice' })));
+      expect(reserveAs('req_a', 0.2, 'alice')).toMatchObject({ ok: false });
+    });
+  });
+
   describe('settle, release, expire', () => {
     it('given a reservation, when settled, then the actual cost replaces it', () => {
       reserve(book, 'req_1', 2);

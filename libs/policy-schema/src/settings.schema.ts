@@ -60,6 +60,18 @@ export const governanceSettings = z
     team_budgets: z.record(z.string(), usd),
     key_budgets: z.record(z.string(), usd),
     runner_session_budget_usd: usd.nullable(),
+    /**
+     * Daily budgets per end user (OpenAI `user`, Anthropic `metadata.user_id`): a default for
+     * every end user and overrides by user id (an override of 0 blocks that user). Requests
+     * without an end user are not held to it. Absent: no per-user budget.
+     */
+    user_budgets: z
+      .object({
+        default_daily_usd: usd.nullable().optional(),
+        overrides: z.record(z.string().min(1).max(256), usd).optional(),
+      })
+      .strict()
+      .optional(),
     pii_scanning_enabled: z.boolean(),
     /** Default action for patterns not set in `pii_patterns`. */
     pii_action: z.enum(['block', 'warn', 'redact']),
