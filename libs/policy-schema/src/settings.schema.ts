@@ -41,6 +41,36 @@ export const modelAllowlist = z.discriminatedUnion('mode', [
 export type ModelAllowlist = z.infer<typeof modelAllowlist>;
 
 const usd = z.number().nonnegative().finite();
+
+/** What an alert webhook can subscribe to (docs/webhooks.md lists the events of each). */
+export const webhookEventKind = z.enum(['budget', 'policy_violation', 'approval', 'compliance']);
+export type WebhookEventKind = z.infer<typeof webhookEventKind>;
+
+/**
+ * One alert webhook destination. The HMAC secret is referenced by name (`secret_name`: the
+ * audit service reads `WEBHOOK_SECRET_<secret_name>` from its environment), never stored in
+ * the document.
+ */
+export const alertWebhook = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, - and _'),
+    url: z
+      .string()
+      .url()
+      .max(2048)
+      .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL'),
+    secret_name: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'upper-case letters, digits and _ (an environment name)'),
+    events: z.array(webhookEventKind).min(1),
+    /** Share of policy violations delivered (1 = all; sampled by event id, so retries agree). */
+    violation_sample_rate: z.number().min(0).max(1).optional(),
+    /** `json` (the event, signed) or `slack` (a Slack incoming-webhook message). Default json. */
+    format: z.enum(['json', 'slack']).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+export type AlertWebhook = z.infer<typeof alertWebhook>;
 const positiveInt = z.number().int().positive();
 
 /**
@@ -72,6 +102,8 @@ export const governanceSettings = z
       })
       .strict()
       .optional(),
+    /** Where the org's alerts are delivered over HTTP (docs/webhooks.md); absent: none. */
+    alert_webhooks: z.array(alertWebhook).max(20).optional(),
     pii_scanning_enabled: z.boolean(),
     /** Default action for patterns not set in `pii_patterns`. */
     pii_action: z.enum(['block', 'warn', 'redact']),
