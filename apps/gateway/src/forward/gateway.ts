@@ -414,6 +414,11 @@ export class Gateway {
     const stream = ctx.request!.stream === true;
     const answer = await call(ctx, this.deps.providers, stream, input.signal);
     const headers = governanceHeaders(ctx, result.governance_ms, ctx.reserved_micro_usd);
+    // Which model and deployment answered (or failed last): docs/routing.md.
+    const routed: Headers = {};
+    if (answer.model) routed['x-gateway-model'] = answer.model.id;
+    if (answer.deployment) routed['x-gateway-deployment'] = answer.deployment;
+    Object.assign(headers, routed);
     if (answer.result.kind === 'error') {
       const e = answer.result;
       ctx.views.budget.settle(ctx.request_id, 0, this.deps.clock.now());
@@ -506,6 +511,7 @@ export class Gateway {
       gatewayMetrics.request('allowed');
       const h: Headers = {
         ...governanceHeaders(ctx, result.governance_ms, cost),
+        ...routed,
         'content-type': 'application/json',
       };
       return { status: 200, headers: h, body: JSON.stringify(body) };
