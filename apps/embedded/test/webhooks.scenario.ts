@@ -113,6 +113,8 @@ export async function runWebhookScenario(
     data: { code: 'pii_detected', step: 'pii_scan', org_id: org.orgId },
   });
   expect(violation.body).not.toContain('4111');
+  for (const r of receiver.received) expect(r.body).not.toContain(OPS_SECRET);
+  expect(JSON.stringify(await deliveries(urls, org))).not.toContain(OPS_SECRET);
 
   // /down: every try fails → a dead letter after MAX_ATTEMPTS tries.
   await waitFor(async () => {
