@@ -12,7 +12,7 @@ describe('alert webhooks — embedded mode (in-process bus, PGlite)', () => {
   beforeAll(async () => (receiver = await webhookReceiver()));
   afterAll(() => receiver?.close());
 
-  it('a violation reaches a receiver that fails twice then succeeds once, signed; an always-failing one dead-letters; Slack shape; 0 % sampled gets none; budget alerts delivered', async () => {
+  it('a violation reaches a receiver that fails twice then succeeds once, signed; an always-failing one dead-letters; Slack shape; 0 % sampled gets none; budget alerts and approvals waiting delivered', async () => {
     await runWebhookScenario(
       { gateway: e.base, registry: e.base, audit: e.base },
       e.bootstrapKey,

@@ -11,7 +11,6 @@ describe('alert webhooks — distributed (real Kafka, real Postgres)', () => {
   beforeAll(async () => {
     receiver = await webhookReceiver();
     env = await startDistributed({
-      approvals: false,
       auditOptions: {
         webhookSecrets: new Map([['OPS', OPS_SECRET]]),
         webhooks: { maxAttempts: MAX_ATTEMPTS, backoffMs: 50 },

@@ -65,7 +65,7 @@ export async function runWebhookScenario(
   });
   await org.settings({
     alert_webhooks: [
-      hook('ops', '/flaky', ['policy_violation', 'budget']),
+      hook('ops', '/flaky', ['policy_violation', 'budget', 'approval']),
       hook('dead', '/down', ['policy_violation']),
       hook('chat', '/slack', ['policy_violation'], { format: 'slack' }),
       hook('sampled', '/never', ['policy_violation'], { violation_sample_rate: 0 }),
@@ -164,6 +164,28 @@ export async function runWebhookScenario(
       .map((r) => r.headers['x-gateway-event-type']);
     expect(types).toContain('budget.threshold_reached');
   }, wait);
+
+  // An approval waiting: a require_approval rule holds the next request (202).
+  await org.settings({ daily_budget_usd: 10 });
+  await org.rule('require_approval', { models: ['mock/echo'] });
+  await org.untilEnforced([urls.gateway], gk);
+  const held = await chat(urls.gateway, gk, {
+    model: 'mock/echo',
+    max_tokens: 16,
+    messages: [{ role: 'user', content: 'hold me' }],
+  });
+  expect(held.status).toBe(202);
+  const approval = await waitFor(async () => {
+    const got = receiver
+      .to('/flaky')
+      .find((r) => r.status === 200 && r.headers['x-gateway-event-type'] === 'approval.requested');
+    expect(got).toBeDefined();
+    return JSON.parse(got!.body);
+  }, wait);
+  expect(approval).toMatchObject({
+    kind: 'approval',
+    data: { approval_id: held.body.approval_id, org_id: org.orgId },
+  });
 
   expect(receiver.to('/never')).toEqual([]);
   const delivered = await deliveries(urls, org, 'delivered');
