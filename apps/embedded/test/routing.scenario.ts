@@ -1,4 +1,4 @@
-import { OrgAdmin, chat } from './harness/admin';
+import { OrgAdmin, call, chat } from './harness/admin';
 import type { FakeDeployment } from './harness/fake-deployment';
 
 export interface RoutingUrls {
@@ -24,6 +24,20 @@ export async function runRoutingScenario(
 ): Promise<void> {
   const org = await OrgAdmin.create(urls.registry, bootstrapKey, { name: 'Routing Inc' });
   const gk = (await org.key({ kind: 'gateway', name: 'app' })).key;
+  // A deployment of another vendor would slip past block_provider: 400 naming the field.
+  const wrong = await call(`${urls.registry}/gateway/admin/governance/policy`, {
+    method: 'PUT',
+    key: org.org.ownerKey,
+    body: {
+      model_deployments: {
+        'gpt-4o-mini': { deployments: [{ id: 'x', provider: 'groq', base_url: b.url }] },
+      },
+    },
+  });
+  expect(wrong.status).toBe(400);
+  expect(JSON.stringify(wrong.body.error)).toContain(
+    'model_deployments.gpt-4o-mini.deployments.0.provider',
+  );
   const saved = await org.settings({
     model_deployments: {
       'gpt-4o-mini': {
@@ -76,6 +90,26 @@ export async function runRoutingScenario(
   const windows = Math.ceil((Date.now() - startedDown) / (COOLDOWN_S * 1000)) + 1;
   expect(a.hits.length - hitsBefore).toBeGreaterThanOrEqual(1);
   expect(a.hits.length - hitsBefore).toBeLessThanOrEqual(windows);
+
+  // A stream is routed the same way (b, while a cools down), its headers naming the deployment.
+  const streamed = await fetch(`${urls.gateway}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gk}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'gpt-4o-mini',
+      max_tokens: 16,
+      stream: true,
+      messages: [{ role: 'user', content: 'stream me' }],
+    }),
+  });
+  expect(streamed.status).toBe(200);
+  expect(streamed.headers.get('x-gateway-deployment')).toBe('b');
+  const text = (await streamed.text())
+    .split('\n')
+    .filter((l) => l.startsWith('data: {'))
+    .map((l) => JSON.parse(l.slice(6)).choices[0]?.delta?.content ?? '')
+    .join('');
+  expect(text).toBe('from b');
 
   // a recovers; once its cooldown is over, traffic returns to it.
   a.down = false;
