@@ -14,7 +14,11 @@ export interface WebhookDeliveryOptions {
   timeoutMs: number;
   /** How often due deliveries are looked for (default 250 ms). */
   pollMs: number;
+  /** Finished deliveries are kept this long, then pruned (default 30 days). */
+  keepMs?: number;
 }
+
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * Sends due deliveries: POST with `x-gateway-signature` (t=…,v1=…), `x-gateway-event-id` and
@@ -28,6 +32,7 @@ export class WebhookDeliverer {
   private readonly logger = new Logger('WebhookDeliverer');
   private timer?: NodeJS.Timeout;
   private running: Promise<void> | null = null;
+  private prunedAt = 0;
 
   constructor(
     private readonly store: WebhookStore,
@@ -53,6 +58,11 @@ export class WebhookDeliverer {
 
   /** One poll: claims what is due and sends it, in parallel. */
   async tick(): Promise<number> {
+    const nowMs = this.now().getTime();
+    if (nowMs - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = nowMs;
+      await this.store.prune(new Date(nowMs - (this.options.keepMs ?? 30 * 86_400_000)));
+    }
     const due = await this.store.claimDue(this.now(), this.options.timeoutMs + 5_000, 20);
     await Promise.all(due.map((d) => this.deliver(d)));
     return due.length;

@@ -140,6 +140,21 @@ export class WebhookStore {
     );
   }
 
+  /**
+   * Forgets finished deliveries (delivered or dead letters) enqueued before `before`. Their
+   * rows are what keeps a redelivered event from going out twice, so the horizon must exceed
+   * the topics' retention of a redelivery (30 days by default, far past Kafka's 7).
+   */
+  async prune(before: Date): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `with gone as (delete from ${this.s}.webhook_deliveries
+         where status <> 'pending' and created_at < $1 returning 1)
+       select * from gone`,
+      [before],
+    );
+    return rows.length;
+  }
+
   /** An org's deliveries, newest first, optionally of one status. */
   async deliveries(
     org_id: string,
