@@ -20,5 +20,5 @@ describe('routing across deployments — embedded mode (in-process bus, PGlite)'
 
   it('gpt-4o-mini over two deployments: both answer; one down → traffic moves; it recovers after cooldown → traffic returns', async () => {
     await runRoutingScenario({ gateway: e.base, registry: e.base }, e.bootstrapKey, a, b);
-  }, 120_000);
+  }, 240_000);
 });

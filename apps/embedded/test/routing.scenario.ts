@@ -74,6 +74,10 @@ export async function runRoutingScenario(
     return counts;
   };
 
+  // No OpenAI key on this gateway, but the org's deployments serve gpt-4o-mini: it is listed.
+  const models = await call(`${urls.gateway}/v1/models`, { key: gk });
+  expect(models.body.data.map((m: { id: string }) => m.id)).toContain('gpt-4o-mini');
+
   // Both up: weighted 1:1, both answer.
   const both = await spread(20);
   expect(both.a).toBeGreaterThan(0);

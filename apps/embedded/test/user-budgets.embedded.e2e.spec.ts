@@ -9,5 +9,5 @@ describe('per-user daily budgets — embedded mode (in-process bus, PGlite)', ()
       { gateway: e.base, registry: e.base, ledger: e.base },
       e.bootstrapKey,
     );
-  }, 120_000);
+  }, 240_000);
 });

@@ -70,6 +70,6 @@ export async function runUserBudgetScenario(
       expect(of('bob')?.spent_micro_usd).toBeGreaterThan(0);
       expect(of('vip')?.limit_micro_usd).toBe(1_000_000);
     },
-    { timeoutMs: 20_000, intervalMs: 200 },
+    { timeoutMs: 60_000, intervalMs: 200 },
   );
 }

@@ -14,9 +14,9 @@ describe('alert webhooks — embedded mode (in-process bus, PGlite)', () => {
 
   it('a violation reaches a receiver that fails twice then succeeds once, signed; an always-failing one dead-letters; Slack shape; 0 % sampled gets none; budget alerts and approvals waiting delivered', async () => {
     await runWebhookScenario(
-      { gateway: e.base, registry: e.base, audit: e.base },
+      { gateway: e.base, registry: e.base, audit: e.base, ledger: e.base },
       e.bootstrapKey,
       receiver,
     );
-  }, 120_000);
+  }, 240_000);
 });

@@ -27,6 +27,7 @@ describe('alert webhooks — distributed (real Kafka, real Postgres)', () => {
       gateway: env.gateways[0]!.url,
       registry: env.registry.url,
       audit: env.audit!.url,
+      ledger: env.ledger.url,
     };
     const { org, gk, violationId } = await runWebhookScenario(urls, env.bootstrapKey, receiver);
 

@@ -7,6 +7,7 @@ export interface WebhookUrls {
   gateway: string;
   registry: string;
   audit: string;
+  ledger: string;
 }
 
 /** The secret `WEBHOOK_SECRET_OPS` the services under test are given. */
@@ -15,7 +16,7 @@ export const OPS_SECRET = 'whsec_test_0123456789abcdef';
 export const MAX_ATTEMPTS = 3;
 
 const CARD = 'my card is 4111 1111 1111 1111';
-const wait = { timeoutMs: 30_000, intervalMs: 100 };
+const wait = { timeoutMs: 60_000, intervalMs: 100 };
 
 export interface WebhookScenario {
   org: OrgAdmin;
@@ -150,6 +151,14 @@ export async function runWebhookScenario(
   // A budget alert: one request of ~30 micro-USD passes 50 % of a $0.00005 daily budget.
   await org.settings({ daily_budget_usd: 0.00005 });
   await org.untilEnforced([urls.gateway], gk);
+  // The ledger judges alerts by the version it knows: wait until it knows this one.
+  await waitFor(async () => {
+    const status = await admin<Array<{ scope: string; limit_micro_usd: number }>>(
+      `${urls.ledger}/budgets/status`,
+      org.org.ownerKey,
+    );
+    expect(status.find((b) => b.scope === 'org')?.limit_micro_usd).toBe(50);
+  }, wait);
   const words = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
   const spent = await chat(urls.gateway, gk, {
     model: 'mock/echo',
