@@ -4,20 +4,15 @@
  * in-memory provider that answers at once — the gateway's own work, no network.
  * `node -r ./tools/register.cjs apps/gateway/bench/deployments.bench.ts [calls]`
  */
-import type { ChainContext, ResolvedModel } from '@llmgov/chain';
 import type { ModelRoute } from '@llmgov/policy-schema';
-import type { Provider, UpstreamResult } from '../src/providers/provider';
+import type { Provider } from '../src/providers/provider';
 import { callDeployments } from '../src/routing/call-deployments';
 import { DeploymentHealth } from '../src/routing/deployment-health';
 import { orderDeployments } from '../src/routing/order-deployments';
+import { answered, deployment, gpt4o, orgContext } from '../src/routing/testing/routing-fixtures';
 
 const CALLS = Number(process.argv[2] ?? 200_000);
-const dep = (id: string, weight: number) => ({
-  id,
-  provider: 'openai',
-  base_url: `https://${id}.example/v1`,
-  weight,
-});
+const dep = (id: string, weight: number) => deployment(id, { weight });
 const route = (strategy: ModelRoute['strategy']): ModelRoute => ({
   strategy,
   retry_backoff_ms: 0,
@@ -43,17 +38,9 @@ async function main(): Promise<void> {
     orderDeployments(route('least_busy'), health, key, Date.now(), Math.random),
   );
 
-  const model: ResolvedModel = {
-    id: 'gpt-4o',
-    provider: 'openai',
-    upstreamModel: 'gpt-4o',
-    entry: null,
-  };
-  const ctx = { principal: { org_id: 'org_a' } } as unknown as ChainContext;
-  const ok: UpstreamResult = {
-    kind: 'json',
-    body: { id: 'x', object: 'chat.completion', created: 1, model: 'gpt-4o', choices: [] },
-  };
+  const model = gpt4o;
+  const ctx = orgContext;
+  const ok = answered;
   const provider = { name: 'p' } as Provider;
   const signal = new AbortController().signal;
   const r = route('weighted');

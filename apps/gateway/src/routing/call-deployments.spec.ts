@@ -1,26 +1,13 @@
-import type { ChainContext, ResolvedModel } from '@llmgov/chain';
 import type { ModelDeployment, ModelRoute } from '@llmgov/policy-schema';
 import type { Provider, UpstreamResult } from '../providers/provider';
 import { callDeployments } from './call-deployments';
 import { DeploymentHealth } from './deployment-health';
+import { answered, deployment, gpt4o, orgContext } from './testing/routing-fixtures';
 
-const model: ResolvedModel = {
-  id: 'gpt-4o',
-  provider: 'openai',
-  upstreamModel: 'gpt-4o',
-  entry: null,
-};
-const ctx = { principal: { org_id: 'org_a' } } as unknown as ChainContext;
-const dep = (id: string, extra: Partial<ModelDeployment> = {}): ModelDeployment => ({
-  id,
-  provider: 'openai',
-  base_url: `https://${id}.example/v1`,
-  ...extra,
-});
-const ok: UpstreamResult = {
-  kind: 'json',
-  body: { id: 'x', object: 'chat.completion', created: 1, model: 'gpt-4o', choices: [] },
-};
+const model = gpt4o;
+const ctx = orgContext;
+const dep = deployment;
+const ok = answered;
 const err = (status: number, retryable = true): UpstreamResult => ({
   kind: 'error',
   status,

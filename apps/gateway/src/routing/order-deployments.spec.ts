@@ -1,13 +1,9 @@
 import type { ModelRoute } from '@llmgov/policy-schema';
 import { DeploymentHealth } from './deployment-health';
 import { attemptsOf, orderDeployments, routeOf } from './order-deployments';
+import { deployment } from './testing/routing-fixtures';
 
-const dep = (id: string, weight = 1) => ({
-  id,
-  provider: 'openai',
-  base_url: `https://${id}.example/v1`,
-  weight,
-});
+const dep = (id: string, weight = 1) => deployment(id, { weight });
 const route = (over: Partial<ModelRoute> = {}): ModelRoute => ({
   deployments: [dep('a', 3), dep('b', 1)],
   ...over,
