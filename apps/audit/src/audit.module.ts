@@ -17,6 +17,11 @@ import { AuditLogReader } from './query/audit-log.reader';
 import { AuditController } from './query/audit.controller';
 import { loadOrCreateSigningKey } from './retention/signing-key.store';
 import { RetentionService } from './retention/retention.service';
+import { WebhookStore } from './webhooks/webhook.store';
+import { WebhookConsumer } from './webhooks/webhook.consumer';
+import { WebhookDeliverer } from './webhooks/webhook.deliverer';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WEBHOOK_SECRETS } from './webhooks/webhook-secrets';
 
 export const AUDIT_DATA_SOURCE = Symbol('AUDIT_DATA_SOURCE');
 
@@ -34,6 +39,8 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(AUDIT_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(AuditConsumer) private readonly consumer: AuditConsumer,
     @Inject(RetentionService) private readonly retention: RetentionService,
+    @Inject(WebhookConsumer) private readonly webhookConsumer: WebhookConsumer,
+    @Inject(WebhookDeliverer) private readonly webhookDeliverer: WebhookDeliverer,
     @Optional() @Inject(Readiness) private readonly readiness?: Readiness,
   ) {}
 
@@ -50,7 +57,7 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
           jwt: options.jwt,
         }),
       ],
-      controllers: [AuditController],
+      controllers: [AuditController, WebhooksController],
       providers: [
         { provide: AUDIT_OPTIONS, useValue: options },
         {
@@ -73,6 +80,33 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
           inject: [AuditLogWriter],
           useFactory: (writer: AuditLogWriter) =>
             new AuditConsumer(options.bus, writer, now, options.consumersPerTopic ?? 1),
+        },
+        { provide: WEBHOOK_SECRETS, useValue: options.webhookSecrets ?? new Map() },
+        {
+          provide: WebhookStore,
+          inject: [AUDIT_DATA_SOURCE],
+          useFactory: (ds: DataSource) => new WebhookStore(ds, schema),
+        },
+        {
+          provide: WebhookConsumer,
+          inject: [WebhookStore],
+          useFactory: (store: WebhookStore) => new WebhookConsumer(options.bus, store, now),
+        },
+        {
+          provide: WebhookDeliverer,
+          inject: [WebhookStore],
+          useFactory: (store: WebhookStore) =>
+            new WebhookDeliverer(
+              store,
+              {
+                secrets: options.webhookSecrets ?? new Map(),
+                maxAttempts: options.webhooks?.maxAttempts ?? 6,
+                backoffMs: options.webhooks?.backoffMs ?? 1000,
+                timeoutMs: options.webhooks?.timeoutMs ?? 10_000,
+                pollMs: options.webhooks?.pollMs ?? 250,
+              },
+              now,
+            ),
         },
         {
           provide: RetentionService,
@@ -102,7 +136,15 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
       'audit.consumer',
       () => this.options.consume === false || this.consumer.running,
     );
-    if (this.options.consume !== false) await this.consumer.start();
+    this.readiness?.register(
+      'audit.webhooks',
+      () => this.options.consume === false || this.webhookConsumer.running,
+    );
+    if (this.options.consume !== false) {
+      await this.consumer.start();
+      await this.webhookConsumer.start();
+      this.webhookDeliverer.start();
+    }
     const every = this.options.retentionIntervalMs ?? 3_600_000;
     if (every > 0) {
       this.timer = setInterval(() => {
@@ -117,6 +159,8 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.consumer.stop();
+    await this.webhookConsumer.stop();
+    await this.webhookDeliverer.stop();
     await this.dataSource.destroy();
   }
 }

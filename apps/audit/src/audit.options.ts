@@ -14,6 +14,10 @@ export interface AuditModuleOptions extends ServiceRuntime {
   retentionIntervalMs?: number;
   /** Consumers per topic in this replica (default 1; match the partition count, 3, for throughput). */
   consumersPerTopic?: number;
+  /** Alert webhook HMAC secrets by name (`webhookSecretsFromEnv`); default none. */
+  webhookSecrets?: ReadonlyMap<string, string>;
+  /** Alert webhook delivery: tries, first retry delay (doubled each time), per-try timeout, poll. */
+  webhooks?: { maxAttempts?: number; backoffMs?: number; timeoutMs?: number; pollMs?: number };
   /** Consume the topics (default true; tests of the read side may turn it off). */
   consume?: boolean;
 }

@@ -7,6 +7,10 @@ export const auditConfigSchema = serviceEnv(8084).extend({
   AUDIT_SEGMENT_SIZE: z.coerce.number().int().positive().default(10_000),
   AUDIT_DEFAULT_RETENTION_DAYS: z.coerce.number().int().positive().default(365),
   AUDIT_CONSUMERS_PER_TOPIC: z.coerce.number().int().positive().default(3),
+  /** Alert webhooks: tries before the dead letter, first retry delay (doubled each retry). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 export type AuditConfig = z.infer<typeof auditConfigSchema>;
 

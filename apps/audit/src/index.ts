@@ -7,3 +7,5 @@ export {
   type AuditEntry,
   type HashedEntry,
 } from './chain/entry';
+export { webhookSecretsFromEnv } from './webhooks/webhook-secrets';
+export { signWebhook, verifyWebhook } from './webhooks/webhook-signature';

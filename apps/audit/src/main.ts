@@ -2,6 +2,7 @@ import '@llmgov/telemetry/register';
 import { runService, runtimeFromEnv } from '@llmgov/service-kit';
 import { AuditModule } from './audit.module';
 import { loadAuditConfig } from './config';
+import { webhookSecretsFromEnv } from './webhooks/webhook-secrets';
 
 const config = loadAuditConfig();
 void runService({
@@ -15,6 +16,12 @@ void runService({
       segmentSize: config.AUDIT_SEGMENT_SIZE,
       defaultRetentionDays: config.AUDIT_DEFAULT_RETENTION_DAYS,
       consumersPerTopic: config.AUDIT_CONSUMERS_PER_TOPIC,
+      webhookSecrets: webhookSecretsFromEnv(process.env),
+      webhooks: {
+        maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+        backoffMs: config.WEBHOOK_BACKOFF_MS,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      },
     }),
 }).catch((error: unknown) => {
   console.error(error);

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { webhookSecretsFromEnv } from '@llmgov/audit';
 
 /** The embedded mode's configuration: environment, validated once at boot. */
 const schema = z.object({
@@ -27,9 +28,17 @@ const schema = z.object({
     .positive()
     .max(600_000, 'must stay below the reservation TTL (600000)')
     .default(300_000),
+  /** Alert webhooks, as the audit service's (README configuration table). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
-export type EmbeddedConfig = z.infer<typeof schema> & { dataDir: string };
+export type EmbeddedConfig = z.infer<typeof schema> & {
+  dataDir: string;
+  /** `WEBHOOK_SECRET_<NAME>` variables by name (alert webhook HMAC secrets). */
+  webhookSecrets: Map<string, string>;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
   const parsed = schema.safeParse(env);
@@ -42,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig
   return {
     ...parsed.data,
     dataDir: resolve(parsed.data.DATA_DIR),
+    webhookSecrets: webhookSecretsFromEnv(env),
     CONSOLE_DIR: resolve(
       parsed.data.CONSOLE_DIR ?? join(__dirname, '..', '..', '..', 'apps', 'console', 'dist'),
     ),

@@ -79,7 +79,15 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     }),
     BudgetLedgerModule.forRoot(runtime),
     ApprovalWorkflowModule.forRoot(runtime),
-    AuditModule.forRoot(runtime),
+    AuditModule.forRoot({
+      ...runtime,
+      webhookSecrets: config.webhookSecrets,
+      webhooks: {
+        maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+        backoffMs: config.WEBHOOK_BACKOFF_MS,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      },
+    }),
   ];
 
   let consoleBuilt = false;

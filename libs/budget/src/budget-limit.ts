@@ -2,7 +2,7 @@ import type { BudgetPeriod } from './periods';
 import { periodStartIso } from './periods';
 
 /** The levels a budget can sit at (budget.events.ts `scope`). */
-export type BudgetScope = 'org' | 'team' | 'key' | 'agent' | 'session';
+export type BudgetScope = 'org' | 'team' | 'key' | 'agent' | 'user' | 'session';
 
 /** The refusal code of each kind of budget (CONTRACT.md §2). */
 export type BudgetCode = 'daily_budget' | 'budget_limit' | 'runner_session_budget';
@@ -14,6 +14,8 @@ export interface BudgetPrincipal {
   key_id: string;
   agent_id: string | null;
   session_id: string | null;
+  /** The end user (OpenAI `user`, Anthropic `metadata.user_id`); absent or null: none. */
+  end_user?: string | null;
 }
 
 /** One budget that applies to a request, in the period that contains the request's time. */
@@ -70,6 +72,7 @@ export function countersFor(principal: BudgetPrincipal, at: Date): CounterRef[] 
     ['team', principal.team_id],
     ['key', principal.key_id],
     ['agent', principal.agent_id],
+    ['user', principal.end_user ?? null],
   ];
   for (const [scope, id] of levels) {
     if (!id) continue;

@@ -71,6 +71,48 @@ describe('budgetLimitsFor', () => {
     });
   });
 
+  it('given user_budgets, then an end user gets its override, else the default; a request without one gets none', () => {
+    const doc = budgetDocument({
+      daily_budget_usd: null,
+      user_budgets: { default_daily_usd: 2, overrides: { vip: 20, banned: 0 } },
+    });
+    expect(brief(doc, principal({ end_user: 'alice' }))).toEqual([
+      'daily_budget user:alice day@2026-03-14 2000000 -',
+    ]);
+    expect(brief(doc, principal({ end_user: 'vip' }))).toEqual([
+      'daily_budget user:vip day@2026-03-14 20000000 -',
+    ]);
+    expect(brief(doc, principal({ end_user: 'banned' }))).toEqual([
+      'daily_budget user:banned day@2026-03-14 0 -',
+    ]);
+    expect(brief(doc, principal({ end_user: null }))).toEqual([]);
+    expect(budgetLimitsFor(doc, principal({ end_user: 'alice' }), now)[0]!.label).toBe(
+      'user alice daily budget',
+    );
+  });
+
+  it('given only overrides (no default), then users without an override have no budget', () => {
+    const doc = budgetDocument({
+      daily_budget_usd: null,
+      user_budgets: { overrides: { vip: 20 } },
+    });
+    expect(brief(doc, principal({ end_user: 'alice' }))).toEqual([]);
+    expect(brief(doc, principal({ end_user: 'vip' }))).toHaveLength(1);
+  });
+
+  it('budgetsOf lists the default end-user budget as a template and each override', () => {
+    const doc = budgetDocument({
+      daily_budget_usd: null,
+      runner_session_budget_usd: null,
+      user_budgets: { default_daily_usd: 2, overrides: { vip: 20 } },
+    });
+    expect(
+      budgetsOf(doc, now)
+        .map((l) => `${l.scope}:${l.scope_id} ${l.limit_micro_usd}`)
+        .sort(),
+    ).toEqual(['user:* 2000000', 'user:vip 20000000']);
+  });
+
   it('budgetsOf lists every budget the org configures, once each, the session budget as a template', () => {
     const doc = budgetDocument(
       { daily_budget_usd: 50, team_budgets: { team_t: 20 }, key_budgets: { gk_id_k: 5 } },

@@ -6,7 +6,7 @@ import { usdToMicro } from './money';
 
 /**
  * Every budget that applies to a request of `principal` at `now`, in checking order:
- * the org settings' daily org → team → key budgets (`daily_budget`), then enabled
+ * the org settings' daily org → team → key → end-user budgets (`daily_budget`), then enabled
  * `budget_limit` rules that match the principal (`budget_limit`; monthly and/or daily),
  * then the runner session budget (`runner_session_budget`). A request must fit all.
  */
@@ -68,6 +68,19 @@ export function budgetLimitsFor(
         `key ${principal.key_id} daily budget`,
       ),
     );
+  const user = principal.end_user ? userDailyUsd(settings, principal.end_user) : null;
+  if (principal.end_user && user !== null)
+    out.push(
+      make(
+        'user',
+        principal.end_user,
+        'day',
+        user,
+        'daily_budget',
+        null,
+        `user ${principal.end_user} daily budget`,
+      ),
+    );
 
   for (const rule of document.rules) {
     if (rule.policy_type !== 'budget_limit' || !rule.enabled) continue;
@@ -119,6 +132,12 @@ export function budgetLimitsFor(
   return out;
 }
 
+/** An end user's daily budget in USD: its override, else the default; null when neither is set. */
+export function userDailyUsd(settings: PolicyDocument['settings'], user: string): number | null {
+  const b = settings.user_budgets;
+  return b?.overrides?.[user] ?? b?.default_daily_usd ?? null;
+}
+
 /** Which counter a `budget_limit` rule caps for this principal, or null when it does not apply. */
 function ruleTarget(
   rule: PolicyRule,
@@ -142,8 +161,9 @@ function ruleTarget(
 
 /**
  * Every budget an org's document configures, for `GET /budgets/status`: the org daily
- * budget, each team and key budget, each enabled `budget_limit` rule on its target, and the
- * runner session budget as a template (`scope_id: "*"`, one per session in practice).
+ * budget, each team and key budget, each end-user override, the default end-user budget and
+ * the runner session budget as templates (`scope_id: "*"`, one per user or session in
+ * practice), and each enabled `budget_limit` rule on its target.
  */
 export function budgetsOf(document: PolicyDocument, now: Date): BudgetLimit[] {
   const { settings } = document;
@@ -163,6 +183,9 @@ export function budgetsOf(document: PolicyDocument, now: Date): BudgetLimit[] {
   add({ ...none, session_id: '*' });
   for (const team_id of Object.keys(settings.team_budgets)) add({ ...none, team_id });
   for (const key_id of Object.keys(settings.key_budgets)) add({ ...none, key_id });
+  if (settings.user_budgets?.default_daily_usd != null) add({ ...none, end_user: '*' });
+  for (const end_user of Object.keys(settings.user_budgets?.overrides ?? {}))
+    add({ ...none, end_user });
   for (const rule of document.rules) {
     if (rule.policy_type !== 'budget_limit') continue;
     add({ ...none, team_id: rule.team_id, key_id: rule.key_id ?? '', agent_id: rule.agent_id });

@@ -106,6 +106,74 @@ describe('ReservationBook', () => {
     });
   });
 
+  describe('end users', () => {
+    const users = budgetDocument({ daily_budget_usd: 10, user_budgets: { default_daily_usd: 1 } });
+    const reserveAs = (id: string, usd: number, end_user: string) => {
+      const p = principal({ end_user });
+      return book.reserve({
+        request_id: id,
+        principal: p,
+        limits: budgetLimitsFor(users, p, T0),
+        amount_micro_usd: $(usd),
+        at: T0,
+        expires_at: later(60_000),
+      });
+    };
+
+    it("given one end user's daily budget is spent, then that user is refused and another still passes", () => {
+      expect(reserveAs('req_a1', 0.8, 'alice')).toEqual({ ok: true });
+      book.settle('req_a1', $(0.8));
+      expect(reserveAs('req_a2', 0.5, 'alice')).toMatchObject({
+        ok: false,
+        limit: { scope: 'user', scope_id: 'alice', code: 'daily_budget' },
+        remaining_micro_usd: $(0.2),
+      });
+      expect(reserveAs('req_b1', 0.5, 'bob')).toEqual({ ok: true });
+    });
+
+    it("given a snapshot (restart) with an end user's spend and open reservation, then both count", () => {
+      book.loadSnapshot({
+        as_of: null,
+        generated_at: T0.toISOString(),
+        positions: [],
+        counters: [
+          {
+            org_id: 'org_a',
+            scope: 'user',
+            scope_id: 'alice',
+            period: 'day',
+            period_start: '2026-03-14T00:00:00.000Z',
+            spent_micro_usd: $(0.5),
+          },
+        ],
+        reservations: [
+          {
+            request_id: 'req_open',
+            ...principal({ end_user: 'alice' }),
+            end_user: 'alice',
+            amount_micro_usd: $(0.4),
+            admitted_at: T0.toISOString(),
+            expires_at: later(60_000).toISOString(),
+            replica_id: 'r_old',
+          },
+        ],
+        recent_completed_request_ids: [],
+      });
+      expect(reserveAs('req_a', 0.2, 'alice')).toMatchObject({
+        ok: false,
+        limit: { scope: 'user', scope_id: 'alice' },
+        spent_micro_usd: $(0.5),
+        reserved_micro_usd: $(0.4),
+      });
+      expect(reserveAs('req_b', 0.2, 'bob')).toEqual({ ok: true });
+    });
+
+    it("given a peer's admission for an end user, then it counts against that user's budget here", () => {
+      book.apply(admittedEvent('req_p', $(0.9), 'r2', T0, principal({ end_user: 'alice' })));
+      expect(reserveAs('req_a', 0.2, 'alice')).toMatchObject({ ok: false });
+    });
+  });
+
   describe('settle, release, expire', () => {
     it('given a reservation, when settled, then the actual cost replaces it', () => {
       reserve(book, 'req_1', 2);

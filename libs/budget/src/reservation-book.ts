@@ -378,6 +378,7 @@ export class ReservationBook {
       key_id: principal.key_id,
       agent_id: principal.agent_id,
       session_id: principal.session_id,
+      end_user: principal.end_user ?? null,
     };
     this.open.set(request_id, {
       request_id,
@@ -416,7 +417,7 @@ export class ReservationBook {
   }
 
   private keysFor(principal: BudgetPrincipal, at: Date): string[] {
-    const id = `${principal.org_id}|${principal.team_id}|${principal.key_id}|${principal.agent_id}|${principal.session_id}|${Math.floor(at.getTime() / 86_400_000)}`;
+    const id = `${principal.org_id}|${principal.team_id}|${principal.key_id}|${principal.agent_id}|${principal.session_id}|${principal.end_user ?? ''}|${Math.floor(at.getTime() / 86_400_000)}`;
     let keys = this.keyCache.get(id);
     if (!keys) {
       if (this.keyCache.size >= 10_000) this.keyCache.clear();

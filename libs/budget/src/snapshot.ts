@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const counter = z.object({
   org_id: z.string(),
-  scope: z.enum(['org', 'team', 'key', 'agent', 'session']),
+  scope: z.enum(['org', 'team', 'key', 'agent', 'user', 'session']),
   scope_id: z.string(),
   period: z.enum(['day', 'month', 'session']),
   period_start: z.string(),
@@ -16,6 +16,7 @@ const reservation = z.object({
   key_id: z.string(),
   agent_id: z.string().nullable(),
   session_id: z.string().nullable(),
+  end_user: z.string().nullable().optional(),
   amount_micro_usd: z.number().int(),
   admitted_at: z.string(),
   expires_at: z.string(),

@@ -8,3 +8,4 @@ export * from './step';
 export * from './trace';
 export * from './policy-helpers';
 export * from './refusal';
+export * from './end-user';

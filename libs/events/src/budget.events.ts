@@ -4,7 +4,7 @@ import { defineTopic } from './topic';
 
 const budgetRef = {
   org_id: z.string(),
-  scope: z.enum(['org', 'team', 'key', 'agent', 'session']),
+  scope: z.enum(['org', 'team', 'key', 'agent', 'user', 'session']),
   scope_id: z.string(),
   period: z.enum(['day', 'month', 'session']),
   period_start: isoTime,

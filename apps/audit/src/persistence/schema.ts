@@ -67,6 +67,31 @@ export function auditMigrations(schema: string): string[] {
       signature text not null,
       primary key (chain, position)
     )`,
+    // Alert webhooks (docs/webhooks.md): each org's destinations in force, and deliveries.
+    `create table if not exists ${s}.webhook_destinations (
+      org_id text primary key,
+      policy_version integer not null,
+      destinations jsonb not null
+    )`,
+    `create table if not exists ${s}.webhook_deliveries (
+      event_id text not null,
+      destination_id text not null,
+      org_id text not null,
+      event_type text not null,
+      url text not null,
+      secret_name text not null,
+      body text not null,
+      status text not null,
+      attempts integer not null,
+      next_attempt_at timestamptz not null,
+      last_status integer,
+      last_error text,
+      created_at timestamptz not null,
+      delivered_at timestamptz,
+      primary key (event_id, destination_id)
+    )`,
+    `create index if not exists webhook_deliveries_due on ${s}.webhook_deliveries (next_attempt_at) where status = 'pending'`,
+    `create index if not exists webhook_deliveries_org on ${s}.webhook_deliveries (org_id, created_at)`,
     `create table if not exists ${s}.audit_signing_keys (
       public_key text primary key,
       private_key text,

@@ -57,7 +57,11 @@ export class LedgerReader {
     }));
   }
 
-  /** Every budget of the org's active policy with its spend, open reservations and what is left, now. */
+  /**
+   * Every budget of the org's active policy with its spend, open reservations and what is left,
+   * now. The default end-user budget answers once as a template (`scope_id: "*"`, nothing
+   * spent) and once per end user who spent today (at most 1000, biggest first).
+   */
   async status(org_id: string, now: Date) {
     const document = await this.documentOf(org_id);
     if (!document) return [];
@@ -78,6 +82,26 @@ export class LedgerReader {
             label: `runner session ${s.dimension_id} budget`,
           };
           out.push(statusRow(l, Number(s.spent_micro_usd), reservedBy.get(counterKey(l)) ?? 0));
+        }
+        continue;
+      }
+      if (limit.scope === 'user' && limit.scope_id === '*') {
+        // The default end-user budget: one row per end user who spent today (overrides have their own).
+        const overrides = document.settings.user_budgets?.overrides ?? {};
+        const users: { dimension_id: string; spent_micro_usd: string }[] =
+          await this.dataSource.query(
+            `select dimension_id, spent_micro_usd from ${this.s}.spend where org_id = $1 and dimension = 'user' and period = 'day' and period_start = $2 order by spent_micro_usd desc, dimension_id limit 1000`,
+            [org_id, limit.period_start],
+          );
+        out.push(statusRow({ ...limit, label: 'default daily budget per end user' }, 0, 0));
+        for (const u of users) {
+          if (u.dimension_id in overrides) continue;
+          const l: BudgetLimit = {
+            ...limit,
+            scope_id: u.dimension_id,
+            label: `user ${u.dimension_id} daily budget`,
+          };
+          out.push(statusRow(l, Number(u.spent_micro_usd), reservedBy.get(counterKey(l)) ?? 0));
         }
         continue;
       }
@@ -133,7 +157,7 @@ export class LedgerReader {
         next_offset: String(p.next_offset),
       })),
       counters: counters
-        .filter((c) => ['org', 'team', 'key', 'agent', 'session'].includes(c.dimension))
+        .filter((c) => ['org', 'team', 'key', 'agent', 'user', 'session'].includes(c.dimension))
         .map((c) => ({
           org_id: c.org_id,
           scope: c.dimension as BudgetLimit['scope'],
@@ -159,6 +183,7 @@ export class LedgerReader {
       key_id: string;
       agent_id: string | null;
       session_id: string | null;
+      end_user: string | null;
       amount_micro_usd: string;
       admitted_at: Date;
       expires_at: Date;
@@ -174,6 +199,7 @@ export class LedgerReader {
       key_id: r.key_id,
       agent_id: r.agent_id,
       session_id: r.session_id,
+      end_user: r.end_user,
       amount_micro_usd: Number(r.amount_micro_usd),
       admitted_at: new Date(r.admitted_at).toISOString(),
       expires_at: new Date(r.expires_at).toISOString(),

@@ -149,10 +149,10 @@ export class LedgerWriter {
       events.map((e) => e.data[k]);
     await m.query(
       `insert into ${this.s}.reservations
-         (request_id, org_id, team_id, key_id, agent_id, session_id, amount_micro_usd, admitted_at, expires_at, replica_id)
+         (request_id, org_id, team_id, key_id, agent_id, session_id, amount_micro_usd, admitted_at, expires_at, replica_id, end_user)
        select u.* from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
-                              $8::timestamptz[], $9::timestamptz[], $10::text[])
-         as u(request_id, org_id, team_id, key_id, agent_id, session_id, amount, admitted_at, expires_at, replica_id)
+                              $8::timestamptz[], $9::timestamptz[], $10::text[], $11::text[])
+         as u(request_id, org_id, team_id, key_id, agent_id, session_id, amount, admitted_at, expires_at, replica_id, end_user)
        where not exists (select 1 from ${this.s}.completed_requests c where c.request_id = u.request_id)
        on conflict do nothing`,
       [
@@ -166,6 +166,7 @@ export class LedgerWriter {
         col('admitted_at'),
         col('reservation_expires_at'),
         col('replica_id'),
+        events.map((e) => e.data.end_user ?? null),
       ],
     );
   }

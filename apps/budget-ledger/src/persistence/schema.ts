@@ -77,6 +77,13 @@ export function ledgerMigrations(schema: string): string[] {
   ];
 }
 
+/** Later changes to the ledger's tables, each idempotent (run by its own migration). */
+export function ledgerEndUserMigrations(schema: string): string[] {
+  const s = `"${checkedSchema(schema)}"`;
+  // The end user of an open reservation: its per-user daily budget counter (issue 15).
+  return [`alter table ${s}.reservations add column if not exists end_user text`];
+}
+
 /** The ledger's tables as a TypeORM migration, run after the event store's. */
 export function ledgerMigrationClasses(schema: string): MigrationClass[] {
   class BudgetLedgerInit1763856000000 implements MigrationInterface {
@@ -96,5 +103,16 @@ export function ledgerMigrationClasses(schema: string): MigrationClass[] {
         await runner.query(`drop table "${checkedSchema(schema)}".${table}`);
     }
   }
-  return [BudgetLedgerInit1763856000000];
+  class BudgetLedgerEndUser1796169600000 implements MigrationInterface {
+    name = 'BudgetLedgerEndUser1796169600000';
+    async up(runner: QueryRunner): Promise<void> {
+      for (const statement of ledgerEndUserMigrations(schema)) await runner.query(statement);
+    }
+    async down(runner: QueryRunner): Promise<void> {
+      await runner.query(
+        `alter table "${checkedSchema(schema)}".reservations drop column end_user`,
+      );
+    }
+  }
+  return [BudgetLedgerInit1763856000000, BudgetLedgerEndUser1796169600000];
 }

@@ -21,7 +21,7 @@ export interface SpendRow {
 
 /**
  * The spend rows a completed request adds: every budget counter of its principal (the same
- * counters a gateway's ReservationBook charges) plus its model, cost tags and end user, for the UTC
+ * counters a gateway's ReservationBook charges, its end user's included) plus its model and cost tags, for the UTC
  * day and month it started in.
  */
 export function spendRowsFor(d: RequestCompletedEvent['data']): SpendRow[] {
@@ -32,6 +32,7 @@ export function spendRowsFor(d: RequestCompletedEvent['data']): SpendRow[] {
     key_id: d.key_id,
     agent_id: d.agent_id,
     session_id: d.session_id,
+    end_user: d.end_user ?? null,
   };
   const rows: SpendRow[] = countersFor(principal, at).map((c) => ({
     org_id: c.org_id,
@@ -45,7 +46,6 @@ export function spendRowsFor(d: RequestCompletedEvent['data']): SpendRow[] {
     ['model', d.model],
     ...[...new Set(d.tags)].map((t): [SpendDimension, string] => ['tag', t]),
   ];
-  if (d.end_user) extra.push(['user', d.end_user]);
   for (const [dimension, dimension_id] of extra) {
     for (const period of ['day', 'month'] as const) {
       rows.push({

@@ -16,7 +16,7 @@ import { GatewayModule } from '@llmgov/gateway';
 import { PolicyRegistryModule } from '@llmgov/policy-registry';
 import { BudgetLedgerModule } from '@llmgov/budget-ledger';
 import { ApprovalWorkflowModule } from '@llmgov/approval-workflow';
-import { AuditModule } from '@llmgov/audit';
+import { AuditModule, type AuditModuleOptions } from '@llmgov/audit';
 
 /** One running service: its own Nest app on its own port, its own Kafka client. */
 export interface RunningService {
@@ -41,6 +41,8 @@ export interface DistributedOptions {
   ledgerClock?: Clock;
   /** The clock of the gateways and the approval workflow (default the system clock). */
   clock?: Clock;
+  /** Extra audit options (alert webhook secrets and delivery timing). */
+  auditOptions?: Pick<AuditModuleOptions, 'webhookSecrets' | 'webhooks'>;
   /** The registry also serves the built web console at /console, as its main.ts does (default false). */
   console?: boolean;
 }
@@ -56,6 +58,8 @@ export interface Distributed {
   gateways: RunningService[];
   /** Another gateway replica on the same topics (same provider environment unless given). */
   startGateway(providerEnv?: Record<string, string | undefined>): Promise<RunningService>;
+  /** A (new) audit app on the audit's schema and consumer groups, e.g. after closing the first. */
+  startAudit(): Promise<RunningService>;
   /** A (new) ledger app on the ledger's schema and consumer group, e.g. after closing the first. */
   startLedger(): Promise<RunningService>;
   close(): Promise<void>;
@@ -157,10 +161,13 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
   const ledger = await startLedger();
 
   let audit: RunningService | null = null;
-  if (options.audit !== false) {
-    const rt = runtime('audit', await schemaFor('audit'));
-    audit = await start('audit', rt, AuditModule.forRoot(rt));
-  }
+  const auditSchema = options.audit !== false ? await schemaFor('audit') : null;
+  const startAudit = async () => {
+    if (!auditSchema) throw new Error('startDistributed: audit: false');
+    const rt = runtime('audit', auditSchema);
+    return start('audit', rt, AuditModule.forRoot({ ...rt, ...options.auditOptions }));
+  };
+  if (auditSchema) audit = await startAudit();
   let approvals: RunningService | null = null;
   if (options.approvals !== false) {
     const rt = runtime('approval-workflow', await schemaFor('approval-workflow'), options.clock);
@@ -188,6 +195,7 @@ export async function startDistributed(options: DistributedOptions = {}): Promis
     gateways,
     startGateway,
     startLedger,
+    startAudit,
     async close() {
       for (const service of [...running].reverse()) await service.close().catch(() => undefined);
       for (const schema of schemas) await schema.cleanup();

@@ -16,9 +16,9 @@ export interface EmbeddedUnderTest {
 /**
  * Jest hooks for a describe block: the embedded mode (in-process bus, PGlite) on a free port
  * with a fresh DATA_DIR and a BOOTSTRAP_ADMIN_KEY, started in `beforeAll`, stopped and removed
- * in `afterAll`. Read the fields inside tests.
+ * in `afterAll`. `env` adds to its environment. Read the fields inside tests.
  */
-export function useEmbedded(): EmbeddedUnderTest {
+export function useEmbedded(env: Record<string, string> = {}): EmbeddedUnderTest {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmgov-embedded-'));
   const bootstrapKey = newSecret('msh');
   let embedded: Embedded | undefined;
@@ -33,6 +33,7 @@ export function useEmbedded(): EmbeddedUnderTest {
         DATA_DIR: dataDir,
         BOOTSTRAP_ADMIN_KEY: bootstrapKey,
         LOG_LEVEL: 'error',
+        ...env,
       }),
     );
     base = `http://127.0.0.1:${port}`;

@@ -123,6 +123,13 @@ export const callEmbeddings: PoolCall = (ctx, providers, _stream, signal) =>
         const p = providers.get(name);
         return p && asEmbedding(p);
       },
+      forDeployment: providers.forDeployment
+        ? (d) => {
+            const p = providers.forDeployment!(d);
+            return p && asEmbedding(p);
+          }
+        : undefined,
+      deploymentHealth: providers.deploymentHealth,
     },
     false,
     signal,

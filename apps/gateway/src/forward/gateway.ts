@@ -25,7 +25,8 @@ import { authenticateStep, secretOf } from '../chain/steps/authenticate.step';
 import { providerGateStep } from '../chain/steps/provider-gate.step';
 import { modelAccessStep } from '../chain/steps/model-access.step';
 import { routingPoolStep } from '../chain/steps/routing-pool.step';
-import { MODEL_CATALOGUE } from '@llmgov/policy-schema';
+import { MODEL_CATALOGUE, resolveModel } from '@llmgov/policy-schema';
+import { routeOf } from '../routing/order-deployments';
 import { costOf } from '../chain/cost';
 import type { EventPublisher } from '../events/event-publisher';
 import type { ProviderRegistry } from '../providers/provider-registry';
@@ -227,7 +228,9 @@ export class Gateway {
       return refusal(auth, 'authenticate', ctx.request_id, ctx.policy, headers);
     const data = [];
     for (const m of MODEL_CATALOGUE) {
-      if (!this.deps.providers.get(m.provider)) continue; // no key here: calling it would answer 503
+      // No key here and no deployment of the org's: calling it would answer 503.
+      const routes = ctx.policy?.document.settings.model_deployments;
+      if (!this.deps.providers.get(m.provider) && !routeOf(routes, m.id, resolveModel)) continue;
       const probe = newContext({
         request_id: ctx.request_id,
         now: ctx.now,
@@ -414,6 +417,11 @@ export class Gateway {
     const stream = ctx.request!.stream === true;
     const answer = await call(ctx, this.deps.providers, stream, input.signal);
     const headers = governanceHeaders(ctx, result.governance_ms, ctx.reserved_micro_usd);
+    // Which model and deployment answered (or failed last): docs/routing.md.
+    const routed: Headers = {};
+    if (answer.model) routed['x-gateway-model'] = answer.model.id;
+    if (answer.deployment) routed['x-gateway-deployment'] = answer.deployment;
+    Object.assign(headers, routed);
     if (answer.result.kind === 'error') {
       const e = answer.result;
       ctx.views.budget.settle(ctx.request_id, 0, this.deps.clock.now());
@@ -506,6 +514,7 @@ export class Gateway {
       gatewayMetrics.request('allowed');
       const h: Headers = {
         ...governanceHeaders(ctx, result.governance_ms, cost),
+        ...routed,
         'content-type': 'application/json',
       };
       return { status: 200, headers: h, body: JSON.stringify(body) };

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EventOf, requestsTopic, policyViolatedTopic, approvalsTopic } from '@llmgov/events';
-import type { Block, ChainContext, StepId, StepTrace } from '@llmgov/chain';
+import {
+  endUserOf,
+  type Block,
+  type ChainContext,
+  type StepId,
+  type StepTrace,
+} from '@llmgov/chain';
 import { resolveModel } from '@llmgov/policy-schema';
 
 type RequestEvent = EventOf<typeof requestsTopic>;
@@ -20,12 +26,6 @@ const envelope = <T extends string>(type: T, subject: string, source: string, ti
   subject,
 });
 
-/** The request's end user (OpenAI `user`; `/v1/messages` maps `metadata.user_id` to it), at most 256 characters. */
-export function endUserOf(ctx: ChainContext): string | null {
-  const user = ctx.request?.user;
-  return typeof user === 'string' && user.trim() ? user.trim().slice(0, 256) : null;
-}
-
 function principalOf(ctx: ChainContext) {
   const p = ctx.principal;
   return {
@@ -36,7 +36,7 @@ function principalOf(ctx: ChainContext) {
     agent_id: p?.agent_id ?? null,
     session_id: ctx.meta?.session_id ?? null,
     environment: p?.environment ?? null,
-    end_user: endUserOf(ctx),
+    end_user: endUserOf(ctx.request),
   };
 }
 

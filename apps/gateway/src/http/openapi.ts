@@ -13,6 +13,9 @@ const governanceHeaders = Object.fromEntries(
     'x-daily-spend-usd',
   ].map((h) => [h, { schema: { type: 'string' } }]),
 );
+// On forwarded answers: which model answered and, for `model_deployments`, which deployment.
+governanceHeaders['x-gateway-model'] = { schema: { type: 'string' } };
+governanceHeaders['x-gateway-deployment'] = { schema: { type: 'string' } };
 const anyObject: Schema = { type: 'object', additionalProperties: true };
 const openAiError: Schema = {
   type: 'object',

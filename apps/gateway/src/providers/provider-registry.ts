@@ -2,6 +2,8 @@ import type { Provider } from './provider';
 import { MockProvider } from './mock.provider';
 import { OpenAiCompatibleProvider } from './openai-compatible.provider';
 import { AnthropicProvider } from './anthropic.provider';
+import type { ModelDeployment } from '@llmgov/policy-schema';
+import { DeploymentHealth } from '../routing/deployment-health';
 
 /** A provider declared as data: its wire protocol, default base URL and the env prefix of its key. */
 export interface ProviderSpec {
@@ -86,8 +88,14 @@ export const PROVIDER_SPECS: readonly ProviderSpec[] = [
  */
 export class ProviderRegistry {
   private readonly providers = new Map<string, Provider>();
+  private readonly deployments = new Map<string, Provider>();
+  /** This replica's view of every deployment (in flight, cooldowns): docs/routing.md. */
+  readonly deploymentHealth = new DeploymentHealth();
 
-  constructor(env: Readonly<Record<string, string | undefined>>, timeoutMs: number) {
+  constructor(
+    private readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly timeoutMs: number,
+  ) {
     this.providers.set('mock', new MockProvider());
     const known = new Set<string>();
     for (const spec of PROVIDER_SPECS) {
@@ -124,6 +132,37 @@ export class ProviderRegistry {
     return this.providers.get(name);
   }
 
+  /**
+   * The client of one deployment of a policy's `model_deployments`, made once per (provider,
+   * base URL, key name). Its key is `DEPLOYMENT_KEY_<key_name>` of this environment — only that
+   * prefix, so a policy can never send another variable (a provider key of the platform) to a
+   * URL it chose. Undefined when the key is named but not configured here.
+   */
+  forDeployment(d: ModelDeployment): Provider | undefined {
+    const id = `${d.provider}|${d.base_url}|${d.key_name ?? ''}`;
+    const known = this.deployments.get(id);
+    if (known) return known;
+    const key = d.key_name ? this.env[`DEPLOYMENT_KEY_${d.key_name}`] : null;
+    if (key === undefined || key === '') return undefined;
+    const spec = PROVIDER_SPECS.find((s) => s.name === d.provider);
+    const provider =
+      spec?.protocol === 'anthropic'
+        ? new AnthropicProvider({
+            baseUrl: d.base_url,
+            apiKey: key ?? '',
+            timeoutMs: this.timeoutMs,
+          })
+        : new OpenAiCompatibleProvider({
+            name: d.provider,
+            baseUrl: d.base_url,
+            apiKey: key,
+            timeoutMs: this.timeoutMs,
+            connections: 16,
+          });
+    this.deployments.set(id, provider);
+    return provider;
+  }
+
   /** A provider this gateway can name: configured here, or declared (then unavailable without its key: 503). */
   knows(name: string): boolean {
     return this.providers.has(name) || PROVIDER_SPECS.some((s) => s.name === name);
@@ -134,7 +173,9 @@ export class ProviderRegistry {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.providers.values()].map((p) => p.close?.()));
+    await Promise.all(
+      [...this.providers.values(), ...this.deployments.values()].map((p) => p.close?.()),
+    );
   }
 }
 

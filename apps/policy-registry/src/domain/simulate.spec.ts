@@ -279,6 +279,20 @@ describe('redecide: one recorded request under one document', () => {
     ]);
     expect(redecide(d, at(3, '18'), spend).verdict).toBe('allow');
   });
+
+  it('per-user budgets count each end user apart; requests without one are not held to them', () => {
+    const d = doc({ settings: { user_budgets: { default_daily_usd: 0.005 } } });
+    const spend = new Map<string, number>();
+    const as = (i: number, end_user: string | null) =>
+      input({ request_id: `req_${i}`, cost_micro_usd: 4_000, reserved_micro_usd: 4_000, end_user });
+    expect(redecide(d, as(0, 'alice'), spend).verdict).toBe('allow');
+    expect(redecide(d, as(1, 'alice'), spend)).toMatchObject({
+      verdict: 'block',
+      code: 'daily_budget',
+    });
+    expect(redecide(d, as(2, 'bob'), spend).verdict).toBe('allow');
+    expect(redecide(d, as(3, null), spend).verdict).toBe('allow');
+  });
 });
 
 describe('simulate: a draft against the active version', () => {

@@ -19,6 +19,8 @@ export interface DecisionInput {
   key_id: string;
   agent_id: string | null;
   session_id: string | null;
+  /** The end user (OpenAI `user`): its per-user budget (`user_budgets`). Absent in older inputs. */
+  end_user?: string | null;
   environment: string | null;
   model: string;
   provider: string | null;
@@ -142,6 +144,7 @@ export function redecide(
       key_id: input.key_id,
       agent_id: input.agent_id,
       session_id: input.session_id,
+      end_user: input.end_user ?? null,
     },
     at,
   );

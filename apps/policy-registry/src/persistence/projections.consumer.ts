@@ -60,6 +60,7 @@ function decisionInput(d: RequestCompletedEvent['data']): DecisionInput {
     key_id: d.key_id,
     agent_id: d.agent_id,
     session_id: d.session_id,
+    end_user: d.end_user ?? null,
     environment: d.environment,
     model: d.model,
     provider: d.provider,

@@ -1,12 +1,12 @@
-import { budgetLimitsFor, formatUsd } from '@llmgov/budget';
-import { block, toMicro, type ChainStep, type Verdict } from '@llmgov/chain';
+import { budgetLimitsFor, formatUsd, type BudgetLimit } from '@llmgov/budget';
+import { block, endUserOf, toMicro, type ChainStep, type Verdict } from '@llmgov/chain';
 import { estimateCost } from '../cost';
 
 /**
  * Step 9: estimates the maximum cost over the routing pool (every choice of `n` may spend
  * max_tokens; what cannot be priced is a 400), checks the per-request limit,
- * then reserves it on every budget at once (org → team → key daily, `budget_limit` rules,
- * runner session), all or nothing.
+ * then reserves it on every budget at once (org → team → key → end-user daily, `budget_limit`
+ * rules, runner session), all or nothing.
  */
 export const budgetStep: ChainStep = {
   id: 'budget',
@@ -45,6 +45,7 @@ export const budgetStep: ChainStep = {
       key_id: p.key_id,
       agent_id: p.agent_id,
       session_id: ctx.meta!.session_id,
+      end_user: endUserOf(ctx.request),
     };
     const limits = budgetLimitsFor(doc, principal, ctx.now);
     ctx.budget_limits = limits;
@@ -68,12 +69,7 @@ export const budgetStep: ChainStep = {
         {
           ...(result.retry_after_s !== undefined ? { retry_after_s: result.retry_after_s } : {}),
           policy_id: l.policy_id,
-          policy_type:
-            l.code === 'budget_limit'
-              ? 'budget_limit'
-              : l.code === 'runner_session_budget'
-                ? 'runner_session_budget_usd'
-                : 'daily_budget_usd',
+          policy_type: policyTypeOf(l),
           remediation:
             result.retry_after_s !== undefined
               ? `Retry after ${result.retry_after_s} s: this replica's share of the budget is spent; shares free up as requests settle and as replicas come and go.`
@@ -87,3 +83,11 @@ export const budgetStep: ChainStep = {
     return { kind: 'allow' };
   },
 };
+
+/** The setting or rule type a refused budget comes from (`policy_attribution.policy_type`). */
+function policyTypeOf(l: BudgetLimit): string {
+  if (l.code === 'budget_limit') return 'budget_limit';
+  if (l.code === 'runner_session_budget') return 'runner_session_budget_usd';
+  if (l.scope === 'user') return 'user_budgets';
+  return 'daily_budget_usd';
+}
