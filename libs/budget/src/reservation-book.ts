@@ -9,8 +9,9 @@ import {
   type CounterRef,
 } from './budget-limit';
 import { periodStart } from './periods';
+import { RecentAdmissions } from './recent-admissions';
 import type { ReplicaSet } from './replica-set';
-import { replicaShare, type ShareView } from './shares';
+import { DEFAULT_LAG_MS, fitsLagShare, lagShare } from './shares';
 import type { BudgetSnapshot } from './snapshot';
 
 export type RequestAdmittedEvent = z.infer<typeof RequestAdmitted>;
@@ -38,12 +39,14 @@ export interface BudgetStatus {
   remaining_micro_usd: number;
 }
 
-/** Why a replica's share refused, when the budget itself still had room (docs/budgets.md). */
+/** Why a replica's lag share refused, when the budget itself still had room (docs/budgets.md). */
 export interface ShareRefusal {
   replicas: number;
+  /** What this replica may admit within one lag (`lagShare`). */
   share_micro_usd: number;
+  /** What it admitted within the last lag. */
   own_micro_usd: number;
-  /** When a share may free up: settlements, or a gone peer dropping out (one replica timeout). */
+  /** When its share frees up: its oldest admission still counted leaves the lag window. */
   retry_after_ms: number;
 }
 
@@ -61,10 +64,12 @@ export interface ReservationBookOptions {
   /** Session counters untouched this long are forgotten (default 7 days). */
   session_retention_ms?: number;
   /**
-   * The live gateway replicas: with more than one, each may hold only its share of a budget
-   * (`replicaShare`), so together they never pass it. Without it, the book is alone.
+   * The live gateway replicas: with more than one, each admits within one lag at most its lag
+   * share of what it sees left (`fitsLagShare`). Without it, the book is alone.
    */
   replicas?: ReplicaSet;
+  /** Bound on the propagation lag between replicas (default 1 s): the lag share's window. */
+  lag_ms?: number;
 }
 
 interface Reservation {
@@ -83,8 +88,8 @@ interface Reservation {
  *
  * `reserve` is synchronous and all-or-nothing: it checks every limit and charges every
  * counter in one turn of the event loop, so concurrent requests in one replica can never
- * together pass a budget. Across replicas the over-admission is bounded by what peers
- * admit within the propagation lag (docs/budgets.md).
+ * together pass a budget. Across replicas, each admits within one propagation lag at most
+ * its lag share plus one request, so overspend ≤ one request per replica (docs/budgets.md).
  */
 export class ReservationBook {
   readonly replicaId: string;
@@ -99,13 +104,15 @@ export class ReservationBook {
   /** Counter keys per principal and UTC day: most requests repeat a few principals (hot path). */
   private readonly keyCache = new Map<string, string[]>();
   private readonly limitKeys = new WeakMap<CounterRef, string>();
-  /** counter key → replica id → its spent + reserved there (what each replica's share is checked against). */
-  private readonly usedBy = new Map<string, Map<string, number>>();
+  /** Limit counter key → what this replica admitted on it within the last lag (cluster mode only). */
+  private readonly recent = new Map<string, RecentAdmissions>();
   private readonly replicas: ReplicaSet | undefined;
+  private readonly lagMs: number;
 
   constructor(options: ReservationBookOptions) {
     this.replicaId = options.replica_id;
     this.replicas = options.replicas;
+    this.lagMs = options.lag_ms ?? DEFAULT_LAG_MS;
     this.completedRetentionMs = options.completed_retention_ms ?? 15 * 60_000;
     this.sessionRetentionMs = options.session_retention_ms ?? 7 * 86_400_000;
   }
@@ -113,8 +120,10 @@ export class ReservationBook {
   /** Reserves `amount_micro_usd` against every limit at once, or refuses naming the first limit it would pass. */
   reserve(input: ReserveInput): ReserveResult {
     if (this.open.has(input.request_id)) return { ok: true };
-    const refused = this.check(input.limits, input.amount_micro_usd, input.at.getTime());
+    const nowMs = input.at.getTime();
+    const refused = this.check(input.limits, input.amount_micro_usd, nowMs);
     if (refused) return refused;
+    if (this.replicas) this.noteOwn(input.limits, input.amount_micro_usd, nowMs);
     this.hold(
       input.request_id,
       input.principal,
@@ -127,17 +136,18 @@ export class ReservationBook {
   }
 
   /**
-   * Would `amount_micro_usd` fit every limit now (and this replica's share of it when it has
-   * live peers)? Null when it fits, else the refusal naming the first limit it would pass.
+   * Would `amount_micro_usd` fit every limit now (and this replica's lag share of it when it
+   * has live peers)? Null when it fits, else the refusal naming the first limit it would pass.
    */
   check(
     limits: readonly BudgetLimit[],
     amount_micro_usd: number,
     nowMs: number,
   ): Exclude<ReserveResult, { ok: true }> | null {
-    const live = this.replicas && this.replicas.size(nowMs) > 1 ? this.replicas.live(nowMs) : null;
+    const n = this.replicas ? this.replicas.size(nowMs) : 1;
     for (const limit of limits) {
-      const s = this.status(limit);
+      const key = this.keyOf(limit);
+      const s = this.statusOf(key, limit.limit_micro_usd);
       const refuse = (share?: ShareRefusal) => ({
         ok: false as const,
         limit,
@@ -149,45 +159,19 @@ export class ReservationBook {
         ...(share ? { share } : {}),
       });
       if (s.remaining_micro_usd <= 0 || amount_micro_usd > s.remaining_micro_usd) return refuse();
-      if (!live) continue;
-      const view = this.shareView(limit, live);
-      const share = replicaShare(view);
-      const left = share - view.own_micro_usd;
-      if (left <= 0 || amount_micro_usd > left) {
+      if (n <= 1) continue;
+      const recent = this.recent.get(key);
+      const own = recent ? recent.sum(nowMs) : 0;
+      if (!fitsLagShare(own, amount_micro_usd, s.remaining_micro_usd, n)) {
         return refuse({
-          replicas: live.length,
-          share_micro_usd: share,
-          own_micro_usd: view.own_micro_usd,
-          retry_after_ms: this.replicas!.timeoutMs,
+          replicas: n,
+          share_micro_usd: lagShare(s.remaining_micro_usd, n),
+          own_micro_usd: own,
+          retry_after_ms: recent!.freesInMs(nowMs),
         });
       }
     }
     return null;
-  }
-
-  /** What this replica sees of a limit's counter, per live replica (`replicaShare`'s input). */
-  shareView(limit: BudgetLimit, live: readonly string[]): ShareView {
-    const key = this.keyOf(limit);
-    const byReplica = this.usedBy.get(key);
-    const peers: number[] = [];
-    let attributed = 0;
-    let own = 0;
-    if (byReplica) for (const used of byReplica.values()) attributed += used;
-    for (const id of live) {
-      const used = byReplica?.get(id) ?? 0;
-      if (id === this.replicaId) own = used;
-      else peers.push(used);
-    }
-    const total = (this.spentBy.get(key) ?? 0) + (this.reservedBy.get(key) ?? 0);
-    let liveUsed = own;
-    for (const p of peers) liveUsed += p;
-    return {
-      limit_micro_usd: limit.limit_micro_usd,
-      own_micro_usd: own,
-      peers_micro_usd: peers,
-      gone_micro_usd: attributed - liveUsed,
-      unattributed_micro_usd: Math.max(0, total - attributed),
-    };
   }
 
   /**
@@ -208,14 +192,11 @@ export class ReservationBook {
       : charge_to
         ? this.keysFor(charge_to.principal, charge_to.started_at)
         : null;
-    const replica = r ? r.replica_id : (charge_to?.replica_id ?? null);
     if (r) this.drop(r);
     this.done.set(request_id, now);
     if (!counters) return;
-    for (const key of counters) {
+    for (const key of counters)
       this.spentBy.set(key, (this.spentBy.get(key) ?? 0) + actual_micro_usd);
-      if (replica) this.use(key, replica, actual_micro_usd);
-    }
   }
 
   /** Drops a reservation without charging anything (the request was refused later in the chain). */
@@ -235,6 +216,7 @@ export class ReservationBook {
       }
     }
     for (const [id, at] of this.done) if (t - at > this.completedRetentionMs) this.done.delete(id);
+    for (const [key, recent] of this.recent) if (recent.idle(t)) this.recent.delete(key);
     this.pruneCounters(now);
     return expired;
   }
@@ -289,14 +271,17 @@ export class ReservationBook {
   }
 
   status(limit: BudgetLimit): BudgetStatus {
-    const key = this.keyOf(limit);
+    return this.statusOf(this.keyOf(limit), limit.limit_micro_usd);
+  }
+
+  private statusOf(key: string, limit_micro_usd: number): BudgetStatus {
     const spent = this.spentBy.get(key) ?? 0;
     const reserved = this.reservedBy.get(key) ?? 0;
     return {
-      limit_micro_usd: limit.limit_micro_usd,
+      limit_micro_usd,
       spent_micro_usd: spent,
       reserved_micro_usd: reserved,
-      remaining_micro_usd: Math.max(0, limit.limit_micro_usd - spent - reserved),
+      remaining_micro_usd: Math.max(0, limit_micro_usd - spent - reserved),
     };
   }
 
@@ -316,10 +301,8 @@ export class ReservationBook {
     const extra = total_micro_usd - r.amount;
     if (extra <= 0) return true;
     if (this.check(limits, extra, nowMs)) return false;
-    for (const key of r.counters) {
-      this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + extra);
-      this.use(key, r.replica_id, extra);
-    }
+    if (this.replicas) this.noteOwn(limits, extra, nowMs);
+    for (const key of r.counters) this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + extra);
     r.amount = total_micro_usd;
     return true;
   }
@@ -368,10 +351,7 @@ export class ReservationBook {
     replica_id: string,
   ): void {
     const counters = this.keysFor(principal, at);
-    for (const key of counters) {
-      this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + amount);
-      this.use(key, replica_id, amount);
-    }
+    for (const key of counters) this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + amount);
     const p: BudgetPrincipal = {
       org_id: principal.org_id,
       team_id: principal.team_id,
@@ -396,17 +376,17 @@ export class ReservationBook {
       const left = (this.reservedBy.get(key) ?? 0) - r.amount;
       if (left > 0) this.reservedBy.set(key, left);
       else this.reservedBy.delete(key);
-      this.use(key, r.replica_id, -r.amount);
     }
   }
 
-  /** Adds `delta` to what `replica` holds on a counter. */
-  private use(key: string, replica: string, delta: number): void {
-    let byReplica = this.usedBy.get(key);
-    if (!byReplica) this.usedBy.set(key, (byReplica = new Map()));
-    const used = (byReplica.get(replica) ?? 0) + delta;
-    if (used > 0) byReplica.set(replica, used);
-    else if (byReplica.delete(replica) && byReplica.size === 0) this.usedBy.delete(key);
+  /** Counts an own admission against each limit's lag window (what peers have not seen yet). */
+  private noteOwn(limits: readonly BudgetLimit[], amount: number, nowMs: number): void {
+    for (const limit of limits) {
+      const key = this.keyOf(limit);
+      let recent = this.recent.get(key);
+      if (!recent) this.recent.set(key, (recent = new RecentAdmissions(this.lagMs)));
+      recent.add(nowMs, amount);
+    }
   }
 
   private keyOf(limit: BudgetLimit): string {
@@ -444,7 +424,6 @@ export class ReservationBook {
             : now.getTime() - (this.sessionTouched.get(key) ?? 0) > this.sessionRetentionMs;
       if (stale) {
         this.spentBy.delete(key);
-        this.usedBy.delete(key);
         this.sessionTouched.delete(key);
       }
     }

@@ -70,9 +70,9 @@ export type ReserveResult =
       ok: false;
       limit: BudgetLimit;
       spent_micro_usd: number;
-      /** What is left to this request: of the budget, or of this replica's share of it (`share_replicas`). */
+      /** What is left to this request: of the budget, or of this replica's lag share of it (`share_replicas`). */
       remaining_micro_usd: number;
-      /** Set when this replica's share of the budget (split over that many live replicas) refused, not the budget. */
+      /** Set when this replica's lag share (over that many live replicas) refused, not the budget. */
       share_replicas?: number;
       /** When a share may free up (seconds): sent as `Retry-After`. */
       retry_after_s?: number;
