@@ -9,6 +9,9 @@ export class RecentAdmissions {
   private readonly sums = new Float64Array(RecentAdmissions.SLOTS);
   private readonly slotOf = new Float64Array(RecentAdmissions.SLOTS).fill(-Infinity);
   private readonly widthMs: number;
+  /** The sum as of `totalSlot` (admission is checked on every request: recounted once per slot). */
+  private total = 0;
+  private totalSlot = -Infinity;
 
   constructor(lagMs: number) {
     this.widthMs = Math.max(1, Math.ceil(lagMs / (RecentAdmissions.SLOTS - 1)));
@@ -22,14 +25,20 @@ export class RecentAdmissions {
       this.sums[i] = 0;
     }
     this.sums[i] += amount;
+    if (slot === this.totalSlot) this.total += amount;
+    else this.totalSlot = -Infinity;
   }
 
   /** Admitted within the last lag (and up to a quarter lag before). */
   sum(nowMs: number): number {
-    const oldest = Math.floor(nowMs / this.widthMs) - RecentAdmissions.SLOTS + 1;
+    const slot = Math.floor(nowMs / this.widthMs);
+    if (slot === this.totalSlot) return this.total;
+    const oldest = slot - RecentAdmissions.SLOTS + 1;
     let total = 0;
     for (let i = 0; i < RecentAdmissions.SLOTS; i++)
-      if (this.slotOf[i] >= oldest) total += this.sums[i];
+      if (this.slotOf[i] >= oldest && this.slotOf[i] <= slot) total += this.sums[i];
+    this.total = total;
+    this.totalSlot = slot;
     return total;
   }
 

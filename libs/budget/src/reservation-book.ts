@@ -147,31 +147,40 @@ export class ReservationBook {
     const n = this.replicas ? this.replicas.size(nowMs) : 1;
     for (const limit of limits) {
       const key = this.keyOf(limit);
-      const s = this.statusOf(key, limit.limit_micro_usd);
-      const refuse = (share?: ShareRefusal) => ({
-        ok: false as const,
-        limit,
-        spent_micro_usd: s.spent_micro_usd,
-        reserved_micro_usd: s.reserved_micro_usd,
-        remaining_micro_usd: share
-          ? Math.max(0, share.share_micro_usd - share.own_micro_usd)
-          : s.remaining_micro_usd,
-        ...(share ? { share } : {}),
-      });
-      if (s.remaining_micro_usd <= 0 || amount_micro_usd > s.remaining_micro_usd) return refuse();
+      const remaining =
+        limit.limit_micro_usd - (this.spentBy.get(key) ?? 0) - (this.reservedBy.get(key) ?? 0);
+      if (remaining <= 0 || amount_micro_usd > remaining) return this.refusal(limit, key);
       if (n <= 1) continue;
       const recent = this.recent.get(key);
       const own = recent ? recent.sum(nowMs) : 0;
-      if (!fitsLagShare(own, amount_micro_usd, s.remaining_micro_usd, n)) {
-        return refuse({
+      if (!fitsLagShare(own, amount_micro_usd, remaining, n)) {
+        return this.refusal(limit, key, {
           replicas: n,
-          share_micro_usd: lagShare(s.remaining_micro_usd, n),
+          share_micro_usd: lagShare(remaining, n),
           own_micro_usd: own,
           retry_after_ms: recent!.freesInMs(nowMs),
         });
       }
     }
     return null;
+  }
+
+  private refusal(
+    limit: BudgetLimit,
+    key: string,
+    share?: ShareRefusal,
+  ): Exclude<ReserveResult, { ok: true }> {
+    const st = this.statusOf(key, limit.limit_micro_usd);
+    return {
+      ok: false,
+      limit,
+      spent_micro_usd: st.spent_micro_usd,
+      reserved_micro_usd: st.reserved_micro_usd,
+      remaining_micro_usd: share
+        ? Math.max(0, share.share_micro_usd - share.own_micro_usd)
+        : st.remaining_micro_usd,
+      ...(share ? { share } : {}),
+    };
   }
 
   /**
