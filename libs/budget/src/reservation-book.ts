@@ -106,6 +106,9 @@ export class ReservationBook {
   private readonly limitKeys = new WeakMap<CounterRef, string>();
   /** Limit counter key → what this replica admitted on it within the last lag (cluster mode only). */
   private readonly recent = new Map<string, RecentAdmissions>();
+  /** The windows the last `check` passed through, in `limits` order (`checkedFor`), for `noteOwn`. */
+  private readonly checked: RecentAdmissions[] = [];
+  private checkedFor: readonly BudgetLimit[] | null = null;
   private readonly replicas: ReplicaSet | undefined;
   private readonly lagMs: number;
 
@@ -145,23 +148,28 @@ export class ReservationBook {
     nowMs: number,
   ): Exclude<ReserveResult, { ok: true }> | null {
     const n = this.replicas ? this.replicas.size(nowMs) : 1;
+    let checked = 0;
+    this.checkedFor = null;
     for (const limit of limits) {
       const key = this.keyOf(limit);
       const remaining =
         limit.limit_micro_usd - (this.spentBy.get(key) ?? 0) - (this.reservedBy.get(key) ?? 0);
       if (remaining <= 0 || amount_micro_usd > remaining) return this.refusal(limit, key);
       if (n <= 1) continue;
-      const recent = this.recent.get(key);
-      const own = recent ? recent.sum(nowMs) : 0;
+      let recent = this.recent.get(key);
+      if (!recent) this.recent.set(key, (recent = new RecentAdmissions(this.lagMs)));
+      this.checked[checked++] = recent;
+      const own = recent.sum(nowMs);
       if (!fitsLagShare(own, amount_micro_usd, remaining, n)) {
         return this.refusal(limit, key, {
           replicas: n,
           share_micro_usd: lagShare(remaining, n),
           own_micro_usd: own,
-          retry_after_ms: recent!.freesInMs(nowMs),
+          retry_after_ms: recent.freesInMs(nowMs),
         });
       }
     }
+    if (n > 1) this.checkedFor = limits;
     return null;
   }
 
@@ -390,6 +398,11 @@ export class ReservationBook {
 
   /** Counts an own admission against each limit's lag window (what peers have not seen yet). */
   private noteOwn(limits: readonly BudgetLimit[], amount: number, nowMs: number): void {
+    if (this.checkedFor === limits) {
+      // The check just looked every window up (with live peers): no second lookup on the hot path.
+      for (let i = 0; i < limits.length; i++) this.checked[i]!.add(nowMs, amount);
+      return;
+    }
     for (const limit of limits) {
       const key = this.keyOf(limit);
       let recent = this.recent.get(key);
