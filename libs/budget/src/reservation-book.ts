@@ -80,6 +80,8 @@ interface Reservation {
   amount: number;
   expires_at: number;
   replica_id: string;
+  /** What an own stream grew by, per limit counter: peers see it only with the completion. */
+  grown?: { keys: string[]; amount: number };
 }
 
 /**
@@ -108,6 +110,8 @@ export class ReservationBook {
   private readonly recent = new Map<string, RecentAdmissions>();
   /** The windows the last `check` passed through, in `limits` order (`checkedFor`), for `noteOwn`. */
   private readonly checked: RecentAdmissions[] = [];
+  /** Limit counter key → what own open streams grew by (peers learn it only at completion). */
+  private readonly unannounced = new Map<string, number>();
   private checkedFor: readonly BudgetLimit[] | null = null;
   private readonly replicas: ReplicaSet | undefined;
   private readonly lagMs: number;
@@ -159,7 +163,7 @@ export class ReservationBook {
       let recent = this.recent.get(key);
       if (!recent) this.recent.set(key, (recent = new RecentAdmissions(this.lagMs)));
       this.checked[checked++] = recent;
-      const own = recent.sum(nowMs);
+      const own = recent.sum(nowMs) + (this.unannounced.get(key) ?? 0);
       if (!fitsLagShare(own, amount_micro_usd, remaining, n)) {
         return this.refusal(limit, key, {
           replicas: n,
@@ -209,7 +213,7 @@ export class ReservationBook {
       : charge_to
         ? this.keysFor(charge_to.principal, charge_to.started_at)
         : null;
-    if (r) this.drop(r);
+    if (r) this.drop(r, now);
     this.done.set(request_id, now);
     if (!counters) return;
     for (const key of counters)
@@ -217,9 +221,9 @@ export class ReservationBook {
   }
 
   /** Drops a reservation without charging anything (the request was refused later in the chain). */
-  release(request_id: string): void {
+  release(request_id: string, now = Date.now()): void {
     const r = this.open.get(request_id);
-    if (r) this.drop(r);
+    if (r) this.drop(r, now);
   }
 
   /** Drops reservations whose expiry passed and forgets counters of past periods and old request ids. */
@@ -228,7 +232,7 @@ export class ReservationBook {
     let expired = 0;
     for (const r of this.open.values()) {
       if (r.expires_at <= t) {
-        this.drop(r);
+        this.drop(r, t);
         expired++;
       }
     }
@@ -318,7 +322,13 @@ export class ReservationBook {
     const extra = total_micro_usd - r.amount;
     if (extra <= 0) return true;
     if (this.check(limits, extra, nowMs)) return false;
-    if (this.replicas) this.noteOwn(limits, extra, nowMs);
+    if (this.replicas) {
+      // Growth reaches peers only with the request's completion: until then it counts against
+      // this replica's lag share as not yet seen (docs/budgets.md, "Streams").
+      const g = (r.grown ??= { keys: limits.map((l) => this.keyOf(l)), amount: 0 });
+      g.amount += extra;
+      for (const key of g.keys) this.unannounced.set(key, (this.unannounced.get(key) ?? 0) + extra);
+    }
     for (const key of r.counters) this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + extra);
     r.amount = total_micro_usd;
     return true;
@@ -387,8 +397,19 @@ export class ReservationBook {
     });
   }
 
-  private drop(r: Reservation): void {
+  private drop(r: Reservation, now: number): void {
     this.open.delete(r.request_id);
+    if (r.grown) {
+      // Its completion, published now, reaches peers within one lag: count the growth that long.
+      for (const key of r.grown.keys) {
+        const left = (this.unannounced.get(key) ?? 0) - r.grown.amount;
+        if (left > 0) this.unannounced.set(key, left);
+        else this.unannounced.delete(key);
+        let recent = this.recent.get(key);
+        if (!recent) this.recent.set(key, (recent = new RecentAdmissions(this.lagMs)));
+        recent.add(now, r.grown.amount);
+      }
+    }
     for (const key of r.counters) {
       const left = (this.reservedBy.get(key) ?? 0) - r.amount;
       if (left > 0) this.reservedBy.set(key, left);

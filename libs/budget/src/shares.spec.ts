@@ -290,3 +290,35 @@ describe('skewed load: all traffic on one of three live replicas', () => {
     expect(admitted * 100).toBeLessThanOrEqual(1_000_000);
   });
 });
+
+describe('a stream`s growth and the lag share', () => {
+  it('counts as unseen by peers until the stream completes (and one lag after), not just for one lag', () => {
+    const set = new ReplicaSet({ self: 'a', timeout_ms: 1e9 });
+    set.heartbeat('b', T0);
+    const book = new ReservationBook({ replica_id: 'a', replicas: set, lag_ms: 1_000 });
+    const limits = budgetLimitsFor(
+      budgetDocument({ daily_budget_usd: 0.01 }),
+      P,
+      new Date(T0),
+    ).filter((l) => l.scope === 'org' && l.code === 'daily_budget');
+    const reserve = (id: string, at: number, amount = 100) =>
+      book.reserve({
+        request_id: id,
+        principal: P,
+        limits,
+        amount_micro_usd: amount,
+        at: new Date(at),
+        expires_at: new Date(T0 + 3_600_000),
+      }).ok;
+    expect(reserve('s', T0)).toBe(true);
+    // 5 s later the admission has left the lag window; the first growth of a window passes.
+    expect(book.grow('s', limits, 900, T0 + 5_000)).toBe(true);
+    // 5 s later still: peers have not seen the 800 grown (no event until completion), so it
+    // still counts: 800 + 800 > ⌊9 100 / 12⌋ = 758.
+    expect(book.grow('s', limits, 1_700, T0 + 10_000)).toBe(false);
+    expect(reserve('t', T0 + 10_000)).toBe(false); // 800 + 100 > 758: the growth holds the share
+    book.settle('s', 900, undefined, T0 + 11_000); // its completion reaches peers within one lag
+    expect(reserve('u', T0 + 11_500)).toBe(false);
+    expect(reserve('v', T0 + 13_000)).toBe(true);
+  });
+});
