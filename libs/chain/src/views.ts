@@ -57,6 +57,8 @@ export interface RateDecision {
   bucket: RateBucket | null;
   remaining: number;
   reset_ms: number;
+  /** Set when this replica's lag share of the window refused (over that many live replicas), not the window. */
+  share_replicas?: number;
 }
 /** Local counters per replica, with peers' admitted requests folded in. */
 export interface RateLimiter {

@@ -50,7 +50,12 @@ describe('LocalRateLimiter lag shares across replicas', () => {
     const [a] = cluster(['gw-a', 'gw-b']);
     expect(a!.check([keyRpm(4)], NOW, true).allowed).toBe(true);
     const share = a!.check([keyRpm(4)], NOW, true);
-    expect(share).toMatchObject({ allowed: false, bucket: keyRpm(4), remaining: 0 });
+    expect(share).toMatchObject({
+      allowed: false,
+      bucket: keyRpm(4),
+      remaining: 0,
+      share_replicas: 2,
+    });
     expect(share.reset_ms).toBeGreaterThan(0);
     expect(share.reset_ms).toBeLessThanOrEqual(250);
     for (let i = 0; i < 3; i++) a!.record([keyRpm(4)], NOW);

@@ -38,7 +38,7 @@ export class LocalRateLimiter implements RateLimiter {
       if (!fitsLagShare(own, 1, left, n)) {
         // Its lag share is used up, not the window: it frees up within a quarter lag.
         const frees = Math.min(resetMs, w.recent!.freesInMs(nowMs));
-        return { allowed: false, bucket: b, remaining: 0, reset_ms: frees };
+        return { allowed: false, bucket: b, remaining: 0, reset_ms: frees, share_replicas: n };
       }
       if (b.window_ms <= 60_000 && left < remaining) {
         tightest = b;
