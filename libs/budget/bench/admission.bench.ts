@@ -24,7 +24,7 @@ function bench(label: string | null, budgetUsd: number, replicas: number, amount
   for (let i = 1; i < replicas; i++) set.heartbeat(`gw-${i}`, T0);
   const book = new ReservationBook({
     replica_id: 'gw-0',
-    replicas: replicas > 1 ? set : undefined,
+    replicas: set, // as in the gateway: alone, the set holds only this replica
   });
   const doc = budgetDocument(
     {

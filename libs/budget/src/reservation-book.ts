@@ -130,7 +130,7 @@ export class ReservationBook {
     const nowMs = input.at.getTime();
     const refused = this.check(input.limits, input.amount_micro_usd, nowMs);
     if (refused) return refused;
-    if (this.replicas) this.noteOwn(input.limits, input.amount_micro_usd, nowMs);
+    this.noteOwn(input.limits, input.amount_micro_usd, nowMs);
     this.hold(
       input.request_id,
       input.principal,
@@ -417,19 +417,15 @@ export class ReservationBook {
     }
   }
 
-  /** Counts an own admission against each limit's lag window (what peers have not seen yet). */
+  /**
+   * Counts an own admission against each limit's lag window (what peers have not seen yet),
+   * through the windows the check just looked up. Only with live peers: what a replica admits
+   * alone has reached a newcomer before it serves (it serves one timeout > heartbeat + 2 lags
+   * after it subscribed), so it is never unseen by a peer.
+   */
   private noteOwn(limits: readonly BudgetLimit[], amount: number, nowMs: number): void {
-    if (this.checkedFor === limits) {
-      // The check just looked every window up (with live peers): no second lookup on the hot path.
-      for (let i = 0; i < limits.length; i++) this.checked[i]!.add(nowMs, amount);
-      return;
-    }
-    for (const limit of limits) {
-      const key = this.keyOf(limit);
-      let recent = this.recent.get(key);
-      if (!recent) this.recent.set(key, (recent = new RecentAdmissions(this.lagMs)));
-      recent.add(nowMs, amount);
-    }
+    if (this.checkedFor !== limits) return;
+    for (let i = 0; i < limits.length; i++) this.checked[i]!.add(nowMs, amount);
   }
 
   private keyOf(limit: BudgetLimit): string {
