@@ -263,7 +263,8 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
             const g3 = await cluster.startGateway();
             await waitFor(
               async () => expect((await fetch(`${g3.url}/health/ready`)).status).toBe(200),
-              { timeoutMs: 30_000, intervalMs: 100 },
+              // Readiness waits for Kafka group joins: slow on a broker shared with other runs.
+              { timeoutMs: 120_000, intervalMs: 200 },
             );
             await org.untilEnforced([g3.url], key);
             live = [g0!.url, g1!.url, g3.url];
