@@ -107,6 +107,7 @@ export class Gateway {
       body_size: input.declaredSize,
       views: this.deps.views,
       dry_run: dryRun,
+      signal: input.signal,
     });
   }
 
@@ -128,7 +129,7 @@ export class Gateway {
 
   private async governedChat(input: HttpIn, call: PoolCall): Promise<HttpOut> {
     const ctx = this.context(input, false);
-    const result = runChain(tracingEnabled() ? TRACED_STEPS : CHAIN_STEPS, ctx);
+    const result = await runChain(tracingEnabled() ? TRACED_STEPS : CHAIN_STEPS, ctx);
     // Per-step histograms on 1 request in 8: thirteen observations per request cost more than the steps.
     if ((this.sampled++ & 7) === 0)
       for (const t of result.trace) gatewayMetrics.step(t.step, t.duration_ms / 1000);
@@ -173,9 +174,9 @@ export class Gateway {
   }
 
   /** `POST /v1/governance/explain`: the 13-step trace, counting and reserving nothing, calling no provider. */
-  explain(input: HttpIn): HttpOut {
+  async explain(input: HttpIn): Promise<HttpOut> {
     const ctx = this.context(input, true);
-    const result = runChain(CHAIN_STEPS, ctx);
+    const result = await runChain(CHAIN_STEPS, ctx);
     const headers = governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0);
     const o = result.outcome;
     if (o.kind === 'block' && o.step === 'authenticate' && o.verdict.status === 401)
@@ -215,6 +216,8 @@ export class Gateway {
         duration_ms: t.duration_ms,
         ...(t.message ? { message: t.message } : {}),
       })),
+      findings: ctx.findings,
+      detector_scores: ctx.detector_scores,
     });
   }
 
