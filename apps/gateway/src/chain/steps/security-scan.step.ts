@@ -81,7 +81,7 @@ function localSecurity(ctx: ChainContext): Verdict {
   return block(found.kind, 403, what, {
     policy_id: policyId,
     policy_type: 'security_scan',
-    remediation: 'Remove instructions aimed at the model or its tools from user content.',
+    remediation: remediationOf('security', found.kind),
   });
 }
 
