@@ -67,7 +67,7 @@ const carriers = (text: string): Record<string, Record<string, unknown>> => ({
   },
 });
 
-/** A webhook guardrail: blocks texts mentioning "acme" as `competitor`, records what it was sent. */
+/** A webhook guardrail: blocks texts mentioning "acme" as `competitor` and answers telling "the secret plan" as `leak`; records what it was sent. */
 async function webhook(): Promise<{ url: string; seen: any[]; close(): Promise<void> }> {
   const seen: any[] = [];
   const server: Server = createServer((req, res) => {
@@ -76,10 +76,18 @@ async function webhook(): Promise<{ url: string; seen: any[]; close(): Promise<v
     req.on('end', () => {
       const body = JSON.parse(data);
       seen.push({ auth: req.headers.authorization, body });
-      const hit = body.texts.some((t: string) => /acme/i.test(t));
+      const acme = body.texts.some((t: string) => /acme/i.test(t));
+      const leak =
+        body.input_type === 'output' && body.texts.some((t: string) => /secret plan/i.test(t));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
-        JSON.stringify(hit ? { action: 'block', reason: 'competitor' } : { action: 'allow' }),
+        JSON.stringify(
+          acme
+            ? { action: 'block', reason: 'competitor' }
+            : leak
+              ? { action: 'block', reason: 'leak' }
+              : { action: 'allow' },
+        ),
       );
     });
   });
@@ -224,6 +232,13 @@ export async function runGuardrailsScenario(urls: GuardrailUrls, bootstrapKey: s
           categories: { competitor: 'illegal' },
           timeout_ms: 2_000,
         },
+        {
+          name: 'answers',
+          kind: 'webhook',
+          url: hook.url,
+          applies_to: 'output',
+          categories: { leak: 'illegal' },
+        },
       ],
     });
     await org.untilEnforced([urls.gateway], gk);
@@ -245,6 +260,19 @@ export async function runGuardrailsScenario(urls: GuardrailUrls, bootstrapKey: s
       score: 1,
       spans: [{ field: 'messages[0].content', start: 0, end: 27 }],
     });
+    // An output guardrail withholds an answer (mock/echo repeats the prompt) and says why.
+    const withheld = await ask('tell me the secret plan');
+    expect(withheld.status).toBe(403);
+    expect(withheld.body.error).toMatchObject({ code: 'content_safety', step: 'content_safety' });
+    expect(hook.seen.at(-1)!.body.input_type).toBe('output');
+    const out = await violation(urls, owner, withheld.body.request_id);
+    expect(out.data.findings).toContainEqual(
+      expect.objectContaining({
+        detector: 'remote:answers',
+        label: 'illegal',
+        spans: [expect.objectContaining({ field: 'choices[0].message.content' })],
+      }),
+    );
     const policy = await call(`${urls.registry}/gateway/admin/governance/policy`, { key: owner });
     expect(JSON.stringify(policy.body)).toContain(TOKEN_NAME);
     expect(JSON.stringify(policy.body)).not.toContain(TOKEN);

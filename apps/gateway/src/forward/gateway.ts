@@ -21,6 +21,7 @@ import {
   withSpan,
 } from '@llmgov/telemetry';
 import { CHAIN_STEPS } from '../chain/steps';
+import { scanAnswer } from '../chain/detectors/remote/apply';
 import { authenticateStep, secretOf } from '../chain/steps/authenticate.step';
 import { providerGateStep } from '../chain/steps/provider-gate.step';
 import { modelAccessStep } from '../chain/steps/model-access.step';
@@ -472,12 +473,43 @@ export class Gateway {
     const patterns = responsePatterns(ctx);
     if (answer.result.kind === 'json') {
       const body = answer.result.body;
-      redactCompletion(body, patterns);
+      redactCompletion(body, patterns, { region: ctx.policy!.document.settings.pii_phone_region });
+      const messages = (body.choices ?? []).map((c) => c.message);
+      const checked = await scanAnswer(ctx, messages);
+      body.choices?.forEach((c, i) => (c.message = messages[i]!));
       const { usage, estimated } = answerUsage(body, ctx.estimate!.prompt_tokens);
       const cost = costOf(model.entry, usage.prompt_tokens, usage.completion_tokens);
       const now = this.deps.clock.now();
       ctx.views.budget.settle(ctx.request_id, cost, now);
       const upstreamMs = performance.now() - started;
+      if (checked?.refusal) {
+        // An output guardrail withheld the answer: it was produced, so it is paid for.
+        const { step, block: b } = checked.refusal;
+        this.deps.publisher.enqueue(
+          policyViolatedTopic,
+          violatedEvent(ctx, step, b, this.source, now),
+        );
+        this.publishDone(
+          ctx,
+          result,
+          this.completion(ctx, result, 'refused', b.status, {
+            model: model.id,
+            provider: model.provider,
+            usage,
+            usage_estimated: estimated,
+            cost_micro_usd: cost,
+            upstream_ms: upstreamMs,
+          }),
+        );
+        gatewayMetrics.request('refused', step, b.code);
+        return refusal(
+          b,
+          step,
+          ctx.request_id,
+          ctx.policy,
+          governanceHeaders(ctx, result.governance_ms, cost),
+        );
+      }
       this.publishDone(
         ctx,
         result,

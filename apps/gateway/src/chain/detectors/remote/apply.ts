@@ -49,7 +49,7 @@ export function startRemote(ctx: ChainContext): Promise<RemoteRun> | null {
   return run;
 }
 
-const STEP_OF: Record<Family, string> = {
+const STEP_OF: Record<Family, 'pii_scan' | 'content_safety' | 'security_scan'> = {
   pii: 'pii_scan',
   content: 'content_safety',
   security: 'security_scan',
@@ -87,22 +87,17 @@ function maskSpans(text: string, hits: RemoteHit[]): string {
   return out;
 }
 
-/**
- * Records one family's remote findings and scores on the context and combines them with
- * the step's local verdict: a local refusal stands; else a remote `block` refuses (a
- * `fail_closed` guardrail that gave no answer refuses 503), `redact` masks, `warn` warns,
- * `monitor` only records. `relocal` re-applies the step's own redaction over the remote one.
- */
-export function decideRemote(
-  ctx: ChainContext,
-  family: Family,
-  local: Verdict,
-  run: RemoteRun,
-  relocal?: (request: ChatRequest) => ChatRequest,
-): Verdict {
-  let refusal: Block | null = null;
-  const warned: string[] = [];
-  const redacted: string[] = [];
+/** One family's remote outcome: a refusal, warnings, redactions (original text → masked). */
+interface Collected {
+  refusal: Block | null;
+  warned: string[];
+  redacted: string[];
+  byText: Map<string, string>;
+}
+
+/** Records one family's remote findings and scores on the context and says what they ask for. */
+function collect(ctx: ChainContext, family: Family, run: RemoteRun): Collected {
+  const out: Collected = { refusal: null, warned: [], redacted: [], byText: new Map() };
   const masks = new Map<number, RemoteHit[]>();
   const replaced = new Map<number, string>();
   for (const r of run.results) {
@@ -118,7 +113,7 @@ export function decideRemote(
         error: r.error,
       });
       if (g.on_error === 'fail_closed')
-        refusal ??= block(
+        out.refusal ??= block(
           'guardrail_unavailable',
           503,
           `remote guardrail ${g.name} did not answer (${r.error})`,
@@ -159,15 +154,15 @@ export function decideRemote(
         spans,
       });
       if (g.mode === 'block')
-        refusal ??= block(
+        out.refusal ??= block(
           codeOf(family, category),
           403,
           `remote guardrail ${g.name} flagged ${category}`,
           { policy_type: STEP_OF[family], remediation: remediationOf(family, category) },
         );
-      else if (g.mode === 'warn') warned.push(`${category} (${g.name})`);
+      else if (g.mode === 'warn') out.warned.push(`${category} (${g.name})`);
       else if (g.mode === 'redact') {
-        redacted.push(`${category} (${g.name})`);
+        out.redacted.push(`${category} (${g.name})`);
         for (const h of hits) {
           const t = r.texts?.[h.index];
           if (typeof t === 'string') replaced.set(h.index, t);
@@ -176,13 +171,29 @@ export function decideRemote(
       }
     }
   }
+  for (const [i, t] of replaced) out.byText.set(run.fields[i]!.text, t);
+  for (const [i, hits] of masks)
+    if (!replaced.has(i)) out.byText.set(run.fields[i]!.text, maskSpans(run.fields[i]!.text, hits));
+  return out;
+}
+
+/**
+ * Combines one family's remote outcome with the step's local verdict: a local refusal
+ * stands; else a remote `block` refuses (a `fail_closed` guardrail that gave no answer
+ * refuses 503), `redact` masks, `warn` warns, `monitor` only records. `relocal` re-applies
+ * the step's own redaction over the remote one.
+ */
+export function decideRemote(
+  ctx: ChainContext,
+  family: Family,
+  local: Verdict,
+  run: RemoteRun,
+  relocal?: (request: ChatRequest) => ChatRequest,
+): Verdict {
+  const { refusal, warned, redacted, byText } = collect(ctx, family, run);
   if (local.kind === 'block' || local.kind === 'needs_approval') return local;
   if (refusal) return refusal;
   if (redacted.length > 0) {
-    const byText = new Map<string, string>();
-    for (const [i, t] of replaced) byText.set(run.fields[i]!.text, t);
-    for (const [i, hits] of masks)
-      if (!replaced.has(i)) byText.set(run.fields[i]!.text, maskSpans(run.fields[i]!.text, hits));
     const original = ctx.unredacted ?? ctx.request!;
     let request = mapFields(original, (t) => byText.get(t) ?? t);
     if (local.kind === 'redact' && relocal) request = relocal(request);
@@ -205,6 +216,49 @@ export function decideRemote(
       : { kind: 'warn', code: codeOf(family, warned[0]!.split(' ')[0]!), message, policy_id: null };
   }
   return local;
+}
+
+/** What the output guardrails decided on an answer: a refusal (with its step), or the messages to send. */
+export interface AnswerVerdict {
+  refusal: { step: 'pii_scan' | 'content_safety' | 'security_scan'; block: Block } | null;
+}
+
+/**
+ * Runs the org's output guardrails (`applies_to` output or both) on a non-streamed answer:
+ * every field of each choice's message (content, tool call arguments). Findings and scores
+ * join the request's (spans name `choices[i].message.…`); `redact` masks the answer in
+ * place; `block` withholds it. Null when the org has no output guardrails.
+ */
+export async function scanAnswer(
+  ctx: ChainContext,
+  messages: ChatRequest['messages'],
+): Promise<AnswerVerdict | null> {
+  const guardrails = guardrailsFor(ctx, 'output');
+  if (guardrails.length === 0) return null;
+  const answer: ChatRequest = { model: '', messages };
+  const fields = fieldsOf(answer).map((f) => ({
+    ...f,
+    path: f.path.replace(/^messages\[(\d+)\]/, 'choices[$1].message'),
+  }));
+  const texts = fields.map((f) => f.text);
+  const prompt = lastUserText(ctx.unredacted ?? ctx.request!);
+  const results = await Promise.all(
+    guardrails.map((g) => runGuardrail(g, texts, 'output', prompt, ctx.signal)),
+  );
+  const run = { fields, results };
+  const verdict: AnswerVerdict = { refusal: null };
+  const byText = new Map<string, string>();
+  for (const family of ['pii', 'content', 'security'] as const) {
+    const c = collect(ctx, family, run);
+    if (c.refusal && !verdict.refusal)
+      verdict.refusal = { step: STEP_OF[family], block: c.refusal };
+    for (const [k, v] of c.byText) byText.set(k, v);
+  }
+  if (byText.size > 0) {
+    const masked = mapFields(answer, (t) => byText.get(t) ?? t);
+    masked.messages.forEach((m, i) => (messages[i] = m));
+  }
+  return verdict;
 }
 
 /** A step's verdict with the family's remote guardrails: the local verdict itself when the org has none. */

@@ -11,6 +11,7 @@ import { piiScanStep } from '../../steps/pii-scan.step';
 import { contentSafetyStep } from '../../steps/content-safety.step';
 import { securityScanStep } from '../../steps/security-scan.step';
 import { clearRemoteCache, runGuardrail, setSecretSource } from './client';
+import { scanAnswer } from './apply';
 
 /** A fake guardrail service: records each request (path, auth header, JSON body) and answers with `reply`. */
 interface Fake {
@@ -488,5 +489,74 @@ describe('remote guardrail settings validation', () => {
     const r = governanceSettingsPatch.safeParse({ remote_guardrails: [ok, ok] });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path).toEqual(['remote_guardrails', 1, 'name']);
+  });
+});
+
+describe('output guardrails on a non-streamed answer', () => {
+  let f: Fake;
+  beforeEach(() => clearRemoteCache());
+  afterEach(async () => f?.close());
+
+  it('redacts the answer fields in place (content and tool call arguments) with output spans', async () => {
+    f = await fake((b) => {
+      const at = b.text.indexOf('555-0100');
+      return {
+        json: at < 0 ? [] : [{ entity_type: 'PHONE_NUMBER', start: at, end: at + 8, score: 0.9 }],
+      };
+    });
+    const g = guardrail({
+      name: 'presidio',
+      kind: 'presidio',
+      url: f.url,
+      applies_to: 'output',
+      mode: 'redact',
+    });
+    const ctx = withGuardrails([g], chat('what is his number?'));
+    const messages = [
+      {
+        role: 'assistant',
+        content: 'It is 555-0100.',
+        tool_calls: [
+          { id: 'c', type: 'function', function: { name: 'dial', arguments: '{"n":"555-0100"}' } },
+        ],
+      },
+    ];
+    const v = await scanAnswer(ctx, messages);
+    expect(v).toEqual({ refusal: null });
+    expect(messages[0]!.content).toBe('It is [REDACTED:phone].');
+    expect(messages[0]!.tool_calls[0]!.function.arguments).toBe('{"n":"[REDACTED:phone]"}');
+    expect(ctx.findings[0]!.spans).toEqual([
+      { field: 'choices[0].message.content', start: 6, end: 14 },
+      { field: 'choices[0].message.tool_calls[0].function.arguments', start: 6, end: 14 },
+    ]);
+  });
+
+  it('Llama Guard judges the answer in the context of the prompt and withholds it', async () => {
+    f = await fake(() => ({
+      json: { choices: [{ message: { role: 'assistant', content: 'unsafe\nS9' } }] },
+    }));
+    const g = guardrail({
+      name: 'lg',
+      kind: 'llama_guard',
+      url: f.url,
+      model: 'llama-guard',
+      applies_to: 'both',
+    });
+    const ctx = withGuardrails([g], chat('how is it made?'));
+    const v = await scanAnswer(ctx, [{ role: 'assistant', content: 'step one: …' }]);
+    expect(f.seen[0]!.body.messages).toEqual([
+      { role: 'user', content: 'how is it made?' },
+      { role: 'assistant', content: 'step one: …' },
+    ]);
+    expect(v!.refusal).toMatchObject({
+      step: 'content_safety',
+      block: { code: 'content_safety', status: 403 },
+    });
+    expect(v!.refusal!.block.remediation).toContain('weapons');
+  });
+
+  it('an org without output guardrails is not scanned', async () => {
+    const g = guardrail({ name: 'mod', kind: 'openai_moderation', url: 'http://127.0.0.1:9' });
+    expect(await scanAnswer(withGuardrails([g], chat('x')), [])).toBeNull();
   });
 });
