@@ -18,6 +18,7 @@ const BENCHES = {
   embedded: ['apps/embedded/bench/ingest-replay.bench.ts', '5000'],
   publish: ['apps/embedded/bench/publish-to-enforce.bench.ts', '200'],
   api: ['apps/gateway/bench/api-routes.bench.ts', '3000'],
+  guardrails: ['apps/gateway/bench/guardrails.bench.ts', '2000'],
 };
 const asked = process.argv.slice(2);
 const names = asked.length ? asked : Object.keys(BENCHES);
