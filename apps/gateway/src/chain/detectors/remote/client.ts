@@ -21,9 +21,10 @@ export function setSecretSource(source: (name: string) => string | undefined): v
 
 interface Cached {
   at: number;
-  answer: { hits: RemoteHit[]; texts: string[] | null };
+  /** The service's answer as received (read again with the guardrail's current mapping). */
+  json: unknown;
 }
-/** Answers by hash of guardrail identity and the texts of one call (bounded; oldest out first). */
+/** Answers by hash of the service called and one call's body (bounded; oldest out first). */
 const cache = new Map<string, Cached>();
 const CACHE_MAX = 10_000;
 
@@ -99,11 +100,13 @@ export async function runGuardrail(
       calls.map(async (call) => {
         const key = keyOf(g, direction, call.body);
         const hit = cache.get(key);
-        if (hit && now() - hit.at < g.cache_ttl_s * 1000) return { call, answer: hit.answer };
-        const answer = call.read(await post(g, call.body, secret, signal));
+        if (hit && now() - hit.at < g.cache_ttl_s * 1000)
+          return { call, answer: call.read(hit.json) };
+        const json = await post(g, call.body, secret, signal);
+        const answer = call.read(json);
         if (g.cache_ttl_s > 0) {
           if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-          cache.set(key, { at: now(), answer });
+          cache.set(key, { at: now(), json });
         }
         return { call, answer };
       }),

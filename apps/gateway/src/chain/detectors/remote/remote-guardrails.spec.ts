@@ -560,3 +560,21 @@ describe('output guardrails on a non-streamed answer', () => {
     expect(await scanAnswer(withGuardrails([g], chat('x')), [])).toBeNull();
   });
 });
+
+describe('remote guardrail cache', () => {
+  let f: Fake;
+  afterEach(async () => f?.close());
+
+  it('reads a cached answer with the current mapping and threshold', async () => {
+    clearRemoteCache();
+    f = await fake(() => ({
+      json: { results: [{ categories: {}, category_scores: { harassment: 0.6 } }] },
+    }));
+    const base = { name: 'mod', kind: 'openai_moderation', url: f.url };
+    const first = await runGuardrail(guardrail(base), ['x'], 'input', '');
+    const stricter = await runGuardrail(guardrail({ ...base, threshold: 0.7 }), ['x'], 'input', '');
+    expect(f.seen).toHaveLength(1);
+    expect(first.hits[0]!.fired).toBe(true);
+    expect(stricter.hits[0]!.fired).toBe(false);
+  });
+});
