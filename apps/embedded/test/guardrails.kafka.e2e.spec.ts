@@ -1,5 +1,5 @@
 import { startDistributed, type Distributed } from './harness/distributed';
-import { runGuardrailsScenario } from './guardrails.scenario';
+import { GUARDRAILS_SCENARIO, runGuardrailsScenario } from './guardrails.scenario';
 
 describe('scanned fields, explained verdicts, remote guardrails — distributed (real Kafka, real Postgres)', () => {
   let env: Distributed;
@@ -10,9 +10,7 @@ describe('scanned fields, explained verdicts, remote guardrails — distributed 
   afterAll(() => env?.close());
 
   it(
-    'PII in tool call arguments, names, tool descriptions and response_format is refused; ' +
-      'exfiltration is judged before redaction and audited with its findings; explain shows ' +
-      'every score; a webhook guardrail blocks naming the category',
+    GUARDRAILS_SCENARIO,
     async () => {
       await runGuardrailsScenario(
         { gateway: env.gateways[0]!.url, registry: env.registry.url, audit: env.audit!.url },

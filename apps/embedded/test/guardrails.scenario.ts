@@ -119,6 +119,12 @@ async function violation(urls: GuardrailUrls, ownerKey: string, requestId: strin
   );
 }
 
+/** The scenario's test name, the same in both deployments. */
+export const GUARDRAILS_SCENARIO =
+  'PII in tool call arguments, names, tool descriptions and response_format is refused; ' +
+  'exfiltration is judged before redaction and audited with its findings; explain shows ' +
+  'every score; webhook guardrails block a request and withhold an answer, naming the category';
+
 /**
  * Scans every field that reaches the model (issue 17 items 11–12), verdicts that explain
  * themselves and a remote guardrail (issue 11 items 4–5), through `/v1/chat/completions`,

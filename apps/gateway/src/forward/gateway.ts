@@ -482,45 +482,24 @@ export class Gateway {
       const now = this.deps.clock.now();
       ctx.views.budget.settle(ctx.request_id, cost, now);
       const upstreamMs = performance.now() - started;
-      if (checked?.refusal) {
-        // An output guardrail withheld the answer: it was produced, so it is paid for.
-        const { step, block: b } = checked.refusal;
-        this.deps.publisher.enqueue(
-          policyViolatedTopic,
-          violatedEvent(ctx, step, b, this.source, now),
-        );
-        this.publishDone(
+      const withheld = checked?.refusal ?? null;
+      this.publishDone(
+        ctx,
+        result,
+        this.completion(
           ctx,
           result,
-          this.completion(ctx, result, 'refused', b.status, {
+          withheld ? 'refused' : 'forwarded',
+          withheld?.block.status ?? 200,
+          {
             model: model.id,
             provider: model.provider,
             usage,
             usage_estimated: estimated,
             cost_micro_usd: cost,
             upstream_ms: upstreamMs,
-          }),
-        );
-        gatewayMetrics.request('refused', step, b.code);
-        return refusal(
-          b,
-          step,
-          ctx.request_id,
-          ctx.policy,
-          governanceHeaders(ctx, result.governance_ms, cost),
-        );
-      }
-      this.publishDone(
-        ctx,
-        result,
-        this.completion(ctx, result, 'forwarded', 200, {
-          model: model.id,
-          provider: model.provider,
-          usage,
-          usage_estimated: estimated,
-          cost_micro_usd: cost,
-          upstream_ms: upstreamMs,
-        }),
+          },
+        ),
       );
       gatewayMetrics.upstream(model.provider, model.id, 'ok', upstreamMs / 1000);
       gatewayMetrics.usage(
@@ -538,6 +517,17 @@ export class Gateway {
         inputTokens: usage.prompt_tokens,
         outputTokens: usage.completion_tokens,
       });
+      if (withheld) {
+        // An output guardrail withheld the answer: it was produced, so it is paid for.
+        const { step, block: b } = withheld;
+        this.deps.publisher.enqueue(
+          policyViolatedTopic,
+          violatedEvent(ctx, step, b, this.source, now),
+        );
+        gatewayMetrics.request('refused', step, b.code);
+        const headers = governanceHeaders(ctx, result.governance_ms, cost);
+        return refusal(b, step, ctx.request_id, ctx.policy, headers);
+      }
       gatewayMetrics.request('allowed');
       const h: Headers = {
         ...governanceHeaders(ctx, result.governance_ms, cost),
