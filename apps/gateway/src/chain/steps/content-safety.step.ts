@@ -12,7 +12,7 @@ import {
 import { classifier } from '../detectors/classifier/model';
 import { assessContent } from '../detectors/content.detector';
 import { fieldsOf } from '../detectors/fields';
-import { withRemote } from '../detectors/remote/apply';
+import { remediationOf, withRemote } from '../detectors/remote/apply';
 
 /**
  * Step 11: blocked content categories (settings `content_safety` and rules) in every field
@@ -72,7 +72,7 @@ function localContent(ctx: ChainContext): Verdict {
       refusal ??= block('content_safety', 403, `content category '${c}' is blocked`, {
         policy_id: blocked.get(c) ?? null,
         policy_type: 'content_safety',
-        remediation: `Rephrase the request without ${c.replace('_', '-')} content.`,
+        remediation: remediationOf('content', c),
       });
     } else ctx.review_categories.push(c);
   }
