@@ -528,3 +528,56 @@ describe('remote guardrail cache', () => {
     expect(stricter.hits[0]!.fired).toBe(false);
   });
 });
+
+describe('remote guardrail calls', () => {
+  afterEach(() => clearRemoteCache());
+
+  it('go out in parallel: two guardrails are in flight at once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const waiting: Array<() => void> = [];
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        const answer = () => {
+          inFlight--;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"action":"allow"}');
+        };
+        waiting.push(answer);
+        if (waiting.length === 2) waiting.splice(0).forEach((a) => a());
+      });
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const a = guardrail({ name: 'a', kind: 'webhook', url, timeout_ms: 10_000 });
+      const b = guardrail({ name: 'b', kind: 'webhook', url: `${url}/b`, timeout_ms: 10_000 });
+      const ctx = withGuardrails([a, b], chat('hello'));
+      expect((await scan(ctx)).kind).toBe('allow');
+      expect(most).toBe(2);
+      expect(ctx.detector_scores.filter((s) => s.error)).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('stop at the request deadline (the request signal aborts them)', async () => {
+    const server = createServer(() => undefined); // never answers
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const g = guardrail({ name: 'slow', kind: 'webhook', url, timeout_ms: 30_000 });
+      const deadline = new AbortController();
+      const pending = runGuardrail(g, ['hello'], 'input', '', deadline.signal);
+      setTimeout(() => deadline.abort(new DOMException('deadline', 'TimeoutError')), 50);
+      expect((await pending).error).toBe('timeout');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
