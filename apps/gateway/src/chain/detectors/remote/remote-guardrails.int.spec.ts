@@ -581,3 +581,43 @@ describe('remote guardrail calls', () => {
     }
   });
 });
+
+describe('every kind × failure × on_error', () => {
+  let f: Fake;
+  afterEach(async () => {
+    clearRemoteCache();
+    await f?.close();
+  });
+  const kinds = [
+    { kind: 'openai_moderation' },
+    { kind: 'llama_guard', model: 'llama-guard' },
+    { kind: 'classify', model: 'prompt-guard' },
+    { kind: 'presidio' },
+    { kind: 'webhook' },
+  ];
+  const failures = {
+    timeout: { reply: () => ({ json: {}, delayMs: 1_000 }), error: 'timeout' },
+    'HTTP 503': { reply: () => ({ status: 503, raw: 'overloaded' }), error: 'unavailable' },
+    'not JSON': { reply: () => ({ raw: '<html>' }), error: 'bad_response' },
+    'wrong shape': { reply: () => ({ json: { unexpected: true } }), error: 'bad_response' },
+  } as const;
+  const cases = kinds.flatMap((k) =>
+    Object.keys(failures).flatMap((failure) =>
+      (['fail_open', 'fail_closed'] as const).map((on_error) => [k.kind, failure, on_error, k]),
+    ),
+  ) as Array<[string, keyof typeof failures, 'fail_open' | 'fail_closed', object]>;
+
+  it.each(cases)('%s, %s, %s', async (_kind, failure, on_error, k) => {
+    f = await fake(failures[failure].reply);
+    const g = guardrail({ name: 'g', url: f.url, timeout_ms: 100, on_error, ...k });
+    const ctx = withGuardrails([g], chat('hello'), {
+      security_scanner: { enabled: false, sensitivity: 'medium' },
+    });
+    const v = await scan(ctx);
+    if (on_error === 'fail_open') expect(v.kind).toBe('allow');
+    else expect(v).toMatchObject({ kind: 'block', status: 503, code: 'guardrail_unavailable' });
+    expect(ctx.detector_scores).toContainEqual(
+      expect.objectContaining({ detector: 'remote:g', error: failures[failure].error }),
+    );
+  });
+});
