@@ -12,13 +12,13 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = {
   messaging: ['libs/messaging/bench/consume.bench.ts'],
+  guardrails: ['apps/gateway/bench/guardrails.bench.ts', '2000'],
   budget: ['apps/budget-ledger/bench/reservations.bench.ts'],
   admission: ['libs/budget/bench/admission.bench.ts', '200000'],
   audit: ['apps/audit/bench/ingest.bench.ts', '20000', '10'],
   embedded: ['apps/embedded/bench/ingest-replay.bench.ts', '5000'],
   publish: ['apps/embedded/bench/publish-to-enforce.bench.ts', '200'],
   api: ['apps/gateway/bench/api-routes.bench.ts', '3000'],
-  guardrails: ['apps/gateway/bench/guardrails.bench.ts', '2000'],
 };
 const asked = process.argv.slice(2);
 const names = asked.length ? asked : Object.keys(BENCHES);

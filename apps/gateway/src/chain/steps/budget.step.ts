@@ -1,5 +1,5 @@
 import { budgetLimitsFor, formatUsd } from '@llmgov/budget';
-import { block, toMicro, type SyncChainStep, type Verdict } from '@llmgov/chain';
+import { block, toMicro, type ChainStep, type Verdict } from '@llmgov/chain';
 import { estimateCost } from '../cost';
 
 /**
@@ -8,7 +8,7 @@ import { estimateCost } from '../cost';
  * then reserves it on every budget at once (org → team → key daily, `budget_limit` rules,
  * runner session), all or nothing.
  */
-export const budgetStep: SyncChainStep = {
+export const budgetStep: ChainStep = {
   id: 'budget',
   run(ctx): Verdict {
     const doc = ctx.policy!.document;
