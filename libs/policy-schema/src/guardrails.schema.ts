@@ -27,10 +27,10 @@ export type GuardrailCategory = z.infer<typeof guardrailCategory>;
 const REDACTING_KINDS: ReadonlySet<RemoteGuardrailKind> = new Set(['presidio', 'webhook']);
 
 /**
- * One remote detector of an org (settings `remote_guardrails`). `auth_secret` is the NAME
- * of an environment variable of the gateway holding the credential (sent as
- * `Authorization: Bearer …`); the value never appears in the policy document, events or
- * logs. `categories` maps the remote service's labels (OpenAI categories, Llama Guard
+ * One remote detector of an org (settings `remote_guardrails`). `auth_secret` is a NAME:
+ * the gateway reads the credential from its environment variable
+ * `GUARDRAIL_SECRET_<auth_secret>` and sends it as `Authorization: Bearer …`; the value
+ * never appears in the policy document, events or logs. `categories` maps the remote service's labels (OpenAI categories, Llama Guard
  * S-codes, classifier labels, Presidio entity types, webhook reasons) to ours, over
  * per-kind defaults; labels mapped to nothing are ignored.
  */
@@ -49,8 +49,8 @@ export const remoteGuardrail = z
     auth_secret: z
       .string()
       .regex(
-        /^[A-Z][A-Z0-9_]{0,127}$/,
-        'the NAME of an environment variable (e.g. GUARDRAIL_TOKEN), never the secret itself',
+        /^[A-Z][A-Z0-9_]{0,63}$/,
+        'upper-case letters, digits and _ (a name: the gateway reads GUARDRAIL_SECRET_<name>), never the secret itself',
       )
       .optional(),
     categories: z.record(z.string().min(1).max(100), guardrailCategory).default({}),

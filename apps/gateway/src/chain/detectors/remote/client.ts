@@ -13,7 +13,14 @@ export interface RemoteResult {
   error: RemoteError | null;
 }
 
-/** Where `auth_secret` names are looked up (the gateway's environment; tests swap it). */
+/**
+ * The environment variable holding a guardrail's credential: `GUARDRAIL_SECRET_<auth_secret>`.
+ * The prefix keeps an org admin from naming any other variable of the gateway (a provider
+ * key, the database URL) and having it sent to a URL of their choice.
+ */
+export const secretEnvName = (authSecret: string): string => `GUARDRAIL_SECRET_${authSecret}`;
+
+/** Where credentials are looked up by variable name (the gateway's environment; tests swap it). */
 let secrets: (name: string) => string | undefined = (name) => process.env[name];
 export function setSecretSource(source: (name: string) => string | undefined): void {
   secrets = source;
@@ -91,7 +98,7 @@ export async function runGuardrail(
   if (texts.length === 0) return result;
   let secret: string | null = null;
   if (g.auth_secret) {
-    secret = secrets(g.auth_secret) ?? null;
+    secret = secrets(secretEnvName(g.auth_secret)) ?? null;
     if (!secret) return { ...result, error: 'missing_secret' };
   }
   try {

@@ -74,7 +74,7 @@ describe('remote guardrails', () => {
   let f: Fake;
   beforeEach(() => {
     clearRemoteCache();
-    setSecretSource((name) => (name === 'GUARDRAIL_TOKEN' ? SECRET_VALUE : undefined));
+    setSecretSource((name) => (name === 'GUARDRAIL_SECRET_MODERATION' ? SECRET_VALUE : undefined));
   });
   afterEach(async () => f?.close());
 
@@ -98,7 +98,7 @@ describe('remote guardrails', () => {
         kind: 'openai_moderation',
         url: `${f.url}/v1/moderations`,
         model: 'omni-moderation-latest',
-        auth_secret: 'GUARDRAIL_TOKEN',
+        auth_secret: 'MODERATION',
       });
       const ctx = withGuardrails([g], chat('you are worthless and everyone hates you'));
       const v = await scan(ctx);
@@ -351,7 +351,7 @@ describe('remote guardrails', () => {
         name: 'hook',
         kind: 'webhook',
         url: `${f.url}/check`,
-        auth_secret: 'GUARDRAIL_TOKEN',
+        auth_secret: 'MODERATION',
         categories: { competitor_mention: 'illegal' },
       });
       const ctx = withGuardrails([g], chat('compare with acme'));
@@ -420,6 +420,29 @@ describe('remote guardrails', () => {
         expect(JSON.stringify([v, ctx.detector_scores])).not.toContain(SECRET_VALUE);
       },
     );
+
+    it('auth_secret names only GUARDRAIL_SECRET_* variables: a platform key is never sent', async () => {
+      f = await fake(() => ({ json: { action: 'allow' } }));
+      const platformKey = 'sk-platform-provider-key-do-not-leak';
+      process.env.E2E_PLATFORM_PROVIDER_KEY = platformKey;
+      setSecretSource((name) => process.env[name]);
+      try {
+        const g = guardrail({
+          name: 'hook',
+          kind: 'webhook',
+          url: f.url,
+          auth_secret: 'E2E_PLATFORM_PROVIDER_KEY',
+        });
+        const ctx = withGuardrails([g], chat('hello'));
+        expect((await scan(ctx)).kind).toBe('allow'); // fail_open
+        expect(ctx.detector_scores).toContainEqual(
+          expect.objectContaining({ detector: 'remote:hook', error: 'missing_secret' }),
+        );
+        expect(f.seen).toHaveLength(0);
+      } finally {
+        delete process.env.E2E_PLATFORM_PROVIDER_KEY;
+      }
+    });
 
     it('a secret name missing from the environment is an error, never sent empty', async () => {
       f = await fake(() => ({ json: { action: 'allow' } }));
