@@ -3,7 +3,7 @@ import {
   microToUsd,
   rulesFor,
   toMicro,
-  type ChainStep,
+  type SyncChainStep,
   type Verdict,
 } from '@llmgov/chain';
 
@@ -12,7 +12,7 @@ import {
  * (`hitl_cost_threshold_usd`) and the content gate (`content_review` categories) → 202.
  * A retry naming `x-approval-id` passes; the adapter consumes the approval before forwarding.
  */
-export const hitlGateStep: ChainStep = {
+export const hitlGateStep: SyncChainStep = {
   id: 'hitl_gate',
   run(ctx): Verdict {
     const doc = ctx.policy!.document;

@@ -3,7 +3,7 @@ import {
   block,
   configOf,
   rulesFor,
-  type ChainStep,
+  type SyncChainStep,
   type Principal,
   type RateBucket,
   type Verdict,
@@ -71,7 +71,7 @@ export function rateBucketsFor(
 }
 
 /** Step 4: counts the request in every bucket at once, or refuses with 429 and Retry-After. */
-export const rateLimitStep: ChainStep = {
+export const rateLimitStep: SyncChainStep = {
   id: 'rate_limit',
   run(ctx): Verdict {
     const buckets = rateBucketsFor(ctx.principal!, ctx.policy!);
