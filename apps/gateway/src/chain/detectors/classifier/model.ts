@@ -34,8 +34,21 @@ export interface ModelFile {
   bias: number[];
   /** gzip of the int8 weights, base64. */
   weights: string;
+  /** Held-out figures on every source trained on (own corpus and the `--extra` datasets); thresholds set here. */
   metrics: Record<ClassifierLabel, LabelMetrics>;
-  trained_on: { examples: number; held_out: number; sha256: string };
+  /**
+   * Held-out figures on the project's own committed corpus alone, at the same thresholds:
+   * what a checkout can recompute without the third-party files (the weights test does).
+   */
+  own_metrics: Record<ClassifierLabel, LabelMetrics>;
+  trained_on: {
+    examples: number;
+    held_out: number;
+    /** sha256 of the own corpus (generate.ts), splits and labels included. */
+    sha256: string;
+    /** Third-party files trained on (DATASETS.md), by name and sha256. */
+    extra: Array<{ name: string; sha256: string; examples: number }>;
+  };
 }
 
 export const MAX_CLASSIFIED = 256 * 1024;

@@ -8,8 +8,12 @@ export interface Example {
   text: string;
   /** null: benign. */
   label: ClassifierLabel | null;
+  /** Further labels of a multi-label example (positives for those heads too). */
+  also?: ClassifierLabel[];
   family: string;
   split: 'train' | 'test';
+  /** What near-duplicates share (a goal, a third-party row): validation splits keep a group whole. */
+  group?: string;
 }
 
 /** Deterministic PRNG (mulberry32), so the corpus and the weights are reproducible. */
@@ -115,7 +119,13 @@ function expand(
     const frame = f.frames[i]!;
     const goal = f.goals[j]!;
     const split = heldOut(`frame:${frame}`) || heldOut(`goal:${f.name}:${goal}`) ? 'test' : 'train';
-    out.push({ text: vary(fill(frame, goal, rnd), rnd), label, family: f.name, split });
+    out.push({
+      text: vary(fill(frame, goal, rnd), rnd),
+      label,
+      family: f.name,
+      split,
+      group: `${f.name}:${goal}`,
+    });
   }
 }
 

@@ -52,7 +52,7 @@ function encode(e: Example, mask: number): Encoded {
   });
   const n = list.length;
   const y = new Uint8Array(LABELS.length);
-  if (e.label) y[LABELS.indexOf(e.label)] = 1;
+  for (const l of [e.label, ...(e.also ?? [])]) if (l) y[LABELS.indexOf(l)] = 1;
   return { buckets: Int32Array.from(list), norm: n > 0 ? 1 / Math.sqrt(n) : 0, y };
 }
 
@@ -139,7 +139,9 @@ export function evaluate(
     const l = LABELS.indexOf(label);
     const rate = (rows: number[], s: Sensitivity) =>
       rows.length ? rows.filter((i) => scores[i]![l]! >= t[s]).length / rows.length : 0;
-    const posIdx = test.map((e, i) => (e.label === label ? i : -1)).filter((i) => i >= 0);
+    const posIdx = test
+      .map((e, i) => (e.label === label || e.also?.includes(label) ? i : -1))
+      .filter((i) => i >= 0);
     const benIdx = test.map((e, i) => (e.label === null ? i : -1)).filter((i) => i >= 0);
     const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
     return {
@@ -160,13 +162,21 @@ export function evaluate(
   return { scores, metrics };
 }
 
-/** Trains on the train split, sets thresholds on the held-out split, records held-out metrics. */
+export const isOwn = (e: Example): boolean => !e.family.startsWith('extra.');
+
+/**
+ * Trains on the train split of `examples` (own corpus and any third-party rows, whose family
+ * starts with `extra.`), sets thresholds on the held-out split's benign texts, and records
+ * held-out metrics on everything and on the own corpus alone.
+ */
 export function trainModel(
   examples: readonly Example[],
   o: TrainOptions = DEFAULT_OPTIONS,
+  extra: ModelFile['trained_on']['extra'] = [],
 ): ModelFile {
   const train = examples.filter((e) => e.split === 'train');
   const test = examples.filter((e) => e.split === 'test');
+  const ownTest = test.filter(isOwn);
   const L = LABELS.length;
   const { dense, bias } = fit(train, o);
   const { weights, scales } = quantise(dense, L);
@@ -178,10 +188,17 @@ export function trainModel(
     bias,
     weights,
     metrics: {} as ModelFile['metrics'],
-    trained_on: { examples: train.length, held_out: test.length, sha256: corpusHash(examples) },
+    own_metrics: {} as ModelFile['own_metrics'],
+    trained_on: {
+      examples: train.length,
+      held_out: test.length,
+      sha256: corpusHash(examples.filter(isOwn)),
+      extra,
+    },
   };
   const model = new Classifier(file);
   const { scores, metrics } = evaluate(model, test);
+  const own = evaluate(model, ownTest);
   const benign = test.map((e, i) => (e.label === null ? i : -1)).filter((i) => i >= 0);
   LABELS.forEach((label, l) => {
     const b = Float64Array.from(benign.map((i) => scores[i]![l]!));
@@ -191,6 +208,7 @@ export function trainModel(
       high: thresholdFor(b, FP_TARGET.high, THRESHOLD_FLOOR.high),
     };
     file.metrics[label] = metrics(t, label);
+    file.own_metrics[label] = own.metrics(t, label);
   });
   return file;
 }
