@@ -43,6 +43,8 @@ export interface ModelFile {
   own_metrics: Record<ClassifierLabel, LabelMetrics>;
   trained_on: {
     examples: number;
+    /** Kept out of training to set the thresholds (training/train.ts `calibrates`). */
+    calibration: number;
     held_out: number;
     /** sha256 of the own corpus (generate.ts), splits and labels included. */
     sha256: string;

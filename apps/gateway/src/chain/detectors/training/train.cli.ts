@@ -29,12 +29,13 @@ function main(argv: string[]): void {
     used = extra.used;
   }
   const out = arg('--out') ?? join(__dirname, '..', 'classifier', 'weights.json');
-  log(
-    `training on ${examples.filter((e) => e.split === 'train').length} examples, ${examples.filter((e) => e.split === 'test').length} held out`,
-  );
   const t0 = Date.now();
   const file = trainModel(examples, DEFAULT_OPTIONS, used);
-  log(`trained in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const n = file.trained_on;
+  log(
+    `trained on ${n.examples} examples in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
+      `thresholds from ${n.calibration}, measured on ${n.held_out} held out`,
+  );
   for (const l of LABELS) {
     for (const [scope, m] of [
       ['all', file.metrics[l]],
