@@ -62,6 +62,9 @@ export class Classifier {
   private readonly mask: number;
   private readonly w: Float32Array;
   private readonly bias: Float64Array;
+  /** Last chunk id per bucket (ChunkSink); ids restart from 1 when they near the int32 limit. */
+  private readonly stamp: Int32Array;
+  private nextId = 1;
 
   constructor(
     readonly file: ModelFile,
@@ -77,6 +80,7 @@ export class Classifier {
       for (let i = 0; i < q.length; i++) this.w[i] = q[i]! * file.scales[i % L]!;
     }
     this.bias = Float64Array.from(file.bias);
+    this.stamp = new Int32Array(this.mask + 1);
   }
 
   /**
@@ -93,7 +97,12 @@ export class Classifier {
     );
     const L = this.labels.length;
     const chunks = Math.max(1, Math.ceil(t.length / CHUNK));
-    const sink = new ChunkSink(this.w, L, chunks);
+    if (this.nextId > 0x7fffffff - chunks) {
+      this.stamp.fill(0);
+      this.nextId = 1;
+    }
+    const sink = new ChunkSink(this.w, L, chunks, this.stamp, this.nextId);
+    this.nextId += chunks;
     features(t, this.mask, sink);
     const best = new Float64Array(L);
     const { acc, cnt } = sink;
@@ -116,25 +125,31 @@ export class Classifier {
   }
 }
 
-/** Sums weights per chunk of text (by the offset each feature starts at). */
+/**
+ * Sums weights per chunk of text (by the offset each feature starts at). A feature counts
+ * once per chunk (repetition is no evidence): `stamp[bucket]` holds the id of the last chunk
+ * that counted it, ids growing across calls, so nothing is cleared or hashed per feature.
+ */
 class ChunkSink implements FeatureSink {
   readonly acc: Float64Array;
   readonly cnt: Int32Array;
+  private readonly base: number;
   constructor(
     private readonly w: Float32Array,
     private readonly L: number,
     chunks: number,
+    private readonly stamp: Int32Array,
+    firstId: number,
   ) {
     this.acc = new Float64Array(chunks * L);
     this.cnt = new Int32Array(chunks);
+    this.base = firstId;
   }
-  /** Buckets already counted per chunk: a feature counts once per chunk (repetition is no evidence). */
-  private readonly seen: Set<number>[] = [];
   add(pos: number, bucket: number): void {
     const k = (pos / CHUNK) | 0;
-    const seen = (this.seen[k] ??= new Set<number>());
-    if (seen.has(bucket)) return;
-    seen.add(bucket);
+    const id = this.base + k;
+    if (this.stamp[bucket] === id) return;
+    this.stamp[bucket] = id;
     const L = this.L;
     const base = bucket * L;
     const off = k * L;
