@@ -19,6 +19,12 @@ export interface TrainOptions {
   seed: number;
 }
 
+/**
+ * Weaker regularisation (l2 1e-3, rate 0.2) scored higher on the calibration part (mean
+ * recall at 3 % false positives 0.64 against 0.56) but fired on everyday technical text
+ * ("kill a Python thread", "ignore the linter warnings") in the detector corpora: the
+ * stronger L2 keeps single trigger words from deciding.
+ */
 export const DEFAULT_OPTIONS: TrainOptions = {
   bits: 18,
   epochs: 6,
