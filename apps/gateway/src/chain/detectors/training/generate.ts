@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { ClassifierLabel } from '../classifier/features';
 import { BENIGN } from './corpus-benign';
-import { BREADTH_BENIGN, BREADTH_HARM } from './corpus-breadth';
+import {
+  BREADTH_BENIGN,
+  BREADTH_EXFILTRATION,
+  BREADTH_HARM,
+  BREADTH_INJECTION,
+} from './corpus-breadth';
 import { GROUPS, HARM, PEOPLE, type Family } from './corpus-harm';
 import { DIRECTIVES, EXFILTRATION, INJECTION } from './corpus-security';
 
@@ -141,6 +146,8 @@ export function generateCorpus(seed = 11): Example[] {
   for (const f of BENIGN) expand(f, null, 4000, rnd, out);
   for (const [label, families] of Object.entries(BREADTH_HARM))
     for (const f of families) expand(f, label as ClassifierLabel, 1400, rnd, out);
+  for (const f of BREADTH_INJECTION) expand(f, 'prompt_injection', 700, rnd, out);
+  for (const f of BREADTH_EXFILTRATION) expand(f, 'data_exfiltration', 900, rnd, out);
   for (const f of BREADTH_BENIGN) expand(f, null, 2500, rnd, out);
   return out;
 }
