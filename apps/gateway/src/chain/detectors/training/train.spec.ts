@@ -16,14 +16,14 @@ import { corpusHash, evaluate, isOwn } from './train';
  */
 const MIN_RECALL_MEDIUM: Record<ClassifierLabel, number> = {
   prompt_injection: 0.8,
-  data_exfiltration: 0.8,
-  violence: 0.75,
-  self_harm: 0.65,
-  sexual: 0.65,
-  hate: 0.8,
-  harassment: 0.55,
-  illegal: 0.55,
-  weapons: 0.75,
+  data_exfiltration: 0.85,
+  violence: 0.8,
+  self_harm: 0.72,
+  sexual: 0.7,
+  hate: 0.85,
+  harassment: 0.72,
+  illegal: 0.62,
+  weapons: 0.8,
 };
 const MAX_FPR = { low: 0.01, medium: 0.03, high: 0.05 } as const;
 
