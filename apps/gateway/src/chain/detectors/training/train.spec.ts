@@ -21,7 +21,7 @@ const MIN_RECALL_MEDIUM: Record<ClassifierLabel, number> = {
   self_harm: 0.72,
   sexual: 0.7,
   hate: 0.85,
-  harassment: 0.72,
+  harassment: 0.68,
   illegal: 0.62,
   weapons: 0.8,
 };
