@@ -4,7 +4,7 @@ import { unseenTextScenario } from './unseen-text.scenario';
 describe('trained detectors on unseen text — embedded mode (in-process bus, PGlite)', () => {
   const e = useEmbedded();
 
-  it("refuses the issue's examples and all but at most one other unseen harmful request, naming the category, and answers unseen look-alikes", async () => {
+  it("refuses the issue's examples naming the category and answers unseen look-alikes", async () => {
     await unseenTextScenario({ registry: e.base, gateways: [e.base] }, e.bootstrapKey);
   }, 120_000);
 });

@@ -11,7 +11,7 @@ describe('trained detectors on unseen text — distributed (real Kafka, real Pos
     await cluster?.close();
   });
 
-  it("refuses the issue's examples and all but at most one other unseen harmful request, naming the category, and answers unseen look-alikes", async () => {
+  it("refuses the issue's examples naming the category and answers unseen look-alikes", async () => {
     await unseenTextScenario(
       { registry: cluster.registry.url, gateways: cluster.gateways.map((g) => g.url) },
       cluster.bootstrapKey,
