@@ -1,7 +1,7 @@
 import { useEmbedded } from '../harness/embedded';
 import { unseenTextScenario } from './unseen-text.scenario';
 
-describe('trained detectors on unseen text — embedded mode (in-process bus, PGlite)', () => {
+describe('trained detectors through /v1/chat/completions — embedded mode (in-process bus, PGlite)', () => {
   const e = useEmbedded();
 
   it("refuses the issue's examples naming the category and answers unseen look-alikes", async () => {

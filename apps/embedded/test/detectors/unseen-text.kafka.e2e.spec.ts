@@ -1,7 +1,7 @@
 import { startDistributed, type Distributed } from '../harness/distributed';
 import { unseenTextScenario } from './unseen-text.scenario';
 
-describe('trained detectors on unseen text — distributed (real Kafka, real Postgres)', () => {
+describe('trained detectors through /v1/chat/completions — distributed (real Kafka, real Postgres)', () => {
   let cluster: Distributed;
 
   beforeAll(async () => {

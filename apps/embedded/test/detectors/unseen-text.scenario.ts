@@ -3,9 +3,9 @@ import { chat, OrgAdmin } from '../harness/admin';
 /**
  * Issue 11 through the public interface: `POST /v1/chat/completions` with every content
  * category blocked and the security scanner on at `medium`, the committed classifier weights
- * deciding. The issue's three examples (they passed the old regexes) are refused naming the
- * category or kind; look-alikes written for this test, not in the training corpus, are
- * answered. Recall on unseen text is measured by `npm run bench detectors`, not here: of three
+ * deciding. The issue's three examples (they passed the old regexes; the own corpus now holds
+ * goals like them, so they are not unseen) are refused naming the category or kind;
+ * look-alikes written for this test, not in the training corpus, are answered. Recall on unseen text is measured by `npm run bench detectors`, not here: of three
  * more unseen requests first written for this test, two pass at `medium` (docs/detectors.md).
  */
 export const ISSUE_EXAMPLES: Array<[string, string]> = [
