@@ -20,7 +20,10 @@ const BENCHES = {
   publish: ['apps/embedded/bench/publish-to-enforce.bench.ts', '200'],
   api: ['apps/gateway/bench/api-routes.bench.ts', '3000'],
   routing: ['apps/gateway/bench/deployments.bench.ts', '200000'],
+  detectors: ['apps/gateway/bench/detectors.bench.ts'],
 };
+/** Benchmarks that need neither Kafka nor Postgres. */
+const LOCAL = new Set(['detectors']);
 const asked = process.argv.slice(2);
 const names = asked.length ? asked : Object.keys(BENCHES);
 const unknown = names.filter((n) => !BENCHES[n]);
@@ -35,7 +38,7 @@ const require = createRequire(import.meta.url);
 require('./register.cjs');
 const { provisionTestInfra } = require('../libs/testing/src/global-setup.ts');
 const infra =
-  process.env.KAFKA_BROKERS && process.env.DATABASE_URL
+  (process.env.KAFKA_BROKERS && process.env.DATABASE_URL) || names.every((n) => LOCAL.has(n))
     ? null
     : await provisionTestInfra({ log: (m) => process.stderr.write(`[bench] ${m}\n`) });
 const env = {

@@ -34,8 +34,23 @@ export interface ModelFile {
   bias: number[];
   /** gzip of the int8 weights, base64. */
   weights: string;
+  /** Held-out figures on every source trained on (own corpus and the `--extra` datasets); thresholds set here. */
   metrics: Record<ClassifierLabel, LabelMetrics>;
-  trained_on: { examples: number; held_out: number; sha256: string };
+  /**
+   * Held-out figures on the project's own committed corpus alone, at the same thresholds:
+   * what a checkout can recompute without the third-party files (the weights test does).
+   */
+  own_metrics: Record<ClassifierLabel, LabelMetrics>;
+  trained_on: {
+    examples: number;
+    /** Kept out of training to set the thresholds (training/train.ts `calibrates`). */
+    calibration: number;
+    held_out: number;
+    /** sha256 of the own corpus (generate.ts), splits and labels included. */
+    sha256: string;
+    /** Third-party files trained on (DATASETS.md), by name and sha256. */
+    extra: Array<{ name: string; sha256: string; examples: number }>;
+  };
 }
 
 export const MAX_CLASSIFIED = 256 * 1024;
@@ -47,6 +62,9 @@ export class Classifier {
   private readonly mask: number;
   private readonly w: Float32Array;
   private readonly bias: Float64Array;
+  /** Last chunk id per bucket (ChunkSink); ids restart from 1 when they near the int32 limit. */
+  private readonly stamp: Int32Array;
+  private nextId = 1;
 
   constructor(
     readonly file: ModelFile,
@@ -62,6 +80,7 @@ export class Classifier {
       for (let i = 0; i < q.length; i++) this.w[i] = q[i]! * file.scales[i % L]!;
     }
     this.bias = Float64Array.from(file.bias);
+    this.stamp = new Int32Array(this.mask + 1);
   }
 
   /**
@@ -78,7 +97,12 @@ export class Classifier {
     );
     const L = this.labels.length;
     const chunks = Math.max(1, Math.ceil(t.length / CHUNK));
-    const sink = new ChunkSink(this.w, L, chunks);
+    if (this.nextId > 0x7fffffff - chunks) {
+      this.stamp.fill(0);
+      this.nextId = 1;
+    }
+    const sink = new ChunkSink(this.w, L, chunks, this.stamp, this.nextId);
+    this.nextId += chunks;
     features(t, this.mask, sink);
     const best = new Float64Array(L);
     const { acc, cnt } = sink;
@@ -101,25 +125,31 @@ export class Classifier {
   }
 }
 
-/** Sums weights per chunk of text (by the offset each feature starts at). */
+/**
+ * Sums weights per chunk of text (by the offset each feature starts at). A feature counts
+ * once per chunk (repetition is no evidence): `stamp[bucket]` holds the id of the last chunk
+ * that counted it, ids growing across calls, so nothing is cleared or hashed per feature.
+ */
 class ChunkSink implements FeatureSink {
   readonly acc: Float64Array;
   readonly cnt: Int32Array;
+  private readonly base: number;
   constructor(
     private readonly w: Float32Array,
     private readonly L: number,
     chunks: number,
+    private readonly stamp: Int32Array,
+    firstId: number,
   ) {
     this.acc = new Float64Array(chunks * L);
     this.cnt = new Int32Array(chunks);
+    this.base = firstId;
   }
-  /** Buckets already counted per chunk: a feature counts once per chunk (repetition is no evidence). */
-  private readonly seen: Set<number>[] = [];
   add(pos: number, bucket: number): void {
     const k = (pos / CHUNK) | 0;
-    const seen = (this.seen[k] ??= new Set<number>());
-    if (seen.has(bucket)) return;
-    seen.add(bucket);
+    const id = this.base + k;
+    if (this.stamp[bucket] === id) return;
+    this.stamp[bucket] = id;
     const L = this.L;
     const base = bucket * L;
     const off = k * L;

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { ClassifierLabel } from '../classifier/features';
 import { BENIGN } from './corpus-benign';
+import {
+  BREADTH_BENIGN,
+  BREADTH_EXFILTRATION,
+  BREADTH_HARM,
+  BREADTH_INJECTION,
+} from './corpus-breadth';
 import { GROUPS, HARM, PEOPLE, type Family } from './corpus-harm';
 import { DIRECTIVES, EXFILTRATION, INJECTION } from './corpus-security';
 
@@ -8,8 +14,12 @@ export interface Example {
   text: string;
   /** null: benign. */
   label: ClassifierLabel | null;
+  /** Further labels of a multi-label example (positives for those heads too). */
+  also?: ClassifierLabel[];
   family: string;
   split: 'train' | 'test';
+  /** What near-duplicates share (a goal, a third-party row): validation splits keep a group whole. */
+  group?: string;
 }
 
 /** Deterministic PRNG (mulberry32), so the corpus and the weights are reproducible. */
@@ -115,7 +125,13 @@ function expand(
     const frame = f.frames[i]!;
     const goal = f.goals[j]!;
     const split = heldOut(`frame:${frame}`) || heldOut(`goal:${f.name}:${goal}`) ? 'test' : 'train';
-    out.push({ text: vary(fill(frame, goal, rnd), rnd), label, family: f.name, split });
+    out.push({
+      text: vary(fill(frame, goal, rnd), rnd),
+      label,
+      family: f.name,
+      split,
+      group: `${f.name}:${goal}`,
+    });
   }
 }
 
@@ -128,5 +144,10 @@ export function generateCorpus(seed = 11): Example[] {
   for (const f of INJECTION) expand(f, 'prompt_injection', 700, rnd, out);
   for (const f of EXFILTRATION) expand(f, 'data_exfiltration', 900, rnd, out);
   for (const f of BENIGN) expand(f, null, 4000, rnd, out);
+  for (const [label, families] of Object.entries(BREADTH_HARM))
+    for (const f of families) expand(f, label as ClassifierLabel, 1400, rnd, out);
+  for (const f of BREADTH_INJECTION) expand(f, 'prompt_injection', 700, rnd, out);
+  for (const f of BREADTH_EXFILTRATION) expand(f, 'data_exfiltration', 900, rnd, out);
+  for (const f of BREADTH_BENIGN) expand(f, null, 2500, rnd, out);
   return out;
 }

@@ -19,6 +19,12 @@ export interface TrainOptions {
   seed: number;
 }
 
+/**
+ * Weaker regularisation (l2 1e-3, rate 0.2) scored higher on the calibration part (mean
+ * recall at 3 % false positives 0.64 against 0.56) but fired on everyday technical text
+ * ("kill a Python thread", "ignore the linter warnings") in the detector corpora: the
+ * stronger L2 keeps single trigger words from deciding.
+ */
 export const DEFAULT_OPTIONS: TrainOptions = {
   bits: 18,
   epochs: 6,
@@ -29,8 +35,24 @@ export const DEFAULT_OPTIONS: TrainOptions = {
 
 /** False-positive targets per sensitivity on held-out benign text (issue 11). */
 export const FP_TARGET: Record<Sensitivity, number> = { low: 0.01, medium: 0.03, high: 0.05 };
-/** Thresholds never go below these, whatever the held-out benign scores allow (own data is easier than the world). */
-export const THRESHOLD_FLOOR: Record<Sensitivity, number> = { low: 0.6, medium: 0.45, high: 0.3 };
+/**
+ * Thresholds never go below these, whatever the calibration benign scores allow: synthetic
+ * and third-party benign text is still easier than a production stream, so a head must be
+ * at least this sure before it fires.
+ */
+export const THRESHOLD_FLOOR: Record<Sensitivity, number> = { low: 0.45, medium: 0.3, high: 0.15 };
+
+/**
+ * A sixth of the training groups (goals, third-party rows) is kept out of training to set
+ * the thresholds: the held-out (test) split only measures, it never chooses anything.
+ */
+export const calibrates = (e: Example): boolean =>
+  createHash('sha1')
+    .update(`calibration:${e.group ?? e.text}`)
+    .digest()
+    .readUInt32BE(0) %
+    6 ===
+  0;
 
 interface Encoded {
   buckets: Int32Array;
@@ -52,7 +74,7 @@ function encode(e: Example, mask: number): Encoded {
   });
   const n = list.length;
   const y = new Uint8Array(LABELS.length);
-  if (e.label) y[LABELS.indexOf(e.label)] = 1;
+  for (const l of [e.label, ...(e.also ?? [])]) if (l) y[LABELS.indexOf(l)] = 1;
   return { buckets: Int32Array.from(list), norm: n > 0 ? 1 / Math.sqrt(n) : 0, y };
 }
 
@@ -139,7 +161,9 @@ export function evaluate(
     const l = LABELS.indexOf(label);
     const rate = (rows: number[], s: Sensitivity) =>
       rows.length ? rows.filter((i) => scores[i]![l]! >= t[s]).length / rows.length : 0;
-    const posIdx = test.map((e, i) => (e.label === label ? i : -1)).filter((i) => i >= 0);
+    const posIdx = test
+      .map((e, i) => (e.label === label || e.also?.includes(label) ? i : -1))
+      .filter((i) => i >= 0);
     const benIdx = test.map((e, i) => (e.label === null ? i : -1)).filter((i) => i >= 0);
     const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
     return {
@@ -160,13 +184,23 @@ export function evaluate(
   return { scores, metrics };
 }
 
-/** Trains on the train split, sets thresholds on the held-out split, records held-out metrics. */
+export const isOwn = (e: Example): boolean => !e.family.startsWith('extra.');
+
+/**
+ * Trains on the train split of `examples` (own corpus and any third-party rows, whose family
+ * starts with `extra.`) less its calibration part, sets each head's thresholds from the
+ * calibration part's benign texts (false-positive targets per sensitivity, floors), and
+ * records held-out (test split) metrics on everything and on the own corpus alone.
+ */
 export function trainModel(
   examples: readonly Example[],
   o: TrainOptions = DEFAULT_OPTIONS,
+  extra: ModelFile['trained_on']['extra'] = [],
 ): ModelFile {
-  const train = examples.filter((e) => e.split === 'train');
+  const train = examples.filter((e) => e.split === 'train' && !calibrates(e));
+  const calibration = examples.filter((e) => e.split === 'train' && calibrates(e));
   const test = examples.filter((e) => e.split === 'test');
+  const ownTest = test.filter(isOwn);
   const L = LABELS.length;
   const { dense, bias } = fit(train, o);
   const { weights, scales } = quantise(dense, L);
@@ -178,19 +212,30 @@ export function trainModel(
     bias,
     weights,
     metrics: {} as ModelFile['metrics'],
-    trained_on: { examples: train.length, held_out: test.length, sha256: corpusHash(examples) },
+    own_metrics: {} as ModelFile['own_metrics'],
+    trained_on: {
+      examples: train.length,
+      calibration: calibration.length,
+      held_out: test.length,
+      sha256: corpusHash(examples.filter(isOwn)),
+      extra,
+    },
   };
   const model = new Classifier(file);
-  const { scores, metrics } = evaluate(model, test);
-  const benign = test.map((e, i) => (e.label === null ? i : -1)).filter((i) => i >= 0);
+  const { metrics } = evaluate(model, test);
+  const own = evaluate(model, ownTest);
+  const benign = calibration
+    .filter((e) => e.label === null)
+    .map((e) => model.score(normalize(e.text).folded));
   LABELS.forEach((label, l) => {
-    const b = Float64Array.from(benign.map((i) => scores[i]![l]!));
+    const b = Float64Array.from(benign.map((s) => s[l]!));
     const t = {
       low: thresholdFor(b, FP_TARGET.low, THRESHOLD_FLOOR.low),
       medium: thresholdFor(b, FP_TARGET.medium, THRESHOLD_FLOOR.medium),
       high: thresholdFor(b, FP_TARGET.high, THRESHOLD_FLOOR.high),
     };
     file.metrics[label] = metrics(t, label);
+    file.own_metrics[label] = own.metrics(t, label);
   });
   return file;
 }
