@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadEnv, serviceEnv } from '@llmgov/service-kit';
-import { DEFAULT_HEARTBEAT_MS, DEFAULT_REPLICA_TIMEOUT_MS } from '@llmgov/budget';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_LAG_MS, DEFAULT_REPLICA_TIMEOUT_MS } from '@llmgov/budget';
 import { DEFAULT_REQUEST_DEADLINE_MS } from './http/gateway-routes';
 import { RESERVATION_TTL_MS } from './views/book-budget-gate';
 
@@ -30,6 +30,8 @@ export const gatewayConfigSchema = serviceEnv(8080)
     REPLICA_HEARTBEAT_MS: z.coerce.number().int().positive().default(DEFAULT_HEARTBEAT_MS),
     /** A replica not heard from for this long is gone; must exceed the heartbeat plus two propagation lags. */
     REPLICA_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_REPLICA_TIMEOUT_MS),
+    /** Bound on the publish → fold-in lag between replicas: each replica's lag share is per this window. */
+    REPLICA_LAG_MS: z.coerce.number().int().positive().default(DEFAULT_LAG_MS),
   })
   .refine((c) => c.REPLICA_TIMEOUT_MS > c.REPLICA_HEARTBEAT_MS, {
     message: 'must exceed REPLICA_HEARTBEAT_MS',

@@ -40,6 +40,8 @@ export interface GatewayOptions {
   /** Replica heartbeat interval and timeout (defaults 1 s / 3 s; docs/budgets.md). */
   replicaHeartbeatMs?: number;
   replicaTimeoutMs?: number;
+  /** Bound on the propagation lag between replicas (REPLICA_LAG_MS): the lag shares' window. */
+  replicaLagMs?: number;
   logger?: Logger;
   /** How published events are validated (default `'envelope'`; tests pass `'schema'`, see EventPublisherOptions). */
   eventValidation?: 'schema' | 'envelope';
@@ -78,6 +80,7 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
     this.views = new GatewayViews(incarnation, this.logger, {
       heartbeat_ms: runtime.replicaHeartbeatMs,
       timeout_ms: runtime.replicaTimeoutMs,
+      lag_ms: runtime.replicaLagMs,
     });
     this.publisher = new EventPublisher(runtime.bus, {
       validate: runtime.eventValidation,

@@ -17,6 +17,7 @@ void runService({
       requestDeadlineMs: config.REQUEST_DEADLINE_MS,
       replicaHeartbeatMs: config.REPLICA_HEARTBEAT_MS,
       replicaTimeoutMs: config.REPLICA_TIMEOUT_MS,
+      replicaLagMs: config.REPLICA_LAG_MS,
     }),
 }).catch((error: unknown) => {
   console.error(error);

@@ -9,3 +9,4 @@ export * from './test-events';
 export * from './test-documents';
 export * from './replica-set';
 export * from './shares';
+export * from './recent-admissions';

@@ -9,8 +9,9 @@ import {
   type CounterRef,
 } from './budget-limit';
 import { periodStart } from './periods';
+import { RecentAdmissions } from './recent-admissions';
 import type { ReplicaSet } from './replica-set';
-import { replicaShare, type ShareView } from './shares';
+import { DEFAULT_LAG_MS, fitsLagShare, lagShare } from './shares';
 import type { BudgetSnapshot } from './snapshot';
 
 export type RequestAdmittedEvent = z.infer<typeof RequestAdmitted>;
@@ -38,12 +39,14 @@ export interface BudgetStatus {
   remaining_micro_usd: number;
 }
 
-/** Why a replica's share refused, when the budget itself still had room (docs/budgets.md). */
+/** Why a replica's lag share refused, when the budget itself still had room (docs/budgets.md). */
 export interface ShareRefusal {
   replicas: number;
+  /** What this replica may admit within one lag (`lagShare`). */
   share_micro_usd: number;
+  /** What it admitted within the last lag. */
   own_micro_usd: number;
-  /** When a share may free up: settlements, or a gone peer dropping out (one replica timeout). */
+  /** When its share frees up: its oldest admission still counted leaves the lag window. */
   retry_after_ms: number;
 }
 
@@ -61,10 +64,12 @@ export interface ReservationBookOptions {
   /** Session counters untouched this long are forgotten (default 7 days). */
   session_retention_ms?: number;
   /**
-   * The live gateway replicas: with more than one, each may hold only its share of a budget
-   * (`replicaShare`), so together they never pass it. Without it, the book is alone.
+   * The live gateway replicas: with more than one, each admits within one lag at most its lag
+   * share of what it sees left (`fitsLagShare`). Without it, the book is alone.
    */
   replicas?: ReplicaSet;
+  /** Bound on the propagation lag between replicas (default 1 s): the lag share's window. */
+  lag_ms?: number;
 }
 
 interface Reservation {
@@ -75,6 +80,8 @@ interface Reservation {
   amount: number;
   expires_at: number;
   replica_id: string;
+  /** What an own stream grew by, per limit counter: peers see it only with the completion. */
+  grown?: { keys: string[]; amount: number };
 }
 
 /**
@@ -83,8 +90,8 @@ interface Reservation {
  *
  * `reserve` is synchronous and all-or-nothing: it checks every limit and charges every
  * counter in one turn of the event loop, so concurrent requests in one replica can never
- * together pass a budget. Across replicas the over-admission is bounded by what peers
- * admit within the propagation lag (docs/budgets.md).
+ * together pass a budget. Across replicas, each admits within one propagation lag at most
+ * its lag share plus one request, so overspend ≤ one request per replica (docs/budgets.md).
  */
 export class ReservationBook {
   readonly replicaId: string;
@@ -99,13 +106,20 @@ export class ReservationBook {
   /** Counter keys per principal and UTC day: most requests repeat a few principals (hot path). */
   private readonly keyCache = new Map<string, string[]>();
   private readonly limitKeys = new WeakMap<CounterRef, string>();
-  /** counter key → replica id → its spent + reserved there (what each replica's share is checked against). */
-  private readonly usedBy = new Map<string, Map<string, number>>();
+  /** Limit counter key → what this replica admitted on it within the last lag (cluster mode only). */
+  private readonly recent = new Map<string, RecentAdmissions>();
+  /** The windows the last `check` passed through, in `limits` order (`checkedFor`), for `noteOwn`. */
+  private readonly checked: RecentAdmissions[] = [];
+  /** Limit counter key → what own open streams grew by (peers learn it only at completion). */
+  private readonly unannounced = new Map<string, number>();
+  private checkedFor: readonly BudgetLimit[] | null = null;
   private readonly replicas: ReplicaSet | undefined;
+  private readonly lagMs: number;
 
   constructor(options: ReservationBookOptions) {
     this.replicaId = options.replica_id;
     this.replicas = options.replicas;
+    this.lagMs = options.lag_ms ?? DEFAULT_LAG_MS;
     this.completedRetentionMs = options.completed_retention_ms ?? 15 * 60_000;
     this.sessionRetentionMs = options.session_retention_ms ?? 7 * 86_400_000;
   }
@@ -113,8 +127,10 @@ export class ReservationBook {
   /** Reserves `amount_micro_usd` against every limit at once, or refuses naming the first limit it would pass. */
   reserve(input: ReserveInput): ReserveResult {
     if (this.open.has(input.request_id)) return { ok: true };
-    const refused = this.check(input.limits, input.amount_micro_usd, input.at.getTime());
+    const nowMs = input.at.getTime();
+    const refused = this.check(input.limits, input.amount_micro_usd, nowMs);
     if (refused) return refused;
+    this.noteOwn(input.limits, input.amount_micro_usd, nowMs);
     this.hold(
       input.request_id,
       input.principal,
@@ -127,66 +143,55 @@ export class ReservationBook {
   }
 
   /**
-   * Would `amount_micro_usd` fit every limit now (and this replica's share of it when it has
-   * live peers)? Null when it fits, else the refusal naming the first limit it would pass.
+   * Would `amount_micro_usd` fit every limit now (and this replica's lag share of it when it
+   * has live peers)? Null when it fits, else the refusal naming the first limit it would pass.
    */
   check(
     limits: readonly BudgetLimit[],
     amount_micro_usd: number,
     nowMs: number,
   ): Exclude<ReserveResult, { ok: true }> | null {
-    const live = this.replicas && this.replicas.size(nowMs) > 1 ? this.replicas.live(nowMs) : null;
+    const n = this.replicas ? this.replicas.size(nowMs) : 1;
+    let checked = 0;
+    this.checkedFor = null;
     for (const limit of limits) {
-      const s = this.status(limit);
-      const refuse = (share?: ShareRefusal) => ({
-        ok: false as const,
-        limit,
-        spent_micro_usd: s.spent_micro_usd,
-        reserved_micro_usd: s.reserved_micro_usd,
-        remaining_micro_usd: share
-          ? Math.max(0, share.share_micro_usd - share.own_micro_usd)
-          : s.remaining_micro_usd,
-        ...(share ? { share } : {}),
-      });
-      if (s.remaining_micro_usd <= 0 || amount_micro_usd > s.remaining_micro_usd) return refuse();
-      if (!live) continue;
-      const view = this.shareView(limit, live);
-      const share = replicaShare(view);
-      const left = share - view.own_micro_usd;
-      if (left <= 0 || amount_micro_usd > left) {
-        return refuse({
-          replicas: live.length,
-          share_micro_usd: share,
-          own_micro_usd: view.own_micro_usd,
-          retry_after_ms: this.replicas!.timeoutMs,
+      const key = this.keyOf(limit);
+      const remaining =
+        limit.limit_micro_usd - (this.spentBy.get(key) ?? 0) - (this.reservedBy.get(key) ?? 0);
+      if (remaining <= 0 || amount_micro_usd > remaining) return this.refusal(limit, key);
+      if (n <= 1) continue;
+      let recent = this.recent.get(key);
+      if (!recent) this.recent.set(key, (recent = new RecentAdmissions(this.lagMs)));
+      this.checked[checked++] = recent;
+      const own = recent.sum(nowMs) + (this.unannounced.get(key) ?? 0);
+      if (!fitsLagShare(own, amount_micro_usd, remaining, n)) {
+        return this.refusal(limit, key, {
+          replicas: n,
+          share_micro_usd: lagShare(remaining, n),
+          own_micro_usd: own,
+          retry_after_ms: recent.freesInMs(nowMs),
         });
       }
     }
+    if (n > 1) this.checkedFor = limits;
     return null;
   }
 
-  /** What this replica sees of a limit's counter, per live replica (`replicaShare`'s input). */
-  shareView(limit: BudgetLimit, live: readonly string[]): ShareView {
-    const key = this.keyOf(limit);
-    const byReplica = this.usedBy.get(key);
-    const peers: number[] = [];
-    let attributed = 0;
-    let own = 0;
-    if (byReplica) for (const used of byReplica.values()) attributed += used;
-    for (const id of live) {
-      const used = byReplica?.get(id) ?? 0;
-      if (id === this.replicaId) own = used;
-      else peers.push(used);
-    }
-    const total = (this.spentBy.get(key) ?? 0) + (this.reservedBy.get(key) ?? 0);
-    let liveUsed = own;
-    for (const p of peers) liveUsed += p;
+  private refusal(
+    limit: BudgetLimit,
+    key: string,
+    share?: ShareRefusal,
+  ): Exclude<ReserveResult, { ok: true }> {
+    const st = this.statusOf(key, limit.limit_micro_usd);
     return {
-      limit_micro_usd: limit.limit_micro_usd,
-      own_micro_usd: own,
-      peers_micro_usd: peers,
-      gone_micro_usd: attributed - liveUsed,
-      unattributed_micro_usd: Math.max(0, total - attributed),
+      ok: false,
+      limit,
+      spent_micro_usd: st.spent_micro_usd,
+      reserved_micro_usd: st.reserved_micro_usd,
+      remaining_micro_usd: share
+        ? Math.max(0, share.share_micro_usd - share.own_micro_usd)
+        : st.remaining_micro_usd,
+      ...(share ? { share } : {}),
     };
   }
 
@@ -208,20 +213,17 @@ export class ReservationBook {
       : charge_to
         ? this.keysFor(charge_to.principal, charge_to.started_at)
         : null;
-    const replica = r ? r.replica_id : (charge_to?.replica_id ?? null);
-    if (r) this.drop(r);
+    if (r) this.drop(r, now);
     this.done.set(request_id, now);
     if (!counters) return;
-    for (const key of counters) {
+    for (const key of counters)
       this.spentBy.set(key, (this.spentBy.get(key) ?? 0) + actual_micro_usd);
-      if (replica) this.use(key, replica, actual_micro_usd);
-    }
   }
 
   /** Drops a reservation without charging anything (the request was refused later in the chain). */
-  release(request_id: string): void {
+  release(request_id: string, now = Date.now()): void {
     const r = this.open.get(request_id);
-    if (r) this.drop(r);
+    if (r) this.drop(r, now);
   }
 
   /** Drops reservations whose expiry passed and forgets counters of past periods and old request ids. */
@@ -230,11 +232,12 @@ export class ReservationBook {
     let expired = 0;
     for (const r of this.open.values()) {
       if (r.expires_at <= t) {
-        this.drop(r);
+        this.drop(r, t);
         expired++;
       }
     }
     for (const [id, at] of this.done) if (t - at > this.completedRetentionMs) this.done.delete(id);
+    for (const [key, recent] of this.recent) if (recent.idle(t)) this.recent.delete(key);
     this.pruneCounters(now);
     return expired;
   }
@@ -289,14 +292,17 @@ export class ReservationBook {
   }
 
   status(limit: BudgetLimit): BudgetStatus {
-    const key = this.keyOf(limit);
+    return this.statusOf(this.keyOf(limit), limit.limit_micro_usd);
+  }
+
+  private statusOf(key: string, limit_micro_usd: number): BudgetStatus {
     const spent = this.spentBy.get(key) ?? 0;
     const reserved = this.reservedBy.get(key) ?? 0;
     return {
-      limit_micro_usd: limit.limit_micro_usd,
+      limit_micro_usd,
       spent_micro_usd: spent,
       reserved_micro_usd: reserved,
-      remaining_micro_usd: Math.max(0, limit.limit_micro_usd - spent - reserved),
+      remaining_micro_usd: Math.max(0, limit_micro_usd - spent - reserved),
     };
   }
 
@@ -316,10 +322,14 @@ export class ReservationBook {
     const extra = total_micro_usd - r.amount;
     if (extra <= 0) return true;
     if (this.check(limits, extra, nowMs)) return false;
-    for (const key of r.counters) {
-      this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + extra);
-      this.use(key, r.replica_id, extra);
+    if (this.replicas) {
+      // Growth reaches peers only with the request's completion: until then it counts against
+      // this replica's lag share as not yet seen (docs/budgets.md, "Streams").
+      const g = (r.grown ??= { keys: limits.map((l) => this.keyOf(l)), amount: 0 });
+      g.amount += extra;
+      for (const key of g.keys) this.unannounced.set(key, (this.unannounced.get(key) ?? 0) + extra);
     }
+    for (const key of r.counters) this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + extra);
     r.amount = total_micro_usd;
     return true;
   }
@@ -368,10 +378,7 @@ export class ReservationBook {
     replica_id: string,
   ): void {
     const counters = this.keysFor(principal, at);
-    for (const key of counters) {
-      this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + amount);
-      this.use(key, replica_id, amount);
-    }
+    for (const key of counters) this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0) + amount);
     const p: BudgetPrincipal = {
       org_id: principal.org_id,
       team_id: principal.team_id,
@@ -391,23 +398,35 @@ export class ReservationBook {
     });
   }
 
-  private drop(r: Reservation): void {
+  private drop(r: Reservation, now: number): void {
     this.open.delete(r.request_id);
+    if (r.grown) {
+      // Its completion, published now, reaches peers within one lag: count the growth that long.
+      for (const key of r.grown.keys) {
+        const left = (this.unannounced.get(key) ?? 0) - r.grown.amount;
+        if (left > 0) this.unannounced.set(key, left);
+        else this.unannounced.delete(key);
+        let recent = this.recent.get(key);
+        if (!recent) this.recent.set(key, (recent = new RecentAdmissions(this.lagMs)));
+        recent.add(now, r.grown.amount);
+      }
+    }
     for (const key of r.counters) {
       const left = (this.reservedBy.get(key) ?? 0) - r.amount;
       if (left > 0) this.reservedBy.set(key, left);
       else this.reservedBy.delete(key);
-      this.use(key, r.replica_id, -r.amount);
     }
   }
 
-  /** Adds `delta` to what `replica` holds on a counter. */
-  private use(key: string, replica: string, delta: number): void {
-    let byReplica = this.usedBy.get(key);
-    if (!byReplica) this.usedBy.set(key, (byReplica = new Map()));
-    const used = (byReplica.get(replica) ?? 0) + delta;
-    if (used > 0) byReplica.set(replica, used);
-    else if (byReplica.delete(replica) && byReplica.size === 0) this.usedBy.delete(key);
+  /**
+   * Counts an own admission against each limit's lag window (what peers have not seen yet),
+   * through the windows the check just looked up. Only with live peers: what a replica admits
+   * alone has reached a newcomer before it serves (it serves one timeout > heartbeat + 2 lags
+   * after it subscribed), so it is never unseen by a peer.
+   */
+  private noteOwn(limits: readonly BudgetLimit[], amount: number, nowMs: number): void {
+    if (this.checkedFor !== limits) return;
+    for (let i = 0; i < limits.length; i++) this.checked[i]!.add(nowMs, amount);
   }
 
   private keyOf(limit: BudgetLimit): string {
@@ -445,7 +464,6 @@ export class ReservationBook {
             : now.getTime() - (this.sessionTouched.get(key) ?? 0) > this.sessionRetentionMs;
       if (stale) {
         this.spentBy.delete(key);
-        this.usedBy.delete(key);
         this.sessionTouched.delete(key);
       }
     }

@@ -1,38 +1,36 @@
+/** Default bound on the propagation lag between gateway replicas (`REPLICA_LAG_MS`; measured 0.5–0.9 s). */
+export const DEFAULT_LAG_MS = 1_000;
+
 /**
- * What one replica sees of one budget counter, split by who holds it (spent + reserved).
- * Amounts are integer micro-dollars (or request counts, for rate limits).
+ * What one replica may admit on a budget (or rate window) within one propagation lag, when
+ * `replicas` are live and it sees `remaining` left: its **lag share**
+ *
+ *   share = ⌊remaining / (F × N)⌋,  F = 2N + 2
+ *
+ * Peers learn a replica's admissions only one lag `L` later, so what all replicas can admit
+ * unseen by each other is what they admit within one lag: at most a share plus one request
+ * each. Far from the limit the share is far above what a replica admits in a lag (a $100
+ * budget seen by three replicas: $4.16 per second per replica), so nothing changes: the
+ * check is a division and a comparison. Near the limit it shrinks with the remainder, so the
+ * replicas' unseen admissions shrink with it (docs/budgets.md, "Cluster-wide": the argument,
+ * and the bound it keeps: overspend ≤ one request per replica). Pure; one replica: no share.
  */
-export interface ShareView {
-  limit_micro_usd: number;
-  /** This replica's own usage (known exactly: no lag). */
-  own_micro_usd: number;
-  /** Each other live replica's usage, as folded from its events so far. */
-  peers_micro_usd: readonly number[];
-  /** Usage of replicas no longer live (they stopped admitting; all of it has arrived). */
-  gone_micro_usd: number;
-  /** Usage not attributed to any replica (the ledger snapshot a restarted replica started from). */
-  unattributed_micro_usd: number;
+export function lagShare(remaining: number, replicas: number): number {
+  if (replicas <= 1) return Number.POSITIVE_INFINITY;
+  return Math.floor(remaining / ((2 * replicas + 2) * replicas));
 }
 
 /**
- * The most this replica may hold on the counter: its share of the budget among the `N` live
- * replicas (docs/budgets.md, "Cluster-wide: shares near the limit"):
- *
- *   base  = ⌊(limit − gone − unattributed) / N⌋          the equal share
- *   bound = ⌊(limit − gone) / N⌋                          no peer's equal share is larger
- *   share = min(base, limit − gone − unattributed − Σ_peers max(peer, bound))
- *
- * A replica admits `a` only if `own + a ≤ share`. When every replica sees the same live set,
- * every peer holds at most its share (≤ bound) or what it held before a share shrank (seen
- * here), so the shares sum to at most what is left: the replicas together never pass the
- * limit, whatever the lag between them. Pure; `replicaShare` with one replica is `limit − others`.
+ * Whether a replica that admitted `ownRecent` on the counter within the last lag may admit
+ * `amount` more: always its first request of a lag window (so a request larger than the share
+ * still passes, one per replica and lag: the bound's "one request per replica"), else only
+ * within its share.
  */
-export function replicaShare(v: ShareView): number {
-  const n = v.peers_micro_usd.length + 1;
-  const free = v.limit_micro_usd - v.gone_micro_usd - v.unattributed_micro_usd;
-  const base = Math.floor(free / n);
-  const bound = Math.floor((v.limit_micro_usd - v.gone_micro_usd) / n);
-  let claimed = 0;
-  for (const p of v.peers_micro_usd) claimed += Math.max(p, bound);
-  return Math.min(base, free - claimed);
+export function fitsLagShare(
+  ownRecent: number,
+  amount: number,
+  remaining: number,
+  replicas: number,
+): boolean {
+  return ownRecent <= 0 || ownRecent + amount <= lagShare(remaining, replicas);
 }

@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'provider_unavailable',
   'upstream_error',
   'upstream_timeout',
+  /** A remote guardrail with `on_error: fail_closed` did not answer (503, retryable). */
+  'guardrail_unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -58,6 +60,7 @@ export function statusOfCode(code: ErrorCode): number {
     case 'approval_pending':
       return 409;
     case 'provider_unavailable':
+    case 'guardrail_unavailable':
       return 503;
     case 'upstream_error':
       return 502;

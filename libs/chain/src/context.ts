@@ -51,6 +51,8 @@ export interface DetectorScore {
   score: number;
   /** The score at which the label fires at the sensitivity in force (null: pattern detectors). */
   threshold: number | null;
+  /** A remote guardrail that gave no answer: why (`timeout`, `unavailable`, `bad_response`, `missing_secret`). */
+  error?: string;
 }
 
 /**
@@ -70,6 +72,8 @@ export interface ChainContext {
   readonly views: ChainViews;
   /** Explain: decide without counting, reserving or calling anything. */
   readonly dry_run: boolean;
+  /** Aborted at the request deadline or when the client goes away (bounds remote guardrail calls). */
+  readonly signal?: AbortSignal;
 
   principal: Principal | null;
   policy: ActivePolicy | null;
@@ -100,6 +104,7 @@ export interface ChainContext {
 
 export function newContext(
   init: Pick<ChainContext, 'request_id' | 'now' | 'headers' | 'raw_body' | 'views' | 'dry_run'> & {
+    signal?: AbortSignal;
     request?: ChatRequest | null;
     body_size?: number;
   },

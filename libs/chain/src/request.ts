@@ -45,45 +45,21 @@ export interface RequestMeta {
   approval_id: string | null;
 }
 
-/** Applies `fn` to every text of a request (string contents and `text` parts), keeping its shape. */
-export function mapTexts(request: ChatRequest, fn: (text: string) => string): ChatRequest {
-  let changed = false;
-  const messages = request.messages.map((m) => {
-    if (typeof m.content === 'string') {
-      const next = fn(m.content);
-      if (next === m.content) return m;
-      changed = true;
-      return { ...m, content: next };
-    }
-    if (Array.isArray(m.content)) {
-      let partChanged = false;
-      const parts = m.content.map((p) => {
-        if (p && p.type === 'text' && typeof p.text === 'string') {
-          const next = fn(p.text);
-          if (next !== p.text) {
-            partChanged = true;
-            return { ...p, text: next };
-          }
-        }
-        return p;
-      });
-      if (!partChanged) return m;
-      changed = true;
-      return { ...m, content: parts };
-    }
-    return m;
-  });
-  return changed ? { ...request, messages } : request;
+/** The text of a message content: a string, or its `text` parts joined by newlines. */
+function contentText(content: ChatMessage['content']): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .filter((p) => p && p.type === 'text' && typeof p.text === 'string')
+    .map((p) => p.text)
+    .join('\n');
 }
 
-/** Every text of a request, in order (for scanners). */
-export function textsOf(request: ChatRequest): string[] {
-  const out: string[] = [];
-  for (const m of request.messages) {
-    if (typeof m.content === 'string') out.push(m.content);
-    else if (Array.isArray(m.content))
-      for (const p of m.content)
-        if (p && p.type === 'text' && typeof p.text === 'string') out.push(p.text);
+/** The text of the last user message ('' when there is none). */
+export function lastUserText(request: ChatRequest): string {
+  for (let i = request.messages.length - 1; i >= 0; i--) {
+    const m = request.messages[i]!;
+    if (m.role === 'user') return contentText(m.content);
   }
-  return out;
+  return '';
 }

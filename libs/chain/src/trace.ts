@@ -31,15 +31,15 @@ const NEEDS_PRINCIPAL = new Set<StepId>(STEP_IDS.slice(1));
 const NEEDS_REQUEST = new Set<StepId>(STEP_IDS.slice(2));
 
 /**
- * Runs the steps in order, stopping at the first block or needs-approval. With
+ * Runs the steps in order (awaiting only a step that answers a promise), stopping at the first block or needs-approval. With
  * `ctx.dry_run` (explain) it goes on past a refusal to show every step's verdict, and
  * the outcome is the first refusal.
  */
-export function runChain(
+export async function runChain(
   steps: readonly ChainStep[],
   ctx: ChainContext,
   clock: () => number = performance.now.bind(performance),
-): ChainResult {
+): Promise<ChainResult> {
   const trace: StepTrace[] = [];
   const started = clock();
   let outcome: ChainOutcome | null = null;
@@ -58,7 +58,8 @@ export function runChain(
       continue;
     }
     const t0 = clock();
-    const verdict = step.run(ctx);
+    const ran = step.run(ctx);
+    const verdict = ran instanceof Promise ? await ran : ran;
     const duration_ms = round3(clock() - t0);
     trace.push(traceOf(step.id, verdict, duration_ms));
     if (verdict.kind === 'redact') ctx.request = verdict.request;

@@ -57,6 +57,8 @@ export interface RateDecision {
   bucket: RateBucket | null;
   remaining: number;
   reset_ms: number;
+  /** Set when this replica's lag share of the window refused (over that many live replicas), not the window. */
+  share_replicas?: number;
 }
 /** Local counters per replica, with peers' admitted requests folded in. */
 export interface RateLimiter {
@@ -70,9 +72,9 @@ export type ReserveResult =
       ok: false;
       limit: BudgetLimit;
       spent_micro_usd: number;
-      /** What is left to this request: of the budget, or of this replica's share of it (`share_replicas`). */
+      /** What is left to this request: of the budget, or of this replica's lag share of it (`share_replicas`). */
       remaining_micro_usd: number;
-      /** Set when this replica's share of the budget (split over that many live replicas) refused, not the budget. */
+      /** Set when this replica's lag share (over that many live replicas) refused, not the budget. */
       share_replicas?: number;
       /** When a share may free up (seconds): sent as `Retry-After`. */
       retry_after_s?: number;

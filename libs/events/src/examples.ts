@@ -219,6 +219,7 @@ export const exampleEvents = {
       policy_id: 'pol_example',
       policy_doc_id: 'pdoc_example',
       policy_version: 42,
+      findings: [],
       occurred_at: at,
     },
   },

@@ -10,6 +10,27 @@ export const stepTrace = z.object({
   duration_ms: z.number().nonnegative(),
 });
 
+/**
+ * What a detector found, for explanation: which detector (`pii`, `content`, `security`,
+ * `remote:<name>`), the label (pattern or category), the action taken, the score and the
+ * character spans per request field — never the matched text.
+ */
+export const finding = z.object({
+  detector: z.string(),
+  label: z.string(),
+  action: z.enum(['block', 'warn', 'redact', 'review', 'monitor']),
+  score: z.number().min(0).max(1).optional(),
+  spans: z
+    .array(
+      z.object({
+        field: z.string(),
+        start: z.number().int().nonnegative(),
+        end: z.number().int().nonnegative(),
+      }),
+    )
+    .optional(),
+});
+
 const principal = {
   request_id: z.string(),
   org_id: z.string(),
@@ -72,6 +93,8 @@ export const RequestCompleted = envelope(
     policy_id: z.string().nullable(),
     policy_version: z.number().int().nullable(),
     decision: z.array(stepTrace),
+    /** The scanners' findings (absent from events of older gateways). */
+    findings: z.array(finding).optional(),
     governance_ms: z.number().nonnegative(),
     upstream_ms: z.number().nonnegative().nullable(),
     replica_id: z.string(),
@@ -131,6 +154,8 @@ export const PolicyViolated = envelope(
     policy_id: z.string().nullable(),
     policy_doc_id: z.string().nullable(),
     policy_version: z.number().int().nullable(),
+    /** The scanners' findings up to the refusal (absent from events of older gateways). */
+    findings: z.array(finding).optional(),
     occurred_at: isoTime,
   }),
 );

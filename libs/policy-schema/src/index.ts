@@ -1,4 +1,5 @@
 export * from './settings.schema';
+export * from './guardrails.schema';
 export * from './rules.schema';
 export * from './deployer.schema';
 export * from './exceptions.schema';

@@ -1,34 +1,10 @@
 import { z } from 'zod';
 import { resolveModel } from './catalogue';
 import { modelName } from './model-name';
+import { contentCategory, piiPattern, piiPatternAction } from './categories';
+import { remoteGuardrails } from './guardrails.schema';
 
-export const PII_PATTERNS = [
-  'api_key',
-  'password',
-  'email',
-  'ssn',
-  'credit_card',
-  'phone',
-  'jwt',
-  'private_key',
-  'iban',
-] as const;
-export const piiPattern = z.enum(PII_PATTERNS);
-export type PiiPattern = z.infer<typeof piiPattern>;
-export const piiPatternAction = z.enum(['block', 'warn', 'redact', 'off']);
-export type PiiPatternAction = z.infer<typeof piiPatternAction>;
-
-export const CONTENT_CATEGORIES = [
-  'violence',
-  'self_harm',
-  'sexual',
-  'hate',
-  'harassment',
-  'illegal',
-  'weapons',
-] as const;
-export const contentCategory = z.enum(CONTENT_CATEGORIES);
-export type ContentCategory = z.infer<typeof contentCategory>;
+export * from './categories';
 
 export const COST_TIERS = ['economy', 'standard', 'premium', 'frontier'] as const;
 export const costTier = z.enum(COST_TIERS);
@@ -228,6 +204,8 @@ export const governanceSettings = z
     security_scanner: z
       .object({ enabled: z.boolean(), sensitivity: z.enum(['low', 'medium', 'high']) })
       .strict(),
+    /** Remote detectors run beside the local ones (docs/guardrails.md); absent: none. */
+    remote_guardrails: remoteGuardrails.optional(),
     body_size_limit_bytes: positiveInt,
     reasoning_token_cap: positiveInt.nullable(),
   })

@@ -29,6 +29,20 @@ interface Trace {
     policy_version: number;
     duration_ms: number;
   }[];
+  findings: {
+    detector: string;
+    label: string;
+    action: string;
+    score?: number;
+    spans?: { field: string; start: number; end: number }[];
+  }[];
+  detector_scores: {
+    detector: string;
+    label: string;
+    score: number;
+    threshold: number | null;
+    error?: string;
+  }[];
 }
 
 const SAMPLE = JSON.stringify(
@@ -122,8 +136,47 @@ export default function ExplainPage() {
                 ))}
               </Table.Tbody>
             </Table>
+            <Table aria-label="Detector scores">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Detector</Table.Th>
+                  <Table.Th>Label</Table.Th>
+                  <Table.Th>Score</Table.Th>
+                  <Table.Th>Threshold</Table.Th>
+                  <Table.Th>Finding</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {(trace.detector_scores ?? []).map((d) => {
+                  const found = (trace.findings ?? []).find(
+                    (f) => f.detector === d.detector && f.label === d.label,
+                  );
+                  return (
+                    <Table.Tr key={`${d.detector}/${d.label}`}>
+                      <Table.Td>{d.detector}</Table.Td>
+                      <Table.Td>{d.label}</Table.Td>
+                      <Table.Td>{d.error ? `error: ${d.error}` : d.score.toFixed(4)}</Table.Td>
+                      <Table.Td>{d.threshold ?? '—'}</Table.Td>
+                      <Table.Td>
+                        {found ? (
+                          <>
+                            <Badge color={COLOR[found.action] ?? 'orange'}>{found.action}</Badge>{' '}
+                            {(found.spans ?? [])
+                              .map((s) => `${s.field} [${s.start}, ${s.end})`)
+                              .join('; ')}
+                          </>
+                        ) : (
+                          '—'
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
             <Text size="xs" c="dimmed">
-              No provider was called.
+              No model provider was called (an org&apos;s remote guardrails are). Findings name
+              fields and character spans, never the text.
             </Text>
           </Stack>
         )}

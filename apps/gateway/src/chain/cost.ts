@@ -1,12 +1,13 @@
 import { costMicroUsd } from '@llmgov/budget';
 import type { CatalogueModel } from '@llmgov/policy-schema';
-import { textsOf, type ChatRequest, type CostEstimate } from '@llmgov/chain';
+import type { ChatRequest, CostEstimate } from '@llmgov/chain';
+import { fieldsOf } from './detectors/fields';
 
 /** Output tokens reserved when a request names no maximum: min(4096, context window). */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
 
 /**
- * Prompt tokens ≈ characters / 4 + 4 per message + 3 (OpenAI's chat framing). The real
+ * Prompt tokens ≈ characters of every field that reaches the model (fields.ts) / 4 + 4 per message + 3 (OpenAI's chat framing). The real
  * tokenizer costs ~1 µs per character on the hot path; chars/4 is the published average
  * for English (https://help.openai.com/en/articles/4936856) and, with the budget settled
  * to the provider's own usage afterwards, an under-estimate only shifts the reservation.
@@ -15,7 +16,7 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
  */
 export function estimatePromptTokens(request: ChatRequest): number {
   let chars = 0;
-  for (const t of textsOf(request)) chars += t.length;
+  for (const f of fieldsOf(request)) chars += f.text.length;
   return Math.ceil(chars / 4) + 4 * request.messages.length + 3;
 }
 

@@ -22,6 +22,7 @@ import {
   withSpan,
 } from '@llmgov/telemetry';
 import { CHAIN_STEPS } from '../chain/steps';
+import { scanAnswer } from '../chain/detectors/remote/apply';
 import { authenticateStep, secretOf } from '../chain/steps/authenticate.step';
 import { providerGateStep } from '../chain/steps/provider-gate.step';
 import { modelAccessStep } from '../chain/steps/model-access.step';
@@ -120,6 +121,7 @@ export class Gateway {
       body_size: input.declaredSize,
       views: this.deps.views,
       dry_run: dryRun,
+      signal: input.signal,
     });
   }
 
@@ -141,7 +143,7 @@ export class Gateway {
 
   private async governedChat(input: HttpIn, call: PoolCall): Promise<HttpOut> {
     const ctx = this.context(input, false);
-    const result = runChain(tracingEnabled() ? TRACED_STEPS : CHAIN_STEPS, ctx);
+    const result = await runChain(tracingEnabled() ? TRACED_STEPS : CHAIN_STEPS, ctx);
     // Per-step histograms on 1 request in 8: thirteen observations per request cost more than the steps.
     if ((this.sampled++ & 7) === 0)
       for (const t of result.trace) gatewayMetrics.step(t.step, t.duration_ms / 1000);
@@ -186,9 +188,9 @@ export class Gateway {
   }
 
   /** `POST /v1/governance/explain`: the 13-step trace, counting and reserving nothing, calling no provider. */
-  explain(input: HttpIn): HttpOut {
+  async explain(input: HttpIn): Promise<HttpOut> {
     const ctx = this.context(input, true);
-    const result = runChain(CHAIN_STEPS, ctx);
+    const result = await runChain(CHAIN_STEPS, ctx);
     const headers = governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0);
     const o = result.outcome;
     if (o.kind === 'block' && o.step === 'authenticate' && o.verdict.status === 401)
@@ -228,6 +230,8 @@ export class Gateway {
         duration_ms: t.duration_ms,
         ...(t.message ? { message: t.message } : {}),
       })),
+      findings: ctx.findings,
+      detector_scores: ctx.detector_scores,
     });
   }
 
@@ -621,21 +625,31 @@ export class Gateway {
     const patterns = responsePatterns(ctx);
     if (answer.result.kind === 'json') {
       const body = answer.result.body;
-      redactCompletion(body, patterns);
+      redactCompletion(body, patterns, { region: ctx.policy!.document.settings.pii_phone_region });
+      const messages = (body.choices ?? []).map((c) => c.message);
+      const checked = await scanAnswer(ctx, messages);
+      body.choices?.forEach((c, i) => (c.message = messages[i]!));
       const { usage, estimated } = answerUsage(body, ctx.estimate!.prompt_tokens);
       const cost = costOf(model.entry, usage.prompt_tokens, usage.completion_tokens);
       const now = this.deps.clock.now();
       ctx.views.budget.settle(ctx.request_id, cost, now);
       const upstreamMs = performance.now() - started;
-      const done = this.completion(ctx, result, 'forwarded', 200, {
-        model: model.id,
-        provider: model.provider,
-        usage,
-        usage_estimated: estimated,
-        cost_micro_usd: cost,
-        upstream_ms: upstreamMs,
-      });
-      const judged = gated && body.object === 'chat.completion';
+      const withheld = checked?.refusal ?? null;
+      const done = this.completion(
+        ctx,
+        result,
+        withheld ? 'refused' : 'forwarded',
+        withheld?.block.status ?? 200,
+        {
+          model: model.id,
+          provider: model.provider,
+          usage,
+          usage_estimated: estimated,
+          cost_micro_usd: cost,
+          upstream_ms: upstreamMs,
+        },
+      );
+      const judged = gated && !withheld && body.object === 'chat.completion';
       const verdict = judged
         ? judgeConfidence(settings, model.provider !== 'anthropic', body)
         : null;
@@ -659,6 +673,17 @@ export class Gateway {
         inputTokens: usage.prompt_tokens,
         outputTokens: usage.completion_tokens,
       });
+      if (withheld) {
+        // An output guardrail withheld the answer: it was produced, so it is paid for.
+        const { step, block: b } = withheld;
+        this.deps.publisher.enqueue(
+          policyViolatedTopic,
+          violatedEvent(ctx, step, b, this.source, now),
+        );
+        gatewayMetrics.request('refused', step, b.code);
+        const headers = governanceHeaders(ctx, result.governance_ms, cost);
+        return refusal(b, step, ctx.request_id, ctx.policy, headers);
+      }
       gatewayMetrics.request('allowed');
       const h: Headers = {
         ...governanceHeaders(ctx, result.governance_ms, cost),

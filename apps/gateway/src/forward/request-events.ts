@@ -86,7 +86,7 @@ const stepTraces = (trace: StepTrace[]) =>
     duration_ms: t.duration_ms,
   }));
 
-/** Usage, cost and the decision trace (step, verdict, code, policy, timing) — never prompt text. */
+/** Usage, cost, the decision trace (step, verdict, code, policy, timing) and findings (spans) — never prompt text. */
 export function completedEvent(
   ctx: ChainContext,
   trace: StepTrace[],
@@ -112,6 +112,7 @@ export function completedEvent(
       policy_id: ctx.policy?.policy_id ?? null,
       policy_version: ctx.policy?.policy_version ?? null,
       decision: stepTraces(trace),
+      findings: ctx.findings,
       governance_ms: c.governance_ms,
       upstream_ms: c.upstream_ms,
       replica_id: replicaId,
@@ -146,6 +147,7 @@ export function violatedEvent(
       policy_id: b.policy_id,
       policy_doc_id: ctx.policy?.policy_id ?? null,
       policy_version: ctx.policy?.policy_version ?? null,
+      findings: ctx.findings,
       occurred_at: now.toISOString(),
     },
   };

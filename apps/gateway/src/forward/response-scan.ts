@@ -1,5 +1,6 @@
 import type { PiiPattern } from '@llmgov/policy-schema';
-import type { ChainContext } from '@llmgov/chain';
+import type { ChainContext, ChatRequest } from '@llmgov/chain';
+import { mapFields } from '../chain/detectors/fields';
 import { piiActions } from '../chain/steps/pii-scan.step';
 import { redactMatches, scanPii } from '../chain/detectors/pii.detector';
 import type { ChatCompletion } from '../providers/provider';
@@ -12,20 +13,28 @@ export function responsePatterns(ctx: ChainContext): Set<PiiPattern> {
   return out;
 }
 
-/** Redacts the message contents of a completion in place; returns the patterns found. */
+/**
+ * Redacts every field of each answer message in place (content and tool call arguments,
+ * as fields.ts reads a request); returns the patterns found.
+ */
 export function redactCompletion(
   body: ChatCompletion,
   patterns: ReadonlySet<PiiPattern>,
+  opts: { region?: string } = {},
 ): PiiPattern[] {
   const found: PiiPattern[] = [];
   if (patterns.size === 0) return found;
   for (const choice of body.choices ?? []) {
-    const content = choice.message?.content;
-    if (typeof content !== 'string') continue;
-    const matches = scanPii(content, patterns);
-    if (matches.length === 0) continue;
-    for (const m of matches) found.push(m.pattern);
-    choice.message.content = redactMatches(content, matches);
+    if (!choice.message) continue;
+    const asked: ChatRequest = { model: '', messages: [choice.message] };
+    const masked = mapFields(asked, (text) => {
+      const matches = scanPii(text, patterns, opts);
+      if (matches.length === 0) return text;
+      for (const m of matches) found.push(m.pattern);
+      return redactMatches(text, matches);
+    });
+    if (masked !== asked)
+      choice.message = masked.messages[0] as ChatCompletion['choices'][0]['message'];
   }
   return found;
 }

@@ -222,13 +222,15 @@ export const GATEWAY_OPENAPI_PATHS: Record<string, PathItem> = {
     post: {
       tags: ['gateway'],
       summary:
-        'The 13-step trace of a chat request, without reserving, counting or calling a provider',
+        'The 13-step trace of a chat request with findings and every detector score, without reserving, counting or calling a provider',
       security,
       requestBody: jsonBody(anyObject, 'A Chat Completions request body.'),
       responses: {
         '200': answer(
           '`{request_id, decision, decided_by, policy, model, routing_pool, ' +
-            'estimated_cost_usd, governance_ms, steps[13]}`',
+            'estimated_cost_usd, governance_ms, steps[13], findings[{detector, label, action, ' +
+            'score, spans[{field, start, end}]}], detector_scores[{detector, label, score, ' +
+            'threshold, error?}]}` (remote guardrails are called)',
           anyObject,
         ),
         '401': answer('Missing or invalid gateway key.', openAiError),

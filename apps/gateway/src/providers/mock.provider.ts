@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { textsOf, type ChatMessage, type ChatRequest } from '@llmgov/chain';
+import { lastUserText, type ChatRequest } from '@llmgov/chain';
 import { estimatePromptTokens } from '../chain/cost';
 import type {
   ChatChunk,
@@ -16,15 +16,6 @@ import {
   type EmbedResult,
   type EmbeddingProvider,
 } from './embeddings';
-
-/** The text of the last user message as the gateway forwarded it (redactions visible). */
-export function lastUserText(request: ChatRequest): string {
-  for (let i = request.messages.length - 1; i >= 0; i--) {
-    const m = request.messages[i] as ChatMessage;
-    if (m.role === 'user') return textsOf({ ...request, messages: [m] }).join('\n');
-  }
-  return '';
-}
 
 const tokensOf = (text: string): number => Math.ceil(text.length / 4);
 

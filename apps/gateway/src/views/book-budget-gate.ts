@@ -33,7 +33,7 @@ export class BookBudgetGate implements BudgetGate {
       spent_micro_usd: r.spent_micro_usd,
       remaining_micro_usd: r.remaining_micro_usd,
     };
-    // This replica's share is used up but the budget is not: a share may free up within one replica timeout.
+    // This replica's lag share is used up but the budget is not: it frees up within a quarter lag.
     return r.share
       ? {
           ...refused,

@@ -46,6 +46,8 @@ export interface ReplicaOptions {
   heartbeat_ms?: number;
   /** A peer not heard from for this long is gone (default 3 s; > heartbeat + two propagation lags). */
   timeout_ms?: number;
+  /** Bound on the propagation lag between replicas: the window of each lag share (default 1 s). */
+  lag_ms?: number;
 }
 
 /**
@@ -70,7 +72,7 @@ export class GatewayViews implements ChainViews {
   /** Peers' admitted requests not completed yet (so a completion does not count them twice). */
   private readonly peerAdmitted = new Set<string>();
   /** Peers' requests of orgs whose policy is not folded yet (topics replay in any order): counted once it is. */
-  private readonly unrated = new Map<string, { d: RateSubject; at: number; replica: string }[]>();
+  private readonly unrated = new Map<string, { d: RateSubject; at: number }[]>();
   private subscribedAt = 0;
   private lastEventAt = 0;
   private isReady = false;
@@ -93,8 +95,12 @@ export class GatewayViews implements ChainViews {
         'policy version failed verification; keeping the previous one',
       );
     });
-    this.book = new ReservationBook({ replica_id: replicaId, replicas: this.replicas });
-    this.rate = new LocalRateLimiter(this.replicas);
+    this.book = new ReservationBook({
+      replica_id: replicaId,
+      replicas: this.replicas,
+      lag_ms: options.lag_ms,
+    });
+    this.rate = new LocalRateLimiter(this.replicas, options.lag_ms);
     this.budget = new BookBudgetGate(this.book);
   }
 
@@ -211,8 +217,8 @@ export class GatewayViews implements ChainViews {
     const at = Date.parse(
       event.type === 'request.admitted' ? event.data.admitted_at : event.data.started_at,
     );
-    if (policy) this.rate.record(rateBucketsFor(d, policy), at, d.replica_id);
-    else this.park(d, at, d.replica_id);
+    if (policy) this.rate.record(rateBucketsFor(d, policy), at);
+    else this.park(d, at);
     if (this.peerAdmitted.size > 100_000) this.peerAdmitted.clear();
   }
 
@@ -221,7 +227,7 @@ export class GatewayViews implements ChainViews {
       this.rateParked(e.data.org_id);
   }
 
-  private park(d: RateSubject, at: number, replica: string): void {
+  private park(d: RateSubject, at: number): void {
     let list = this.unrated.get(d.org_id);
     if (!list) this.unrated.set(d.org_id, (list = []));
     // Only today's requests can still count (the longest window is a UTC day).
@@ -229,7 +235,6 @@ export class GatewayViews implements ChainViews {
     list.push({
       d: { org_id: d.org_id, key_id: d.key_id, team_id: d.team_id, agent_id: d.agent_id },
       at,
-      replica,
     });
   }
 
@@ -238,7 +243,7 @@ export class GatewayViews implements ChainViews {
     const policy = this.policies.active(orgId);
     if (!list || !policy) return;
     this.unrated.delete(orgId);
-    for (const { d, at, replica } of list) this.rate.record(rateBucketsFor(d, policy), at, replica);
+    for (const { d, at } of list) this.rate.record(rateBucketsFor(d, policy), at);
   }
 
   private heartbeat(): EventOf<typeof replicasTopic> {

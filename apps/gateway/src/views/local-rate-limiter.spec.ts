@@ -28,7 +28,7 @@ const admitUntilRefused = (limiter: LocalRateLimiter, bucket: RateBucket, max = 
   return n;
 };
 
-describe('LocalRateLimiter shares across replicas', () => {
+describe('LocalRateLimiter lag shares across replicas', () => {
   it('alone, admits up to the limit', () => {
     expect(
       admitUntilRefused(new LocalRateLimiter(new ReplicaSet({ self: 'gw-a' })), keyRpm(30)),
@@ -36,37 +36,58 @@ describe('LocalRateLimiter shares across replicas', () => {
     expect(admitUntilRefused(new LocalRateLimiter(), keyRpm(30))).toBe(30);
   });
 
-  it('three replicas that never see each other`s requests admit 10 each of a 30 rpm key: 30 in all, not 90', () => {
-    const counts = cluster(['gw-a', 'gw-b', 'gw-c']).map((l) => admitUntilRefused(l, keyRpm(30)));
-    expect(counts).toEqual([10, 10, 10]);
+  it('far from the limit, a replica admits locally: 2 000 of a 100 000 rpm key in one lag, none refused', () => {
+    const [a] = cluster(['gw-a', 'gw-b', 'gw-c']);
+    expect(admitUntilRefused(a!, keyRpm(100_000), 2_000)).toBe(2_000);
   });
 
-  it('the refusal names the bucket and when the window resets', () => {
+  it('three replicas that never see each other`s requests admit one each per lag of a 30 rpm key, not 90', () => {
+    const counts = cluster(['gw-a', 'gw-b', 'gw-c']).map((l) => admitUntilRefused(l, keyRpm(30)));
+    expect(counts).toEqual([1, 1, 1]); // lag share ⌊29 / 24⌋ = 1: the first request of the lag
+  });
+
+  it('a refused share says when it frees up (a quarter lag), the window when it resets', () => {
     const [a] = cluster(['gw-a', 'gw-b']);
-    admitUntilRefused(a!, keyRpm(4));
-    expect(a!.check([keyRpm(4)], NOW, true)).toEqual({
+    expect(a!.check([keyRpm(4)], NOW, true).allowed).toBe(true);
+    const share = a!.check([keyRpm(4)], NOW, true);
+    expect(share).toMatchObject({
       allowed: false,
       bucket: keyRpm(4),
       remaining: 0,
-      reset_ms: 55_000,
+      share_replicas: 2,
+    });
+    expect(share.reset_ms).toBeGreaterThan(0);
+    expect(share.reset_ms).toBeLessThanOrEqual(250);
+    for (let i = 0; i < 3; i++) a!.record([keyRpm(4)], NOW);
+    expect(a!.check([keyRpm(4)], NOW + 2_000, true)).toEqual({
+      allowed: false,
+      bucket: keyRpm(4),
+      remaining: 0,
+      reset_ms: 53_000,
     });
   });
 
-  it('a peer gone mid-window leaves its count behind and its share to the others', () => {
-    const set = new ReplicaSet({ self: 'gw-a', timeout_ms: 3_000 });
-    set.heartbeat('gw-b', NOW);
-    set.heartbeat('gw-c', NOW);
-    const a = new LocalRateLimiter(set);
-    for (let i = 0; i < 10; i++) a.record([keyRpm(30)], NOW, 'gw-c'); // gw-c used its 10
-    expect(admitUntilRefused(a, keyRpm(30))).toBe(10);
-    const later = NOW + 4_000; // gw-c missed its heartbeats: gone; gw-b still live
-    set.heartbeat('gw-b', later);
-    let n = 0;
-    while (a.check([keyRpm(30)], later, true).allowed) n++;
-    expect(n).toBe(0); // base = (30 − 10) / 2 = 10: gw-a already holds 10
-    const alone = new ReplicaSet({ self: 'gw-a', timeout_ms: 3_000 });
-    const b = new LocalRateLimiter(alone);
-    for (let i = 0; i < 10; i++) b.record([keyRpm(30)], NOW, 'gw-c');
-    expect(admitUntilRefused(b, keyRpm(30))).toBe(20); // alone: the limit less what the gone peer used
+  it('peers` requests and time: a replica keeps admitting one lag share after another, never past limit + replicas', () => {
+    // Three replicas seeing each other's requests one lag (1 s) late, 10 ms steps for a minute.
+    const ids = ['gw-a', 'gw-b', 'gw-c'];
+    const sets = ids.map((self) => new ReplicaSet({ self, timeout_ms: 3_000 }));
+    const limiters = sets.map((set) => new LocalRateLimiter(set));
+    const inFlight: { at: number; from: number }[] = [];
+    let admitted = 0;
+    for (let t = NOW; t < NOW + 50_000; t += 10) {
+      if ((t - NOW) % 1_000 === 0)
+        for (const set of sets) ids.forEach((id) => set.heartbeat(id, t));
+      for (const m of inFlight.filter((x) => x.at + 1_000 <= t))
+        limiters.forEach((l, i) => i !== m.from && l.record([keyRpm(30)], m.at));
+      inFlight.splice(0, inFlight.filter((x) => x.at + 1_000 <= t).length);
+      limiters.forEach((l, i) => {
+        if (l.check([keyRpm(30)], t, true).allowed) {
+          admitted++;
+          inFlight.push({ at: t, from: i });
+        }
+      });
+    }
+    expect(admitted).toBeLessThanOrEqual(30 + 3);
+    expect(admitted).toBeGreaterThanOrEqual(30 - 3);
   });
 });

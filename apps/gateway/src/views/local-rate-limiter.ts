@@ -1,39 +1,45 @@
-import { replicaShare, type ReplicaSet } from '@llmgov/budget';
+import { DEFAULT_LAG_MS, fitsLagShare, RecentAdmissions, type ReplicaSet } from '@llmgov/budget';
 import type { RateBucket, RateDecision, RateLimiter } from '@llmgov/chain';
 
 interface Window {
   start: number;
   count: number;
-  /** Requests per replica in this window (own and peers'): what each replica's share is checked against. */
-  by: Map<string, number>;
+  /** This replica's admissions within the last propagation lag (cluster mode only). */
+  recent: RecentAdmissions | null;
 }
-
-/** Peers' requests whose replica is not known (none today: every event names its replica). */
-const UNKNOWN = '';
 
 /**
  * Fixed windows aligned to the epoch (minutes; UTC days for the daily quota), counted in
  * this replica, with peers' admitted requests folded in (`record`). With live peers (`replicas`),
- * each replica admits at most its share of a window (`replicaShare`, as for budgets: the live
- * replicas together never pass a limit; docs/budgets.md). Alone, it admits up to the limit.
+ * each replica admits within one propagation lag at most its lag share of what is left of a
+ * window (`fitsLagShare`, as for budgets), so the replicas together admit at most the limit plus
+ * one request each (docs/budgets.md). Alone, it admits up to the limit.
  */
 export class LocalRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, Window>();
   private lastSweep = 0;
 
-  constructor(private readonly replicas?: ReplicaSet) {}
+  constructor(
+    private readonly replicas?: ReplicaSet,
+    private readonly lagMs: number = DEFAULT_LAG_MS,
+  ) {}
 
   check(buckets: readonly RateBucket[], nowMs: number, commit: boolean): RateDecision {
     let tightest: RateBucket | null = null;
     let remaining = Number.POSITIVE_INFINITY;
     let reset = 0;
-    const live = this.replicas && this.replicas.size(nowMs) > 1 ? this.replicas.live(nowMs) : null;
+    const n = this.replicas ? this.replicas.size(nowMs) : 1;
     for (const b of buckets) {
       const w = this.window(b, nowMs);
-      let left = b.limit - w.count;
-      if (live && left > 0) left = Math.min(left, this.shareLeft(b, w, live));
+      const left = b.limit - w.count;
       const resetMs = w.start + b.window_ms - nowMs;
       if (left <= 0) return { allowed: false, bucket: b, remaining: 0, reset_ms: resetMs };
+      const own = n > 1 && w.recent ? w.recent.sum(nowMs) : 0;
+      if (!fitsLagShare(own, 1, left, n)) {
+        // Its lag share is used up, not the window: it frees up within a quarter lag.
+        const frees = Math.min(resetMs, w.recent!.freesInMs(nowMs));
+        return { allowed: false, bucket: b, remaining: 0, reset_ms: frees, share_replicas: n };
+      }
       if (b.window_ms <= 60_000 && left < remaining) {
         tightest = b;
         remaining = left;
@@ -41,11 +47,10 @@ export class LocalRateLimiter implements RateLimiter {
       }
     }
     if (commit) {
-      const self = this.replicas?.self ?? UNKNOWN;
       for (const b of buckets) {
         const w = this.window(b, nowMs);
         w.count++;
-        w.by.set(self, (w.by.get(self) ?? 0) + 1);
+        if (this.replicas) (w.recent ??= new RecentAdmissions(this.lagMs)).add(nowMs, 1);
       }
     }
     if (nowMs - this.lastSweep > 60_000) this.sweep(nowMs);
@@ -58,35 +63,11 @@ export class LocalRateLimiter implements RateLimiter {
   }
 
   /** Counts a request a peer (`replica_id`) admitted at `atMs` (cluster-wide limits). */
-  record(buckets: readonly RateBucket[], atMs: number, replica_id: string = UNKNOWN): void {
+  record(buckets: readonly RateBucket[], atMs: number): void {
     for (const b of buckets) {
       const w = this.window(b, atMs);
-      if (w.start === Math.floor(atMs / b.window_ms) * b.window_ms) {
-        w.count++;
-        w.by.set(replica_id, (w.by.get(replica_id) ?? 0) + 1);
-      }
+      if (w.start === Math.floor(atMs / b.window_ms) * b.window_ms) w.count++;
     }
-  }
-
-  /** How many more requests this replica may admit in the window: its share less its own count. */
-  private shareLeft(b: RateBucket, w: Window, live: readonly string[]): number {
-    const self = this.replicas!.self;
-    const peers: number[] = [];
-    let liveCount = 0;
-    for (const id of live) {
-      const n = w.by.get(id) ?? 0;
-      liveCount += n;
-      if (id !== self) peers.push(n);
-    }
-    const own = w.by.get(self) ?? 0;
-    const share = replicaShare({
-      limit_micro_usd: b.limit,
-      own_micro_usd: own,
-      peers_micro_usd: peers,
-      gone_micro_usd: w.count - liveCount,
-      unattributed_micro_usd: 0,
-    });
-    return share - own;
   }
 
   private window(b: RateBucket, nowMs: number): Window {
@@ -94,7 +75,7 @@ export class LocalRateLimiter implements RateLimiter {
     const id = `${b.key}|${b.window_ms}`;
     let w = this.windows.get(id);
     if (!w || w.start < start) {
-      w = { start, count: 0, by: new Map() };
+      w = { start, count: 0, recent: null };
       this.windows.set(id, w);
     }
     return w;

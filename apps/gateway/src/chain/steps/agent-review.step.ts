@@ -1,9 +1,9 @@
-import { block, configOf, rulesFor, type ChainStep, type Verdict } from '@llmgov/chain';
+import { block, configOf, rulesFor, type SyncChainStep, type Verdict } from '@llmgov/chain';
 
 const DAY = 86_400_000;
 
 /** Step 5: `require_human_review` — the agent's last review (or its creation) is older than the interval. */
-export const agentReviewStep: ChainStep = {
+export const agentReviewStep: SyncChainStep = {
   id: 'agent_review',
   run(ctx): Verdict {
     const p = ctx.principal!;

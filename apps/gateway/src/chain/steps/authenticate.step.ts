@@ -1,4 +1,4 @@
-import { block, type ChainContext, type ChainStep, type Verdict } from '@llmgov/chain';
+import { block, type ChainContext, type SyncChainStep, type Verdict } from '@llmgov/chain';
 
 const header = (ctx: ChainContext, name: string): string | null => {
   const v = ctx.headers[name];
@@ -13,7 +13,7 @@ export function secretOf(ctx: ChainContext): string | null {
 }
 
 /** Step 1: key → org, team, agent, environment, plan; and the org's verified active policy (fail closed). */
-export const authenticateStep: ChainStep = {
+export const authenticateStep: SyncChainStep = {
   id: 'authenticate',
   run(ctx): Verdict {
     const secret = secretOf(ctx);

@@ -60,7 +60,7 @@ export const budgetStep: ChainStep = {
     if (!result.ok) {
       const l = result.limit;
       const left = result.share_replicas
-        ? `$${formatUsd(result.remaining_micro_usd)} left in this replica's share (1/${result.share_replicas})`
+        ? `$${formatUsd(result.remaining_micro_usd)} left in this replica's lag share (${result.share_replicas} live replicas)`
         : `$${formatUsd(result.remaining_micro_usd)} left`;
       return block(
         l.code,
@@ -72,7 +72,7 @@ export const budgetStep: ChainStep = {
           policy_type: policyTypeOf(l),
           remediation:
             result.retry_after_s !== undefined
-              ? `Retry after ${result.retry_after_s} s: this replica's share of the budget is spent; shares free up as requests settle and as replicas come and go.`
+              ? `Retry after ${result.retry_after_s} s: the budget is near its limit and this replica admitted its share of it for now; the share frees up within a fraction of a second.`
               : l.period === 'session'
                 ? 'Start a new runner session or raise runner_session_budget_usd.'
                 : `Wait for the next ${l.period} or raise the budget.`,

@@ -23,10 +23,10 @@ describe('chain order', () => {
     expect(CHAIN_STEPS.map((s) => s.id)).toEqual([...STEP_IDS]);
   });
 
-  it('a request violating steps 4 (rate limit) and 10 (PII) is refused by step 4', () => {
+  it('a request violating steps 4 (rate limit) and 10 (PII) is refused by step 4', async () => {
     const views = testViews(policy);
-    expect(send(views, 'hello').outcome.kind).toBe('forward'); // uses the one request of the minute
-    const result = send(views, card);
+    expect((await send(views, 'hello')).outcome.kind).toBe('forward'); // uses the one request of the minute
+    const result = await send(views, card);
     expect(result.outcome).toMatchObject({
       kind: 'block',
       step: 'rate_limit',
@@ -35,8 +35,8 @@ describe('chain order', () => {
     expect(result.trace.map((t) => t.step)).toEqual(STEP_IDS.slice(0, 4));
   });
 
-  it('the same PII request within the limit is refused by step 10', () => {
-    const result = send(testViews(policy), card);
+  it('the same PII request within the limit is refused by step 10', async () => {
+    const result = await send(testViews(policy), card);
     expect(result.outcome).toMatchObject({
       kind: 'block',
       step: 'pii_scan',
@@ -44,10 +44,10 @@ describe('chain order', () => {
     });
   });
 
-  it('explain (dry run) traces all 13 steps and reports the first refusal', () => {
+  it('explain (dry run) traces all 13 steps and reports the first refusal', async () => {
     const views = testViews(policy);
-    send(views, 'hello');
-    const result = send(views, card, true);
+    await send(views, 'hello');
+    const result = await send(views, card, true);
     expect(result.trace).toHaveLength(13);
     expect(result.trace.map((t) => t.verdict)).toEqual([
       'allow',

@@ -3,7 +3,7 @@ import {
   microToUsd,
   rulesFor,
   toMicro,
-  type ChainStep,
+  type SyncChainStep,
   type Verdict,
 } from '@llmgov/chain';
 
@@ -14,7 +14,7 @@ import {
  * The confidence gate (`hitl_confidence_threshold`) judges the answer, after this step: with
  * it on, a retry naming an approval consumes it too (it may release a held answer).
  */
-export const hitlGateStep: ChainStep = {
+export const hitlGateStep: SyncChainStep = {
   id: 'hitl_gate',
   run(ctx): Verdict {
     const doc = ctx.policy!.document;

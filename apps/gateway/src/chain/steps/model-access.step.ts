@@ -6,7 +6,7 @@ import {
   rulesFor,
   type Block,
   type ChainContext,
-  type ChainStep,
+  type SyncChainStep,
   type ResolvedModel,
   type Verdict,
 } from '@llmgov/chain';
@@ -70,7 +70,7 @@ function refusal(ctx: ChainContext, m: ResolvedModel): Block | null {
 }
 
 /** Step 7: `model_allowlist` rules, the settings allowlist (all / tier / explicit), eligible models, free vs paid tier. */
-export const modelAccessStep: ChainStep = {
+export const modelAccessStep: SyncChainStep = {
   id: 'model_access',
   run(ctx): Verdict {
     const kept: ResolvedModel[] = [];

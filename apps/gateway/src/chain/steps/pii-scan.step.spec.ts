@@ -6,6 +6,7 @@ import {
   prepared,
   rule,
   testPolicy,
+  syncRun,
   verdictOf,
 } from '../testing/chain-fixture';
 
@@ -99,7 +100,7 @@ describe('pii_scan step', () => {
       ],
       tools: [{ type: 'function' }],
     };
-    const v = piiScanStep.run(prepared({ policy, request }));
+    const v = syncRun(piiScanStep, prepared({ policy, request }));
     expect(v.kind).toBe('redact');
     if (v.kind !== 'redact') return;
     expect(v.request.messages[0]).toEqual({ role: 'system', content: 'write to [REDACTED:email]' });
@@ -111,7 +112,7 @@ describe('pii_scan step', () => {
   });
 
   it('never puts the matched value in the refusal message', () => {
-    const v = piiScanStep.run(prepared({ request: chat(card) }));
+    const v = syncRun(piiScanStep, prepared({ request: chat(card) }));
     expect(JSON.stringify(v)).not.toContain('4111');
   });
 });

@@ -9,13 +9,16 @@ import {
   configOf,
   exceptionFor,
   rulesFor,
+  type ChainContext,
   type ChainStep,
+  type ChatRequest,
   type FindingSpan,
   type Principal,
   type Verdict,
 } from '@llmgov/chain';
 import { redactMatches, scanPii } from '../detectors/pii.detector';
 import { fieldsOf, mapFields } from '../detectors/fields';
+import { startRemote, withRemote } from '../detectors/remote/apply';
 
 /** Action per pattern: `pii_scan` rules over settings `pii_patterns` over the default `pii_action`; exceptions switch a pattern off. */
 export function piiActions(
@@ -44,68 +47,87 @@ export function piiActions(
  */
 export const piiScanStep: ChainStep = {
   id: 'pii_scan',
-  run(ctx): Verdict {
-    const doc = ctx.policy!.document;
-    const actions = piiActions(doc, ctx.principal!, ctx.now);
-    if (actions.size === 0) return { kind: 'allow' };
-    const enabled = new Set(actions.keys());
-    const opts = { region: doc.settings.pii_phone_region };
-    const spans = new Map<PiiPattern, FindingSpan[]>();
-    for (const f of fieldsOf(ctx.request!)) {
-      for (const m of scanPii(f.text, enabled, opts)) {
-        const list = spans.get(m.pattern) ?? [];
-        list.push({ field: f.path, start: m.start, end: m.end });
-        spans.set(m.pattern, list);
-      }
-    }
-    const by = (a: PiiPatternAction) => [...spans.keys()].filter((p) => actions.get(p) === a);
-    const blocked = by('block');
-    const warned = by('warn');
-    const redacted = by('redact');
-    for (const [pattern, list] of spans)
-      ctx.findings.push({
-        detector: 'pii',
-        label: pattern,
-        action: actions.get(pattern)!,
-        score: 1,
-        spans: list,
-      });
-    for (const pattern of enabled)
-      ctx.detector_scores.push({
-        detector: 'pii',
-        label: pattern,
-        score: spans.has(pattern) ? 1 : 0,
-        threshold: null,
-      });
-    if (blocked.length > 0) {
-      const names = blocked.join(', ');
-      return block('pii_detected', 403, `the request contains ${names}`, {
-        policy_type: 'pii_scan',
-        remediation: `Remove the ${names} from the messages, or set the pattern to redact.`,
-      });
-    }
-    if (redacted.length > 0) {
-      const only = new Set(redacted);
-      const request = mapFields(ctx.request!, (t) => {
-        const matches = scanPii(t, only, opts);
-        return matches.length ? redactMatches(t, matches) : t;
-      });
-      ctx.unredacted = ctx.request;
-      return {
-        kind: 'redact',
-        request,
-        code: 'pii_detected',
-        message: `redacted ${redacted.join(', ')}`,
-        policy_id: null,
-      };
-    }
-    if (warned.length > 0)
-      return {
-        kind: 'warn',
-        code: 'pii_detected',
-        message: `the request contains ${warned.join(', ')}`,
-        policy_id: null,
-      };
-    return { kind: 'allow' };
+  run(ctx) {
+    // Remote guardrails first, so they answer while the local detectors run.
+    startRemote(ctx);
+    return withRemote(ctx, 'pii', localPii(ctx), (request) => {
+      const doc = ctx.policy!.document;
+      const actions = piiActions(doc, ctx.principal!, ctx.now);
+      const only = new Set([...actions].filter(([, a]) => a === 'redact').map(([p]) => p));
+      return redactRequest(request, only, { region: doc.settings.pii_phone_region });
+    });
   },
 };
+
+/** Masks the `only` patterns in every field of a request. */
+function redactRequest(
+  request: ChatRequest,
+  only: ReadonlySet<PiiPattern>,
+  opts: { region?: string },
+): ChatRequest {
+  return mapFields(request, (t) => {
+    const matches = scanPii(t, only, opts);
+    return matches.length ? redactMatches(t, matches) : t;
+  });
+}
+
+function localPii(ctx: ChainContext): Verdict {
+  const doc = ctx.policy!.document;
+  const actions = piiActions(doc, ctx.principal!, ctx.now);
+  if (actions.size === 0) return { kind: 'allow' };
+  const enabled = new Set(actions.keys());
+  const opts = { region: doc.settings.pii_phone_region };
+  const spans = new Map<PiiPattern, FindingSpan[]>();
+  for (const f of fieldsOf(ctx.request!)) {
+    for (const m of scanPii(f.text, enabled, opts)) {
+      const list = spans.get(m.pattern) ?? [];
+      list.push({ field: f.path, start: m.start, end: m.end });
+      spans.set(m.pattern, list);
+    }
+  }
+  const by = (a: PiiPatternAction) => [...spans.keys()].filter((p) => actions.get(p) === a);
+  const blocked = by('block');
+  const warned = by('warn');
+  const redacted = by('redact');
+  for (const [pattern, list] of spans)
+    ctx.findings.push({
+      detector: 'pii',
+      label: pattern,
+      action: actions.get(pattern)!,
+      score: 1,
+      spans: list,
+    });
+  for (const pattern of enabled)
+    ctx.detector_scores.push({
+      detector: 'pii',
+      label: pattern,
+      score: spans.has(pattern) ? 1 : 0,
+      threshold: null,
+    });
+  if (blocked.length > 0) {
+    const names = blocked.join(', ');
+    return block('pii_detected', 403, `the request contains ${names}`, {
+      policy_type: 'pii_scan',
+      remediation: `Remove the ${names} from the messages, or set the pattern to redact.`,
+    });
+  }
+  if (redacted.length > 0) {
+    const request = redactRequest(ctx.request!, new Set(redacted), opts);
+    ctx.unredacted = ctx.request;
+    return {
+      kind: 'redact',
+      request,
+      code: 'pii_detected',
+      message: `redacted ${redacted.join(', ')}`,
+      policy_id: null,
+    };
+  }
+  if (warned.length > 0)
+    return {
+      kind: 'warn',
+      code: 'pii_detected',
+      message: `the request contains ${warned.join(', ')}`,
+      policy_id: null,
+    };
+  return { kind: 'allow' };
+}

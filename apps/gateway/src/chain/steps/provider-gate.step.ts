@@ -6,7 +6,7 @@ import {
   rulesFor,
   type Block,
   type ChainContext,
-  type ChainStep,
+  type SyncChainStep,
   type ResolvedModel,
   type Verdict,
 } from '@llmgov/chain';
@@ -40,7 +40,7 @@ function refusal(ctx: ChainContext, m: ResolvedModel): Block | null {
 }
 
 /** Step 6: resolves the requested model and fallbacks; `block_provider` rules and the provider allowlist. */
-export const providerGateStep: ChainStep = {
+export const providerGateStep: SyncChainStep = {
   id: 'provider_gate',
   run(ctx): Verdict {
     const req = ctx.request!;

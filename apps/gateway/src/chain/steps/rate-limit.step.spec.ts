@@ -1,3 +1,5 @@
+import { ReplicaSet } from '@llmgov/budget';
+import { LocalRateLimiter } from '../../views/local-rate-limiter';
 import { rateLimitStep } from './rate-limit.step';
 import { KEY, prepared, rule, testPolicy, testViews, verdictOf } from '../testing/chain-fixture';
 
@@ -71,5 +73,16 @@ describe('rate_limit step', () => {
     rateLimitStep.run(prepared({ policy, views }));
     const v = rateLimitStep.run(prepared({ policy, views }));
     expect(v).toMatchObject({ kind: 'block', retry_after_s: expect.any(Number) });
+  });
+
+  it('with live peers, near the limit: 429 naming the lag share, Retry-After 1 s', () => {
+    const policy = testPolicy({ settings: { key_rpm: 10, burst_pct: 0 } });
+    const set = new ReplicaSet({ self: 'gw-a', timeout_ms: 1e9 });
+    set.heartbeat('gw-b', Date.now());
+    const views = { ...testViews(policy), rate: new LocalRateLimiter(set) };
+    expect(rateLimitStep.run(prepared({ policy, views }))).toEqual({ kind: 'allow' });
+    const v = rateLimitStep.run(prepared({ policy, views }));
+    expect(v).toMatchObject({ kind: 'block', code: 'rate_limit', status: 429, retry_after_s: 1 });
+    expect(JSON.stringify(v)).toContain("this replica's lag share over 2 live replicas");
   });
 });

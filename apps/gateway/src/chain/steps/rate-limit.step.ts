@@ -3,7 +3,7 @@ import {
   block,
   configOf,
   rulesFor,
-  type ChainStep,
+  type SyncChainStep,
   type Principal,
   type RateBucket,
   type Verdict,
@@ -71,7 +71,7 @@ export function rateBucketsFor(
 }
 
 /** Step 4: counts the request in every bucket at once, or refuses with 429 and Retry-After. */
-export const rateLimitStep: ChainStep = {
+export const rateLimitStep: SyncChainStep = {
   id: 'rate_limit',
   run(ctx): Verdict {
     const buckets = rateBucketsFor(ctx.principal!, ctx.policy!);
@@ -84,7 +84,10 @@ export const rateLimitStep: ChainStep = {
       b.code === 'plan_quota'
         ? `daily request quota of ${b.limit} reached`
         : `${b.limit} requests per minute exceeded (${b.key.split(':')[0]})`;
-    return block(b.code, 429, what, {
+    const near = decision.share_replicas
+      ? ` — near the limit: this replica's lag share over ${decision.share_replicas} live replicas is in use`
+      : '';
+    return block(b.code, 429, what + near, {
       policy_id: b.policy_id,
       policy_type: b.policy_type,
       retry_after_s: retry,

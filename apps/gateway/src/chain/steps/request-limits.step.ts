@@ -4,7 +4,7 @@ import {
   block,
   type ChainContext,
   type ChatRequest,
-  type ChainStep,
+  type SyncChainStep,
   type RequestMeta,
   type Verdict,
 } from '@llmgov/chain';
@@ -130,7 +130,7 @@ function metaOf(ctx: ChainContext, request: ChatRequest): RequestMeta | Verdict 
 }
 
 /** Step 2: body size limit by plan (before parsing), schema, metadata, reasoning-token cap. */
-export const requestLimitsStep: ChainStep = {
+export const requestLimitsStep: SyncChainStep = {
   id: 'request_limits',
   run(ctx): Verdict {
     const settings = ctx.policy!.document.settings;

@@ -1,4 +1,4 @@
-import { block, configOf, rulesFor, type ChainStep, type Verdict } from '@llmgov/chain';
+import { block, configOf, rulesFor, type SyncChainStep, type Verdict } from '@llmgov/chain';
 import { articleOfProhibited } from '@llmgov/policy-schema';
 
 /**
@@ -7,7 +7,7 @@ import { articleOfProhibited } from '@llmgov/policy-schema';
  * outside `allowed_purposes`, or outside the purposes declared for the agent
  * (`agent_purposes`), is refused; `required_fields` rules name what must be sent.
  */
-export const riskClassificationStep: ChainStep = {
+export const riskClassificationStep: SyncChainStep = {
   id: 'risk_classification',
   run(ctx): Verdict {
     const { deployer } = ctx.policy!.document;

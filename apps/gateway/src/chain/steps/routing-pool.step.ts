@@ -1,7 +1,7 @@
-import { block, configOf, rulesFor, type ChainStep, type Verdict } from '@llmgov/chain';
+import { block, configOf, rulesFor, type SyncChainStep, type Verdict } from '@llmgov/chain';
 
 /** Step 8: fallback chain length cap; `minimum_safety_score` filter, fail closed (unrated models leave the pool). */
-export const routingPoolStep: ChainStep = {
+export const routingPoolStep: SyncChainStep = {
   id: 'routing_pool',
   run(ctx): Verdict {
     const doc = ctx.policy!.document;

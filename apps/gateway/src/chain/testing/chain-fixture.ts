@@ -215,12 +215,19 @@ export function prepared(p: Prepared = {}): ChainContext {
   return ctx;
 }
 
+/** Runs a step that must decide without awaiting (no remote guardrails configured). */
+export function syncRun(step: ChainStep, ctx: ChainContext): Verdict {
+  const v = step.run(ctx);
+  if (v instanceof Promise) throw new Error(`${step.id} awaited remote guardrails`);
+  return v;
+}
+
 /** Runs a step and reduces its verdict to what tables compare: kind and code. */
 export function verdictOf(
   step: ChainStep,
   ctx: ChainContext,
 ): { kind: Verdict['kind']; code: string | null; status?: number } {
-  const v = step.run(ctx);
+  const v = syncRun(step, ctx);
   if (v.kind === 'block') return { kind: v.kind, code: v.code, status: v.status };
   if (v.kind === 'warn' || v.kind === 'redact') return { kind: v.kind, code: v.code };
   if (v.kind === 'needs_approval') return { kind: v.kind, code: v.trigger };
