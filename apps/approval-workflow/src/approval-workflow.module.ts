@@ -25,6 +25,7 @@ import {
 import { approvalsPending } from '@llmgov/telemetry';
 import { approvalWorkflowMigrations } from './persistence/schema';
 import { ApprovalRepository } from './approvals/approval.repository';
+import { HeldAnswers, heldAnswerMigrations } from './approvals/held-answers';
 import { ApprovalService } from './approvals/approval.service';
 import { ApprovalWaiters } from './approvals/approval-waiters';
 import { KeyIssuers } from './approvals/key-issuers';
@@ -92,7 +93,11 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
               url: options.databaseUrl,
               schema,
               poolSize: options.poolSize,
-              migrations: [...eventstoreMigrations(schema), ...approvalWorkflowMigrations(schema)],
+              migrations: [
+                ...eventstoreMigrations(schema),
+                ...approvalWorkflowMigrations(schema),
+                ...heldAnswerMigrations(schema),
+              ],
             }),
         },
         {
@@ -116,6 +121,7 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
               options.clock,
               waiters,
               issuers,
+              new HeldAnswers(ds, schema),
             ),
         },
         {

@@ -166,7 +166,7 @@ describe('approval-workflow over HTTP (in-process bus)', () => {
 
       expect(await consume(id)).toEqual({
         status: 200,
-        body: { success: true, data: { status: 'consumed', approval_id: id } },
+        body: { success: true, data: { status: 'consumed', approval_id: id, held_answer: null } },
       });
       expect(await consume(id)).toMatchObject({
         status: 403,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
@@ -73,6 +74,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     GatewayModule.forRoot({
       ...runtime,
       approvalServiceUrl: selfUrl,
+      heldAnswerKey: persistentHeldAnswerKey(config.dataDir),
       requestDeadlineMs: config.REQUEST_DEADLINE_MS,
       replicaHeartbeatMs: 100,
       replicaTimeoutMs: 300,
@@ -142,6 +144,15 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
 
 async function whenCaughtUp(bus: DurableEventLog): Promise<void> {
   while (!bus.caughtUp()) await new Promise((r) => setTimeout(r, 50).unref());
+}
+
+/** The key that seals answers the confidence gate holds, kept in DATA_DIR (0600) across restarts. */
+function persistentHeldAnswerKey(dataDir: string): Buffer {
+  const file = join(dataDir, 'held-answer.key');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
+  return key;
 }
 
 /** Without BOOTSTRAP_ADMIN_KEY, the embedded mode makes one and keeps it in DATA_DIR. */

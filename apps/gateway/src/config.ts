@@ -13,6 +13,11 @@ export const gatewayConfigSchema = serviceEnv(8080)
   .extend({
     DATABASE_URL: z.string().default(''),
     APPROVAL_SERVICE_URL: z.url().default('http://127.0.0.1:8083'),
+    /**
+     * Seals answers the confidence gate holds at the approval service: 32 bytes as 64 hex
+     * digits or base64, the same on every replica. Unset: a key random to this process.
+     */
+    HELD_ANSWER_KEY: z.string().optional(),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     /** Whole-request deadline (body read to last byte, streams included); below the 10 min reservation TTL. */
     REQUEST_DEADLINE_MS: z.coerce

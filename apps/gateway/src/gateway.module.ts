@@ -21,6 +21,7 @@ import {
 import { Readiness, type ServiceRuntime } from '@llmgov/service-kit';
 import { createLogger, type Logger } from '@llmgov/telemetry';
 import { EventPublisher } from './events/event-publisher';
+import { heldAnswerKey } from './forward/confidence';
 import { Gateway } from './forward/gateway';
 import { registerGatewayRoutes } from './http/gateway-routes';
 import { ProviderRegistry } from './providers/provider-registry';
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   /** Base URL of the approval service (`POST /approvals/:id/consume`); embedded: this process. */
   approvalServiceUrl?: string | null;
   upstreamTimeoutMs?: number;
+  /** Seals answers the confidence gate holds (32 bytes, shared by every replica; forward/confidence.ts). */
+  heldAnswerKey?: Buffer;
   /** From a request read to the last byte of its answer, streamed or not (default 5 min). */
   requestDeadlineMs?: number;
   /** Replica heartbeat interval and timeout (defaults 1 s / 3 s; docs/budgets.md). */
@@ -98,6 +101,7 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
       clock: runtime.clock,
       replicaId: incarnation,
       approvalServiceUrl: runtime.approvalServiceUrl ?? null,
+      heldAnswerKey: runtime.heldAnswerKey ?? heldAnswerKey(undefined),
       logger: this.logger,
     });
   }

@@ -2,6 +2,7 @@ import '@llmgov/telemetry/register';
 import { runService, runtimeFromEnv } from '@llmgov/service-kit';
 import { GatewayModule } from './gateway.module';
 import { loadConfig } from './config';
+import { heldAnswerKey } from './forward/confidence';
 
 const config = loadConfig();
 void runService({
@@ -12,6 +13,7 @@ void runService({
       ...runtime,
       approvalServiceUrl: config.APPROVAL_SERVICE_URL,
       upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      heldAnswerKey: heldAnswerKey(config.HELD_ANSWER_KEY),
       requestDeadlineMs: config.REQUEST_DEADLINE_MS,
       replicaHeartbeatMs: config.REPLICA_HEARTBEAT_MS,
       replicaTimeoutMs: config.REPLICA_TIMEOUT_MS,

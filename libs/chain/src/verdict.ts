@@ -17,7 +17,7 @@ export interface Block {
   retry_after_s?: number;
 }
 
-export type ApprovalTrigger = 'require_approval' | 'cost_gate' | 'content_gate';
+export type ApprovalTrigger = 'require_approval' | 'cost_gate' | 'content_gate' | 'confidence_gate';
 
 /** A step's outcome: allow, warn (logged, allowed), redact (a changed request), block, or needs approval (202). */
 export type Verdict =

@@ -19,9 +19,11 @@ export const ApprovalRequested = envelope(
     provider: z.string().nullable(),
     estimated_cost_micro_usd: microUsd,
     trigger: z.object({
-      kind: z.enum(['require_approval', 'cost_gate', 'content_gate']),
+      kind: z.enum(['require_approval', 'cost_gate', 'content_gate', 'confidence_gate']),
       policy_id: z.string().nullable(),
       detail: z.string(),
+      /** confidence_gate: the held answer's mean token probability (never the answer). */
+      confidence: z.number().min(0).max(1).optional(),
     }),
     /** A redacted preview, only when the policy's log level allows it. */
     preview: z.string().nullable(),

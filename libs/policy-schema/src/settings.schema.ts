@@ -186,6 +186,17 @@ export const governanceSettings = z
     content_sensitivity: z.enum(['low', 'medium', 'high']).optional(),
     model_allowlist: modelAllowlist,
     hitl_cost_threshold_usd: usd.nullable(),
+    /**
+     * Confidence gate (seed 003's HITL "model confidence below threshold", off when absent or
+     * null): an answer whose mean token probability is below this value (0–1) is held for
+     * review (202) instead of returned. Asks the upstream for log-probabilities.
+     */
+    hitl_confidence_threshold: z.number().min(0).max(1).nullable().optional(),
+    /**
+     * What the confidence gate does when the provider gives no log-probabilities (Anthropic):
+     * `pass` (default: the answer is returned, the decision trace says so) or `hold`.
+     */
+    hitl_confidence_on_unsupported: z.enum(['pass', 'hold']).optional(),
     hitl_timeout_hours: z
       .number()
       .positive()

@@ -15,6 +15,7 @@ import { decide, type ApprovalCommand, type Decision, type Refusal } from './app
 import type { ApprovalRepository } from './approval.repository';
 import type { ApprovalWaiters } from './approval-waiters';
 import type { KeyIssuers } from './key-issuers';
+import type { HeldAnswers } from './held-answers';
 
 export const SOURCE = '/approval-workflow';
 
@@ -25,6 +26,7 @@ export class ApprovalService {
     private readonly clock: Clock,
     private readonly waiters: ApprovalWaiters,
     private readonly issuers: KeyIssuers,
+    private readonly held: HeldAnswers,
   ) {}
 
   list(
@@ -62,20 +64,42 @@ export class ApprovalService {
     }));
   }
 
-  reject(principal: AdminPrincipal, approvalId: string, reason: string): Promise<Approval> {
-    return this.decideAsAdmin(principal, approvalId, () => ({
+  /** A rejection also deletes the answer the confidence gate held under the approval. */
+  async reject(principal: AdminPrincipal, approvalId: string, reason: string): Promise<Approval> {
+    const rejected = await this.decideAsAdmin(principal, approvalId, () => ({
       type: 'Reject',
       reviewer: actorOf(principal),
       reason,
     }));
+    await this.held.drop(approvalId);
+    return rejected;
   }
 
-  /** The gateway's retry: single use, bound to the org, key and request fingerprint. */
+  /** The gateway's confidence gate stores the answer it held (sealed), bound to the caller's key. */
+  async holdAnswer(
+    key: KeyRecord,
+    approvalId: string,
+    body: { sealed: string; expires_at: string },
+  ): Promise<void> {
+    await this.held.put({
+      approval_id: approvalId,
+      org_id: key.org_id ?? '',
+      key_id: key.key_id,
+      sealed: body.sealed,
+      expires_at: new Date(body.expires_at),
+    });
+  }
+
+  /**
+   * The gateway's retry: single use, bound to the org, key and request fingerprint. Answers
+   * the approval and, when the confidence gate held an answer under it, that answer (sealed),
+   * deleted as it is returned.
+   */
   async consume(
     key: KeyRecord,
     approvalId: string,
     body: { fingerprint: string; request_id: string },
-  ): Promise<Approval> {
+  ): Promise<{ approval: Approval; held_answer: string | null }> {
     const now = this.clock.now();
     const command: ApprovalCommand = {
       type: 'Consume',
@@ -88,7 +112,8 @@ export class ApprovalService {
       { org_id: command.org_id, key_id: key.key_id, fingerprint: body.fingerprint, now },
       (state) => decide(state, command, this.meta(now)),
     );
-    return this.outcome(approvalId, decision);
+    const approval = await this.outcome(approvalId, decision);
+    return { approval, held_answer: await this.held.take(approvalId, key.key_id) };
   }
 
   /** Expires what is due now; returns how many. The production timer and tests both call it. */
@@ -101,8 +126,10 @@ export class ApprovalService {
       );
       for (const a of expired) this.waiters.notify(a.approval_id);
       total += expired.length;
-      if (expired.length < batch) return total;
+      if (expired.length < batch) break;
     }
+    await this.held.sweep(this.clock.now());
+    return total;
   }
 
   /** An `approval.requested` from the gateway, inside the consumer's inbox transaction. */

@@ -6,6 +6,7 @@ import {
   Inject,
   Param,
   Post,
+  Put,
   Query,
   Req,
   UseGuards,
@@ -44,6 +45,17 @@ const rejectBody = z
   .strict();
 const consumeBody = z
   .object({ fingerprint: z.string().min(1), request_id: z.string().min(1) })
+  .strict();
+
+/** A sealed answer (confidence gate): `v1.<iv>.<tag>.<ciphertext>`, at most 4 MiB. */
+const heldAnswerBody = z
+  .object({
+    sealed: z
+      .string()
+      .max(4 * 1024 * 1024)
+      .regex(/^v1\.[\w-]+\.[\w-]+\.[\w-]*$/, 'a sealed answer (v1.<iv>.<tag>.<ciphertext>)'),
+    expires_at: z.iso.datetime({ offset: true }),
+  })
   .strict();
 
 /** Money on the public API is USD; events and storage keep integer micro-dollars. */
@@ -126,8 +138,18 @@ export class ApprovalsController {
   async consume(@Param('id') id: string, @Body() body: unknown, @Req() request: FastifyRequest) {
     const key = requireGatewayKey(this.directory, gatewayKeySecret(request.headers));
     const input = parseOrThrow(consumeBody, body ?? {});
-    const approval = await this.approvals.consume(key, id, input);
-    return ok({ status: approval.status, approval_id: approval.approval_id });
+    const { approval, held_answer } = await this.approvals.consume(key, id, input);
+    return ok({ status: approval.status, approval_id: approval.approval_id, held_answer });
+  }
+
+  /** The gateway's confidence gate stores the answer it held (sealed; the gateway's own key authenticates it). */
+  @Put(':id/held-answer')
+  @HttpCode(200)
+  async holdAnswer(@Param('id') id: string, @Body() body: unknown, @Req() request: FastifyRequest) {
+    const key = requireGatewayKey(this.directory, gatewayKeySecret(request.headers));
+    const input = parseOrThrow(heldAnswerBody, body ?? {});
+    await this.approvals.holdAnswer(key, id, input);
+    return ok({ approval_id: id, held: true });
   }
 
   /** Runs the admin guard by hand (this route also admits gateway keys). */

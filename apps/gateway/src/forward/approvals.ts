@@ -15,7 +15,9 @@ export function fingerprintOf(r: ChatRequest): string {
   return `sha256:${createHash('sha256').update(json).digest('hex')}`;
 }
 
-export type ConsumeResult = { ok: true } | { ok: false; code: string; message: string };
+/** `held_answer`: the sealed answer the confidence gate held under this approval, if any. */
+export type ConsumeResult =
+  { ok: true; held_answer: string | null } | { ok: false; code: string; message: string };
 
 /**
  * Consumes an approval at the approval service, atomically and once across replicas — the
@@ -44,11 +46,11 @@ export async function consumeApproval(
     );
     const body = (await res.body.json().catch(() => null)) as {
       success?: boolean;
-      data?: { status?: string };
+      data?: { status?: string; held_answer?: string | null };
       error?: { code?: string; message?: string };
     } | null;
     if (res.statusCode === 200 && body?.success && body.data?.status === 'consumed')
-      return { ok: true };
+      return { ok: true, held_answer: body.data.held_answer ?? null };
     return {
       ok: false,
       code: body?.error?.code ?? 'approval_denied',
@@ -60,5 +62,37 @@ export async function consumeApproval(
       code: 'approval_denied',
       message: `approval service unreachable: ${(err as Error).message}`,
     };
+  }
+}
+
+/**
+ * Hands an answer the confidence gate held to the approval service, sealed (confidence.ts):
+ * kept there until the approval is consumed (then returned once), rejected or expired (then
+ * deleted). The caller's gateway key authenticates it. False when it could not be stored.
+ */
+export async function storeHeldAnswer(
+  baseUrl: string,
+  approvalId: string,
+  secret: string,
+  sealed: string,
+  expiresAt: Date,
+  signal: AbortSignal,
+): Promise<boolean> {
+  try {
+    const res = await request(
+      `${baseUrl.replace(/\/$/, '')}/approvals/${encodeURIComponent(approvalId)}/held-answer`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ sealed, expires_at: expiresAt.toISOString() }),
+        signal,
+        headersTimeout: 10_000,
+        bodyTimeout: 10_000,
+      },
+    );
+    await res.body.dump();
+    return res.statusCode === 200;
+  } catch {
+    return false;
   }
 }

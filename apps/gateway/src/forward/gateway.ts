@@ -5,6 +5,7 @@ import {
   block,
   newContext,
   runChain,
+  type ApprovalTrigger,
   type Block,
   type ChainContext,
   type ChainResult,
@@ -30,10 +31,19 @@ import { MODEL_CATALOGUE, resolveModel } from '@llmgov/policy-schema';
 import { routeOf } from '../routing/order-deployments';
 import { costOf } from '../chain/cost';
 import type { EventPublisher } from '../events/event-publisher';
+import type { ChatCompletion } from '../providers/provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import type { GatewayViews } from '../views/gateway-views';
 import { RESERVATION_TTL_MS } from '../views/book-budget-gate';
-import { consumeApproval, fingerprintOf } from './approvals';
+import { consumeApproval, fingerprintOf, storeHeldAnswer } from './approvals';
+import {
+  completionAsEvents,
+  confidenceThreshold,
+  judgeConfidence,
+  openAnswer,
+  sealAnswer,
+  stripLogprobs,
+} from './confidence';
 import { governanceHeaders } from './governance-headers';
 import { json, refusal, type Headers, type HttpIn, type HttpOut } from './http';
 import {
@@ -58,6 +68,8 @@ export interface GatewayDeps {
   replicaId: string;
   /** Where `POST /approvals/:id/consume` lives (embedded: this process). */
   approvalServiceUrl: string | null;
+  /** Seals answers the confidence gate holds (forward/confidence.ts). */
+  heldAnswerKey: Buffer;
   logger: Logger;
 }
 
@@ -283,27 +295,14 @@ export class Gateway {
   private hold(
     ctx: ChainContext,
     result: ChainResult,
-    trigger: 'require_approval' | 'cost_gate' | 'content_gate',
+    trigger: ApprovalTrigger,
     policyId: string | null,
     detail: string,
   ): HttpOut {
     ctx.views.budget.release(ctx.request_id);
-    const approvalId = `apr_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
-    const hours = ctx.policy!.document.settings.hitl_timeout_hours;
-    const expires = new Date(ctx.now.getTime() + hours * 3_600_000);
-    const pub = this.deps.publisher;
-    pub.enqueue(
-      approvalsTopic,
-      approvalRequestedEvent(
-        ctx,
-        approvalId,
-        fingerprintOf(ctx.request!),
-        { kind: trigger, policy_id: policyId, detail },
-        expires,
-        this.source,
-      ),
-    );
-    pub.enqueue(
+    const { approvalId, expires } = newApproval(ctx);
+    this.requestApproval(ctx, approvalId, expires, { kind: trigger, policy_id: policyId, detail });
+    this.deps.publisher.enqueue(
       requestsTopic,
       completedEvent(
         ctx,
@@ -314,9 +313,146 @@ export class Gateway {
         this.deps.clock.now(),
       ),
     );
+    return this.pending(
+      ctx,
+      result.governance_ms,
+      ctx.estimate?.cost_micro_usd ?? 0,
+      approvalId,
+      expires,
+      detail,
+    );
+  }
+
+  /** Queues the `approval.requested` event of a new approval. */
+  private requestApproval(
+    ctx: ChainContext,
+    approvalId: string,
+    expires: Date,
+    trigger: Parameters<typeof approvalRequestedEvent>[3],
+  ): void {
+    const fingerprint = fingerprintOf(ctx.request!);
+    this.deps.publisher.enqueue(
+      approvalsTopic,
+      approvalRequestedEvent(ctx, approvalId, fingerprint, trigger, expires, this.source),
+    );
+  }
+
+  /**
+   * The confidence gate held this answer: sealed and stored at the approval service (before
+   * the approval is announced), then 202. The upstream call is billed now; the approved retry
+   * returns the stored answer at no further cost (`releaseHeld`).
+   */
+  private async holdAnswer(
+    ctx: ChainContext,
+    result: ChainResult,
+    body: ChatCompletion,
+    done: Completion,
+    held: { confidence: number | null; detail: string },
+    signal: AbortSignal,
+  ): Promise<HttpOut> {
+    const { approvalId, expires } = newApproval(ctx);
+    const sealed = sealAnswer(this.deps.heldAnswerKey, approvalId, JSON.stringify(body));
+    const base = this.deps.approvalServiceUrl;
+    const stored =
+      base !== null &&
+      (await storeHeldAnswer(base, approvalId, secretOf(ctx)!, sealed, expires, signal));
+    if (!stored) {
+      this.publishDone(ctx, result, { ...done, outcome: 'upstream_error', http_status: 503 });
+      gatewayMetrics.request('upstream_error', 'hitl_gate', 'approval_unavailable');
+      const headers = governanceHeaders(ctx, result.governance_ms, done.cost_micro_usd);
+      const message = 'The answer is held for review, but the approval service could not store it.';
+      return json(503, headers, {
+        error: {
+          message,
+          type: 'approval_unavailable',
+          code: 'approval_unavailable',
+          param: null,
+          step: 'hitl_gate',
+          remediation: 'Retry the request later.',
+        },
+        status: 503,
+        request_id: ctx.request_id,
+      });
+    }
+    const { confidence, detail } = held;
+    this.requestApproval(ctx, approvalId, expires, {
+      kind: 'confidence_gate',
+      policy_id: null,
+      detail,
+      ...(confidence !== null ? { confidence } : {}),
+    });
+    this.publishDone(ctx, result, { ...done, outcome: 'pending_approval', http_status: 202 });
+    return this.pending(
+      ctx,
+      result.governance_ms,
+      done.cost_micro_usd,
+      approvalId,
+      expires,
+      detail,
+      {
+        confidence,
+      },
+    );
+  }
+
+  /**
+   * An approved retry of an answer the confidence gate held: the stored answer, once, without
+   * a second upstream call (it was billed when held; this request costs nothing).
+   */
+  private releaseHeld(
+    ctx: ChainContext,
+    result: ChainResult,
+    approvalId: string,
+    sealed: string,
+  ): HttpOut {
+    const answer = openAnswer(this.deps.heldAnswerKey, approvalId, sealed);
+    if (answer === null) {
+      const what = `the answer held under approval ${approvalId} cannot be read by this gateway`;
+      const unreadable = block('approval_denied', 403, what, {
+        policy_type: 'require_approval',
+        remediation:
+          'Every gateway replica needs the same HELD_ANSWER_KEY; send the request again without x-approval-id.',
+      });
+      return this.refuse(ctx, result, 'hitl_gate', unreadable);
+    }
+    ctx.views.budget.release(ctx.request_id);
+    const body = JSON.parse(answer) as ChatCompletion;
+    const model = ctx.pool[0];
+    const done = this.completion(ctx, result, 'forwarded', 200, {
+      model: model?.id ?? body.model,
+      provider: model?.provider ?? null,
+    });
+    const now = this.deps.clock.now();
+    const event = completedEvent(ctx, result.trace, done, this.source, this.deps.replicaId, now);
+    this.deps.publisher.enqueue(requestsTopic, event);
+    gatewayMetrics.request('allowed');
+    const headers = governanceHeaders(ctx, result.governance_ms, 0);
+    if (ctx.request!.stream === true)
+      return {
+        status: 200,
+        headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8' },
+        stream: once(completionAsEvents(body)),
+      };
+    return {
+      status: 200,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    };
+  }
+
+  /** The 202 a held request or answer gets (CONTRACT.md §2). */
+  private pending(
+    ctx: ChainContext,
+    governanceMs: number,
+    costMicroUsd: number,
+    approvalId: string,
+    expires: Date,
+    detail: string,
+    extra: Record<string, unknown> = {},
+  ): HttpOut {
     gatewayMetrics.request('held', 'hitl_gate', 'approval_required');
     const headers = {
-      ...governanceHeaders(ctx, result.governance_ms, ctx.estimate?.cost_micro_usd ?? 0),
+      ...governanceHeaders(ctx, governanceMs, costMicroUsd),
       'x-approval-id': approvalId,
     };
     return json(202, headers, {
@@ -326,6 +462,7 @@ export class Gateway {
       poll_url: `/approvals/${approvalId}`,
       request_id: ctx.request_id,
       reason: detail,
+      ...extra,
     });
   }
 
@@ -391,6 +528,8 @@ export class Gateway {
         });
         return this.refuse(ctx, result, 'hitl_gate', pending);
       }
+      if (consumed.ok && consumed.held_answer !== null)
+        return this.releaseHeld(ctx, result, approvalId, consumed.held_answer);
       if (!consumed.ok) {
         return this.refuse(
           ctx,
@@ -418,8 +557,13 @@ export class Gateway {
     );
     this.deps.publisher.enqueue(requestsTopic, admitted);
     this.admittedId.set(ctx.request_id, admitted.id);
+    const settings = ctx.policy!.document.settings;
+    // The confidence gate judges whole answers: it asks for log-probabilities and buffers streams.
+    const gated = confidenceThreshold(settings) !== null;
+    const clientLogprobs = ctx.request!.logprobs === true;
+    if (gated) ctx.request!.logprobs = true;
     const stream = ctx.request!.stream === true;
-    const answer = await call(ctx, this.deps.providers, stream, input.signal);
+    const answer = await call(ctx, this.deps.providers, stream && !gated, input.signal);
     const headers = governanceHeaders(ctx, result.governance_ms, ctx.reserved_micro_usd);
     // Which model and deployment answered (or failed last): docs/routing.md.
     const routed: Headers = {};
@@ -491,24 +635,28 @@ export class Gateway {
       ctx.views.budget.settle(ctx.request_id, cost, now);
       const upstreamMs = performance.now() - started;
       const withheld = checked?.refusal ?? null;
-      this.publishDone(
+      const done = this.completion(
         ctx,
         result,
-        this.completion(
-          ctx,
-          result,
-          withheld ? 'refused' : 'forwarded',
-          withheld?.block.status ?? 200,
-          {
-            model: model.id,
-            provider: model.provider,
-            usage,
-            usage_estimated: estimated,
-            cost_micro_usd: cost,
-            upstream_ms: upstreamMs,
-          },
-        ),
+        withheld ? 'refused' : 'forwarded',
+        withheld?.block.status ?? 200,
+        {
+          model: model.id,
+          provider: model.provider,
+          usage,
+          usage_estimated: estimated,
+          cost_micro_usd: cost,
+          upstream_ms: upstreamMs,
+        },
       );
+      const judged = gated && !withheld && body.object === 'chat.completion';
+      const verdict = judged
+        ? judgeConfidence(settings, model.provider !== 'anthropic', body)
+        : null;
+      if (judged && !clientLogprobs) stripLogprobs(body);
+      if (verdict?.kind === 'hold')
+        return this.holdAnswer(ctx, result, body, done, verdict, input.signal);
+      this.publishDone(ctx, result, done);
       gatewayMetrics.upstream(model.provider, model.id, 'ok', upstreamMs / 1000);
       gatewayMetrics.usage(
         model.provider,
@@ -540,9 +688,19 @@ export class Gateway {
       const h: Headers = {
         ...governanceHeaders(ctx, result.governance_ms, cost),
         ...routed,
-        'content-type': 'application/json',
+        ...(verdict ? { 'x-gateway-confidence': confidenceHeader(verdict.confidence) } : {}),
       };
-      return { status: 200, headers: h, body: JSON.stringify(body) };
+      if (stream)
+        return {
+          status: 200,
+          headers: { ...h, 'content-type': 'text/event-stream; charset=utf-8' },
+          stream: once(completionAsEvents(body)),
+        };
+      return {
+        status: 200,
+        headers: { ...h, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      };
     }
     const grow = (total: number) => ctx.views.budget.grow(ctx.request_id, ctx.budget_limits, total);
     const budget = new StreamBudget(ctx.reserved_micro_usd, grow);
@@ -621,4 +779,18 @@ export class Gateway {
       completedEvent(ctx, result.trace, c, this.source, this.deps.replicaId, this.deps.clock.now()),
     );
   }
+}
+
+/** A new approval's id and expiry (the org's `hitl_timeout_hours` from now). */
+function newApproval(ctx: ChainContext): { approvalId: string; expires: Date } {
+  const approvalId = `apr_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+  const hours = ctx.policy!.document.settings.hitl_timeout_hours;
+  return { approvalId, expires: new Date(ctx.now.getTime() + hours * 3_600_000) };
+}
+
+/** `x-gateway-confidence`: the answer's mean token probability, or `unknown`. */
+const confidenceHeader = (c: number | null): string => (c === null ? 'unknown' : c.toFixed(4));
+
+async function* once(text: string): AsyncGenerator<string> {
+  yield text;
 }

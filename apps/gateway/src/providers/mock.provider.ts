@@ -22,7 +22,8 @@ const tokensOf = (text: string): number => Math.ceil(text.length / 4);
 /**
  * The built-in deterministic provider (`mock/echo`, `mock/echo-premium`, `mock/echo-unrated`):
  * answers with the last user message, usage counted from the text (chars / 4, as the
- * estimate), streamed word by word when asked. Always available.
+ * estimate), streamed word by word when asked. Always available. Non-streamed answers carry
+ * token log-probabilities when asked (`logprobs: true`, see `mockLogprobs`).
  */
 export class MockProvider implements Provider, EmbeddingProvider {
   readonly name = 'mock';
@@ -49,7 +50,7 @@ export class MockProvider implements Provider, EmbeddingProvider {
             index: 0,
             message: { role: 'assistant', content: text },
             finish_reason: 'stop',
-            logprobs: null,
+            logprobs: call.request.logprobs === true ? mockLogprobs(text) : null,
           },
         ],
         usage,
@@ -70,6 +71,23 @@ export class MockProvider implements Provider, EmbeddingProvider {
     const usage = { prompt_tokens: tokens, total_tokens: tokens };
     return { kind: 'json', body: { object: 'list', data, model: call.model, usage } };
   }
+}
+
+/**
+ * Deterministic log-probabilities, a token per word: each word's probability between 0.85
+ * and 0.99 (from its characters); when the answer contains the word `unsure`, every token's
+ * is 0.3 — how tests and demos make a low-confidence answer (the confidence gate).
+ */
+export function mockLogprobs(text: string): { content: unknown[]; refusal: null } {
+  const unsure = /\bunsure\b/i.test(text);
+  const content = (text.match(/\S+\s*/g) ?? []).map((token) => {
+    let h = 0;
+    for (let i = 0; i < token.length; i++) h = (h * 31 + token.charCodeAt(i)) % 1000;
+    const p = unsure ? 0.3 : 0.85 + (h % 15) / 100;
+    const logprob = Math.log(p);
+    return { token, logprob, bytes: [...Buffer.from(token)], top_logprobs: [] };
+  });
+  return { content, refusal: null };
 }
 
 async function* mockChunks(

@@ -69,6 +69,10 @@ export function upstreamBody(
   const { fallbacks: _f, metadata: _m, ...rest } = request;
   const body: Record<string, unknown> = { ...rest, model };
   if (stream) body.stream_options = { ...(request.stream_options ?? {}), include_usage: true };
-  else delete body.stream_options;
+  else {
+    // A streaming client's request may be called whole (the confidence gate buffers it).
+    delete body.stream_options;
+    delete body.stream;
+  }
   return body;
 }

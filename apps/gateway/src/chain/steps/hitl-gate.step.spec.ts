@@ -84,4 +84,19 @@ describe('hitl_gate step', () => {
     hitlGateStep.run(ctx);
     expect(ctx.consume_approval_id).toBe('apr_1');
   });
+
+  it('confidence gate on: a retry naming an approval consumes it (it may release a held answer)', () => {
+    const ctx = prepared({
+      policy: testPolicy({ settings: { hitl_confidence_threshold: 0.5 } }),
+      meta: { approval_id: 'apr_2' },
+    });
+    expect(verdictOf(hitlGateStep, ctx)).toEqual({ kind: 'allow', code: null });
+    expect(ctx.consume_approval_id).toBe('apr_2');
+  });
+
+  it('confidence gate off: an approval id with nothing to approve is not consumed', () => {
+    const ctx = prepared({ meta: { approval_id: 'apr_3' } });
+    hitlGateStep.run(ctx);
+    expect(ctx.consume_approval_id).toBeNull();
+  });
 });
