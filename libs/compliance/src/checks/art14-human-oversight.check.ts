@@ -6,6 +6,7 @@ export const REMEDY_HITL_COST_THRESHOLD_USD = 10;
 
 const hasGate = ({ document: { settings, rules } }: ComplianceInput) =>
   settings.hitl_cost_threshold_usd !== null ||
+  (settings.hitl_confidence_threshold ?? null) !== null ||
   settings.content_review.length > 0 ||
   rules.some((r) => r.enabled && r.policy_type === 'require_approval');
 
@@ -34,7 +35,7 @@ export const art14HumanOversight: ComplianceCheck = {
     return [
       field(
         'settings.hitl_cost_threshold_usd',
-        'a human-approval gate is configured (cost gate, content gate or require_approval)',
+        'a human-approval gate is configured (cost, confidence or content gate, or require_approval)',
         settings.hitl_cost_threshold_usd,
         hasGate(input),
       ),
