@@ -150,6 +150,50 @@ export const GATEWAY_OPENAPI_PATHS: Record<string, PathItem> = {
       },
     },
   },
+  '/v1/responses': {
+    post: {
+      tags: ['gateway'],
+      summary:
+        'OpenAI Responses API, governed as the chat completion it translates to; streamed or not',
+      description:
+        'Function tools only (built-in tools such as `web_search`: 400 naming `tools[i].type`). ' +
+        'The gateway keeps no response state: `store` is answered `false`, ' +
+        '`previous_response_id` and `conversation` are refused (400) — send the whole ' +
+        'conversation in `input`. `user` is the end user.',
+      security,
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['model', 'input'],
+        properties: {
+          model: { type: 'string' },
+          input: { oneOf: [{ type: 'string' }, { type: 'array', items: anyObject }] },
+          instructions: { type: 'string' },
+          stream: { type: 'boolean' },
+          max_output_tokens: { type: 'integer', minimum: 1 },
+          tools: { type: 'array', items: anyObject },
+          tool_choice: {
+            oneOf: [{ type: 'string', enum: ['auto', 'none', 'required'] }, anyObject],
+          },
+          parallel_tool_calls: { type: 'boolean' },
+          temperature: { type: 'number' },
+          top_p: { type: 'number' },
+          text: anyObject,
+          metadata: anyObject,
+          user: { type: 'string' },
+          store: { type: 'boolean' },
+        },
+      }),
+      responses: {
+        '200': answer(
+          'A Response object (`object: "response"`, `output` items, `usage`), or the typed ' +
+            'Responses stream events (`response.created` … `response.completed`) when `stream: true`.',
+          anyObject,
+          true,
+        ),
+        ...refusals(openAiError),
+      },
+    },
+  },
   '/v1/embeddings': {
     post: {
       tags: ['gateway'],

@@ -1,0 +1,56 @@
+import type { ChatCompletion } from '../providers/provider';
+import { invalidRequest, type HttpIn, type HttpOut } from './http';
+import type { GovernChat, KeyKnown } from './messages';
+import { ResponseStreamWriter } from './responses.stream';
+import {
+  ResponsesInputError,
+  chatToResponse,
+  responsesToChat,
+  type ResponseEcho,
+} from './responses.translate';
+
+async function* translated(
+  stream: AsyncIterable<string>,
+  writer: ResponseStreamWriter,
+): AsyncGenerator<string> {
+  for await (const piece of stream) {
+    const out = writer.write(piece);
+    if (out) yield out;
+  }
+}
+
+/**
+ * `POST /v1/responses` (OpenAI Responses API): the request is translated to the chat completion
+ * it means and governed as one (same 13 steps, events, budgets and routing; an Anthropic upstream
+ * gets it translated again by its provider), and the answer translated to a Response object or
+ * the Responses stream events. Refusals keep the gateway's OpenAI error shape (status,
+ * `{error: {message, type, code, param}}`, governance headers), which this API shares; a 202
+ * (approval pending) is answered as for chat completions.
+ */
+export async function responses(
+  govern: GovernChat,
+  input: HttpIn,
+  keyKnown: KeyKnown = () => true,
+  now: () => Date = () => new Date(),
+): Promise<HttpOut> {
+  if (input.body === null) return govern(input);
+  let translatedBody: { chat: unknown; echo: ResponseEcho };
+  try {
+    translatedBody = responsesToChat(JSON.parse(input.body.toString('utf8')));
+  } catch (err) {
+    if (!keyKnown(input.headers)) return govern(input);
+    if (err instanceof ResponsesInputError) return invalidRequest(err.param, err.message);
+    return invalidRequest('body', `body: not valid JSON (${(err as Error).message})`);
+  }
+  const { chat, echo } = translatedBody;
+  const out = await govern({ ...input, body: Buffer.from(JSON.stringify(chat)) });
+  const createdAt = Math.floor(now().getTime() / 1000);
+  const requestId = out.headers['x-request-id'] ?? '';
+  if ('stream' in out) {
+    const writer = new ResponseStreamWriter(requestId, echo, createdAt);
+    return { ...out, stream: translated(out.stream, writer) };
+  }
+  if (out.status !== 200) return out;
+  const answer = chatToResponse(JSON.parse(out.body) as ChatCompletion, echo, requestId, createdAt);
+  return { ...out, body: JSON.stringify(answer) };
+}
