@@ -1,7 +1,7 @@
 import type { ChatRequest } from '@llmgov/chain';
 import type { ChatCompletion, Provider, UpstreamCall, UpstreamResult } from '../providers/provider';
 import { canEmbed, type EmbeddingsResponse } from '../providers/embeddings';
-import { json, type HttpIn, type HttpOut } from './http';
+import { invalidRequest, type HttpIn, type HttpOut } from './http';
 import { callPool, type PoolCall } from './upstream';
 import type { KeyKnown } from './messages';
 
@@ -149,21 +149,7 @@ export async function embeddings(
         err instanceof EmbeddingsInputError
           ? err.message
           : `body: not valid JSON (${(err as Error).message})`;
-      return json(
-        400,
-        {},
-        {
-          error: {
-            message,
-            type: 'invalid_request_error',
-            code: 'invalid_request',
-            param,
-            step: null,
-            remediation: null,
-          },
-          status: 400,
-        },
-      );
+      return invalidRequest(param, message);
     }
   }
   const out = await govern({ ...input, body }, callEmbeddings);
