@@ -298,6 +298,8 @@ export async function startGateway(
 export interface FakeUpstream {
   url: string;
   requests: Record<string, unknown>[];
+  /** The path of each request, in order. */
+  paths: string[];
   /** Next answers: a JSON completion, or SSE chunks (strings are sent as `data:` lines, in order, each flushed). */
   answer: (req: Record<string, unknown>) => {
     status?: number;
@@ -312,6 +314,7 @@ export async function fakeUpstream(): Promise<FakeUpstream> {
   const fake: FakeUpstream = {
     url: '',
     requests: [],
+    paths: [],
     answer: () => ({ json: {} }),
     close: async () => {},
   };
@@ -320,6 +323,7 @@ export async function fakeUpstream(): Promise<FakeUpstream> {
     for await (const c of req) chunks.push(c as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
     fake.requests.push(body);
+    fake.paths.push(req.url ?? '');
     const a = fake.answer(body);
     if (a.delayMs) await new Promise((r) => setTimeout(r, a.delayMs));
     if (a.sse) {

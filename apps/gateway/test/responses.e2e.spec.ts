@@ -289,17 +289,115 @@ describe.each([['in-process'], ['kafka']] as const)(
       const bad = (body: Record<string, unknown>) =>
         client()
           .responses.create({ model: 'gpt-4o-mini', input: 'x', ...body } as never)
-          .catch((e: unknown) => e as InstanceType<typeof OpenAI.BadRequestError>);
+          .then(
+            () => {
+              throw new Error('not refused');
+            },
+            (e: unknown) => e as InstanceType<typeof OpenAI.BadRequestError>,
+          );
       const web = await bad({ tools: [{ type: 'web_search' }] });
       expect(web).toBeInstanceOf(OpenAI.BadRequestError);
       expect(web.error).toMatchObject({ param: 'tools[0].type', type: 'invalid_request_error' });
-      const prev = await bad({ previous_response_id: 'resp_123' });
+      // Only the openai provider keeps response state; a mock or Anthropic model cannot chain.
+      const prev = await bad({ model: 'claude-haiku-4-5', previous_response_id: 'resp_123' });
       expect(prev).toBeInstanceOf(OpenAI.BadRequestError);
       expect(prev.error).toMatchObject({ param: 'previous_response_id' });
       expect(prev.message).toContain('previous_response_id');
       await expect(
         client('gk_not_a_key').responses.create({ model: 'mock/echo', input: 'x' }),
       ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    });
+
+    it('passes previous_response_id through to the openai provider on its Responses API', async () => {
+      openai.answer = () => ({
+        json: {
+          id: 'resp_upstream_2',
+          object: 'response',
+          created_at: 1,
+          status: 'completed',
+          model: 'gpt-4o-mini-2024-07-18',
+          output: [
+            {
+              id: 'msg_up',
+              type: 'message',
+              role: 'assistant',
+              status: 'completed',
+              content: [{ type: 'output_text', text: 'Still sunny.', annotations: [] }],
+            },
+          ],
+          usage: { input_tokens: 30, output_tokens: 4, total_tokens: 34 },
+        },
+      });
+      const { data, response } = await client()
+        .responses.create({
+          model: 'gpt-4o-mini',
+          previous_response_id: 'resp_upstream_1',
+          instructions: 'Be brief.',
+          input: 'and tomorrow?',
+          store: true,
+        })
+        .withResponse();
+      // The upstream's id, so the next turn chains on it; usage priced as any answer.
+      expect(data).toMatchObject({
+        id: 'resp_upstream_2',
+        previous_response_id: 'resp_upstream_1',
+        usage: { input_tokens: 30, output_tokens: 4 },
+      });
+      expect(data.output_text).toBe('Still sunny.');
+      expect(Number(response.headers.get('x-cost-usd'))).toBeGreaterThan(0);
+      expect(openai.paths.at(-1)).toBe('/v1/responses');
+      expect(openai.requests.at(-1)).toEqual({
+        model: 'gpt-4o-mini',
+        previous_response_id: 'resp_upstream_1',
+        store: true,
+        stream: false,
+        input: [
+          { type: 'message', role: 'system', content: 'Be brief.' },
+          { type: 'message', role: 'user', content: 'and tomorrow?' },
+        ],
+      });
+      // Streamed: the upstream's typed events are governed as chunks and written again.
+      openai.answer = () => ({
+        sse: [
+          {
+            type: 'response.created',
+            response: { id: 'resp_upstream_3', model: 'gpt-4o-mini', status: 'in_progress' },
+          },
+          { type: 'response.output_text.delta', item_id: 'msg_up', delta: 'Rain ' },
+          { type: 'response.output_text.delta', item_id: 'msg_up', delta: 'later.' },
+          {
+            type: 'response.completed',
+            response: {
+              id: 'resp_upstream_3',
+              status: 'completed',
+              usage: { input_tokens: 31, output_tokens: 2 },
+            },
+          },
+        ],
+      });
+      const final = await client()
+        .responses.stream({
+          model: 'gpt-4o-mini',
+          previous_response_id: 'resp_upstream_2',
+          input: 'and after?',
+        })
+        .finalResponse();
+      expect(final).toMatchObject({
+        id: 'resp_upstream_3',
+        usage: { input_tokens: 31, output_tokens: 2 },
+      });
+      expect(final.output_text).toBe('Rain later.');
+      expect(openai.requests.at(-1)).toMatchObject({ stream: true });
+      // PII in the new input is governed before anything reaches the upstream.
+      const calls = openai.requests.length;
+      await expect(
+        client().responses.create({
+          model: 'gpt-4o-mini',
+          previous_response_id: 'resp_upstream_3',
+          input: 'card 4111 1111 1111 1111',
+        }),
+      ).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+      expect(openai.requests.length).toBe(calls);
     });
 
     it('is metered by the same budgets: refused before the call, and a stream cut with an error', async () => {

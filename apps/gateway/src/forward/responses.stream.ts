@@ -35,10 +35,10 @@ export class ResponseStreamWriter {
   private usage: ResponseUsage | null = null;
   private finish: string | null = null;
   private model: string;
-  private readonly ids: { response: string; message: string };
+  private ids: { response: string; message: string };
 
   constructor(
-    requestId: string,
+    private readonly requestId: string,
     private readonly echo: ResponseEcho,
     private readonly createdAt: number,
   ) {
@@ -179,6 +179,7 @@ export class ResponseStreamWriter {
         })
       );
     }
+    if (!this.started) this.ids = responseIds(this.requestId, c.id);
     let out = this.start();
     if (c.model) this.model = c.model;
     if (c.usage)

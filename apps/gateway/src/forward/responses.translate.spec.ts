@@ -123,7 +123,7 @@ describe('responsesToChat', () => {
     const ok = { model: 'gpt-4o', input: 'x' };
     expect(refusedParam({ input: 'x' })).toBe('model');
     expect(refusedParam({ model: 'gpt-4o' })).toBe('input');
-    expect(refusedParam({ ...ok, previous_response_id: 'resp_1' })).toBe('previous_response_id');
+    expect(refusedParam({ ...ok, previous_response_id: 7 })).toBe('previous_response_id');
     expect(refusedParam({ ...ok, conversation: 'conv_1' })).toBe('conversation');
     expect(
       refusedParam({ ...ok, tools: [{ type: 'function', name: 'f' }, { type: 'web_search' }] }),

@@ -8,8 +8,9 @@ import type { ChatCompletion } from '../providers/provider';
  *
  * Decisions where the API and the gateway differ:
  * - The gateway keeps no conversation state: `store` is accepted and answered `false`;
- *   `previous_response_id` and `conversation` are refused (400 naming the field) — send the whole
- *   conversation in `input`, as with chat completions.
+ *   `conversation` is refused (400 naming the field) — send the whole conversation in `input`,
+ *   as with chat completions. `previous_response_id` is passed through to the `openai` provider,
+ *   which keeps that state (`responses.native.ts`); for any other model it is refused (400).
  * - Built-in tools (web_search, file_search, code_interpreter, computer use, MCP …) run on
  *   OpenAI's side only and no translated upstream can honour them: 400 naming `tools[i].type`.
  * - `reasoning` items sent back as history are dropped (chat completions have no place for them);
@@ -48,9 +49,11 @@ export interface ResponseEcho {
   user: string | null;
   parallel_tool_calls: boolean;
   text: unknown;
+  /** Set only where it is passed through to an upstream that keeps Responses state (`openai`). */
+  previous_response_id: string | null;
 }
 
-const STATELESS =
+export const STATELESS =
   'the gateway keeps no response state (it translates to chat completions); send the whole conversation in `input`';
 
 function contentPart(p: unknown, param: string, role: string): ContentPart {
@@ -195,11 +198,17 @@ const numberOr = (v: unknown, param: string): number | undefined =>
  * `instructions` becomes the first (system) message, `max_output_tokens` `max_tokens`, tools and
  * tool items are mapped. Throws `ResponsesInputError` naming the field it cannot honour.
  */
-export function responsesToChat(body: unknown): { chat: ChatRequest; echo: ResponseEcho } {
+export function responsesToChat(body: unknown): {
+  chat: ChatRequest;
+  echo: ResponseEcho;
+} {
   if (!isObject(body)) return fail('body', 'must be a JSON object');
   if (typeof body.model !== 'string' || !body.model) return fail('model', 'is required (a string)');
-  for (const k of ['previous_response_id', 'conversation'])
-    if (body[k] !== undefined && body[k] !== null) fail(k, STATELESS);
+  if (body.conversation !== undefined && body.conversation !== null)
+    fail('conversation', STATELESS);
+  const previous = body.previous_response_id ?? null;
+  if (previous !== null && typeof previous !== 'string')
+    return fail('previous_response_id', 'must be a string');
   if (body.background === true)
     fail('background', 'background responses need stored state; not supported by the gateway');
   const messages: ChatMessage[] = [];
@@ -252,14 +261,17 @@ export function responsesToChat(body: unknown): { chat: ChatRequest; echo: Respo
     user: typeof body.user === 'string' ? body.user : null,
     parallel_tool_calls: body.parallel_tool_calls !== false,
     text: isObject(body.text) ? body.text : { format: { type: 'text' } },
+    previous_response_id: previous,
   };
   return { chat, echo };
 }
 
 /** Ids of one answer, derived from the gateway's request id (`req_…`). */
-export const responseIds = (requestId: string) => {
+export const responseIds = (requestId: string, upstreamId = '') => {
   const hex = requestId.replace(/^req_/, '');
-  return { response: `resp_${hex}`, message: `msg_${hex}` };
+  // A native upstream's own id (`resp_…`) is kept: the client chains its next turn on it.
+  const response = upstreamId.startsWith('resp_') ? upstreamId : `resp_${hex}`;
+  return { response, message: `msg_${hex}` };
 };
 export const functionCallItemId = (callId: string): string => `fc_${callId.replace(/^call_/, '')}`;
 
@@ -290,7 +302,6 @@ export function responseObject(
     ...echo,
     model,
     output,
-    previous_response_id: null,
     reasoning: { effort: null, summary: null },
     store: false,
     truncation: 'disabled',
@@ -333,7 +344,7 @@ export function chatToResponse(
   requestId: string,
   createdAt: number,
 ): Json {
-  const ids = responseIds(requestId);
+  const ids = responseIds(requestId, c.id);
   const choice = c.choices[0];
   const output: Json[] = [];
   const text = choice?.message.content;

@@ -1,9 +1,14 @@
+import type { ChatRequest } from '@llmgov/chain';
 import type { ChatCompletion } from '../providers/provider';
 import { invalidRequest, type HttpIn, type HttpOut } from './http';
-import type { GovernChat, KeyKnown } from './messages';
+import type { KeyKnown } from './messages';
+import type { GovernWith } from './embeddings';
+import { callPool } from './upstream';
+import { NATIVE_PROVIDER, callResponses, carryNative, providerOf } from './responses.native';
 import { ResponseStreamWriter } from './responses.stream';
 import {
   ResponsesInputError,
+  STATELESS,
   chatToResponse,
   responsesToChat,
   type ResponseEcho,
@@ -25,25 +30,40 @@ async function* translated(
  * gets it translated again by its provider), and the answer translated to a Response object or
  * the Responses stream events. Refusals keep the gateway's OpenAI error shape (status,
  * `{error: {message, type, code, param}}`, governance headers), which this API shares; a 202
- * (approval pending) is answered as for chat completions.
+ * (approval pending) is answered as for chat completions. With `previous_response_id`, the
+ * `openai` provider is called on its own Responses API (`responses.native.ts`).
  */
 export async function responses(
-  govern: GovernChat,
+  govern: GovernWith,
   input: HttpIn,
   keyKnown: KeyKnown = () => true,
   now: () => Date = () => new Date(),
 ): Promise<HttpOut> {
-  if (input.body === null) return govern(input);
-  let translatedBody: { chat: unknown; echo: ResponseEcho };
+  if (input.body === null) return govern(input, callPool);
+  let translatedBody: { chat: ChatRequest; echo: ResponseEcho };
+  let raw: Record<string, unknown>;
   try {
-    translatedBody = responsesToChat(JSON.parse(input.body.toString('utf8')));
+    raw = JSON.parse(input.body.toString('utf8')) as Record<string, unknown>;
+    translatedBody = responsesToChat(raw);
   } catch (err) {
-    if (!keyKnown(input.headers)) return govern(input);
+    if (!keyKnown(input.headers)) return govern(input, callPool);
     if (err instanceof ResponsesInputError) return invalidRequest(err.param, err.message);
     return invalidRequest('body', `body: not valid JSON (${(err as Error).message})`);
   }
   const { chat, echo } = translatedBody;
-  const out = await govern({ ...input, body: Buffer.from(JSON.stringify(chat)) });
+  const native = echo.previous_response_id !== null;
+  if (native) {
+    const provider = providerOf(chat.model);
+    if (provider !== NATIVE_PROVIDER && keyKnown(input.headers))
+      return invalidRequest(
+        'previous_response_id',
+        `previous_response_id: only models of the '${NATIVE_PROVIDER}' provider keep response state ` +
+          `('${chat.model}' is served by '${provider ?? 'an unknown provider'}'): ${STATELESS}`,
+      );
+    carryNative(chat, raw);
+  }
+  const body = Buffer.from(JSON.stringify(chat));
+  const out = await govern({ ...input, body }, native ? callResponses : callPool);
   const createdAt = Math.floor(now().getTime() / 1000);
   const requestId = out.headers['x-request-id'] ?? '';
   if ('stream' in out) {

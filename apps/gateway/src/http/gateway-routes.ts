@@ -105,7 +105,7 @@ export function registerGatewayRoutes(
   const posts: Record<string, (i: HttpIn) => HttpOut | Promise<HttpOut>> = {
     '/v1/chat/completions': govern,
     '/v1/messages': (i) => messages(govern, i, keyKnown),
-    '/v1/responses': (i) => responses(govern, i, keyKnown),
+    '/v1/responses': (i) => responses((x, call) => gateway.chat(x, call), i, keyKnown),
     '/v1/completions': (i) => completions(govern, i, keyKnown),
     '/v1/embeddings': (i) => embeddings((x, call) => gateway.chat(x, call), i, keyKnown),
     '/v1/governance/explain': (i) => gateway.explain(i),
