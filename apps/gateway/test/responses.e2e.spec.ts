@@ -295,7 +295,8 @@ describe.each([['in-process'], ['kafka']] as const)(
             },
             (e: unknown) => e as InstanceType<typeof OpenAI.BadRequestError>,
           );
-      const web = await bad({ tools: [{ type: 'web_search' }] });
+      // Built-in tools run on OpenAI's side: any other model cannot use them.
+      const web = await bad({ model: 'mock/echo', tools: [{ type: 'web_search' }] });
       expect(web).toBeInstanceOf(OpenAI.BadRequestError);
       expect(web.error).toMatchObject({ param: 'tools[0].type', type: 'invalid_request_error' });
       // Only the openai provider keeps response state; a mock or Anthropic model cannot chain.
@@ -308,7 +309,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     });
 
-    it('passes previous_response_id through to the openai provider on its Responses API', async () => {
+    it('passes previous_response_id and built-in tools through to the openai provider on its Responses API', async () => {
       openai.answer = () => ({
         json: {
           id: 'resp_upstream_2',
@@ -388,6 +389,33 @@ describe.each([['in-process'], ['kafka']] as const)(
       });
       expect(final.output_text).toBe('Rain later.');
       expect(openai.requests.at(-1)).toMatchObject({ stream: true });
+      // A built-in tool goes to the same Responses API, as given.
+      openai.answer = () => ({
+        json: {
+          id: 'resp_web',
+          status: 'completed',
+          model: 'gpt-4o-mini',
+          output: [
+            { type: 'web_search_call', id: 'ws_1', status: 'completed' },
+            { type: 'message', content: [{ type: 'output_text', text: 'Found it.' }] },
+          ],
+          usage: { input_tokens: 12, output_tokens: 3 },
+        },
+      });
+      const searched = await client().responses.create({
+        model: 'gpt-4o-mini',
+        input: 'news?',
+        tools: [{ type: 'web_search' }],
+        tool_choice: { type: 'web_search' } as never,
+      });
+      expect(searched.output_text).toBe('Found it.');
+      expect(openai.requests.at(-1)).toEqual({
+        model: 'gpt-4o-mini',
+        tools: [{ type: 'web_search' }],
+        tool_choice: { type: 'web_search' },
+        stream: false,
+        input: [{ type: 'message', role: 'user', content: 'news?' }],
+      });
       // PII in the new input is governed before anything reaches the upstream.
       const calls = openai.requests.length;
       await expect(

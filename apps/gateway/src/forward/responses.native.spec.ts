@@ -32,7 +32,7 @@ describe('native Responses pass-through (previous_response_id)', () => {
       store: true,
       fallbacks: ['gpt-4o'],
     };
-    const { chat } = responsesToChat(raw);
+    const { chat } = responsesToChat(raw, true);
     carryNative(chat, raw);
     expect(chat[NATIVE]).toEqual({
       previous_response_id: 'resp_1',

@@ -10,9 +10,11 @@ import type {
   UpstreamResult,
 } from '../providers/provider';
 import { callPool, type PoolCall } from './upstream';
+import { NATIVE_PROVIDER } from './responses.translate';
 
 /**
- * `previous_response_id` passed through to the one upstream that keeps Responses state: the
+ * Requests that need the Responses API itself — `previous_response_id` (state kept upstream) or
+ * built-in tools (web_search, file_search … run on OpenAI's side) — passed through to the
  * `openai` provider, over its own `POST /v1/responses`. The request is still governed as the
  * chat completion its `input` translates to (the chain never sees the earlier turns, which were
  * governed when they were sent); the upstream gets the governed messages (redactions applied)
@@ -23,8 +25,6 @@ import { callPool, type PoolCall } from './upstream';
 
 type Json = Record<string, unknown>;
 
-/** The provider that speaks the Responses API natively. */
-export const NATIVE_PROVIDER = 'openai';
 /** The Responses-only fields, carried on the governed chat request to the upstream call. */
 export const NATIVE = '_responses';
 
@@ -222,7 +222,7 @@ function asNative(p: Provider): Provider {
         return {
           kind: 'error',
           status: 400,
-          message: `Provider '${p.name}' does not speak the Responses API (previous_response_id)`,
+          message: `Provider '${p.name}' does not speak the Responses API`,
           retryable: false,
         };
       return asChat(

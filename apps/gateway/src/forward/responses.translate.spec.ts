@@ -1,5 +1,10 @@
 import type { ChatCompletion } from '../providers/provider';
-import { ResponsesInputError, chatToResponse, responsesToChat } from './responses.translate';
+import {
+  ResponsesInputError,
+  chatToResponse,
+  needsNative,
+  responsesToChat,
+} from './responses.translate';
 
 const refusedParam = (body: unknown): string => {
   try {
@@ -146,6 +151,30 @@ describe('responsesToChat', () => {
     expect(refusedParam({ ...ok, input: [{ type: 'function_call_output', output: 'x' }] })).toBe(
       'input[0].call_id',
     );
+  });
+});
+
+describe('requests for a native Responses upstream', () => {
+  it('need it for previous_response_id or built-in tools, which are then left out of the chat request', () => {
+    const web = {
+      model: 'gpt-4o',
+      input: 'x',
+      tools: [{ type: 'web_search' }, { type: 'function', name: 'f' }],
+      tool_choice: { type: 'web_search' },
+    };
+    expect(needsNative(web)).toBe(true);
+    expect(needsNative({ model: 'gpt-4o', input: 'x', previous_response_id: 'resp_1' })).toBe(true);
+    expect(needsNative({ model: 'gpt-4o', input: 'x', tools: [{ type: 'function' }] })).toBe(false);
+    const { chat } = responsesToChat(web, true);
+    expect(chat.tools).toEqual([
+      { type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } },
+    ]);
+    expect(chat.tool_choice).toBeUndefined();
+    const { echo } = responsesToChat(
+      { model: 'gpt-4o', input: 'x', previous_response_id: 'r' },
+      true,
+    );
+    expect(echo.previous_response_id).toBe('r');
   });
 });
 

@@ -12,7 +12,8 @@ import type { ChatCompletion } from '../providers/provider';
  *   as with chat completions. `previous_response_id` is passed through to the `openai` provider,
  *   which keeps that state (`responses.native.ts`); for any other model it is refused (400).
  * - Built-in tools (web_search, file_search, code_interpreter, computer use, MCP …) run on
- *   OpenAI's side only and no translated upstream can honour them: 400 naming `tools[i].type`.
+ *   OpenAI's side only: passed through with the request to the `openai` provider's Responses API
+ *   (`responses.native.ts`); for any other model, 400 naming `tools[i].type`.
  * - `reasoning` items sent back as history are dropped (chat completions have no place for them);
  *   `item_reference` items need stored state: 400.
  */
@@ -53,7 +54,10 @@ export interface ResponseEcho {
   previous_response_id: string | null;
 }
 
-export const STATELESS =
+export /** The provider that speaks the Responses API natively (state, built-in tools). */
+const NATIVE_PROVIDER = 'openai';
+
+const STATELESS =
   'the gateway keeps no response state (it translates to chat completions); send the whole conversation in `input`';
 
 function contentPart(p: unknown, param: string, role: string): ContentPart {
@@ -148,14 +152,23 @@ function messagesOf(input: unknown): ChatMessage[] {
   return out;
 }
 
-function toolsOf(tools: unknown): unknown[] {
+/** Whether a request needs an upstream that speaks the Responses API (its state or built-in tools). */
+export const needsNative = (body: unknown): boolean =>
+  isObject(body) &&
+  ((body.previous_response_id !== undefined && body.previous_response_id !== null) ||
+    (Array.isArray(body.tools) && body.tools.some((t) => isObject(t) && t.type !== 'function')));
+
+/** Function tools as chat tools; built-in tools are left to a native upstream (`native`) or refused. */
+function toolsOf(tools: unknown, native: boolean): unknown[] {
   if (!Array.isArray(tools)) return fail('tools', 'must be an array');
-  return tools.map((t: unknown, i) => {
+  const builtIn = (t: unknown) => isObject(t) && t.type !== 'function';
+  return tools.flatMap((t: unknown, i) => {
     if (!isObject(t)) return fail(`tools[${i}]`, 'must be a tool object');
-    if (t.type !== 'function')
+    if (builtIn(t) && native) return [];
+    if (builtIn(t))
       return fail(
         `tools[${i}].type`,
-        `built-in tool '${String(t.type)}' is not supported by the gateway (only 'function' tools; it runs on OpenAI's side, which the gateway does not call through the Responses API)`,
+        `built-in tool '${String(t.type)}' runs on OpenAI's side: only models of the '${NATIVE_PROVIDER}' provider can use it (the gateway passes such requests to its Responses API); other upstreams get function tools only`,
       );
     if (typeof t.name !== 'string' || !t.name) return fail(`tools[${i}].name`, 'is required');
     const fn: Json = {
@@ -164,7 +177,7 @@ function toolsOf(tools: unknown): unknown[] {
     };
     if (typeof t.description === 'string') fn.description = t.description;
     if (typeof t.strict === 'boolean') fn.strict = t.strict;
-    return { type: 'function', function: fn };
+    return [{ type: 'function', function: fn }];
   });
 }
 
@@ -198,7 +211,10 @@ const numberOr = (v: unknown, param: string): number | undefined =>
  * `instructions` becomes the first (system) message, `max_output_tokens` `max_tokens`, tools and
  * tool items are mapped. Throws `ResponsesInputError` naming the field it cannot honour.
  */
-export function responsesToChat(body: unknown): {
+export function responsesToChat(
+  body: unknown,
+  native = false,
+): {
   chat: ChatRequest;
   echo: ResponseEcho;
 } {
@@ -209,6 +225,11 @@ export function responsesToChat(body: unknown): {
   const previous = body.previous_response_id ?? null;
   if (previous !== null && typeof previous !== 'string')
     return fail('previous_response_id', 'must be a string');
+  if (previous !== null && !native)
+    fail(
+      'previous_response_id',
+      `only models of the '${NATIVE_PROVIDER}' provider keep response state (the gateway passes such requests to its Responses API); for '${body.model}', ${STATELESS}`,
+    );
   if (body.background === true)
     fail('background', 'background responses need stored state; not supported by the gateway');
   const messages: ChatMessage[] = [];
@@ -232,10 +253,12 @@ export function responsesToChat(body: unknown): {
     chat.stream = true;
     chat.stream_options = { include_usage: true };
   }
-  const tools = body.tools === undefined || body.tools === null ? [] : toolsOf(body.tools);
+  const tools = body.tools === undefined || body.tools === null ? [] : toolsOf(body.tools, native);
   if (tools.length) chat.tools = tools;
-  if (body.tool_choice !== undefined && body.tool_choice !== null)
-    chat.tool_choice = toolChoiceOf(body.tool_choice);
+  const choice = body.tool_choice;
+  const builtInChoice = isObject(choice) && choice.type !== 'function';
+  if (choice !== undefined && choice !== null && !(native && builtInChoice))
+    chat.tool_choice = toolChoiceOf(choice);
   if (typeof body.parallel_tool_calls === 'boolean')
     chat.parallel_tool_calls = body.parallel_tool_calls;
   const format = responseFormatOf(body.text);

@@ -4,12 +4,13 @@ import { invalidRequest, type HttpIn, type HttpOut } from './http';
 import type { KeyKnown } from './messages';
 import type { GovernWith } from './embeddings';
 import { callPool } from './upstream';
-import { NATIVE_PROVIDER, callResponses, carryNative, providerOf } from './responses.native';
+import { callResponses, carryNative, providerOf } from './responses.native';
 import { ResponseStreamWriter } from './responses.stream';
 import {
   ResponsesInputError,
-  STATELESS,
+  NATIVE_PROVIDER,
   chatToResponse,
+  needsNative,
   responsesToChat,
   type ResponseEcho,
 } from './responses.translate';
@@ -30,8 +31,9 @@ async function* translated(
  * gets it translated again by its provider), and the answer translated to a Response object or
  * the Responses stream events. Refusals keep the gateway's OpenAI error shape (status,
  * `{error: {message, type, code, param}}`, governance headers), which this API shares; a 202
- * (approval pending) is answered as for chat completions. With `previous_response_id`, the
- * `openai` provider is called on its own Responses API (`responses.native.ts`).
+ * (approval pending) is answered as for chat completions. A request that needs the Responses
+ * API itself (`previous_response_id`, built-in tools) to a model of the `openai` provider is
+ * passed to that provider's own Responses API (`responses.native.ts`); to any other, 400.
  */
 export async function responses(
   govern: GovernWith,
@@ -42,26 +44,19 @@ export async function responses(
   if (input.body === null) return govern(input, callPool);
   let translatedBody: { chat: ChatRequest; echo: ResponseEcho };
   let raw: Record<string, unknown>;
+  let native = false;
   try {
     raw = JSON.parse(input.body.toString('utf8')) as Record<string, unknown>;
-    translatedBody = responsesToChat(raw);
+    const model = typeof raw?.model === 'string' ? raw.model : '';
+    native = needsNative(raw) && providerOf(model) === NATIVE_PROVIDER;
+    translatedBody = responsesToChat(raw, native);
   } catch (err) {
     if (!keyKnown(input.headers)) return govern(input, callPool);
     if (err instanceof ResponsesInputError) return invalidRequest(err.param, err.message);
     return invalidRequest('body', `body: not valid JSON (${(err as Error).message})`);
   }
   const { chat, echo } = translatedBody;
-  const native = echo.previous_response_id !== null;
-  if (native) {
-    const provider = providerOf(chat.model);
-    if (provider !== NATIVE_PROVIDER && keyKnown(input.headers))
-      return invalidRequest(
-        'previous_response_id',
-        `previous_response_id: only models of the '${NATIVE_PROVIDER}' provider keep response state ` +
-          `('${chat.model}' is served by '${provider ?? 'an unknown provider'}'): ${STATELESS}`,
-      );
-    carryNative(chat, raw);
-  }
+  if (native) carryNative(chat, raw);
   const body = Buffer.from(JSON.stringify(chat));
   const out = await govern({ ...input, body }, native ? callResponses : callPool);
   const createdAt = Math.floor(now().getTime() / 1000);
