@@ -156,10 +156,10 @@ export const GATEWAY_OPENAPI_PATHS: Record<string, PathItem> = {
       summary:
         'OpenAI Responses API, governed as the chat completion it translates to; streamed or not',
       description:
-        'Function tools only (built-in tools such as `web_search`: 400 naming `tools[i].type`). ' +
-        'The gateway keeps no response state: `store` is answered `false`, ' +
-        '`previous_response_id` and `conversation` are refused (400) — send the whole ' +
-        'conversation in `input`. `user` is the end user.',
+        'Translated to chat completions and governed as one. The gateway keeps no response ' +
+        'state (`store` is answered `false`; `conversation`: 400). `previous_response_id` and ' +
+        'built-in tools (`web_search`, …) are passed to the `openai` provider’s own Responses ' +
+        'API for its models, and answer 400 naming the field for any other. `user` is the end user.',
       security,
       requestBody: jsonBody({
         type: 'object',
@@ -181,6 +181,7 @@ export const GATEWAY_OPENAPI_PATHS: Record<string, PathItem> = {
           metadata: anyObject,
           user: { type: 'string' },
           store: { type: 'boolean' },
+          previous_response_id: { type: 'string' },
         },
       }),
       responses: {
