@@ -366,3 +366,25 @@ export const chunk = (content: string | null, finish: string | null = null) => (
   model: 'gpt-4o-mini',
   choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }],
 });
+
+/** A policy rule of the given type (global scope unless `scope` says otherwise). */
+export const rule = (
+  policy_type: string,
+  config: Record<string, unknown>,
+  scope: Record<string, string | null> = {},
+) =>
+  ({
+    id: `pol_${policy_type}_${Math.random().toString(36).slice(2, 8)}`,
+    name: `${policy_type} rule`,
+    description: null,
+    policy_type,
+    config,
+    scope: 'global',
+    team_id: null,
+    agent_id: null,
+    key_id: null,
+    enabled: true,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    ...scope,
+  }) as never;

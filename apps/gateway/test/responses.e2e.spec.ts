@@ -5,26 +5,14 @@ import {
   chunk,
   completion,
   fakeUpstream,
+  rule,
   startGateway,
   type FakeUpstream,
   type GatewayHarness,
   type Tenant,
 } from './gateway-harness';
 
-const approvalRule = {
-  id: 'pol_require_approval_prod',
-  name: 'production needs a reviewer',
-  description: null,
-  policy_type: 'require_approval',
-  config: { environment: 'production' },
-  scope: 'global',
-  team_id: null,
-  agent_id: null,
-  key_id: null,
-  enabled: true,
-  created_at: '2026-01-01T00:00:00.000Z',
-  updated_at: '2026-01-01T00:00:00.000Z',
-} as never;
+const approvalRule = rule('require_approval', { environment: 'production' });
 
 /** `POST /v1/responses` with the official openai client, governed as chat completions are, over both bus adapters. */
 describe.each([['in-process'], ['kafka']] as const)(

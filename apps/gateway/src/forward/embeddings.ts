@@ -2,7 +2,7 @@ import type { ChatRequest } from '@llmgov/chain';
 import type { ChatCompletion, Provider, UpstreamCall, UpstreamResult } from '../providers/provider';
 import { canEmbed, type EmbeddingsResponse } from '../providers/embeddings';
 import { invalidRequest, type HttpIn, type HttpOut } from './http';
-import { callPool, type PoolCall } from './upstream';
+import { callPoolVia, type PoolCall } from './upstream';
 import type { KeyKnown } from './messages';
 
 /** Governs a chat-shaped request, reaching the upstream through `call`. */
@@ -115,18 +115,7 @@ function asEmbedding(p: Provider): Provider {
 }
 
 /** The routing pool over the providers' embeddings endpoints (fallbacks, 503 for a provider without a key). */
-export const callEmbeddings: PoolCall = (ctx, providers, _stream, signal) =>
-  callPool(
-    ctx,
-    {
-      get: (name) => {
-        const p = providers.get(name);
-        return p && asEmbedding(p);
-      },
-    },
-    false,
-    signal,
-  );
+export const callEmbeddings: PoolCall = callPoolVia(asEmbedding, false);
 
 /**
  * `POST /v1/embeddings`: governed as the chat request its inputs make (same chain, events and

@@ -9,7 +9,7 @@ import type {
   UpstreamCall,
   UpstreamResult,
 } from '../providers/provider';
-import { callPool, type PoolCall } from './upstream';
+import { callPoolVia, type PoolCall } from './upstream';
 import { NATIVE_PROVIDER } from './responses.translate';
 
 /**
@@ -233,18 +233,7 @@ function asNative(p: Provider): Provider {
 }
 
 /** The routing pool over the providers' `POST /responses` (only `openai` answers it). */
-export const callResponses: PoolCall = (ctx, providers, stream, signal) =>
-  callPool(
-    ctx,
-    {
-      get: (name) => {
-        const p = providers.get(name);
-        return p && asNative(p);
-      },
-    },
-    stream,
-    signal,
-  );
+export const callResponses: PoolCall = callPoolVia(asNative);
 
 /** Marks a translated request for the native path, carrying the Responses-only fields. */
 export function carryNative(chat: ChatRequest, body: Json): void {

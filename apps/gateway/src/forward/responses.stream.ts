@@ -1,4 +1,3 @@
-import type { ChatChunk } from '../providers/provider';
 import {
   functionCallItem,
   messageItem,
@@ -7,8 +6,8 @@ import {
   type ResponseEcho,
   type ResponseUsage,
 } from './responses.translate';
+import { readRelay, type Json, type RelayChunk } from './translate-input';
 
-type Json = Record<string, unknown>;
 type ToolDelta = { index?: number; id?: string; function?: { name?: string; arguments?: string } };
 type Open =
   | { kind: 'text'; index: number; text: string }
@@ -48,15 +47,12 @@ export class ResponseStreamWriter {
 
   /** Responses events for one piece of relay output (zero or more `data:` events). */
   write(piece: string): string {
-    let out = '';
-    for (const raw of piece.split('\n\n')) {
-      const line = raw.trim();
-      if (!line.startsWith('data:') || this.ended) continue;
-      const data = line.slice(5).trim();
-      if (data === '[DONE]') out += this.done();
-      else out += this.chunk(JSON.parse(data) as ChatChunk & { error?: Json });
-    }
-    return out;
+    return readRelay(
+      piece,
+      () => this.ended,
+      (c) => this.chunk(c),
+      () => this.done(),
+    );
   }
 
   private event(type: string, data: Json): string {
@@ -165,7 +161,7 @@ export class ResponseStreamWriter {
     );
   }
 
-  private chunk(c: ChatChunk & { error?: Json }): string {
+  private chunk(c: RelayChunk): string {
     if (c.error) {
       this.ended = true;
       const e = c.error;

@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequest, ContentPart } from '@llmgov/chain';
 import type { ChatCompletion } from '../providers/provider';
+import { InputError, fail, isObject, type Json } from './translate-input';
 
 /**
  * The OpenAI Responses API (https://platform.openai.com/docs/api-reference/responses) inbound, as
@@ -18,24 +19,8 @@ import type { ChatCompletion } from '../providers/provider';
  *   `item_reference` items need stored state: 400.
  */
 
-type Json = Record<string, unknown>;
-
 /** A Responses request the gateway cannot honour: 400 naming the field. */
-export class ResponsesInputError extends Error {
-  constructor(
-    readonly param: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const fail = (param: string, why: string): never => {
-  throw new ResponsesInputError(param, `${param}: ${why}`);
-};
+export { InputError as ResponsesInputError };
 
 /** The request fields a Response object echoes back (`instructions`, `tools`, …). */
 export interface ResponseEcho {

@@ -1,5 +1,6 @@
 import type { ChatRequest } from '@llmgov/chain';
 import type { ChatCompletion } from '../providers/provider';
+import { rewritten } from './translate-input';
 import { invalidRequest, type HttpIn, type HttpOut } from './http';
 import type { KeyKnown } from './messages';
 import type { GovernWith } from './embeddings';
@@ -14,16 +15,6 @@ import {
   responsesToChat,
   type ResponseEcho,
 } from './responses.translate';
-
-async function* translated(
-  stream: AsyncIterable<string>,
-  writer: ResponseStreamWriter,
-): AsyncGenerator<string> {
-  for await (const piece of stream) {
-    const out = writer.write(piece);
-    if (out) yield out;
-  }
-}
 
 /**
  * `POST /v1/responses` (OpenAI Responses API): the request is translated to the chat completion
@@ -63,7 +54,7 @@ export async function responses(
   const requestId = out.headers['x-request-id'] ?? '';
   if ('stream' in out) {
     const writer = new ResponseStreamWriter(requestId, echo, createdAt);
-    return { ...out, stream: translated(out.stream, writer) };
+    return { ...out, stream: rewritten(out.stream, (piece) => writer.write(piece)) };
   }
   if (out.status !== 200) return out;
   const answer = chatToResponse(JSON.parse(out.body) as ChatCompletion, echo, requestId, createdAt);

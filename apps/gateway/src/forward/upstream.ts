@@ -1,7 +1,7 @@
 import type { ChainContext, ResolvedModel } from '@llmgov/chain';
 import type { ProviderRegistry } from '../providers/provider-registry';
 import { envOf } from '../providers/provider-registry';
-import type { UpstreamResult } from '../providers/provider';
+import type { Provider, UpstreamResult } from '../providers/provider';
 import { recordChatOutcome, withChatSpan } from '@llmgov/telemetry';
 
 export type Answer =
@@ -81,3 +81,19 @@ export async function callPool(
     }
   );
 }
+
+/** The routing pool over another call of each provider (`wrap`: embeddings, the Responses API). */
+export const callPoolVia =
+  (wrap: (p: Provider) => Provider, stream?: boolean): PoolCall =>
+  (ctx, providers, asked, signal) =>
+    callPool(
+      ctx,
+      {
+        get: (name) => {
+          const p = providers.get(name);
+          return p && wrap(p);
+        },
+      },
+      stream ?? asked,
+      signal,
+    );
