@@ -96,7 +96,7 @@ describe('POST /v1/messages — the official Anthropic SDK against the embedded 
   });
 });
 
-describe('POST /v1/embeddings and /v1/completions — the official openai client against the embedded mode', () => {
+describe('POST /v1/embeddings, /v1/completions and /v1/responses — the official openai client against the embedded mode', () => {
   const e = useEmbedded();
   const client = () =>
     new OpenAI({ apiKey: e.embedded.demo!.gateway_key, baseURL: `${e.base}/v1`, maxRetries: 0 });
@@ -134,19 +134,6 @@ describe('POST /v1/embeddings and /v1/completions — the official openai client
     let text = '';
     for await (const c of stream) text += c.choices[0]?.text ?? '';
     expect(text).toBe('legacy stream');
-  });
-});
-
-describe('POST /v1/responses — the official openai client against the embedded mode', () => {
-  const e = useEmbedded();
-  const client = () =>
-    new OpenAI({ apiKey: e.embedded.demo!.gateway_key, baseURL: `${e.base}/v1`, maxRetries: 0 });
-
-  beforeAll(async () => {
-    await waitFor(async () => expect((await call(`${e.base}/health/ready`)).status).toBe(200), {
-      timeoutMs: 20_000,
-      intervalMs: 100,
-    });
   });
 
   it('answers plain and streamed responses from the mock provider, spend attributed to `user`', async () => {

@@ -6,26 +6,14 @@ import {
   completion,
   chunk,
   fakeUpstream,
+  rule,
   startGateway,
   type FakeUpstream,
   type GatewayHarness,
   type Tenant,
 } from './gateway-harness';
 
-const allowOnly = (models: string[]) => ({
-  id: 'pol_allow_echo',
-  name: 'allow echo',
-  description: null,
-  policy_type: 'model_allowlist',
-  config: { allowed_models: models },
-  scope: 'global',
-  team_id: null,
-  agent_id: null,
-  key_id: null,
-  enabled: true,
-  created_at: '2026-01-01T00:00:00.000Z',
-  updated_at: '2026-01-01T00:00:00.000Z',
-});
+const allowOnly = (models: string[]) => rule('model_allowlist', { allowed_models: models });
 
 /** `POST /v1/embeddings` and legacy `POST /v1/completions` with the official openai client, over both bus adapters. */
 describe.each([['in-process'], ['kafka']] as const)(

@@ -7,6 +7,7 @@ import {
   readRelay,
   type Json,
   type RelayChunk,
+  apiUsage,
 } from './translate-input';
 
 /**
@@ -204,10 +205,7 @@ export function chatToMessage(c: ChatCompletion, requestId: string): Json {
     content,
     stop_reason: stopReason(choice?.finish_reason),
     stop_sequence: null,
-    usage: {
-      input_tokens: c.usage?.prompt_tokens ?? 0,
-      output_tokens: c.usage?.completion_tokens ?? 0,
-    },
+    usage: apiUsage(c.usage),
   };
 }
 
@@ -310,11 +308,7 @@ export class MessageStreamWriter {
       );
     }
     let out = this.start(c.id ?? '');
-    if (c.usage)
-      this.usage = {
-        input_tokens: c.usage.prompt_tokens,
-        output_tokens: c.usage.completion_tokens,
-      };
+    if (c.usage) this.usage = apiUsage(c.usage);
     const choice = c.choices?.[0];
     if (!choice) return out;
     const text = choice.delta?.content;

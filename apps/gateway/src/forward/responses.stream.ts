@@ -6,7 +6,7 @@ import {
   type ResponseEcho,
   type ResponseUsage,
 } from './responses.translate';
-import { readRelay, type Json, type RelayChunk } from './translate-input';
+import { readRelay, type Json, type RelayChunk, apiUsage } from './translate-input';
 
 type ToolDelta = { index?: number; id?: string; function?: { name?: string; arguments?: string } };
 type Open =
@@ -178,11 +178,7 @@ export class ResponseStreamWriter {
     if (!this.started) this.ids = responseIds(this.requestId, c.id);
     let out = this.start();
     if (c.model) this.model = c.model;
-    if (c.usage)
-      this.usage = {
-        input_tokens: c.usage.prompt_tokens,
-        output_tokens: c.usage.completion_tokens,
-      };
+    if (c.usage) this.usage = apiUsage(c.usage);
     const choice = c.choices?.[0];
     if (!choice) return out;
     const text = choice.delta?.content;

@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatRequest, ContentPart } from '@llmgov/chain';
 import type { ChatCompletion } from '../providers/provider';
-import { InputError, fail, isObject, type Json } from './translate-input';
+import { InputError, fail, isObject, type Json, apiUsage } from './translate-input';
 
 /**
  * The OpenAI Responses API (https://platform.openai.com/docs/api-reference/responses) inbound, as
@@ -362,9 +362,6 @@ export function chatToResponse(
       functionCallItem(call.id, call.function.name, call.function.arguments, 'completed'),
     );
   const status = choice?.finish_reason === 'length' ? 'incomplete' : 'completed';
-  const usage = {
-    input_tokens: c.usage?.prompt_tokens ?? 0,
-    output_tokens: c.usage?.completion_tokens ?? 0,
-  };
+  const usage = apiUsage(c.usage);
   return responseObject(echo, ids, createdAt, status, output, usage, c.model);
 }

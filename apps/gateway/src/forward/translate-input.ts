@@ -1,4 +1,4 @@
-import type { ChatChunk } from '../providers/provider';
+import type { ChatChunk, Usage } from '../providers/provider';
 
 /**
  * What the inbound API translations (Messages, Responses) share: the 400 for a field they
@@ -57,3 +57,9 @@ export async function* rewritten(
     if (out) yield out;
   }
 }
+
+/** Chat usage as the Messages and Responses APIs count it. */
+export const apiUsage = (u: Usage | null | undefined) => ({
+  input_tokens: u?.prompt_tokens ?? 0,
+  output_tokens: u?.completion_tokens ?? 0,
+});
