@@ -42,6 +42,8 @@ describe('responsesToChat', () => {
       metadata: { agent_id: 'a1' },
     });
     expect(echo).toMatchObject({ instructions: 'Be brief.', max_output_tokens: 50, user: 'u-1' });
+    const safe = responsesToChat({ model: 'gpt-4o', input: 'x', safety_identifier: 'hash-1' });
+    expect(safe.chat.user).toBe('hash-1');
   });
 
   it('maps message items (text, images, developer role), function calls and their outputs', () => {

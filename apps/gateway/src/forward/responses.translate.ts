@@ -248,9 +248,12 @@ export function responsesToChat(
     chat.parallel_tool_calls = body.parallel_tool_calls;
   const format = responseFormatOf(body.text);
   if (format) chat.response_format = format;
-  if (body.user !== undefined && body.user !== null) {
-    if (typeof body.user !== 'string') return fail('user', 'must be a string');
-    chat.user = body.user;
+  // The end user: `user`, or `safety_identifier`, which OpenAI now asks for in its place.
+  for (const k of ['user', 'safety_identifier'] as const) {
+    const v = body[k];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') return fail(k, 'must be a string');
+    chat.user ??= v;
   }
   if (body.metadata !== undefined && body.metadata !== null) {
     if (!isObject(body.metadata)) return fail('metadata', 'must be an object');
