@@ -388,3 +388,33 @@ export const rule = (
     updated_at: '2026-01-01T00:00:00.000Z',
     ...scope,
   }) as never;
+
+/** A gateway and what the inbound API tests use: fake OpenAI and Anthropic upstreams, a growth tenant. */
+export interface TwoUpstreams {
+  gw: GatewayHarness;
+  openai: FakeUpstream;
+  anthropic: FakeUpstream;
+  t: Tenant;
+}
+
+/** Starts a `TwoUpstreams` before the block's tests and closes it after them. */
+export function useTwoUpstreams(kind: 'in-process' | 'kafka'): TwoUpstreams {
+  const s = {} as TwoUpstreams;
+  beforeAll(async () => {
+    s.openai = await fakeUpstream();
+    s.anthropic = await fakeUpstream();
+    s.gw = await startGateway(kind, {
+      OPENAI_API_KEY: 'sk-upstream-test-key-000000000000',
+      OPENAI_BASE_URL: s.openai.url,
+      ANTHROPIC_API_KEY: 'sk-ant-test-0000000000000000000000',
+      ANTHROPIC_BASE_URL: s.anthropic.url.replace(/\/v1$/, ''),
+    });
+    s.t = await s.gw.tenant({ plan: 'growth' });
+  });
+  afterAll(async () => {
+    await s.gw?.close();
+    await s.openai?.close();
+    await s.anthropic?.close();
+  });
+  return s;
+}

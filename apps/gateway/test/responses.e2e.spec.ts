@@ -1,16 +1,7 @@
 import OpenAI from 'openai';
 import { approvalsTopic, policyViolatedTopic, requestsTopic } from '@llmgov/events';
 import { waitFor } from '@llmgov/testing';
-import {
-  chunk,
-  completion,
-  fakeUpstream,
-  rule,
-  startGateway,
-  type FakeUpstream,
-  type GatewayHarness,
-  type Tenant,
-} from './gateway-harness';
+import { chunk, completion, rule, useTwoUpstreams } from './gateway-harness';
 
 const approvalRule = rule('require_approval', { environment: 'production' });
 
@@ -18,29 +9,9 @@ const approvalRule = rule('require_approval', { environment: 'production' });
 describe.each([['in-process'], ['kafka']] as const)(
   'POST /v1/responses — OpenAI Responses API inbound (%s bus)',
   (kind) => {
-    let gw: GatewayHarness;
-    let openai: FakeUpstream;
-    let anthropic: FakeUpstream;
-    let t: Tenant;
-    const client = (key = t.secret) =>
-      new OpenAI({ apiKey: key, baseURL: `${gw.base}/v1`, maxRetries: 0 });
-
-    beforeAll(async () => {
-      openai = await fakeUpstream();
-      anthropic = await fakeUpstream();
-      gw = await startGateway(kind, {
-        OPENAI_API_KEY: 'sk-upstream-test-key-000000000000',
-        OPENAI_BASE_URL: openai.url,
-        ANTHROPIC_API_KEY: 'sk-ant-test-0000000000000000000000',
-        ANTHROPIC_BASE_URL: anthropic.url.replace(/\/v1$/, ''),
-      });
-      t = await gw.tenant({ plan: 'growth' });
-    });
-    afterAll(async () => {
-      await gw?.close();
-      await openai?.close();
-      await anthropic?.close();
-    });
+    const s = useTwoUpstreams(kind);
+    const client = (key = s.t.secret) =>
+      new OpenAI({ apiKey: key, baseURL: `${s.gw.base}/v1`, maxRetries: 0 });
 
     it('answers a string input with a Response object, usage, governance headers and events', async () => {
       const { data, response } = await client()
@@ -79,7 +50,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       for (const h of ['x-governance-time-ms', 'x-cost-usd', 'x-policy-version', 'ratelimit-limit'])
         expect([h, response.headers.get(h)]).toEqual([h, expect.any(String)]);
       const done = await waitFor(() => {
-        const e = gw
+        const e = s.gw
           .seen(requestsTopic)
           .find((x) => x.type === 'request.completed' && x.data.request_id === requestId);
         expect(e).toBeDefined();
@@ -88,7 +59,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       expect(done.data).toMatchObject({
         outcome: 'forwarded',
         model: 'mock/echo',
-        org_id: t.orgId,
+        org_id: s.t.orgId,
         end_user: 'u-77',
       });
     });
@@ -138,7 +109,7 @@ describe.each([['in-process'], ['kafka']] as const)(
           strict: false,
         },
       ];
-      openai.answer = () => ({
+      s.openai.answer = () => ({
         json: completion(null, {
           tool_calls: [
             {
@@ -163,13 +134,13 @@ describe.each([['in-process'], ['kafka']] as const)(
           arguments: '{"city":"Oslo"}',
         }),
       ]);
-      expect(openai.requests.at(-1)).toMatchObject({
+      expect(s.openai.requests.at(-1)).toMatchObject({
         tool_choice: 'required',
         tools: [
           { type: 'function', function: { name: 'get_weather', parameters: tools[0]!.parameters } },
         ],
       });
-      openai.answer = () => ({ json: completion('Sunny in Oslo.') });
+      s.openai.answer = () => ({ json: completion('Sunny in Oslo.') });
       const call = first.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
       const second = await client().responses.create({
         model: 'gpt-4o-mini',
@@ -181,7 +152,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         ],
       });
       expect(second.output_text).toBe('Sunny in Oslo.');
-      expect(openai.requests.at(-1)).toMatchObject({
+      expect(s.openai.requests.at(-1)).toMatchObject({
         messages: [
           { role: 'user', content: 'weather in Oslo?' },
           {
@@ -205,7 +176,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         ...chunk(null, finish),
         choices: [{ index: 0, delta, finish_reason: finish }],
       });
-      openai.answer = () => ({
+      s.openai.answer = () => ({
         sse: [
           call({
             tool_calls: [
@@ -266,7 +237,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       expect(err.headers.get('x-policy-version')).toBe('1');
       await waitFor(() =>
         expect(
-          gw
+          s.gw
             .seen(policyViolatedTopic)
             .some((v) => v.data.request_id === requestId && v.data.code === 'pii_detected'),
         ).toBe(true),
@@ -298,7 +269,7 @@ describe.each([['in-process'], ['kafka']] as const)(
     });
 
     it('passes previous_response_id and built-in tools through to the openai provider on its Responses API', async () => {
-      openai.answer = () => ({
+      s.openai.answer = () => ({
         json: {
           id: 'resp_upstream_2',
           object: 'response',
@@ -334,8 +305,8 @@ describe.each([['in-process'], ['kafka']] as const)(
       });
       expect(data.output_text).toBe('Still sunny.');
       expect(Number(response.headers.get('x-cost-usd'))).toBeGreaterThan(0);
-      expect(openai.paths.at(-1)).toBe('/v1/responses');
-      expect(openai.requests.at(-1)).toEqual({
+      expect(s.openai.paths.at(-1)).toBe('/v1/responses');
+      expect(s.openai.requests.at(-1)).toEqual({
         model: 'gpt-4o-mini',
         previous_response_id: 'resp_upstream_1',
         store: true,
@@ -346,7 +317,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         ],
       });
       // Streamed: the upstream's typed events are governed as chunks and written again.
-      openai.answer = () => ({
+      s.openai.answer = () => ({
         sse: [
           {
             type: 'response.created',
@@ -376,9 +347,9 @@ describe.each([['in-process'], ['kafka']] as const)(
         usage: { input_tokens: 31, output_tokens: 2 },
       });
       expect(final.output_text).toBe('Rain later.');
-      expect(openai.requests.at(-1)).toMatchObject({ stream: true });
+      expect(s.openai.requests.at(-1)).toMatchObject({ stream: true });
       // A built-in tool goes to the same Responses API, as given.
-      openai.answer = () => ({
+      s.openai.answer = () => ({
         json: {
           id: 'resp_web',
           status: 'completed',
@@ -397,7 +368,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         tool_choice: { type: 'web_search' } as never,
       });
       expect(searched.output_text).toBe('Found it.');
-      expect(openai.requests.at(-1)).toEqual({
+      expect(s.openai.requests.at(-1)).toEqual({
         model: 'gpt-4o-mini',
         tools: [{ type: 'web_search' }],
         tool_choice: { type: 'web_search' },
@@ -405,7 +376,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         input: [{ type: 'message', role: 'user', content: 'news?' }],
       });
       // PII in the new input is governed before anything reaches the upstream.
-      const calls = openai.requests.length;
+      const calls = s.openai.requests.length;
       await expect(
         client().responses.create({
           model: 'gpt-4o-mini',
@@ -413,11 +384,11 @@ describe.each([['in-process'], ['kafka']] as const)(
           input: 'card 4111 1111 1111 1111',
         }),
       ).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
-      expect(openai.requests.length).toBe(calls);
+      expect(s.openai.requests.length).toBe(calls);
     });
 
     it('is metered by the same budgets: refused before the call, and a stream cut with an error', async () => {
-      const tight = await gw.tenant({ plan: 'growth', settings: { daily_budget_usd: 0.0001 } });
+      const tight = await s.gw.tenant({ plan: 'growth', settings: { daily_budget_usd: 0.0001 } });
       const over = await client(tight.secret)
         .responses.create({ model: 'gpt-4o-mini', input: 'x', max_output_tokens: 16_000 })
         .catch((e: unknown) => e);
@@ -425,7 +396,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       expect((over as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({
         step: 'budget',
       });
-      openai.answer = () => ({
+      s.openai.answer = () => ({
         sse: [
           chunk(''),
           ...Array.from({ length: 60 }, () => chunk('word '.repeat(20))),
@@ -451,8 +422,8 @@ describe.each([['in-process'], ['kafka']] as const)(
     });
 
     it('holds a request an approval rule catches: 202 with the approval id', async () => {
-      const held = await gw.tenant({ plan: 'growth', rules: [approvalRule] });
-      const res = await fetch(`${gw.base}/v1/responses`, {
+      const held = await s.gw.tenant({ plan: 'growth', rules: [approvalRule] });
+      const res = await fetch(`${s.gw.base}/v1/responses`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -468,14 +439,14 @@ describe.each([['in-process'], ['kafka']] as const)(
       });
       expect(res.headers.get('x-approval-id')).toBe(body.approval_id);
       await waitFor(() =>
-        expect(gw.seen(approvalsTopic).some((x) => x.data.approval_id === body.approval_id)).toBe(
+        expect(s.gw.seen(approvalsTopic).some((x) => x.data.approval_id === body.approval_id)).toBe(
           true,
         ),
       );
     });
 
     it('reaches an Anthropic upstream with the instructions as its system prompt', async () => {
-      anthropic.answer = () => ({
+      s.anthropic.answer = () => ({
         json: {
           id: 'msg_up',
           type: 'message',
@@ -494,7 +465,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       });
       expect(data.output_text).toBe('Bonjour');
       expect(data.usage).toMatchObject({ input_tokens: 11, output_tokens: 2 });
-      expect(anthropic.requests.at(-1)).toMatchObject({
+      expect(s.anthropic.requests.at(-1)).toMatchObject({
         model: 'claude-haiku-4-5',
         system: 'French only.',
         max_tokens: 50,
@@ -502,7 +473,7 @@ describe.each([['in-process'], ['kafka']] as const)(
     });
 
     it('appears in the OpenAPI document at /docs with its required fields', async () => {
-      const doc = (await (await fetch(`${gw.base}/docs-json`)).json()) as {
+      const doc = (await (await fetch(`${s.gw.base}/docs-json`)).json()) as {
         paths: Record<string, any>;
       };
       const post = doc.paths['/v1/responses']?.post;
