@@ -1,11 +1,10 @@
 import OpenAI from 'openai';
-import { requestsTopic } from '@llmgov/events';
-import { waitFor } from '@llmgov/testing';
 import { mockEmbedding } from '../src/providers/embeddings';
 import {
   completion,
   chunk,
   fakeUpstream,
+  completedEvent,
   rule,
   startGateway,
   type FakeUpstream,
@@ -24,14 +23,7 @@ describe.each([['in-process'], ['kafka']] as const)(
     let t: Tenant;
     const client = (key = t.secret) =>
       new OpenAI({ apiKey: key, baseURL: `${gw.base}/v1`, maxRetries: 0 });
-    const completed = (requestId: string | null) =>
-      waitFor(() => {
-        const e = gw
-          .seen(requestsTopic)
-          .find((x) => x.type === 'request.completed' && x.data.request_id === requestId);
-        if (!e || e.type !== 'request.completed') throw new Error('not yet');
-        return e;
-      });
+    const completed = (requestId: string | null) => completedEvent(gw, requestId);
 
     beforeAll(async () => {
       upstream = await fakeUpstream();

@@ -418,3 +418,21 @@ export function useTwoUpstreams(kind: 'in-process' | 'kafka'): TwoUpstreams {
   });
   return s;
 }
+
+/** The `request.completed` event of a request, once the gateway has published it. */
+export const completedEvent = (gw: GatewayHarness, requestId: string | null) =>
+  waitFor(() => {
+    const e = gw
+      .seen(requestsTopic)
+      .find((x) => x.type === 'request.completed' && x.data.request_id === requestId);
+    if (!e || e.type !== 'request.completed') throw new Error('not yet');
+    return e;
+  });
+
+/** The governance headers every governed answer carries. */
+export const GOVERNANCE_HEADERS = [
+  'x-governance-time-ms',
+  'x-cost-usd',
+  'x-policy-version',
+  'ratelimit-limit',
+] as const;

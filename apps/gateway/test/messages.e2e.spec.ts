@@ -1,7 +1,13 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { policyViolatedTopic, requestsTopic } from '@llmgov/events';
+import { policyViolatedTopic } from '@llmgov/events';
 import { waitFor } from '@llmgov/testing';
-import { completion, chunk, useTwoUpstreams } from './gateway-harness';
+import {
+  completion,
+  chunk,
+  useTwoUpstreams,
+  completedEvent,
+  GOVERNANCE_HEADERS,
+} from './gateway-harness';
 
 /** `POST /v1/messages` with the official Anthropic SDK, governed as chat completions are, over both bus adapters. */
 describe.each([['in-process'], ['kafka']] as const)(
@@ -34,16 +40,10 @@ describe.each([['in-process'], ['kafka']] as const)(
       expect(data.usage.input_tokens).toBeGreaterThan(0);
       const requestId = response.headers.get('x-request-id')!;
       expect(requestId).toMatch(/^req_/);
-      for (const h of ['x-governance-time-ms', 'x-cost-usd', 'x-policy-version', 'ratelimit-limit'])
+      for (const h of GOVERNANCE_HEADERS)
         expect([h, response.headers.get(h)]).toEqual([h, expect.any(String)]);
       // The same events as a chat completion.
-      const done = await waitFor(() => {
-        const e = s.gw
-          .seen(requestsTopic)
-          .find((x) => x.type === 'request.completed' && x.data.request_id === requestId);
-        expect(e).toBeDefined();
-        return e!;
-      });
+      const done = await completedEvent(s.gw, requestId);
       // metadata.user_id is the end user, as OpenAI's `user`.
       expect(done.data).toMatchObject({
         outcome: 'forwarded',

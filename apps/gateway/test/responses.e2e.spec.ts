@@ -1,7 +1,14 @@
 import OpenAI from 'openai';
-import { approvalsTopic, policyViolatedTopic, requestsTopic } from '@llmgov/events';
+import { approvalsTopic, policyViolatedTopic } from '@llmgov/events';
 import { waitFor } from '@llmgov/testing';
-import { chunk, completion, rule, useTwoUpstreams } from './gateway-harness';
+import {
+  chunk,
+  completion,
+  rule,
+  useTwoUpstreams,
+  completedEvent,
+  GOVERNANCE_HEADERS,
+} from './gateway-harness';
 
 const approvalRule = rule('require_approval', { environment: 'production' });
 
@@ -47,15 +54,9 @@ describe.each([['in-process'], ['kafka']] as const)(
       expect(data.usage!.output_tokens).toBeGreaterThan(0);
       const requestId = response.headers.get('x-request-id')!;
       expect(data.id).toBe(`resp_${requestId.replace(/^req_/, '')}`);
-      for (const h of ['x-governance-time-ms', 'x-cost-usd', 'x-policy-version', 'ratelimit-limit'])
+      for (const h of GOVERNANCE_HEADERS)
         expect([h, response.headers.get(h)]).toEqual([h, expect.any(String)]);
-      const done = await waitFor(() => {
-        const e = s.gw
-          .seen(requestsTopic)
-          .find((x) => x.type === 'request.completed' && x.data.request_id === requestId);
-        expect(e).toBeDefined();
-        return e!;
-      });
+      const done = await completedEvent(s.gw, requestId);
       expect(done.data).toMatchObject({
         outcome: 'forwarded',
         model: 'mock/echo',
