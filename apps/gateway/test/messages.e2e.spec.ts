@@ -160,7 +160,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         type: 'error',
         error: { type: 'authentication_error', code: 'invalid_api_key' },
       });
-      for (const path of ['/v1/completions', '/v1/embeddings']) {
+      for (const path of ['/v1/completions', '/v1/embeddings', '/v1/responses']) {
         const res = await post(path, { model: 'mock/echo' });
         expect([path, res.status]).toEqual([path, 401]);
         expect(await res.json()).toMatchObject({ error: { code: 'invalid_api_key' } });
