@@ -96,7 +96,7 @@ describe('POST /v1/messages — the official Anthropic SDK against the embedded 
   });
 });
 
-describe('POST /v1/embeddings and /v1/completions — the official openai client against the embedded mode', () => {
+describe('POST /v1/embeddings, /v1/completions and /v1/responses — the official openai client against the embedded mode', () => {
   const e = useEmbedded();
   const client = () =>
     new OpenAI({ apiKey: e.embedded.demo!.gateway_key, baseURL: `${e.base}/v1`, maxRetries: 0 });
@@ -134,5 +134,60 @@ describe('POST /v1/embeddings and /v1/completions — the official openai client
     let text = '';
     for await (const c of stream) text += c.choices[0]?.text ?? '';
     expect(text).toBe('legacy stream');
+  });
+
+  it('answers plain and streamed responses from the mock provider, spend attributed to `user`', async () => {
+    const plain = await client().responses.create({
+      model: 'mock/echo',
+      instructions: 'Echo.',
+      input: 'plain response',
+      user: 'carol',
+    });
+    expect(plain).toMatchObject({ object: 'response', status: 'completed' });
+    expect(plain.output_text).toBe('plain response');
+    expect(plain.usage!.output_tokens).toBeGreaterThan(0);
+
+    const stream = await client().responses.create({
+      model: 'mock/echo',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'streamed response' }] }],
+      stream: true,
+    });
+    const types: string[] = [];
+    let text = '';
+    for await (const ev of stream) {
+      types.push(ev.type);
+      if (ev.type === 'response.output_text.delta') text += ev.delta;
+    }
+    expect(text).toBe('streamed response');
+    expect(types[0]).toBe('response.created');
+    expect(types.at(-1)).toBe('response.completed');
+
+    await waitFor(
+      async () => {
+        const res = await call(`${e.base}/budgets/spend?group_by=user&period=day`, {
+          key: e.embedded.demo!.admin_key,
+        });
+        const carol = res.body.data.find((r: { id: string }) => r.id === 'carol');
+        expect(carol).toMatchObject({ requests: 1, spent_micro_usd: expect.any(Number) });
+        expect(carol.spent_micro_usd).toBeGreaterThan(0);
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
+  });
+
+  it("refuses a card number as the SDK's PermissionDeniedError and a built-in tool as a 400", async () => {
+    const refused = client().responses.create({
+      model: 'mock/echo',
+      input: 'card 4111 1111 1111 1111',
+    });
+    await expect(refused).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+    await expect(refused).rejects.toMatchObject({ status: 403, code: 'pii_detected' });
+    await expect(
+      client().responses.create({
+        model: 'mock/echo',
+        input: 'search',
+        tools: [{ type: 'file_search', vector_store_ids: ['vs_1'] }],
+      }),
+    ).rejects.toMatchObject({ status: 400, param: 'tools[0].type' });
   });
 });

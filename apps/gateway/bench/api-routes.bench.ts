@@ -25,6 +25,11 @@ const routes: [string, string, unknown][] = [
     },
   ],
   [
+    'responses',
+    '/v1/responses',
+    { model: 'mock/echo', instructions: 'Be brief.', input: 'hello bench, how are you today?' },
+  ],
+  [
     'completions (legacy)',
     '/v1/completions',
     { model: 'mock/echo', prompt: 'hello bench, how are you today?' },

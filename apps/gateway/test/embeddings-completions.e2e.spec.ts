@@ -1,31 +1,18 @@
 import OpenAI from 'openai';
-import { requestsTopic } from '@llmgov/events';
-import { waitFor } from '@llmgov/testing';
 import { mockEmbedding } from '../src/providers/embeddings';
 import {
   completion,
   chunk,
   fakeUpstream,
+  completedEvent,
+  rule,
   startGateway,
   type FakeUpstream,
   type GatewayHarness,
   type Tenant,
 } from './gateway-harness';
 
-const allowOnly = (models: string[]) => ({
-  id: 'pol_allow_echo',
-  name: 'allow echo',
-  description: null,
-  policy_type: 'model_allowlist',
-  config: { allowed_models: models },
-  scope: 'global',
-  team_id: null,
-  agent_id: null,
-  key_id: null,
-  enabled: true,
-  created_at: '2026-01-01T00:00:00.000Z',
-  updated_at: '2026-01-01T00:00:00.000Z',
-});
+const allowOnly = (models: string[]) => rule('model_allowlist', { allowed_models: models });
 
 /** `POST /v1/embeddings` and legacy `POST /v1/completions` with the official openai client, over both bus adapters. */
 describe.each([['in-process'], ['kafka']] as const)(
@@ -36,14 +23,7 @@ describe.each([['in-process'], ['kafka']] as const)(
     let t: Tenant;
     const client = (key = t.secret) =>
       new OpenAI({ apiKey: key, baseURL: `${gw.base}/v1`, maxRetries: 0 });
-    const completed = (requestId: string | null) =>
-      waitFor(() => {
-        const e = gw
-          .seen(requestsTopic)
-          .find((x) => x.type === 'request.completed' && x.data.request_id === requestId);
-        if (!e || e.type !== 'request.completed') throw new Error('not yet');
-        return e;
-      });
+    const completed = (requestId: string | null) => completedEvent(gw, requestId);
 
     beforeAll(async () => {
       upstream = await fakeUpstream();

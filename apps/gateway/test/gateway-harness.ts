@@ -298,6 +298,8 @@ export async function startGateway(
 export interface FakeUpstream {
   url: string;
   requests: Record<string, unknown>[];
+  /** The path of each request, in order. */
+  paths: string[];
   /** Next answers: a JSON completion, or SSE chunks (strings are sent as `data:` lines, in order, each flushed). */
   answer: (req: Record<string, unknown>) => {
     status?: number;
@@ -312,6 +314,7 @@ export async function fakeUpstream(): Promise<FakeUpstream> {
   const fake: FakeUpstream = {
     url: '',
     requests: [],
+    paths: [],
     answer: () => ({ json: {} }),
     close: async () => {},
   };
@@ -320,6 +323,7 @@ export async function fakeUpstream(): Promise<FakeUpstream> {
     for await (const c of req) chunks.push(c as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
     fake.requests.push(body);
+    fake.paths.push(req.url ?? '');
     const a = fake.answer(body);
     if (a.delayMs) await new Promise((r) => setTimeout(r, a.delayMs));
     if (a.sse) {
@@ -362,3 +366,73 @@ export const chunk = (content: string | null, finish: string | null = null) => (
   model: 'gpt-4o-mini',
   choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }],
 });
+
+/** A policy rule of the given type (global scope unless `scope` says otherwise). */
+export const rule = (
+  policy_type: string,
+  config: Record<string, unknown>,
+  scope: Record<string, string | null> = {},
+) =>
+  ({
+    id: `pol_${policy_type}_${Math.random().toString(36).slice(2, 8)}`,
+    name: `${policy_type} rule`,
+    description: null,
+    policy_type,
+    config,
+    scope: 'global',
+    team_id: null,
+    agent_id: null,
+    key_id: null,
+    enabled: true,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    ...scope,
+  }) as never;
+
+/** A gateway and what the inbound API tests use: fake OpenAI and Anthropic upstreams, a growth tenant. */
+export interface TwoUpstreams {
+  gw: GatewayHarness;
+  openai: FakeUpstream;
+  anthropic: FakeUpstream;
+  t: Tenant;
+}
+
+/** Starts a `TwoUpstreams` before the block's tests and closes it after them. */
+export function useTwoUpstreams(kind: 'in-process' | 'kafka'): TwoUpstreams {
+  const s = {} as TwoUpstreams;
+  beforeAll(async () => {
+    s.openai = await fakeUpstream();
+    s.anthropic = await fakeUpstream();
+    s.gw = await startGateway(kind, {
+      OPENAI_API_KEY: 'sk-upstream-test-key-000000000000',
+      OPENAI_BASE_URL: s.openai.url,
+      ANTHROPIC_API_KEY: 'sk-ant-test-0000000000000000000000',
+      ANTHROPIC_BASE_URL: s.anthropic.url.replace(/\/v1$/, ''),
+    });
+    s.t = await s.gw.tenant({ plan: 'growth' });
+  });
+  afterAll(async () => {
+    await s.gw?.close();
+    await s.openai?.close();
+    await s.anthropic?.close();
+  });
+  return s;
+}
+
+/** The `request.completed` event of a request, once the gateway has published it. */
+export const completedEvent = (gw: GatewayHarness, requestId: string | null) =>
+  waitFor(() => {
+    const e = gw
+      .seen(requestsTopic)
+      .find((x) => x.type === 'request.completed' && x.data.request_id === requestId);
+    if (!e || e.type !== 'request.completed') throw new Error('not yet');
+    return e;
+  });
+
+/** The governance headers every governed answer carries. */
+export const GOVERNANCE_HEADERS = [
+  'x-governance-time-ms',
+  'x-cost-usd',
+  'x-policy-version',
+  'ratelimit-limit',
+] as const;

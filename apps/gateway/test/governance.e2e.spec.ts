@@ -6,32 +6,12 @@ import { waitFor } from '@llmgov/testing';
 import {
   chunk,
   fakeUpstream,
+  rule,
   startGateway,
   type FakeUpstream,
   type GatewayHarness,
   type Tenant,
 } from './gateway-harness';
-
-const rule = (
-  policy_type: string,
-  config: Record<string, unknown>,
-  scope: Record<string, string | null> = {},
-) =>
-  ({
-    id: `pol_${policy_type}_${Math.random().toString(36).slice(2, 8)}`,
-    name: `${policy_type} rule`,
-    description: null,
-    policy_type,
-    config,
-    scope: 'global',
-    team_id: null,
-    agent_id: null,
-    key_id: null,
-    enabled: true,
-    created_at: '2026-01-01T00:00:00.000Z',
-    updated_at: '2026-01-01T00:00:00.000Z',
-    ...scope,
-  }) as never;
 
 /** A stand-in for the approval service's consume route: grants `apr_ok…` once, denies the rest. */
 async function fakeApprovals(): Promise<{

@@ -1,43 +1,21 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { policyViolatedTopic, requestsTopic } from '@llmgov/events';
+import { policyViolatedTopic } from '@llmgov/events';
 import { waitFor } from '@llmgov/testing';
 import {
   completion,
   chunk,
-  fakeUpstream,
-  startGateway,
-  type FakeUpstream,
-  type GatewayHarness,
-  type Tenant,
+  useTwoUpstreams,
+  completedEvent,
+  GOVERNANCE_HEADERS,
 } from './gateway-harness';
 
 /** `POST /v1/messages` with the official Anthropic SDK, governed as chat completions are, over both bus adapters. */
 describe.each([['in-process'], ['kafka']] as const)(
   'POST /v1/messages — Anthropic Messages API inbound (%s bus)',
   (kind) => {
-    let gw: GatewayHarness;
-    let openai: FakeUpstream;
-    let anthropic: FakeUpstream;
-    let t: Tenant;
-    const client = (key = t.secret) =>
-      new Anthropic({ apiKey: key, baseURL: gw.base, maxRetries: 0 });
-
-    beforeAll(async () => {
-      openai = await fakeUpstream();
-      anthropic = await fakeUpstream();
-      gw = await startGateway(kind, {
-        OPENAI_API_KEY: 'sk-upstream-test-key-000000000000',
-        OPENAI_BASE_URL: openai.url,
-        ANTHROPIC_API_KEY: 'sk-ant-test-0000000000000000000000',
-        ANTHROPIC_BASE_URL: anthropic.url.replace(/\/v1$/, ''),
-      });
-      t = await gw.tenant({ plan: 'growth' });
-    });
-    afterAll(async () => {
-      await gw?.close();
-      await openai?.close();
-      await anthropic?.close();
-    });
+    const s = useTwoUpstreams(kind);
+    const client = (key = s.t.secret) =>
+      new Anthropic({ apiKey: key, baseURL: s.gw.base, maxRetries: 0 });
 
     it('answers a plain request (system prompt, x-api-key) with usage, governance headers and events', async () => {
       const { data, response } = await client()
@@ -62,21 +40,15 @@ describe.each([['in-process'], ['kafka']] as const)(
       expect(data.usage.input_tokens).toBeGreaterThan(0);
       const requestId = response.headers.get('x-request-id')!;
       expect(requestId).toMatch(/^req_/);
-      for (const h of ['x-governance-time-ms', 'x-cost-usd', 'x-policy-version', 'ratelimit-limit'])
+      for (const h of GOVERNANCE_HEADERS)
         expect([h, response.headers.get(h)]).toEqual([h, expect.any(String)]);
       // The same events as a chat completion.
-      const done = await waitFor(() => {
-        const e = gw
-          .seen(requestsTopic)
-          .find((x) => x.type === 'request.completed' && x.data.request_id === requestId);
-        expect(e).toBeDefined();
-        return e!;
-      });
+      const done = await completedEvent(s.gw, requestId);
       // metadata.user_id is the end user, as OpenAI's `user`.
       expect(done.data).toMatchObject({
         outcome: 'forwarded',
         model: 'mock/echo',
-        org_id: t.orgId,
+        org_id: s.t.orgId,
         end_user: 'u-42',
       });
     });
@@ -140,7 +112,7 @@ describe.each([['in-process'], ['kafka']] as const)(
       expect(err.headers?.get('x-request-id')).toBe(requestId);
       await waitFor(() =>
         expect(
-          gw
+          s.gw
             .seen(policyViolatedTopic)
             .some((v) => v.data.request_id === requestId && v.data.code === 'pii_detected'),
         ).toBe(true),
@@ -155,11 +127,11 @@ describe.each([['in-process'], ['kafka']] as const)(
           messages: [{ role: 'user', content: 'x' }],
         }),
       ).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
-      const res = await fetch(`${gw.base}/v1/messages`, {
+      const res = await fetch(`${s.gw.base}/v1/messages`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-api-key': t.secret,
+          'x-api-key': s.t.secret,
           'anthropic-version': '2023-06-01',
         },
         body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'x' }] }),
@@ -177,7 +149,7 @@ describe.each([['in-process'], ['kafka']] as const)(
 
     it('checks the key before the body: bad key + unreadable body is a 401 on every translated route', async () => {
       const post = (path: string, body: unknown) =>
-        fetch(`${gw.base}${path}`, {
+        fetch(`${s.gw.base}${path}`, {
           method: 'POST',
           headers: { 'x-api-key': 'gk_not_a_key' },
           body: JSON.stringify(body),
@@ -188,7 +160,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         type: 'error',
         error: { type: 'authentication_error', code: 'invalid_api_key' },
       });
-      for (const path of ['/v1/completions', '/v1/embeddings']) {
+      for (const path of ['/v1/completions', '/v1/embeddings', '/v1/responses']) {
         const res = await post(path, { model: 'mock/echo' });
         expect([path, res.status]).toEqual([path, 401]);
         expect(await res.json()).toMatchObject({ error: { code: 'invalid_api_key' } });
@@ -196,7 +168,7 @@ describe.each([['in-process'], ['kafka']] as const)(
     });
 
     it('Bearer auth; tools and tool results translated to and from an OpenAI-compatible upstream', async () => {
-      openai.answer = () => ({
+      s.openai.answer = () => ({
         json: completion(null, {
           tool_calls: [
             {
@@ -208,9 +180,9 @@ describe.each([['in-process'], ['kafka']] as const)(
         }),
       });
       const bearer = new Anthropic({
-        authToken: t.secret,
+        authToken: s.t.secret,
         apiKey: null,
-        baseURL: gw.base,
+        baseURL: s.gw.base,
         maxRetries: 0,
       });
       const tools = [
@@ -248,7 +220,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         content: [{ type: 'tool_use', id: 'call_9', name: 'get_weather', input: { city: 'Oslo' } }],
         usage: { input_tokens: 10, output_tokens: 5 },
       });
-      expect(openai.requests.at(-1)).toMatchObject({
+      expect(s.openai.requests.at(-1)).toMatchObject({
         model: 'gpt-4o-mini',
         max_tokens: 100,
         tool_choice: 'required',
@@ -283,7 +255,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         ...chunk(null, finish),
         choices: [{ index: 0, delta, finish_reason: finish }],
       });
-      openai.answer = () => ({
+      s.openai.answer = () => ({
         sse: [
           chunk('Checking. '),
           call({
@@ -324,7 +296,7 @@ describe.each([['in-process'], ['kafka']] as const)(
     });
 
     it('reaches an Anthropic upstream with the system prompt and answer carried both ways', async () => {
-      anthropic.answer = () => ({
+      s.anthropic.answer = () => ({
         json: {
           id: 'msg_up',
           type: 'message',
@@ -347,7 +319,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         stop_reason: 'end_turn',
         usage: { input_tokens: 11, output_tokens: 2 },
       });
-      expect(anthropic.requests.at(-1)).toMatchObject({
+      expect(s.anthropic.requests.at(-1)).toMatchObject({
         model: 'claude-haiku-4-5',
         system: 'French only.',
         max_tokens: 50,
@@ -356,7 +328,7 @@ describe.each([['in-process'], ['kafka']] as const)(
     });
 
     it('streams from an Anthropic upstream as Messages events again, usage included', async () => {
-      anthropic.answer = () => ({
+      s.anthropic.answer = () => ({
         sse: [
           { type: 'message_start', message: { id: 'msg_s', usage: { input_tokens: 9 } } },
           { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
@@ -382,7 +354,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         stop_reason: 'end_turn',
         usage: { output_tokens: 2 },
       });
-      expect(anthropic.requests.at(-1)).toMatchObject({
+      expect(s.anthropic.requests.at(-1)).toMatchObject({
         model: 'claude-haiku-4-5',
         stream: true,
         max_tokens: 50,
@@ -390,7 +362,7 @@ describe.each([['in-process'], ['kafka']] as const)(
     });
 
     it('is metered by the same budgets: refused before the call, and a stream cut with an error event', async () => {
-      const tight = await gw.tenant({ plan: 'growth', settings: { daily_budget_usd: 0.0001 } }); // 100 micro-dollars
+      const tight = await s.gw.tenant({ plan: 'growth', settings: { daily_budget_usd: 0.0001 } }); // 100 micro-dollars
       const over = await client(tight.secret)
         .messages.create({
           model: 'gpt-4o-mini',
@@ -404,7 +376,7 @@ describe.each([['in-process'], ['kafka']] as const)(
         error: { step: 'budget' },
       });
       // gpt-4o-mini: $0.6 / M output tokens; the upstream ignores max_tokens and keeps talking.
-      openai.answer = () => ({
+      s.openai.answer = () => ({
         sse: [
           chunk(''),
           ...Array.from({ length: 60 }, () => chunk('word '.repeat(20))),
@@ -429,7 +401,7 @@ describe.each([['in-process'], ['kafka']] as const)(
     });
 
     it('appears in the OpenAPI document at /docs with its required fields', async () => {
-      const doc = (await (await fetch(`${gw.base}/docs-json`)).json()) as {
+      const doc = (await (await fetch(`${s.gw.base}/docs-json`)).json()) as {
         paths: Record<string, any>;
       };
       const post = doc.paths['/v1/messages']?.post;

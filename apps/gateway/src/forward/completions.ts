@@ -1,6 +1,6 @@
 import type { ChatRequest } from '@llmgov/chain';
 import type { ChatChunk, ChatCompletion } from '../providers/provider';
-import { json, type HttpIn, type HttpOut } from './http';
+import { invalidRequest, type HttpIn, type HttpOut } from './http';
 import type { GovernChat, KeyKnown } from './messages';
 
 /** A legacy completions request the gateway cannot honour: 400 naming the field. */
@@ -145,21 +145,7 @@ export async function completions(
         err instanceof CompletionsInputError
           ? err.message
           : `body: not valid JSON (${(err as Error).message})`;
-      return json(
-        400,
-        {},
-        {
-          error: {
-            message,
-            type: 'invalid_request_error',
-            code: 'invalid_request',
-            param,
-            step: null,
-            remediation: null,
-          },
-          status: 400,
-        },
-      );
+      return invalidRequest(param, message);
     }
   }
   const out = await govern({ ...input, body });

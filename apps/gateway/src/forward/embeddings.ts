@@ -1,8 +1,8 @@
 import type { ChatRequest } from '@llmgov/chain';
 import type { ChatCompletion, Provider, UpstreamCall, UpstreamResult } from '../providers/provider';
 import { canEmbed, type EmbeddingsResponse } from '../providers/embeddings';
-import { json, type HttpIn, type HttpOut } from './http';
-import { callPool, type PoolCall } from './upstream';
+import { invalidRequest, type HttpIn, type HttpOut } from './http';
+import { callPoolVia, type PoolCall } from './upstream';
 import type { KeyKnown } from './messages';
 
 /** Governs a chat-shaped request, reaching the upstream through `call`. */
@@ -115,25 +115,7 @@ function asEmbedding(p: Provider): Provider {
 }
 
 /** The routing pool over the providers' embeddings endpoints (fallbacks, 503 for a provider without a key). */
-export const callEmbeddings: PoolCall = (ctx, providers, _stream, signal) =>
-  callPool(
-    ctx,
-    {
-      get: (name) => {
-        const p = providers.get(name);
-        return p && asEmbedding(p);
-      },
-      forDeployment: providers.forDeployment
-        ? (d) => {
-            const p = providers.forDeployment!(d);
-            return p && asEmbedding(p);
-          }
-        : undefined,
-      deploymentHealth: providers.deploymentHealth,
-    },
-    false,
-    signal,
-  );
+export const callEmbeddings: PoolCall = callPoolVia(asEmbedding, false);
 
 /**
  * `POST /v1/embeddings`: governed as the chat request its inputs make (same chain, events and
@@ -156,21 +138,7 @@ export async function embeddings(
         err instanceof EmbeddingsInputError
           ? err.message
           : `body: not valid JSON (${(err as Error).message})`;
-      return json(
-        400,
-        {},
-        {
-          error: {
-            message,
-            type: 'invalid_request_error',
-            code: 'invalid_request',
-            param,
-            step: null,
-            remediation: null,
-          },
-          status: 400,
-        },
-      );
+      return invalidRequest(param, message);
     }
   }
   const out = await govern({ ...input, body }, callEmbeddings);

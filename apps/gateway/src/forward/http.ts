@@ -32,3 +32,21 @@ export const refusal = (
   policy: ActivePolicy | null,
   headers: Headers,
 ): HttpOut => json(b.status, headers, refusalBody(b, step, requestId, policy));
+
+/** A body the gateway cannot read or honour: 400 in the OpenAI error shape, naming the field. */
+export const invalidRequest = (param: string, message: string): HttpOut =>
+  json(
+    400,
+    {},
+    {
+      error: {
+        message,
+        type: 'invalid_request_error',
+        code: 'invalid_request',
+        param,
+        step: null,
+        remediation: null,
+      },
+      status: 400,
+    },
+  );

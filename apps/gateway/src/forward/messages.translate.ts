@@ -1,5 +1,14 @@
 import type { ChatMessage, ChatRequest, ContentPart } from '@llmgov/chain';
-import type { ChatChunk, ChatCompletion } from '../providers/provider';
+import type { ChatCompletion } from '../providers/provider';
+import {
+  InputError,
+  fail,
+  isObject,
+  readRelay,
+  type Json,
+  type RelayChunk,
+  apiUsage,
+} from './translate-input';
 
 /**
  * The Anthropic Messages API (https://docs.anthropic.com/en/api/messages) inbound, as pure
@@ -7,25 +16,10 @@ import type { ChatChunk, ChatCompletion } from '../providers/provider';
  * completion it translates to (same 13 steps, events and budgets), and its answer translated back.
  */
 
-type Json = Record<string, unknown>;
 type Block = Json & { type?: unknown };
 
 /** A request the gateway cannot read: 400 naming the field. */
-export class MessagesInputError extends Error {
-  constructor(
-    readonly param: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const isObject = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const fail = (param: string, why: string): never => {
-  throw new MessagesInputError(param, `${param}: ${why}`);
-};
+export { InputError as MessagesInputError };
 
 function textOf(content: unknown, param: string): string {
   if (typeof content === 'string') return content;
@@ -211,10 +205,7 @@ export function chatToMessage(c: ChatCompletion, requestId: string): Json {
     content,
     stop_reason: stopReason(choice?.finish_reason),
     stop_sequence: null,
-    usage: {
-      input_tokens: c.usage?.prompt_tokens ?? 0,
-      output_tokens: c.usage?.completion_tokens ?? 0,
-    },
+    usage: apiUsage(c.usage),
   };
 }
 
@@ -272,15 +263,12 @@ export class MessageStreamWriter {
 
   /** Anthropic events for one piece of relay output (zero or more `data:` events). */
   write(piece: string): string {
-    let out = '';
-    for (const raw of piece.split('\n\n')) {
-      const line = raw.trim();
-      if (!line.startsWith('data:') || this.ended) continue;
-      const data = line.slice(5).trim();
-      if (data === '[DONE]') out += this.finish();
-      else out += this.chunk(JSON.parse(data) as ChatChunk & { error?: Json });
-    }
-    return out;
+    return readRelay(
+      piece,
+      () => this.ended,
+      (c) => this.chunk(c),
+      () => this.finish(),
+    );
   }
 
   private start(id: string): string {
@@ -305,7 +293,7 @@ export class MessageStreamWriter {
     return event('content_block_stop', { index: this.block });
   }
 
-  private chunk(c: ChatChunk & { error?: Json }): string {
+  private chunk(c: RelayChunk): string {
     if (c.error) {
       this.ended = true;
       const type =
@@ -320,11 +308,7 @@ export class MessageStreamWriter {
       );
     }
     let out = this.start(c.id ?? '');
-    if (c.usage)
-      this.usage = {
-        input_tokens: c.usage.prompt_tokens,
-        output_tokens: c.usage.completion_tokens,
-      };
+    if (c.usage) this.usage = apiUsage(c.usage);
     const choice = c.choices?.[0];
     if (!choice) return out;
     const text = choice.delta?.content;

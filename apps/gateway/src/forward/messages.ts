@@ -1,4 +1,5 @@
 import type { ChatCompletion } from '../providers/provider';
+import { rewritten } from './translate-input';
 import { json, type HttpIn, type HttpOut } from './http';
 import {
   MessageStreamWriter,
@@ -17,16 +18,6 @@ export type GovernChat = (input: HttpIn) => Promise<HttpOut>;
  * authenticate, before the body is read), as for chat completions.
  */
 export type KeyKnown = (headers: HttpIn['headers']) => boolean;
-
-async function* translated(
-  stream: AsyncIterable<string>,
-  writer: MessageStreamWriter,
-): AsyncGenerator<string> {
-  for await (const piece of stream) {
-    const out = writer.write(piece);
-    if (out) yield out;
-  }
-}
 
 /**
  * `POST /v1/messages` (Anthropic Messages API): the request is translated to the chat completion
@@ -73,7 +64,7 @@ function answerOf(out: HttpOut, model: string): HttpOut {
   const requestId = out.headers['x-request-id'] ?? '';
   if ('stream' in out) {
     const writer = new MessageStreamWriter(requestId, model);
-    return { ...out, stream: translated(out.stream, writer) };
+    return { ...out, stream: rewritten(out.stream, (piece) => writer.write(piece)) };
   }
   if (out.status === 202) return out;
   const parsed = JSON.parse(out.body) as Record<string, unknown>;

@@ -128,3 +128,26 @@ function callModel(
     },
   );
 }
+
+/** The routing pool over another call of each provider (`wrap`: embeddings, the Responses API), deployments included. */
+export const callPoolVia =
+  (wrap: (p: Provider) => Provider, stream?: boolean): PoolCall =>
+  (ctx, providers, asked, signal) =>
+    callPool(
+      ctx,
+      {
+        get: (name) => {
+          const p = providers.get(name);
+          return p && wrap(p);
+        },
+        forDeployment: providers.forDeployment
+          ? (d) => {
+              const p = providers.forDeployment!(d);
+              return p && wrap(p);
+            }
+          : undefined,
+        deploymentHealth: providers.deploymentHealth,
+      },
+      stream ?? asked,
+      signal,
+    );

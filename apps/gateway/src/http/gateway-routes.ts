@@ -5,6 +5,7 @@ import type { HttpIn, HttpOut } from '../forward/http';
 import { documentPaths } from '@llmgov/service-kit';
 import { messages } from '../forward/messages';
 import { completions } from '../forward/completions';
+import { responses } from '../forward/responses';
 import { embeddings } from '../forward/embeddings';
 import { GATEWAY_OPENAPI_PATHS } from './openapi';
 
@@ -104,6 +105,7 @@ export function registerGatewayRoutes(
   const posts: Record<string, (i: HttpIn) => HttpOut | Promise<HttpOut>> = {
     '/v1/chat/completions': govern,
     '/v1/messages': (i) => messages(govern, i, keyKnown),
+    '/v1/responses': (i) => responses((x, call) => gateway.chat(x, call), i, keyKnown),
     '/v1/completions': (i) => completions(govern, i, keyKnown),
     '/v1/embeddings': (i) => embeddings((x, call) => gateway.chat(x, call), i, keyKnown),
     '/v1/governance/explain': (i) => gateway.explain(i),

@@ -153,6 +153,51 @@ export const GATEWAY_OPENAPI_PATHS: Record<string, PathItem> = {
       },
     },
   },
+  '/v1/responses': {
+    post: {
+      tags: ['gateway'],
+      summary:
+        'OpenAI Responses API, governed as the chat completion it translates to; streamed or not',
+      description:
+        'Translated to chat completions and governed as one. The gateway keeps no response ' +
+        'state (`store` is answered `false`; `conversation`: 400). `previous_response_id` and ' +
+        'built-in tools (`web_search`, …) are passed to the `openai` provider’s own Responses ' +
+        'API for its models, and answer 400 naming the field for any other. `user` is the end user.',
+      security,
+      requestBody: jsonBody({
+        type: 'object',
+        required: ['model', 'input'],
+        properties: {
+          model: { type: 'string' },
+          input: { oneOf: [{ type: 'string' }, { type: 'array', items: anyObject }] },
+          instructions: { type: 'string' },
+          stream: { type: 'boolean' },
+          max_output_tokens: { type: 'integer', minimum: 1 },
+          tools: { type: 'array', items: anyObject },
+          tool_choice: {
+            oneOf: [{ type: 'string', enum: ['auto', 'none', 'required'] }, anyObject],
+          },
+          parallel_tool_calls: { type: 'boolean' },
+          temperature: { type: 'number' },
+          top_p: { type: 'number' },
+          text: anyObject,
+          metadata: anyObject,
+          user: { type: 'string' },
+          store: { type: 'boolean' },
+          previous_response_id: { type: 'string' },
+        },
+      }),
+      responses: {
+        '200': answer(
+          'A Response object (`object: "response"`, `output` items, `usage`), or the typed ' +
+            'Responses stream events (`response.created` … `response.completed`) when `stream: true`.',
+          anyObject,
+          true,
+        ),
+        ...refusals(openAiError),
+      },
+    },
+  },
   '/v1/embeddings': {
     post: {
       tags: ['gateway'],

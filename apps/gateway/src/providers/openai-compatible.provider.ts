@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import type { ChatChunk, ChatCompletion, Provider, UpstreamCall, UpstreamResult } from './provider';
+import type { NativeCall, NativeResult, Provider, UpstreamCall, UpstreamResult } from './provider';
 import { upstreamBody } from './provider';
 import { sseJsonBatches } from './sse';
 import type { EmbedCall, EmbedResult, EmbeddingProvider, EmbeddingsResponse } from './embeddings';
@@ -37,18 +37,37 @@ export class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
   }
 
   async complete(call: UpstreamCall): Promise<UpstreamResult> {
+    const body = upstreamBody(call.request, call.request.model, call.stream);
+    return (await this.post(this.path, body, call.stream, call.signal)) as UpstreamResult;
+  }
+
+  /**
+   * `POST <base>/responses` (the Responses API, which only OpenAI itself speaks): the body as
+   * given, the answer as the upstream sent it (a Response object or its typed events).
+   */
+  respond(call: NativeCall): Promise<NativeResult> {
+    const path = this.path.replace(/\/chat\/completions$/, '/responses');
+    return this.post(path, call.body, call.stream, call.signal);
+  }
+
+  private async post(
+    path: string,
+    payload: unknown,
+    stream: boolean,
+    signal: AbortSignal,
+  ): Promise<NativeResult> {
     let res;
     try {
       res = await this.pool.request({
         method: 'POST',
-        path: this.path,
-        headers: call.stream ? { ...this.headers, accept: 'text/event-stream' } : this.headers,
-        body: JSON.stringify(upstreamBody(call.request, call.request.model, call.stream)),
-        signal: call.signal,
+        path,
+        headers: stream ? { ...this.headers, accept: 'text/event-stream' } : this.headers,
+        body: JSON.stringify(payload),
+        signal,
       });
     } catch (err) {
       const message = `${this.name} did not answer: ${(err as Error).message}`;
-      return { kind: 'error', status: 504, message, retryable: !call.signal.aborted };
+      return { kind: 'error', status: 504, message, retryable: !signal.aborted };
     }
     if (res.statusCode >= 400) {
       const text = await res.body.text().catch(() => '');
@@ -66,12 +85,12 @@ export class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
         upstream_body: parsed,
       };
     }
-    if (!call.stream) {
+    if (!stream) {
       try {
-        return { kind: 'json', body: (await res.body.json()) as ChatCompletion };
+        return { kind: 'json', body: (await res.body.json()) as Record<string, unknown> };
       } catch (err) {
         // Aborted mid-body: the request deadline passed (or the client left) while the answer trickled in.
-        if (call.signal.aborted) {
+        if (signal.aborted) {
           return {
             kind: 'error',
             status: 504,
@@ -91,8 +110,7 @@ export class OpenAiCompatibleProvider implements Provider, EmbeddingProvider {
     return {
       kind: 'stream',
       chunks: (async function* () {
-        for await (const batch of sseJsonBatches(body))
-          yield batch.map((e) => e.json as unknown as ChatChunk);
+        for await (const batch of sseJsonBatches(body)) yield batch.map((e) => e.json);
       })(),
     };
   }

@@ -53,6 +53,24 @@ export type UpstreamResult =
   /** `retryable`: a timeout, connection error or 5xx (the next model of the pool may answer). */
   | { kind: 'error'; status: number; message: string; retryable: boolean; upstream_body?: unknown };
 
+/** A request in the upstream's own API (`POST /responses`), sent as given. */
+export interface NativeCall {
+  body: Record<string, unknown>;
+  stream: boolean;
+  signal: AbortSignal;
+}
+
+/** An upstream's own answer: its JSON body, or its stream events' JSON in batches. */
+export type NativeResult =
+  | { kind: 'json'; body: Record<string, unknown> }
+  | { kind: 'stream'; chunks: AsyncIterable<Record<string, unknown>[]> }
+  | Extract<UpstreamResult, { kind: 'error' }>;
+
+/** A provider that also speaks the OpenAI Responses API natively (the `openai` provider). */
+export interface ResponsesProvider extends Provider {
+  respond(call: NativeCall): Promise<NativeResult>;
+}
+
 /** One upstream provider: OpenAI-compatible, Anthropic, or the built-in mock. */
 export interface Provider {
   readonly name: string;
