@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { exampleEvents, policyViolatedTopic } from '@llmgov/events';
 import { silentLogger } from '@llmgov/messaging';
 import { waitFor } from '@llmgov/testing';
-import { DurableEventLog } from './durable-event-log';
+import { DurableEventLog, segmentFiles } from './durable-event-log';
 
 const violation = (n: number) => ({
   ...structuredClone(exampleEvents['policy.violated']),
@@ -69,5 +69,56 @@ describe('DurableEventLog', () => {
     release();
     await waitFor(() => expect(log.caughtUp()).toBe(true));
     await log.close();
+  });
+
+  it('rolls to a new segment file past the size limit and reloads every segment in order', async () => {
+    const segDir = mkdtempSync(join(tmpdir(), 'durable-log-seg-'));
+    const segFile = join(segDir, 'events.jsonl');
+    const openSegmented = async () => {
+      const log = new DurableEventLog(segFile, {
+        logger: silentLogger,
+        inMemoryGroup: (g) => g.startsWith('view.'),
+        saveDelayMs: 10,
+        segmentBytes: 4096,
+      });
+      await log.open();
+      return log;
+    };
+    try {
+      const first = await openSegmented();
+      const durable: string[] = [];
+      await first.subscribe({
+        topic: policyViolatedTopic,
+        group: 'sink',
+        handler: async (e) => void durable.push(e.id),
+      });
+      const sent = Array.from({ length: 40 }, (_, i) => violation(i));
+      for (const event of sent) await first.publish(policyViolatedTopic, event);
+      await waitFor(() => expect(durable).toHaveLength(40));
+      await first.close();
+      expect(segmentFiles(segFile).length).toBeGreaterThan(2);
+
+      const second = await openSegmented();
+      const resumed: string[] = [];
+      const view: string[] = [];
+      await second.subscribe({
+        topic: policyViolatedTopic,
+        group: 'sink',
+        handler: async (e) => void resumed.push(e.id),
+      });
+      await second.subscribe({
+        topic: policyViolatedTopic,
+        group: 'view.keys',
+        handler: async (e) => void view.push(e.id),
+      });
+      const more = violation(40);
+      await second.publish(policyViolatedTopic, more);
+      await waitFor(() => expect(view).toHaveLength(41));
+      await waitFor(() => expect(resumed).toEqual([more.id]));
+      expect(view).toEqual([...sent, more].map((e) => e.id));
+      await second.close();
+    } finally {
+      rmSync(segDir, { recursive: true, force: true });
+    }
   });
 });
