@@ -82,8 +82,8 @@ const key = (topic: string, group: string) => `${topic}\u0000${group}`;
 /**
  * The embedded mode's event log: the in-process bus made durable, as Kafka's log and
  * committed offsets are. Every record appended to any topic (dead letters included) is
- * written, in log order, to a JSON-lines file under DATA_DIR and reloaded into the bus at
- * start, before any service subscribes. Each consumer group's committed offset is kept in
+ * written, in log order, to JSON-lines segment files under DATA_DIR (rolled by size, see
+ * `segmentFiles`) and reloaded into the bus at start, before any service subscribes. Each consumer group's committed offset is kept in
  * a second file, so after a restart a group with durable state (ledger, audit, projections)
  * resumes where it was instead of replaying the whole log; in-memory views rebuild from the
  * beginning. `caughtUp()` answers whether every group has reached the end of what the log
