@@ -12,6 +12,44 @@ const violation = (n: number) => ({
   id: `evt_${n}_${randomUUID()}`,
 });
 
+/**
+ * Publishes `count` events one at a time to a fresh log, restarts it, publishes one more:
+ * the durable group `sink` must get only the new one, the in-memory `view.keys` everything.
+ */
+async function restartRoundTrip(open: () => Promise<DurableEventLog>, count: number) {
+  const first = await open();
+  const durable: string[] = [];
+  await first.subscribe({
+    topic: policyViolatedTopic,
+    group: 'sink',
+    handler: async (e) => void durable.push(e.id),
+  });
+  const sent = Array.from({ length: count }, (_, i) => violation(i));
+  for (const event of sent) await first.publish(policyViolatedTopic, event);
+  await waitFor(() => expect(durable).toHaveLength(count));
+  await first.close();
+
+  const second = await open();
+  const resumed: string[] = [];
+  const view: string[] = [];
+  await second.subscribe({
+    topic: policyViolatedTopic,
+    group: 'sink',
+    handler: async (e) => void resumed.push(e.id),
+  });
+  await second.subscribe({
+    topic: policyViolatedTopic,
+    group: 'view.keys',
+    handler: async (e) => void view.push(e.id),
+  });
+  const more = violation(count);
+  await second.publish(policyViolatedTopic, more);
+  await waitFor(() => expect(view).toHaveLength(count + 1));
+  await waitFor(() => expect(resumed).toEqual([more.id]));
+  expect(view).toEqual([...sent, more].map((e) => e.id));
+  await second.close();
+}
+
 describe('DurableEventLog', () => {
   const dir = mkdtempSync(join(tmpdir(), 'durable-log-'));
   const file = join(dir, 'events.jsonl');
@@ -27,37 +65,7 @@ describe('DurableEventLog', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('resumes a durable group at its committed offset after a restart; an in-memory view replays everything', async () => {
-    const first = await open();
-    const durable: string[] = [];
-    await first.subscribe({
-      topic: policyViolatedTopic,
-      group: 'sink',
-      handler: async (e) => void durable.push(e.id),
-    });
-    const sent = Array.from({ length: 30 }, (_, i) => violation(i));
-    await first.publishBatch(policyViolatedTopic, sent);
-    await waitFor(() => expect(durable).toHaveLength(30));
-    await first.close();
-
-    const second = await open();
-    const resumed: string[] = [];
-    const view: string[] = [];
-    await second.subscribe({
-      topic: policyViolatedTopic,
-      group: 'sink',
-      handler: async (e) => void resumed.push(e.id),
-    });
-    await second.subscribe({
-      topic: policyViolatedTopic,
-      group: 'view.keys',
-      handler: async (e) => void view.push(e.id),
-    });
-    const more = [violation(30), violation(31)];
-    await second.publishBatch(policyViolatedTopic, more);
-    await waitFor(() => expect(view).toHaveLength(32));
-    await waitFor(() => expect(resumed).toEqual(more.map((e) => e.id)));
-    expect(view).toEqual([...sent, ...more].map((e) => e.id));
-    await second.close();
+    await restartRoundTrip(open, 30);
   });
 
   it('is caught up only once every group subscribed has handled what the log held at start', async () => {
@@ -85,38 +93,8 @@ describe('DurableEventLog', () => {
       return log;
     };
     try {
-      const first = await openSegmented();
-      const durable: string[] = [];
-      await first.subscribe({
-        topic: policyViolatedTopic,
-        group: 'sink',
-        handler: async (e) => void durable.push(e.id),
-      });
-      const sent = Array.from({ length: 40 }, (_, i) => violation(i));
-      for (const event of sent) await first.publish(policyViolatedTopic, event);
-      await waitFor(() => expect(durable).toHaveLength(40));
-      await first.close();
+      await restartRoundTrip(openSegmented, 40);
       expect(segmentFiles(segFile).length).toBeGreaterThan(2);
-
-      const second = await openSegmented();
-      const resumed: string[] = [];
-      const view: string[] = [];
-      await second.subscribe({
-        topic: policyViolatedTopic,
-        group: 'sink',
-        handler: async (e) => void resumed.push(e.id),
-      });
-      await second.subscribe({
-        topic: policyViolatedTopic,
-        group: 'view.keys',
-        handler: async (e) => void view.push(e.id),
-      });
-      const more = violation(40);
-      await second.publish(policyViolatedTopic, more);
-      await waitFor(() => expect(view).toHaveLength(41));
-      await waitFor(() => expect(resumed).toEqual([more.id]));
-      expect(view).toEqual([...sent, more].map((e) => e.id));
-      await second.close();
     } finally {
       rmSync(segDir, { recursive: true, force: true });
     }
