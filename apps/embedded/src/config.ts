@@ -19,6 +19,12 @@ const schema = z.object({
   /** The built web console served at /console (default apps/console/dist, built by npm install). */
   CONSOLE_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  /** The event log rolls to a new segment file past this size (bytes; default 64 MiB). */
+  EVENT_LOG_SEGMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(64 * 1024 * 1024),
   /** As in the distributed mode (README configuration table). */
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),

@@ -5,12 +5,50 @@ import { join } from 'node:path';
 import { exampleEvents, policyViolatedTopic } from '@llmgov/events';
 import { silentLogger } from '@llmgov/messaging';
 import { waitFor } from '@llmgov/testing';
-import { DurableEventLog } from './durable-event-log';
+import { DurableEventLog, segmentFiles } from './durable-event-log';
 
 const violation = (n: number) => ({
   ...structuredClone(exampleEvents['policy.violated']),
   id: `evt_${n}_${randomUUID()}`,
 });
+
+/**
+ * Publishes `count` events one at a time to a fresh log, restarts it, publishes one more:
+ * the durable group `sink` must get only the new one, the in-memory `view.keys` everything.
+ */
+async function restartRoundTrip(open: () => Promise<DurableEventLog>, count: number) {
+  const first = await open();
+  const durable: string[] = [];
+  await first.subscribe({
+    topic: policyViolatedTopic,
+    group: 'sink',
+    handler: async (e) => void durable.push(e.id),
+  });
+  const sent = Array.from({ length: count }, (_, i) => violation(i));
+  for (const event of sent) await first.publish(policyViolatedTopic, event);
+  await waitFor(() => expect(durable).toHaveLength(count));
+  await first.close();
+
+  const second = await open();
+  const resumed: string[] = [];
+  const view: string[] = [];
+  await second.subscribe({
+    topic: policyViolatedTopic,
+    group: 'sink',
+    handler: async (e) => void resumed.push(e.id),
+  });
+  await second.subscribe({
+    topic: policyViolatedTopic,
+    group: 'view.keys',
+    handler: async (e) => void view.push(e.id),
+  });
+  const more = violation(count);
+  await second.publish(policyViolatedTopic, more);
+  await waitFor(() => expect(view).toHaveLength(count + 1));
+  await waitFor(() => expect(resumed).toEqual([more.id]));
+  expect(view).toEqual([...sent, more].map((e) => e.id));
+  await second.close();
+}
 
 describe('DurableEventLog', () => {
   const dir = mkdtempSync(join(tmpdir(), 'durable-log-'));
@@ -27,37 +65,7 @@ describe('DurableEventLog', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('resumes a durable group at its committed offset after a restart; an in-memory view replays everything', async () => {
-    const first = await open();
-    const durable: string[] = [];
-    await first.subscribe({
-      topic: policyViolatedTopic,
-      group: 'sink',
-      handler: async (e) => void durable.push(e.id),
-    });
-    const sent = Array.from({ length: 30 }, (_, i) => violation(i));
-    await first.publishBatch(policyViolatedTopic, sent);
-    await waitFor(() => expect(durable).toHaveLength(30));
-    await first.close();
-
-    const second = await open();
-    const resumed: string[] = [];
-    const view: string[] = [];
-    await second.subscribe({
-      topic: policyViolatedTopic,
-      group: 'sink',
-      handler: async (e) => void resumed.push(e.id),
-    });
-    await second.subscribe({
-      topic: policyViolatedTopic,
-      group: 'view.keys',
-      handler: async (e) => void view.push(e.id),
-    });
-    const more = [violation(30), violation(31)];
-    await second.publishBatch(policyViolatedTopic, more);
-    await waitFor(() => expect(view).toHaveLength(32));
-    await waitFor(() => expect(resumed).toEqual(more.map((e) => e.id)));
-    expect(view).toEqual([...sent, ...more].map((e) => e.id));
-    await second.close();
+    await restartRoundTrip(open, 30);
   });
 
   it('is caught up only once every group subscribed has handled what the log held at start', async () => {
@@ -69,5 +77,26 @@ describe('DurableEventLog', () => {
     release();
     await waitFor(() => expect(log.caughtUp()).toBe(true));
     await log.close();
+  });
+
+  it('rolls to a new segment file past the size limit and reloads every segment in order', async () => {
+    const segDir = mkdtempSync(join(tmpdir(), 'durable-log-seg-'));
+    const segFile = join(segDir, 'events.jsonl');
+    const openSegmented = async () => {
+      const log = new DurableEventLog(segFile, {
+        logger: silentLogger,
+        inMemoryGroup: (g) => g.startsWith('view.'),
+        saveDelayMs: 10,
+        segmentBytes: 4096,
+      });
+      await log.open();
+      return log;
+    };
+    try {
+      await restartRoundTrip(openSegmented, 40);
+      expect(segmentFiles(segFile).length).toBeGreaterThan(2);
+    } finally {
+      rmSync(segDir, { recursive: true, force: true });
+    }
   });
 });

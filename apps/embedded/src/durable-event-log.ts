@@ -3,13 +3,14 @@ import {
   createWriteStream,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   writeFileSync,
   type WriteStream,
 } from 'node:fs';
 import { writeFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { allTopics, internalTopics, type EventOf, type TopicDescriptor } from '@llmgov/events';
 import {
@@ -44,15 +45,45 @@ export interface DurableEventLogOptions extends Omit<InProcessEventBusOptions, '
   inMemoryGroup?: (group: string) => boolean;
   /** How long a moved offset may wait before it is written (ms, default 200). */
   saveDelayMs?: number;
+  /** Size (bytes) past which the log rolls to a new segment file (default 64 MiB). */
+  segmentBytes?: number;
 }
+
+const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The log's files in order: the base file (`events.jsonl`, written by earlier versions and
+ * the first segment now), then `events.000001.jsonl`, `events.000002.jsonl`, … by number.
+ */
+export function segmentFiles(file: string): { path: string; seq: number }[] {
+  const dir = dirname(file);
+  const stem = basename(file).replace(/\.jsonl$/, '');
+  const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d{6})\\.jsonl$`);
+  const found = existsSync(dir)
+    ? readdirSync(dir).flatMap((name) => {
+        const m = pattern.exec(name);
+        return m ? [{ path: join(dir, name), seq: Number(m[1]) }] : [];
+      })
+    : [];
+  found.sort((a, b) => a.seq - b.seq);
+  return existsSync(file) ? [{ path: file, seq: 0 }, ...found] : found;
+}
+
+const segmentPath = (file: string, seq: number) =>
+  seq === 0
+    ? file
+    : join(
+        dirname(file),
+        `${basename(file).replace(/\.jsonl$/, '')}.${String(seq).padStart(6, '0')}.jsonl`,
+      );
 
 const key = (topic: string, group: string) => `${topic}\u0000${group}`;
 
 /**
  * The embedded mode's event log: the in-process bus made durable, as Kafka's log and
  * committed offsets are. Every record appended to any topic (dead letters included) is
- * written, in log order, to a JSON-lines file under DATA_DIR and reloaded into the bus at
- * start, before any service subscribes. Each consumer group's committed offset is kept in
+ * written, in log order, to JSON-lines segment files under DATA_DIR (rolled by size, see
+ * `segmentFiles`) and reloaded into the bus at start, before any service subscribes. Each consumer group's committed offset is kept in
  * a second file, so after a restart a group with durable state (ledger, audit, projections)
  * resumes where it was instead of replaying the whole log; in-memory views rebuild from the
  * beginning. `caughtUp()` answers whether every group has reached the end of what the log
@@ -80,12 +111,18 @@ export class DurableEventLog implements EventBus {
   private caughtUpLatched = false;
   private saveTimer?: NodeJS.Timeout;
   private saving: Promise<void> = Promise.resolve();
+  private readonly segmentBytes: number;
+  private segment = 0;
+  private segmentSize = 0;
+  /** Resolves once the segments rolled away from are flushed and closed. */
+  private rolled: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly file: string,
     options: DurableEventLogOptions = {},
   ) {
-    const { offsetsFile, inMemoryGroup, saveDelayMs, ...busOptions } = options;
+    const { offsetsFile, inMemoryGroup, saveDelayMs, segmentBytes, ...busOptions } = options;
+    this.segmentBytes = segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.offsetsFile = offsetsFile ?? file.replace(/(\.jsonl)?$/, '.offsets.json');
     this.inMemoryGroup = inMemoryGroup ?? (() => false);
     this.saveDelayMs = saveDelayMs ?? 200;
@@ -95,7 +132,7 @@ export class DurableEventLog implements EventBus {
         appended: (topic, record) => {
           // Internal topics (the gateway replicas' heartbeats) are live signals, not history.
           if (INTERNAL_TOPICS.has(topic)) return;
-          if (!this.replaying) this.out?.write(`${JSON.stringify({ t: topic, b: record })}\n`);
+          if (!this.replaying) this.append(`${JSON.stringify({ t: topic, b: record })}\n`);
         },
         committed: (topic, group) =>
           this.inMemoryGroup(group) ? undefined : this.saved.get(key(topic, group))?.offset,
@@ -109,8 +146,12 @@ export class DurableEventLog implements EventBus {
     let count = 0;
     this.replaying = true;
     try {
-      if (existsSync(this.file)) {
-        const lines = createInterface({ input: createReadStream(this.file), crlfDelay: Infinity });
+      for (const segment of segmentFiles(this.file)) {
+        this.segment = segment.seq;
+        const lines = createInterface({
+          input: createReadStream(segment.path),
+          crlfDelay: Infinity,
+        });
         for await (const text of lines) {
           if (!text.trim()) continue;
           let line: Line;
@@ -137,7 +178,8 @@ export class DurableEventLog implements EventBus {
       this.saved = new Map(offsets.map((o) => [key(o.topic, o.group), o]));
     }
     mkdirSync(dirname(this.file), { recursive: true });
-    this.out = createWriteStream(this.file, { flags: 'a' });
+    // Appends go to a fresh segment: a torn last line of the previous run stays at its end.
+    this.openSegment(this.segment + 1);
     return count;
   }
 
@@ -185,7 +227,32 @@ export class DurableEventLog implements EventBus {
     const out = this.out;
     this.out = undefined;
     if (out) await new Promise<void>((resolve) => out.end(resolve));
+    await this.rolled;
     this.writeOffsetsSync();
+  }
+
+  /** The number of the segment being written. */
+  currentSegment(): number {
+    return this.segment;
+  }
+
+  private append(line: string): void {
+    if (!this.out) return;
+    this.out.write(line);
+    this.segmentSize += Buffer.byteLength(line);
+    if (this.segmentSize >= this.segmentBytes) this.openSegment(this.segment + 1);
+  }
+
+  private openSegment(seq: number): void {
+    const old = this.out;
+    if (old) {
+      const previous = this.rolled;
+      const ended = new Promise<void>((resolve) => old.end(resolve));
+      this.rolled = Promise.all([previous, ended]).then(() => undefined);
+    }
+    this.segment = seq;
+    this.segmentSize = 0;
+    this.out = createWriteStream(segmentPath(this.file, seq), { flags: 'a' });
   }
 
   private commit(topic: string, group: string, offset: number): void {
@@ -202,6 +269,7 @@ export class DurableEventLog implements EventBus {
   private async saveOffsets(): Promise<void> {
     const snapshot = this.offsets();
     const out = this.out;
+    await this.rolled;
     if (out) await new Promise<void>((resolve) => out.write('', () => resolve()));
     const tmp = `${this.offsetsFile}.tmp`;
     await writeFile(tmp, JSON.stringify(snapshot));

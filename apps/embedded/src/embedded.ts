@@ -47,6 +47,7 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
   // Groups named after the replica hold in-memory views: rebuilt from the start of the log.
   const bus = new DurableEventLog(join(config.dataDir, 'events.jsonl'), {
     inMemoryGroup: (group) => group.includes(replicaId),
+    segmentBytes: config.EVENT_LOG_SEGMENT_BYTES,
   });
   await bus.ensureTopics(allTopics);
   const replayStartedAt = performance.now();

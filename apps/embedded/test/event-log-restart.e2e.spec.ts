@@ -7,6 +7,7 @@ import { newSecret } from '@llmgov/service-kit';
 import { metricsRegistry } from '@llmgov/telemetry';
 import { freePort, waitFor } from '@llmgov/testing';
 import { loadConfig } from '../src/config';
+import { segmentFiles } from '../src/durable-event-log';
 import { startEmbedded, type Embedded } from '../src/embedded';
 import { call } from './harness/admin';
 
@@ -33,6 +34,8 @@ describe('embedded event log across restarts (in-process bus, PGlite)', () => {
         BOOTSTRAP_ADMIN_KEY: bootstrapKey,
         LOG_LEVEL: 'error',
         DEMO: 'off',
+        // Small segments, so the 2 000 events below span many files.
+        EVENT_LOG_SEGMENT_BYTES: String(64 * 1024),
       }),
     );
     base = `http://127.0.0.1:${port}`;
@@ -74,7 +77,7 @@ describe('embedded event log across restarts (in-process bus, PGlite)', () => {
       await e.bus.publishBatch(requestsTopic, completed.slice(i, i + 250));
   };
 
-  it('a restart resumes every durable consumer from its checkpoint: nothing replayed, nothing lost', async () => {
+  it('a restart resumes every durable consumer from its checkpoint across rolled segments: nothing replayed, nothing lost', async () => {
     const first = await start();
     await publish(first, 2000);
     await waitFor(async () => expect((await logged()).checked).toBe(2000), {
@@ -82,6 +85,7 @@ describe('embedded event log across restarts (in-process bus, PGlite)', () => {
       intervalMs: 250,
     });
     await stop();
+    expect(segmentFiles(join(dataDir, 'events.jsonl')).length).toBeGreaterThan(3);
 
     const second = await start();
     const before = await duplicates();
