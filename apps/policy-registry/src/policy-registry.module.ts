@@ -19,6 +19,7 @@ import {
 import {
   EventStore,
   OutboxRelay,
+  accept,
   createDataSource,
   eventstoreMigrations,
 } from '@llmgov/eventstore';
@@ -77,17 +78,14 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         { kind: 'system', id: 'bootstrap' },
         (state, ctx) => {
           const exists = [...state.keys.values()].some((k) => k.key_hash === hashSecret(secret));
-          return {
-            events: exists
-              ? []
-              : createKey(
-                  state,
-                  { kind: 'admin', role: 'owner', name: 'bootstrap', secret },
-                  ctx,
-                  true,
-                ),
-            result: undefined,
-          };
+          return exists
+            ? accept([])
+            : createKey(
+                state,
+                { kind: 'admin', role: 'owner', name: 'bootstrap', secret },
+                ctx,
+                true,
+              );
         },
       );
     }
