@@ -21,6 +21,7 @@ import {
   OutboxRelay,
   createDataSource,
   eventstoreMigrations,
+  SERVICE_SCHEMAS,
 } from '@llmgov/eventstore';
 import { approvalsPending } from '@llmgov/telemetry';
 import { approvalWorkflowMigrations } from './persistence/schema';
@@ -72,7 +73,7 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   static forRoot(options: ApprovalWorkflowOptions): DynamicModule {
-    const schema = options.schema ?? 'approval_workflow';
+    const schema = options.schema ?? SERVICE_SCHEMAS.approvalWorkflow;
     return {
       module: ApprovalWorkflowModule,
       imports: [
@@ -173,15 +174,9 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
     await this.requests.start();
     await this.reviewRules.start();
     this.relay.start();
-    const table = `"${this.options.schema ?? 'approval_workflow'}".approvals`;
-    const countPending = `select count(*)::int as n from ${table} where status = 'pending'`;
     this.unobservePending = approvalsPending.observe(
       `approval-workflow:${this.options.replicaId}`,
-      async () =>
-        ((await this.dataSource.query(countPending)) as { n: number }[]).map((r) => ({
-          labels: {},
-          value: r.n,
-        })),
+      async () => [{ labels: {}, value: await this.approvals.countPending() }],
     );
     const every = this.options.sweepIntervalMs ?? 1000;
     if (every > 0) {

@@ -8,6 +8,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { SERVICE_SCHEMAS } from '@llmgov/eventstore';
 import { AdminAuthModule, Readiness } from '@llmgov/service-kit';
 import { AUDIT_OPTIONS, type AuditModuleOptions } from './audit.options';
 import { createAuditDataSource } from './persistence/data-source';
@@ -45,7 +46,7 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   static forRoot(options: AuditModuleOptions): DynamicModule {
-    const schema = options.schema ?? 'audit';
+    const schema = options.schema ?? SERVICE_SCHEMAS.audit;
     const now = () => options.clock.now();
     return {
       module: AuditModule,

@@ -13,7 +13,7 @@ import type { BudgetLedgerOptions } from './budget-ledger.options';
 import { createLedgerDataSource } from './persistence/data-source';
 import { LedgerWriter } from './ingest/ledger.writer';
 import { LedgerConsumer } from './ingest/ledger.consumer';
-import { EventStore, Inbox, OutboxRelay } from '@llmgov/eventstore';
+import { EventStore, Inbox, OutboxRelay, SERVICE_SCHEMAS } from '@llmgov/eventstore';
 import { LedgerReader } from './budgets/ledger.reader';
 import { BudgetsController, SNAPSHOT_TOKEN } from './budgets/budgets.controller';
 
@@ -40,7 +40,7 @@ export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   static forRoot(options: BudgetLedgerOptions): DynamicModule {
-    const schema = options.schema ?? 'budget_ledger';
+    const schema = options.schema ?? SERVICE_SCHEMAS.budgetLedger;
     const now = () => options.clock.now();
     return {
       module: BudgetLedgerModule,

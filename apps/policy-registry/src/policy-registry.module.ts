@@ -22,6 +22,7 @@ import {
   accept,
   createDataSource,
   eventstoreMigrations,
+  SERVICE_SCHEMAS,
 } from '@llmgov/eventstore';
 import { createKey } from './domain/tenancy.decide';
 import { OrgRepository, PLATFORM_STREAM } from './persistence/org-repository';
@@ -104,7 +105,7 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 @Module({})
 export class PolicyRegistryModule {
   static forRoot(options: PolicyRegistryOptions): DynamicModule {
-    const schema = options.schema ?? 'policy_registry';
+    const schema = options.schema ?? SERVICE_SCHEMAS.policyRegistry;
     const directory = new TenancyDirectory();
     return {
       module: PolicyRegistryModule,

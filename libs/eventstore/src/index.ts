@@ -38,3 +38,4 @@ export {
   type CommandHandlerOptions,
   type Handled,
 } from './command-handler';
+export { SERVICE_SCHEMAS, checkedSchema, qualified, quoteIdent } from './sql';

@@ -131,6 +131,11 @@ export class ApprovalService {
     return total;
   }
 
+  /** How many approvals wait for a reviewer. */
+  countPending(): Promise<number> {
+    return this.repository.countPending();
+  }
+
   /** An `approval.requested` from the gateway, inside the consumer's inbox transaction. */
   onRequested(
     manager: EntityManager,

@@ -10,7 +10,7 @@ import { outboxMessage, type EventStore, type Inbox } from '@llmgov/eventstore';
 import { policyDocument, type PolicyDocument } from '@llmgov/policy-schema';
 import type { DataSource, EntityManager } from 'typeorm';
 import { alertEvent, reachedAlerts, type AlertKind } from '../budgets/budget-alerts.decide';
-import { checkedSchema } from '../persistence/schema';
+import { checkedSchema } from '@llmgov/eventstore';
 import { spendRowsFor } from '../spend/spend-rows';
 import { spendKey, sumSpendRows } from '../spend/spend-batch';
 
