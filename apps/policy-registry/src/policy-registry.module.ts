@@ -15,15 +15,10 @@ import {
   TenancyDirectory,
   hashSecret,
   type ServiceRuntime,
+  persistenceProviders,
+  registerDatabaseReadiness,
 } from '@llmgov/service-kit';
-import {
-  EventStore,
-  OutboxRelay,
-  accept,
-  createDataSource,
-  eventstoreMigrations,
-  SERVICE_SCHEMAS,
-} from '@llmgov/eventstore';
+import { EventStore, OutboxRelay, accept, SERVICE_SCHEMAS } from '@llmgov/eventstore';
 import { createKey } from './domain/tenancy.decide';
 import { OrgRepository, PLATFORM_STREAM } from './persistence/org-repository';
 import { OrgAccess } from './http/org-access';
@@ -66,10 +61,7 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.readiness.register(
-      'policy-registry.database',
-      async () => (await this.dataSource.query('select 1')).length === 1,
-    );
+    registerDatabaseReadiness(this.readiness, 'policy-registry', this.dataSource);
     await this.options.bus.ensureTopics([tenancyTopic, policyTopic]);
     await this.repo.rebuildDirectory();
     const secret = this.options.bootstrapAdminKey;
@@ -130,21 +122,14 @@ export class PolicyRegistryModule {
       providers: [
         { provide: OPTIONS, useValue: options },
         // The event store's tables (events, outbox, inbox: org streams, `platform` for platform keys) and the registry's projections.
-        {
-          provide: DATA_SOURCE,
-          useFactory: () =>
-            createDataSource({
-              url: options.databaseUrl,
-              schema,
-              poolSize: options.poolSize,
-              migrations: [...eventstoreMigrations(schema), ...registryMigrationClasses(schema)],
-            }),
-        },
-        {
-          provide: OutboxRelay,
-          inject: [DATA_SOURCE],
-          useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus),
-        },
+        ...persistenceProviders({
+          token: DATA_SOURCE,
+          databaseUrl: options.databaseUrl,
+          schema,
+          poolSize: options.poolSize,
+          migrations: registryMigrationClasses(schema),
+          eventSourced: { bus: options.bus },
+        }),
         {
           provide: OrgRepository,
           inject: [DATA_SOURCE],

@@ -18,3 +18,4 @@ export * from './config';
 export * from './http/drain';
 export * from './http/console-static';
 export * from './errors/refusals';
+export * from './persistence/service-persistence';
