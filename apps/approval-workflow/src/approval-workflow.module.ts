@@ -15,13 +15,10 @@ import {
   Readiness,
   TenancyDirectory,
   type ServiceRuntime,
+  persistenceProviders,
+  registerDatabaseReadiness,
 } from '@llmgov/service-kit';
-import {
-  EventStore,
-  OutboxRelay,
-  createDataSource,
-  eventstoreMigrations,
-} from '@llmgov/eventstore';
+import { EventStore, OutboxRelay, SERVICE_SCHEMAS } from '@llmgov/eventstore';
 import { approvalsPending } from '@llmgov/telemetry';
 import { approvalWorkflowMigrations } from './persistence/schema';
 import { ApprovalRepository } from './approvals/approval.repository';
@@ -72,7 +69,7 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   static forRoot(options: ApprovalWorkflowOptions): DynamicModule {
-    const schema = options.schema ?? 'approval_workflow';
+    const schema = options.schema ?? SERVICE_SCHEMAS.approvalWorkflow;
     return {
       module: ApprovalWorkflowModule,
       imports: [
@@ -86,20 +83,14 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
       controllers: [ApprovalsController, ReviewsController],
       providers: [
         { provide: OPTIONS, useValue: options },
-        {
-          provide: APPROVAL_DATA_SOURCE,
-          useFactory: () =>
-            createDataSource({
-              url: options.databaseUrl,
-              schema,
-              poolSize: options.poolSize,
-              migrations: [
-                ...eventstoreMigrations(schema),
-                ...approvalWorkflowMigrations(schema),
-                ...heldAnswerMigrations(schema),
-              ],
-            }),
-        },
+        ...persistenceProviders({
+          token: APPROVAL_DATA_SOURCE,
+          databaseUrl: options.databaseUrl,
+          schema,
+          poolSize: options.poolSize,
+          migrations: [...approvalWorkflowMigrations(schema), ...heldAnswerMigrations(schema)],
+          eventSourced: { bus: options.bus, relayIntervalMs: options.relayIntervalMs },
+        }),
         {
           provide: EventStore,
           inject: [APPROVAL_DATA_SOURCE],
@@ -147,22 +138,13 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
           inject: [ReviewRepository],
           useFactory: (repo: ReviewRepository) => new ReviewRulesConsumer(options.bus, repo),
         },
-        {
-          provide: OutboxRelay,
-          inject: [APPROVAL_DATA_SOURCE],
-          useFactory: (ds: DataSource) =>
-            new OutboxRelay(ds, schema, options.bus, { pollIntervalMs: options.relayIntervalMs }),
-        },
       ],
       exports: [ApprovalService, OutboxRelay, APPROVAL_DATA_SOURCE],
     };
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.readiness?.register('approval-workflow.database', async () => {
-      await this.dataSource.query('select 1');
-      return true;
-    });
+    registerDatabaseReadiness(this.readiness, 'approval-workflow', this.dataSource);
     this.readiness?.register('approval-workflow.consumer', () => this.requests.running);
     this.issuersSubscription = await this.options.bus.subscribe({
       topic: tenancyTopic,
@@ -173,15 +155,9 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
     await this.requests.start();
     await this.reviewRules.start();
     this.relay.start();
-    const table = `"${this.options.schema ?? 'approval_workflow'}".approvals`;
-    const countPending = `select count(*)::int as n from ${table} where status = 'pending'`;
     this.unobservePending = approvalsPending.observe(
       `approval-workflow:${this.options.replicaId}`,
-      async () =>
-        ((await this.dataSource.query(countPending)) as { n: number }[]).map((r) => ({
-          labels: {},
-          value: r.n,
-        })),
+      async () => [{ labels: {}, value: await this.approvals.countPending() }],
     );
     const every = this.options.sweepIntervalMs ?? 1000;
     if (every > 0) {

@@ -1,3 +1,4 @@
+import { DEFAULT_DEPLOYER, PLAN_DEFAULTS } from '@llmgov/policy-schema';
 import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -143,6 +144,11 @@ export function reviewPolicyPublished(
       effective_date: at,
       actor: system,
       document: {
+        org_id: orgId,
+        plan: 'growth',
+        settings: PLAN_DEFAULTS.growth,
+        deployer: DEFAULT_DEPLOYER,
+        exceptions: [],
         rules: [
           {
             id: 'pol_review',

@@ -8,9 +8,15 @@ import {
   Optional,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AdminAuthModule, Readiness } from '@llmgov/service-kit';
+import { SERVICE_SCHEMAS } from '@llmgov/eventstore';
+import {
+  AdminAuthModule,
+  Readiness,
+  persistenceProviders,
+  registerDatabaseReadiness,
+} from '@llmgov/service-kit';
 import { AUDIT_OPTIONS, type AuditModuleOptions } from './audit.options';
-import { createAuditDataSource } from './persistence/data-source';
+import { auditMigrationClasses } from './persistence/schema';
 import { AuditLogWriter } from './ingest/audit-log.writer';
 import { AuditConsumer } from './ingest/audit.consumer';
 import { AuditLogReader } from './query/audit-log.reader';
@@ -45,7 +51,7 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   static forRoot(options: AuditModuleOptions): DynamicModule {
-    const schema = options.schema ?? 'audit';
+    const schema = options.schema ?? SERVICE_SCHEMAS.audit;
     const now = () => options.clock.now();
     return {
       module: AuditModule,
@@ -60,11 +66,13 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
       controllers: [AuditController, WebhooksController],
       providers: [
         { provide: AUDIT_OPTIONS, useValue: options },
-        {
-          provide: AUDIT_DATA_SOURCE,
-          useFactory: () =>
-            createAuditDataSource({ url: options.databaseUrl, schema, poolSize: options.poolSize }),
-        },
+        ...persistenceProviders({
+          token: AUDIT_DATA_SOURCE,
+          databaseUrl: options.databaseUrl,
+          schema,
+          poolSize: options.poolSize,
+          migrations: auditMigrationClasses(schema),
+        }),
         {
           provide: AuditLogWriter,
           inject: [AUDIT_DATA_SOURCE],
@@ -128,10 +136,7 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.readiness?.register('audit.database', async () => {
-      await this.dataSource.query('select 1');
-      return true;
-    });
+    registerDatabaseReadiness(this.readiness, 'audit', this.dataSource);
     this.readiness?.register(
       'audit.consumer',
       () => this.options.consume === false || this.consumer.running,

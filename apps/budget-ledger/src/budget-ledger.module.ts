@@ -8,12 +8,19 @@ import {
   Optional,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AdminAuthModule, CLOCK, Readiness, newId } from '@llmgov/service-kit';
+import {
+  AdminAuthModule,
+  CLOCK,
+  Readiness,
+  newId,
+  persistenceProviders,
+  registerDatabaseReadiness,
+} from '@llmgov/service-kit';
 import type { BudgetLedgerOptions } from './budget-ledger.options';
-import { createLedgerDataSource } from './persistence/data-source';
+import { ledgerMigrationClasses } from './persistence/schema';
 import { LedgerWriter } from './ingest/ledger.writer';
 import { LedgerConsumer } from './ingest/ledger.consumer';
-import { EventStore, Inbox, OutboxRelay } from '@llmgov/eventstore';
+import { EventStore, Inbox, OutboxRelay, SERVICE_SCHEMAS } from '@llmgov/eventstore';
 import { LedgerReader } from './budgets/ledger.reader';
 import { BudgetsController, SNAPSHOT_TOKEN } from './budgets/budgets.controller';
 
@@ -40,7 +47,7 @@ export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   static forRoot(options: BudgetLedgerOptions): DynamicModule {
-    const schema = options.schema ?? 'budget_ledger';
+    const schema = options.schema ?? SERVICE_SCHEMAS.budgetLedger;
     const now = () => options.clock.now();
     return {
       module: BudgetLedgerModule,
@@ -57,15 +64,14 @@ export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestr
         { provide: LEDGER_OPTIONS, useValue: options },
         { provide: CLOCK, useValue: options.clock },
         { provide: SNAPSHOT_TOKEN, useValue: options.snapshotToken ?? null },
-        {
-          provide: LEDGER_DATA_SOURCE,
-          useFactory: () =>
-            createLedgerDataSource({
-              url: options.databaseUrl,
-              schema,
-              poolSize: options.poolSize,
-            }),
-        },
+        ...persistenceProviders({
+          token: LEDGER_DATA_SOURCE,
+          databaseUrl: options.databaseUrl,
+          schema,
+          poolSize: options.poolSize,
+          migrations: ledgerMigrationClasses(schema),
+          eventSourced: { bus: options.bus, relayIntervalMs: options.relayIntervalMs },
+        }),
         {
           provide: LedgerWriter,
           inject: [LEDGER_DATA_SOURCE],
@@ -89,22 +95,13 @@ export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestr
           inject: [LedgerWriter],
           useFactory: (w: LedgerWriter) => new LedgerConsumer(options.bus, w, options.group),
         },
-        {
-          provide: OutboxRelay,
-          inject: [LEDGER_DATA_SOURCE],
-          useFactory: (ds: DataSource) =>
-            new OutboxRelay(ds, schema, options.bus, { pollIntervalMs: options.relayIntervalMs }),
-        },
       ],
       exports: [LedgerReader, LedgerWriter, OutboxRelay, LEDGER_DATA_SOURCE],
     };
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.readiness?.register('budget-ledger.database', async () => {
-      await this.dataSource.query('select 1');
-      return true;
-    });
+    registerDatabaseReadiness(this.readiness, 'budget-ledger', this.dataSource);
     this.readiness?.register(
       'budget-ledger.consumer',
       () => this.options.consume === false || this.consumer.running,

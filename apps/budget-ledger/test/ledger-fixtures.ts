@@ -16,7 +16,7 @@ export function publishedEvent(
       ...example.data,
       org_id: document.org_id,
       policy_version,
-      document: document as unknown as Record<string, unknown>,
+      document,
     },
   };
 }

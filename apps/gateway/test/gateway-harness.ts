@@ -114,7 +114,7 @@ export function publishedPolicy(
       ],
       required_signers: 1,
       signer_keys: { sk1: signerKey },
-      document: document as unknown as Record<string, unknown>,
+      document,
       actor: system,
     },
   };

@@ -15,13 +15,10 @@ import {
   TenancyDirectory,
   hashSecret,
   type ServiceRuntime,
+  persistenceProviders,
+  registerDatabaseReadiness,
 } from '@llmgov/service-kit';
-import {
-  EventStore,
-  OutboxRelay,
-  createDataSource,
-  eventstoreMigrations,
-} from '@llmgov/eventstore';
+import { EventStore, OutboxRelay, accept, SERVICE_SCHEMAS } from '@llmgov/eventstore';
 import { createKey } from './domain/tenancy.decide';
 import { OrgRepository, PLATFORM_STREAM } from './persistence/org-repository';
 import { OrgAccess } from './http/org-access';
@@ -64,10 +61,7 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.readiness.register(
-      'policy-registry.database',
-      async () => (await this.dataSource.query('select 1')).length === 1,
-    );
+    registerDatabaseReadiness(this.readiness, 'policy-registry', this.dataSource);
     await this.options.bus.ensureTopics([tenancyTopic, policyTopic]);
     await this.repo.rebuildDirectory();
     const secret = this.options.bootstrapAdminKey;
@@ -77,17 +71,14 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         { kind: 'system', id: 'bootstrap' },
         (state, ctx) => {
           const exists = [...state.keys.values()].some((k) => k.key_hash === hashSecret(secret));
-          return {
-            events: exists
-              ? []
-              : createKey(
-                  state,
-                  { kind: 'admin', role: 'owner', name: 'bootstrap', secret },
-                  ctx,
-                  true,
-                ),
-            result: undefined,
-          };
+          return exists
+            ? accept([])
+            : createKey(
+                state,
+                { kind: 'admin', role: 'owner', name: 'bootstrap', secret },
+                ctx,
+                true,
+              );
         },
       );
     }
@@ -106,7 +97,7 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 @Module({})
 export class PolicyRegistryModule {
   static forRoot(options: PolicyRegistryOptions): DynamicModule {
-    const schema = options.schema ?? 'policy_registry';
+    const schema = options.schema ?? SERVICE_SCHEMAS.policyRegistry;
     const directory = new TenancyDirectory();
     return {
       module: PolicyRegistryModule,
@@ -131,21 +122,14 @@ export class PolicyRegistryModule {
       providers: [
         { provide: OPTIONS, useValue: options },
         // The event store's tables (events, outbox, inbox: org streams, `platform` for platform keys) and the registry's projections.
-        {
-          provide: DATA_SOURCE,
-          useFactory: () =>
-            createDataSource({
-              url: options.databaseUrl,
-              schema,
-              poolSize: options.poolSize,
-              migrations: [...eventstoreMigrations(schema), ...registryMigrationClasses(schema)],
-            }),
-        },
-        {
-          provide: OutboxRelay,
-          inject: [DATA_SOURCE],
-          useFactory: (ds: DataSource) => new OutboxRelay(ds, schema, options.bus),
-        },
+        ...persistenceProviders({
+          token: DATA_SOURCE,
+          databaseUrl: options.databaseUrl,
+          schema,
+          poolSize: options.poolSize,
+          migrations: registryMigrationClasses(schema),
+          eventSourced: { bus: options.bus },
+        }),
         {
           provide: OrgRepository,
           inject: [DATA_SOURCE],

@@ -1,3 +1,4 @@
+import { DEFAULT_DEPLOYER, PLAN_DEFAULTS } from '@llmgov/policy-schema';
 import type { EventOf } from './topic';
 import type { tenancyTopic } from './tenancy.events';
 import type { policyTopic } from './policy.events';
@@ -89,7 +90,14 @@ export const exampleEvents = {
       required_signers: 0,
       signer_keys: {},
       effective_date: at,
-      document: {},
+      document: {
+        org_id: 'org_example',
+        plan: 'growth',
+        settings: PLAN_DEFAULTS.growth,
+        rules: [],
+        deployer: DEFAULT_DEPLOYER,
+        exceptions: [],
+      },
       actor: admin,
     },
   },

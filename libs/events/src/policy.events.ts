@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policyDocument } from '@llmgov/policy-schema';
 import { envelope, isoTime } from './envelope';
 import { defineTopic } from './topic';
 import { actor } from './common';
@@ -31,8 +32,11 @@ export const PolicyPublished = envelope(
     /** Signers' Ed25519 public keys (base64 SPKI DER) by signer_key_id, for verification. */
     signer_keys: z.record(z.string(), z.string()),
     effective_date: isoTime,
-    /** The compiled policy document; validated by `@llmgov/policy-schema` on arrival. */
-    document: z.record(z.string(), z.unknown()),
+    /**
+     * The compiled policy document, typed by `@llmgov/policy-schema`'s schema: a consumer
+     * receives it parsed (an event whose document does not parse is dead-lettered).
+     */
+    document: policyDocument,
     actor,
     /** Why this version was made (`settings_changed`, `rule_created`, `exception_created`, …), for the audit trail. */
     change: z.looseObject({ kind: z.string() }).optional(),

@@ -1,6 +1,6 @@
 import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
 import type { MigrationClass } from './migrations/eventstore.migrations';
-import { quoteIdent } from './sql';
+import { checkedSchema, quoteIdent } from './sql';
 
 export interface CreateDataSourceOptions {
   url: string;
@@ -36,7 +36,11 @@ export async function createDataSource(options: CreateDataSourceOptions): Promis
     const lock = ['llmgov:migrations', options.schema];
     await runner.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', lock);
     try {
-      await runner.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+      // Not `CREATE SCHEMA IF NOT EXISTS`: that needs CREATE on the database even when the
+      // schema exists, and a least-privilege service role owns only its schema.
+      await runner.query(
+        `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '${checkedSchema(options.schema)}') THEN CREATE SCHEMA ${quoteIdent(options.schema)}; END IF; END $$`,
+      );
       // On the connection that holds the lock, so a pool of one cannot deadlock.
       const executor = new MigrationExecutor(dataSource, runner);
       executor.transaction = 'each';

@@ -19,3 +19,23 @@ export {
 export { ProjectionRunner } from './projections/projection-runner';
 export { eventstoreMigrations, type MigrationClass } from './migrations/eventstore.migrations';
 export { createDataSource, type CreateDataSourceOptions } from './data-source';
+export {
+  accept,
+  andThen,
+  isRefused,
+  refuse,
+  withResult,
+  type Refused,
+  type Decider,
+  type Decision,
+  type Refusal,
+  type RefusalField,
+  type RefusalKind,
+} from './decider';
+export {
+  CommandHandler,
+  type AggregateStreams,
+  type CommandHandlerOptions,
+  type Handled,
+} from './command-handler';
+export { SERVICE_SCHEMAS, checkedSchema, qualified, quoteIdent } from './sql';

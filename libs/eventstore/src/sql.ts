@@ -5,6 +5,23 @@ export function quoteIdent(name: string): string {
   return `"${name}"`;
 }
 
+/**
+ * A service's Postgres schema name, to interpolate into SQL: lower-case letters, digits and
+ * underscores only (what every service and test schema uses), checked once so it cannot inject.
+ */
+export function checkedSchema(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  return schema;
+}
+
+/** The default schema of each service, each in one place (tests and deployments may override). */
+export const SERVICE_SCHEMAS = {
+  policyRegistry: 'policy_registry',
+  budgetLedger: 'budget_ledger',
+  approvalWorkflow: 'approval_workflow',
+  audit: 'audit',
+} as const;
+
 /** `"schema"."table"`, for raw SQL against one service's schema. */
 export const qualified = (schema: string, table: string): string =>
   `${quoteIdent(schema)}.${quoteIdent(table)}`;

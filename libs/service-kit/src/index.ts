@@ -17,3 +17,5 @@ export * from './http/run-service';
 export * from './config';
 export * from './http/drain';
 export * from './http/console-static';
+export * from './errors/refusals';
+export * from './persistence/service-persistence';

@@ -10,3 +10,9 @@ export {
   type TestSchema,
   type WaitForOptions,
 } from './fixtures';
+export {
+  deciderSpec,
+  type DecisionLike,
+  type DeciderUnderTest,
+  type History,
+} from './decider-spec';

@@ -1,5 +1,6 @@
 import type { Actor } from '@llmgov/events';
-import { fold, type ApprovalEvent } from './approval';
+import { deciderSpec } from '@llmgov/testing';
+import { evolve, type Approval, type ApprovalEvent } from './approval';
 import { decide, type ApprovalCommand, type Decision } from './approval.decide';
 
 const T0 = '2025-01-01T00:00:00.000Z';
@@ -49,10 +50,11 @@ const consume = (
   ...over,
 });
 
-/** given(events).when(command, at).then(...) — Emmett's DeciderSpecification, by hand. */
+/** given(events).when(command, at) over the shared decider spec helper. */
+const spec = deciderSpec<Approval | null, ApprovalEvent>({ initialState: () => null, evolve });
 const given = (...events: ApprovalEvent[]) => ({
   when: (command: ApprovalCommand, at = '2025-01-01T01:00:00.000Z'): Decision =>
-    decide(fold(events), command, meta(at)),
+    spec.given(events).when((s) => decide(s, command, meta(at))).decision,
 });
 const types = (d: Decision) => (d.ok ? d.events.map((e) => e.type) : d.refusal.code);
 const grant = (): ApprovalEvent => {

@@ -1,4 +1,10 @@
 import type { Actor } from '@llmgov/events';
+import {
+  accept,
+  refuse as refuseWith,
+  type Decision as EsDecision,
+  type Refusal as EsRefusal,
+} from '@llmgov/eventstore';
 import type { Approval, ApprovalEvent } from './approval';
 
 /** What every command carries so the decider stays pure: the new event's id, its source and the time. */
@@ -15,18 +21,14 @@ export type ApprovalCommand =
   | { type: 'Consume'; org_id: string; key_id: string; fingerprint: string; request_id: string };
 
 /** Why a command was refused; the handler maps `kind` to a domain error (and HTTP status). */
-export interface Refusal {
-  kind: 'not_found' | 'conflict' | 'forbidden' | 'pending' | 'denied';
-  code: string;
-  message: string;
-}
+export type ApprovalRefusalKind = 'not_found' | 'conflict' | 'forbidden' | 'pending' | 'denied';
+export type Refusal = EsRefusal<ApprovalRefusalKind>;
 
-export type Decision = { ok: true; events: ApprovalEvent[] } | { ok: false; refusal: Refusal };
+/** The eventstore's one decision shape, with the approvals' refusal kinds. */
+export type Decision = EsDecision<ApprovalEvent, undefined, ApprovalRefusalKind>;
 
-const refuse = (kind: Refusal['kind'], code: string, message: string): Decision => ({
-  ok: false,
-  refusal: { kind, code, message },
-});
+const refuse = (kind: ApprovalRefusalKind, code: string, message: string): Decision =>
+  refuseWith(kind, code, message);
 const isPastDeadline = (approval: Approval, now: Date) =>
   now.getTime() >= Date.parse(approval.expires_at);
 
@@ -72,28 +74,21 @@ export function decide(
         reason: command.reason,
         decided_at: base.time,
       };
-      return {
-        ok: true,
-        events: [
-          command.type === 'Approve'
-            ? { ...base, type: 'approval.granted', data }
-            : { ...base, type: 'approval.rejected', data },
-        ],
-      };
+      return accept([
+        command.type === 'Approve'
+          ? { ...base, type: 'approval.granted', data }
+          : { ...base, type: 'approval.rejected', data },
+      ]);
     }
     case 'Expire':
-      if (state.status !== 'pending' || !isPastDeadline(state, meta.now))
-        return { ok: true, events: [] };
-      return {
-        ok: true,
-        events: [
-          {
-            ...base,
-            type: 'approval.expired',
-            data: { approval_id: state.approval_id, org_id: state.org_id, expired_at: base.time },
-          },
-        ],
-      };
+      if (state.status !== 'pending' || !isPastDeadline(state, meta.now)) return accept([]);
+      return accept([
+        {
+          ...base,
+          type: 'approval.expired',
+          data: { approval_id: state.approval_id, org_id: state.org_id, expired_at: base.time },
+        },
+      ]);
     case 'Consume':
       return decideConsume(state, command, base);
     default: {
@@ -141,21 +136,18 @@ function decideConsume(
           'approval_denied',
           'Request differs from the one approved (fingerprint mismatch)',
         );
-      return {
-        ok: true,
-        events: [
-          {
-            ...base,
-            type: 'approval.consumed',
-            data: {
-              approval_id: state.approval_id,
-              org_id: state.org_id,
-              request_id: command.request_id,
-              consumed_at: base.time,
-            },
+      return accept([
+        {
+          ...base,
+          type: 'approval.consumed',
+          data: {
+            approval_id: state.approval_id,
+            org_id: state.org_id,
+            request_id: command.request_id,
+            consumed_at: base.time,
           },
-        ],
-      };
+        },
+      ]);
     default: {
       const never: never = state.status;
       throw new Error(`unhandled approval status ${String(never)}`);

@@ -48,6 +48,14 @@ export class ApprovalRepository {
     return rows[0]?.state ?? null;
   }
 
+  /** How many approvals wait for a reviewer (the `approvals_pending` gauge). */
+  async countPending(): Promise<number> {
+    const rows: { n: number }[] = await this.dataSource.query(
+      `select count(*)::int as n from ${this.table} where status = 'pending'`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   /** Oldest first (a queue), keyset-paginated on (requested_at, approval_id). */
   async list(query: ApprovalQuery): Promise<{ items: Approval[]; next_cursor: string | null }> {
     const where: string[] = [];

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
-  ConflictError,
-  ForbiddenError,
   NotFoundError,
   actorOf,
   orgScope,
+  refusalError,
   type AdminPrincipal,
   type Clock,
   type KeyRecord,
@@ -132,6 +131,11 @@ export class ApprovalService {
     return total;
   }
 
+  /** How many approvals wait for a reviewer. */
+  countPending(): Promise<number> {
+    return this.repository.countPending();
+  }
+
   /** An `approval.requested` from the gateway, inside the consumer's inbox transaction. */
   onRequested(
     manager: EntityManager,
@@ -172,19 +176,13 @@ function visible(principal: AdminPrincipal, approval: Approval | null): Approval
   return principal.platform_owner || approval.org_id === principal.org_id ? approval : null;
 }
 
+/** `pending` answers 409 and `denied` 403; the other kinds are the shared ones. */
 function toError(refusal: Refusal): Error {
-  switch (refusal.kind) {
-    case 'not_found':
-      return new NotFoundError(refusal.message);
-    case 'conflict':
-    case 'pending':
-      return new ConflictError(refusal.message, refusal.code);
-    case 'forbidden':
-    case 'denied':
-      return new ForbiddenError(refusal.message, refusal.code);
-    default: {
-      const never: never = refusal.kind;
-      throw new Error(`unhandled refusal ${String(never)}`);
-    }
-  }
+  const kind =
+    refusal.kind === 'pending'
+      ? 'conflict'
+      : refusal.kind === 'denied'
+        ? 'forbidden'
+        : refusal.kind;
+  return refusalError({ ...refusal, kind });
 }

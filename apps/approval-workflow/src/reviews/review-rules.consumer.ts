@@ -1,6 +1,6 @@
 import { policyTopic } from '@llmgov/events';
 import type { EventBus, Subscription } from '@llmgov/messaging';
-import type { ReviewRule } from './agent-review';
+import { reviewRulesOf } from '@llmgov/policy-schema';
 import type { ReviewRepository } from './review.repository';
 
 /**
@@ -22,13 +22,10 @@ export class ReviewRulesConsumer {
       fromBeginning: true,
       handler: async (event) => {
         if (event.type !== 'policy.published' || event.data.status !== 'active') return;
-        const rules = Array.isArray(event.data.document.rules)
-          ? (event.data.document.rules as Array<ReviewRule & { policy_type: string }>)
-          : [];
         await this.reviews.setRules(
           event.data.org_id,
           event.data.policy_version,
-          rules.filter((r) => r.policy_type === 'require_human_review'),
+          reviewRulesOf(event.data.document.rules),
         );
       },
     });

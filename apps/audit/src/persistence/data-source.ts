@@ -1,5 +1,6 @@
-import { DataSource } from 'typeorm';
-import { auditMigrations } from './schema';
+import { createDataSource } from '@llmgov/eventstore';
+import type { DataSource } from 'typeorm';
+import { auditMigrationClasses } from './schema';
 
 export interface AuditDataSourceOptions {
   url: string;
@@ -7,31 +8,16 @@ export interface AuditDataSourceOptions {
   poolSize?: number;
 }
 
-/** The audit's own DataSource (raw SQL over TypeORM's pool), migrated before it is returned. */
-export async function createAuditDataSource(options: AuditDataSourceOptions): Promise<DataSource> {
-  const dataSource = new DataSource({
-    type: 'postgres',
+/**
+ * The audit's DataSource (raw SQL over TypeORM's pool), made like every service's by
+ * `createDataSource`: schema created if missing, migrations run under an advisory lock.
+ * The audit keeps no event store of its own: its log is its hash-chained table.
+ */
+export function createAuditDataSource(options: AuditDataSourceOptions): Promise<DataSource> {
+  return createDataSource({
     url: options.url,
     schema: options.schema,
-    poolSize: options.poolSize ?? 10,
-    extra: { connectionTimeoutMillis: 5000 },
+    poolSize: options.poolSize,
+    migrations: auditMigrationClasses(options.schema),
   });
-  await dataSource.initialize();
-  const runner = dataSource.createQueryRunner();
-  try {
-    // Replicas starting together must not race on `create … if not exists`.
-    await runner.query('select pg_advisory_lock(hashtext($1))', [
-      `audit-migrations:${options.schema}`,
-    ]);
-    for (const statement of auditMigrations(options.schema)) await runner.query(statement);
-    await runner.query('select pg_advisory_unlock(hashtext($1))', [
-      `audit-migrations:${options.schema}`,
-    ]);
-  } catch (error) {
-    await runner.release();
-    await dataSource.destroy();
-    throw error;
-  }
-  await runner.release();
-  return dataSource;
 }

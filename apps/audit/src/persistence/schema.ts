@@ -1,19 +1,14 @@
-/** A Postgres schema name we interpolate into SQL: checked once, so it cannot inject. */
-export function checkedSchema(schema: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
-  return schema;
-}
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { checkedSchema, type MigrationClass } from '@llmgov/eventstore';
 
 /**
  * The audit's tables. Idempotent DDL (the log is append-only: no destructive migration
- * ever), run at every start before consumers begin.
+ * ever), run as the audit's first migration by `createDataSource` (which creates the schema
+ * the least-privilege way) before consumers begin.
  */
 export function auditMigrations(schema: string): string[] {
   const s = `"${checkedSchema(schema)}"`;
   return [
-    // Not `create schema if not exists`: that needs CREATE on the database even when the
-    // schema exists, and a least-privilege audit role owns only its schema.
-    `do $$ begin if not exists (select 1 from pg_namespace where nspname = '${checkedSchema(schema)}') then create schema ${s}; end if; end $$`,
     `create table if not exists ${s}.audit_entries (
       chain text not null,
       position bigint not null,
@@ -98,4 +93,17 @@ export function auditMigrations(schema: string): string[] {
       created_at timestamptz not null
     )`,
   ];
+}
+
+export function auditMigrationClasses(schema: string): MigrationClass[] {
+  class AuditLog1764000000000 implements MigrationInterface {
+    name = 'AuditLog1764000000000';
+    async up(runner: QueryRunner): Promise<void> {
+      for (const statement of auditMigrations(schema)) await runner.query(statement);
+    }
+    async down(): Promise<void> {
+      // The log is append-only: it is never dropped by a migration.
+    }
+  }
+  return [AuditLog1764000000000];
 }

@@ -9,7 +9,7 @@ import {
 } from '@llmgov/budget';
 import type { PolicyDocument } from '@llmgov/policy-schema';
 import type { DataSource } from 'typeorm';
-import { checkedSchema } from '../persistence/schema';
+import { checkedSchema } from '@llmgov/eventstore';
 import type { SpendDimension } from '../spend/spend-rows';
 
 export interface SpendQuery {

@@ -10,7 +10,7 @@ import { outboxMessage, type EventStore, type Inbox } from '@llmgov/eventstore';
 import { policyDocument, type PolicyDocument } from '@llmgov/policy-schema';
 import type { DataSource, EntityManager } from 'typeorm';
 import { alertEvent, reachedAlerts, type AlertKind } from '../budgets/budget-alerts.decide';
-import { checkedSchema } from '../persistence/schema';
+import { checkedSchema } from '@llmgov/eventstore';
 import { spendRowsFor } from '../spend/spend-rows';
 import { spendKey, sumSpendRows } from '../spend/spend-batch';
 
@@ -323,12 +323,10 @@ export class LedgerWriter {
     { data: d }: Extract<PolicyEvent, { type: 'policy.published' }>,
   ): Promise<void> {
     if (d.status !== 'active') return;
-    const parsed = policyDocument.safeParse(d.document);
-    if (!parsed.success) return; // the registry validated it; a document we cannot read keeps the previous one
     await m.query(
       `insert into ${this.s}.org_policies (org_id, policy_version, document) values ($1, $2, $3)
        on conflict (org_id) do update set policy_version = excluded.policy_version, document = excluded.document where org_policies.policy_version < excluded.policy_version`,
-      [d.org_id, d.policy_version, JSON.stringify(parsed.data)],
+      [d.org_id, d.policy_version, JSON.stringify(d.document)],
     );
   }
 

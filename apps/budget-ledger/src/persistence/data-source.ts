@@ -1,6 +1,6 @@
-import { createDataSource, eventstoreMigrations } from '@llmgov/eventstore';
+import { checkedSchema, createDataSource, eventstoreMigrations } from '@llmgov/eventstore';
 import type { DataSource } from 'typeorm';
-import { checkedSchema, ledgerMigrationClasses } from './schema';
+import { ledgerMigrationClasses } from './schema';
 
 export interface LedgerDataSourceOptions {
   url: string;

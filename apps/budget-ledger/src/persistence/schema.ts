@@ -1,11 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { MigrationClass } from '@llmgov/eventstore';
-
-/** A Postgres schema name we interpolate into SQL: checked once, so it cannot inject. */
-export function checkedSchema(schema: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
-  return schema;
-}
+import { checkedSchema, type MigrationClass } from '@llmgov/eventstore';
 
 /**
  * The ledger's tables, beside the event store's (events, outbox, inbox). Every table is a

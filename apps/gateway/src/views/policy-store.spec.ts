@@ -48,7 +48,7 @@ function published(
     subject: ORG,
     data: {
       ...content,
-      document: document as unknown as Record<string, unknown>,
+      document,
       version_id: `pv_${version}`,
       status: opts.status ?? 'active',
       digest: opts.badDigest ? `sha256:${'0'.repeat(64)}` : digestOf(content),

@@ -1,7 +1,7 @@
 import { ART5_PROHIBITED_PURPOSES } from '@llmgov/policy-schema';
-import { ConflictError, NotFoundError } from '@llmgov/service-kit';
+import { deciderSpec } from '@llmgov/testing';
 import type { DecideContext, OrgEvent } from './org-events';
-import { activeVersion, fold, headVersion, type OrgState } from './org-state';
+import { activeVersion, evolve, headVersion, initialState, type OrgState } from './org-state';
 import { createOrg } from './tenancy.decide';
 import { changeSettings, publish } from './document.decide';
 import { applyRemediation, type ComplianceFactsIn } from './compliance.decide';
@@ -13,8 +13,9 @@ const ctx: DecideContext = {
   newId: (p) => `${p}_${++seq}`,
   actor: { kind: 'admin_key', id: 'key_admin' },
 };
-const given = (...batches: ((s: OrgState) => OrgEvent[])[]) =>
-  batches.reduce((s, decide) => fold(decide(s), s), fold([]));
+const spec = deciderSpec<OrgState, OrgEvent>({ initialState, evolve });
+const given = (...batches: Parameters<typeof spec.given>) => spec.given(...batches).state;
+const { refusedAs, events: accepted } = spec;
 const newOrg = (s: OrgState) => createOrg(s, { org_id: 'org_1', name: 'Acme', plan: 'free' }, ctx);
 const known: ComplianceFactsIn = {
   last_reviews: new Map(),
@@ -33,7 +34,7 @@ describe('compliance remediation decider', () => {
 
   it('applies a remediation as one new active version whose cause names the check, publishing its event', () => {
     const s = given(newOrg, (st) => changeSettings(st, { pii_patterns: { ssn: 'off' } }, ctx));
-    const { events } = apply(s, 'art10_data_governance');
+    const events = accepted(apply(s, 'art10_data_governance'));
     const after = applyAll(s, events);
     expect(activeVersion(after)).toMatchObject({
       policy_version: 3,
@@ -59,7 +60,7 @@ describe('compliance remediation decider', () => {
 
   it('makes a draft when the remediation itself raises the quorum (Art. 26)', () => {
     const s = given(newOrg);
-    const after = applyAll(s, apply(s, 'art26_deployer_obligations').events);
+    const after = applyAll(s, accepted(apply(s, 'art26_deployer_obligations')));
     expect(headVersion(after)).toMatchObject({ status: 'draft', required_signers: 1 });
     expect(activeVersion(after)!.policy_version).toBe(1);
   });
@@ -70,7 +71,7 @@ describe('compliance remediation decider', () => {
       (st) => changeSettings(st, { security_scanner: { enabled: true, sensitivity: 'low' } }, ctx),
       (st) => publish(st, { deployer: { required_signers: 1, retention_days: 30 } }, ctx),
     );
-    const after = applyAll(s, apply(s, 'art15_robustness').events);
+    const after = applyAll(s, accepted(apply(s, 'art15_robustness')));
     expect(headVersion(after)).toMatchObject({ status: 'draft', policy_version: 4 });
     expect(headVersion(after)!.document.deployer).toMatchObject({
       required_signers: 1,
@@ -84,7 +85,7 @@ describe('compliance remediation decider', () => {
 
   it('refuses an unknown check (404) and a check with nothing to fix (409)', () => {
     const s = given(newOrg);
-    expect(() => apply(s, 'art99')).toThrow(NotFoundError);
-    expect(() => apply(s, 'art5_prohibited_practices')).toThrow(ConflictError);
+    expect(apply(s, 'art99')).toMatchObject(refusedAs('not_found'));
+    expect(apply(s, 'art5_prohibited_practices')).toMatchObject(refusedAs('conflict'));
   });
 });

@@ -9,7 +9,8 @@ import {
   type Remediation,
 } from '@llmgov/compliance';
 import { policyDocument } from '@llmgov/policy-schema';
-import { ConflictError, NotFoundError, parseOrThrow } from '@llmgov/service-kit';
+import { accept, isRefused, refuse, type Decision, type Refused } from '@llmgov/eventstore';
+import { parseOrRefuse } from '@llmgov/service-kit';
 import { headDocument } from './document.decide';
 import type { DecideContext, OrgEvent } from './org-events';
 import { activeVersion, type OrgState } from './org-state';
@@ -35,23 +36,29 @@ export function complianceInput(state: OrgState, known: ComplianceFactsIn): Comp
   return { document: active.document, agents, facts: known.facts, now: known.now };
 }
 
-export function requireInput(state: OrgState, known: ComplianceFactsIn): ComplianceInput {
-  const input = complianceInput(state, known);
-  if (!input) throw new NotFoundError('No active policy version', 'no_active_policy');
-  return input;
+export function requireInput(state: OrgState, known: ComplianceFactsIn): ComplianceInput | Refused {
+  return (
+    complianceInput(state, known) ??
+    refuse('not_found', 'no_active_policy', 'No active policy version')
+  );
 }
 
 /** The remediation of a check on the active version: 404 for an unknown check, 409 when there is nothing to fix. */
-export function requireRemediation(input: ComplianceInput, id: string): Remediation {
+export function requireRemediation(
+  input: ComplianceInput | Refused,
+  id: string,
+): Remediation | Refused {
+  if (isRefused(input)) return input;
   if (!COMPLIANCE_CHECKS.some((c) => c.id === id))
-    throw new NotFoundError(`No compliance check ${id}`);
-  const remediation = remediationFor(input, id);
-  if (!remediation)
-    throw new ConflictError(
-      `Check ${id} has nothing a policy change can fix (it passes, or only facts fail)`,
+    return refuse('not_found', 'not_found', `No compliance check ${id}`);
+  return (
+    remediationFor(input, id) ??
+    refuse(
+      'conflict',
       'nothing_to_remediate',
-    );
-  return remediation;
+      `Check ${id} has nothing a policy change can fix (it passes, or only facts fail)`,
+    )
+  );
 }
 
 /**
@@ -63,13 +70,17 @@ export function applyRemediation(
   state: OrgState,
   cmd: { id: string; known: ComplianceFactsIn },
   ctx: DecideContext,
-): { events: OrgEvent[]; remediation: Remediation } {
+): Decision<OrgEvent, Remediation> {
   const remediation = requireRemediation(requireInput(state, cmd.known), cmd.id);
-  const document = parseOrThrow(
+  if (isRefused(remediation)) return remediation;
+  const head = headDocument(state);
+  if (isRefused(head)) return head;
+  const document = parseOrRefuse(
     policyDocument,
-    applyPatch(headDocument(state), remediation.patch, ctx),
+    applyPatch(head, remediation.patch, ctx),
     'patched policy document',
   );
+  if (isRefused(document)) return document;
   const cause = {
     kind: 'compliance_remediation' as const,
     remediation: {
@@ -82,5 +93,5 @@ export function applyRemediation(
       score_after: remediation.score_after,
     },
   };
-  return { events: newVersion(state, document, cause, ctx), remediation };
+  return accept(newVersion(state, document, cause, ctx), remediation);
 }

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, sign as edSign } from 'node:crypto';
 import { canonicalBytes, PLAN_DEFAULTS, verifyVersion } from '@llmgov/policy-schema';
-import { ConflictError, NotFoundError, ValidationError } from '@llmgov/service-kit';
+import { deciderSpec } from '@llmgov/testing';
 import type { DecideContext, OrgEvent } from './org-events';
-import { activeVersion, fold, headVersion, type OrgState } from './org-state';
+import { activeVersion, evolve, fold, headVersion, initialState, type OrgState } from './org-state';
 import { createOrg, createTeam } from './tenancy.decide';
 import {
   changeSettings,
@@ -22,8 +22,9 @@ const ctx: DecideContext = {
   actor: { kind: 'admin_key', id: 'key_admin' },
 };
 const as = (id: string): DecideContext => ({ ...ctx, actor: { kind: 'admin_key', id } });
-const given = (...batches: ((s: OrgState) => OrgEvent[])[]) =>
-  batches.reduce((s, decide) => fold(decide(s), s), fold([]));
+const spec = deciderSpec<OrgState, OrgEvent>({ initialState, evolve });
+const given = (...batches: Parameters<typeof spec.given>) => spec.given(...batches).state;
+const { refusedAs, events: accepted } = spec;
 const newOrg = (s: OrgState) =>
   createOrg(s, { org_id: 'org_1', name: 'Acme', plan: 'starter' }, ctx);
 
@@ -90,23 +91,23 @@ describe('policy document decider', () => {
           },
           ctx,
         );
-        ruleId = r.rule.id;
-        return r.events;
+        if (r.ok) ruleId = r.result.id;
+        return r;
       },
-      (st) => updateRule(st, { rule_id: ruleId, patch: { enabled: false } }, ctx).events,
+      (st) => updateRule(st, { rule_id: ruleId, patch: { enabled: false } }, ctx),
     );
     expect(headVersion(s)!.document.rules).toMatchObject([
       { id: ruleId, enabled: false, config: { requests_per_minute: 60 } },
     ]);
-    const after = fold(deleteRule(s, { rule_id: ruleId }, ctx), s);
+    const after = fold(accepted(deleteRule(s, { rule_id: ruleId }, ctx)), s);
     expect(headVersion(after)).toMatchObject({ policy_version: 4 });
     expect(headVersion(after)!.document.rules).toEqual([]);
-    expect(() => deleteRule(after, { rule_id: ruleId }, ctx)).toThrow(NotFoundError);
+    expect(deleteRule(after, { rule_id: ruleId }, ctx)).toMatchObject(refusedAs('not_found'));
   });
 
   it('a rule scoped to a team of another org is refused naming team_id', () => {
     const s = given(newOrg, (st) => createTeam(st, { name: 't' }, ctx));
-    expect(() =>
+    expect(
       createRule(
         s,
         {
@@ -119,7 +120,7 @@ describe('policy document decider', () => {
         },
         ctx,
       ),
-    ).toThrow(ValidationError);
+    ).toMatchObject(refusedAs('invalid'));
   });
 
   it('a version with quorum 2 stays draft with one signature and activates with the second', () => {
@@ -136,19 +137,21 @@ describe('policy document decider', () => {
     expect(draft).toMatchObject({ status: 'draft', required_signers: 2 });
     expect(draft.document.deployer.log_level).toBe('verbose');
     s = fold(
-      sign(
-        s,
-        {
-          version_id: draft.version_id,
-          signer: 'alice@example.com',
-          signature: signVersion(s, draft.version_id, alice.privateKey),
-        },
-        as('key_alice'),
+      accepted(
+        sign(
+          s,
+          {
+            version_id: draft.version_id,
+            signer: 'alice@example.com',
+            signature: signVersion(s, draft.version_id, alice.privateKey),
+          },
+          as('key_alice'),
+        ),
       ),
       s,
     );
     expect(headVersion(s)!.status).toBe('draft');
-    expect(() =>
+    expect(
       sign(
         s,
         {
@@ -158,16 +161,18 @@ describe('policy document decider', () => {
         },
         as('key_alice'),
       ),
-    ).toThrow(ConflictError);
+    ).toMatchObject(refusedAs('conflict'));
     const before = s;
-    const events = sign(
-      s,
-      {
-        version_id: draft.version_id,
-        signer: 'bob@example.com',
-        signature: signVersion(s, draft.version_id, bob.privateKey),
-      },
-      as('key_bob'),
+    const events = accepted(
+      sign(
+        s,
+        {
+          version_id: draft.version_id,
+          signer: 'bob@example.com',
+          signature: signVersion(s, draft.version_id, bob.privateKey),
+        },
+        as('key_bob'),
+      ),
     );
     s = applyAll(s, events);
     expect(s.versions.map((v) => v.status)).toEqual(['superseded', 'active']);
@@ -190,7 +195,7 @@ describe('policy document decider', () => {
       (st) => publish(st, { deployer: { required_signers: 1 } }, ctx),
     );
     const v = headVersion(s)!;
-    expect(() =>
+    expect(
       sign(
         s,
         {
@@ -200,7 +205,7 @@ describe('policy document decider', () => {
         },
         ctx,
       ),
-    ).toThrow(ValidationError);
+    ).toMatchObject(refusedAs('invalid'));
   });
 
   it('lowering the quorum needs the signatures of the policy in force', () => {
@@ -212,18 +217,23 @@ describe('policy document decider', () => {
     );
     const v2 = headVersion(s)!;
     const active = fold(
-      sign(
-        s,
-        {
-          version_id: v2.version_id,
-          signer: 'alice@example.com',
-          signature: signVersion(s, v2.version_id, alice.privateKey),
-        },
-        ctx,
+      accepted(
+        sign(
+          s,
+          {
+            version_id: v2.version_id,
+            signer: 'alice@example.com',
+            signature: signVersion(s, v2.version_id, alice.privateKey),
+          },
+          ctx,
+        ),
       ),
       s,
     );
-    const lowered = fold(publish(active, { deployer: { required_signers: 0 } }, ctx), active);
+    const lowered = fold(
+      accepted(publish(active, { deployer: { required_signers: 0 } }, ctx)),
+      active,
+    );
     expect(headVersion(lowered)).toMatchObject({ status: 'draft', required_signers: 1 });
   });
 });

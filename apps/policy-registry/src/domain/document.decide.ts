@@ -13,7 +13,8 @@ import {
   type TemplateName,
   type UpdateRuleInput,
 } from '@llmgov/policy-schema';
-import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '@llmgov/service-kit';
+import { accept, isRefused, refuse, type Decision, type Refused } from '@llmgov/eventstore';
+import { parseOrRefuse } from '@llmgov/service-kit';
 import type { DecideContext, OrgEvent } from './org-events';
 import { headVersion, principalId, versionById, type OrgState } from './org-state';
 import { keysOfPrincipal } from './signers.decide';
@@ -22,8 +23,10 @@ import { activation, newVersion, validSigners } from './versions';
 
 type StoredRule = PolicyDocument['rules'][number];
 
-export function headDocument(state: OrgState): PolicyDocument {
-  requireOrg(state);
+/** A copy of the newest version's document to change (404 without an org). */
+export function headDocument(state: OrgState): PolicyDocument | Refused {
+  const org = requireOrg(state);
+  if (isRefused(org)) return org;
   const head = headVersion(state);
   if (!head) throw new Error('an org without a policy document');
   return structuredClone(head.document);
@@ -34,24 +37,27 @@ export function changeSettings(
   state: OrgState,
   patch: GovernanceSettingsPatch,
   ctx: DecideContext,
-): OrgEvent[] {
+): Decision<OrgEvent> {
   const doc = headDocument(state);
+  if (isRefused(doc)) return doc;
   const merged = {
     ...doc.settings,
     ...patch,
     pii_patterns: { ...doc.settings.pii_patterns, ...(patch.pii_patterns ?? {}) },
   };
-  doc.settings = parseOrThrow(governanceSettings, merged, 'settings');
-  return newVersion(state, doc, { kind: 'settings_changed' }, ctx);
+  const settings = parseOrRefuse(governanceSettings, merged, 'settings');
+  if (isRefused(settings)) return settings;
+  doc.settings = settings;
+  return accept(newVersion(state, doc, { kind: 'settings_changed' }, ctx));
 }
 
 /** The scope's id must name a team, agent or key of this org (else 400 naming the field). */
 function checkScopeRefs(
   state: OrgState,
   rule: Pick<StoredRule, 'scope' | 'team_id' | 'agent_id' | 'key_id'>,
-): void {
+): Refused | null {
   const field = SCOPE_ID_FIELD[rule.scope];
-  if (!field) return;
+  if (!field) return null;
   const id = rule[field] as string;
   const exists =
     field === 'team_id'
@@ -59,15 +65,16 @@ function checkScopeRefs(
       : field === 'agent_id'
         ? state.agents.has(id)
         : state.keys.get(id)?.kind === 'gateway';
-  if (!exists) throw unknownRef(field, id);
+  return exists ? null : unknownRef(field, id);
 }
 
 export function createRule(
   state: OrgState,
   input: CreateRuleInput,
   ctx: DecideContext,
-): { events: OrgEvent[]; rule: PolicyRule } {
+): Decision<OrgEvent, PolicyRule> {
   const doc = headDocument(state);
+  if (isRefused(doc)) return doc;
   const rule: StoredRule = {
     id: ctx.newId('pol'),
     name: input.name,
@@ -82,33 +89,32 @@ export function createRule(
     created_at: ctx.now,
     updated_at: ctx.now,
   };
-  checkScopeRefs(state, rule);
+  const badRef = checkScopeRefs(state, rule);
+  if (badRef) return badRef;
   doc.rules.push(rule);
-  return {
-    events: newVersion(state, doc, { kind: 'rule_created', rule_id: rule.id }, ctx),
-    rule: rule as PolicyRule,
-  };
+  const events = newVersion(state, doc, { kind: 'rule_created', rule_id: rule.id }, ctx);
+  return accept(events, rule as PolicyRule);
 }
 
 export function updateRule(
   state: OrgState,
   cmd: { rule_id: string; patch: UpdateRuleInput },
   ctx: DecideContext,
-): { events: OrgEvent[]; rule: PolicyRule } {
+): Decision<OrgEvent, PolicyRule> {
   const doc = headDocument(state);
+  if (isRefused(doc)) return doc;
   const index = doc.rules.findIndex((r) => r.id === cmd.rule_id);
-  if (index < 0) throw new NotFoundError(`Policy ${cmd.rule_id} not found`);
+  if (index < 0) return refuse('not_found', 'not_found', `Policy ${cmd.rule_id} not found`);
   const current = doc.rules[index];
   const { patch } = cmd;
   const next: StoredRule = { ...current, updated_at: ctx.now };
   for (const field of ['name', 'description', 'enabled'] as const)
     if (patch[field] !== undefined) (next as Record<string, unknown>)[field] = patch[field];
-  if (patch.config !== undefined)
-    next.config = parseOrThrow(
-      ruleConfigSchema(current.policy_type),
-      patch.config,
-      'config',
-    ) as Record<string, unknown>;
+  if (patch.config !== undefined) {
+    const config = parseOrRefuse(ruleConfigSchema(current.policy_type), patch.config, 'config');
+    if (isRefused(config)) return config;
+    next.config = config as Record<string, unknown>;
+  }
   if (patch.scope !== undefined) {
     next.scope = patch.scope;
     next.team_id = next.agent_id = next.key_id = null;
@@ -117,33 +123,39 @@ export function updateRule(
     if (patch[field] !== undefined) next[field] = patch[field] ?? null;
   const needed = SCOPE_ID_FIELD[next.scope];
   for (const field of ['team_id', 'agent_id', 'key_id'] as const) {
-    if (field === needed && !next[field])
-      throw new ValidationError(`${field} is required when scope is '${next.scope}'`, [
-        { field, message: `required when scope is '${next.scope}'` },
-      ]);
-    if (field !== needed && next[field])
-      throw new ValidationError(`${field} is not allowed when scope is '${next.scope}'`, [
-        { field, message: `not allowed when scope is '${next.scope}'` },
-      ]);
+    const wrong =
+      field === needed && !next[field]
+        ? 'required'
+        : field !== needed && next[field]
+          ? 'not allowed'
+          : null;
+    if (wrong)
+      return refuse(
+        'invalid',
+        'validation_failed',
+        `${field} is ${wrong} when scope is '${next.scope}'`,
+        [{ field, message: `${wrong} when scope is '${next.scope}'` }],
+      );
   }
-  checkScopeRefs(state, next);
+  const badRef = checkScopeRefs(state, next);
+  if (badRef) return badRef;
   doc.rules[index] = next;
-  return {
-    events: newVersion(state, doc, { kind: 'rule_updated', rule_id: next.id }, ctx),
-    rule: next as PolicyRule,
-  };
+  const events = newVersion(state, doc, { kind: 'rule_updated', rule_id: next.id }, ctx);
+  return accept(events, next as PolicyRule);
 }
 
 export function deleteRule(
   state: OrgState,
   cmd: { rule_id: string },
   ctx: DecideContext,
-): OrgEvent[] {
+): Decision<OrgEvent> {
   const doc = headDocument(state);
+  if (isRefused(doc)) return doc;
   const before = doc.rules.length;
   doc.rules = doc.rules.filter((r) => r.id !== cmd.rule_id);
-  if (doc.rules.length === before) throw new NotFoundError(`Policy ${cmd.rule_id} not found`);
-  return newVersion(state, doc, { kind: 'rule_deleted', rule_id: cmd.rule_id }, ctx);
+  if (doc.rules.length === before)
+    return refuse('not_found', 'not_found', `Policy ${cmd.rule_id} not found`);
+  return accept(newVersion(state, doc, { kind: 'rule_deleted', rule_id: cmd.rule_id }, ctx));
 }
 
 export interface PublishCommand {
@@ -153,11 +165,16 @@ export interface PublishCommand {
 }
 
 /** A new deployer version: the head's deployer, then the template's, then the given fields. */
-export function publish(state: OrgState, cmd: PublishCommand, ctx: DecideContext): OrgEvent[] {
+export function publish(
+  state: OrgState,
+  cmd: PublishCommand,
+  ctx: DecideContext,
+): Decision<OrgEvent> {
   const doc = headDocument(state);
+  if (isRefused(doc)) return doc;
   const template = cmd.template ? POLICY_TEMPLATES[cmd.template] : null;
   if (template) {
-    doc.settings = parseOrThrow(
+    const settings = parseOrRefuse(
       governanceSettings,
       {
         ...doc.settings,
@@ -166,19 +183,18 @@ export function publish(state: OrgState, cmd: PublishCommand, ctx: DecideContext
       },
       'template settings',
     );
+    if (isRefused(settings)) return settings;
+    doc.settings = settings;
   }
-  doc.deployer = parseOrThrow(
+  const deployer = parseOrRefuse(
     deployerPolicy,
     { ...doc.deployer, ...(template?.deployer ?? {}), ...cmd.deployer },
     'deployer policy',
   );
-  return newVersion(
-    state,
-    doc,
-    { kind: 'published', template: cmd.template ?? null },
-    ctx,
-    cmd.effective_date ?? ctx.now,
-  );
+  if (isRefused(deployer)) return deployer;
+  doc.deployer = deployer;
+  const cause = { kind: 'published' as const, template: cmd.template ?? null };
+  return accept(newVersion(state, doc, cause, ctx, cmd.effective_date ?? ctx.now));
 }
 
 /**
@@ -190,21 +206,26 @@ export function sign(
   state: OrgState,
   cmd: { version_id: string; signer: string; signature: string },
   ctx: DecideContext,
-): OrgEvent[] {
+): Decision<OrgEvent> {
   const org = requireOrg(state);
+  if (isRefused(org)) return org;
   const version = versionById(state, cmd.version_id);
-  if (!version) throw new NotFoundError(`Policy version ${cmd.version_id} not found`);
+  if (!version)
+    return refuse('not_found', 'not_found', `Policy version ${cmd.version_id} not found`);
   if (version.status === 'superseded')
-    throw new ConflictError(
-      `Policy version ${version.version_id} is superseded; sign the newest version`,
+    return refuse(
+      'conflict',
       'version_superseded',
+      `Policy version ${version.version_id} is superseded; sign the newest version`,
     );
   if (version.signatures.some((s) => s.signer === cmd.signer))
-    throw new ConflictError(
-      `${cmd.signer} already signed version ${version.policy_version}`,
+    return refuse(
+      'conflict',
       'already_signed',
+      `${cmd.signer} already signed version ${version.policy_version}`,
     );
   const keys = keysOfPrincipal(state, cmd.signer, ctx.actor);
+  if (isRefused(keys)) return keys;
   const me = principalId(ctx.actor);
   const signedBy = (s: { signer_key_id: string }) =>
     state.signers.get(s.signer_key_id)?.registered_by;
@@ -215,7 +236,7 @@ export function sign(
     })
   ) {
     const message = `This principal already signed version ${version.policy_version}: a quorum counts principals`;
-    throw new ConflictError(message, 'already_signed');
+    return refuse('conflict', 'already_signed', message);
   }
   const content = {
     org_id: org.org_id,
@@ -226,10 +247,11 @@ export function sign(
   };
   const key = keys.find((k) => verifySignature(content, cmd.signature, k.public_key));
   if (!key)
-    throw new ValidationError(
+    return refuse(
+      'invalid',
+      'invalid_signature',
       "Signature does not verify over the canonical version with the signer's key",
       [{ field: 'signature', message: 'invalid Ed25519 signature' }],
-      'invalid_signature',
     );
   const signed: OrgEvent = {
     type: 'version.signed',
@@ -243,10 +265,10 @@ export function sign(
       actor: ctx.actor,
     },
   };
-  if (version.status === 'active') return [signed];
+  if (version.status === 'active') return accept([signed]);
   const after = structuredClone(state);
   const v = versionById(after, version.version_id)!;
   v.signatures.push({ ...signed.data });
-  if (validSigners(after, v).size < v.required_signers) return [signed];
-  return [signed, activation(after, v.version_id, ctx.now)];
+  if (validSigners(after, v).size < v.required_signers) return accept([signed]);
+  return accept([signed, activation(after, v.version_id, ctx.now)]);
 }

@@ -1,6 +1,6 @@
-import { ValidationError, NotFoundError } from '@llmgov/service-kit';
+import { deciderSpec } from '@llmgov/testing';
 import type { DecideContext, OrgEvent } from './org-events';
-import { fold, headVersion, type OrgState } from './org-state';
+import { evolve, fold, headVersion, initialState, type OrgState } from './org-state';
 import { createAgent, createOrg } from './tenancy.decide';
 import { createException, revokeException } from './exceptions.decide';
 
@@ -10,12 +10,18 @@ const ctx: DecideContext = {
   newId: (p) => `${p}_${++seq}`,
   actor: { kind: 'admin_key', id: 'key_admin' },
 };
-const given = (...batches: ((s: OrgState) => OrgEvent[])[]) =>
-  batches.reduce((s, decide) => fold(decide(s), s), fold([]));
+const {
+  given,
+  events: accepted,
+  refusedAs,
+} = deciderSpec<OrgState, OrgEvent>({
+  initialState,
+  evolve,
+});
 const org = given(
   (s) => createOrg(s, { org_id: 'org_1', name: 'Acme', plan: 'growth' }, ctx),
   (s) => createAgent(s, { name: 'bot', environment: 'production' }, ctx),
-);
+).state;
 const agentId = [...org.agents.keys()][0];
 const base = {
   kind: 'pii_pattern' as const,
@@ -27,11 +33,9 @@ const base = {
 
 describe('exceptions decider', () => {
   it('an exception is a new version approved by the actor; revoking it is another', () => {
-    const { events, exception } = createException(
-      org,
-      { ...base, scope: 'agent', scope_id: agentId },
-      ctx,
-    );
+    const created = createException(org, { ...base, scope: 'agent', scope_id: agentId }, ctx);
+    const events = accepted(created);
+    const exception = created.ok ? created.result : null!;
     const s = fold(events, structuredClone(org));
     expect(exception).toMatchObject({
       approver: 'key_admin',
@@ -44,10 +48,10 @@ describe('exceptions decider', () => {
       cause: { kind: 'exception_created', exception_id: exception.id },
     });
     expect(headVersion(s)!.document.exceptions).toEqual([exception]);
-    const revoked = fold(revokeException(s, { exception_id: exception.id }, ctx), s);
+    const revoked = fold(accepted(revokeException(s, { exception_id: exception.id }, ctx)), s);
     expect(headVersion(revoked)!.document.exceptions).toEqual([]);
-    expect(() => revokeException(revoked, { exception_id: exception.id }, ctx)).toThrow(
-      NotFoundError,
+    expect(revokeException(revoked, { exception_id: exception.id }, ctx)).toMatchObject(
+      refusedAs('not_found'),
     );
   });
 
@@ -60,13 +64,14 @@ describe('exceptions decider', () => {
     ['org scope with an id', { scope_id: agentId }],
     ['a key scope naming an agent', { scope: 'key', scope_id: agentId }],
   ])('refuses %s', (_name, over) => {
-    expect(() => createException(org, { ...base, ...over } as never, ctx)).toThrow(ValidationError);
+    expect(createException(org, { ...base, ...over } as never, ctx)).toMatchObject(
+      refusedAs('invalid'),
+    );
   });
 
   it('accepts exactly 90 days', () => {
     expect(
-      createException(org, { ...base, expires_at: '2026-06-15T10:00:00.000Z' }, ctx).exception
-        .expires_at,
-    ).toBe('2026-06-15T10:00:00.000Z');
+      createException(org, { ...base, expires_at: '2026-06-15T10:00:00.000Z' }, ctx),
+    ).toMatchObject({ ok: true, result: { expires_at: '2026-06-15T10:00:00.000Z' } });
   });
 });

@@ -6,7 +6,7 @@ import {
   type CreateExceptionInput,
   type PolicyException,
 } from '@llmgov/policy-schema';
-import { NotFoundError, ValidationError } from '@llmgov/service-kit';
+import { accept, isRefused, refuse, type Decision, type Refused } from '@llmgov/eventstore';
 import type { DecideContext, OrgEvent } from './org-events';
 import { headDocument } from './document.decide';
 import type { OrgState } from './org-state';
@@ -15,37 +15,37 @@ import { newVersion } from './versions';
 
 const DAY_MS = 86_400_000;
 const PROVIDER = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const invalid = (field: string, message: string) =>
-  new ValidationError(`${field}: ${message}`, [{ field, message }]);
+const invalid = (field: string, message: string): Refused =>
+  refuse('invalid', 'validation_failed', `${field}: ${message}`, [{ field, message }]);
 
 /**
  * The exempted thing, checked for its kind and spelled as the gateway compares it: a PII
  * pattern or content category of the schema, a catalogue model (by its catalogue id, so
  * `openai/gpt-4o` and `gpt-4o` are one exception), a provider name.
  */
-function canonicalTarget(kind: PolicyException['kind'], target: string): string {
+function canonicalTarget(kind: PolicyException['kind'], target: string): string | Refused {
   switch (kind) {
     case 'pii_pattern':
       if (!(PII_PATTERNS as readonly string[]).includes(target))
-        throw invalid(
+        return invalid(
           'target',
           `unknown PII pattern '${target}': one of ${PII_PATTERNS.join(', ')}`,
         );
       return target;
     case 'content_category':
       if (!(CONTENT_CATEGORIES as readonly string[]).includes(target))
-        throw invalid(
+        return invalid(
           'target',
           `unknown content category '${target}': one of ${CONTENT_CATEGORIES.join(', ')}`,
         );
       return target;
     case 'model': {
       const m = resolveModel(target);
-      if (!m?.entry) throw invalid('target', `unknown model '${target}': use a catalogue model`);
+      if (!m?.entry) return invalid('target', `unknown model '${target}': use a catalogue model`);
       return m.id;
     }
     case 'provider':
-      if (!PROVIDER.test(target)) throw invalid('target', `'${target}' is not a provider name`);
+      if (!PROVIDER.test(target)) return invalid('target', `'${target}' is not a provider name`);
       return target;
     default: {
       const never: never = kind;
@@ -55,19 +55,20 @@ function canonicalTarget(kind: PolicyException['kind'], target: string): string 
 }
 
 /** The scope's id must name a team, agent or gateway key of this org; `org` takes none. */
-function checkScope(state: OrgState, scope: PolicyException['scope'], id: string | null): void {
-  if (scope === 'org') {
-    if (id) throw invalid('scope_id', "not allowed when scope is 'org'");
-    return;
-  }
-  if (!id) throw invalid('scope_id', `required when scope is '${scope}'`);
+function checkScope(
+  state: OrgState,
+  scope: PolicyException['scope'],
+  id: string | null,
+): Refused | null {
+  if (scope === 'org') return id ? invalid('scope_id', "not allowed when scope is 'org'") : null;
+  if (!id) return invalid('scope_id', `required when scope is '${scope}'`);
   const exists =
     scope === 'team'
       ? state.teams.has(id)
       : scope === 'agent'
         ? state.agents.has(id)
         : state.keys.get(id)?.kind === 'gateway';
-  if (!exists) throw unknownRef('scope_id', id);
+  return exists ? null : unknownRef('scope_id', id);
 }
 
 /**
@@ -78,19 +79,23 @@ export function createException(
   state: OrgState,
   input: CreateExceptionInput,
   ctx: DecideContext,
-): { events: OrgEvent[]; exception: PolicyException } {
+): Decision<OrgEvent, PolicyException> {
   const doc = headDocument(state);
+  if (isRefused(doc)) return doc;
   const now = Date.parse(ctx.now);
   const expires = Date.parse(input.expires_at);
-  if (expires <= now) throw invalid('expires_at', 'must be in the future');
+  if (expires <= now) return invalid('expires_at', 'must be in the future');
   if (expires > now + MAX_EXCEPTION_DAYS * DAY_MS)
-    throw invalid('expires_at', `must be within ${MAX_EXCEPTION_DAYS} days`);
+    return invalid('expires_at', `must be within ${MAX_EXCEPTION_DAYS} days`);
   const scope_id = input.scope_id ?? null;
-  checkScope(state, input.scope, scope_id);
+  const badScope = checkScope(state, input.scope, scope_id);
+  if (badScope) return badScope;
+  const target = canonicalTarget(input.kind, input.target);
+  if (isRefused(target)) return target;
   const exception: PolicyException = {
     id: ctx.newId('exc'),
     kind: input.kind,
-    target: canonicalTarget(input.kind, input.target),
+    target,
     scope: input.scope,
     scope_id,
     approver: ctx.actor.id,
@@ -99,15 +104,8 @@ export function createException(
     created_at: ctx.now,
   };
   doc.exceptions.push(exception);
-  return {
-    events: newVersion(
-      state,
-      doc,
-      { kind: 'exception_created', exception_id: exception.id, exception },
-      ctx,
-    ),
-    exception,
-  };
+  const cause = { kind: 'exception_created' as const, exception_id: exception.id, exception };
+  return accept(newVersion(state, doc, cause, ctx), exception);
 }
 
 /** Withdraws an exception before its expiry: a new version without it. */
@@ -115,15 +113,13 @@ export function revokeException(
   state: OrgState,
   cmd: { exception_id: string },
   ctx: DecideContext,
-): OrgEvent[] {
+): Decision<OrgEvent> {
   const doc = headDocument(state);
+  if (isRefused(doc)) return doc;
   const exception = doc.exceptions.find((e) => e.id === cmd.exception_id);
-  if (!exception) throw new NotFoundError(`Exception ${cmd.exception_id} not found`);
+  if (!exception)
+    return refuse('not_found', 'not_found', `Exception ${cmd.exception_id} not found`);
   doc.exceptions = doc.exceptions.filter((e) => e.id !== cmd.exception_id);
-  return newVersion(
-    state,
-    doc,
-    { kind: 'exception_revoked', exception_id: exception.id, exception },
-    ctx,
-  );
+  const cause = { kind: 'exception_revoked' as const, exception_id: exception.id, exception };
+  return accept(newVersion(state, doc, cause, ctx));
 }

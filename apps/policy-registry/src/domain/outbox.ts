@@ -36,7 +36,7 @@ export function publishedData(state: OrgState, v: VersionState, actor: Actor) {
     required_signers: v.required_signers,
     signer_keys,
     effective_date: v.effective_date,
-    document: v.document as unknown as Record<string, unknown>,
+    document: v.document,
     actor,
     change: v.cause,
   };

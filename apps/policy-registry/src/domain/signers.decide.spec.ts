@@ -1,8 +1,15 @@
 import { generateKeyPairSync, sign as edSign } from 'node:crypto';
 import { canonicalBytes } from '@llmgov/policy-schema';
-import { ConflictError, ForbiddenError } from '@llmgov/service-kit';
+import { deciderSpec, type DecisionLike } from '@llmgov/testing';
 import type { DecideContext, OrgEvent } from './org-events';
-import { activeVersion, fold, headVersion, type OrgState } from './org-state';
+import {
+  activeVersion,
+  evolve,
+  fold as foldEvents,
+  headVersion,
+  initialState,
+  type OrgState,
+} from './org-state';
 import { createOrg } from './tenancy.decide';
 import { publish, sign } from './document.decide';
 import { approveSigner, registerSigner, signerApprovalBytes } from './signers.decide';
@@ -13,8 +20,11 @@ const as = (id: string): DecideContext => ({
   newId: (p) => `${p}_${++seq}`,
   actor: { kind: 'admin_key', id },
 });
-const given = (...batches: ((s: OrgState) => OrgEvent[])[]) =>
-  batches.reduce((s, decide) => fold(decide(s), s), fold([]));
+const spec = deciderSpec<OrgState, OrgEvent>({ initialState, evolve });
+const given = (...batches: Parameters<typeof spec.given>) => spec.given(...batches).state;
+const { refusedAs, events: accepted } = spec;
+/** The state after an accepted decision. */
+const fold = (decision: DecisionLike<OrgEvent>, s: OrgState) => foldEvents(accepted(decision), s);
 const newOrg = (s: OrgState) =>
   createOrg(s, { org_id: 'org_1', name: 'Acme', plan: 'starter' }, as('key_owner'));
 const pair = () => {
@@ -53,13 +63,13 @@ describe('signers are bound to principals', () => {
 
   it('one principal cannot sign as a signer another principal registered (403)', () => {
     const s = quorum2();
-    expect(() =>
+    expect(
       sign(
         s,
         { version_id: headVersion(s)!.version_id, signer: 'bob', signature: signHead(s, bob) },
         as('key_a'),
       ),
-    ).toThrow(ForbiddenError);
+    ).toMatchObject(refusedAs('forbidden'));
   });
 
   it('two signer names of one principal count once: its second signature is refused', () => {
@@ -77,7 +87,7 @@ describe('signers are bound to principals', () => {
       ),
       s,
     );
-    expect(() =>
+    expect(
       sign(
         s,
         {
@@ -87,15 +97,15 @@ describe('signers are bound to principals', () => {
         },
         as('key_a'),
       ),
-    ).toThrow(ConflictError);
+    ).toMatchObject(refusedAs('conflict'));
     expect(headVersion(s)!.status).toBe('draft');
   });
 
   it("a signer name belongs to the principal that registered it (409 to another's key under that name)", () => {
     const s = quorum2();
-    expect(() =>
+    expect(
       registerSigner(s, { signer: 'alice', public_key: pair().pub }, as('key_mallory')),
-    ).toThrow(ConflictError);
+    ).toMatchObject(refusedAs('conflict'));
   });
 
   it('under a quorum, a new signer is pending until signers of that many other principals approve it', () => {
@@ -116,25 +126,25 @@ describe('signers are bound to principals', () => {
     const id = signerKeyId(s, 'carol');
     expect(s.signers.get(id)).toMatchObject({ status: 'pending', required_approvals: 2 });
     s = fold(publish(s, { deployer: { retention_days: 99 } }, as('key_c')), s);
-    expect(() =>
+    expect(
       sign(
         s,
         { version_id: headVersion(s)!.version_id, signer: 'carol', signature: signHead(s, carol) },
         as('key_c'),
       ),
-    ).toThrow(ForbiddenError);
+    ).toMatchObject(refusedAs('forbidden'));
 
     const approval = (k: Pair) =>
       edSign(null, signerApprovalBytes('org_1', s.signers.get(id)!), k.privateKey).toString(
         'base64',
       );
-    expect(() =>
+    expect(
       approveSigner(
         s,
         { signer_key_id: id, approver: 'carol', signature: approval(carol) },
         as('key_c'),
       ),
-    ).toThrow(ForbiddenError);
+    ).toMatchObject(refusedAs('forbidden'));
     s = fold(
       approveSigner(
         s,
@@ -144,13 +154,15 @@ describe('signers are bound to principals', () => {
       s,
     );
     expect(s.signers.get(id)!.status).toBe('pending');
-    const events = approveSigner(
-      s,
-      { signer_key_id: id, approver: 'bob', signature: approval(bob) },
-      as('key_b'),
+    const events = accepted(
+      approveSigner(
+        s,
+        { signer_key_id: id, approver: 'bob', signature: approval(bob) },
+        as('key_b'),
+      ),
     );
     expect(events.map((e) => e.type)).toEqual(['signer.approved', 'signer.activated']);
-    s = fold(events, s);
+    s = foldEvents(events, s);
     expect(s.signers.get(id)!.status).toBe('active');
   });
 });

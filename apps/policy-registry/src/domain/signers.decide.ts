@@ -1,7 +1,7 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { isEd25519PublicKey } from '@llmgov/policy-schema';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@llmgov/service-kit';
+import { accept, isRefused, refuse, type Decision, type Refused } from '@llmgov/eventstore';
 import type { Actor } from '@llmgov/events';
 import type { DecideContext, OrgEvent } from './org-events';
 import {
@@ -49,23 +49,32 @@ const verifies = (bytes: Buffer, signatureB64: string, publicKeyB64: string): bo
  * principal that registered it, so another principal naming it is refused (403), and a key
  * still waiting for the quorum's approval cannot sign (403).
  */
-export function keysOfPrincipal(state: OrgState, signer: string, actor: Actor): SignerKey[] {
+export function keysOfPrincipal(
+  state: OrgState,
+  signer: string,
+  actor: Actor,
+): SignerKey[] | Refused {
   const keys = signerKeysOf(state, signer);
   if (keys.length === 0)
-    throw new ValidationError(`Unknown signer ${signer}: register a public key first`, [
-      { field: 'signer', message: 'no registered public key' },
-    ]);
+    return refuse(
+      'invalid',
+      'validation_failed',
+      `Unknown signer ${signer}: register a public key first`,
+      [{ field: 'signer', message: 'no registered public key' }],
+    );
   const mine = keys.filter((k) => principalId(k.registered_by) === principalId(actor));
   if (mine.length === 0)
-    throw new ForbiddenError(
-      `Signer ${signer} belongs to another admin principal; only it may sign as ${signer}`,
+    return refuse(
+      'forbidden',
       'not_your_signer',
+      `Signer ${signer} belongs to another admin principal; only it may sign as ${signer}`,
     );
   const active = mine.filter((k) => k.status === 'active');
   if (active.length === 0)
-    throw new ForbiddenError(
-      `Signer ${signer} is pending: the signer quorum has not approved its key yet`,
+    return refuse(
+      'forbidden',
       'signer_pending',
+      `Signer ${signer} is pending: the signer quorum has not approved its key yet`,
     );
   return active;
 }
@@ -81,24 +90,29 @@ export function registerSigner(
   state: OrgState,
   cmd: { signer: string; public_key: string },
   ctx: DecideContext,
-): OrgEvent[] {
+): Decision<OrgEvent> {
   const org = requireOrg(state);
+  if (isRefused(org)) return org;
   if (!isEd25519PublicKey(cmd.public_key)) {
-    throw new ValidationError('public_key is not an Ed25519 public key (base64 SPKI DER)', [
-      { field: 'public_key', message: 'expected a base64 SPKI DER Ed25519 public key' },
-    ]);
+    return refuse(
+      'invalid',
+      'validation_failed',
+      'public_key is not an Ed25519 public key (base64 SPKI DER)',
+      [{ field: 'public_key', message: 'expected a base64 SPKI DER Ed25519 public key' }],
+    );
   }
   if ([...state.signers.values()].some((k) => k.public_key === cmd.public_key))
-    throw new ConflictError('This public key is already registered');
+    return refuse('conflict', 'conflict', 'This public key is already registered');
   const owners = new Set(signerKeysOf(state, cmd.signer).map((k) => principalId(k.registered_by)));
   if (owners.size > 0 && !owners.has(principalId(ctx.actor))) {
-    throw new ConflictError(
-      `Signer ${cmd.signer} belongs to another admin principal`,
+    return refuse(
+      'conflict',
       'signer_taken',
+      `Signer ${cmd.signer} belongs to another admin principal`,
     );
   }
   const quorum = activeVersion(state)?.required_signers ?? 0;
-  return [
+  return accept([
     {
       type: 'signer.registered',
       data: {
@@ -112,7 +126,7 @@ export function registerSigner(
         required_approvals: quorum,
       },
     },
-  ];
+  ]);
 }
 
 /**
@@ -124,29 +138,36 @@ export function approveSigner(
   state: OrgState,
   cmd: { signer_key_id: string; approver: string; signature: string },
   ctx: DecideContext,
-): OrgEvent[] {
+): Decision<OrgEvent> {
   const org = requireOrg(state);
+  if (isRefused(org)) return org;
   const key = state.signers.get(cmd.signer_key_id);
-  if (!key) throw new NotFoundError(`Signer key ${cmd.signer_key_id} not found`);
+  if (!key) return refuse('not_found', 'not_found', `Signer key ${cmd.signer_key_id} not found`);
   if (key.status === 'active')
-    throw new ConflictError(`Signer key ${key.signer_key_id} is already active`, 'signer_active');
+    return refuse('conflict', 'signer_active', `Signer key ${key.signer_key_id} is already active`);
   const me = principalId(ctx.actor);
   if (principalId(key.registered_by) === me)
-    throw new ForbiddenError('A principal cannot approve a signer it registered', 'self_approval');
+    return refuse(
+      'forbidden',
+      'self_approval',
+      'A principal cannot approve a signer it registered',
+    );
   if (key.approvals.some((a) => principalId(a.principal) === me))
-    throw new ConflictError(
-      `This principal already approved ${key.signer_key_id}`,
+    return refuse(
+      'conflict',
       'already_approved',
+      `This principal already approved ${key.signer_key_id}`,
     );
   const bytes = signerApprovalBytes(org.org_id, key);
-  const used = keysOfPrincipal(state, cmd.approver, ctx.actor).find((k) =>
-    verifies(bytes, cmd.signature, k.public_key),
-  );
+  const approverKeys = keysOfPrincipal(state, cmd.approver, ctx.actor);
+  if (isRefused(approverKeys)) return approverKeys;
+  const used = approverKeys.find((k) => verifies(bytes, cmd.signature, k.public_key));
   if (!used)
-    throw new ValidationError(
+    return refuse(
+      'invalid',
+      'invalid_signature',
       "Signature does not verify over the signer approval with the approver's key",
       [{ field: 'signature', message: 'invalid Ed25519 signature' }],
-      'invalid_signature',
     );
   const approved: OrgEvent = {
     type: 'signer.approved',
@@ -161,12 +182,12 @@ export function approveSigner(
     },
   };
   const principals = new Set([...key.approvals.map((a) => principalId(a.principal)), me]);
-  if (principals.size < key.required_approvals) return [approved];
-  return [
+  if (principals.size < key.required_approvals) return accept([approved]);
+  return accept([
     approved,
     {
       type: 'signer.activated',
       data: { org_id: org.org_id, signer_key_id: key.signer_key_id, activated_at: ctx.now },
     },
-  ];
+  ]);
 }

@@ -1,13 +1,10 @@
 import { DEFAULT_DEPLOYER, PLAN_DEFAULTS, type PolicyDocument } from '@llmgov/policy-schema';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-  hashSecret,
-} from '@llmgov/service-kit';
+import { accept, isRefused, refuse, type Decision, type Refused } from '@llmgov/eventstore';
+import { hashSecret } from '@llmgov/service-kit';
 import type { AdminRole, DecideContext, OrgEvent, Plan } from './org-events';
 import type { KeyState, OrgState } from './org-state';
+
+type OrgData = NonNullable<OrgState['org']>;
 import { newVersion } from './versions';
 
 export type CreateKey =
@@ -28,8 +25,8 @@ export function createOrg(
   state: OrgState,
   cmd: { org_id: string; name: string; plan: Plan },
   ctx: DecideContext,
-): OrgEvent[] {
-  if (state.org) throw new ConflictError(`Org ${cmd.org_id} already exists`);
+): Decision<OrgEvent> {
+  if (state.org) return refuse('conflict', 'conflict', `Org ${cmd.org_id} already exists`);
   const created: OrgEvent = {
     type: 'org.created',
     data: {
@@ -49,12 +46,17 @@ export function createOrg(
     exceptions: [],
   };
   const withOrg: OrgState = { ...state, org: { ...created.data } };
-  return [created, ...newVersion(withOrg, document, { kind: 'org_created' }, ctx)];
+  return accept([created, ...newVersion(withOrg, document, { kind: 'org_created' }, ctx)]);
 }
 
-export function createTeam(state: OrgState, cmd: { name: string }, ctx: DecideContext): OrgEvent[] {
+export function createTeam(
+  state: OrgState,
+  cmd: { name: string },
+  ctx: DecideContext,
+): Decision<OrgEvent> {
   const org = requireOrg(state);
-  return [
+  if (isRefused(org)) return org;
+  return accept([
     {
       type: 'team.created',
       data: {
@@ -65,17 +67,18 @@ export function createTeam(state: OrgState, cmd: { name: string }, ctx: DecideCo
         actor: ctx.actor,
       },
     },
-  ];
+  ]);
 }
 
 export function createAgent(
   state: OrgState,
   cmd: { name: string; environment: string; team_id?: string | null },
   ctx: DecideContext,
-): OrgEvent[] {
+): Decision<OrgEvent> {
   const org = requireOrg(state);
-  if (cmd.team_id && !state.teams.has(cmd.team_id)) throw unknownRef('team_id', cmd.team_id);
-  return [
+  if (isRefused(org)) return org;
+  if (cmd.team_id && !state.teams.has(cmd.team_id)) return unknownRef('team_id', cmd.team_id);
+  return accept([
     {
       type: 'agent.created',
       data: {
@@ -88,7 +91,7 @@ export function createAgent(
         actor: ctx.actor,
       },
     },
-  ];
+  ]);
 }
 
 /**
@@ -101,26 +104,31 @@ export function createKey(
   cmd: CreateKey,
   ctx: DecideContext,
   platformOwner = false,
-): OrgEvent[] {
-  const org_id = platformOwner ? null : requireOrg(state).org_id;
+): Decision<OrgEvent> {
+  const org = platformOwner ? null : requireOrg(state);
+  if (isRefused(org)) return org;
+  const org_id = org?.org_id ?? null;
   let team_id: string | null = null;
   let agent_id: string | null = null;
   if (cmd.kind === 'gateway') {
     team_id = cmd.team_id ?? null;
     agent_id = cmd.agent_id ?? null;
-    if (team_id && !state.teams.has(team_id)) throw unknownRef('team_id', team_id);
+    if (team_id && !state.teams.has(team_id)) return unknownRef('team_id', team_id);
     if (agent_id) {
       const agent = state.agents.get(agent_id);
-      if (!agent) throw unknownRef('agent_id', agent_id);
+      if (!agent) return unknownRef('agent_id', agent_id);
       if (team_id && agent.team_id && agent.team_id !== team_id) {
-        throw new ValidationError(`Agent ${agent_id} belongs to team ${agent.team_id}`, [
-          { field: 'team_id', message: `agent is in team ${agent.team_id}` },
-        ]);
+        return refuse(
+          'invalid',
+          'validation_failed',
+          `Agent ${agent_id} belongs to team ${agent.team_id}`,
+          [{ field: 'team_id', message: `agent is in team ${agent.team_id}` }],
+        );
       }
       team_id = team_id ?? agent.team_id;
     }
   }
-  return [
+  return accept([
     {
       type: 'key.created',
       data: {
@@ -138,7 +146,7 @@ export function createKey(
         actor: ctx.actor,
       },
     },
-  ];
+  ]);
 }
 
 /** Who revokes: an owner key is the owners' (and the platform owner's) to revoke. */
@@ -159,34 +167,34 @@ export function revokeKey(
   state: OrgState,
   cmd: { key_id: string; by: Revoker },
   ctx: DecideContext,
-): OrgEvent[] {
+): Decision<OrgEvent> {
   const key = state.keys.get(cmd.key_id);
-  if (!key) throw new NotFoundError(`Key ${cmd.key_id} not found`);
-  if (key.revoked_at) return [];
+  if (!key) return refuse('not_found', 'not_found', `Key ${cmd.key_id} not found`);
+  if (key.revoked_at) return accept([]);
   if (isLiveOwnerKey(key)) {
-    if (!cmd.by.platform_owner && cmd.by.role !== 'owner') {
-      throw new ForbiddenError('Only an owner revokes an owner key', 'insufficient_role');
-    }
+    if (!cmd.by.platform_owner && cmd.by.role !== 'owner')
+      return refuse('forbidden', 'insufficient_role', 'Only an owner revokes an owner key');
     if ([...state.keys.values()].filter(isLiveOwnerKey).length <= 1) {
       const message =
         'The last owner key of an org cannot be revoked: issue another owner key first';
-      throw new ConflictError(message, 'last_owner_key');
+      return refuse('conflict', 'last_owner_key', message);
     }
   }
-  return [
+  return accept([
     {
       type: 'key.revoked',
       data: { org_id: key.org_id, key_id: key.key_id, revoked_at: ctx.now, actor: ctx.actor },
     },
-  ];
+  ]);
 }
 
-export function requireOrg(state: OrgState) {
-  if (!state.org) throw new NotFoundError('Org not found');
-  return state.org;
+/** The org of the stream, or 404 when the stream holds no org. */
+export function requireOrg(state: OrgState): OrgData | Refused {
+  return state.org ?? refuse('not_found', 'not_found', 'Org not found');
 }
 
-export const unknownRef = (field: string, id: string) =>
-  new ValidationError(`${field} ${id} does not exist in this org`, [
+/** 400 naming the field whose id is not one of this org's. */
+export const unknownRef = (field: string, id: string): Refused =>
+  refuse('invalid', 'validation_failed', `${field} ${id} does not exist in this org`, [
     { field, message: `unknown ${field.replace(/_id$/, '')} ${id}` },
   ]);

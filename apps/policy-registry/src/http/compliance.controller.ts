@@ -10,6 +10,7 @@ import {
   ok,
   okList,
   parseOrThrow,
+  unwrap,
   type AdminPrincipal,
   type Clock,
 } from '@llmgov/service-kit';
@@ -61,7 +62,9 @@ export class ComplianceController {
     const { org_id } = parseOrThrow(readQuery, query, 'query');
     const state = await this.access.read(p, org_id);
     const active = activeVersion(state);
-    const report = evaluateCompliance(requireInput(state, await this.known(state.org!.org_id)));
+    const report = evaluateCompliance(
+      unwrap(requireInput(state, await this.known(state.org!.org_id))),
+    );
     return ok({
       org_id: state.org!.org_id,
       policy_version: active?.policy_version,
@@ -75,7 +78,7 @@ export class ComplianceController {
   async remediations(@CurrentPrincipal() p: AdminPrincipal, @Query() query: unknown) {
     const { org_id } = parseOrThrow(readQuery, query, 'query');
     const state = await this.access.read(p, org_id);
-    return okList(remediationsOf(requireInput(state, await this.known(state.org!.org_id))));
+    return okList(remediationsOf(unwrap(requireInput(state, await this.known(state.org!.org_id)))));
   }
 
   /** `?dry_run=true` answers the diff only; otherwise a new version (a draft while a signer quorum is missing). */
@@ -92,11 +95,10 @@ export class ComplianceController {
     const before = await this.access.read(p, q.org_id);
     const known = await this.known(before.org!.org_id);
     if (q.dry_run === 'true')
-      return ok({ dry_run: true, ...requireRemediation(requireInput(before, known), id) });
-    const { state, result } = await this.access.run(p, q.org_id, (s, ctx) => {
-      const r = applyRemediation(s, { id, known }, ctx);
-      return { events: r.events, result: r.remediation };
-    });
+      return ok({ dry_run: true, ...unwrap(requireRemediation(requireInput(before, known), id)) });
+    const { state, result } = await this.access.run(p, q.org_id, (s, ctx) =>
+      applyRemediation(s, { id, known }, ctx),
+    );
     return ok({ dry_run: false, ...result, version: versionView(headVersion(state)!) });
   }
 

@@ -25,7 +25,7 @@ import {
 } from '@llmgov/service-kit';
 import { createException, revokeException } from '../domain/exceptions.decide';
 import { activeVersion, headVersion } from '../domain/org-state';
-import { OrgAccess, only } from './org-access';
+import { OrgAccess } from './org-access';
 import { jsonSchema } from './openapi';
 import { exceptionView } from './views';
 
@@ -57,10 +57,9 @@ export class ExceptionsController {
   @ApiBody({ schema: jsonSchema(createBody) })
   async create(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const { org_id, ...input } = parseOrThrow(createBody, body);
-    const { state, result } = await this.access.run(p, org_id, (s, ctx) => {
-      const r = createException(s, input, ctx);
-      return { events: r.events, result: r.exception };
-    });
+    const { state, result } = await this.access.run(p, org_id, (s, ctx) =>
+      createException(s, input, ctx),
+    );
     const head = headVersion(state)!;
     return ok(
       exceptionView(result, head.policy_version, this.clock.now(), head.status === 'active'),
@@ -90,7 +89,7 @@ export class ExceptionsController {
     @Query('org_id') org?: string,
   ) {
     const { state } = await this.access.run(p, org, (s, ctx) =>
-      only(revokeException(s, { exception_id: id }, ctx)),
+      revokeException(s, { exception_id: id }, ctx),
     );
     return ok({ id, deleted: true, policy_version: headVersion(state)!.policy_version });
   }

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { actorOf, NotFoundError, orgScope, type AdminPrincipal } from '@llmgov/service-kit';
+import { isRefused, type Decision } from '@llmgov/eventstore';
 import type { DecideContext, OrgEvent } from '../domain/org-events';
+import { requireOrg } from '../domain/tenancy.decide';
 import type { OrgState } from '../domain/org-state';
 import { OrgRepository, orgStream } from '../persistence/org-repository';
 
@@ -21,15 +23,12 @@ export class OrgAccess {
   async run<R>(
     principal: AdminPrincipal,
     orgId: string | null | undefined,
-    decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R },
+    decide: (state: OrgState, ctx: DecideContext) => Decision<OrgEvent, R>,
   ) {
     const id = orgScope(principal, orgId);
     return this.repo.execute(orgStream(id), actorOf(principal), (state, ctx) => {
-      if (!state.org) throw new NotFoundError('Org not found');
-      return decide(state, ctx);
+      const org = requireOrg(state);
+      return isRefused(org) ? org : decide(state, ctx);
     });
   }
 }
-
-/** Adapts a decider returning events to `run`'s shape. */
-export const only = (events: OrgEvent[]) => ({ events, result: undefined });

@@ -68,10 +68,9 @@ export class RulesController {
   async create(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const { org_id, rest } = withOrg(body);
     const input = parseOrThrow(createRuleInput, rest) as CreateRuleInput;
-    const { state, result } = await this.access.run(p, org_id, (s, ctx) => {
-      const r = createRule(s, input, ctx);
-      return { events: r.events, result: r.rule };
-    });
+    const { state, result } = await this.access.run(p, org_id, (s, ctx) =>
+      createRule(s, input, ctx),
+    );
     return ok(ruleView(result, headVersion(state)!));
   }
 
@@ -112,10 +111,9 @@ export class RulesController {
   ) {
     const { org_id, rest } = withOrg(body);
     const patch = parseOrThrow(updateRuleInput, rest);
-    const { state, result } = await this.access.run(p, org_id, (s, ctx) => {
-      const r = updateRule(s, { rule_id: id, patch }, ctx);
-      return { events: r.events, result: r.rule };
-    });
+    const { state, result } = await this.access.run(p, org_id, (s, ctx) =>
+      updateRule(s, { rule_id: id, patch }, ctx),
+    );
     return ok(ruleView(result, headVersion(state)!));
   }
 
@@ -126,10 +124,9 @@ export class RulesController {
     @Param('id') id: string,
     @Query('org_id') org?: string,
   ) {
-    const { state } = await this.access.run(p, org, (s, ctx) => ({
-      events: deleteRule(s, { rule_id: id }, ctx),
-      result: undefined,
-    }));
+    const { state } = await this.access.run(p, org, (s, ctx) =>
+      deleteRule(s, { rule_id: id }, ctx),
+    );
     return ok({ id, deleted: true, policy_version: headVersion(state)!.policy_version });
   }
 }

@@ -19,7 +19,7 @@ import {
 import { changeSettings } from '../domain/document.decide';
 import { headVersion } from '../domain/org-state';
 import { jsonSchema } from './openapi';
-import { OrgAccess, only } from './org-access';
+import { OrgAccess } from './org-access';
 import { pendingSettingsView, settingsState } from './views';
 
 /** `{success, data}`, plus `warnings: [{field, code, message}]` when there is one. */
@@ -80,9 +80,7 @@ export class SettingsController {
     @Query('org_id') org?: string,
   ) {
     const patch = parseOrThrow(governanceSettingsPatch, body);
-    const { state } = await this.access.run(p, org, (s, ctx) =>
-      only(changeSettings(s, patch, ctx)),
-    );
+    const { state } = await this.access.run(p, org, (s, ctx) => changeSettings(s, patch, ctx));
     const head = headVersion(state)!;
     if (head.status === 'draft') {
       void reply.status(202);

@@ -27,12 +27,13 @@ import {
   type AdminPrincipal,
   type Clock,
 } from '@llmgov/service-kit';
+import { withResult } from '@llmgov/eventstore';
 import { createAgent, createKey, createOrg, createTeam, revokeKey } from '../domain/tenancy.decide';
 import { activeVersion } from '../domain/org-state';
 import { OrgRepository, orgStream } from '../persistence/org-repository';
 import { ProjectionsRepository } from '../persistence/projections.repository';
 import { jsonSchema } from './openapi';
-import { OrgAccess, only } from './org-access';
+import { OrgAccess } from './org-access';
 import { agentView, keyView, teamsOf } from './views';
 
 const orgId = z.string().min(1).optional();
@@ -92,10 +93,9 @@ export class TenancyController {
       throw new ForbiddenError('Only the platform owner creates orgs', 'platform_owner_only');
     const input = parseOrThrow(createOrgBody, body);
     const id = newId('org');
-    const { state } = await this.repo.execute(orgStream(id), actorOf(p), (s, ctx) => ({
-      events: createOrg(s, { org_id: id, ...input }, ctx),
-      result: undefined,
-    }));
+    const { state } = await this.repo.execute(orgStream(id), actorOf(p), (s, ctx) =>
+      createOrg(s, { org_id: id, ...input }, ctx),
+    );
     const v = state.versions[0];
     return ok({
       id,
@@ -129,10 +129,9 @@ export class TenancyController {
   @ApiBody({ schema: jsonSchema(createTeamBody) })
   async createTeam(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const input = parseOrThrow(createTeamBody, body);
-    const { state, result } = await this.access.run(p, input.org_id, (s, ctx) => {
-      const events = createTeam(s, input, ctx);
-      return { events, result: (events[0].data as { team_id: string }).team_id };
-    });
+    const { state, result } = await this.access.run(p, input.org_id, (s, ctx) =>
+      withResult(createTeam(s, input, ctx), (e) => (e[0]!.data as { team_id: string }).team_id),
+    );
     return ok(teamsOf(state).find((t) => t.id === result));
   }
 
@@ -146,10 +145,9 @@ export class TenancyController {
   @ApiBody({ schema: jsonSchema(createAgentBody) })
   async createAgent(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const input = parseOrThrow(createAgentBody, body);
-    const { state, result } = await this.access.run(p, input.org_id, (s, ctx) => {
-      const events = createAgent(s, input, ctx);
-      return { events, result: (events[0].data as { agent_id: string }).agent_id };
-    });
+    const { state, result } = await this.access.run(p, input.org_id, (s, ctx) =>
+      withResult(createAgent(s, input, ctx), (e) => (e[0]!.data as { agent_id: string }).agent_id),
+    );
     return ok(
       agentView(state.agents.get(result)!, {
         document: activeVersion(state)?.document ?? null,
@@ -187,10 +185,12 @@ export class TenancyController {
       throw new ForbiddenError('Only an owner issues owner keys', 'insufficient_role');
     }
     const secret = newSecret(input.kind === 'gateway' ? 'gk' : 'msh');
-    const { state, result } = await this.access.run(p, input.org_id, (s, ctx) => {
-      const events = createKey(s, { ...input, secret }, ctx);
-      return { events, result: (events[0].data as { key_id: string }).key_id };
-    });
+    const { state, result } = await this.access.run(p, input.org_id, (s, ctx) =>
+      withResult(
+        createKey(s, { ...input, secret }, ctx),
+        (e) => (e[0]!.data as { key_id: string }).key_id,
+      ),
+    );
     return ok({ ...keyView(state.keys.get(result)!), key: secret });
   }
 
@@ -207,7 +207,7 @@ export class TenancyController {
     @Query('org_id') org?: string,
   ) {
     const { state } = await this.access.run(p, org, (s, ctx) =>
-      only(revokeKey(s, { key_id: id, by: p }, ctx)),
+      revokeKey(s, { key_id: id, by: p }, ctx),
     );
     return ok(keyView(state.keys.get(id)!));
   }

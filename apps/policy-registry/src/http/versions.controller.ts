@@ -26,7 +26,8 @@ import { publish, sign } from '../domain/document.decide';
 import { approveSigner, registerSigner } from '../domain/signers.decide';
 import { activeVersion, headVersion, versionById } from '../domain/org-state';
 import { jsonSchema } from './openapi';
-import { OrgAccess, only } from './org-access';
+import { OrgAccess } from './org-access';
+import { withResult } from '@llmgov/eventstore';
 import { signerView, versionView } from './views';
 
 const publishBody = deployerPolicyPatch
@@ -91,7 +92,7 @@ export class VersionsController {
   async publish(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const { template, effective_date, org_id, ...deployer } = parseOrThrow(publishBody, body);
     const { state } = await this.access.run(p, org_id, (s, ctx) =>
-      only(publish(s, { template, effective_date, deployer }, ctx)),
+      publish(s, { template, effective_date, deployer }, ctx),
     );
     return ok(versionView(headVersion(state)!, true));
   }
@@ -101,10 +102,12 @@ export class VersionsController {
   @ApiBody({ schema: jsonSchema(signerBody) })
   async registerSigner(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
     const { org_id, ...input } = parseOrThrow(signerBody, body);
-    const { state, result } = await this.access.run(p, org_id, (s, ctx) => {
-      const events = registerSigner(s, input, ctx);
-      return { events, result: (events[0].data as { signer_key_id: string }).signer_key_id };
-    });
+    const { state, result } = await this.access.run(p, org_id, (s, ctx) =>
+      withResult(
+        registerSigner(s, input, ctx),
+        (e) => (e[0]!.data as { signer_key_id: string }).signer_key_id,
+      ),
+    );
     return ok(signerView(state.org!.org_id, state.signers.get(result)!));
   }
 
@@ -126,7 +129,7 @@ export class VersionsController {
   ) {
     const { org_id, ...input } = parseOrThrow(approveSignerBody, body);
     const { state } = await this.access.run(p, org_id, (s, ctx) =>
-      only(approveSigner(s, { signer_key_id: id, ...input }, ctx)),
+      approveSigner(s, { signer_key_id: id, ...input }, ctx),
     );
     return ok(signerView(state.org!.org_id, state.signers.get(id)!));
   }
@@ -142,7 +145,7 @@ export class VersionsController {
   ) {
     const { org_id, ...input } = parseOrThrow(signBody, body);
     const { state } = await this.access.run(p, org_id, (s, ctx) =>
-      only(sign(s, { version_id: id, ...input }, ctx)),
+      sign(s, { version_id: id, ...input }, ctx),
     );
     return ok(versionView(versionById(state, id)!));
   }

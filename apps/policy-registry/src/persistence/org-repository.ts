@@ -1,103 +1,79 @@
 import type { Actor } from '@llmgov/events';
-import { ConcurrencyError, type EventStore, type StoredEvent } from '@llmgov/eventstore';
+import {
+  CommandHandler,
+  type AggregateStreams,
+  type Decision,
+  type EventStore,
+  type StoredEvent,
+} from '@llmgov/eventstore';
 import {
   ConflictError,
   newId,
+  refusalError,
   type Clock,
   type TenancyDirectory,
   type TenancyEvent,
 } from '@llmgov/service-kit';
 import type { DataSource } from 'typeorm';
 import { TENANCY_TYPES, type DecideContext, type OrgEvent } from '../domain/org-events';
-import { fold, type OrgState } from '../domain/org-state';
-import { applyAll, toOutbox } from '../domain/outbox';
+import { evolve, fold, initialState, type OrgState } from '../domain/org-state';
+import { toOutbox } from '../domain/outbox';
 
 export const orgStream = (orgId: string) => `org-${orgId}`;
 export const PLATFORM_STREAM = 'platform';
 const streamType = (streamId: string) => (streamId === PLATFORM_STREAM ? 'platform' : 'org');
 
-/** How often a command is re-decided on a fresher state after a concurrent write, before 409. */
-const MAX_ATTEMPTS = 8;
-
 const toOrgEvent = (e: Pick<StoredEvent, 'type' | 'data'>) =>
   ({ type: e.type, data: e.data }) as OrgEvent;
 
+const streams: AggregateStreams<OrgState, OrgEvent> = {
+  streamType,
+  initialState,
+  evolve,
+  copy: (state) => structuredClone(state),
+  fromStored: toOrgEvent,
+  toStored: (e) => ({ type: e.type, data: e.data }),
+};
+
 /**
- * Runs commands against one stream: load, decide, append with the expected version and the
- * outbox (one transaction; the OutboxRelay publishes it); on a concurrent append, reload and
- * decide again (so no update is lost), else 409. Tenancy events are applied to the shared
- * directory before answering, so a new key works on this replica at once.
+ * Runs the registry's commands on one stream through the eventstore's CommandHandler: load,
+ * fold, decide, append with the expected version and the outbox (one transaction; the
+ * OutboxRelay publishes it); on a concurrent append, reload and decide again (so no update
+ * is lost), else 409. A refusal is thrown as its domain error. Tenancy events are applied to
+ * the shared directory before answering, so a new key works on this replica at once.
  */
 export class OrgRepository {
-  /** Commands on one stream run one after another in this replica; replicas race through the expected version. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly handler: CommandHandler<OrgState, OrgEvent, DecideContext>;
 
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
     private readonly directory: TenancyDirectory,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.handler = new CommandHandler(store, streams, {
+      outbox: (before, events, after, ctx) => toOutbox(before, events, after, ctx.actor, ctx.now),
+      onConflict: () =>
+        new ConflictError('The policy document changed concurrently; retry', 'concurrent_update'),
+    });
+  }
 
   async load(streamId: string): Promise<OrgState> {
-    return fold((await this.store.readStream(streamId)).map(toOrgEvent));
+    return (await this.handler.load(streamId)).state;
   }
 
-  execute<R>(
+  async execute<R>(
     streamId: string,
     actor: Actor,
-    decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R },
+    decide: (state: OrgState, ctx: DecideContext) => Decision<OrgEvent, R>,
   ): Promise<{ state: OrgState; result: R }> {
-    const previous = this.queues.get(streamId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.attempt(streamId, actor, decide));
-    this.queues.set(streamId, run);
-    const cleanup = () => {
-      if (this.queues.get(streamId) === run) this.queues.delete(streamId);
-    };
-    run.then(cleanup, cleanup);
-    return run;
-  }
-
-  private async attempt<R>(
-    streamId: string,
-    actor: Actor,
-    decide: (state: OrgState, ctx: DecideContext) => { events: OrgEvent[]; result: R },
-  ): Promise<{ state: OrgState; result: R }> {
-    for (let attempt = 1; ; attempt++) {
-      const stored = await this.store.readStream(streamId);
-      const version = stored.at(-1)?.version ?? 0;
-      const state = fold(stored.map(toOrgEvent));
-      const now = this.clock.now().toISOString();
-      const { events, result } = decide(state, { now, newId, actor });
-      const after = applyAll(state, events);
-      const outbox = toOutbox(state, events, after, actor, now);
-      if (events.length > 0) {
-        try {
-          await this.store.append(
-            streamId,
-            streamType(streamId),
-            version,
-            events.map((e) => ({ type: e.type, data: e.data })),
-            { outbox },
-          );
-        } catch (error) {
-          if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) {
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-            continue;
-          }
-          if (error instanceof ConcurrencyError)
-            throw new ConflictError(
-              'The policy document changed concurrently; retry',
-              'concurrent_update',
-            );
-          throw error;
-        }
-      }
-      for (const m of outbox)
-        if (m.topic.name.startsWith('governance.tenancy'))
-          this.directory.apply(m.event as TenancyEvent);
-      return { state: after, result };
-    }
+    const context = () => ({ now: this.clock.now().toISOString(), newId, actor });
+    const { state, decision, outbox } = await this.handler.handle(streamId, context, decide);
+    if (!decision.ok) throw refusalError(decision.refusal);
+    for (const m of outbox)
+      if (m.topic.name.startsWith('governance.tenancy'))
+        this.directory.apply(m.event as TenancyEvent);
+    return { state, result: decision.result };
   }
 
   /** Folds every tenancy event of the store into the directory (at start, before the bus catches up). */

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { Inbox } from '@llmgov/eventstore';
 import type { DecisionInput } from '../domain/simulate';
-import { checkedSchema } from './schema';
+import { checkedSchema } from '@llmgov/eventstore';
 
 /** Inputs kept per org for shadow evaluation (the newest; older ones are pruned). */
 export const DECISION_INPUTS_PER_ORG = 10_000;
