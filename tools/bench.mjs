@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = {
   messaging: ['libs/messaging/bench/consume.bench.ts'],
+  producer: ['libs/messaging/bench/publish.bench.ts', '5000', '64'],
   budget: ['apps/budget-ledger/bench/reservations.bench.ts'],
   admission: ['libs/budget/bench/admission.bench.ts', '200000'],
   audit: ['apps/audit/bench/ingest.bench.ts', '20000', '10'],
