@@ -1,48 +1,22 @@
 // Producer throughput of the Kafka adapter the way the gateway publishes: C concurrent callers,
 // each awaiting one event at a time (acks=all), N events in all, onto a fresh prefixed topic.
 //   KAFKA_BROKERS=127.0.0.1:19092 npx node -r ./tools/register.cjs libs/messaging/bench/publish.bench.ts [events] [concurrency] [runs]
-import { randomUUID } from 'node:crypto';
-import { defineTopic, envelope } from '@llmgov/events';
-import { z } from 'zod';
-import { KafkaEventBus, silentLogger } from '../src';
+import { benchBrokers, benchTopic, openBenchBus, tick } from './bench-kit';
 
 const EVENTS = Number(process.argv[2] ?? 5000);
 const CONCURRENCY = Number(process.argv[3] ?? 64);
 const RUNS = Number(process.argv[4] ?? 3);
 
-const Ticked = envelope('bench.ticked', z.object({ key: z.string(), n: z.number().int() }));
-const benchTopic = defineTopic(
-  'bench.published.v1',
-  'Publish bench',
-  'key',
-  ['bench.ticked'],
-  z.discriminatedUnion('type', [Ticked]),
-);
-
 async function run(brokers: string[]): Promise<{ perSecond: number; p50: number; p99: number }> {
-  const prefix = `bench_${randomUUID().slice(0, 8)}.`;
-  const bus = new KafkaEventBus({
-    brokers,
-    clientId: `publish-bench-${prefix}`,
-    topicPrefix: prefix,
-    logger: silentLogger,
-  });
+  const { bus, close } = openBenchBus(brokers, 'publish');
   try {
     await bus.ensureTopics([benchTopic]);
     let next = 0;
     const latencies: number[] = [];
     const worker = async () => {
       for (let n = next++; n < EVENTS; n = next++) {
-        const key = `k${n % 50}`;
         const t0 = performance.now();
-        await bus.publish(benchTopic, {
-          id: `evt_${randomUUID()}`,
-          type: 'bench.ticked',
-          source: 'llmgov/bench',
-          time: new Date().toISOString(),
-          subject: key,
-          data: { key, n },
-        });
+        await bus.publish(benchTopic, tick(n, 50));
         latencies.push(performance.now() - t0);
       }
     };
@@ -54,12 +28,12 @@ async function run(brokers: string[]): Promise<{ perSecond: number; p50: number;
       latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
     return { perSecond: EVENTS / seconds, p50: at(0.5), p99: at(0.99) };
   } finally {
-    await bus.close();
+    await close();
   }
 }
 
 async function main(): Promise<void> {
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+  const brokers = benchBrokers();
   console.log(`publish: ${EVENTS} events, ${CONCURRENCY} concurrent callers, acks=all`);
   for (let i = 0; i < RUNS; i += 1) {
     const r = await run(brokers);
