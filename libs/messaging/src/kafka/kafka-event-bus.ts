@@ -310,6 +310,8 @@ export class KafkaEventBus implements EventBus {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    // Publishes already accepted finish before the producer goes (none are dropped).
+    await this.outgoing.drained();
     if (this.producerReady) await this.producer.disconnect();
     if (this.admin) await (await this.admin).disconnect();
   }

@@ -73,4 +73,21 @@ describe('SendCoalescer', () => {
     await Promise.all(sends);
     expect(calls.map((x) => x.items)).toEqual([[0], [1, 2], [3, 4], [5, 6, 7, 8]]);
   });
+
+  it('drained() waits for every queued send to be answered', async () => {
+    const { calls, flush } = deferredFlush();
+    const c = new SendCoalescer(flush);
+    void c.send([1]);
+    void c.send([2]);
+    let drained = false;
+    const waiting = c.drained().then(() => (drained = true));
+    await tick();
+    calls[0].done();
+    await tick();
+    expect(drained).toBe(false);
+    calls[1].done();
+    await waiting;
+    expect(drained).toBe(true);
+    await expect(c.drained()).resolves.toBeUndefined();
+  });
 });

@@ -11,7 +11,7 @@
  */
 export class SendCoalescer<T> {
   private queue: { items: T[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private flushing = false;
+  private draining?: Promise<void>;
 
   /** `flush` sends everything given in one request (in order) and resolves once acked. */
   constructor(
@@ -22,12 +22,16 @@ export class SendCoalescer<T> {
   send(items: T[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
-      if (!this.flushing) void this.drain();
+      this.draining ??= this.drain();
     });
   }
 
+  /** Settles once every send queued so far has left and been answered (closing waits for it). */
+  async drained(): Promise<void> {
+    await this.draining;
+  }
+
   private async drain(): Promise<void> {
-    this.flushing = true;
     while (this.queue.length > 0) {
       const batch = this.take();
       try {
@@ -37,7 +41,7 @@ export class SendCoalescer<T> {
         batch.forEach((b) => b.reject(err));
       }
     }
-    this.flushing = false;
+    this.draining = undefined;
   }
 
   /** Whole sends, in arrival order, up to `maxItems` records (always at least one send). */
