@@ -8,7 +8,10 @@
 # --cpu-prof-dir=DIR" profiles the standalone gateway process.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+# ../shared/bench beside the checkout (/work/main → /work/shared; a worktree /work/wt/x → also
+# /work/shared), unless PEERS_DIR says otherwise.
 PEERS="${PEERS_DIR:-$ROOT/../shared/bench/peers}"
+[ -d "$PEERS" ] || PEERS="$ROOT/../../shared/bench/peers"
 MOCK_PORT=${MOCK_PORT:-18080}
 PORT=${CAND_PORT:-18090}
 NODE="$ROOT/node_modules/node/bin/node"

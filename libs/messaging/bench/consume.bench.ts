@@ -3,11 +3,7 @@
 //   KAFKA_BROKERS=127.0.0.1:19092 npx node -r ./tools/register.cjs libs/messaging/bench/consume.bench.ts [events] [runs] [handler ms]
 // The events are on the topic before the subscriber starts, so this measures consuming alone
 // (fetch, decode, validate, handler, commit), not the producer.
-import { randomUUID } from 'node:crypto';
-import { defineTopic, envelope, type EventOf } from '@llmgov/events';
-import { Kafka, logLevel } from 'kafkajs';
-import { z } from 'zod';
-import { KafkaEventBus, silentLogger } from '../src';
+import { benchBrokers, benchTopic, openBenchBus, tick } from './bench-kit';
 
 const EVENTS = Number(process.argv[2] ?? 5000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -15,38 +11,10 @@ const RUNS = Number(process.argv[3] ?? 3);
 const HANDLER_MS = Number(process.argv[4] ?? 0);
 const KEYS = 50;
 
-const Ticked = envelope('bench.ticked', z.object({ key: z.string(), n: z.number().int() }));
-const benchTopic = defineTopic(
-  'bench.ticks.v1',
-  'Consume bench',
-  'key',
-  ['bench.ticked'],
-  z.discriminatedUnion('type', [Ticked]),
-);
-type Tick = EventOf<typeof benchTopic>;
-
-const tick = (n: number): Tick => {
-  const key = `k${n % KEYS}`;
-  return {
-    id: `evt_${randomUUID()}`,
-    type: 'bench.ticked',
-    source: 'llmgov/bench',
-    time: new Date().toISOString(),
-    subject: key,
-    data: { key, n },
-  };
-};
-
 async function run(brokers: string[]): Promise<{ total: number; steady: number }> {
-  const prefix = `bench_${randomUUID().slice(0, 8)}.`;
-  const bus = new KafkaEventBus({
-    brokers,
-    clientId: `consume-bench-${prefix}`,
-    topicPrefix: prefix,
-    logger: silentLogger,
-  });
+  const { bus, close } = openBenchBus(brokers, 'consume');
   try {
-    const events = Array.from({ length: EVENTS }, (_, i) => tick(i));
+    const events = Array.from({ length: EVENTS }, (_, i) => tick(i, KEYS));
     for (let i = 0; i < events.length; i += 500)
       await bus.publishBatch(benchTopic, events.slice(i, i + 500));
 
@@ -77,29 +45,12 @@ async function run(brokers: string[]): Promise<{ total: number; steady: number }
       steady: (EVENTS - 1) / ((end - firstAt) / 1000),
     };
   } finally {
-    await bus.close();
-    await dropTopics(brokers, prefix);
-  }
-}
-
-/** Leaves nothing behind: deletes the run's topics (and their dead-letter topics). */
-async function dropTopics(brokers: string[], prefix: string): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'consume-bench-admin',
-    brokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
+    await close();
   }
 }
 
 async function main(): Promise<void> {
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
+  const brokers = benchBrokers();
   const totals: number[] = [];
   const steadies: number[] = [];
   for (let i = 0; i < RUNS; i++) {

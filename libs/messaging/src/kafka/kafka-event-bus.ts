@@ -8,6 +8,7 @@ import {
   type Admin,
   type Consumer,
   type KafkaMessage,
+  type Message,
   type Producer,
 } from 'kafkajs';
 import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
@@ -27,6 +28,12 @@ import { validateForPublish } from '../validate';
 import { headersToStrings, toKafkaMessage } from './kafka-records';
 import { kafkaLogCreator } from './kafka-logger';
 import { createTopics, type TopicLayout } from './kafka-topics';
+import { SendCoalescer } from './send-coalescer';
+
+interface OutgoingMessage {
+  topic: string;
+  message: Message;
+}
 
 export interface KafkaEventBusOptions {
   brokers: string[];
@@ -89,6 +96,8 @@ export class KafkaEventBus implements EventBus {
   private readonly partitionsConsumedConcurrently: number;
   private readonly maxWaitTimeInMs: number;
   private readonly producer: Producer;
+  /** Concurrent publishes share a produce request (see SendCoalescer). */
+  private readonly outgoing = new SendCoalescer<OutgoingMessage>((items) => this.produce(items));
   private producerReady?: Promise<void>;
   private admin?: Promise<Admin>;
   private readonly ensured = new Map<string, Promise<void>>();
@@ -301,6 +310,8 @@ export class KafkaEventBus implements EventBus {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    // Publishes already accepted finish before the producer goes (none are dropped).
+    await this.outgoing.drained();
     if (this.producerReady) await this.producer.disconnect();
     if (this.admin) await (await this.admin).disconnect();
   }
@@ -310,10 +321,21 @@ export class KafkaEventBus implements EventBus {
     this.assertOpen();
     this.producerReady ??= this.producer.connect();
     await this.producerReady;
-    await this.producer.send({
-      topic: this.topicName(logicalTopic),
+    const topic = this.topicName(logicalTopic);
+    await this.outgoing.send(records.map((r) => ({ topic, message: toKafkaMessage(r) })));
+  }
+
+  /** One produce request for everything queued: acks=all, topics in first-arrival order. */
+  private async produce(items: OutgoingMessage[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of items) {
+      const list = byTopic.get(topic);
+      if (list) list.push(message);
+      else byTopic.set(topic, [message]);
+    }
+    await this.producer.sendBatch({
       acks: -1,
-      messages: records.map(toKafkaMessage),
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   }
 
