@@ -1,7 +1,10 @@
-// Embedded mode (PGlite, in-process bus): how fast the ledger and the audit take a burst of
-// gateway events, then how long a restart takes to be ready, resuming from the consumers'
-// checkpoints and (checkpoints removed) replaying the whole event log as before.
+// Embedded mode (PGlite, in-process bus): how fast the ledger and the audit each take a burst
+// of gateway events (timed by their consumer groups' committed offsets), next to the gateway's
+// sustained request rate × events per request, then how long a restart takes to be ready,
+// resuming from the consumers' checkpoints and (checkpoints removed) replaying the whole log.
 //   node -r ./tools/register.cjs apps/embedded/bench/ingest-replay.bench.ts [requests]
+// GATEWAY_REQ_PER_S: the gateway's sustained rate to compare with (default 3000, the top of the
+// embedded range measured by `npm run bench:gateway`, docs/benchmarks.md).
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
@@ -14,6 +17,9 @@ import { loadConfig } from '../src/config';
 import { startEmbedded, type Embedded } from '../src/embedded';
 
 const REQUESTS = Number(process.argv[2] ?? 5000);
+const GATEWAY_REQ_PER_S = Number(process.env.GATEWAY_REQ_PER_S ?? 3000);
+/** Events one gateway request puts on the requests topic: request.admitted and request.completed. */
+const EVENTS_PER_REQUEST = 2;
 const ORG = 'org_bench_ingest';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,11 +66,21 @@ async function main(): Promise<void> {
       Object.assign(completed.data, { org_id: ORG, request_id });
       return [admitted, completed];
     }).flat();
+    const bus = embedded.bus;
+    const done = { ledger: 0, audit: 0 };
+    const groups = { ledger: 'budget-ledger.requests', audit: `audit.log.${requestsTopic.name}` };
     const t0 = performance.now();
     for (let i = 0; i < events.length; i += 500)
-      await embedded.bus.publishBatch(requestsTopic, events.slice(i, i + 500));
-    while ((await logged()) < events.length) await sleep(50);
-    const ingestMs = performance.now() - t0;
+      await bus.publishBatch(requestsTopic, events.slice(i, i + 500));
+    const published = performance.now() - t0;
+    while (!done.ledger || !done.audit) {
+      for (const sink of ['ledger', 'audit'] as const)
+        if (!done[sink] && bus.committedOffset(requestsTopic.name, groups[sink]) >= events.length)
+          done[sink] = performance.now() - t0;
+      await sleep(10);
+    }
+    const ingestMs = Math.max(done.ledger, done.audit);
+    if ((await logged()) !== events.length) throw new Error('audit chain length differs');
     await embedded.stop();
 
     let t = performance.now();
@@ -78,12 +94,24 @@ async function main(): Promise<void> {
     const replayMs = await untilReady(t);
     await embedded.stop();
 
+    const ledgerRate = Math.round((events.length * 1000) / done.ledger);
+    const auditRate = Math.round((events.length * 1000) / done.audit);
+    const needed = GATEWAY_REQ_PER_S * EVENTS_PER_REQUEST;
     console.log(
       JSON.stringify({
         requests: REQUESTS,
         events: events.length,
+        publish_s: (published / 1000).toFixed(2),
+        ledger_events_per_s: ledgerRate,
+        audit_events_per_s: auditRate,
         ingest_events_per_s: Math.round((events.length * 1000) / ingestMs),
         ingest_s: (ingestMs / 1000).toFixed(2),
+        gateway: {
+          req_per_s: GATEWAY_REQ_PER_S,
+          events_per_request: EVENTS_PER_REQUEST,
+          events_per_s: needed,
+        },
+        keeps_up: { ledger: ledgerRate >= needed, audit: auditRate >= needed },
         restart_to_ready_ms: { from_checkpoints: resumeMs, full_replay: replayMs },
       }),
     );

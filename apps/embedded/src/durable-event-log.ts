@@ -196,6 +196,11 @@ export class DurableEventLog implements EventBus {
     return done;
   }
 
+  /** The offset a group subscribed in this run has handled on a topic (0 if none yet). */
+  committedOffset(topic: string, group: string): number {
+    return this.live.get(key(topic, group))?.offset ?? 0;
+  }
+
   async publish<T extends TopicDescriptor>(topic: T, event: EventOf<T>): Promise<void> {
     await this.inner.publish(topic, event);
   }
