@@ -12,7 +12,7 @@ describe('confidence gate — distributed (real Kafka, real Postgres)', () => {
       audit: false,
       providerEnv: { OPENAI_API_KEY: 'sk-test-confidence', OPENAI_BASE_URL: upstream.url },
     });
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await env?.close();
     await upstream?.close();
@@ -24,5 +24,5 @@ describe('confidence gate — distributed (real Kafka, real Postgres)', () => {
       env.bootstrapKey,
       upstream,
     );
-  }, 240_000);
+  }, 300_000);
 });

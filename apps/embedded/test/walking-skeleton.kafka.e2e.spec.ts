@@ -54,7 +54,7 @@ describe('walking skeleton — distributed (real Kafka, real Postgres)', () => {
       ledger: cluster.ledger.url,
       audit: cluster.audit!.url,
     };
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await outsider?.disconnect();

@@ -7,7 +7,7 @@ let inbox: Inbox;
 beforeAll(async () => {
   fixture = await eventstoreFixture('inbox');
   inbox = new Inbox(fixture.dataSource, fixture.schema);
-});
+}, 180_000);
 afterAll(() => fixture.cleanup());
 
 describe('Inbox.handleBatchOnce (Postgres)', () => {

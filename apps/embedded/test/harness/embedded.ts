@@ -37,7 +37,7 @@ export function useEmbedded(env: Record<string, string> = {}): EmbeddedUnderTest
       }),
     );
     base = `http://127.0.0.1:${port}`;
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await embedded?.stop();
