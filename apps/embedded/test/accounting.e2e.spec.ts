@@ -73,7 +73,7 @@ describe('accounting across a gateway crash and a ledger restart — distributed
       burst_pct: 0,
     });
     await org.untilEnforced([cluster.gateways[0]!.url], key);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await cluster?.close();
     await upstream?.close();

@@ -30,7 +30,7 @@ describe('require_human_review across registry, approval workflow and gateway (K
       env.gateways.map((g) => g.url),
       agentKey,
     );
-  }, 120_000);
+  }, 300_000);
 
   afterAll(() => env?.close());
 

@@ -91,7 +91,7 @@ describe('approvals across services — distributed (real Kafka, real Postgres)'
       cluster.gateways[0]!.url,
       cluster.approvals!.url,
     );
-  }, 120_000);
+  }, 300_000);
   afterAll(() => cluster?.close());
 
   it('POST /v1/chat/completions → 202 pending; GET /approvals?status=pending lists it; approve; a retry before it 409 approval_pending; the retry gets 200 once, a second retry 403 approval_denied', async () => {

@@ -116,7 +116,7 @@ describe('audit log receives what every service produces (Kafka + Postgres)', ()
     });
     expect((await chat(gateway, metered.key, long(1))).status).toBe(200);
     expect((await chat(gateway, metered.key, long(2))).status).toBe(200);
-  }, 180_000);
+  }, 300_000);
 
   afterAll(() => env?.close());
 

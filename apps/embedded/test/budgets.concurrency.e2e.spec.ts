@@ -100,7 +100,7 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
 
   beforeAll(async () => {
     cluster = await startDistributed({ gateways: 3, approvals: false, audit: false });
-  }, 120_000);
+  }, 300_000);
   afterAll(() => cluster?.close());
 
   const orgWithBudget = async (budgetMicroUsd: number, name: string, urls: string[]) => {
@@ -241,7 +241,7 @@ describe('budgets under concurrency — distributed (real Kafka, real Postgres)'
     process.stdout.write(
       `[budgets] 3 replicas: key RPM ${rpm} admitted ${ok} ≤ ${rpm} + ${gateways.length} of ${answers.length} sent in 20 s\n`,
     );
-  }, 120_000);
+  }, 300_000);
 
   // Last: it stops one of the cluster's gateways.
   it('three replicas, one stopped mid-burst and one added mid-burst → ledger spend ≤ budget + one request per replica', async () => {

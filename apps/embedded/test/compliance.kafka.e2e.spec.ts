@@ -6,7 +6,7 @@ describe('EU AI Act compliance — distributed (real Kafka, real Postgres)', () 
 
   beforeAll(async () => {
     env = await startDistributed({ audit: true, approvals: false });
-  }, 180_000);
+  }, 300_000);
   afterAll(() => env?.close());
 
   it(

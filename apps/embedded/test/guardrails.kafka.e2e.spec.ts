@@ -6,7 +6,7 @@ describe('scanned fields, explained verdicts, remote guardrails — distributed 
 
   beforeAll(async () => {
     env = await startDistributed({ audit: true, approvals: false });
-  }, 180_000);
+  }, 300_000);
   afterAll(() => env?.close());
 
   it(

@@ -19,7 +19,7 @@ describe('POST /v1/responses — distributed (real Kafka, real Postgres)', () =>
     const key = (await org.key({ kind: 'gateway', name: 'responses' })).key;
     await org.untilEnforced([cluster.gateways[0]!.url], key);
     client = new OpenAI({ apiKey: key, baseURL: `${cluster.gateways[0]!.url}/v1`, maxRetries: 0 });
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await cluster?.close();
   });

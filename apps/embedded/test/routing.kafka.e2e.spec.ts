@@ -15,7 +15,7 @@ describe('routing across deployments — distributed (real Kafka, real Postgres)
       approvals: false,
       providerEnv: { DEPLOYMENT_KEY_ROUTE_A: ROUTE_A_KEY },
     });
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await env?.close();
     await a?.close();
@@ -29,5 +29,5 @@ describe('routing across deployments — distributed (real Kafka, real Postgres)
       a,
       b,
     );
-  }, 180_000);
+  }, 300_000);
 });

@@ -6,7 +6,7 @@ describe('per-user daily budgets — distributed (real Kafka, real Postgres)', (
 
   beforeAll(async () => {
     env = await startDistributed({ audit: false, approvals: false });
-  }, 180_000);
+  }, 300_000);
   afterAll(() => env?.close());
 
   it('one end user exhausts its daily budget (403 daily_budget naming the user); another still passes; /budgets/status shows both', async () => {
@@ -14,5 +14,5 @@ describe('per-user daily budgets — distributed (real Kafka, real Postgres)', (
       { gateway: env.gateways[0]!.url, registry: env.registry.url, ledger: env.ledger.url },
       env.bootstrapKey,
     );
-  }, 180_000);
+  }, 300_000);
 });

@@ -16,7 +16,7 @@ describe('alert webhooks — distributed (real Kafka, real Postgres)', () => {
         webhooks: { maxAttempts: MAX_ATTEMPTS, backoffMs: 50 },
       },
     });
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await env?.close();
     await receiver?.close();

@@ -28,7 +28,7 @@ describe('web console (distributed mode: five services on Kafka + Postgres, Chro
     origin = await oneOrigin(d);
     browser = await launch();
     ({ page, guard } = await guardedPage(browser));
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await origin?.close();
@@ -75,5 +75,5 @@ describe('web console (distributed mode: five services on Kafka + Postgres, Chro
     );
     expect(retry.status).toBe(200);
     expect(guard.problems).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });

@@ -6,7 +6,7 @@ describe('trained detectors through /v1/chat/completions — distributed (real K
 
   beforeAll(async () => {
     cluster = await startDistributed();
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await cluster?.close();
   });
@@ -16,5 +16,5 @@ describe('trained detectors through /v1/chat/completions — distributed (real K
       { registry: cluster.registry.url, gateways: cluster.gateways.map((g) => g.url) },
       cluster.bootstrapKey,
     );
-  }, 120_000);
+  }, 300_000);
 });

@@ -68,7 +68,7 @@ describe('one trace per request under concurrency (real Kafka, real Postgres, OT
     });
     gatewayKey = (await org.key({ kind: 'gateway', name: 'trace-agent' })).key;
     await org.untilEnforced([cluster.gateways[0]!.url], gatewayKey);
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await witness?.disconnect();
@@ -91,5 +91,5 @@ describe('one trace per request under concurrency (real Kafka, real Postgres, OT
       },
       50,
     );
-  }, 180_000);
+  }, 300_000);
 });

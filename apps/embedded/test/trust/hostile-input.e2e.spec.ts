@@ -153,7 +153,7 @@ describe('hostile input — distributed mode (Kafka + Postgres)', () => {
   let d: Distributed;
   beforeAll(async () => {
     d = await startDistributed({ gateways: 0 });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await d?.close();
   }, 60_000);
