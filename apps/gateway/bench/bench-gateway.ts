@@ -3,17 +3,23 @@
 // limits far above the load (so the budget and rate steps run but never refuse). Prints
 // `KEY=<gk_…>` and `PID=<gateway process>` once explain allows a request through the key.
 //
-//   MODE=standalone (default): the gateway's real main.ts in a child process on a Kafka bus
-//     (KAFKA_BROKERS, a fresh TOPIC_PREFIX); org, key and policy are published on Kafka.
+//   MODE=standalone (default): the compiled gateway (dist/apps/gateway/main.js, built first when
+//     stale) in a child process on a Kafka bus (KAFKA_BROKERS, a fresh TOPIC_PREFIX), no
+//     database; org, key and policy are published on Kafka.
 //     GATEWAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the child's node.
+//   MODE=distributed: the whole deployment as docker-compose.yml runs it, on this machine: the
+//     five compiled services, each its own process, on Kafka and one fresh Postgres database
+//     (BENCH_DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/postgres;
+//     each service keeps its own schema in it, as in compose). The gateway is the one measured.
 //   MODE=in-process: the gateway module in this process on the in-process bus (quick iterations).
 //
 //   OPENAI_BASE_URL=http://127.0.0.1:18080/v1 OPENAI_API_KEY=sk-mock PORT=18090 KAFKA_BROKERS=127.0.0.1:19092 \
 //     node -r ./tools/register.cjs apps/gateway/bench/bench-gateway.ts
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Module } from '@nestjs/common';
+import { Client } from 'pg';
 import { allTopics, policyTopic, tenancyTopic } from '@llmgov/events';
 import { createEventBus, type EventBus } from '@llmgov/messaging';
 import type { GovernanceSettings } from '@llmgov/policy-schema';
@@ -83,10 +89,76 @@ async function provision(bus: EventBus, t: Tenant): Promise<void> {
   );
 }
 
-async function standalone(): Promise<() => Promise<void>> {
+/** The compiled service, as the image and the manifests run it (built first when stale). */
+function spawnService(service: string, env: NodeJS.ProcessEnv, flags: string[] = []): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [...flags, '--enable-source-maps', `dist/apps/${service}/main.js`],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, OTEL_SERVICE_NAME: `llmgov-${service}` },
+      stdio: ['ignore', process.env.GATEWAY_LOG ? 'inherit' : 'ignore', 'inherit'],
+    },
+  );
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal === null) process.stderr.write(`${service} exited with ${code}\n`);
+  });
+  return child;
+}
+
+function build(): void {
+  const result = spawnSync(process.execPath, ['tools/build.mjs', '--if-stale'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+async function untilReady(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/health/ready`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+/** A database of its own for the distributed run, dropped when it stops. */
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const server = new URL(
+    process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  );
+  const name = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: server.toString() });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+const OTHERS = ['policy-registry', 'budget-ledger', 'approval-workflow', 'audit'] as const;
+
+/**
+ * Standalone: the gateway alone. Distributed: the gateway and the four other services (ports
+ * PORT+1…PORT+4), all on one topic prefix and one database, as docker-compose.yml wires them.
+ */
+async function onKafka(distributed: boolean): Promise<() => Promise<void>> {
   const brokers = process.env.KAFKA_BROKERS;
   if (!brokers)
     throw new Error('KAFKA_BROKERS is required (npx node infra/kafka/kafka.mjs start prints it)');
+  build();
   const topicPrefix = `bench${randomBytes(4).toString('hex')}.`;
   const bus = createEventBus({
     kind: 'kafka',
@@ -95,37 +167,57 @@ async function standalone(): Promise<() => Promise<void>> {
     topicPrefix,
   });
   await bus.ensureTopics(allTopics);
-  const flags = (process.env.GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...flags, '-r', './tools/register.cjs', 'apps/gateway/src/main.ts'],
+  const common = { KAFKA_BROKERS: brokers, TOPIC_PREFIX: topicPrefix, LOG_LEVEL: 'warn' };
+  const db = distributed ? await freshDatabase() : null;
+  const children: ChildProcess[] = [];
+  const port = (service: string) => PORT + 1 + OTHERS.indexOf(service as never);
+  if (db)
+    for (const service of OTHERS)
+      children.push(
+        spawnService(service, {
+          ...common,
+          PORT: String(port(service)),
+          DATABASE_URL: db.url,
+          ...(service === 'policy-registry'
+            ? { BOOTSTRAP_ADMIN_KEY: `msh_${randomBytes(24).toString('hex')}` }
+            : {}),
+        }),
+      );
+  const gateway = spawnService(
+    'gateway',
     {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(PORT),
-        KAFKA_BROKERS: brokers,
-        TOPIC_PREFIX: topicPrefix,
-        DATABASE_URL: '',
-      },
-      stdio: ['ignore', process.env.GATEWAY_LOG ? 'inherit' : 'ignore', 'inherit'],
+      ...common,
+      PORT: String(PORT),
+      DATABASE_URL: db?.url ?? '',
+      APPROVAL_SERVICE_URL: `http://127.0.0.1:${port('approval-workflow')}`,
     },
+    (process.env.GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   );
+  children.push(gateway);
+  const stop = async () => {
+    await Promise.all(
+      children.map((child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return undefined;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT');
+        return exited;
+      }),
+    );
+    await bus.close();
+    await db?.drop();
+  };
   const t = newTenant();
   try {
+    if (db) await Promise.all(OTHERS.map((s) => untilReady(`http://127.0.0.1:${port(s)}`)));
     await provision(bus, t);
-    await untilServing(t.secret);
+    await untilServing(t.secret, 120_000);
   } catch (error) {
-    child.kill('SIGKILL');
+    for (const child of children) child.kill('SIGKILL');
+    await db?.drop();
     throw error;
   }
-  process.stdout.write(`KEY=${t.secret}\nPID=${child.pid}\n`);
-  return async () => {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGINT');
-    await exited;
-    await bus.close();
-  };
+  process.stdout.write(`KEY=${t.secret}\nPID=${gateway.pid}\n`);
+  return stop;
 }
 
 async function inProcess(): Promise<() => Promise<void>> {
@@ -157,11 +249,11 @@ async function inProcess(): Promise<() => Promise<void>> {
 
 async function main(): Promise<void> {
   const mode = process.env.MODE ?? 'standalone';
-  if (mode !== 'standalone' && mode !== 'in-process')
+  if (!['standalone', 'distributed', 'in-process'].includes(mode))
     throw new Error(
-      `MODE must be standalone or in-process (embedded runs from apps/embedded/bench), got ${mode}`,
+      `MODE must be standalone, distributed or in-process (embedded runs from apps/embedded/bench), got ${mode}`,
     );
-  const stop = mode === 'standalone' ? await standalone() : await inProcess();
+  const stop = mode === 'in-process' ? await inProcess() : await onKafka(mode === 'distributed');
   const shutdown = () => void stop().then(() => process.exit(0));
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

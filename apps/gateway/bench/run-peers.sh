@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the shared peer benchmark with this gateway as the candidate (loopback only), once per mode:
-#   MODE=standalone  the gateway's main.ts on a Kafka bus (local broker: infra/kafka/kafka.mjs)
+#   MODE=standalone  the compiled gateway alone on a Kafka bus (local broker: infra/kafka/kafka.mjs)
+#   MODE=distributed the five compiled services on Kafka + Postgres, as docker-compose.yml runs
+#                    them (BENCH_DATABASE_URL: the Postgres server; the gateway is measured)
 #   MODE=embedded    `npm start`'s startEmbedded (all five services, in-process bus, PGlite)
 #   MODE=in-process  the gateway module alone on the in-process bus (quick iterations)
-#   bash apps/gateway/bench/run-peers.sh          (MODE="standalone embedded" by default)
+#   bash apps/gateway/bench/run-peers.sh  (MODE="standalone embedded distributed" by default)
 # Knobs of run.sh pass through (SKIP_PEERS=1 DUR=6 ROUNDS=1 …). GATEWAY_NODE_FLAGS="--cpu-prof
-# --cpu-prof-dir=DIR" profiles the standalone gateway process.
+# --cpu-prof-dir=DIR" profiles the gateway process (standalone and distributed).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 # ../shared/bench beside the checkout (/work/main → /work/shared; a worktree /work/wt/x → also
@@ -21,7 +23,7 @@ run_mode() { # mode
   local mode=$1 script log gw key pid
   log=$(mktemp)
   case $mode in
-    standalone)
+    standalone|distributed)
       if [ -z "${KAFKA_BROKERS:-}" ]; then
         KAFKA_BROKERS=$("$NODE" infra/kafka/kafka.mjs start | grep -oE '[0-9.]+:[0-9]+' | tail -1)
         export KAFKA_BROKERS
@@ -47,4 +49,4 @@ run_mode() { # mode
   wait $gw 2>/dev/null || true
 }
 
-for m in ${MODE:-standalone embedded}; do run_mode "$m"; done
+for m in ${MODE:-standalone embedded distributed}; do run_mode "$m"; done
