@@ -5,3 +5,5 @@ export * from './budget';
 export * from './hitl-gate';
 export * from './rate-buckets';
 export * from './pii-actions';
+export * from './risk-classification';
+export * from './agent-review';
