@@ -35,6 +35,14 @@ export interface BudgetLimit {
 }
 
 /**
+ * Whether `amount_micro_usd` would pass a budget with `remaining_micro_usd` left: an exhausted
+ * budget refuses even a request priced at zero. The one rule of the reservation book and of
+ * the registry's shadow evaluation.
+ */
+export const exceedsRemaining = (remaining_micro_usd: number, amount_micro_usd: number): boolean =>
+  remaining_micro_usd <= 0 || amount_micro_usd > remaining_micro_usd;
+
+/**
  * A spend counter: what is charged, per scope and period. Every request is charged to all
  * counters of its principal (whether or not a budget sits on them today), so a budget
  * added mid-period sees the period's spend so far.

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   counterKey,
   countersFor,
+  exceedsRemaining,
   parseCounterKey,
   type BudgetLimit,
   type BudgetPrincipal,
@@ -158,7 +159,7 @@ export class ReservationBook {
       const key = this.keyOf(limit);
       const remaining =
         limit.limit_micro_usd - (this.spentBy.get(key) ?? 0) - (this.reservedBy.get(key) ?? 0);
-      if (remaining <= 0 || amount_micro_usd > remaining) return this.refusal(limit, key);
+      if (exceedsRemaining(remaining, amount_micro_usd)) return this.refusal(limit, key);
       if (n <= 1) continue;
       let recent = this.recent.get(key);
       if (!recent) this.recent.set(key, (recent = new RecentAdmissions(this.lagMs)));

@@ -23,7 +23,8 @@ import {
 } from '@llmgov/telemetry';
 import { CHAIN_STEPS } from '../chain/steps';
 import { scanAnswer } from '../chain/detectors/remote/apply';
-import { authenticateStep, secretOf } from '../chain/steps/authenticate.step';
+import { authenticateStep } from '../chain/steps/authenticate.step';
+import { secretOf } from '../chain/secret';
 import { providerGateStep } from '../chain/steps/provider-gate.step';
 import { modelAccessStep } from '../chain/steps/model-access.step';
 import { routingPoolStep } from '../chain/steps/routing-pool.step';

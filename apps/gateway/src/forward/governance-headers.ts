@@ -1,6 +1,6 @@
 import { formatUsd, periodStartIso, type BudgetLimit } from '@llmgov/budget';
 import type { ChainContext, RateDecision } from '@llmgov/chain';
-import { rateBucketsFor } from '../chain/steps/rate-limit.step';
+import { rateBucketsFor } from '@llmgov/policy-eval';
 import type { Headers } from './http';
 
 function orgDay(ctx: ChainContext): BudgetLimit | null {

@@ -1,7 +1,7 @@
 import type { PiiPattern } from '@llmgov/policy-schema';
 import type { ChainContext, ChatRequest } from '@llmgov/chain';
 import { mapFields } from '../chain/detectors/fields';
-import { piiActions } from '../chain/steps/pii-scan.step';
+import { piiActions } from '@llmgov/policy-eval';
 import { redactMatches, scanPii } from '../chain/detectors/pii.detector';
 import type { ChatCompletion } from '../providers/provider';
 

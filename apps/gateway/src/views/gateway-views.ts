@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventBus, Subscription } from '@llmgov/messaging';
 import type { ChainViews } from '@llmgov/chain';
 import { counter } from '@llmgov/telemetry';
-import { rateBucketsFor } from '../chain/steps/rate-limit.step';
+import { rateBucketsFor } from '@llmgov/policy-eval';
 import { AgentReviews } from './agent-reviews';
 import { BookBudgetGate } from './book-budget-gate';
 import { LocalRateLimiter } from './local-rate-limiter';

@@ -1,6 +1,15 @@
 import { budgetLimitsFor } from '@llmgov/budget';
-import { configOf, exceptionFor, rulesFor, toMicro, type Principal } from '@llmgov/chain';
-import { TIER_ORDER, resolveModel, type PolicyDocument } from '@llmgov/policy-schema';
+import type { Block, Principal, StepId } from '@llmgov/chain';
+import {
+  approvalTrigger,
+  firstExceeded,
+  modelRefusal,
+  perRequestRefusal,
+  providerRefusal,
+  routingPoolDecision,
+  unknownModel,
+} from '@llmgov/policy-eval';
+import { resolveModel, type Plan, type PolicyDocument } from '@llmgov/policy-schema';
 
 /**
  * Shadow evaluation (CONTRACT.md §6): re-decides recorded requests under two versions of a
@@ -8,7 +17,8 @@ import { TIER_ORDER, resolveModel, type PolicyDocument } from '@llmgov/policy-sc
  * carries (principal ids, environment, model, provider, cost, usage), never prompt text, so
  * only the steps that decide from those fields are re-run; the others are listed in
  * NOT_SIMULATED and both versions are judged by the same re-decision, so a difference comes
- * from the policy change alone.
+ * from the policy change alone. The decisions are the gateway's own (`@llmgov/policy-eval`);
+ * apps/policy-registry/test/shared-verdict.spec.ts checks both give the same verdicts.
  */
 
 /** One recorded request, as kept from `request.completed`. */
@@ -64,78 +74,47 @@ export const NOT_SIMULATED = [
 ] as const;
 
 const ALLOW: SimOutcome = { verdict: 'allow', code: null, step: null };
-const block = (step: string, code: string): SimOutcome => ({ verdict: 'block', code, step });
+const refused = (step: StepId, b: Block): SimOutcome => ({ verdict: 'block', code: b.code, step });
 
 /** Running spend per budget counter over the simulated window (starts at zero). */
 export type SpendCounters = Map<string, number>;
 
-/** Re-decides one request under `doc`, adding its cost to `spend` when it would be allowed. */
+/**
+ * Re-decides one request under `doc` with the gateway's own decisions (`@llmgov/policy-eval`),
+ * adding its cost to `spend` when it would be allowed. `plan` is the org's plan, which the
+ * gateway's principal carries (the document's plan when the caller does not know it).
+ */
 export function redecide(
   doc: PolicyDocument,
   input: DecisionInput,
   spend: SpendCounters,
+  plan: Plan = doc.plan,
 ): SimOutcome {
   const at = new Date(input.completed_at);
   const p: Principal = {
     org_id: input.org_id,
-    plan: doc.plan,
+    plan,
     key_id: input.key_id,
     team_id: input.team_id,
     agent_id: input.agent_id,
     environment: input.environment,
     agent_created_at: null,
   };
-  const resolved = resolveModel(input.model);
-  const m = resolved ?? {
-    id: input.model,
-    provider: input.provider ?? 'unknown',
-    upstreamModel: input.model,
-    entry: null,
-  };
-  const listed = (list: readonly string[]) =>
-    list.includes(m.id) || list.includes(`${m.provider}/${m.upstreamModel}`);
-
   // 6 provider_gate
-  if (!exceptionFor(doc, 'provider', m.provider, p, at)) {
-    if (rulesFor(doc, 'block_provider', p).some((r) => configOf(r).provider === m.provider))
-      return block('provider_gate', 'block_provider');
-    if (
-      doc.deployer.allowed_providers !== null &&
-      !doc.deployer.allowed_providers.includes(m.provider)
-    )
-      return block('provider_gate', 'block_provider');
-  }
+  const m = resolveModel(input.model);
+  if (!m) return refused('provider_gate', unknownModel(input.model));
+  const provider = providerRefusal(doc, p, m, at);
+  if (provider) return refused('provider_gate', provider);
   // 7 model_access
-  if (!exceptionFor(doc, 'model', m.id, p, at)) {
-    if (rulesFor(doc, 'model_allowlist', p).some((r) => !listed(configOf(r).allowed_models)))
-      return block('model_access', 'model_allowlist');
-    const al = doc.settings.model_allowlist;
-    if (al.mode === 'explicit' && !listed(al.models))
-      return block('model_access', 'model_allowlist');
-    if (al.mode === 'tier' && (!m.entry || TIER_ORDER[m.entry.tier] > TIER_ORDER[al.max_tier]))
-      return block('model_access', 'model_allowlist');
-    if (doc.deployer.eligible_models !== null && !listed(doc.deployer.eligible_models))
-      return block('model_access', 'model_allowlist');
-    if ((doc.plan === 'free' || doc.deployer.free_tier_only) && !m.entry?.free)
-      return block('model_access', 'paid_model_on_free_tier');
-  }
-  // 8 routing_pool: the safety floor on the requested model (fallbacks are not recorded)
-  const floors = [
-    doc.deployer.minimum_safety_score,
-    ...rulesFor(doc, 'minimum_safety_score', p).map((r) => configOf(r).minimum_safety_score),
-  ].filter((f): f is number => f !== null);
-  if (floors.length > 0) {
-    const score = m.entry?.safety_score;
-    if (score === undefined || score < Math.max(...floors))
-      return block('routing_pool', 'policy_safety_filter_empty');
-  }
+  const model = modelRefusal(doc, p, m, at);
+  if (model) return refused('model_access', model);
+  // 8 routing_pool: the requested model alone (fallbacks are not recorded)
+  const routing = routingPoolDecision(doc, p, [m], 1);
+  if (routing.verdict.kind === 'block') return refused('routing_pool', routing.verdict);
   // 9 budget: the recorded estimate against the per-request limit and what is left of each budget
   const estimate = Math.max(input.reserved_micro_usd, input.cost_micro_usd);
-  if (
-    doc.settings.per_request_limit_usd !== null &&
-    estimate > toMicro(doc.settings.per_request_limit_usd)
-  )
-    return block('budget', 'per_request_limit');
+  const perRequest = perRequestRefusal(doc.settings, estimate);
+  if (perRequest) return refused('budget', perRequest);
   const limits = budgetLimitsFor(
     doc,
     {
@@ -150,22 +129,17 @@ export function redecide(
   );
   const counter = (l: (typeof limits)[number]) =>
     `${l.scope}|${l.scope_id}|${l.period}|${l.period_start}|${l.policy_id ?? ''}|${l.limit_micro_usd}`;
-  const over = limits.find((l) => (spend.get(counter(l)) ?? 0) + estimate > l.limit_micro_usd);
-  if (over) return block('budget', over.code);
-  // 13 hitl_gate: require_approval by environment, model or cost; the cost gate
-  const approval = rulesFor(doc, 'require_approval', p).some((r) => {
-    const c = configOf(r);
-    return (
-      (c.environment === undefined || c.environment === p.environment) &&
-      (c.min_cost_usd === undefined || estimate >= toMicro(c.min_cost_usd)) &&
-      (c.models === undefined || c.models.includes(m.id))
-    );
+  const over = firstExceeded(limits, (l) => spend.get(counter(l)) ?? 0, estimate);
+  if (over) return { verdict: 'block', code: over.code, step: 'budget' };
+  // 13 hitl_gate: require_approval rules and the cost gate (the content gate needs the text)
+  const trigger = approvalTrigger(doc, p, {
+    cost_micro_usd: estimate,
+    model_id: routing.pool?.[0]?.id ?? null,
+    review_categories: [],
   });
-  const threshold = doc.settings.hitl_cost_threshold_usd;
-  const outcome: SimOutcome =
-    approval || (threshold !== null && estimate > toMicro(threshold))
-      ? { verdict: 'needs_approval', code: 'approval_required', step: 'hitl_gate' }
-      : ALLOW;
+  const outcome: SimOutcome = trigger
+    ? { verdict: 'needs_approval', code: 'approval_required', step: 'hitl_gate' }
+    : ALLOW;
   // An allowed request spends its actual cost; one held for approval would spend it once approved.
   for (const l of limits)
     spend.set(counter(l), (spend.get(counter(l)) ?? 0) + input.cost_micro_usd);
@@ -192,12 +166,14 @@ const counts = (m: Map<string, number>) =>
  * Runs `inputs` (oldest first) under `before` (the active version) and `after` (the version
  * under review). `would_block`: requests `before` lets through (or holds) that `after` refuses,
  * by `after`'s code; `would_allow`: requests `before` refuses that `after` does not, by
- * `before`'s code. Budgets count from zero at the start of the window.
+ * `before`'s code. Budgets count from zero at the start of the window. `plan` is the org's
+ * plan (free-tier checks), as the gateway reads it from the org; each document's plan without it.
  */
 export function simulate(
   before: PolicyDocument,
   after: PolicyDocument,
   inputs: readonly DecisionInput[],
+  plan?: Plan,
 ): SimulationReport {
   const spendBefore: SpendCounters = new Map();
   const spendAfter: SpendCounters = new Map();
@@ -207,8 +183,8 @@ export function simulate(
   let changed = 0;
   let approvals = 0;
   for (const input of inputs) {
-    const b = redecide(before, input, spendBefore);
-    const a = redecide(after, input, spendAfter);
+    const b = redecide(before, input, spendBefore, plan ?? before.plan);
+    const a = redecide(after, input, spendAfter, plan ?? after.plan);
     if (b.verdict === a.verdict && b.code === a.code) continue;
     changed++;
     if (a.verdict === 'block' && a.code) blocked.set(a.code, (blocked.get(a.code) ?? 0) + 1);

@@ -57,6 +57,7 @@ export class SimulateController {
       base.document,
       target.document,
       await this.projections.recentInputs(state.org!.org_id),
+      state.org!.plan,
     );
     return ok({
       version_id: target.version_id,

@@ -1,30 +1,13 @@
-import { block, configOf, rulesFor, type SyncChainStep, type Verdict } from '@llmgov/chain';
-
-const DAY = 86_400_000;
+import type { SyncChainStep, Verdict } from '@llmgov/chain';
+import { agentReviewVerdict } from '@llmgov/policy-eval';
 
 /** Step 5: `require_human_review` — the agent's last review (or its creation) is older than the interval. */
 export const agentReviewStep: SyncChainStep = {
   id: 'agent_review',
   run(ctx): Verdict {
     const p = ctx.principal!;
-    if (!p.agent_id) return { kind: 'allow' };
-    const rules = rulesFor(ctx.policy!.document, 'require_human_review', p);
-    if (rules.length === 0) return { kind: 'allow' };
-    const last = ctx.views.reviews.lastReviewedAt(p.agent_id) ?? p.agent_created_at;
-    const lastMs = last ? Date.parse(last) : 0;
-    for (const rule of rules) {
-      const c = configOf(rule);
-      const due = lastMs + c.review_interval_days * DAY;
-      if (ctx.now.getTime() <= due) continue;
-      const message = `agent ${p.agent_id} is overdue for its human review (every ${c.review_interval_days} days; due ${new Date(due).toISOString()})`;
-      if (c.on_overdue === 'warn')
-        return { kind: 'warn', code: 'human_review_overdue', message, policy_id: rule.id };
-      return block('human_review_overdue', 403, message, {
-        policy_id: rule.id,
-        policy_type: 'require_human_review',
-        remediation: `Record a review: POST /governance/agents/${p.agent_id}/reviews`,
-      });
-    }
-    return { kind: 'allow' };
+    // Only an agent has reviews (the lookup is skipped for plain keys).
+    const last = p.agent_id ? (ctx.views.reviews.lastReviewedAt(p.agent_id) ?? null) : null;
+    return agentReviewVerdict(ctx.policy!.document, p, last, ctx.now);
   },
 };

@@ -1,16 +1,5 @@
-import { block, type ChainContext, type SyncChainStep, type Verdict } from '@llmgov/chain';
-
-const header = (ctx: ChainContext, name: string): string | null => {
-  const v = ctx.headers[name];
-  return typeof v === 'string' && v.length > 0 ? v : null;
-};
-
-/** The `gk_…` secret from `Authorization: Bearer` or `x-api-key`. */
-export function secretOf(ctx: ChainContext): string | null {
-  const auth = header(ctx, 'authorization');
-  if (auth && auth.slice(0, 7).toLowerCase() === 'bearer ') return auth.slice(7).trim() || null;
-  return header(ctx, 'x-api-key');
-}
+import { block, type SyncChainStep, type Verdict } from '@llmgov/chain';
+import { headerOf, secretOf } from '../secret';
 
 /** Step 1: key → org, team, agent, environment, plan; and the org's verified active policy (fail closed). */
 export const authenticateStep: SyncChainStep = {
@@ -35,14 +24,14 @@ export const authenticateStep: SyncChainStep = {
         remediation: 'Use a live gateway key (gk_…) of your organisation.',
       });
     }
-    let agentId = key.agent_id ?? header(ctx, 'x-agent-id');
+    let agentId = key.agent_id ?? headerOf(ctx, 'x-agent-id');
     const agent = agentId ? ctx.views.tenancy.agent(agentId) : undefined;
     if (agentId && (!agent || agent.org_id !== key.org_id)) {
       return block('invalid_request', 400, `Unknown agent '${agentId}' (x-agent-id).`, {
         param: 'x-agent-id',
       });
     }
-    const teamId = key.team_id ?? agent?.team_id ?? header(ctx, 'x-team-id');
+    const teamId = key.team_id ?? agent?.team_id ?? headerOf(ctx, 'x-team-id');
     if (teamId && !key.team_id && !agent?.team_id) {
       const team = ctx.views.tenancy.team(teamId);
       if (!team || team.org_id !== key.org_id)
@@ -57,7 +46,7 @@ export const authenticateStep: SyncChainStep = {
       key_id: key.key_id,
       team_id: teamId,
       agent_id: agentId,
-      environment: agent?.environment ?? header(ctx, 'x-environment'),
+      environment: agent?.environment ?? headerOf(ctx, 'x-environment'),
       agent_created_at: agent?.created_at ?? null,
     };
     const policy = ctx.views.policies.active(key.org_id);

@@ -1,5 +1,6 @@
-import { budgetLimitsFor, formatUsd, type BudgetLimit } from '@llmgov/budget';
-import { block, endUserOf, toMicro, type ChainStep, type Verdict } from '@llmgov/chain';
+import { budgetLimitsFor } from '@llmgov/budget';
+import { block, endUserOf, type ChainStep, type Verdict } from '@llmgov/chain';
+import { budgetRefusal, perRequestRefusal } from '@llmgov/policy-eval';
 import { estimateCost } from '../cost';
 
 /**
@@ -12,7 +13,6 @@ export const budgetStep: ChainStep = {
   id: 'budget',
   run(ctx): Verdict {
     const doc = ctx.policy!.document;
-    const s = doc.settings;
     const estimate = estimateCost(
       ctx.request!,
       ctx.pool.map((m) => m.entry),
@@ -23,21 +23,8 @@ export const budgetStep: ChainStep = {
       return block('invalid_request', 400, what, { param: 'max_tokens', remediation });
     }
     ctx.estimate = estimate;
-    if (
-      s.per_request_limit_usd !== null &&
-      estimate.cost_micro_usd > toMicro(s.per_request_limit_usd)
-    ) {
-      return block(
-        'per_request_limit',
-        403,
-        `estimated cost $${formatUsd(estimate.cost_micro_usd)} exceeds the per-request limit of $${s.per_request_limit_usd}`,
-        {
-          policy_type: 'per_request_limit_usd',
-          param: 'max_tokens',
-          remediation: 'Lower max_tokens or use a cheaper model.',
-        },
-      );
-    }
+    const perRequest = perRequestRefusal(doc.settings, estimate.cost_micro_usd);
+    if (perRequest) return perRequest;
     const p = ctx.principal!;
     const principal = {
       org_id: p.org_id,
@@ -57,37 +44,8 @@ export const budgetStep: ChainStep = {
       ctx.now,
       !ctx.dry_run,
     );
-    if (!result.ok) {
-      const l = result.limit;
-      const left = result.share_replicas
-        ? `$${formatUsd(result.remaining_micro_usd)} left in this replica's lag share (${result.share_replicas} live replicas)`
-        : `$${formatUsd(result.remaining_micro_usd)} left`;
-      return block(
-        l.code,
-        403,
-        `${l.label} of $${formatUsd(l.limit_micro_usd)} would be exceeded: ${left}, this request may cost $${formatUsd(estimate.cost_micro_usd)}`,
-        {
-          ...(result.retry_after_s !== undefined ? { retry_after_s: result.retry_after_s } : {}),
-          policy_id: l.policy_id,
-          policy_type: policyTypeOf(l),
-          remediation:
-            result.retry_after_s !== undefined
-              ? `Retry after ${result.retry_after_s} s: the budget is near its limit and this replica admitted its share of it for now; the share frees up within a fraction of a second.`
-              : l.period === 'session'
-                ? 'Start a new runner session or raise runner_session_budget_usd.'
-                : `Wait for the next ${l.period} or raise the budget.`,
-        },
-      );
-    }
+    if (!result.ok) return budgetRefusal(result.limit, estimate.cost_micro_usd, result);
     if (!ctx.dry_run) ctx.reserved_micro_usd = estimate.cost_micro_usd;
     return { kind: 'allow' };
   },
 };
-
-/** The setting or rule type a refused budget comes from (`policy_attribution.policy_type`). */
-function policyTypeOf(l: BudgetLimit): string {
-  if (l.code === 'budget_limit') return 'budget_limit';
-  if (l.code === 'runner_session_budget') return 'runner_session_budget_usd';
-  if (l.scope === 'user') return 'user_budgets';
-  return 'daily_budget_usd';
-}

@@ -1,11 +1,5 @@
-import {
-  configOf,
-  microToUsd,
-  rulesFor,
-  toMicro,
-  type SyncChainStep,
-  type Verdict,
-} from '@llmgov/chain';
+import type { SyncChainStep, Verdict } from '@llmgov/chain';
+import { approvalTrigger } from '@llmgov/policy-eval';
 
 /**
  * Step 13: `require_approval` rules (environment, min cost, models), the cost gate
@@ -18,40 +12,11 @@ export const hitlGateStep: SyncChainStep = {
   id: 'hitl_gate',
   run(ctx): Verdict {
     const doc = ctx.policy!.document;
-    const p = ctx.principal!;
-    const cost = ctx.estimate?.cost_micro_usd ?? 0;
-    const model = ctx.pool[0];
-    let trigger: Extract<Verdict, { kind: 'needs_approval' }> | null = null;
-    for (const r of rulesFor(doc, 'require_approval', p)) {
-      const c = configOf(r);
-      if (c.environment !== undefined && c.environment !== p.environment) continue;
-      if (c.min_cost_usd !== undefined && cost < toMicro(c.min_cost_usd)) continue;
-      if (c.models !== undefined && (!model || !c.models.includes(model.id))) continue;
-      trigger = {
-        kind: 'needs_approval',
-        trigger: 'require_approval',
-        policy_id: r.id,
-        detail: `policy '${r.name}' requires approval`,
-      };
-      break;
-    }
-    const threshold = doc.settings.hitl_cost_threshold_usd;
-    if (!trigger && threshold !== null && cost > toMicro(threshold)) {
-      trigger = {
-        kind: 'needs_approval',
-        trigger: 'cost_gate',
-        policy_id: null,
-        detail: `estimated cost $${microToUsd(cost)} exceeds the approval threshold of $${threshold}`,
-      };
-    }
-    if (!trigger && ctx.review_categories.length > 0) {
-      trigger = {
-        kind: 'needs_approval',
-        trigger: 'content_gate',
-        policy_id: null,
-        detail: `content category ${ctx.review_categories.join(', ')} needs review`,
-      };
-    }
+    const trigger = approvalTrigger(doc, ctx.principal!, {
+      cost_micro_usd: ctx.estimate?.cost_micro_usd ?? 0,
+      model_id: ctx.pool[0]?.id ?? null,
+      review_categories: ctx.review_categories,
+    });
     const approvalId = ctx.meta!.approval_id;
     if (!trigger) {
       // The retry of an answer the confidence gate held: the stored answer is released by
