@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
-import { approvalsTopic, policyViolatedTopic, requestsTopic } from '@llmgov/events';
+import { requestsTopic } from '@llmgov/events';
 import {
   block,
   newContext,
@@ -14,13 +14,7 @@ import {
 } from '@llmgov/chain';
 import type { Clock } from '@llmgov/service-kit';
 import type { Logger } from '@llmgov/telemetry';
-import {
-  gatewayMetrics,
-  recordGenAiOperation,
-  tracingEnabled,
-  withGovernanceStep,
-  withSpan,
-} from '@llmgov/telemetry';
+import { gatewayMetrics, tracingEnabled, withGovernanceStep, withSpan } from '@llmgov/telemetry';
 import { CHAIN_STEPS } from '../chain/steps';
 import { scanAnswer } from '../chain/detectors/remote/apply';
 import { authenticateStep, secretOf } from '../chain/steps/authenticate.step';
@@ -46,17 +40,11 @@ import {
 } from './confidence';
 import { governanceHeaders } from './governance-headers';
 import { json, refusal, type Headers, type HttpIn, type HttpOut } from './http';
-import {
-  admittedEvent,
-  approvalRequestedEvent,
-  completedEvent,
-  gatewaySource,
-  violatedEvent,
-  type Completion,
-} from './request-events';
+import { admittedEvent, gatewaySource, type Completion } from './request-events';
 import { answerUsage } from './answer-usage';
 import { redactCompletion, responsePatterns } from './response-scan';
 import { relay } from './sse-response';
+import { Settler, completionOf, type RequestMetric } from './settle';
 import { StreamBudget } from './stream-budget';
 import { callPool, type PoolCall } from './upstream';
 
@@ -95,6 +83,8 @@ const TRACED_STEPS: readonly ChainStep[] = CHAIN_STEPS.map((step, i) => ({
     ),
 }));
 
+const HELD: RequestMetric = { outcome: 'held', step: 'hitl_gate', code: 'approval_required' };
+
 const newRequestId = (): string => `req_${randomUUID().replace(/-/g, '')}`;
 
 /**
@@ -104,12 +94,12 @@ const newRequestId = (): string => `req_${randomUUID().replace(/-/g, '')}`;
  */
 export class Gateway {
   private readonly source: string;
-  /** request id → its queued `request.admitted` event id, until the request completes. */
-  private readonly admittedId = new Map<string, string>();
+  private readonly settler: Settler;
   private sampled = 0;
 
   constructor(private readonly deps: GatewayDeps) {
     this.source = gatewaySource(deps.replicaId);
+    this.settler = new Settler(deps);
   }
 
   private context(input: HttpIn, dryRun: boolean): ChainContext {
@@ -266,23 +256,11 @@ export class Gateway {
   }
 
   private refuse(ctx: ChainContext, result: ChainResult, step: StepId | null, b: Block): HttpOut {
-    if (ctx.reserved_micro_usd > 0) ctx.views.budget.release(ctx.request_id);
-    const now = this.deps.clock.now();
-    const pub = this.deps.publisher;
-    pub.enqueue(policyViolatedTopic, violatedEvent(ctx, step, b, this.source, now));
-    if (ctx.principal)
-      pub.enqueue(
-        requestsTopic,
-        completedEvent(
-          ctx,
-          result.trace,
-          this.completion(ctx, result, 'refused', b.status),
-          this.source,
-          this.deps.replicaId,
-          now,
-        ),
-      );
-    gatewayMetrics.request('refused', step ?? 'none', b.code);
+    this.settler.settle(ctx, result, {
+      reservation: 'release',
+      completion: completionOf(ctx, result, 'refused', b.status),
+      violation: { step, block: b },
+    });
     const headers = governanceHeaders(
       ctx,
       result.governance_ms,
@@ -299,20 +277,17 @@ export class Gateway {
     policyId: string | null,
     detail: string,
   ): HttpOut {
-    ctx.views.budget.release(ctx.request_id);
     const { approvalId, expires } = newApproval(ctx);
-    this.requestApproval(ctx, approvalId, expires, { kind: trigger, policy_id: policyId, detail });
-    this.deps.publisher.enqueue(
-      requestsTopic,
-      completedEvent(
-        ctx,
-        result.trace,
-        this.completion(ctx, result, 'pending_approval', 202),
-        this.source,
-        this.deps.replicaId,
-        this.deps.clock.now(),
-      ),
-    );
+    this.settler.settle(ctx, result, {
+      reservation: 'release',
+      completion: completionOf(ctx, result, 'pending_approval', 202),
+      approval: {
+        id: approvalId,
+        expires,
+        trigger: { kind: trigger, policy_id: policyId, detail },
+      },
+      metric: HELD,
+    });
     return this.pending(
       ctx,
       result.governance_ms,
@@ -320,20 +295,6 @@ export class Gateway {
       approvalId,
       expires,
       detail,
-    );
-  }
-
-  /** Queues the `approval.requested` event of a new approval. */
-  private requestApproval(
-    ctx: ChainContext,
-    approvalId: string,
-    expires: Date,
-    trigger: Parameters<typeof approvalRequestedEvent>[3],
-  ): void {
-    const fingerprint = fingerprintOf(ctx.request!);
-    this.deps.publisher.enqueue(
-      approvalsTopic,
-      approvalRequestedEvent(ctx, approvalId, fingerprint, trigger, expires, this.source),
     );
   }
 
@@ -349,6 +310,7 @@ export class Gateway {
     done: Completion,
     held: { confidence: number | null; detail: string },
     signal: AbortSignal,
+    admittedId: string,
   ): Promise<HttpOut> {
     const { approvalId, expires } = newApproval(ctx);
     const sealed = sealAnswer(this.deps.heldAnswerKey, approvalId, JSON.stringify(body));
@@ -357,8 +319,12 @@ export class Gateway {
       base !== null &&
       (await storeHeldAnswer(base, approvalId, secretOf(ctx)!, sealed, expires, signal));
     if (!stored) {
-      this.publishDone(ctx, result, { ...done, outcome: 'upstream_error', http_status: 503 });
-      gatewayMetrics.request('upstream_error', 'hitl_gate', 'approval_unavailable');
+      this.settler.settle(ctx, result, {
+        reservation: 'commit',
+        completion: { ...done, outcome: 'upstream_error', http_status: 503 },
+        metric: { outcome: 'upstream_error', step: 'hitl_gate', code: 'approval_unavailable' },
+        admittedId,
+      });
       const headers = governanceHeaders(ctx, result.governance_ms, done.cost_micro_usd);
       const message = 'The answer is held for review, but the approval service could not store it.';
       return json(503, headers, {
@@ -375,13 +341,22 @@ export class Gateway {
       });
     }
     const { confidence, detail } = held;
-    this.requestApproval(ctx, approvalId, expires, {
-      kind: 'confidence_gate',
-      policy_id: null,
-      detail,
-      ...(confidence !== null ? { confidence } : {}),
+    this.settler.settle(ctx, result, {
+      reservation: 'commit',
+      completion: { ...done, outcome: 'pending_approval', http_status: 202 },
+      approval: {
+        id: approvalId,
+        expires,
+        trigger: {
+          kind: 'confidence_gate',
+          policy_id: null,
+          detail,
+          ...(confidence !== null ? { confidence } : {}),
+        },
+      },
+      metric: HELD,
+      admittedId,
     });
-    this.publishDone(ctx, result, { ...done, outcome: 'pending_approval', http_status: 202 });
     return this.pending(
       ctx,
       result.governance_ms,
@@ -415,17 +390,15 @@ export class Gateway {
       });
       return this.refuse(ctx, result, 'hitl_gate', unreadable);
     }
-    ctx.views.budget.release(ctx.request_id);
     const body = JSON.parse(answer) as ChatCompletion;
     const model = ctx.pool[0];
-    const done = this.completion(ctx, result, 'forwarded', 200, {
-      model: model?.id ?? body.model,
-      provider: model?.provider ?? null,
+    this.settler.settle(ctx, result, {
+      reservation: 'release',
+      completion: completionOf(ctx, result, 'forwarded', 200, {
+        model: model?.id ?? body.model,
+        provider: model?.provider ?? null,
+      }),
     });
-    const now = this.deps.clock.now();
-    const event = completedEvent(ctx, result.trace, done, this.source, this.deps.replicaId, now);
-    this.deps.publisher.enqueue(requestsTopic, event);
-    gatewayMetrics.request('allowed');
     const headers = governanceHeaders(ctx, result.governance_ms, 0);
     if (ctx.request!.stream === true)
       return {
@@ -450,7 +423,6 @@ export class Gateway {
     detail: string,
     extra: Record<string, unknown> = {},
   ): HttpOut {
-    gatewayMetrics.request('held', 'hitl_gate', 'approval_required');
     const headers = {
       ...governanceHeaders(ctx, governanceMs, costMicroUsd),
       'x-approval-id': approvalId,
@@ -464,28 +436,6 @@ export class Gateway {
       reason: detail,
       ...extra,
     });
-  }
-
-  private completion(
-    ctx: ChainContext,
-    result: ChainResult,
-    outcome: Completion['outcome'],
-    status: number,
-    extra: Partial<Completion> = {},
-  ): Completion {
-    const model = ctx.pool[0] ?? ctx.candidates[0];
-    return {
-      outcome,
-      http_status: status,
-      model: model?.id ?? ctx.request?.model ?? null,
-      provider: model?.provider ?? null,
-      usage: { prompt_tokens: 0, completion_tokens: 0 },
-      cost_micro_usd: 0,
-      streamed: ctx.request?.stream === true,
-      governance_ms: result.governance_ms,
-      upstream_ms: null,
-      ...extra,
-    };
   }
 
   private async forward(
@@ -556,7 +506,7 @@ export class Gateway {
       new Date(ctx.now.getTime() + RESERVATION_TTL_MS),
     );
     this.deps.publisher.enqueue(requestsTopic, admitted);
-    this.admittedId.set(ctx.request_id, admitted.id);
+    const admittedId = admitted.id;
     const settings = ctx.policy!.document.settings;
     // The confidence gate judges whole answers: it asks for log-probabilities and buffers streams.
     const gated = confidenceThreshold(settings) !== null;
@@ -572,7 +522,6 @@ export class Gateway {
     Object.assign(headers, routed);
     if (answer.result.kind === 'error') {
       const e = answer.result;
-      ctx.views.budget.settle(ctx.request_id, 0, this.deps.clock.now());
       const status =
         e.status === 503
           ? 503
@@ -589,16 +538,16 @@ export class Gateway {
           : status === 504
             ? 'upstream_timeout'
             : 'upstream_error';
-      this.publishDone(
-        ctx,
-        result,
-        this.completion(ctx, result, 'upstream_error', status, {
+      this.settler.settle(ctx, result, {
+        reservation: 'commit',
+        completion: completionOf(ctx, result, 'upstream_error', status, {
           upstream_ms: performance.now() - started,
           model: answer.model?.id ?? null,
           provider: answer.model?.provider ?? null,
         }),
-      );
-      gatewayMetrics.request('upstream_error', 'none', code);
+        metric: { outcome: 'upstream_error', code },
+        admittedId,
+      });
       // The upstream's own words may quote a masked key or its internals: debug log only (scrubbed), never the client.
       if (e.upstream_body !== undefined) {
         const raw = {
@@ -631,11 +580,9 @@ export class Gateway {
       body.choices?.forEach((c, i) => (c.message = messages[i]!));
       const { usage, estimated } = answerUsage(body, ctx.estimate!.prompt_tokens);
       const cost = costOf(model.entry, usage.prompt_tokens, usage.completion_tokens);
-      const now = this.deps.clock.now();
-      ctx.views.budget.settle(ctx.request_id, cost, now);
       const upstreamMs = performance.now() - started;
       const withheld = checked?.refusal ?? null;
-      const done = this.completion(
+      const done = completionOf(
         ctx,
         result,
         withheld ? 'refused' : 'forwarded',
@@ -655,36 +602,20 @@ export class Gateway {
         : null;
       if (judged && !clientLogprobs) stripLogprobs(body);
       if (verdict?.kind === 'hold')
-        return this.holdAnswer(ctx, result, body, done, verdict, input.signal);
-      this.publishDone(ctx, result, done);
-      gatewayMetrics.upstream(model.provider, model.id, 'ok', upstreamMs / 1000);
-      gatewayMetrics.usage(
-        model.provider,
-        model.id,
-        usage.prompt_tokens,
-        usage.completion_tokens,
-        cost,
-      );
-      recordGenAiOperation({
-        provider: model.provider,
-        requestModel: model.upstreamModel,
-        responseModel: body.model,
-        seconds: upstreamMs / 1000,
-        inputTokens: usage.prompt_tokens,
-        outputTokens: usage.completion_tokens,
+        return this.holdAnswer(ctx, result, body, done, verdict, input.signal, admittedId);
+      // An output guardrail may have withheld the answer: it was produced, so it is paid for.
+      this.settler.settle(ctx, result, {
+        reservation: 'commit',
+        completion: done,
+        ...(withheld ? { violation: withheld } : {}),
+        upstream: { model, responseModel: body.model },
+        admittedId,
       });
       if (withheld) {
-        // An output guardrail withheld the answer: it was produced, so it is paid for.
         const { step, block: b } = withheld;
-        this.deps.publisher.enqueue(
-          policyViolatedTopic,
-          violatedEvent(ctx, step, b, this.source, now),
-        );
-        gatewayMetrics.request('refused', step, b.code);
         const headers = governanceHeaders(ctx, result.governance_ms, cost);
         return refusal(b, step, ctx.request_id, ctx.policy, headers);
       }
-      gatewayMetrics.request('allowed');
       const h: Headers = {
         ...governanceHeaders(ctx, result.governance_ms, cost),
         ...routed,
@@ -711,13 +642,10 @@ export class Gateway {
       budget,
       model.entry,
       input.signal,
-      (o) => {
-        ctx.views.budget.settle(ctx.request_id, o.cost_micro_usd, this.deps.clock.now());
-        const upstreamMs = performance.now() - started;
-        this.publishDone(
-          ctx,
-          result,
-          this.completion(
+      (o) =>
+        this.settler.settle(ctx, result, {
+          reservation: 'commit',
+          completion: completionOf(
             ctx,
             result,
             o.cut ? 'cut' : o.error ? 'upstream_error' : 'forwarded',
@@ -727,34 +655,14 @@ export class Gateway {
               provider: model.provider,
               usage: o.usage,
               cost_micro_usd: o.cost_micro_usd,
-              upstream_ms: upstreamMs,
+              upstream_ms: performance.now() - started,
               streamed: true,
             },
           ),
-        );
-        gatewayMetrics.upstream(
-          model.provider,
-          model.id,
-          o.error ? 'error' : 'ok',
-          upstreamMs / 1000,
-        );
-        gatewayMetrics.usage(
-          model.provider,
-          model.id,
-          o.usage.prompt_tokens,
-          o.usage.completion_tokens,
-          o.cost_micro_usd,
-        );
-        recordGenAiOperation({
-          provider: model.provider,
-          requestModel: model.upstreamModel,
-          seconds: upstreamMs / 1000,
-          inputTokens: o.usage.prompt_tokens,
-          outputTokens: o.usage.completion_tokens,
-          ...(o.error ? { errorType: 'stream_error' } : {}),
-        });
-        gatewayMetrics.request(o.error ? 'upstream_error' : 'allowed');
-      },
+          upstream: { model, failed: o.error !== null },
+          metric: { outcome: o.error ? 'upstream_error' : 'allowed' },
+          admittedId,
+        }),
     );
     return {
       status: 200,
@@ -766,18 +674,6 @@ export class Gateway {
       },
       stream: chunks,
     };
-  }
-
-  private publishDone(ctx: ChainContext, result: ChainResult, c: Completion): void {
-    const admittedId = this.admittedId.get(ctx.request_id);
-    if (admittedId) {
-      this.admittedId.delete(ctx.request_id);
-      this.deps.publisher.withdraw(requestsTopic, admittedId);
-    }
-    this.deps.publisher.enqueue(
-      requestsTopic,
-      completedEvent(ctx, result.trace, c, this.source, this.deps.replicaId, this.deps.clock.now()),
-    );
   }
 }
 
