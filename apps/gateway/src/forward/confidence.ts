@@ -6,7 +6,7 @@ import type { ChatCompletion } from '../providers/provider';
  * The confidence gate (seed 003's HITL "model confidence below threshold"): with
  * `hitl_confidence_threshold` set, the gateway asks the upstream for token log-probabilities,
  * takes the answer's mean token probability, and holds an answer below the threshold for
- * review instead of returning it. Pure: the adapter (gateway.ts) does the I/O.
+ * review instead of returning it. Pure: the adapter (held-requests.ts) does the I/O.
  */
 
 type Settings = Pick<
