@@ -45,6 +45,18 @@ export interface RequestMeta {
   approval_id: string | null;
 }
 
+/** Metadata with nothing set: what a request without `x-*` headers or `metadata` carries. */
+export const emptyMeta = (): RequestMeta => ({
+  agent_id: null,
+  team_id: null,
+  environment: null,
+  purpose: null,
+  user_consent_id: null,
+  session_id: null,
+  tags: [],
+  approval_id: null,
+});
+
 /** The text of a message content: a string, or its `text` parts joined by newlines. */
 function contentText(content: ChatMessage['content']): string {
   if (typeof content === 'string') return content;

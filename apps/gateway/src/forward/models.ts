@@ -1,4 +1,4 @@
-import { newContext } from '@llmgov/chain';
+import { emptyMeta, newContext } from '@llmgov/chain';
 import { MODEL_CATALOGUE, resolveModel } from '@llmgov/policy-schema';
 import { authenticateStep } from '../chain/steps/authenticate.step';
 import { modelAccessStep } from '../chain/steps/model-access.step';
@@ -11,17 +11,6 @@ import { json, refusal, type HttpIn, type HttpOut } from './http';
 import { requestContext, type ContextDeps } from './request-context';
 
 const MODEL_STEPS = [providerGateStep, modelAccessStep, routingPoolStep];
-const EMPTY_META = {
-  agent_id: null,
-  team_id: null,
-  environment: null,
-  purpose: null,
-  user_consent_id: null,
-  session_id: null,
-  tags: [],
-  approval_id: null,
-};
-
 /**
  * `GET /v1/models`: the catalogue models this caller's policy allows and this gateway can call
  * (an OpenAI model list).
@@ -51,7 +40,7 @@ export function models(
     });
     probe.principal = ctx.principal;
     probe.policy = ctx.policy;
-    probe.meta = EMPTY_META;
+    probe.meta = emptyMeta();
     if (MODEL_STEPS.every((step) => step.run(probe).kind !== 'block'))
       data.push({ id: m.id, object: 'model', created: 0, owned_by: m.provider });
   }

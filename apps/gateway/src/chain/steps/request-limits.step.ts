@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { resolveModel } from '@llmgov/policy-schema';
 import {
   block,
+  emptyMeta,
   type ChainContext,
   type ChatRequest,
   type SyncChainStep,
@@ -87,16 +88,7 @@ function parseBody(ctx: ChainContext): Parsed {
 
 function metaOf(ctx: ChainContext, request: ChatRequest): RequestMeta | Verdict {
   const body = (request.metadata ?? {}) as Record<string, unknown>;
-  const meta: RequestMeta = {
-    agent_id: null,
-    team_id: null,
-    environment: null,
-    purpose: null,
-    user_consent_id: null,
-    session_id: null,
-    tags: [],
-    approval_id: null,
-  };
+  const meta = emptyMeta();
   for (const [field, name] of Object.entries(metaHeaders) as [keyof typeof metaHeaders, string][]) {
     const h = ctx.headers[name];
     const value =

@@ -13,6 +13,7 @@ import {
   type RuleConfig,
 } from '@llmgov/policy-schema';
 import {
+  emptyMeta,
   newContext,
   type ChainContext,
   type ChatRequest,
@@ -194,17 +195,7 @@ export function prepared(p: Prepared = {}): ChainContext {
   };
   ctx.policy = policy;
   ctx.request = p.request ?? chat('hello');
-  ctx.meta = {
-    agent_id: null,
-    team_id: null,
-    environment: null,
-    purpose: null,
-    user_consent_id: null,
-    session_id: null,
-    tags: [],
-    approval_id: null,
-    ...p.meta,
-  };
+  ctx.meta = { ...emptyMeta(), ...p.meta };
   const names = [ctx.request.model, ...(ctx.request.fallbacks ?? [])];
   ctx.candidates = names.map((n) => resolveModel(n)).filter((m) => m !== null);
   ctx.pool = ctx.candidates;
