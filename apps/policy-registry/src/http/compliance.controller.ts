@@ -1,9 +1,8 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 import { evaluateCompliance, remediationsOf } from '@llmgov/compliance';
 import {
-  AdminAuthGuard,
   CLOCK,
   CurrentPrincipal,
   Roles,
@@ -24,6 +23,7 @@ import { activeVersion, headVersion } from '../domain/org-state';
 import { ProjectionsRepository } from '../persistence/projections.repository';
 import { OrgAccess } from './org-access';
 import { versionView } from './views';
+import { AdminController } from './admin-controller';
 
 const readQuery = z.object({ org_id: z.string().min(1).optional() }).strict();
 const applyQuery = readQuery.extend({ dry_run: z.enum(['true', 'false']).optional() }).strict();
@@ -46,10 +46,7 @@ export const FACT_SOURCES = {
  * evidence, each failing check's remediation, and applying one as a new policy version.
  * Any admin role reads; owner or admin applies.
  */
-@ApiTags('compliance')
-@ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
-@Controller('governance/compliance')
+@AdminController('compliance', 'governance/compliance')
 export class ComplianceController {
   constructor(
     @Inject(OrgAccess) private readonly access: OrgAccess,

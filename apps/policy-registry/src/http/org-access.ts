@@ -3,7 +3,7 @@ import { actorOf, NotFoundError, orgScope, type AdminPrincipal } from '@llmgov/s
 import { isRefused, type Decision } from '@llmgov/eventstore';
 import type { DecideContext, OrgEvent } from '../domain/org-events';
 import { requireOrg } from '../domain/tenancy.decide';
-import type { OrgState } from '../domain/org-state';
+import { headVersion, type OrgState } from '../domain/org-state';
 import { OrgRepository, orgStream } from '../persistence/org-repository';
 
 /**
@@ -30,5 +30,19 @@ export class OrgAccess {
       const org = requireOrg(state);
       return isRefused(org) ? org : decide(state, ctx);
     });
+  }
+
+  /**
+   * Runs a command that takes `id` out of the org's policy document; the answer names it and
+   * the document version the removal made.
+   */
+  async remove(
+    principal: AdminPrincipal,
+    orgId: string | null | undefined,
+    id: string,
+    decide: (state: OrgState, ctx: DecideContext) => Decision<OrgEvent, unknown>,
+  ): Promise<{ id: string; deleted: true; policy_version: number }> {
+    const { state } = await this.run(principal, orgId, decide);
+    return { id, deleted: true, policy_version: headVersion(state)!.policy_version };
   }
 }

@@ -1,8 +1,7 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
-  AdminAuthGuard,
   CurrentPrincipal,
   NotFoundError,
   Roles,
@@ -15,6 +14,7 @@ import { simulate } from '../domain/simulate';
 import { ProjectionsRepository } from '../persistence/projections.repository';
 import { OrgAccess } from './org-access';
 import { jsonSchema } from './openapi';
+import { AdminController } from './admin-controller';
 
 const simulateBody = z
   .object({ against: z.string().min(1).optional(), org_id: z.string().optional() })
@@ -24,10 +24,7 @@ const simulateBody = z
  * Shadow evaluation (CONTRACT.md §6): `:id` (a version, typically a draft) re-decides the
  * org's recorded requests against the active version (or `against`), before anyone signs it.
  */
-@ApiTags('policy versions')
-@ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
-@Controller('api/v1/policies')
+@AdminController('policy versions', 'api/v1/policies')
 export class SimulateController {
   constructor(
     @Inject(OrgAccess) private readonly access: OrgAccess,

@@ -1,19 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import { POLICY_TEMPLATES, TEMPLATE_NAMES, deployerPolicyPatch } from '@llmgov/policy-schema';
 import {
-  AdminAuthGuard,
   CurrentPrincipal,
   NotFoundError,
   Roles,
@@ -29,6 +18,7 @@ import { jsonSchema } from './openapi';
 import { OrgAccess } from './org-access';
 import { withResult } from '@llmgov/eventstore';
 import { signerView, versionView } from './views';
+import { AdminController } from './admin-controller';
 
 const publishBody = deployerPolicyPatch
   .extend({
@@ -60,10 +50,7 @@ const signBody = z
   .strict();
 
 /** Versioned, signed deployer policy (CONTRACT.md §3). Answers `{"success":true,"data":…}` like every admin route. */
-@ApiTags('policy versions')
-@ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
-@Controller('api/v1/policies')
+@AdminController('policy versions', 'api/v1/policies')
 export class VersionsController {
   constructor(@Inject(OrgAccess) private readonly access: OrgAccess) {}
 
