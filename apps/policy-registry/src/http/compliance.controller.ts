@@ -1,11 +1,10 @@
-import { Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 import { evaluateCompliance, remediationsOf } from '@llmgov/compliance';
 import {
   CLOCK,
   CurrentPrincipal,
-  Roles,
   ok,
   okList,
   parseOrThrow,
@@ -23,7 +22,7 @@ import { activeVersion, headVersion } from '../domain/org-state';
 import { ProjectionsRepository } from '../persistence/projections.repository';
 import { OrgAccess } from './org-access';
 import { versionView } from './views';
-import { AdminController } from './admin-controller';
+import { AdminAction, AdminController } from './admin-controller';
 
 const readQuery = z.object({ org_id: z.string().min(1).optional() }).strict();
 const applyQuery = readQuery.extend({ dry_run: z.enum(['true', 'false']).optional() }).strict();
@@ -79,9 +78,7 @@ export class ComplianceController {
   }
 
   /** `?dry_run=true` answers the diff only; otherwise a new version (a draft while a signer quorum is missing). */
-  @Post('remediations/:id/apply')
-  @HttpCode(200)
-  @Roles('owner', 'admin')
+  @AdminAction('remediations/:id/apply')
   @ApiQuery({ name: 'dry_run', required: false, enum: ['true', 'false'] })
   async apply(
     @CurrentPrincipal() p: AdminPrincipal,

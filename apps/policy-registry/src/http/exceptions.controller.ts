@@ -43,8 +43,7 @@ export class ExceptionsController {
   @Roles('owner', 'admin')
   @ApiBody({ schema: jsonSchema(createBody) })
   async create(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
-    const { org_id, ...input } = parseOrThrow(createBody, body);
-    const { state, result } = await this.access.run(p, org_id, (s, ctx) =>
+    const { state, result } = await this.access.runBody(p, createBody, body, (s, input, ctx) =>
       createException(s, input, ctx),
     );
     const head = headVersion(state)!;

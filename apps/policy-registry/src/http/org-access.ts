@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { actorOf, NotFoundError, orgScope, type AdminPrincipal } from '@llmgov/service-kit';
+import type { z } from 'zod';
+import {
+  actorOf,
+  NotFoundError,
+  orgScope,
+  parseOrThrow,
+  type AdminPrincipal,
+} from '@llmgov/service-kit';
 import { isRefused, type Decision } from '@llmgov/eventstore';
 import type { DecideContext, OrgEvent } from '../domain/org-events';
 import { requireOrg } from '../domain/tenancy.decide';
@@ -30,6 +37,24 @@ export class OrgAccess {
       const org = requireOrg(state);
       return isRefused(org) ? org : decide(state, ctx);
     });
+  }
+
+  /**
+   * Runs a command from a request body: `schema` parses it (400 naming the field), its
+   * `org_id` names the org and the rest is the command's input.
+   */
+  async runBody<S extends z.ZodType<{ org_id?: string }>, R>(
+    principal: AdminPrincipal,
+    schema: S,
+    body: unknown,
+    decide: (
+      state: OrgState,
+      input: Omit<z.infer<S>, 'org_id'>,
+      ctx: DecideContext,
+    ) => Decision<OrgEvent, R>,
+  ) {
+    const { org_id, ...input } = parseOrThrow(schema, body);
+    return this.run(principal, org_id, (state, ctx) => decide(state, input, ctx));
   }
 
   /**

@@ -1,10 +1,9 @@
-import { Body, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Inject, Param } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   CurrentPrincipal,
   NotFoundError,
-  Roles,
   ok,
   parseOrThrow,
   type AdminPrincipal,
@@ -14,7 +13,7 @@ import { simulate } from '../domain/simulate';
 import { ProjectionsRepository } from '../persistence/projections.repository';
 import { OrgAccess } from './org-access';
 import { jsonSchema } from './openapi';
-import { AdminController } from './admin-controller';
+import { AdminAction, AdminController } from './admin-controller';
 
 const simulateBody = z
   .object({ against: z.string().min(1).optional(), org_id: z.string().optional() })
@@ -31,9 +30,7 @@ export class SimulateController {
     @Inject(ProjectionsRepository) private readonly projections: ProjectionsRepository,
   ) {}
 
-  @Post(':id/simulate')
-  @HttpCode(200)
-  @Roles('owner', 'admin')
+  @AdminAction(':id/simulate')
   @ApiBody({ schema: jsonSchema(simulateBody), required: false })
   async simulate(
     @CurrentPrincipal() p: AdminPrincipal,

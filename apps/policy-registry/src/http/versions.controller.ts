@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import { POLICY_TEMPLATES, TEMPLATE_NAMES, deployerPolicyPatch } from '@llmgov/policy-schema';
@@ -18,7 +18,7 @@ import { jsonSchema } from './openapi';
 import { OrgAccess } from './org-access';
 import { withResult } from '@llmgov/eventstore';
 import { signerView, versionView } from './views';
-import { AdminController } from './admin-controller';
+import { AdminAction, AdminController } from './admin-controller';
 
 const publishBody = deployerPolicyPatch
   .extend({
@@ -88,8 +88,7 @@ export class VersionsController {
   @Roles('owner', 'admin')
   @ApiBody({ schema: jsonSchema(signerBody) })
   async registerSigner(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
-    const { org_id, ...input } = parseOrThrow(signerBody, body);
-    const { state, result } = await this.access.run(p, org_id, (s, ctx) =>
+    const { state, result } = await this.access.runBody(p, signerBody, body, (s, input, ctx) =>
       withResult(
         registerSigner(s, input, ctx),
         (e) => (e[0]!.data as { signer_key_id: string }).signer_key_id,
@@ -105,33 +104,25 @@ export class VersionsController {
   }
 
   /** Under a signer quorum: an active signer of another principal approves a pending signer key. */
-  @Post('signers/:id/approve')
-  @HttpCode(200)
-  @Roles('owner', 'admin')
-  @ApiBody({ schema: jsonSchema(approveSignerBody) })
+  @AdminAction('signers/:id/approve', approveSignerBody)
   async approveSigner(
     @CurrentPrincipal() p: AdminPrincipal,
     @Param('id') id: string,
     @Body() body: unknown,
   ) {
-    const { org_id, ...input } = parseOrThrow(approveSignerBody, body);
-    const { state } = await this.access.run(p, org_id, (s, ctx) =>
+    const { state } = await this.access.runBody(p, approveSignerBody, body, (s, input, ctx) =>
       approveSigner(s, { signer_key_id: id, ...input }, ctx),
     );
     return ok(signerView(state.org!.org_id, state.signers.get(id)!));
   }
 
-  @Post(':id/sign')
-  @HttpCode(200)
-  @Roles('owner', 'admin')
-  @ApiBody({ schema: jsonSchema(signBody) })
+  @AdminAction(':id/sign', signBody)
   async sign(
     @CurrentPrincipal() p: AdminPrincipal,
     @Param('id') id: string,
     @Body() body: unknown,
   ) {
-    const { org_id, ...input } = parseOrThrow(signBody, body);
-    const { state } = await this.access.run(p, org_id, (s, ctx) =>
+    const { state } = await this.access.runBody(p, signBody, body, (s, input, ctx) =>
       sign(s, { version_id: id, ...input }, ctx),
     );
     return ok(versionView(versionById(state, id)!));
