@@ -11,14 +11,15 @@ import type { DataSource } from 'typeorm';
 import { tenancyTopic } from '@llmgov/events';
 import type { Subscription } from '@llmgov/messaging';
 import {
-  AdminAuthModule,
   Readiness,
   TenancyDirectory,
+  type Repeating,
   type ServiceRuntime,
-  persistenceProviders,
   registerDatabaseReadiness,
+  repeatEvery,
+  serviceWiring,
 } from '@llmgov/service-kit';
-import { EventStore, OutboxRelay, SERVICE_SCHEMAS } from '@llmgov/eventstore';
+import { EventStore, OutboxRelay } from '@llmgov/eventstore';
 import { approvalsPending } from '@llmgov/telemetry';
 import { approvalWorkflowMigrations } from './persistence/schema';
 import { ApprovalRepository } from './approvals/approval.repository';
@@ -52,8 +53,7 @@ export const APPROVAL_DATA_SOURCE = Symbol('APPROVAL_DATA_SOURCE');
 @Module({})
 export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ApprovalWorkflow');
-  private sweepTimer?: NodeJS.Timeout;
-  private sweeping: Promise<unknown> = Promise.resolve();
+  private sweeps?: Repeating;
   private issuersSubscription?: Subscription;
   private unobservePending?: () => void;
 
@@ -69,28 +69,19 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   static forRoot(options: ApprovalWorkflowOptions): DynamicModule {
-    const schema = options.schema ?? SERVICE_SCHEMAS.approvalWorkflow;
+    const { schema, imports, providers } = serviceWiring({
+      service: 'approval-workflow',
+      runtime: options,
+      token: APPROVAL_DATA_SOURCE,
+      migrations: (s) => [...approvalWorkflowMigrations(s), ...heldAnswerMigrations(s)],
+    });
     return {
       module: ApprovalWorkflowModule,
-      imports: [
-        AdminAuthModule.forRoot({
-          bus: options.bus,
-          service: 'approval-workflow',
-          replicaId: options.replicaId,
-          jwt: options.jwt,
-        }),
-      ],
+      imports,
       controllers: [ApprovalsController, ReviewsController],
       providers: [
         { provide: OPTIONS, useValue: options },
-        ...persistenceProviders({
-          token: APPROVAL_DATA_SOURCE,
-          databaseUrl: options.databaseUrl,
-          schema,
-          poolSize: options.poolSize,
-          migrations: [...approvalWorkflowMigrations(schema), ...heldAnswerMigrations(schema)],
-          eventSourced: { bus: options.bus, relayIntervalMs: options.relayIntervalMs },
-        }),
+        ...providers,
         {
           provide: EventStore,
           inject: [APPROVAL_DATA_SOURCE],
@@ -159,21 +150,18 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
       `approval-workflow:${this.options.replicaId}`,
       async () => [{ labels: {}, value: await this.approvals.countPending() }],
     );
-    const every = this.options.sweepIntervalMs ?? 1000;
-    if (every > 0) {
-      this.sweepTimer = setInterval(() => {
-        this.sweeping = this.approvals
-          .sweep()
-          .catch((error: unknown) => this.logger.warn(`expiry sweep failed: ${String(error)}`));
-      }, every);
-      this.sweepTimer.unref();
-    }
+    this.sweeps = repeatEvery(
+      this.options.sweepIntervalMs ?? 1000,
+      () => this.approvals.sweep(),
+      this.logger,
+      'expiry sweep',
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
     this.unobservePending?.();
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await this.sweeping;
+    this.sweeps?.stop();
+    await this.sweeps?.latest();
     await this.requests.stop();
     await this.reviewRules.stop();
     await this.issuersSubscription?.close();

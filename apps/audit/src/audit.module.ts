@@ -8,12 +8,12 @@ import {
   Optional,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { SERVICE_SCHEMAS } from '@llmgov/eventstore';
 import {
-  AdminAuthModule,
   Readiness,
-  persistenceProviders,
   registerDatabaseReadiness,
+  repeatEvery,
+  serviceWiring,
+  type Repeating,
 } from '@llmgov/service-kit';
 import { AUDIT_OPTIONS, type AuditModuleOptions } from './audit.options';
 import { auditMigrationClasses } from './persistence/schema';
@@ -38,7 +38,7 @@ export const AUDIT_DATA_SOURCE = Symbol('AUDIT_DATA_SOURCE');
 @Module({})
 export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('AuditModule');
-  private timer?: NodeJS.Timeout;
+  private retentionRuns?: Repeating;
 
   constructor(
     @Inject(AUDIT_OPTIONS) private readonly options: AuditModuleOptions,
@@ -51,28 +51,20 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   static forRoot(options: AuditModuleOptions): DynamicModule {
-    const schema = options.schema ?? SERVICE_SCHEMAS.audit;
+    const { schema, imports, providers } = serviceWiring({
+      service: 'audit',
+      runtime: options,
+      token: AUDIT_DATA_SOURCE,
+      migrations: auditMigrationClasses,
+    });
     const now = () => options.clock.now();
     return {
       module: AuditModule,
-      imports: [
-        AdminAuthModule.forRoot({
-          bus: options.bus,
-          service: 'audit',
-          replicaId: options.replicaId,
-          jwt: options.jwt,
-        }),
-      ],
+      imports,
       controllers: [AuditController, WebhooksController],
       providers: [
         { provide: AUDIT_OPTIONS, useValue: options },
-        ...persistenceProviders({
-          token: AUDIT_DATA_SOURCE,
-          databaseUrl: options.databaseUrl,
-          schema,
-          poolSize: options.poolSize,
-          migrations: auditMigrationClasses(schema),
-        }),
+        ...providers,
         {
           provide: AuditLogWriter,
           inject: [AUDIT_DATA_SOURCE],
@@ -150,19 +142,16 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
       await this.webhookConsumer.start();
       this.webhookDeliverer.start();
     }
-    const every = this.options.retentionIntervalMs ?? 3_600_000;
-    if (every > 0) {
-      this.timer = setInterval(() => {
-        this.retention
-          .run(this.options.clock.now())
-          .catch((error: unknown) => this.logger.warn(`retention failed: ${String(error)}`));
-      }, every);
-      this.timer.unref();
-    }
+    this.retentionRuns = repeatEvery(
+      this.options.retentionIntervalMs ?? 3_600_000,
+      () => this.retention.run(this.options.clock.now()),
+      this.logger,
+      'retention',
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.retentionRuns?.stop();
     await this.consumer.stop();
     await this.webhookConsumer.stop();
     await this.webhookDeliverer.stop();

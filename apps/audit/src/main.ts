@@ -1,29 +1,23 @@
 import '@llmgov/telemetry/register';
-import { runService, runtimeFromEnv } from '@llmgov/service-kit';
+import { runServiceFromEnv } from '@llmgov/service-kit';
 import { AuditModule } from './audit.module';
 import { loadAuditConfig } from './config';
 import { webhookSecretsFromEnv } from './webhooks/webhook-secrets';
 
 const config = loadAuditConfig();
-void runService({
-  name: 'audit',
-  ...runtimeFromEnv(config),
-  module: (runtime) =>
-    AuditModule.forRoot({
-      ...runtime,
-      schema: config.DB_SCHEMA,
-      signingKey: config.AUDIT_SIGNING_KEY,
-      segmentSize: config.AUDIT_SEGMENT_SIZE,
-      defaultRetentionDays: config.AUDIT_DEFAULT_RETENTION_DAYS,
-      consumersPerTopic: config.AUDIT_CONSUMERS_PER_TOPIC,
-      webhookSecrets: webhookSecretsFromEnv(process.env),
-      webhooks: {
-        maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-        backoffMs: config.WEBHOOK_BACKOFF_MS,
-        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-      },
-    }),
-}).catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runServiceFromEnv('audit', config, (runtime) =>
+  AuditModule.forRoot({
+    ...runtime,
+    schema: config.DB_SCHEMA,
+    signingKey: config.AUDIT_SIGNING_KEY,
+    segmentSize: config.AUDIT_SEGMENT_SIZE,
+    defaultRetentionDays: config.AUDIT_DEFAULT_RETENTION_DAYS,
+    consumersPerTopic: config.AUDIT_CONSUMERS_PER_TOPIC,
+    webhookSecrets: webhookSecretsFromEnv(process.env),
+    webhooks: {
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: config.WEBHOOK_BACKOFF_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    },
+  }),
+);

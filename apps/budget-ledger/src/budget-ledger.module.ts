@@ -9,18 +9,19 @@ import {
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
-  AdminAuthModule,
   CLOCK,
   Readiness,
   newId,
-  persistenceProviders,
   registerDatabaseReadiness,
+  repeatEvery,
+  serviceWiring,
+  type Repeating,
 } from '@llmgov/service-kit';
 import type { BudgetLedgerOptions } from './budget-ledger.options';
 import { ledgerMigrationClasses } from './persistence/schema';
 import { LedgerWriter } from './ingest/ledger.writer';
 import { LedgerConsumer } from './ingest/ledger.consumer';
-import { EventStore, Inbox, OutboxRelay, SERVICE_SCHEMAS } from '@llmgov/eventstore';
+import { EventStore, Inbox, OutboxRelay } from '@llmgov/eventstore';
 import { LedgerReader } from './budgets/ledger.reader';
 import { BudgetsController, SNAPSHOT_TOKEN } from './budgets/budgets.controller';
 
@@ -35,7 +36,7 @@ const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
 @Module({})
 export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('BudgetLedger');
-  private timer?: NodeJS.Timeout;
+  private pruneRuns?: Repeating;
 
   constructor(
     @Inject(LEDGER_OPTIONS) private readonly options: BudgetLedgerOptions,
@@ -47,31 +48,22 @@ export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   static forRoot(options: BudgetLedgerOptions): DynamicModule {
-    const schema = options.schema ?? SERVICE_SCHEMAS.budgetLedger;
+    const { schema, imports, providers } = serviceWiring({
+      service: 'budget-ledger',
+      runtime: options,
+      token: LEDGER_DATA_SOURCE,
+      migrations: ledgerMigrationClasses,
+    });
     const now = () => options.clock.now();
     return {
       module: BudgetLedgerModule,
-      imports: [
-        AdminAuthModule.forRoot({
-          bus: options.bus,
-          service: 'budget-ledger',
-          replicaId: options.replicaId,
-          jwt: options.jwt,
-        }),
-      ],
+      imports,
       controllers: [BudgetsController],
       providers: [
         { provide: LEDGER_OPTIONS, useValue: options },
         { provide: CLOCK, useValue: options.clock },
         { provide: SNAPSHOT_TOKEN, useValue: options.snapshotToken ?? null },
-        ...persistenceProviders({
-          token: LEDGER_DATA_SOURCE,
-          databaseUrl: options.databaseUrl,
-          schema,
-          poolSize: options.poolSize,
-          migrations: ledgerMigrationClasses(schema),
-          eventSourced: { bus: options.bus, relayIntervalMs: options.relayIntervalMs },
-        }),
+        ...providers,
         {
           provide: LedgerWriter,
           inject: [LEDGER_DATA_SOURCE],
@@ -108,19 +100,16 @@ export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestr
     );
     this.relay.start();
     if (this.options.consume !== false) await this.consumer.start();
-    const every = this.options.pruneIntervalMs ?? 60_000;
-    if (every > 0) {
-      this.timer = setInterval(() => {
-        this.writer
-          .prune(this.options.clock.now())
-          .catch((error: unknown) => this.logger.warn(`prune failed: ${String(error)}`));
-      }, every);
-      this.timer.unref();
-    }
+    this.pruneRuns = repeatEvery(
+      this.options.pruneIntervalMs ?? 60_000,
+      () => this.writer.prune(this.options.clock.now()),
+      this.logger,
+      'prune',
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.pruneRuns?.stop();
     await this.consumer.stop();
     await this.relay.stop();
     await this.dataSource.destroy();

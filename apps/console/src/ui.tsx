@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, Center, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Center, Loader, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { ApiError } from './api';
 
@@ -75,3 +75,45 @@ export const usd = (n: number | null | undefined) =>
     : `$${n.toLocaleString('en-US', { maximumFractionDigits: 6 })}`;
 export const when = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleString('en-GB', { timeZone: 'UTC' }) + ' UTC' : '—';
+
+/** A table's header row: one cell per column, '' for a column without a heading. */
+export function TableHead({ columns }: { columns: readonly string[] }) {
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        {columns.map((column, i) => (
+          <Table.Th key={i}>{column || null}</Table.Th>
+        ))}
+      </Table.Tr>
+    </Table.Thead>
+  );
+}
+
+/** One tab of a `TabbedPage`: its value, its label and what it shows. */
+export interface PageTab {
+  value: string;
+  label: string;
+  panel: ReactNode;
+}
+
+/** A page made of tabs, the first one open at start. */
+export function TabbedPage({ title, tabs }: { title: string; tabs: readonly PageTab[] }) {
+  return (
+    <Page title={title}>
+      <Tabs defaultValue={tabs[0]?.value}>
+        <Tabs.List>
+          {tabs.map((tab) => (
+            <Tabs.Tab key={tab.value} value={tab.value}>
+              {tab.label}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        {tabs.map((tab) => (
+          <Tabs.Panel key={tab.value} value={tab.value} pt="md">
+            {tab.panel}
+          </Tabs.Panel>
+        ))}
+      </Tabs>
+    </Page>
+  );
+}

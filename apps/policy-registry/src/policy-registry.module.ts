@@ -9,16 +9,15 @@ import {
 import type { DataSource } from 'typeorm';
 import { policyTopic, tenancyTopic } from '@llmgov/events';
 import {
-  AdminAuthModule,
   CLOCK,
   Readiness,
   TenancyDirectory,
   hashSecret,
   type ServiceRuntime,
-  persistenceProviders,
   registerDatabaseReadiness,
+  serviceWiring,
 } from '@llmgov/service-kit';
-import { EventStore, OutboxRelay, accept, SERVICE_SCHEMAS } from '@llmgov/eventstore';
+import { EventStore, OutboxRelay, accept } from '@llmgov/eventstore';
 import { createKey } from './domain/tenancy.decide';
 import { OrgRepository, PLATFORM_STREAM } from './persistence/org-repository';
 import { OrgAccess } from './http/org-access';
@@ -97,19 +96,19 @@ class RegistryLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 @Module({})
 export class PolicyRegistryModule {
   static forRoot(options: PolicyRegistryOptions): DynamicModule {
-    const schema = options.schema ?? SERVICE_SCHEMAS.policyRegistry;
     const directory = new TenancyDirectory();
+    // The event store's tables (events, outbox, inbox: org streams, `platform` for platform
+    // keys) and the registry's projections.
+    const { schema, imports, providers } = serviceWiring({
+      service: 'policy-registry',
+      runtime: options,
+      token: DATA_SOURCE,
+      migrations: registryMigrationClasses,
+      directory,
+    });
     return {
       module: PolicyRegistryModule,
-      imports: [
-        AdminAuthModule.forRoot({
-          bus: options.bus,
-          service: 'policy-registry',
-          replicaId: options.replicaId,
-          jwt: options.jwt,
-          directory,
-        }),
-      ],
+      imports,
       controllers: [
         TenancyController,
         RulesController,
@@ -121,15 +120,7 @@ export class PolicyRegistryModule {
       ],
       providers: [
         { provide: OPTIONS, useValue: options },
-        // The event store's tables (events, outbox, inbox: org streams, `platform` for platform keys) and the registry's projections.
-        ...persistenceProviders({
-          token: DATA_SOURCE,
-          databaseUrl: options.databaseUrl,
-          schema,
-          poolSize: options.poolSize,
-          migrations: registryMigrationClasses(schema),
-          eventSourced: { bus: options.bus },
-        }),
+        ...providers,
         {
           provide: OrgRepository,
           inject: [DATA_SOURCE],

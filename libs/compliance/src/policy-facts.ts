@@ -68,6 +68,20 @@ export const field = (
   met,
   fixable,
 });
+/** A policy field met when nothing is listed: `listed` names the lists that must be empty. */
+export const noneListed = (
+  source: string,
+  requirement: string,
+  listed: Record<string, readonly unknown[]>,
+  fixable = true,
+): Evidence =>
+  field(
+    source,
+    requirement,
+    listed,
+    Object.values(listed).every((list) => list.length === 0),
+    fixable,
+  );
 export const fact = (
   source: string,
   requirement: string,

@@ -1,6 +1,7 @@
 import type { DeployerPolicy, RiskTier } from './deployer.schema';
 import type { GovernanceSettingsPatch } from './settings.schema';
 import { EU_AI_ACT_TIERS } from './eu-ai-act';
+import { CONTENT_CATEGORIES } from './categories';
 
 export const TEMPLATE_NAMES = [
   'internal_productivity',
@@ -68,15 +69,7 @@ export const POLICY_TEMPLATES: Record<TemplateName, PolicyTemplate> = {
     settings: {
       pii_action: 'redact',
       pii_patterns: { email: 'redact', phone: 'redact', credit_card: 'block', iban: 'redact' },
-      content_safety: [
-        'violence',
-        'self_harm',
-        'sexual',
-        'hate',
-        'harassment',
-        'illegal',
-        'weapons',
-      ],
+      content_safety: [...CONTENT_CATEGORIES],
     },
   },
   eu_bank: {

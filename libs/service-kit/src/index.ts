@@ -19,3 +19,5 @@ export * from './http/drain';
 export * from './http/console-static';
 export * from './errors/refusals';
 export * from './persistence/service-persistence';
+export * from './persistence/service-wiring';
+export * from './periodic';

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Get,
@@ -58,6 +59,15 @@ const heldAnswerBody = z
   })
   .strict();
 
+/** A reviewer's decision on an approval: `POST /approvals/:id/<verb>`, answered 200. */
+const Decision = (verb: string) =>
+  applyDecorators(
+    Post(`:id/${verb}`),
+    HttpCode(200),
+    UseGuards(AdminAuthGuard),
+    Roles('owner', 'admin', 'reviewer'),
+  );
+
 /** Money on the public API is USD; events and storage keep integer micro-dollars. */
 const view = (a: Approval) => ({
   id: a.approval_id,
@@ -106,10 +116,7 @@ export class ApprovalsController {
     return ok(view(await this.approvals.get(principal, id, wait * 1000)));
   }
 
-  @Post(':id/approve')
-  @HttpCode(200)
-  @UseGuards(AdminAuthGuard)
-  @Roles('owner', 'admin', 'reviewer')
+  @Decision('approve')
   async approve(
     @CurrentPrincipal() principal: AdminPrincipal,
     @Param('id') id: string,
@@ -119,10 +126,7 @@ export class ApprovalsController {
     return ok(view(await this.approvals.approve(principal, id, reason ?? null)));
   }
 
-  @Post(':id/reject')
-  @HttpCode(200)
-  @UseGuards(AdminAuthGuard)
-  @Roles('owner', 'admin', 'reviewer')
+  @Decision('reject')
   async reject(
     @CurrentPrincipal() principal: AdminPrincipal,
     @Param('id') id: string,

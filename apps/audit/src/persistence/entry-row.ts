@@ -22,26 +22,12 @@ export const ENTRY_COLUMNS = [
   'hash',
 ] as const;
 
-export interface EntryRow {
-  chain: string;
+/** An `audit_entries` row as pg answers it: the entry, its bigint and timestamptz as pg's. */
+export type EntryRow = Omit<HashedEntry, 'position' | 'time' | 'recorded_at'> & {
   position: string | number;
-  event_id: string;
-  type: string;
-  topic: string;
   time: Date;
   recorded_at: Date;
-  actor: string | null;
-  agent_id: string | null;
-  key_id: string | null;
-  model: string | null;
-  step: string | null;
-  code: string | null;
-  policy_version: number | null;
-  request_id: string | null;
-  event: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
+};
 
 /** A row back into the entry it was written from (bigint and timestamptz normalised). */
 export function fromRow(row: EntryRow): HashedEntry {

@@ -10,7 +10,6 @@ import {
   Select,
   Stack,
   Table,
-  Tabs,
   Text,
   TextInput,
   Textarea,
@@ -19,31 +18,18 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, post } from '../api';
 import { canEdit, useSession } from '../session';
 import type { Agent, Key, Team } from '../types';
-import { ErrorAlert, fieldError, Page, QueryView, when } from '../ui';
+import { ErrorAlert, fieldError, QueryView, TabbedPage, TableHead, when } from '../ui';
 
 /** Agents, teams and keys: create, issue (secret shown once), revoke, review status and records. */
 export default function AgentsPage() {
-  return (
-    <Page title="Agents and keys">
-      <Tabs defaultValue="agents">
-        <Tabs.List>
-          <Tabs.Tab value="agents">Agents</Tabs.Tab>
-          <Tabs.Tab value="teams">Teams</Tabs.Tab>
-          <Tabs.Tab value="keys">Keys</Tabs.Tab>
-        </Tabs.List>
-        <Tabs.Panel value="agents" pt="md">
-          <Agents />
-        </Tabs.Panel>
-        <Tabs.Panel value="teams" pt="md">
-          <Teams />
-        </Tabs.Panel>
-        <Tabs.Panel value="keys" pt="md">
-          <Keys />
-        </Tabs.Panel>
-      </Tabs>
-    </Page>
-  );
+  return <TabbedPage title="Agents and keys" tabs={AGENTS_TABS} />;
 }
+
+const AGENTS_TABS = [
+  { value: 'agents', label: 'Agents', panel: <Agents /> },
+  { value: 'teams', label: 'Teams', panel: <Teams /> },
+  { value: 'keys', label: 'Keys', panel: <Keys /> },
+];
 
 const useTeams = () =>
   useQuery({ queryKey: ['teams'], queryFn: () => get<Team[]>('/governance/teams') });
@@ -81,13 +67,7 @@ function Teams() {
       <QueryView query={teams} empty="No team yet.">
         {(items) => (
           <Table aria-label="Teams">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Team</Table.Th>
-                <Table.Th>Id</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead columns={['Team', 'Id', 'Created']} />
             <Table.Tbody>
               {items.map((t) => (
                 <Table.Tr key={t.id}>
@@ -157,16 +137,7 @@ function Agents() {
       <QueryView query={agents} empty="No agent yet.">
         {(items) => (
           <Table aria-label="Agents">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Agent</Table.Th>
-                <Table.Th>Id</Table.Th>
-                <Table.Th>Environment</Table.Th>
-                <Table.Th>Review</Table.Th>
-                <Table.Th>Last reviewed</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead columns={['Agent', 'Id', 'Environment', 'Review', 'Last reviewed', '']} />
             <Table.Tbody>
               {items.map((a) => (
                 <Table.Tr key={a.id}>
@@ -322,17 +293,7 @@ function Keys() {
       <QueryView query={keys} empty="No key yet.">
         {(items) => (
           <Table aria-label="Keys">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Prefix</Table.Th>
-                <Table.Th>Kind</Table.Th>
-                <Table.Th>Bound to</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead columns={['Name', 'Prefix', 'Kind', 'Bound to', 'Status', 'Created', '']} />
             <Table.Tbody>
               {items.map((k) => (
                 <Table.Tr key={k.id} data-key={k.id}>

@@ -15,7 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post } from '../api';
 import { canDecide, useSession } from '../session';
 import type { Agent, Approval, Key } from '../types';
-import { ErrorAlert, fieldError, Page, QueryView, usd, when } from '../ui';
+import { ErrorAlert, fieldError, Page, QueryView, TableHead, usd, when } from '../ui';
 
 /**
  * Pending approvals refresh every two seconds; while one is open for a decision, its own
@@ -73,18 +73,18 @@ function Pending() {
       <QueryView query={query} empty="No request is waiting for approval.">
         {(items) => (
           <Table striped aria-label="Pending approvals">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Approval</Table.Th>
-                <Table.Th>Agent</Table.Th>
-                <Table.Th>Key</Table.Th>
-                <Table.Th>Model</Table.Th>
-                <Table.Th>Estimated cost</Table.Th>
-                <Table.Th>Why held</Table.Th>
-                <Table.Th>Time left</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead
+              columns={[
+                'Approval',
+                'Agent',
+                'Key',
+                'Model',
+                'Estimated cost',
+                'Why held',
+                'Time left',
+                '',
+              ]}
+            />
             <Table.Tbody>
               {items.map((a) => (
                 <Table.Tr key={a.id} data-approval={a.id}>
@@ -212,16 +212,7 @@ function History() {
     <QueryView query={query} empty="No decided or expired approval yet.">
       {(items) => (
         <Table striped aria-label="Decided approvals">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Approval</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Model</Table.Th>
-              <Table.Th>Decided by</Table.Th>
-              <Table.Th>Reason</Table.Th>
-              <Table.Th>When</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead columns={['Approval', 'Status', 'Model', 'Decided by', 'Reason', 'When']} />
           <Table.Tbody>
             {items.map((a) => (
               <Table.Tr key={a.id}>

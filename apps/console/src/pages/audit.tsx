@@ -3,7 +3,7 @@ import { Alert, Button, Code, Group, Modal, Stack, Table, Text, TextInput } from
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { download, get, getPage } from '../api';
 import type { AuditEntry } from '../types';
-import { ErrorAlert, fieldError, Page, QueryView, when } from '../ui';
+import { ErrorAlert, fieldError, Page, QueryView, TableHead, when } from '../ui';
 
 const FILTERS = ['type', 'agent_id', 'step', 'code', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
@@ -80,18 +80,9 @@ export default function AuditPage() {
         {(p) => (
           <Stack>
             <Table striped highlightOnHover aria-label="Audit entries">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>#</Table.Th>
-                  <Table.Th>Time</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Step</Table.Th>
-                  <Table.Th>Code</Table.Th>
-                  <Table.Th>Agent</Table.Th>
-                  <Table.Th>Key</Table.Th>
-                  <Table.Th>Version</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead
+                columns={['#', 'Time', 'Type', 'Step', 'Code', 'Agent', 'Key', 'Version']}
+              />
               <Table.Tbody>
                 {p.data.map((e) => (
                   <Table.Tr

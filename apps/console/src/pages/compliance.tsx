@@ -18,7 +18,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, post } from '../api';
 import { canEdit, useSession } from '../session';
 import type { AppliedRemediation, CheckStatus, ComplianceReport, Remediation } from '../types';
-import { ErrorAlert, Page, QueryView } from '../ui';
+import { ErrorAlert, Page, QueryView, TableHead } from '../ui';
 import '@mantine/charts/styles.css';
 
 /** Filled shades (with autoContrast) that keep WCAG AA contrast for the badge text. */
@@ -122,13 +122,7 @@ function Score({
           <Text size="sm">No agent yet.</Text>
         ) : (
           <Table aria-labelledby="tier-scores">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>tier</Table.Th>
-                <Table.Th>agents</Table.Th>
-                <Table.Th>score</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead columns={['tier', 'agents', 'score']} />
             <Table.Tbody>
               {report.by_risk_tier.map((t) => (
                 <Table.Tr key={t.tier}>
@@ -174,14 +168,7 @@ function Checks({ report }: { report: ComplianceReport }) {
           </Accordion.Control>
           <Accordion.Panel>
             <Table aria-label={`Evidence for ${c.article}`}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>requirement</Table.Th>
-                  <Table.Th>source</Table.Th>
-                  <Table.Th>found</Table.Th>
-                  <Table.Th>met</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead columns={['requirement', 'source', 'found', 'met']} />
               <Table.Tbody>
                 {c.evidence.map((e, i) => (
                   <Table.Tr key={i}>
@@ -207,13 +194,7 @@ function Checks({ report }: { report: ComplianceReport }) {
 function Diff({ diff, label }: { diff: Remediation['diff']; label: string }) {
   return (
     <Table aria-label={label}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>field</Table.Th>
-          <Table.Th>before</Table.Th>
-          <Table.Th>after</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
+      <TableHead columns={['field', 'before', 'after']} />
       <Table.Tbody>
         {diff.map((d) => (
           <Table.Tr key={d.path}>

@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { request } from '../api';
-import { ErrorAlert, Page } from '../ui';
+import { ErrorAlert, Page, TableHead } from '../ui';
 
 interface Trace {
   decision: string;
@@ -109,17 +109,9 @@ export default function ExplainPage() {
               ms in the chain, estimated cost ${trace.estimated_cost_usd ?? '—'}.
             </Alert>
             <Table aria-label="Decision trace">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>#</Table.Th>
-                  <Table.Th>Step</Table.Th>
-                  <Table.Th>Verdict</Table.Th>
-                  <Table.Th>Code</Table.Th>
-                  <Table.Th>Policy</Table.Th>
-                  <Table.Th>Version</Table.Th>
-                  <Table.Th>Time (ms)</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead
+                columns={['#', 'Step', 'Verdict', 'Code', 'Policy', 'Version', 'Time (ms)']}
+              />
               <Table.Tbody>
                 {trace.steps.map((s) => (
                   <Table.Tr key={s.number}>
@@ -137,15 +129,7 @@ export default function ExplainPage() {
               </Table.Tbody>
             </Table>
             <Table aria-label="Detector scores">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Detector</Table.Th>
-                  <Table.Th>Label</Table.Th>
-                  <Table.Th>Score</Table.Th>
-                  <Table.Th>Threshold</Table.Th>
-                  <Table.Th>Finding</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead columns={['Detector', 'Label', 'Score', 'Threshold', 'Finding']} />
               <Table.Tbody>
                 {(trace.detector_scores ?? []).map((d) => {
                   const found = (trace.findings ?? []).find(

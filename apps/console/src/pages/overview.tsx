@@ -14,7 +14,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { get } from '../api';
 import type { Approval, AuditEntry, BudgetStatus, PolicyVersion } from '../types';
-import { Page, QueryView, usd, when } from '../ui';
+import { Page, QueryView, TableHead, usd, when } from '../ui';
 
 /** The chart library loads after the headline figures have painted. */
 const TrafficChart = lazy(() => import('./traffic-chart'));
@@ -153,17 +153,7 @@ export default function OverviewPage() {
         >
           {(t) => (
             <Table aria-label="Recent violations">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Time</Table.Th>
-                  <Table.Th>Step</Table.Th>
-                  <Table.Th>Code</Table.Th>
-                  <Table.Th>Model</Table.Th>
-                  <Table.Th>Agent</Table.Th>
-                  <Table.Th>Key</Table.Th>
-                  <Table.Th>Version</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead columns={['Time', 'Step', 'Code', 'Model', 'Agent', 'Key', 'Version']} />
               <Table.Tbody>
                 {t.violations.slice(0, 10).map((v) => (
                   <Table.Tr key={v.event_id}>

@@ -10,7 +10,6 @@ import {
   Stack,
   Switch,
   Table,
-  Tabs,
   Text,
   TextInput,
 } from '@mantine/core';
@@ -18,7 +17,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, patch, post } from '../api';
 import { canEdit, useSession } from '../session';
 import type { PolicyVersion, Rule } from '../types';
-import { ErrorAlert, fieldError, Page, QueryView, when } from '../ui';
+import { ErrorAlert, fieldError, QueryView, TabbedPage, TableHead, when } from '../ui';
 import { diffDocuments } from './policy-diff';
 
 const TYPES = [
@@ -46,27 +45,14 @@ const EXAMPLE: Record<string, unknown> = {
 
 /** Typed rules (CRUD), the deployer policy's versions, a diff between two, signatures, templates. */
 export default function PoliciesPage() {
-  return (
-    <Page title="Policies">
-      <Tabs defaultValue="rules">
-        <Tabs.List>
-          <Tabs.Tab value="rules">Rules</Tabs.Tab>
-          <Tabs.Tab value="versions">Versions and signatures</Tabs.Tab>
-          <Tabs.Tab value="templates">Templates</Tabs.Tab>
-        </Tabs.List>
-        <Tabs.Panel value="rules" pt="md">
-          <Rules />
-        </Tabs.Panel>
-        <Tabs.Panel value="versions" pt="md">
-          <Versions />
-        </Tabs.Panel>
-        <Tabs.Panel value="templates" pt="md">
-          <Templates />
-        </Tabs.Panel>
-      </Tabs>
-    </Page>
-  );
+  return <TabbedPage title="Policies" tabs={POLICIES_TABS} />;
 }
+
+const POLICIES_TABS = [
+  { value: 'rules', label: 'Rules', panel: <Rules /> },
+  { value: 'versions', label: 'Versions and signatures', panel: <Versions /> },
+  { value: 'templates', label: 'Templates', panel: <Templates /> },
+];
 
 function Rules() {
   const { session } = useSession();
@@ -108,16 +94,7 @@ function Rules() {
       <QueryView query={rules} empty="No typed rule yet.">
         {(items) => (
           <Table aria-label="Rules">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Scope</Table.Th>
-                <Table.Th>Config</Table.Th>
-                <Table.Th>Enabled</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead columns={['Name', 'Type', 'Scope', 'Config', 'Enabled', '']} />
             <Table.Tbody>
               {items.map((r) => (
                 <Table.Tr key={r.id}>
@@ -302,16 +279,9 @@ function Versions() {
       <QueryView query={versions} empty="No version.">
         {(items) => (
           <Table aria-label="Policy versions">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Version</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Change</Table.Th>
-                <Table.Th>Signatures</Table.Th>
-                <Table.Th>Digest</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
+            <TableHead
+              columns={['Version', 'Status', 'Change', 'Signatures', 'Digest', 'Created']}
+            />
             <Table.Tbody>
               {items.map((v) => (
                 <Table.Tr key={v.id}>
@@ -351,13 +321,7 @@ function Versions() {
         <QueryView query={diff} empty="The two versions hold the same document.">
           {(lines) => (
             <Table aria-label="Version diff">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Path</Table.Th>
-                  <Table.Th>Before</Table.Th>
-                  <Table.Th>After</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
+              <TableHead columns={['Path', 'Before', 'After']} />
               <Table.Tbody>
                 {lines.map((l) => (
                   <Table.Tr key={l.path}>

@@ -20,7 +20,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { get, put } from '../api';
 import { canEdit, useSession } from '../session';
 import type { Defaults, PiiAction, PolicyVersion, Settings, Team, Key } from '../types';
-import { ErrorAlert, fieldError, Page, QueryView, usd } from '../ui';
+import { ErrorAlert, fieldError, Page, QueryView, TableHead, usd } from '../ui';
 import { asPatch, changes, show } from './settings-diff';
 
 const PII = [
@@ -36,6 +36,31 @@ const PII = [
 ];
 const CATEGORIES = ['violence', 'self_harm', 'sexual', 'hate', 'harassment', 'illegal', 'weapons'];
 const TIERS = ['economy', 'standard', 'premium', 'frontier'];
+
+/** The content categories to tick for one setting. */
+function CategoryChecks({
+  label,
+  value,
+  onChange,
+  error,
+  disabled,
+}: {
+  label: string;
+  value: string[];
+  onChange: (value: string[]) => void;
+  error: ReactNode;
+  disabled: boolean;
+}) {
+  return (
+    <Checkbox.Group label={label} value={value} onChange={onChange} error={error}>
+      <Group mt="xs">
+        {CATEGORIES.map((c) => (
+          <Checkbox key={c} value={c} label={c} disabled={disabled} />
+        ))}
+      </Group>
+    </Checkbox.Group>
+  );
+}
 
 /** Settings → Governance: the seed's seven sections, plan defaults beside each value, a diff before saving. */
 export default function SettingsPage() {
@@ -246,31 +271,21 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
           'content',
           'Content safety',
           <Stack>
-            <Checkbox.Group
+            <CategoryChecks
               label="Blocked categories"
               value={draft.content_safety}
               onChange={(v) => set('content_safety', v)}
               error={fieldError(err, 'content_safety')}
-            >
-              <Group mt="xs">
-                {CATEGORIES.map((c) => (
-                  <Checkbox key={c} value={c} label={c} disabled={!editable} />
-                ))}
-              </Group>
-            </Checkbox.Group>
+              disabled={!editable}
+            />
             <Default value={d.content_safety.join(', ')} />
-            <Checkbox.Group
+            <CategoryChecks
               label="Content-review gate (held for a reviewer instead of blocked)"
               value={draft.content_review}
               onChange={(v) => set('content_review', v)}
               error={fieldError(err, 'content_review')}
-            >
-              <Group mt="xs">
-                {CATEGORIES.map((c) => (
-                  <Checkbox key={c} value={c} label={c} disabled={!editable} />
-                ))}
-              </Group>
-            </Checkbox.Group>
+              disabled={!editable}
+            />
             <Default value={d.content_review.join(', ') || 'none'} />
           </Stack>,
         )}
@@ -344,13 +359,7 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
         size="xl"
       >
         <Table aria-label="Changes">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Field</Table.Th>
-              <Table.Th>Now</Table.Th>
-              <Table.Th>After saving</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
+          <TableHead columns={['Field', 'Now', 'After saving']} />
           <Table.Tbody>
             {diff.map((c) => (
               <Table.Tr key={c.field}>
@@ -431,15 +440,9 @@ function Models({
       )}
       <Default value={defaults.settings.model_allowlist} />
       <Table aria-label="Model catalogue" striped>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Model</Table.Th>
-            <Table.Th>Provider</Table.Th>
-            <Table.Th>Tier</Table.Th>
-            <Table.Th>Input / M tokens</Table.Th>
-            <Table.Th>Output / M tokens</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
+        <TableHead
+          columns={['Model', 'Provider', 'Tier', 'Input / M tokens', 'Output / M tokens']}
+        />
         <Table.Tbody>
           {defaults.models.map((m) => (
             <Table.Tr key={m.id}>

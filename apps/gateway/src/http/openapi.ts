@@ -85,173 +85,146 @@ const refusals = (schema: Schema) => ({
   '503': answer('Provider unavailable.', schema),
 });
 
+/**
+ * A governed model call: tagged `gateway`, a gateway key, a JSON object body (`required`,
+ * `properties`), its answer (JSON, or server-sent events too when it `streams`), and the
+ * chain's refusals in the API's own error shape (`errors`, default OpenAI's).
+ */
+const governedCall = (op: {
+  summary: string;
+  description?: string;
+  required: string[];
+  properties: Schema;
+  additionalProperties?: boolean;
+  answer: string;
+  streams?: boolean;
+  errors?: Schema;
+}): PathItem => ({
+  post: {
+    tags: ['gateway'],
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    security,
+    requestBody: jsonBody({
+      type: 'object',
+      required: op.required,
+      properties: op.properties,
+      ...(op.additionalProperties === undefined
+        ? {}
+        : { additionalProperties: op.additionalProperties }),
+    }),
+    responses: {
+      '200': answer(op.answer, anyObject, op.streams),
+      ...refusals(op.errors ?? openAiError),
+    },
+  },
+});
+
 /** The gateway's plain Fastify routes, for the OpenAPI document at `/docs`. */
 export const GATEWAY_OPENAPI_PATHS: Record<string, PathItem> = {
-  '/v1/chat/completions': {
-    post: {
-      tags: ['gateway'],
-      summary: 'OpenAI Chat Completions, governed (13 steps), streamed or not',
-      security,
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['model', 'messages'],
-        properties: {
-          model: { type: 'string' },
-          messages: { type: 'array', items: anyObject },
-          stream: { type: 'boolean' },
-          max_tokens: { type: 'integer' },
-          tools: { type: 'array', items: anyObject },
-          user: { type: 'string' },
-          fallbacks: { type: 'array', items: { type: 'string' } },
-          metadata: anyObject,
-        },
-        additionalProperties: true,
-      }),
-      responses: {
-        '200': answer(
-          'A chat completion, or server-sent chunks when `stream: true`.',
-          anyObject,
-          true,
-        ),
-        ...refusals(openAiError),
-      },
+  '/v1/chat/completions': governedCall({
+    summary: 'OpenAI Chat Completions, governed (13 steps), streamed or not',
+    required: ['model', 'messages'],
+    properties: {
+      model: { type: 'string' },
+      messages: { type: 'array', items: anyObject },
+      stream: { type: 'boolean' },
+      max_tokens: { type: 'integer' },
+      tools: { type: 'array', items: anyObject },
+      user: { type: 'string' },
+      fallbacks: { type: 'array', items: { type: 'string' } },
+      metadata: anyObject,
     },
-  },
-  '/v1/messages': {
-    post: {
-      tags: ['gateway'],
-      summary:
-        'Anthropic Messages API, governed as the chat completion it translates to; streamed or not',
-      description:
-        'Auth: `x-api-key: gk_…` or `Authorization: Bearer gk_…`; `anthropic-version` is accepted. ' +
-        '`metadata.user_id` is the end user.',
-      security,
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['model', 'max_tokens', 'messages'],
-        properties: {
-          model: { type: 'string' },
-          max_tokens: { type: 'integer', minimum: 1 },
-          system: { oneOf: [{ type: 'string' }, { type: 'array', items: anyObject }] },
-          messages: { type: 'array', items: anyObject },
-          stream: { type: 'boolean' },
-          tools: { type: 'array', items: anyObject },
-          tool_choice: anyObject,
-          stop_sequences: { type: 'array', items: { type: 'string' } },
-          temperature: { type: 'number' },
-          top_p: { type: 'number' },
-          metadata: { type: 'object', properties: { user_id: { type: 'string' } } },
-        },
-      }),
-      responses: {
-        '200': answer(
-          'A Messages response, or Messages stream events (`message_start` … `message_stop`) when `stream: true`.',
-          anyObject,
-          true,
-        ),
-        ...refusals(anthropicError),
-      },
+    additionalProperties: true,
+    answer: 'A chat completion, or server-sent chunks when `stream: true`.',
+    streams: true,
+  }),
+  '/v1/messages': governedCall({
+    summary:
+      'Anthropic Messages API, governed as the chat completion it translates to; streamed or not',
+    description:
+      'Auth: `x-api-key: gk_…` or `Authorization: Bearer gk_…`; `anthropic-version` is accepted. ' +
+      '`metadata.user_id` is the end user.',
+    required: ['model', 'max_tokens', 'messages'],
+    properties: {
+      model: { type: 'string' },
+      max_tokens: { type: 'integer', minimum: 1 },
+      system: { oneOf: [{ type: 'string' }, { type: 'array', items: anyObject }] },
+      messages: { type: 'array', items: anyObject },
+      stream: { type: 'boolean' },
+      tools: { type: 'array', items: anyObject },
+      tool_choice: anyObject,
+      stop_sequences: { type: 'array', items: { type: 'string' } },
+      temperature: { type: 'number' },
+      top_p: { type: 'number' },
+      metadata: { type: 'object', properties: { user_id: { type: 'string' } } },
     },
-  },
-  '/v1/responses': {
-    post: {
-      tags: ['gateway'],
-      summary:
-        'OpenAI Responses API, governed as the chat completion it translates to; streamed or not',
-      description:
-        'Translated to chat completions and governed as one. The gateway keeps no response ' +
-        'state (`store` is answered `false`; `conversation`: 400). `previous_response_id` and ' +
-        'built-in tools (`web_search`, …) are passed to the `openai` provider’s own Responses ' +
-        'API for its models, and answer 400 naming the field for any other. `user` is the end user.',
-      security,
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['model', 'input'],
-        properties: {
-          model: { type: 'string' },
-          input: { oneOf: [{ type: 'string' }, { type: 'array', items: anyObject }] },
-          instructions: { type: 'string' },
-          stream: { type: 'boolean' },
-          max_output_tokens: { type: 'integer', minimum: 1 },
-          tools: { type: 'array', items: anyObject },
-          tool_choice: {
-            oneOf: [{ type: 'string', enum: ['auto', 'none', 'required'] }, anyObject],
-          },
-          parallel_tool_calls: { type: 'boolean' },
-          temperature: { type: 'number' },
-          top_p: { type: 'number' },
-          text: anyObject,
-          metadata: anyObject,
-          user: { type: 'string' },
-          store: { type: 'boolean' },
-          previous_response_id: { type: 'string' },
-        },
-      }),
-      responses: {
-        '200': answer(
-          'A Response object (`object: "response"`, `output` items, `usage`), or the typed ' +
-            'Responses stream events (`response.created` … `response.completed`) when `stream: true`.',
-          anyObject,
-          true,
-        ),
-        ...refusals(openAiError),
+    answer:
+      'A Messages response, or Messages stream events (`message_start` … `message_stop`) when `stream: true`.',
+    streams: true,
+    errors: anthropicError,
+  }),
+  '/v1/responses': governedCall({
+    summary:
+      'OpenAI Responses API, governed as the chat completion it translates to; streamed or not',
+    description:
+      'Translated to chat completions and governed as one. The gateway keeps no response ' +
+      'state (`store` is answered `false`; `conversation`: 400). `previous_response_id` and ' +
+      'built-in tools (`web_search`, …) are passed to the `openai` provider’s own Responses ' +
+      'API for its models, and answer 400 naming the field for any other. `user` is the end user.',
+    required: ['model', 'input'],
+    properties: {
+      model: { type: 'string' },
+      input: { oneOf: [{ type: 'string' }, { type: 'array', items: anyObject }] },
+      instructions: { type: 'string' },
+      stream: { type: 'boolean' },
+      max_output_tokens: { type: 'integer', minimum: 1 },
+      tools: { type: 'array', items: anyObject },
+      tool_choice: {
+        oneOf: [{ type: 'string', enum: ['auto', 'none', 'required'] }, anyObject],
       },
+      parallel_tool_calls: { type: 'boolean' },
+      temperature: { type: 'number' },
+      top_p: { type: 'number' },
+      text: anyObject,
+      metadata: anyObject,
+      user: { type: 'string' },
+      store: { type: 'boolean' },
+      previous_response_id: { type: 'string' },
     },
-  },
-  '/v1/embeddings': {
-    post: {
-      tags: ['gateway'],
-      summary:
-        'OpenAI Embeddings, governed (PII in inputs, model allowlist, budgets by input tokens)',
-      security,
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['model', 'input'],
-        properties: {
-          model: { type: 'string' },
-          input: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-          encoding_format: { type: 'string', enum: ['float', 'base64'] },
-          dimensions: { type: 'integer', minimum: 1 },
-          user: { type: 'string' },
-        },
-      }),
-      responses: {
-        '200': answer(
-          '`{object: "list", data: [{object: "embedding", index, embedding}], model, usage}`',
-          anyObject,
-        ),
-        ...refusals(openAiError),
-      },
+    answer:
+      'A Response object (`object: "response"`, `output` items, `usage`), or the typed ' +
+      'Responses stream events (`response.created` … `response.completed`) when `stream: true`.',
+    streams: true,
+  }),
+  '/v1/embeddings': governedCall({
+    summary:
+      'OpenAI Embeddings, governed (PII in inputs, model allowlist, budgets by input tokens)',
+    required: ['model', 'input'],
+    properties: {
+      model: { type: 'string' },
+      input: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+      encoding_format: { type: 'string', enum: ['float', 'base64'] },
+      dimensions: { type: 'integer', minimum: 1 },
+      user: { type: 'string' },
     },
-  },
-  '/v1/completions': {
-    post: {
-      tags: ['gateway'],
-      summary:
-        'Legacy OpenAI Completions, governed as a one-message chat completion; streamed or not',
-      security,
-      requestBody: jsonBody({
-        type: 'object',
-        required: ['model', 'prompt'],
-        properties: {
-          model: { type: 'string' },
-          prompt: { type: 'string' },
-          max_tokens: { type: 'integer', default: 16 },
-          stream: { type: 'boolean' },
-          stop: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
-          user: { type: 'string' },
-        },
-      }),
-      responses: {
-        '200': answer(
-          'A `text_completion`, or server-sent `text_completion` chunks when `stream: true`.',
-          anyObject,
-          true,
-        ),
-        ...refusals(openAiError),
-      },
+    answer: '`{object: "list", data: [{object: "embedding", index, embedding}], model, usage}`',
+  }),
+  '/v1/completions': governedCall({
+    summary:
+      'Legacy OpenAI Completions, governed as a one-message chat completion; streamed or not',
+    required: ['model', 'prompt'],
+    properties: {
+      model: { type: 'string' },
+      prompt: { type: 'string' },
+      max_tokens: { type: 'integer', default: 16 },
+      stream: { type: 'boolean' },
+      stop: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+      user: { type: 'string' },
     },
-  },
+    answer: 'A `text_completion`, or server-sent `text_completion` chunks when `stream: true`.',
+    streams: true,
+  }),
   '/v1/models': {
     get: {
       tags: ['gateway'],

@@ -12,9 +12,10 @@ import {
   requestsTopic,
   tenancyTopic,
   type EventOf,
+  type TopicDescriptor,
 } from '@llmgov/events';
 import { randomUUID } from 'node:crypto';
-import type { EventBus, Subscription } from '@llmgov/messaging';
+import type { EventBus, SubscribeOptions, Subscription } from '@llmgov/messaging';
 import type { ChainViews } from '@llmgov/chain';
 import { counter } from '@llmgov/telemetry';
 import { rateBucketsFor } from '@llmgov/policy-eval';
@@ -108,49 +109,33 @@ export class GatewayViews implements ChainViews {
     // One consumer group per topic: Kafka assigns a group's topics across all its members.
     const group = (topic: string) => `gateway-views-${this.replicaId}-${topic}`;
     const own = gatewaySource(this.replicaId);
-    const touch = () => {
-      this.lastEventAt = Date.now();
-    };
+    // Every replayed topic from the beginning, noting when an event last came (readiness).
+    const fold = <T extends TopicDescriptor>(
+      topic: T,
+      apply: (event: EventOf<T>) => void,
+      skip?: SubscribeOptions<T>['skip'],
+    ) =>
+      bus.subscribe({
+        topic,
+        group: group(topic.name),
+        fromBeginning: true,
+        ...(skip ? { skip } : {}),
+        handler: async (e) => {
+          this.lastEventAt = Date.now();
+          apply(e);
+        },
+      });
     this.subs = await Promise.all([
-      bus.subscribe({
-        topic: tenancyTopic,
-        group: group(tenancyTopic.name),
-        fromBeginning: true,
-        handler: async (e) => {
-          touch();
-          this.tenancy.apply(e);
-        },
-      }),
-      bus.subscribe({
-        topic: policyTopic,
-        group: group(policyTopic.name),
-        fromBeginning: true,
-        handler: async (e) => {
-          touch();
-          this.applyPolicy(e);
-        },
-      }),
-      bus.subscribe({
-        topic: agentReviewsTopic,
-        group: group(agentReviewsTopic.name),
-        fromBeginning: true,
-        handler: async (e) => {
-          touch();
-          this.reviews.apply(e);
-        },
-      }),
+      fold(tenancyTopic, (e) => this.tenancy.apply(e)),
+      fold(policyTopic, (e) => this.applyPolicy(e)),
+      fold(agentReviewsTopic, (e) => this.reviews.apply(e)),
       // This replica's own request events change nothing here (the book and the rate windows
       // hold them already): skipped on the ce_source header, before decoding.
-      bus.subscribe({
-        topic: requestsTopic,
-        group: group(requestsTopic.name),
-        fromBeginning: true,
-        skip: (h) => h.ce_source === own,
-        handler: async (e) => {
-          touch();
-          this.applyPeer(e);
-        },
-      }),
+      fold(
+        requestsTopic,
+        (e) => this.applyPeer(e),
+        (h) => h.ce_source === own,
+      ),
       // Heartbeats: only the live ones matter, so from the latest offset; stamped with the local receipt time.
       bus.subscribe({
         topic: replicasTopic,

@@ -17,7 +17,7 @@ import { accept, isRefused, refuse, type Decision, type Refused } from '@llmgov/
 import { parseOrRefuse } from '@llmgov/service-kit';
 import type { DecideContext, OrgEvent } from './org-events';
 import { headVersion, principalId, versionById, type OrgState } from './org-state';
-import { keysOfPrincipal } from './signers.decide';
+import { keysOfPrincipal, verifyingKey } from './signers.decide';
 import { requireOrg, unknownRef } from './tenancy.decide';
 import { activation, newVersion, validSigners } from './versions';
 
@@ -245,14 +245,12 @@ export function sign(
     effective_date: version.effective_date,
     document: version.document,
   };
-  const key = keys.find((k) => verifySignature(content, cmd.signature, k.public_key));
-  if (!key)
-    return refuse(
-      'invalid',
-      'invalid_signature',
-      "Signature does not verify over the canonical version with the signer's key",
-      [{ field: 'signature', message: 'invalid Ed25519 signature' }],
-    );
+  const key = verifyingKey(
+    keys,
+    (publicKey) => verifySignature(content, cmd.signature, publicKey),
+    "the canonical version with the signer's key",
+  );
+  if (isRefused(key)) return key;
   const signed: OrgEvent = {
     type: 'version.signed',
     data: {

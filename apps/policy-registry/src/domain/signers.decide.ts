@@ -14,6 +14,22 @@ import {
 import { requireOrg } from './tenancy.decide';
 
 /**
+ * The first of `keys` whose public key verifies the signature (`verifiesWith`), or the
+ * `invalid_signature` refusal saying what was signed (`over`) and with whose key.
+ */
+export function verifyingKey<K extends Pick<SignerKey, 'public_key'>>(
+  keys: readonly K[],
+  verifiesWith: (publicKey: string) => boolean,
+  over: string,
+): K | Refused {
+  const key = keys.find((k) => verifiesWith(k.public_key));
+  if (key) return key;
+  return refuse('invalid', 'invalid_signature', `Signature does not verify over ${over}`, [
+    { field: 'signature', message: 'invalid Ed25519 signature' },
+  ]);
+}
+
+/**
  * What an active signer signs to approve a pending signer key: canonical JSON (RFC 8785) of
  * the key's identity, with a `purpose` so it can never pass for a policy version signature.
  */
@@ -161,14 +177,12 @@ export function approveSigner(
   const bytes = signerApprovalBytes(org.org_id, key);
   const approverKeys = keysOfPrincipal(state, cmd.approver, ctx.actor);
   if (isRefused(approverKeys)) return approverKeys;
-  const used = approverKeys.find((k) => verifies(bytes, cmd.signature, k.public_key));
-  if (!used)
-    return refuse(
-      'invalid',
-      'invalid_signature',
-      "Signature does not verify over the signer approval with the approver's key",
-      [{ field: 'signature', message: 'invalid Ed25519 signature' }],
-    );
+  const used = verifyingKey(
+    approverKeys,
+    (publicKey) => verifies(bytes, cmd.signature, publicKey),
+    "the signer approval with the approver's key",
+  );
+  if (isRefused(used)) return used;
   const approved: OrgEvent = {
     type: 'signer.approved',
     data: {

@@ -1,12 +1,10 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 import { evaluateCompliance, remediationsOf } from '@llmgov/compliance';
 import {
-  AdminAuthGuard,
   CLOCK,
   CurrentPrincipal,
-  Roles,
   ok,
   okList,
   parseOrThrow,
@@ -24,6 +22,7 @@ import { activeVersion, headVersion } from '../domain/org-state';
 import { ProjectionsRepository } from '../persistence/projections.repository';
 import { OrgAccess } from './org-access';
 import { versionView } from './views';
+import { AdminAction, AdminController } from './admin-controller';
 
 const readQuery = z.object({ org_id: z.string().min(1).optional() }).strict();
 const applyQuery = readQuery.extend({ dry_run: z.enum(['true', 'false']).optional() }).strict();
@@ -46,10 +45,7 @@ export const FACT_SOURCES = {
  * evidence, each failing check's remediation, and applying one as a new policy version.
  * Any admin role reads; owner or admin applies.
  */
-@ApiTags('compliance')
-@ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
-@Controller('governance/compliance')
+@AdminController('compliance', 'governance/compliance')
 export class ComplianceController {
   constructor(
     @Inject(OrgAccess) private readonly access: OrgAccess,
@@ -82,9 +78,7 @@ export class ComplianceController {
   }
 
   /** `?dry_run=true` answers the diff only; otherwise a new version (a draft while a signer quorum is missing). */
-  @Post('remediations/:id/apply')
-  @HttpCode(200)
-  @Roles('owner', 'admin')
+  @AdminAction('remediations/:id/apply')
   @ApiQuery({ name: 'dry_run', required: false, enum: ['true', 'false'] })
   async apply(
     @CurrentPrincipal() p: AdminPrincipal,

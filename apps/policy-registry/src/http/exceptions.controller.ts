@@ -1,19 +1,8 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Inject,
-  Param,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import { createExceptionInput, policyException } from '@llmgov/policy-schema';
 import {
-  AdminAuthGuard,
   CLOCK,
   CurrentPrincipal,
   Roles,
@@ -28,6 +17,7 @@ import { activeVersion, headVersion } from '../domain/org-state';
 import { OrgAccess } from './org-access';
 import { jsonSchema } from './openapi';
 import { exceptionView } from './views';
+import { AdminController } from './admin-controller';
 
 const createBody = createExceptionInput.extend({ org_id: z.string().optional() }).strict();
 const listQuery = z
@@ -42,10 +32,7 @@ const listQuery = z
  * Exceptions (CONTRACT.md §6): time-limited, scoped exemptions from one check, approved by
  * the caller (owner or admin), each change a new version of the org's document.
  */
-@ApiTags('exceptions')
-@ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
-@Controller('governance/exceptions')
+@AdminController('exceptions', 'governance/exceptions')
 export class ExceptionsController {
   constructor(
     @Inject(OrgAccess) private readonly access: OrgAccess,
@@ -56,8 +43,7 @@ export class ExceptionsController {
   @Roles('owner', 'admin')
   @ApiBody({ schema: jsonSchema(createBody) })
   async create(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
-    const { org_id, ...input } = parseOrThrow(createBody, body);
-    const { state, result } = await this.access.run(p, org_id, (s, ctx) =>
+    const { state, result } = await this.access.runBody(p, createBody, body, (s, input, ctx) =>
       createException(s, input, ctx),
     );
     const head = headVersion(state)!;
@@ -88,9 +74,10 @@ export class ExceptionsController {
     @Param('id') id: string,
     @Query('org_id') org?: string,
   ) {
-    const { state } = await this.access.run(p, org, (s, ctx) =>
-      revokeException(s, { exception_id: id }, ctx),
+    return ok(
+      await this.access.remove(p, org, id, (s, ctx) =>
+        revokeException(s, { exception_id: id }, ctx),
+      ),
     );
-    return ok({ id, deleted: true, policy_version: headVersion(state)!.policy_version });
   }
 }

@@ -1,9 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { actorOf, NotFoundError, orgScope, type AdminPrincipal } from '@llmgov/service-kit';
+import type { z } from 'zod';
+import {
+  actorOf,
+  NotFoundError,
+  orgScope,
+  parseOrThrow,
+  type AdminPrincipal,
+} from '@llmgov/service-kit';
 import { isRefused, type Decision } from '@llmgov/eventstore';
 import type { DecideContext, OrgEvent } from '../domain/org-events';
 import { requireOrg } from '../domain/tenancy.decide';
-import type { OrgState } from '../domain/org-state';
+import { headVersion, type OrgState } from '../domain/org-state';
 import { OrgRepository, orgStream } from '../persistence/org-repository';
 
 /**
@@ -30,5 +37,37 @@ export class OrgAccess {
       const org = requireOrg(state);
       return isRefused(org) ? org : decide(state, ctx);
     });
+  }
+
+  /**
+   * Runs a command from a request body: `schema` parses it (400 naming the field), its
+   * `org_id` names the org and the rest is the command's input.
+   */
+  async runBody<S extends z.ZodType<{ org_id?: string }>, R>(
+    principal: AdminPrincipal,
+    schema: S,
+    body: unknown,
+    decide: (
+      state: OrgState,
+      input: Omit<z.infer<S>, 'org_id'>,
+      ctx: DecideContext,
+    ) => Decision<OrgEvent, R>,
+  ) {
+    const { org_id, ...input } = parseOrThrow(schema, body);
+    return this.run(principal, org_id, (state, ctx) => decide(state, input, ctx));
+  }
+
+  /**
+   * Runs a command that takes `id` out of the org's policy document; the answer names it and
+   * the document version the removal made.
+   */
+  async remove(
+    principal: AdminPrincipal,
+    orgId: string | null | undefined,
+    id: string,
+    decide: (state: OrgState, ctx: DecideContext) => Decision<OrgEvent, unknown>,
+  ): Promise<{ id: string; deleted: true; policy_version: number }> {
+    const { state } = await this.run(principal, orgId, decide);
+    return { id, deleted: true, policy_version: headVersion(state)!.policy_version };
   }
 }

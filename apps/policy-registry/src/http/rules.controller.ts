@@ -1,16 +1,5 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Inject,
-  Param,
-  Patch,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   createRuleInput,
@@ -20,7 +9,6 @@ import {
   type CreateRuleInput,
 } from '@llmgov/policy-schema';
 import {
-  AdminAuthGuard,
   CurrentPrincipal,
   NotFoundError,
   Roles,
@@ -34,6 +22,7 @@ import { headVersion } from '../domain/org-state';
 import { jsonSchema } from './openapi';
 import { OrgAccess } from './org-access';
 import { ruleView } from './views';
+import { AdminController } from './admin-controller';
 
 /** `type` and `policy_type` (the field's own name, as the body spells it) filter alike. */
 const listQuery = z
@@ -55,10 +44,7 @@ const withOrg = (body: unknown): { org_id?: string; rest: unknown } => {
 };
 
 /** Typed policies (CONTRACT.md §3): each change is a new version of the org's document. */
-@ApiTags('typed policies')
-@ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
-@Controller('governance/policies')
+@AdminController('typed policies', 'governance/policies')
 export class RulesController {
   constructor(@Inject(OrgAccess) private readonly access: OrgAccess) {}
 
@@ -124,9 +110,8 @@ export class RulesController {
     @Param('id') id: string,
     @Query('org_id') org?: string,
   ) {
-    const { state } = await this.access.run(p, org, (s, ctx) =>
-      deleteRule(s, { rule_id: id }, ctx),
+    return ok(
+      await this.access.remove(p, org, id, (s, ctx) => deleteRule(s, { rule_id: id }, ctx)),
     );
-    return ok({ id, deleted: true, policy_version: headVersion(state)!.policy_version });
   }
 }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Inject, Put, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Get, Inject, Put, Query, Res } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   MODEL_CATALOGUE,
@@ -9,7 +9,6 @@ import {
   type GovernanceSettings,
 } from '@llmgov/policy-schema';
 import {
-  AdminAuthGuard,
   CurrentPrincipal,
   Roles,
   ok,
@@ -21,6 +20,7 @@ import { headVersion } from '../domain/org-state';
 import { jsonSchema } from './openapi';
 import { OrgAccess } from './org-access';
 import { pendingSettingsView, settingsState } from './views';
+import { AdminController } from './admin-controller';
 
 /** `{success, data}`, plus `warnings: [{field, code, message}]` when there is one. */
 function withWarnings(settings: GovernanceSettings) {
@@ -43,10 +43,7 @@ function warningsOf(settings: GovernanceSettings) {
  * Settings that cannot take effect together (an unreachable cost gate) are accepted, with
  * `warnings` beside `data`.
  */
-@ApiTags('governance settings')
-@ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
-@Controller('gateway/admin/governance/policy')
+@AdminController('governance settings', 'gateway/admin/governance/policy')
 export class SettingsController {
   constructor(@Inject(OrgAccess) private readonly access: OrgAccess) {}
 

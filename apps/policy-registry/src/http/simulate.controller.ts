@@ -1,11 +1,9 @@
-import { Body, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Inject, Param } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
-  AdminAuthGuard,
   CurrentPrincipal,
   NotFoundError,
-  Roles,
   ok,
   parseOrThrow,
   type AdminPrincipal,
@@ -15,6 +13,7 @@ import { simulate } from '../domain/simulate';
 import { ProjectionsRepository } from '../persistence/projections.repository';
 import { OrgAccess } from './org-access';
 import { jsonSchema } from './openapi';
+import { AdminAction, AdminController } from './admin-controller';
 
 const simulateBody = z
   .object({ against: z.string().min(1).optional(), org_id: z.string().optional() })
@@ -24,19 +23,14 @@ const simulateBody = z
  * Shadow evaluation (CONTRACT.md §6): `:id` (a version, typically a draft) re-decides the
  * org's recorded requests against the active version (or `against`), before anyone signs it.
  */
-@ApiTags('policy versions')
-@ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
-@Controller('api/v1/policies')
+@AdminController('policy versions', 'api/v1/policies')
 export class SimulateController {
   constructor(
     @Inject(OrgAccess) private readonly access: OrgAccess,
     @Inject(ProjectionsRepository) private readonly projections: ProjectionsRepository,
   ) {}
 
-  @Post(':id/simulate')
-  @HttpCode(200)
-  @Roles('owner', 'admin')
+  @AdminAction(':id/simulate')
   @ApiBody({ schema: jsonSchema(simulateBody), required: false })
   async simulate(
     @CurrentPrincipal() p: AdminPrincipal,

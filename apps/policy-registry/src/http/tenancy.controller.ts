@@ -1,18 +1,7 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Inject,
-  Param,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
-  AdminAuthGuard,
   CLOCK,
   CurrentPrincipal,
   ForbiddenError,
@@ -35,6 +24,7 @@ import { ProjectionsRepository } from '../persistence/projections.repository';
 import { jsonSchema } from './openapi';
 import { OrgAccess } from './org-access';
 import { agentView, keyView, teamsOf } from './views';
+import { AdminController } from './admin-controller';
 
 const orgId = z.string().min(1).optional();
 const createOrgBody = z
@@ -73,10 +63,7 @@ const createKeyBody = z.discriminatedUnion('kind', [
 ]);
 
 /** Orgs, teams, agents and keys (CONTRACT.md §1). Writes: owner or admin; reads: any admin role. */
-@ApiTags('tenancy')
-@ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
-@Controller('governance')
+@AdminController('tenancy', 'governance')
 export class TenancyController {
   constructor(
     @Inject(OrgRepository) private readonly repo: OrgRepository,

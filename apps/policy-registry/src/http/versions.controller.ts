@@ -1,19 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import { POLICY_TEMPLATES, TEMPLATE_NAMES, deployerPolicyPatch } from '@llmgov/policy-schema';
 import {
-  AdminAuthGuard,
   CurrentPrincipal,
   NotFoundError,
   Roles,
@@ -29,6 +18,7 @@ import { jsonSchema } from './openapi';
 import { OrgAccess } from './org-access';
 import { withResult } from '@llmgov/eventstore';
 import { signerView, versionView } from './views';
+import { AdminAction, AdminController } from './admin-controller';
 
 const publishBody = deployerPolicyPatch
   .extend({
@@ -60,10 +50,7 @@ const signBody = z
   .strict();
 
 /** Versioned, signed deployer policy (CONTRACT.md §3). Answers `{"success":true,"data":…}` like every admin route. */
-@ApiTags('policy versions')
-@ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
-@Controller('api/v1/policies')
+@AdminController('policy versions', 'api/v1/policies')
 export class VersionsController {
   constructor(@Inject(OrgAccess) private readonly access: OrgAccess) {}
 
@@ -101,8 +88,7 @@ export class VersionsController {
   @Roles('owner', 'admin')
   @ApiBody({ schema: jsonSchema(signerBody) })
   async registerSigner(@CurrentPrincipal() p: AdminPrincipal, @Body() body: unknown) {
-    const { org_id, ...input } = parseOrThrow(signerBody, body);
-    const { state, result } = await this.access.run(p, org_id, (s, ctx) =>
+    const { state, result } = await this.access.runBody(p, signerBody, body, (s, input, ctx) =>
       withResult(
         registerSigner(s, input, ctx),
         (e) => (e[0]!.data as { signer_key_id: string }).signer_key_id,
@@ -118,33 +104,25 @@ export class VersionsController {
   }
 
   /** Under a signer quorum: an active signer of another principal approves a pending signer key. */
-  @Post('signers/:id/approve')
-  @HttpCode(200)
-  @Roles('owner', 'admin')
-  @ApiBody({ schema: jsonSchema(approveSignerBody) })
+  @AdminAction('signers/:id/approve', approveSignerBody)
   async approveSigner(
     @CurrentPrincipal() p: AdminPrincipal,
     @Param('id') id: string,
     @Body() body: unknown,
   ) {
-    const { org_id, ...input } = parseOrThrow(approveSignerBody, body);
-    const { state } = await this.access.run(p, org_id, (s, ctx) =>
+    const { state } = await this.access.runBody(p, approveSignerBody, body, (s, input, ctx) =>
       approveSigner(s, { signer_key_id: id, ...input }, ctx),
     );
     return ok(signerView(state.org!.org_id, state.signers.get(id)!));
   }
 
-  @Post(':id/sign')
-  @HttpCode(200)
-  @Roles('owner', 'admin')
-  @ApiBody({ schema: jsonSchema(signBody) })
+  @AdminAction(':id/sign', signBody)
   async sign(
     @CurrentPrincipal() p: AdminPrincipal,
     @Param('id') id: string,
     @Body() body: unknown,
   ) {
-    const { org_id, ...input } = parseOrThrow(signBody, body);
-    const { state } = await this.access.run(p, org_id, (s, ctx) =>
+    const { state } = await this.access.runBody(p, signBody, body, (s, input, ctx) =>
       sign(s, { version_id: id, ...input }, ctx),
     );
     return ok(versionView(versionById(state, id)!));

@@ -1,6 +1,6 @@
 import { ART5_PROHIBITED_PURPOSES } from '@llmgov/policy-schema';
 import type { ComplianceCheck, PolicyPatch } from '../model';
-import { field } from '../policy-facts';
+import { noneListed } from '../policy-facts';
 
 const PROHIBITED = Object.keys(ART5_PROHIBITED_PURPOSES);
 
@@ -18,24 +18,15 @@ export const art5ProhibitedPractices: ComplianceCheck = {
       .filter(([, ps]) => ps.some((p) => PROHIBITED.includes(p)))
       .map(([agent]) => agent);
     return [
-      field(
-        'deployer.risk_tier_defaults',
-        'every Art. 5 purpose is classified prohibited',
-        { not_prohibited: unclassified },
-        unclassified.length === 0,
-      ),
-      field(
-        'deployer.allowed_purposes',
-        'no Art. 5 purpose is an allowed purpose',
-        { allowed_prohibited: allowed },
-        allowed.length === 0,
-      ),
-      field(
-        'deployer.agent_purposes',
-        'no agent is declared for an Art. 5 purpose',
-        { agents: declared },
-        declared.length === 0,
-      ),
+      noneListed('deployer.risk_tier_defaults', 'every Art. 5 purpose is classified prohibited', {
+        not_prohibited: unclassified,
+      }),
+      noneListed('deployer.allowed_purposes', 'no Art. 5 purpose is an allowed purpose', {
+        allowed_prohibited: allowed,
+      }),
+      noneListed('deployer.agent_purposes', 'no agent is declared for an Art. 5 purpose', {
+        agents: declared,
+      }),
     ];
   },
   remedy({ document: { deployer } }) {

@@ -1,6 +1,6 @@
 import { ANNEX_III_HIGH_RISK_PURPOSES } from '@llmgov/policy-schema';
 import type { ComplianceCheck, PolicyPatch } from '../model';
-import { field, rule, ruleCovers } from '../policy-facts';
+import { field, rule, ruleCovers, noneListed } from '../policy-facts';
 
 /** Days between agent reviews a remediation schedules: a quarter. */
 export const REMEDY_REVIEW_INTERVAL_DAYS = 90;
@@ -29,17 +29,15 @@ export const art9RiskManagement: ComplianceCheck = {
       (r) => r.enabled && r.policy_type === 'require_human_review',
     );
     return [
-      field(
+      noneListed(
         'deployer.risk_tier_defaults',
         'every Annex III area is classified high risk (or prohibited)',
         { not_high: untiered },
-        untiered.length === 0,
       ),
-      field(
+      noneListed(
         'deployer.agent_purposes',
         'every agent has declared purposes, hence a risk tier',
         { agents_without_purposes: undeclared },
-        undeclared.length === 0,
         false,
       ),
       field(

@@ -1,6 +1,6 @@
 import type { PiiPattern } from '@llmgov/policy-schema';
 import type { ComplianceCheck, PolicyPatch } from '../model';
-import { field } from '../policy-facts';
+import { field, noneListed } from '../policy-facts';
 
 /** Secrets and identifiers that must never reach a model as they are (blocked or redacted). */
 export const SENSITIVE_PATTERNS: readonly PiiPattern[] = [
@@ -33,11 +33,10 @@ export const art10DataGovernance: ComplianceCheck = {
         settings.pii_scanning_enabled,
         settings.pii_scanning_enabled,
       ),
-      field(
+      noneListed(
         'settings.pii_patterns',
         `${SENSITIVE_PATTERNS.join(', ')} are blocked or redacted`,
         { warn_or_off: weak },
-        weak.length === 0,
       ),
     ];
   },

@@ -1,5 +1,13 @@
 import type { ComplianceCheck, ComplianceInput, PolicyPatch } from '../model';
-import { agentTier, fact, field, overdueAgents, rule, ruleCovers } from '../policy-facts';
+import {
+  agentTier,
+  fact,
+  field,
+  overdueAgents,
+  rule,
+  ruleCovers,
+  noneListed,
+} from '../policy-facts';
 
 /** The cost gate a remediation sets when the org has no human-approval gate: the seed's starter default. */
 export const REMEDY_HITL_COST_THRESHOLD_USD = 10;
@@ -39,17 +47,15 @@ export const art14HumanOversight: ComplianceCheck = {
         settings.hitl_cost_threshold_usd,
         hasGate(input),
       ),
-      field(
+      noneListed(
         'rules.require_approval',
         'every high-risk agent needs approval (require_approval binds it)',
         { high_risk_agents_without_gate: ungated },
-        ungated.length === 0,
       ),
-      field(
+      noneListed(
         'facts.agent_reviews',
         'no agent review is overdue',
         { overdue_agents: overdue },
-        overdue.length === 0,
         false,
       ),
       fact(

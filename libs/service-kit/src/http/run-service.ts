@@ -9,6 +9,7 @@ import { newId } from '../ids';
 import { systemClock } from '../tokens';
 import type { ServiceRuntime } from '../runtime';
 import type { JwtConfig } from '../auth/jwt-verifier';
+import { runtimeFromEnv, type ServiceEnv } from '../config';
 
 export interface RunServiceOptions {
   /** Service name: logs, metrics, Kafka client id. */
@@ -85,4 +86,20 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/**
+ * A service's `main.ts` in one call: `runService` with the options of the common environment
+ * (`runtimeFromEnv(env)`) and any `extra`; a service that cannot start prints why and exits 1.
+ */
+export function runServiceFromEnv(
+  name: string,
+  env: ServiceEnv,
+  module: RunServiceOptions['module'],
+  extra: Pick<RunServiceOptions, 'configure'> = {},
+): void {
+  runService({ name, ...runtimeFromEnv(env), module, ...extra }).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
