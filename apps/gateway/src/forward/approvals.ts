@@ -15,6 +15,29 @@ export function fingerprintOf(r: ChatRequest): string {
   return `sha256:${createHash('sha256').update(json).digest('hex')}`;
 }
 
+/** One call to an approval's sub-resource, authenticated by the caller's gateway key. */
+function approvalCall(
+  baseUrl: string,
+  approvalId: string,
+  action: 'consume' | 'held-answer',
+  method: 'POST' | 'PUT',
+  secret: string,
+  body: unknown,
+  signal: AbortSignal,
+) {
+  return request(
+    `${baseUrl.replace(/\/$/, '')}/approvals/${encodeURIComponent(approvalId)}/${action}`,
+    {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify(body),
+      signal,
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
+    },
+  );
+}
+
 /** `held_answer`: the sealed answer the confidence gate held under this approval, if any. */
 export type ConsumeResult =
   { ok: true; held_answer: string | null } | { ok: false; code: string; message: string };
@@ -33,16 +56,14 @@ export async function consumeApproval(
   signal: AbortSignal,
 ): Promise<ConsumeResult> {
   try {
-    const res = await request(
-      `${baseUrl.replace(/\/$/, '')}/approvals/${encodeURIComponent(approvalId)}/consume`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-        body: JSON.stringify({ fingerprint, request_id: requestId }),
-        signal,
-        headersTimeout: 10_000,
-        bodyTimeout: 10_000,
-      },
+    const res = await approvalCall(
+      baseUrl,
+      approvalId,
+      'consume',
+      'POST',
+      secret,
+      { fingerprint, request_id: requestId },
+      signal,
     );
     const body = (await res.body.json().catch(() => null)) as {
       success?: boolean;
@@ -79,16 +100,14 @@ export async function storeHeldAnswer(
   signal: AbortSignal,
 ): Promise<boolean> {
   try {
-    const res = await request(
-      `${baseUrl.replace(/\/$/, '')}/approvals/${encodeURIComponent(approvalId)}/held-answer`,
-      {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-        body: JSON.stringify({ sealed, expires_at: expiresAt.toISOString() }),
-        signal,
-        headersTimeout: 10_000,
-        bodyTimeout: 10_000,
-      },
+    const res = await approvalCall(
+      baseUrl,
+      approvalId,
+      'held-answer',
+      'PUT',
+      secret,
+      { sealed, expires_at: expiresAt.toISOString() },
+      signal,
     );
     await res.body.dump();
     return res.statusCode === 200;
