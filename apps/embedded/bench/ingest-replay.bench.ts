@@ -5,9 +5,11 @@
 //   node -r ./tools/register.cjs apps/embedded/bench/ingest-replay.bench.ts [requests]
 // GATEWAY_REQ_PER_S: the gateway's sustained rate to compare with (default 3000, the top of the
 // embedded range measured by `npm run bench:gateway`, docs/benchmarks.md).
+// CPU time per event (this process, and its main thread alone: the thread the gateway serves
+// on) is printed too: unlike events/s, it holds when other jobs share the cores.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleEvents, requestsTopic } from '@llmgov/events';
@@ -22,6 +24,22 @@ const GATEWAY_REQ_PER_S = Number(process.env.GATEWAY_REQ_PER_S ?? 3000);
 const EVENTS_PER_REQUEST = 2;
 const ORG = 'org_bench_ingest';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * CPU time (µs) of this process's main thread: `process.threadCpuUsage` (Node 23.9+), else
+ * utime + stime of /proc/self/task/<pid>/stat in clock ticks (Linux, 100 per second); null elsewhere.
+ */
+function mainThreadCpuUs(): number | null {
+  const own = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.();
+  if (own) return own.user + own.system;
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmgov-replay-bench-'));
@@ -69,6 +87,7 @@ async function main(): Promise<void> {
     const bus = embedded.bus;
     const done = { ledger: 0, audit: 0 };
     const groups = { ledger: 'budget-ledger.requests', audit: `audit.log.${requestsTopic.name}` };
+    const cpu0 = { process: process.cpuUsage(), main: mainThreadCpuUs() };
     const t0 = performance.now();
     for (let i = 0; i < events.length; i += 500)
       await bus.publishBatch(requestsTopic, events.slice(i, i + 500));
@@ -80,6 +99,8 @@ async function main(): Promise<void> {
       await sleep(10);
     }
     const ingestMs = Math.max(done.ledger, done.audit);
+    const processCpu = process.cpuUsage(cpu0.process);
+    const mainCpu = cpu0.main === null ? null : mainThreadCpuUs()! - cpu0.main;
     if ((await logged()) !== events.length) throw new Error('audit chain length differs');
     await embedded.stop();
 
@@ -110,6 +131,10 @@ async function main(): Promise<void> {
           req_per_s: GATEWAY_REQ_PER_S,
           events_per_request: EVENTS_PER_REQUEST,
           events_per_s: needed,
+        },
+        cpu_us_per_event: {
+          process: Math.round((processCpu.user + processCpu.system) / events.length),
+          main_thread: mainCpu === null ? null : Math.round(mainCpu / events.length),
         },
         keeps_up: { ledger: ledgerRate >= needed, audit: auditRate >= needed },
         restart_to_ready_ms: { from_checkpoints: resumeMs, full_replay: replayMs },

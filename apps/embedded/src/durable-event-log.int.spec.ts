@@ -99,4 +99,39 @@ describe('DurableEventLog', () => {
       rmSync(segDir, { recursive: true, force: true });
     }
   });
+
+  it('hands a batch handler up to maxBatchSize records when its subscription names no size', async () => {
+    const batchDir = mkdtempSync(join(tmpdir(), 'durable-log-batch-'));
+    const log = new DurableEventLog(join(batchDir, 'events.jsonl'), {
+      logger: silentLogger,
+      maxBatchSize: 700,
+    });
+    await log.open();
+    try {
+      // Published before anyone subscribes: a backlog, as after a restart or a burst.
+      await log.publishBatch(
+        policyViolatedTopic,
+        Array.from({ length: 1000 }, (_, i) => violation(i)),
+      );
+      const sizes = { unnamed: [] as number[], named: [] as number[] };
+      for (const [group, maxBatchSize] of [
+        ['unnamed', undefined],
+        ['named', 100],
+      ] as const)
+        await log.subscribe({
+          topic: policyViolatedTopic,
+          group,
+          maxBatchSize,
+          handler: async () => undefined,
+          batchHandler: async (items) => void sizes[group].push(items.length),
+        });
+      await waitFor(() => expect(sizes.unnamed.reduce((a, b) => a + b, 0)).toBe(1000));
+      await waitFor(() => expect(sizes.named.reduce((a, b) => a + b, 0)).toBe(1000));
+      expect(sizes.unnamed).toEqual([700, 300]);
+      expect(Math.max(...sizes.named)).toBe(100);
+    } finally {
+      await log.close();
+      rmSync(batchDir, { recursive: true, force: true });
+    }
+  });
 });

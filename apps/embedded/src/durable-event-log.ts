@@ -47,6 +47,12 @@ export interface DurableEventLogOptions extends Omit<InProcessEventBusOptions, '
   saveDelayMs?: number;
   /** Size (bytes) past which the log rolls to a new segment file (default 64 MiB). */
   segmentBytes?: number;
+  /**
+   * Most records a batch handler gets at once when its subscription names no size (default
+   * the bus's, 500). One PGlite thread runs every service's transactions, so under a backlog
+   * fewer, larger ones let ingest keep up (issue 17 item 8, docs/benchmarks.md).
+   */
+  maxBatchSize?: number;
 }
 
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -112,6 +118,7 @@ export class DurableEventLog implements EventBus {
   private saveTimer?: NodeJS.Timeout;
   private saving: Promise<void> = Promise.resolve();
   private readonly segmentBytes: number;
+  private readonly maxBatchSize?: number;
   private segment = 0;
   private segmentSize = 0;
   /** Resolves once the segments rolled away from are flushed and closed. */
@@ -121,8 +128,10 @@ export class DurableEventLog implements EventBus {
     private readonly file: string,
     options: DurableEventLogOptions = {},
   ) {
-    const { offsetsFile, inMemoryGroup, saveDelayMs, segmentBytes, ...busOptions } = options;
+    const { offsetsFile, inMemoryGroup, saveDelayMs, segmentBytes, maxBatchSize, ...busOptions } =
+      options;
     this.segmentBytes = segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.maxBatchSize = maxBatchSize;
     this.offsetsFile = offsetsFile ?? file.replace(/(\.jsonl)?$/, '.offsets.json');
     this.inMemoryGroup = inMemoryGroup ?? (() => false);
     this.saveDelayMs = saveDelayMs ?? 200;
@@ -218,7 +227,10 @@ export class DurableEventLog implements EventBus {
   }
 
   subscribe<T extends TopicDescriptor>(options: SubscribeOptions<T>): Promise<Subscription> {
-    return this.inner.subscribe(options);
+    return this.inner.subscribe({
+      ...options,
+      maxBatchSize: options.maxBatchSize ?? this.maxBatchSize,
+    });
   }
 
   ensureTopics(topics: readonly TopicDescriptor[]): Promise<void> {
