@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PgliteWireServer } from './pglite-wire-server';
+import { pgliteOptions } from './pglite-options';
 
 export interface EmbeddedPostgres {
   /** A `postgres://` URL (with its password) the ordinary `pg` driver and TypeORM use unchanged. */
@@ -26,7 +27,7 @@ export const POSTGRES_URL_FILE = 'postgres-url';
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const dir = join(dataDir, 'pg');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const db = await PGlite.create(dir);
+  const db = await PGlite.create(dir, pgliteOptions());
   const password = randomBytes(24).toString('base64url');
   const server = new PgliteWireServer(db, password);
   const port = await server.listen(0);
