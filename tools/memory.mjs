@@ -2,14 +2,15 @@
 // Start-up time and idle memory of the compiled services (`npm run build` first), issue 14:
 //   node tools/memory.mjs gateway [runs]    dist/apps/gateway/main.js on KAFKA_BROKERS (standalone)
 //   node tools/memory.mjs embedded [runs]   dist/apps/embedded/main.js (PGlite, in-process bus)
+//   node tools/memory.mjs audit [runs]      any other service alike (KAFKA_BROKERS, DATABASE_URL)
 // Each run spawns the process, times the first 200 of /health/live and /health/ready, waits
 // IDLE_S (default 5) seconds, then reads RSS from /proc and process.memoryUsage() after a full
 // GC through tools/memory-probe.cjs. The embedded runs share one DATA_DIR, created by a first
 // unmeasured start, so they measure a restart, not initdb. NODE_FLAGS replaces the
-// node flags (default --enable-source-maps, as deployed). SNAPSHOT=1 also writes
+// node flags (default as deployed: --enable-source-maps --max-semi-space-size=16). SNAPSHOT=1 also writes
 // a heap snapshot per run and prints its self size by constructor (top 15).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +18,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [mode = 'gateway', runsArg = '3'] = process.argv.slice(2);
-const entry = { gateway: 'dist/apps/gateway/main.js', embedded: 'dist/apps/embedded/main.js' }[
-  mode
-];
-if (!entry) throw new Error(`unknown mode ${mode} (gateway | embedded)`);
-// As `npm start`, the Dockerfile and the Kubernetes manifests run them; NODE_FLAGS to compare.
-const nodeFlags = (process.env.NODE_FLAGS ?? '--enable-source-maps').split(' ').filter(Boolean);
+const entry = `dist/apps/${mode}/main.js`;
+if (!existsSync(join(root, entry))) throw new Error(`no ${entry}: npm run build first`);
+// As `npm start` and the image (its NODE_OPTIONS) run them; NODE_FLAGS to compare.
+const nodeFlags = (process.env.NODE_FLAGS ?? '--enable-source-maps --max-semi-space-size=16')
+  .split(' ')
+  .filter(Boolean);
 const idleMs = Number(process.env.IDLE_S ?? 5) * 1000;
 const dir = mkdtempSync(join(tmpdir(), 'llmgov-memory-'));
 const port = 20000 + Math.floor(Math.random() * 20000);

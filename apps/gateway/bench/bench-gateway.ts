@@ -5,7 +5,8 @@
 //
 //   MODE=standalone (default): the gateway's real main.ts in a child process on a Kafka bus
 //     (KAFKA_BROKERS, a fresh TOPIC_PREFIX); org, key and policy are published on Kafka.
-//     GATEWAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the child's node.
+//     GATEWAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the child's node;
+//     GATEWAY_ENTRY=dist runs the compiled dist/apps/gateway/main.js (`npm run build` first).
 //   MODE=in-process: the gateway module in this process on the in-process bus (quick iterations).
 //
 //   OPENAI_BASE_URL=http://127.0.0.1:18080/v1 OPENAI_API_KEY=sk-mock PORT=18090 KAFKA_BROKERS=127.0.0.1:19092 \
@@ -96,21 +97,21 @@ async function standalone(): Promise<() => Promise<void>> {
   });
   await bus.ensureTopics(allTopics);
   const flags = (process.env.GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...flags, '-r', './tools/register.cjs', 'apps/gateway/src/main.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(PORT),
-        KAFKA_BROKERS: brokers,
-        TOPIC_PREFIX: topicPrefix,
-        DATABASE_URL: '',
-      },
-      stdio: ['ignore', process.env.GATEWAY_LOG ? 'inherit' : 'ignore', 'inherit'],
+  const entry =
+    process.env.GATEWAY_ENTRY === 'dist'
+      ? ['dist/apps/gateway/main.js']
+      : ['-r', './tools/register.cjs', 'apps/gateway/src/main.ts'];
+  const child: ChildProcess = spawn(process.execPath, [...flags, ...entry], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      KAFKA_BROKERS: brokers,
+      TOPIC_PREFIX: topicPrefix,
+      DATABASE_URL: '',
     },
-  );
+    stdio: ['ignore', process.env.GATEWAY_LOG ? 'inherit' : 'ignore', 'inherit'],
+  });
   const t = newTenant();
   try {
     await provision(bus, t);
