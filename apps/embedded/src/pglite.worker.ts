@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PgliteWireServer } from './pglite-wire-server';
+import { pgliteOptions } from './pglite-options';
 
 /** What `startEmbeddedPostgres` hands this thread. */
 export interface PgliteWorkerData {
@@ -18,7 +19,7 @@ export type PgliteWorkerMessage = { port: number } | { stopped: true };
  */
 async function main(): Promise<void> {
   const { dir, password } = workerData as PgliteWorkerData;
-  const db = await PGlite.create(dir);
+  const db = await PGlite.create(dir, pgliteOptions());
   const server = new PgliteWireServer(db, password);
   const port = await server.listen(0);
   parentPort!.once('message', () => {

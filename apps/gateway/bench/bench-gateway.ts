@@ -96,7 +96,13 @@ function spawnService(service: string, env: NodeJS.ProcessEnv, flags: string[] =
     [...flags, '--enable-source-maps', `dist/apps/${service}/main.js`],
     {
       cwd: ROOT,
-      env: { ...process.env, ...env, OTEL_SERVICE_NAME: `llmgov-${service}` },
+      // NODE_OPTIONS as the image sets it (infra/docker/Dockerfile).
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '--max-semi-space-size=16',
+        ...env,
+        OTEL_SERVICE_NAME: `llmgov-${service}`,
+      },
       stdio: ['ignore', process.env.GATEWAY_LOG ? 'inherit' : 'ignore', 'inherit'],
     },
   );

@@ -1,4 +1,4 @@
-import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
 import type { MigrationClass } from './migrations/eventstore.migrations';
 import { checkedSchema, quoteIdent } from './sql';
 
@@ -19,7 +19,11 @@ export interface CreateDataSourceOptions {
  * schema, so only one runs the migrations and the others find them done.
  */
 export async function createDataSource(options: CreateDataSourceOptions): Promise<DataSource> {
-  const dataSource = new DataSource({
+  // Loaded here rather than at the top: TypeORM and its drivers are ~3 MB of JavaScript
+  // (~20 MB of RSS) that a process importing this library for its deciders alone (the
+  // gateway, through @llmgov/service-kit) never needs (issue 14).
+  const typeorm = await import('typeorm');
+  const dataSource = new typeorm.DataSource({
     type: 'postgres',
     url: options.url,
     schema: options.schema,
@@ -42,7 +46,7 @@ export async function createDataSource(options: CreateDataSourceOptions): Promis
         `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '${checkedSchema(options.schema)}') THEN CREATE SCHEMA ${quoteIdent(options.schema)}; END IF; END $$`,
       );
       // On the connection that holds the lock, so a pool of one cannot deadlock.
-      const executor = new MigrationExecutor(dataSource, runner);
+      const executor = new typeorm.MigrationExecutor(dataSource, runner);
       executor.transaction = 'each';
       await executor.executePendingMigrations();
     } finally {

@@ -5,8 +5,11 @@
  * them. kafkajs is deliberately not instrumented: @llmgov/messaging's Kafka adapter makes the
  * messaging spans and carries traceparent headers itself, and the kafkajs instrumentation would
  * duplicate both (see `startTracing`). With tracing off it requires nothing beyond this file
- * and its helper.
+ * and its helpers. It also narrows `--enable-source-maps` to the project's own files first
+ * (`ownSourceMapsOnly`), before the dependencies load.
  */
+import { ownSourceMapsOnly } from './source-maps';
 import { serviceNameFromEntry, startTracing } from './tracing/sdk';
 
+ownSourceMapsOnly();
 startTracing({ serviceName: serviceNameFromEntry(process.argv[1]) });
