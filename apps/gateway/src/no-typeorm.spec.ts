@@ -1,4 +1,4 @@
-describe('createDataSource', () => {
+describe('the gateway owns no database', () => {
   // The gateway imports these libraries but owns no database: TypeORM (~3 MB of JavaScript,
   // ~20 MB of RSS) must load only when a data source is created (issue 14).
   it('leaves TypeORM unloaded when @llmgov/service-kit and @llmgov/eventstore are imported', () => {
