@@ -4,7 +4,6 @@ import {
   Kafka,
   KafkaJSError,
   logLevel,
-  Partitioners,
   type Admin,
   type Consumer,
   type KafkaMessage,
@@ -28,6 +27,7 @@ import { validateForPublish } from '../validate';
 import { headersToStrings, toKafkaMessage } from './kafka-records';
 import { kafkaLogCreator } from './kafka-logger';
 import { createTopics, type TopicLayout } from './kafka-topics';
+import { JavaCompatiblePartitioner } from './partitioner';
 import { SendCoalescer } from './send-coalescer';
 
 interface OutgoingMessage {
@@ -124,8 +124,9 @@ export class KafkaEventBus implements EventBus {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      // Java-compatible murmur2, so Kafka Streams / Connect put a key on the same partition.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // Java-compatible murmur2 (kafkajs's DefaultPartitioner, without its Long arithmetic), so
+      // Kafka Streams / Connect put a key on the same partition.
+      createPartitioner: JavaCompatiblePartitioner,
     });
   }
 
