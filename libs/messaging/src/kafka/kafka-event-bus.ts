@@ -368,14 +368,24 @@ export class KafkaEventBus implements EventBus {
   }
 }
 
-const inbound = (topic: string, partition: number, message: KafkaMessage): InboundRecord => ({
-  topic,
-  partition,
-  offset: message.offset,
-  key: message.key?.toString() ?? null,
-  value: message.value?.toString() ?? null,
-  headers: headersToStrings(message.headers),
-});
+/**
+ * The value is decoded when first read: a subscription's `skip` (a gateway passing over its
+ * own request events, most of what it fetches) reads only the headers.
+ */
+const inbound = (topic: string, partition: number, message: KafkaMessage): InboundRecord => {
+  let value: string | null | undefined;
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    get value() {
+      if (value === undefined) value = message.value?.toString() ?? null;
+      return value;
+    },
+    headers: headersToStrings(message.headers),
+  };
+};
 
 /** Lag per partition of each (topic, group), shared by every member of the group in this process. */
 const lagByPartition = new Map<string, Map<number, number>>();
