@@ -10,6 +10,12 @@ describe('traceHeaders with tracing off (no propagator registered)', () => {
   it('gives each call its own trace id', () => {
     expect(traceHeaders().traceparent).not.toBe(traceHeaders().traceparent);
   });
+
+  it('never repeats a trace or span id across refills of its random pool (1 000 calls)', () => {
+    const parts = Array.from({ length: 1000 }, () => traceHeaders().traceparent.split('-'));
+    const ids = parts.flatMap(([, traceId, spanId]) => [traceId, spanId]);
+    expect(new Set(ids).size).toBe(2000);
+  });
 });
 
 describe('withBatchProcessSpans (a handler that takes a whole batch)', () => {

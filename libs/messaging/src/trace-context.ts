@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import {
   context,
   isSpanContextValid,
@@ -32,9 +32,27 @@ export function traceHeaders(ctx: Context = context.active()): Record<string, st
   const headers = Object.fromEntries(
     TRACE_HEADERS.filter((h) => carrier[h]).map((h) => [h, carrier[h]]),
   );
-  if (!headers.traceparent)
-    headers.traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
+  if (!headers.traceparent) headers.traceparent = `00-${randomHex(16)}-${randomHex(8)}-00`;
   return headers;
+}
+
+/**
+ * Random bytes as hex, cut from a pool refilled by one `randomFillSync` call per 4 KiB (as
+ * Node's `randomUUID` buffers its entropy). `randomBytes(n)` per id allocated a buffer and
+ * entered the CSPRNG twice per event: 4 % of the standalone gateway's CPU (docs/benchmarks.md).
+ */
+const RANDOM_POOL_BYTES = 4096;
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+function randomHex(bytes: number): string {
+  if (randomOffset + bytes > randomPool.length) {
+    randomPool = randomFillSync(Buffer.allocUnsafe(RANDOM_POOL_BYTES));
+    randomOffset = 0;
+  }
+  const hex = randomPool.toString('hex', randomOffset, randomOffset + bytes);
+  randomOffset += bytes;
+  return hex;
 }
 
 /** The context a record's headers carry (the active one when they carry none). */

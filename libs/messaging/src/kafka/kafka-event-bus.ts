@@ -4,7 +4,6 @@ import {
   Kafka,
   KafkaJSError,
   logLevel,
-  Partitioners,
   type Admin,
   type Consumer,
   type KafkaMessage,
@@ -28,6 +27,7 @@ import { validateForPublish } from '../validate';
 import { headersToStrings, toKafkaMessage } from './kafka-records';
 import { kafkaLogCreator } from './kafka-logger';
 import { createTopics, type TopicLayout } from './kafka-topics';
+import { JavaCompatiblePartitioner } from './partitioner';
 import { SendCoalescer } from './send-coalescer';
 
 interface OutgoingMessage {
@@ -124,8 +124,9 @@ export class KafkaEventBus implements EventBus {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      // Java-compatible murmur2, so Kafka Streams / Connect put a key on the same partition.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // Java-compatible murmur2 (kafkajs's DefaultPartitioner, without its Long arithmetic), so
+      // Kafka Streams / Connect put a key on the same partition.
+      createPartitioner: JavaCompatiblePartitioner,
     });
   }
 
@@ -367,14 +368,24 @@ export class KafkaEventBus implements EventBus {
   }
 }
 
-const inbound = (topic: string, partition: number, message: KafkaMessage): InboundRecord => ({
-  topic,
-  partition,
-  offset: message.offset,
-  key: message.key?.toString() ?? null,
-  value: message.value?.toString() ?? null,
-  headers: headersToStrings(message.headers),
-});
+/**
+ * The value is decoded when first read: a subscription's `skip` (a gateway passing over its
+ * own request events, most of what it fetches) reads only the headers.
+ */
+const inbound = (topic: string, partition: number, message: KafkaMessage): InboundRecord => {
+  let value: string | null | undefined;
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    get value() {
+      if (value === undefined) value = message.value?.toString() ?? null;
+      return value;
+    },
+    headers: headersToStrings(message.headers),
+  };
+};
 
 /** Lag per partition of each (topic, group), shared by every member of the group in this process. */
 const lagByPartition = new Map<string, Map<number, number>>();

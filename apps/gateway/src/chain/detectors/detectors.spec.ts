@@ -19,6 +19,15 @@ describe('normalisation', () => {
     const [m] = scanPii(text, all);
     expect(m).toMatchObject({ pattern: 'credit_card', start: 5, end: 24 });
   });
+  it('maps each offset of plain ASCII text to itself, and of a cleaned text to its original', () => {
+    expect([...normalize('hi you').map]).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect([...normalize('a\u200bb  c').map]).toEqual([0, 2, 3, 5, 6]);
+  });
+  it('finds the same PII spans in plain ASCII text as before the map became lazy', () => {
+    expect(scanPii('mail bob@example.com now', all)).toMatchObject([
+      { pattern: 'email', start: 5, end: 20 },
+    ]);
+  });
 });
 
 describe('decoders', () => {
