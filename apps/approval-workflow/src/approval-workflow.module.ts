@@ -1,23 +1,14 @@
-import {
-  DynamicModule,
-  Inject,
-  Logger,
-  Module,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-  Optional,
-} from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { tenancyTopic } from '@llmgov/events';
 import type { Subscription } from '@llmgov/messaging';
 import {
-  Readiness,
+  StatefulServiceModule,
   TenancyDirectory,
   type Repeating,
   type ServiceRuntime,
-  registerDatabaseReadiness,
   repeatEvery,
-  serviceWiring,
+  serviceModule,
 } from '@llmgov/service-kit';
 import { EventStore, OutboxRelay } from '@llmgov/eventstore';
 import { approvalsPending } from '@llmgov/telemetry';
@@ -51,7 +42,7 @@ export const APPROVAL_DATA_SOURCE = Symbol('APPROVAL_DATA_SOURCE');
  * `/governance/agents/:id/reviews|review-status`. Include `HealthModule` in the root module.
  */
 @Module({})
-export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleDestroy {
+export class ApprovalWorkflowModule extends StatefulServiceModule {
   private readonly logger = new Logger('ApprovalWorkflow');
   private sweeps?: Repeating;
   private issuersSubscription?: Subscription;
@@ -59,83 +50,82 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
 
   constructor(
     @Inject(OPTIONS) private readonly options: ApprovalWorkflowOptions,
-    @Inject(APPROVAL_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(ApprovalService) private readonly approvals: ApprovalService,
     @Inject(ApprovalRequestedConsumer) private readonly requests: ApprovalRequestedConsumer,
     @Inject(ReviewRulesConsumer) private readonly reviewRules: ReviewRulesConsumer,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(KeyIssuers) private readonly issuers: KeyIssuers,
-    @Optional() @Inject(Readiness) private readonly readiness?: Readiness,
-  ) {}
-
-  static forRoot(options: ApprovalWorkflowOptions): DynamicModule {
-    const { schema, imports, providers } = serviceWiring({
-      service: 'approval-workflow',
-      runtime: options,
-      token: APPROVAL_DATA_SOURCE,
-      migrations: (s) => [...approvalWorkflowMigrations(s), ...heldAnswerMigrations(s)],
-    });
-    return {
-      module: ApprovalWorkflowModule,
-      imports,
-      controllers: [ApprovalsController, ReviewsController],
-      providers: [
-        { provide: OPTIONS, useValue: options },
-        ...providers,
-        {
-          provide: EventStore,
-          inject: [APPROVAL_DATA_SOURCE],
-          useFactory: (ds: DataSource) => new EventStore(ds, schema, { clock: options.clock }),
-        },
-        { provide: ApprovalWaiters, useValue: new ApprovalWaiters() },
-        { provide: KeyIssuers, useValue: new KeyIssuers() },
-        {
-          provide: ApprovalService,
-          inject: [APPROVAL_DATA_SOURCE, EventStore, ApprovalWaiters, KeyIssuers],
-          useFactory: (
-            ds: DataSource,
-            store: EventStore,
-            waiters: ApprovalWaiters,
-            issuers: KeyIssuers,
-          ) =>
-            new ApprovalService(
-              new ApprovalRepository(ds, schema, store),
-              options.clock,
-              waiters,
-              issuers,
-              new HeldAnswers(ds, schema),
-            ),
-        },
-        {
-          provide: ReviewRepository,
-          inject: [APPROVAL_DATA_SOURCE, EventStore],
-          useFactory: (ds: DataSource, store: EventStore) =>
-            new ReviewRepository(ds, schema, store),
-        },
-        {
-          provide: ReviewService,
-          inject: [ReviewRepository, TenancyDirectory],
-          useFactory: (repo: ReviewRepository, directory: TenancyDirectory) =>
-            new ReviewService(repo, directory, options.clock),
-        },
-        {
-          provide: ApprovalRequestedConsumer,
-          inject: [APPROVAL_DATA_SOURCE, ApprovalService],
-          useFactory: (ds: DataSource, service: ApprovalService) =>
-            new ApprovalRequestedConsumer(options.bus, ds, service),
-        },
-        {
-          provide: ReviewRulesConsumer,
-          inject: [ReviewRepository],
-          useFactory: (repo: ReviewRepository) => new ReviewRulesConsumer(options.bus, repo),
-        },
-      ],
-      exports: [ApprovalService, OutboxRelay, APPROVAL_DATA_SOURCE],
-    };
+  ) {
+    super('approval-workflow');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    registerDatabaseReadiness(this.readiness, 'approval-workflow', this.dataSource);
+  static forRoot(options: ApprovalWorkflowOptions): DynamicModule {
+    return serviceModule(
+      ApprovalWorkflowModule,
+      {
+        service: 'approval-workflow',
+        runtime: options,
+        optionsToken: OPTIONS,
+        token: APPROVAL_DATA_SOURCE,
+        migrations: (s) => [...approvalWorkflowMigrations(s), ...heldAnswerMigrations(s)],
+      },
+      (schema) => ({
+        controllers: [ApprovalsController, ReviewsController],
+        providers: [
+          {
+            provide: EventStore,
+            inject: [APPROVAL_DATA_SOURCE],
+            useFactory: (ds: DataSource) => new EventStore(ds, schema, { clock: options.clock }),
+          },
+          { provide: ApprovalWaiters, useValue: new ApprovalWaiters() },
+          { provide: KeyIssuers, useValue: new KeyIssuers() },
+          {
+            provide: ApprovalService,
+            inject: [APPROVAL_DATA_SOURCE, EventStore, ApprovalWaiters, KeyIssuers],
+            useFactory: (
+              ds: DataSource,
+              store: EventStore,
+              waiters: ApprovalWaiters,
+              issuers: KeyIssuers,
+            ) =>
+              new ApprovalService(
+                new ApprovalRepository(ds, schema, store),
+                options.clock,
+                waiters,
+                issuers,
+                new HeldAnswers(ds, schema),
+              ),
+          },
+          {
+            provide: ReviewRepository,
+            inject: [APPROVAL_DATA_SOURCE, EventStore],
+            useFactory: (ds: DataSource, store: EventStore) =>
+              new ReviewRepository(ds, schema, store),
+          },
+          {
+            provide: ReviewService,
+            inject: [ReviewRepository, TenancyDirectory],
+            useFactory: (repo: ReviewRepository, directory: TenancyDirectory) =>
+              new ReviewService(repo, directory, options.clock),
+          },
+          {
+            provide: ApprovalRequestedConsumer,
+            inject: [APPROVAL_DATA_SOURCE, ApprovalService],
+            useFactory: (ds: DataSource, service: ApprovalService) =>
+              new ApprovalRequestedConsumer(options.bus, ds, service),
+          },
+          {
+            provide: ReviewRulesConsumer,
+            inject: [ReviewRepository],
+            useFactory: (repo: ReviewRepository) => new ReviewRulesConsumer(options.bus, repo),
+          },
+        ],
+        exports: [ApprovalService, OutboxRelay, APPROVAL_DATA_SOURCE],
+      }),
+    );
+  }
+
+  protected async start(): Promise<void> {
     this.readiness?.register('approval-workflow.consumer', () => this.requests.running);
     this.issuersSubscription = await this.options.bus.subscribe({
       topic: tenancyTopic,
@@ -158,7 +148,7 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
     );
   }
 
-  async onModuleDestroy(): Promise<void> {
+  protected async stop(): Promise<void> {
     this.unobservePending?.();
     this.sweeps?.stop();
     await this.sweeps?.latest();
@@ -166,6 +156,5 @@ export class ApprovalWorkflowModule implements OnApplicationBootstrap, OnModuleD
     await this.reviewRules.stop();
     await this.issuersSubscription?.close();
     await this.relay.stop();
-    await this.dataSource.destroy();
   }
 }

@@ -1,18 +1,9 @@
-import {
-  DynamicModule,
-  Inject,
-  Logger,
-  Module,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-  Optional,
-} from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
-  Readiness,
-  registerDatabaseReadiness,
+  StatefulServiceModule,
   repeatEvery,
-  serviceWiring,
+  serviceModule,
   type Repeating,
 } from '@llmgov/service-kit';
 import { AUDIT_OPTIONS, type AuditModuleOptions } from './audit.options';
@@ -36,99 +27,98 @@ export const AUDIT_DATA_SOURCE = Symbol('AUDIT_DATA_SOURCE');
  * serves `/audit/*`. Include `HealthModule` in the root module, not here.
  */
 @Module({})
-export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
+export class AuditModule extends StatefulServiceModule {
   private readonly logger = new Logger('AuditModule');
   private retentionRuns?: Repeating;
 
   constructor(
     @Inject(AUDIT_OPTIONS) private readonly options: AuditModuleOptions,
-    @Inject(AUDIT_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(AuditConsumer) private readonly consumer: AuditConsumer,
     @Inject(RetentionService) private readonly retention: RetentionService,
     @Inject(WebhookConsumer) private readonly webhookConsumer: WebhookConsumer,
     @Inject(WebhookDeliverer) private readonly webhookDeliverer: WebhookDeliverer,
-    @Optional() @Inject(Readiness) private readonly readiness?: Readiness,
-  ) {}
-
-  static forRoot(options: AuditModuleOptions): DynamicModule {
-    const { schema, imports, providers } = serviceWiring({
-      service: 'audit',
-      runtime: options,
-      token: AUDIT_DATA_SOURCE,
-      migrations: auditMigrationClasses,
-    });
-    const now = () => options.clock.now();
-    return {
-      module: AuditModule,
-      imports,
-      controllers: [AuditController, WebhooksController],
-      providers: [
-        { provide: AUDIT_OPTIONS, useValue: options },
-        ...providers,
-        {
-          provide: AuditLogWriter,
-          inject: [AUDIT_DATA_SOURCE],
-          useFactory: (ds: DataSource) => new AuditLogWriter(ds, schema, now),
-        },
-        {
-          provide: AuditLogReader,
-          inject: [AUDIT_DATA_SOURCE],
-          useFactory: (ds: DataSource) => new AuditLogReader(ds, schema),
-        },
-        {
-          provide: AuditConsumer,
-          inject: [AuditLogWriter],
-          useFactory: (writer: AuditLogWriter) =>
-            new AuditConsumer(options.bus, writer, now, options.consumersPerTopic ?? 1),
-        },
-        { provide: WEBHOOK_SECRETS, useValue: options.webhookSecrets ?? new Map() },
-        {
-          provide: WebhookStore,
-          inject: [AUDIT_DATA_SOURCE],
-          useFactory: (ds: DataSource) => new WebhookStore(ds, schema),
-        },
-        {
-          provide: WebhookConsumer,
-          inject: [WebhookStore],
-          useFactory: (store: WebhookStore) => new WebhookConsumer(options.bus, store, now),
-        },
-        {
-          provide: WebhookDeliverer,
-          inject: [WebhookStore],
-          useFactory: (store: WebhookStore) =>
-            new WebhookDeliverer(
-              store,
-              {
-                secrets: options.webhookSecrets ?? new Map(),
-                maxAttempts: options.webhooks?.maxAttempts ?? 6,
-                backoffMs: options.webhooks?.backoffMs ?? 1000,
-                timeoutMs: options.webhooks?.timeoutMs ?? 10_000,
-                pollMs: options.webhooks?.pollMs ?? 250,
-              },
-              now,
-            ),
-        },
-        {
-          provide: RetentionService,
-          inject: [AUDIT_DATA_SOURCE],
-          useFactory: async (ds: DataSource) =>
-            new RetentionService(
-              ds,
-              schema,
-              await loadOrCreateSigningKey(ds, schema, options.signingKey),
-              {
-                segmentSize: options.segmentSize ?? 10_000,
-                defaultRetentionDays: options.defaultRetentionDays ?? 365,
-              },
-            ),
-        },
-      ],
-      exports: [AuditLogReader, AuditLogWriter, RetentionService, AUDIT_DATA_SOURCE],
-    };
+  ) {
+    super('audit');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    registerDatabaseReadiness(this.readiness, 'audit', this.dataSource);
+  static forRoot(options: AuditModuleOptions): DynamicModule {
+    const now = () => options.clock.now();
+    return serviceModule(
+      AuditModule,
+      {
+        service: 'audit',
+        runtime: options,
+        optionsToken: AUDIT_OPTIONS,
+        token: AUDIT_DATA_SOURCE,
+        migrations: auditMigrationClasses,
+      },
+      (schema) => ({
+        controllers: [AuditController, WebhooksController],
+        providers: [
+          {
+            provide: AuditLogWriter,
+            inject: [AUDIT_DATA_SOURCE],
+            useFactory: (ds: DataSource) => new AuditLogWriter(ds, schema, now),
+          },
+          {
+            provide: AuditLogReader,
+            inject: [AUDIT_DATA_SOURCE],
+            useFactory: (ds: DataSource) => new AuditLogReader(ds, schema),
+          },
+          {
+            provide: AuditConsumer,
+            inject: [AuditLogWriter],
+            useFactory: (writer: AuditLogWriter) =>
+              new AuditConsumer(options.bus, writer, now, options.consumersPerTopic ?? 1),
+          },
+          { provide: WEBHOOK_SECRETS, useValue: options.webhookSecrets ?? new Map() },
+          {
+            provide: WebhookStore,
+            inject: [AUDIT_DATA_SOURCE],
+            useFactory: (ds: DataSource) => new WebhookStore(ds, schema),
+          },
+          {
+            provide: WebhookConsumer,
+            inject: [WebhookStore],
+            useFactory: (store: WebhookStore) => new WebhookConsumer(options.bus, store, now),
+          },
+          {
+            provide: WebhookDeliverer,
+            inject: [WebhookStore],
+            useFactory: (store: WebhookStore) =>
+              new WebhookDeliverer(
+                store,
+                {
+                  secrets: options.webhookSecrets ?? new Map(),
+                  maxAttempts: options.webhooks?.maxAttempts ?? 6,
+                  backoffMs: options.webhooks?.backoffMs ?? 1000,
+                  timeoutMs: options.webhooks?.timeoutMs ?? 10_000,
+                  pollMs: options.webhooks?.pollMs ?? 250,
+                },
+                now,
+              ),
+          },
+          {
+            provide: RetentionService,
+            inject: [AUDIT_DATA_SOURCE],
+            useFactory: async (ds: DataSource) =>
+              new RetentionService(
+                ds,
+                schema,
+                await loadOrCreateSigningKey(ds, schema, options.signingKey),
+                {
+                  segmentSize: options.segmentSize ?? 10_000,
+                  defaultRetentionDays: options.defaultRetentionDays ?? 365,
+                },
+              ),
+          },
+        ],
+        exports: [AuditLogReader, AuditLogWriter, RetentionService, AUDIT_DATA_SOURCE],
+      }),
+    );
+  }
+
+  protected async start(): Promise<void> {
     this.readiness?.register(
       'audit.consumer',
       () => this.options.consume === false || this.consumer.running,
@@ -150,11 +140,10 @@ export class AuditModule implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
-  async onModuleDestroy(): Promise<void> {
+  protected async stop(): Promise<void> {
     this.retentionRuns?.stop();
     await this.consumer.stop();
     await this.webhookConsumer.stop();
     await this.webhookDeliverer.stop();
-    await this.dataSource.destroy();
   }
 }

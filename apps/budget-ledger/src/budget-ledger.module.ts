@@ -1,20 +1,11 @@
-import {
-  DynamicModule,
-  Inject,
-  Logger,
-  Module,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-  Optional,
-} from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import {
   CLOCK,
-  Readiness,
+  StatefulServiceModule,
   newId,
-  registerDatabaseReadiness,
   repeatEvery,
-  serviceWiring,
+  serviceModule,
   type Repeating,
 } from '@llmgov/service-kit';
 import type { BudgetLedgerOptions } from './budget-ledger.options';
@@ -34,66 +25,65 @@ const LEDGER_OPTIONS = Symbol('LEDGER_OPTIONS');
  * alerts through its outbox, and serves `/budgets/*`. The root module adds HealthModule.
  */
 @Module({})
-export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestroy {
+export class BudgetLedgerModule extends StatefulServiceModule {
   private readonly logger = new Logger('BudgetLedger');
   private pruneRuns?: Repeating;
 
   constructor(
     @Inject(LEDGER_OPTIONS) private readonly options: BudgetLedgerOptions,
-    @Inject(LEDGER_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(LedgerConsumer) private readonly consumer: LedgerConsumer,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(LedgerWriter) private readonly writer: LedgerWriter,
-    @Optional() @Inject(Readiness) private readonly readiness?: Readiness,
-  ) {}
-
-  static forRoot(options: BudgetLedgerOptions): DynamicModule {
-    const { schema, imports, providers } = serviceWiring({
-      service: 'budget-ledger',
-      runtime: options,
-      token: LEDGER_DATA_SOURCE,
-      migrations: ledgerMigrationClasses,
-    });
-    const now = () => options.clock.now();
-    return {
-      module: BudgetLedgerModule,
-      imports,
-      controllers: [BudgetsController],
-      providers: [
-        { provide: LEDGER_OPTIONS, useValue: options },
-        { provide: CLOCK, useValue: options.clock },
-        { provide: SNAPSHOT_TOKEN, useValue: options.snapshotToken ?? null },
-        ...providers,
-        {
-          provide: LedgerWriter,
-          inject: [LEDGER_DATA_SOURCE],
-          useFactory: (ds: DataSource) =>
-            new LedgerWriter(
-              ds,
-              schema,
-              new Inbox(ds, schema),
-              new EventStore(ds, schema, { clock: options.clock }),
-              now,
-              () => newId('evt'),
-            ),
-        },
-        {
-          provide: LedgerReader,
-          inject: [LEDGER_DATA_SOURCE],
-          useFactory: (ds: DataSource) => new LedgerReader(ds, schema),
-        },
-        {
-          provide: LedgerConsumer,
-          inject: [LedgerWriter],
-          useFactory: (w: LedgerWriter) => new LedgerConsumer(options.bus, w, options.group),
-        },
-      ],
-      exports: [LedgerReader, LedgerWriter, OutboxRelay, LEDGER_DATA_SOURCE],
-    };
+  ) {
+    super('budget-ledger');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    registerDatabaseReadiness(this.readiness, 'budget-ledger', this.dataSource);
+  static forRoot(options: BudgetLedgerOptions): DynamicModule {
+    const now = () => options.clock.now();
+    return serviceModule(
+      BudgetLedgerModule,
+      {
+        service: 'budget-ledger',
+        runtime: options,
+        optionsToken: LEDGER_OPTIONS,
+        token: LEDGER_DATA_SOURCE,
+        migrations: ledgerMigrationClasses,
+      },
+      (schema) => ({
+        controllers: [BudgetsController],
+        providers: [
+          { provide: CLOCK, useValue: options.clock },
+          { provide: SNAPSHOT_TOKEN, useValue: options.snapshotToken ?? null },
+          {
+            provide: LedgerWriter,
+            inject: [LEDGER_DATA_SOURCE],
+            useFactory: (ds: DataSource) =>
+              new LedgerWriter(
+                ds,
+                schema,
+                new Inbox(ds, schema),
+                new EventStore(ds, schema, { clock: options.clock }),
+                now,
+                () => newId('evt'),
+              ),
+          },
+          {
+            provide: LedgerReader,
+            inject: [LEDGER_DATA_SOURCE],
+            useFactory: (ds: DataSource) => new LedgerReader(ds, schema),
+          },
+          {
+            provide: LedgerConsumer,
+            inject: [LedgerWriter],
+            useFactory: (w: LedgerWriter) => new LedgerConsumer(options.bus, w, options.group),
+          },
+        ],
+        exports: [LedgerReader, LedgerWriter, OutboxRelay, LEDGER_DATA_SOURCE],
+      }),
+    );
+  }
+
+  protected async start(): Promise<void> {
     this.readiness?.register(
       'budget-ledger.consumer',
       () => this.options.consume === false || this.consumer.running,
@@ -108,10 +98,9 @@ export class BudgetLedgerModule implements OnApplicationBootstrap, OnModuleDestr
     );
   }
 
-  async onModuleDestroy(): Promise<void> {
+  protected async stop(): Promise<void> {
     this.pruneRuns?.stop();
     await this.consumer.stop();
     await this.relay.stop();
-    await this.dataSource.destroy();
   }
 }

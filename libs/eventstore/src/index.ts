@@ -38,4 +38,4 @@ export {
   type CommandHandlerOptions,
   type Handled,
 } from './command-handler';
-export { SERVICE_SCHEMAS, checkedSchema, qualified, quoteIdent } from './sql';
+export { SERVICE_SCHEMAS, checkedSchema, createTable, qualified, quoteIdent } from './sql';

@@ -22,6 +22,13 @@ export const SERVICE_SCHEMAS = {
   audit: 'audit',
 } as const;
 
+/**
+ * `create table if not exists <schema>.<name> (…)`, one column or constraint a line: how the
+ * services' migrations write their tables. `schema` is the quoted, checked schema (`"audit"`).
+ */
+export const createTable = (schema: string, name: string, columns: readonly string[]): string =>
+  `create table if not exists ${schema}.${name} (\n      ${columns.join(',\n      ')}\n    )`;
+
 /** `"schema"."table"`, for raw SQL against one service's schema. */
 export const qualified = (schema: string, table: string): string =>
   `${quoteIdent(schema)}.${quoteIdent(table)}`;

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { checkedSchema, type MigrationClass } from '@llmgov/eventstore';
+import { checkedSchema, createTable, type MigrationClass } from '@llmgov/eventstore';
 
 /**
  * The ledger's tables, beside the event store's (events, outbox, inbox). Every table is a
@@ -11,63 +11,63 @@ export function ledgerMigrations(schema: string): string[] {
   return [
     `create schema if not exists ${s}`,
     // Settled spend per dimension and period (integer micro-dollars).
-    `create table if not exists ${s}.spend (
-      org_id text not null,
-      dimension text not null,
-      dimension_id text not null,
-      period text not null,
-      period_start timestamptz not null,
-      spent_micro_usd bigint not null,
-      requests bigint not null,
-      updated_at timestamptz not null,
-      primary key (org_id, dimension, dimension_id, period, period_start)
-    )`,
+    createTable(s, 'spend', [
+      'org_id text not null',
+      'dimension text not null',
+      'dimension_id text not null',
+      'period text not null',
+      'period_start timestamptz not null',
+      'spent_micro_usd bigint not null',
+      'requests bigint not null',
+      'updated_at timestamptz not null',
+      'primary key (org_id, dimension, dimension_id, period, period_start)',
+    ]),
     `create index if not exists spend_org_period on ${s}.spend (org_id, period, period_start)`,
     // Requests settled: a request is charged once, whatever its events' ids.
-    `create table if not exists ${s}.completed_requests (
-      request_id text primary key,
-      org_id text not null,
-      cost_micro_usd bigint not null,
-      completed_at timestamptz not null,
-      recorded_at timestamptz not null
-    )`,
+    createTable(s, 'completed_requests', [
+      'request_id text primary key',
+      'org_id text not null',
+      'cost_micro_usd bigint not null',
+      'completed_at timestamptz not null',
+      'recorded_at timestamptz not null',
+    ]),
     `create index if not exists completed_requests_recorded on ${s}.completed_requests (recorded_at)`,
     // Open reservations (request.admitted without its request.completed yet).
-    `create table if not exists ${s}.reservations (
-      request_id text primary key,
-      org_id text not null,
-      team_id text,
-      key_id text not null,
-      agent_id text,
-      session_id text,
-      amount_micro_usd bigint not null,
-      admitted_at timestamptz not null,
-      expires_at timestamptz not null,
-      replica_id text not null
-    )`,
+    createTable(s, 'reservations', [
+      'request_id text primary key',
+      'org_id text not null',
+      'team_id text',
+      'key_id text not null',
+      'agent_id text',
+      'session_id text',
+      'amount_micro_usd bigint not null',
+      'admitted_at timestamptz not null',
+      'expires_at timestamptz not null',
+      'replica_id text not null',
+    ]),
     `create index if not exists reservations_expiry on ${s}.reservations (expires_at)`,
     // The active policy document of each org (budgets come from it).
-    `create table if not exists ${s}.org_policies (
-      org_id text primary key,
-      policy_version integer not null,
-      document jsonb not null
-    )`,
+    createTable(s, 'org_policies', [
+      'org_id text primary key',
+      'policy_version integer not null',
+      'document jsonb not null',
+    ]),
     // Alerts already emitted: once per budget, period and kind.
-    `create table if not exists ${s}.alerts (
-      budget text not null,
-      period_start timestamptz not null,
-      kind text not null,
-      emitted_at timestamptz not null,
-      primary key (budget, period_start, kind)
-    )`,
+    createTable(s, 'alerts', [
+      'budget text not null',
+      'period_start timestamptz not null',
+      'kind text not null',
+      'emitted_at timestamptz not null',
+      'primary key (budget, period_start, kind)',
+    ]),
     // Where the ledger is in each partition (the snapshot says what it reflects).
-    `create table if not exists ${s}.positions (
-      topic text not null,
-      partition integer not null,
-      next_offset bigint not null,
-      event_time timestamptz not null,
-      primary key (topic, partition)
-    )`,
+    createTable(s, 'positions', [
+      'topic text not null',
+      'partition integer not null',
+      'next_offset bigint not null',
+      'event_time timestamptz not null',
+      'primary key (topic, partition)',
+    ]),
   ];
 }
 

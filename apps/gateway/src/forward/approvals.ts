@@ -15,23 +15,26 @@ export function fingerprintOf(r: ChatRequest): string {
   return `sha256:${createHash('sha256').update(json).digest('hex')}`;
 }
 
+/** The approval a call is about, at the approval service, and the caller's gateway key. */
+export interface ApprovalAt {
+  baseUrl: string;
+  approvalId: string;
+  secret: string;
+  signal: AbortSignal;
+}
+
+/** The approval service's method for each sub-resource the gateway calls. */
+const METHOD = { consume: 'POST', 'held-answer': 'PUT' } as const;
+
 /** One call to an approval's sub-resource, authenticated by the caller's gateway key. */
-function approvalCall(
-  baseUrl: string,
-  approvalId: string,
-  action: 'consume' | 'held-answer',
-  method: 'POST' | 'PUT',
-  secret: string,
-  body: unknown,
-  signal: AbortSignal,
-) {
+function approvalCall(at: ApprovalAt, action: keyof typeof METHOD, body: unknown) {
   return request(
-    `${baseUrl.replace(/\/$/, '')}/approvals/${encodeURIComponent(approvalId)}/${action}`,
+    `${at.baseUrl.replace(/\/$/, '')}/approvals/${encodeURIComponent(at.approvalId)}/${action}`,
     {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      method: METHOD[action],
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${at.secret}` },
       body: JSON.stringify(body),
-      signal,
+      signal: at.signal,
       headersTimeout: 10_000,
       bodyTimeout: 10_000,
     },
@@ -48,23 +51,12 @@ export type ConsumeResult =
  * The caller's own gateway key authenticates it.
  */
 export async function consumeApproval(
-  baseUrl: string,
-  approvalId: string,
-  secret: string,
+  at: ApprovalAt,
   fingerprint: string,
   requestId: string,
-  signal: AbortSignal,
 ): Promise<ConsumeResult> {
   try {
-    const res = await approvalCall(
-      baseUrl,
-      approvalId,
-      'consume',
-      'POST',
-      secret,
-      { fingerprint, request_id: requestId },
-      signal,
-    );
+    const res = await approvalCall(at, 'consume', { fingerprint, request_id: requestId });
     const body = (await res.body.json().catch(() => null)) as {
       success?: boolean;
       data?: { status?: string; held_answer?: string | null };
@@ -75,7 +67,8 @@ export async function consumeApproval(
     return {
       ok: false,
       code: body?.error?.code ?? 'approval_denied',
-      message: body?.error?.message ?? `approval ${approvalId} cannot be used (${res.statusCode})`,
+      message:
+        body?.error?.message ?? `approval ${at.approvalId} cannot be used (${res.statusCode})`,
     };
   } catch (err) {
     return {
@@ -92,23 +85,15 @@ export async function consumeApproval(
  * deleted). The caller's gateway key authenticates it. False when it could not be stored.
  */
 export async function storeHeldAnswer(
-  baseUrl: string,
-  approvalId: string,
-  secret: string,
+  at: ApprovalAt,
   sealed: string,
   expiresAt: Date,
-  signal: AbortSignal,
 ): Promise<boolean> {
   try {
-    const res = await approvalCall(
-      baseUrl,
-      approvalId,
-      'held-answer',
-      'PUT',
-      secret,
-      { sealed, expires_at: expiresAt.toISOString() },
-      signal,
-    );
+    const res = await approvalCall(at, 'held-answer', {
+      sealed,
+      expires_at: expiresAt.toISOString(),
+    });
     await res.body.dump();
     return res.statusCode === 200;
   } catch {

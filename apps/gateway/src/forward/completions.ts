@@ -1,15 +1,13 @@
 import type { ChatRequest } from '@llmgov/chain';
 import type { ChatChunk, ChatCompletion } from '../providers/provider';
-import { invalidRequest, type HttpIn, type HttpOut } from './http';
+import type { HttpIn, HttpOut } from './http';
+import { InputError, asChatInput } from './translate-input';
 import type { GovernChat, KeyKnown } from './messages';
 
 /** A legacy completions request the gateway cannot honour: 400 naming the field. */
-class CompletionsInputError extends Error {
-  constructor(
-    readonly param: string,
-    message: string,
-  ) {
-    super(`${param}: ${message}`);
+class CompletionsInputError extends InputError {
+  constructor(param: string, message: string) {
+    super(param, `${param}: ${message}`);
   }
 }
 
@@ -134,21 +132,10 @@ export async function completions(
   input: HttpIn,
   keyKnown: KeyKnown = () => true,
 ): Promise<HttpOut> {
-  let body = input.body;
-  if (body !== null) {
-    try {
-      body = Buffer.from(JSON.stringify(completionsToChat(JSON.parse(body.toString('utf8')))));
-    } catch (err) {
-      if (!keyKnown(input.headers)) return govern(input);
-      const param = err instanceof CompletionsInputError ? err.param : 'body';
-      const message =
-        err instanceof CompletionsInputError
-          ? err.message
-          : `body: not valid JSON (${(err as Error).message})`;
-      return invalidRequest(param, message);
-    }
-  }
-  const out = await govern({ ...input, body });
+  const chat = asChatInput(input, completionsToChat, keyKnown);
+  if (chat === null) return govern(input);
+  if ('refused' in chat) return chat.refused;
+  const out = await govern(chat);
   if ('stream' in out) return { ...out, stream: textEvents(out.stream) };
   if (out.status !== 200) return out;
   return { ...out, body: JSON.stringify(chatToText(JSON.parse(out.body) as ChatCompletion)) };

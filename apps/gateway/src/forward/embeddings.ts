@@ -1,19 +1,17 @@
 import type { ChatRequest } from '@llmgov/chain';
 import type { ChatCompletion, Provider, UpstreamCall, UpstreamResult } from '../providers/provider';
 import { canEmbed, type EmbeddingsResponse } from '../providers/embeddings';
-import { invalidRequest, type HttpIn, type HttpOut } from './http';
+import type { HttpIn, HttpOut } from './http';
+import { InputError, asChatInput } from './translate-input';
 import { callPoolVia, type PoolCall } from './upstream';
 import type { KeyKnown } from './messages';
 
 /** Governs a chat-shaped request, reaching the upstream through `call`. */
 export type GovernWith = (input: HttpIn, call: PoolCall) => Promise<HttpOut>;
 
-class EmbeddingsInputError extends Error {
-  constructor(
-    readonly param: string,
-    message: string,
-  ) {
-    super(`${param}: ${message}`);
+class EmbeddingsInputError extends InputError {
+  constructor(param: string, message: string) {
+    super(param, `${param}: ${message}`);
   }
 }
 
@@ -127,21 +125,10 @@ export async function embeddings(
   input: HttpIn,
   keyKnown: KeyKnown = () => true,
 ): Promise<HttpOut> {
-  let body = input.body;
-  if (body !== null) {
-    try {
-      body = Buffer.from(JSON.stringify(embeddingsToChat(JSON.parse(body.toString('utf8')))));
-    } catch (err) {
-      if (!keyKnown(input.headers)) return govern(input, callEmbeddings);
-      const param = err instanceof EmbeddingsInputError ? err.param : 'body';
-      const message =
-        err instanceof EmbeddingsInputError
-          ? err.message
-          : `body: not valid JSON (${(err as Error).message})`;
-      return invalidRequest(param, message);
-    }
-  }
-  const out = await govern({ ...input, body }, callEmbeddings);
+  const chat = asChatInput(input, embeddingsToChat, keyKnown);
+  if (chat === null) return govern(input, callEmbeddings);
+  if ('refused' in chat) return chat.refused;
+  const out = await govern(chat, callEmbeddings);
   if ('stream' in out || out.status !== 200) return out;
   const { data, model, usage } = JSON.parse(out.body) as EmbeddingsResponse;
   return {

@@ -73,7 +73,11 @@ export class HeldRequests {
     const base = this.deps.approvalServiceUrl;
     const stored =
       base !== null &&
-      (await storeHeldAnswer(base, approvalId, secretOf(ctx)!, sealed, expires, signal));
+      (await storeHeldAnswer(
+        { baseUrl: base, approvalId, secret: secretOf(ctx)!, signal },
+        sealed,
+        expires,
+      ));
     if (!stored) {
       this.settler.settle(ctx, result, {
         reservation: 'commit',
@@ -132,12 +136,9 @@ export class HeldRequests {
     const base = this.deps.approvalServiceUrl;
     const consumed = base
       ? await consumeApproval(
-          base,
-          approvalId,
-          secretOf(ctx)!,
+          { baseUrl: base, approvalId, secret: secretOf(ctx)!, signal },
           fingerprintOf(ctx.request!),
           ctx.request_id,
-          signal,
         )
       : {
           ok: false as const,

@@ -1,4 +1,5 @@
 import type { ChatChunk, Usage } from '../providers/provider';
+import { invalidRequest, type HttpIn, type HttpOut } from './http';
 
 /**
  * What the inbound API translations (Messages, Responses) share: the 400 for a field they
@@ -23,6 +24,32 @@ export const isObject = (v: unknown): v is Json =>
 export const fail = (param: string, why: string): never => {
   throw new InputError(param, `${param}: ${why}`);
 };
+
+/**
+ * `input` with its JSON body translated by `toChat` into the chat request it is governed as, or
+ * the 400 a body that does not translate earns (an `InputError` names its field). `null` when
+ * the body does not translate and the key is unknown: governed as it came, the chain refuses
+ * the key before the body matters.
+ */
+export function asChatInput(
+  input: HttpIn,
+  toChat: (body: unknown) => unknown,
+  keyKnown: (headers: HttpIn['headers']) => boolean,
+): HttpIn | { refused: HttpOut } | null {
+  if (input.body === null) return input;
+  try {
+    return {
+      ...input,
+      body: Buffer.from(JSON.stringify(toChat(JSON.parse(input.body.toString('utf8'))))),
+    };
+  } catch (err) {
+    if (!keyKnown(input.headers)) return null;
+    const param = err instanceof InputError ? err.param : 'body';
+    const message =
+      err instanceof InputError ? err.message : `body: not valid JSON (${(err as Error).message})`;
+    return { refused: invalidRequest(param, message) };
+  }
+}
 
 /** A relay chunk: a chat chunk, or the error event the relay ends a stopped stream with. */
 export type RelayChunk = ChatChunk & { error?: Json };

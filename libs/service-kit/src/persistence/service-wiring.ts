@@ -1,9 +1,19 @@
-import type { DynamicModule, Provider } from '@nestjs/common';
+import {
+  Inject,
+  Optional,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { SERVICE_SCHEMAS, type MigrationClass } from '@llmgov/eventstore';
 import { AdminAuthModule } from '../auth/admin-auth.module';
 import type { TenancyDirectory } from '../auth/tenancy-directory';
+import { Readiness } from '../http/health';
 import type { ServiceRuntime } from '../runtime';
-import { persistenceProviders } from './service-persistence';
+import { persistenceProviders, registerDatabaseReadiness } from './service-persistence';
 
 /**
  * The services that own state, by kind: the schema each keeps its tables in, and whether it
@@ -70,4 +80,67 @@ export function serviceWiring(options: ServiceWiringOptions): ServiceWiring {
         : undefined,
     }),
   };
+}
+
+/** The token under which a `serviceModule` also provides the service's DataSource. */
+export const SERVICE_DATA_SOURCE = Symbol('SERVICE_DATA_SOURCE');
+
+/** What a stateful service module builds on `serviceWiring`, in the schema it chose. */
+export interface ServiceModuleParts {
+  controllers?: Type[];
+  providers: Provider[];
+  exports: NonNullable<DynamicModule['exports']>;
+}
+
+/**
+ * A stateful service's DynamicModule: its options under `optionsToken`, `serviceWiring`'s
+ * imports and providers (its DataSource also as SERVICE_DATA_SOURCE, for
+ * `StatefulServiceModule`), then the parts the module builds in the schema in use.
+ */
+export function serviceModule(
+  module: Type,
+  options: ServiceWiringOptions & { optionsToken: symbol },
+  parts: (schema: string) => ServiceModuleParts,
+): DynamicModule {
+  const { schema, imports, providers } = serviceWiring(options);
+  const own = parts(schema);
+  return {
+    module,
+    imports,
+    controllers: own.controllers,
+    providers: [
+      { provide: options.optionsToken, useValue: options.runtime },
+      ...providers,
+      { provide: SERVICE_DATA_SOURCE, useExisting: options.token },
+      ...own.providers,
+    ],
+    exports: own.exports,
+  };
+}
+
+/**
+ * The edges of a stateful service module's life, one way for all: `<service>.database`
+ * readiness before the module starts its parts (`start`), and the DataSource destroyed after
+ * it stopped them (`stop`). The module is built by `serviceModule`.
+ */
+export abstract class StatefulServiceModule implements OnApplicationBootstrap, OnModuleDestroy {
+  @Inject(SERVICE_DATA_SOURCE) protected readonly dataSource!: DataSource;
+  @Optional() @Inject(Readiness) protected readonly readiness?: Readiness;
+
+  protected constructor(private readonly service: StatefulService) {}
+
+  /** Registers the module's own readiness checks and starts its consumers, relay and timers. */
+  protected abstract start(): Promise<void>;
+  /** Stops what `start` started, in the module's order. */
+  protected abstract stop(): Promise<void>;
+
+  async onApplicationBootstrap(): Promise<void> {
+    registerDatabaseReadiness(this.readiness, this.service, this.dataSource);
+    await this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+    await this.dataSource.destroy();
+  }
 }
