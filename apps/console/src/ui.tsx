@@ -89,6 +89,39 @@ export function TableHead({ columns }: { columns: readonly string[] }) {
   );
 }
 
+/**
+ * A query's items as a table, one row each (keyed by id), with QueryView's loading, error
+ * and empty states.
+ */
+export function QueryTable<T extends { id: string }>({
+  query,
+  empty,
+  label,
+  columns,
+  row,
+}: {
+  query: UseQueryResult<T[]>;
+  empty: string;
+  label: string;
+  columns: readonly string[];
+  row: (item: T) => ReactNode;
+}) {
+  return (
+    <QueryView query={query} empty={empty}>
+      {(items) => (
+        <Table aria-label={label}>
+          <TableHead columns={columns} />
+          <Table.Tbody>
+            {items.map((item) => (
+              <Table.Tr key={item.id}>{row(item)}</Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </QueryView>
+  );
+}
+
 /** One tab of a `TabbedPage`: its value, its label and what it shows. */
 export interface PageTab {
   value: string;

@@ -18,7 +18,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, post } from '../api';
 import { canEdit, useSession } from '../session';
 import type { Agent, Key, Team } from '../types';
-import { ErrorAlert, fieldError, QueryView, TabbedPage, TableHead, when } from '../ui';
+import { ErrorAlert, fieldError, QueryTable, QueryView, TabbedPage, TableHead, when } from '../ui';
 
 /** Agents, teams and keys: create, issue (secret shown once), revoke, review status and records. */
 export default function AgentsPage() {
@@ -64,22 +64,19 @@ function Teams() {
         </Group>
       )}
       {create.error && !fieldError(create.error, 'name') && <ErrorAlert error={create.error} />}
-      <QueryView query={teams} empty="No team yet.">
-        {(items) => (
-          <Table aria-label="Teams">
-            <TableHead columns={['Team', 'Id', 'Created']} />
-            <Table.Tbody>
-              {items.map((t) => (
-                <Table.Tr key={t.id}>
-                  <Table.Td>{t.name}</Table.Td>
-                  <Table.Td>{t.id}</Table.Td>
-                  <Table.Td>{when(t.created_at)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+      <QueryTable
+        query={teams}
+        empty="No team yet."
+        label="Teams"
+        columns={['Team', 'Id', 'Created']}
+        row={(t) => (
+          <>
+            <Table.Td>{t.name}</Table.Td>
+            <Table.Td>{t.id}</Table.Td>
+            <Table.Td>{when(t.created_at)}</Table.Td>
+          </>
         )}
-      </QueryView>
+      />
     </Stack>
   );
 }
@@ -134,39 +131,36 @@ function Agents() {
       {create.error && !create.error.message.match(/name|environment|team_id/) && (
         <ErrorAlert error={create.error} />
       )}
-      <QueryView query={agents} empty="No agent yet.">
-        {(items) => (
-          <Table aria-label="Agents">
-            <TableHead columns={['Agent', 'Id', 'Environment', 'Review', 'Last reviewed', '']} />
-            <Table.Tbody>
-              {items.map((a) => (
-                <Table.Tr key={a.id}>
-                  <Table.Td>{a.name}</Table.Td>
-                  <Table.Td>{a.id}</Table.Td>
-                  <Table.Td>{a.environment}</Table.Td>
-                  <Table.Td>
-                    {!a.review?.required ? (
-                      <Badge color="gray">not required</Badge>
-                    ) : a.review.overdue ? (
-                      <Badge color="red">overdue</Badge>
-                    ) : (
-                      <Badge color="green">due {when(a.review.next_review_due)}</Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{when(a.review?.last_reviewed_at)}</Table.Td>
-                  <Table.Td>
-                    {session?.role !== 'viewer' && (
-                      <Button size="xs" variant="light" onClick={() => setReviewing(a)}>
-                        Record review
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+      <QueryTable
+        query={agents}
+        empty="No agent yet."
+        label="Agents"
+        columns={['Agent', 'Id', 'Environment', 'Review', 'Last reviewed', '']}
+        row={(a) => (
+          <>
+            <Table.Td>{a.name}</Table.Td>
+            <Table.Td>{a.id}</Table.Td>
+            <Table.Td>{a.environment}</Table.Td>
+            <Table.Td>
+              {!a.review?.required ? (
+                <Badge color="gray">not required</Badge>
+              ) : a.review.overdue ? (
+                <Badge color="red">overdue</Badge>
+              ) : (
+                <Badge color="green">due {when(a.review.next_review_due)}</Badge>
+              )}
+            </Table.Td>
+            <Table.Td>{when(a.review?.last_reviewed_at)}</Table.Td>
+            <Table.Td>
+              {session?.role !== 'viewer' && (
+                <Button size="xs" variant="light" onClick={() => setReviewing(a)}>
+                  Record review
+                </Button>
+              )}
+            </Table.Td>
+          </>
         )}
-      </QueryView>
+      />
       {reviewing && <RecordReview agent={reviewing} onClose={() => setReviewing(null)} />}
     </Stack>
   );

@@ -17,7 +17,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { del, get, patch, post } from '../api';
 import { canEdit, useSession } from '../session';
 import type { PolicyVersion, Rule } from '../types';
-import { ErrorAlert, fieldError, QueryView, TabbedPage, TableHead, when } from '../ui';
+import { ErrorAlert, fieldError, QueryTable, QueryView, TabbedPage, TableHead, when } from '../ui';
 import { diffDocuments } from './policy-diff';
 
 const TYPES = [
@@ -91,54 +91,51 @@ function Rules() {
         </Group>
       )}
       {(toggle.error || remove.error) && <ErrorAlert error={toggle.error ?? remove.error} />}
-      <QueryView query={rules} empty="No typed rule yet.">
-        {(items) => (
-          <Table aria-label="Rules">
-            <TableHead columns={['Name', 'Type', 'Scope', 'Config', 'Enabled', '']} />
-            <Table.Tbody>
-              {items.map((r) => (
-                <Table.Tr key={r.id}>
-                  <Table.Td>{r.name}</Table.Td>
-                  <Table.Td>{r.policy_type}</Table.Td>
-                  <Table.Td>
-                    {[r.scope, r.team_id, r.agent_id, r.key_id].filter(Boolean).join(' ')}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="xs" ff="monospace">
-                      {JSON.stringify(r.config).slice(0, 80)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Switch
-                      aria-label={`${r.name} enabled`}
-                      checked={r.enabled}
-                      disabled={!editable}
-                      onChange={() => toggle.mutate(r)}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    {editable && (
-                      <Group gap="xs">
-                        <Button size="xs" variant="light" onClick={() => setEditing(r)}>
-                          Edit
-                        </Button>
-                        <Button
-                          size="xs"
-                          variant="light"
-                          color="red"
-                          onClick={() => window.confirm(`Delete ${r.name}?`) && remove.mutate(r.id)}
-                        >
-                          Delete
-                        </Button>
-                      </Group>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+      <QueryTable
+        query={rules}
+        empty="No typed rule yet."
+        label="Rules"
+        columns={['Name', 'Type', 'Scope', 'Config', 'Enabled', '']}
+        row={(r) => (
+          <>
+            <Table.Td>{r.name}</Table.Td>
+            <Table.Td>{r.policy_type}</Table.Td>
+            <Table.Td>
+              {[r.scope, r.team_id, r.agent_id, r.key_id].filter(Boolean).join(' ')}
+            </Table.Td>
+            <Table.Td>
+              <Text size="xs" ff="monospace">
+                {JSON.stringify(r.config).slice(0, 80)}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <Switch
+                aria-label={`${r.name} enabled`}
+                checked={r.enabled}
+                disabled={!editable}
+                onChange={() => toggle.mutate(r)}
+              />
+            </Table.Td>
+            <Table.Td>
+              {editable && (
+                <Group gap="xs">
+                  <Button size="xs" variant="light" onClick={() => setEditing(r)}>
+                    Edit
+                  </Button>
+                  <Button
+                    size="xs"
+                    variant="light"
+                    color="red"
+                    onClick={() => window.confirm(`Delete ${r.name}?`) && remove.mutate(r.id)}
+                  >
+                    Delete
+                  </Button>
+                </Group>
+              )}
+            </Table.Td>
+          </>
         )}
-      </QueryView>
+      />
       {editing && <RuleEditor rule={editing} onClose={() => setEditing(null)} onSaved={refresh} />}
     </Stack>
   );
