@@ -50,7 +50,7 @@ export function App() {
   if (checking) {
     return (
       <Center h="100vh">
-        <Loader aria-label="Signing in" />
+        <Loader role="status" aria-label="Signing in" />
       </Center>
     );
   }
@@ -88,7 +88,7 @@ export function App() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        <Suspense fallback={<Loader size="sm" aria-label="Loading page" />}>
+        <Suspense fallback={<Loader size="sm" role="status" aria-label="Loading page" />}>
           <Routes>
             <Route path="/" element={<Navigate to="/overview" replace />} />
             {NAV.map((n) => {

@@ -18,7 +18,7 @@ export function QueryView<T>({
   if (query.isPending) {
     return (
       <Center p="lg">
-        <Loader size="sm" aria-label="Loading" />
+        <Loader size="sm" role="status" aria-label="Loading" />
       </Center>
     );
   }

@@ -136,7 +136,7 @@ export default function OverviewPage() {
           empty="No request in the last hour."
         >
           {(t) => (
-            <Suspense fallback={<Loader size="sm" aria-label="Loading" />}>
+            <Suspense fallback={<Loader size="sm" role="status" aria-label="Loading" />}>
               <TrafficChart data={t.data} series={t.series} />
             </Suspense>
           )}

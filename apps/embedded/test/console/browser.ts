@@ -68,8 +68,21 @@ export async function guardedPage(browser: Browser): Promise<{ page: Page; guard
   return { page, guard };
 }
 
-/** Serious and critical axe-core violations of the page as it is now. */
+/**
+ * Serious and critical axe-core violations of the page once its CSS transitions and
+ * animations have finished (axe measured a button mid-transition from disabled to enabled
+ * as low contrast).
+ */
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  // Finite ones only: a spinner's animation never finishes.
+  await page.evaluate(() =>
+    Promise.all(
+      (globalThis as any).document
+        .getAnimations()
+        .filter((a: any) => a.effect?.getComputedTiming().endTime !== Infinity)
+        .map((a: any) => a.finished.catch(() => undefined)),
+    ),
+  );
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
