@@ -60,6 +60,9 @@ export default function CompliancePage() {
     queryKey: ['compliance', 'remediations'],
     queryFn: () => get<Remediation[]>('/governance/compliance/remediations'),
   });
+  // The outcome of the last Apply lives on the page, not in its card: a remediation whose check
+  // now passes leaves the list on the refetch, and its note must outlive it.
+  const [outcome, setOutcome] = useState<AppliedRemediation | null>(null);
   return (
     <Page title="Compliance">
       <Text size="sm" c="dimmed">
@@ -70,6 +73,7 @@ export default function CompliancePage() {
         {(r) => <Score report={r} remediations={remediations.data ?? []} />}
       </QueryView>
       <Title order={3}>Remediations</Title>
+      {outcome && <AppliedNote outcome={outcome} />}
       <QueryView
         query={remediations}
         empty="Nothing to remediate: every check a policy change can fix passes."
@@ -77,7 +81,7 @@ export default function CompliancePage() {
         {(list) => (
           <Stack gap="sm">
             {list.map((r) => (
-              <RemediationCard key={r.id} remediation={r} />
+              <RemediationCard key={r.id} remediation={r} onApplied={setOutcome} />
             ))}
           </Stack>
         )}
@@ -214,12 +218,17 @@ function Diff({ diff, label }: { diff: Remediation['diff']; label: string }) {
   );
 }
 
-function RemediationCard({ remediation: r }: { remediation: Remediation }) {
+function RemediationCard({
+  remediation: r,
+  onApplied,
+}: {
+  remediation: Remediation;
+  onApplied: (outcome: AppliedRemediation) => void;
+}) {
   const { session } = useSession();
   const editable = canEdit(session);
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [outcome, setOutcome] = useState<AppliedRemediation | null>(null);
   const path = `/governance/compliance/remediations/${encodeURIComponent(r.id)}/apply`;
   const preview = useMutation({
     mutationFn: async () => (await post<AppliedRemediation>(`${path}?dry_run=true`)).data,
@@ -227,7 +236,7 @@ function RemediationCard({ remediation: r }: { remediation: Remediation }) {
   const apply = useMutation({
     mutationFn: async () => (await post<AppliedRemediation>(path)).data,
     onSuccess: async (res) => {
-      setOutcome(res);
+      onApplied(res);
       setOpen(false);
       await client.invalidateQueries({ queryKey: ['compliance'] });
       await client.invalidateQueries({ queryKey: ['versions'] });
@@ -258,7 +267,6 @@ function RemediationCard({ remediation: r }: { remediation: Remediation }) {
           <Badge color="gray">read-only ({session?.role})</Badge>
         )}
       </Group>
-      {outcome && <AppliedNote outcome={outcome} />}
       <Modal
         opened={open}
         onClose={() => setOpen(false)}

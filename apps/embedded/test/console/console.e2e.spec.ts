@@ -572,6 +572,8 @@ describe('web console (embedded mode, Chromium)', () => {
         await page
           .getByRole('button', { name: 'Preview Art. 10 remediation' })
           .waitFor({ state: 'detached', timeout: 20_000 });
+        // The note of what was applied outlives the card it came from.
+        expect(await page.getByText('Remediation applied').isVisible()).toBe(true);
         // The API agrees: the new version blocks or redacts SSNs and its Art. 10 check passes.
         expect((await org.settings({})).pii_patterns).not.toMatchObject({ ssn: 'warn' });
         const report = (await call(`${env.base}/governance/compliance`, { key: org.org.ownerKey }))
