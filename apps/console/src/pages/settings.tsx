@@ -167,7 +167,8 @@ function Editor({ live, defaults }: { live: Settings; defaults: Defaults }) {
   return (
     <Stack>
       <Group>
-        <Text size="sm">
+        {/* A div, not a paragraph: a Badge is a div, which a <p> may not hold. */}
+        <Text size="sm" component="div">
           Plan: <Badge>{defaults.plan}</Badge>
         </Text>
         {!editable && <Badge color="gray">read-only ({session?.role})</Badge>}
