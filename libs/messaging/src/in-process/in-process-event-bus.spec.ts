@@ -1,4 +1,4 @@
-import { deadLetterTopicName } from '@llmgov/events';
+import { budgetTopic, deadLetterTopicName, exampleEvents, type EventOf } from '@llmgov/events';
 import { waitFor } from '@llmgov/testing';
 import { batchDeliveryBehaviour } from '../batch-delivery.behaviour';
 import { eventBusBehaviour, fastRetry, type BusUnderTest } from '../event-bus.behaviour';
@@ -23,3 +23,77 @@ const inProcess = async (): Promise<BusUnderTest> => {
 
 eventBusBehaviour('in-process', inProcess);
 batchDeliveryBehaviour('in-process', inProcess);
+
+describe('InProcessEventBus — log-start offset (trim)', () => {
+  const topic = budgetTopic;
+  const alert = (n: number): EventOf<typeof budgetTopic> => ({
+    ...structuredClone(exampleEvents['budget.threshold_reached']),
+    id: `evt_${n}`,
+  });
+  const offsetsOf = async (bus: InProcessEventBus, group: string, count: number) => {
+    const seen: string[] = [];
+    await bus.subscribe({
+      topic,
+      group,
+      handler: async (_e, ctx) => void seen.push(ctx.offset),
+    });
+    await waitFor(() => expect(seen).toHaveLength(count));
+    return seen;
+  };
+
+  it('keeps absolute offsets: records past the base keep theirs, new ones continue the numbering', async () => {
+    const bus = new InProcessEventBus({ logger: silentLogger });
+    await bus.publishBatch(topic, [0, 1, 2, 3, 4].map(alert));
+    bus.trim(topic.name, 3);
+    expect(bus.baseOffset(topic.name)).toBe(3);
+    expect(bus.readTopic(topic.name).map((r) => r.headers.ce_id)).toEqual(['evt_3', 'evt_4']);
+    await bus.publish(topic, alert(5));
+    expect(bus.endOffset(topic.name)).toBe(6);
+    // A new group from the beginning starts at the base.
+    expect(await offsetsOf(bus, 'fresh', 3)).toEqual(['3', '4', '5']);
+    await bus.close();
+  });
+
+  it('moves a group behind the base up to it, and starts a group committed below it at the base', async () => {
+    const committed = new Map<string, number>([['stale', 1]]);
+    const bus = new InProcessEventBus({
+      logger: silentLogger,
+      durability: {
+        appended: () => undefined,
+        committed: (_t, group) => committed.get(group),
+        commit: (_t, group, offset) => void committed.set(group, offset),
+      },
+    });
+    await bus.publishBatch(topic, [0, 1, 2, 3].map(alert));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const idle: string[] = [];
+    let entered = false;
+    // A subscribed group that has handled nothing yet (its first delivery is held).
+    await bus.subscribe({
+      topic,
+      group: 'idle',
+      handler: async (_e, ctx) => {
+        entered = true;
+        await gate;
+        idle.push(ctx.offset);
+      },
+    });
+    await waitFor(() => expect(entered).toBe(true));
+    bus.trim(topic.name, 2);
+    expect(committed.get('idle')).toBe(2);
+    expect(await offsetsOf(bus, 'stale', 2)).toEqual(['2', '3']);
+    release();
+    // The record in delivery when the trim came is handled, then the group goes on from the base.
+    await waitFor(() => expect(idle).toEqual(['0', '2', '3']));
+    await bus.close();
+  });
+
+  it('past the end, leaves the topic empty and numbers the next record at the new base', async () => {
+    const bus = new InProcessEventBus({ logger: silentLogger });
+    bus.trim(topic.name, 100);
+    await bus.publish(topic, alert(100));
+    expect(await offsetsOf(bus, 'g', 1)).toEqual(['100']);
+    await bus.close();
+  });
+});

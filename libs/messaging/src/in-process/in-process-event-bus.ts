@@ -23,8 +23,8 @@ export interface InProcessEventBusOptions {
 
 /** What persists the in-process bus, as Kafka's log segments and committed offsets would. */
 export interface InProcessDurability {
-  /** Every record appended to a topic, in log order (dead letters included). */
-  appended(topicName: string, record: BinaryRecord): void;
+  /** Every record appended to a topic, in log order (dead letters included), with its offset. */
+  appended(topicName: string, record: BinaryRecord, offset: number): void;
   /** The offset a group had committed in an earlier run; undefined: a new group. */
   committed(topicName: string, group: string): number | undefined;
   /** A group's committed offset moved (at subscription, then after each delivery). */
@@ -41,10 +41,21 @@ interface Member {
   abort: AbortController;
 }
 
+/**
+ * One topic's log, as a Kafka partition: the records from `base` (the log-start offset) on.
+ * Offsets are absolute: a record keeps its offset when those before it are trimmed away.
+ */
+interface TopicLog {
+  base: number;
+  records: BinaryRecord[];
+}
+
+const endOf = (log: TopicLog) => log.base + log.records.length;
+
 /** A consumer group of one topic: a committed offset and the members that share it. */
 interface Group {
   name: string;
-  log: BinaryRecord[];
+  log: TopicLog;
   topicName: string;
   offset: number;
   members: Member[];
@@ -53,7 +64,9 @@ interface Group {
 
 /**
  * The EventBus in memory, for the embedded mode and unit tests. Same contract as Kafka:
- * per topic an append-only log (one partition), per group an offset; delivery is in
+ * per topic an append-only log (one partition) that `trim` may shorten from the front (a
+ * log-start offset, as Kafka's retention moves; offsets stay absolute), per group an
+ * offset; delivery is in
  * order, asynchronous (never inside the publisher's call stack) and at least once, with
  * the same decoding, validation, retry and dead-letter rules. Records are kept in
  * CloudEvents binary form, so every event is deep-copied through JSON and no object is
@@ -61,7 +74,7 @@ interface Group {
  * hooks keep the records and the groups' offsets (the embedded mode's durable event log).
  */
 export class InProcessEventBus implements EventBus {
-  private readonly logs = new Map<string, BinaryRecord[]>();
+  private readonly logs = new Map<string, TopicLog>();
   private readonly groups = new Map<string, Group>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly retry: RetryPolicy;
@@ -109,12 +122,13 @@ export class InProcessEventBus implements EventBus {
     let group = this.groups.get(id);
     if (!group) {
       const committed = this.durability?.committed(options.topic.name, options.group);
+      // Like Kafka: an offset below the log start (trimmed) resumes at the log start.
       const offset =
         committed !== undefined
-          ? Math.min(committed, log.length)
+          ? Math.max(log.base, Math.min(committed, endOf(log)))
           : options.fromBeginning === false
-            ? log.length
-            : 0;
+            ? endOf(log)
+            : log.base;
       group = {
         name: options.group,
         log,
@@ -170,20 +184,62 @@ export class InProcessEventBus implements EventBus {
 
   /** A copy of a topic's records, e.g. `readTopic('x.v1.dlq')` to inspect dead letters. */
   readTopic(topicName: string): BinaryRecord[] {
-    return JSON.parse(JSON.stringify(this.logs.get(topicName) ?? [])) as BinaryRecord[];
+    return JSON.parse(JSON.stringify(this.logs.get(topicName)?.records ?? [])) as BinaryRecord[];
+  }
+
+  /** The topics that have a log, trimmed or not. */
+  topicNames(): string[] {
+    return [...this.logs.keys()];
+  }
+
+  /** A topic's log-start offset: its first record's (0 until trimmed). */
+  baseOffset(topicName: string): number {
+    return this.logs.get(topicName)?.base ?? 0;
+  }
+
+  /** The offset the topic's next record gets. */
+  endOffset(topicName: string): number {
+    const log = this.logs.get(topicName);
+    return log ? endOf(log) : 0;
+  }
+
+  /** The records at offsets [from, to) that the log still holds, not copied: read only. */
+  slice(topicName: string, from: number, to: number): readonly BinaryRecord[] {
+    const log = this.logs.get(topicName);
+    if (!log) return [];
+    return log.records.slice(Math.max(0, from - log.base), Math.max(0, to - log.base));
+  }
+
+  /**
+   * Forgets a topic's records below `offset`, as Kafka's retention moves a log-start offset:
+   * the others keep their offsets, a group behind it moves up to it. Past the end, the topic
+   * is left empty and its next record gets `offset` (how a reloaded log resumes the numbering
+   * of records deleted from disk).
+   */
+  trim(topicName: string, offset: number): void {
+    const log = this.log(topicName);
+    if (offset <= log.base) return;
+    log.records = log.records.slice(Math.min(offset - log.base, log.records.length));
+    log.base = offset;
+    for (const group of this.groups.values())
+      if (group.topicName === topicName && group.offset < offset) {
+        group.offset = offset;
+        this.durability?.commit(group.topicName, group.name, offset);
+      }
   }
 
   private append(topicName: string, record: BinaryRecord): void {
     this.assertOpen();
-    this.log(topicName).push(record);
-    this.durability?.appended(topicName, record);
+    const log = this.log(topicName);
+    log.records.push(record);
+    this.durability?.appended(topicName, record, endOf(log) - 1);
     for (const group of this.groups.values())
       if (group.topicName === topicName) this.schedule(group);
   }
 
-  private log(topicName: string): BinaryRecord[] {
+  private log(topicName: string): TopicLog {
     let log = this.logs.get(topicName);
-    if (!log) this.logs.set(topicName, (log = []));
+    if (!log) this.logs.set(topicName, (log = { base: 0, records: [] }));
     return log;
   }
 
@@ -193,7 +249,7 @@ export class InProcessEventBus implements EventBus {
       group.draining ||
       this.closed ||
       group.members.length === 0 ||
-      group.offset >= group.log.length
+      group.offset >= endOf(group.log)
     )
       return;
     group.draining = true;
@@ -211,21 +267,23 @@ export class InProcessEventBus implements EventBus {
 
   private async drain(group: Group): Promise<void> {
     try {
-      while (!this.closed && group.members.length > 0 && group.offset < group.log.length) {
+      while (!this.closed && group.members.length > 0 && group.offset < endOf(group.log)) {
         // Like a partition, the log is consumed by one member of the group at a time.
         const member = group.members[0];
         const offset = group.offset;
         const end = member.batchHandler
-          ? Math.min(group.log.length, offset + member.maxBatchSize)
+          ? Math.min(endOf(group.log), offset + member.maxBatchSize)
           : offset + 1;
-        const records = group.log.slice(offset, end).map((stored, i): InboundRecord => ({
-          topic: group.topicName,
-          partition: 0,
-          offset: String(offset + i),
-          key: stored.key,
-          value: stored.value,
-          headers: { ...stored.headers },
-        }));
+        const records = this.slice(group.topicName, offset, end).map(
+          (stored, i): InboundRecord => ({
+            topic: group.topicName,
+            partition: 0,
+            offset: String(offset + i),
+            key: stored.key,
+            value: stored.value,
+            headers: { ...stored.headers },
+          }),
+        );
         const deps = {
           system: 'in-process' as const,
           group: group.name,
@@ -253,8 +311,9 @@ export class InProcessEventBus implements EventBus {
               deps,
             );
           } else await deliver(member.topic, records[0], member.handler, member.maxAttempts, deps);
-          group.offset = end;
-          this.durability?.commit(group.topicName, group.name, end);
+          // A trim during the delivery may have moved the group further already.
+          group.offset = Math.max(end, group.offset);
+          this.durability?.commit(group.topicName, group.name, group.offset);
         } catch (error) {
           // The member closed mid-delivery: the offset stays, the next member gets it again.
           if (!(error instanceof DeliveryAborted)) throw error;
