@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleEvents, policyViolatedTopic } from '@llmgov/events';
-import { silentLogger } from '@llmgov/messaging';
+import { exampleEvents, policyViolatedTopic, requestsTopic, tenancyTopic } from '@llmgov/events';
+import { silentLogger, type BinaryRecord } from '@llmgov/messaging';
 import { waitFor } from '@llmgov/testing';
-import { DurableEventLog, segmentFiles } from './durable-event-log';
+import { DurableEventLog } from './durable-event-log';
+import { segmentFiles, segmentPath } from './event-log-segments';
 
 const violation = (n: number) => ({
   ...structuredClone(exampleEvents['policy.violated']),
   id: `evt_${n}_${randomUUID()}`,
+});
+/** A governance event: what in-memory views fold from the start, so never trimmed. */
+const orgCreated = (n: number) => ({
+  ...structuredClone(exampleEvents['org.created']),
+  id: `org_evt_${n}_${randomUUID()}`,
 });
 
 /**
@@ -20,12 +26,12 @@ async function restartRoundTrip(open: () => Promise<DurableEventLog>, count: num
   const first = await open();
   const durable: string[] = [];
   await first.subscribe({
-    topic: policyViolatedTopic,
+    topic: tenancyTopic,
     group: 'sink',
     handler: async (e) => void durable.push(e.id),
   });
-  const sent = Array.from({ length: count }, (_, i) => violation(i));
-  for (const event of sent) await first.publish(policyViolatedTopic, event);
+  const sent = Array.from({ length: count }, (_, i) => orgCreated(i));
+  for (const event of sent) await first.publish(tenancyTopic, event);
   await waitFor(() => expect(durable).toHaveLength(count));
   await first.close();
 
@@ -33,17 +39,17 @@ async function restartRoundTrip(open: () => Promise<DurableEventLog>, count: num
   const resumed: string[] = [];
   const view: string[] = [];
   await second.subscribe({
-    topic: policyViolatedTopic,
+    topic: tenancyTopic,
     group: 'sink',
     handler: async (e) => void resumed.push(e.id),
   });
   await second.subscribe({
-    topic: policyViolatedTopic,
+    topic: tenancyTopic,
     group: 'view.keys',
     handler: async (e) => void view.push(e.id),
   });
-  const more = violation(count);
-  await second.publish(policyViolatedTopic, more);
+  const more = orgCreated(count);
+  await second.publish(tenancyTopic, more);
   await waitFor(() => expect(view).toHaveLength(count + 1));
   await waitFor(() => expect(resumed).toEqual([more.id]));
   expect(view).toEqual([...sent, more].map((e) => e.id));
@@ -72,7 +78,7 @@ describe('DurableEventLog', () => {
     const log = await open();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    await log.subscribe({ topic: policyViolatedTopic, group: 'view.slow', handler: () => gate });
+    await log.subscribe({ topic: tenancyTopic, group: 'view.slow', handler: () => gate });
     expect(log.caughtUp()).toBe(false);
     release();
     await waitFor(() => expect(log.caughtUp()).toBe(true));
@@ -133,5 +139,242 @@ describe('DurableEventLog', () => {
       await log.close();
       rmSync(batchDir, { recursive: true, force: true });
     }
+  });
+});
+
+const completed = (n: number, time: Date) => ({
+  ...structuredClone(exampleEvents['request.completed']),
+  id: `req_evt_${n}`,
+  time: time.toISOString(),
+});
+
+/** Every line on disk, in file order: topic, offset (when written) and event id. */
+const onDisk = (file: string) =>
+  segmentFiles(file).flatMap((s) =>
+    readFileSync(s.path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((text) => {
+        const line = JSON.parse(text) as { t: string; o?: number; b: BinaryRecord };
+        return { seq: s.seq, t: line.t, o: line.o, id: line.b.headers.ce_id };
+      }),
+  );
+const bytesOnDisk = (file: string) =>
+  segmentFiles(file).reduce((sum, s) => sum + statSync(s.path).size, 0);
+
+/** Subscribes a group and waits until it has handled `count` records: their offsets and ids. */
+async function consume(
+  log: DurableEventLog,
+  topic: typeof policyViolatedTopic | typeof requestsTopic | typeof tenancyTopic,
+  group: string,
+  count: number,
+) {
+  const seen: { offset: number; id: string }[] = [];
+  const sub = await log.subscribe({
+    topic: topic as typeof policyViolatedTopic,
+    group,
+    handler: async (e, ctx) => void seen.push({ offset: Number(ctx.offset), id: e.id }),
+  });
+  await waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(count));
+  return { seen, close: () => sub.close() };
+}
+
+describe('DurableEventLog — retention (compaction)', () => {
+  let dir = '';
+  let file = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'durable-log-retention-'));
+    file = join(dir, 'events.jsonl');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const open = async () => {
+    const log = new DurableEventLog(file, {
+      logger: silentLogger,
+      inMemoryGroup: (g) => g.startsWith('view.'),
+      saveDelayMs: 10,
+      segmentBytes: 4096,
+    });
+    await log.open();
+    return log;
+  };
+  /** Waits until the offsets file says `group` is at `offset` (what a crash would keep). */
+  const savedAt = (group: string, offset: number) =>
+    waitFor(() =>
+      expect(
+        (
+          JSON.parse(readFileSync(join(dir, 'events.offsets.json'), 'utf8')) as {
+            group: string;
+            offset: number;
+          }[]
+        ).find((o) => o.group === group)?.offset,
+      ).toBe(offset),
+    );
+
+  it('drops from memory and disk the records of a history topic every durable group has passed: segments deleted, files shrink; governance events stay', async () => {
+    const log = await open();
+    const governance = [0, 1, 2].map(orgCreated);
+    await log.publishBatch(tenancyTopic, governance);
+    await log.publishBatch(
+      policyViolatedTopic,
+      Array.from({ length: 200 }, (_, i) => violation(i)),
+    );
+    await consume(log, policyViolatedTopic, 'sink', 200);
+    const segmentsBefore = segmentFiles(file).length;
+    const bytesBefore = bytesOnDisk(file);
+    await log.compact();
+
+    expect(log.baseOffset(policyViolatedTopic.name)).toBe(200);
+    expect(log.readTopic(policyViolatedTopic.name)).toEqual([]);
+    expect(log.readTopic(tenancyTopic.name)).toHaveLength(3);
+    expect(segmentFiles(file).length).toBeLessThan(segmentsBefore);
+    expect(bytesOnDisk(file)).toBeLessThan(bytesBefore / 10);
+    const lines = onDisk(file);
+    // Only the segment being written may hold some still.
+    expect(
+      lines.filter((l) => l.t === policyViolatedTopic.name && l.seq < log.currentSegment()),
+    ).toEqual([]);
+    expect(lines.filter((l) => l.t === tenancyTopic.name).map((l) => l.id)).toEqual(
+      governance.map((e) => e.id),
+    );
+    await log.close();
+    // The segment that was being written, untouched then, goes at the next start.
+    const next = await open();
+    expect(onDisk(file).filter((l) => l.t === policyViolatedTopic.name)).toEqual([]);
+    await next.close();
+  });
+
+  it('keeps what a group has not handled; after a restart, groups resume exactly, new records continue the numbering, a new group starts at the base', async () => {
+    const first = await open();
+    const sent = Array.from({ length: 100 }, (_, i) => violation(i));
+    await first.publishBatch(policyViolatedTopic, sent.slice(0, 60));
+    const slow = await consume(first, policyViolatedTopic, 'slow', 60);
+    await slow.close();
+    await first.publishBatch(policyViolatedTopic, sent.slice(60));
+    await consume(first, policyViolatedTopic, 'sink', 100);
+    await first.compact();
+    // `slow` is at 60: nothing from 60 on is gone, nothing below is kept.
+    expect(first.baseOffset(policyViolatedTopic.name)).toBe(60);
+    expect(
+      onDisk(file)
+        .filter((l) => l.t === policyViolatedTopic.name)
+        .map((l) => l.o),
+    ).toEqual(Array.from({ length: 40 }, (_, i) => 60 + i));
+    await first.close();
+
+    const second = await open();
+    const more = violation(100);
+    await second.publish(policyViolatedTopic, more);
+    const ids = (from: number, to: number) =>
+      [...sent, more].slice(from, to).map((e, i) => ({ offset: from + i, id: e.id }));
+    const sink = await consume(second, policyViolatedTopic, 'sink', 1);
+    const resumed = await consume(second, policyViolatedTopic, 'slow', 41);
+    const fresh = await consume(second, policyViolatedTopic, 'fresh', 41);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sink.seen).toEqual(ids(100, 101));
+    expect(resumed.seen).toEqual(ids(60, 101));
+    expect(fresh.seen).toEqual(ids(60, 101));
+    await second.close();
+  });
+
+  it("keeps the governance topics whole and the current and previous UTC months' request events; an in-memory view replays them after a restart", async () => {
+    const now = new Date();
+    const month = (back: number, day: number) =>
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, day, 12));
+    const old = Array.from({ length: 50 }, (_, i) => completed(i, month(3, 10)));
+    const recent = [
+      ...Array.from({ length: 10 }, (_, i) => completed(50 + i, month(1, 1))),
+      ...Array.from({ length: 10 }, (_, i) => completed(60 + i, now)),
+    ];
+    const first = await open();
+    const governance = [0, 1].map(orgCreated);
+    await first.publishBatch(tenancyTopic, governance);
+    await first.publishBatch(requestsTopic, [...old, ...recent]);
+    // The durable consumers (ledger, audit) have handled everything.
+    await consume(first, requestsTopic, 'ledger', 70);
+    await consume(first, tenancyTopic, 'audit', 2);
+    await first.compact(now);
+    expect(first.baseOffset(requestsTopic.name)).toBe(50);
+    expect(first.baseOffset(tenancyTopic.name)).toBe(0);
+    await first.close();
+
+    const second = await open();
+    const view = await consume(second, requestsTopic, 'view.requests', 20);
+    const tenancy = await consume(second, tenancyTopic, 'view.tenancy', 2);
+    expect(view.seen).toEqual(recent.map((e, i) => ({ offset: 50 + i, id: e.id })));
+    expect(tenancy.seen.map((s) => s.id)).toEqual(governance.map((e) => e.id));
+    expect(second.caughtUp()).toBe(true);
+    await second.close();
+  });
+
+  it.each(['trim', 'rewrite', 'bases'] as const)(
+    'a crash after the %s step of a compaction leaves a log that loads with the right offsets',
+    async (step) => {
+      const first = await open();
+      const sent = Array.from({ length: 120 }, (_, i) => violation(i));
+      await first.publishBatch(policyViolatedTopic, sent.slice(0, 70));
+      const slow = await consume(first, policyViolatedTopic, 'slow', 70);
+      await slow.close();
+      await first.publishBatch(policyViolatedTopic, sent.slice(70));
+      await consume(first, policyViolatedTopic, 'sink', 120);
+      await savedAt('sink', 120);
+      await first.compact(new Date(), step);
+      // A rewrite the crash interrupted leaves a temp file: ignored, removed.
+      writeFileSync(`${segmentPath(file, 1)}.tmp`, '{"t":"policy.violated","o":0,"b":');
+
+      // The crashed process is not closed: the next one opens the files as they are.
+      const second = await open();
+      const fresh = await consume(second, policyViolatedTopic, 'fresh', 50);
+      const sink = await consume(second, policyViolatedTopic, 'sink', 0);
+      await second.publish(policyViolatedTopic, violation(120));
+      await waitFor(() => expect(sink.seen).toHaveLength(1));
+      expect(sink.seen[0]!.offset).toBe(120);
+      expect(fresh.seen.slice(0, 50)).toEqual(
+        sent.slice(70).map((e, i) => ({ offset: 70 + i, id: e.id })),
+      );
+      expect(onDisk(file).filter((l) => l.o !== undefined && l.o < 70)).toEqual([]);
+      await second.close();
+      await first.close();
+    },
+  );
+
+  it('numbers the lines of files from earlier versions (no offsets) by counting, rewrites them with offsets, and resumes a group exactly', async () => {
+    const sent = Array.from({ length: 20 }, (_, i) => violation(i));
+    const legacy = (events: typeof sent) =>
+      events
+        .map((e) => {
+          const { data, ...envelope } = e;
+          return `${JSON.stringify({
+            t: policyViolatedTopic.name,
+            b: {
+              key: e.subject,
+              value: JSON.stringify(data),
+              headers: {
+                ce_specversion: '1.0',
+                ce_id: envelope.id,
+                ce_type: envelope.type,
+                ce_source: envelope.source,
+                ce_time: envelope.time,
+                ce_subject: envelope.subject,
+                'content-type': 'application/json',
+              },
+            },
+          })}\n`;
+        })
+        .join('');
+    writeFileSync(file, legacy(sent.slice(0, 10)));
+    writeFileSync(segmentPath(file, 1), legacy(sent.slice(10)));
+    writeFileSync(
+      join(dir, 'events.offsets.json'),
+      JSON.stringify([{ topic: policyViolatedTopic.name, group: 'sink', offset: 15 }]),
+    );
+    const first = await open();
+    // Compacted at open: the first file deleted, the second rewritten with offsets.
+    expect(first.baseOffset(policyViolatedTopic.name)).toBe(15);
+    expect(onDisk(file).map((l) => [l.o, l.id])).toEqual(
+      sent.slice(15).map((e, i) => [15 + i, e.id]),
+    );
+    const sink = await consume(first, policyViolatedTopic, 'sink', 5);
+    expect(sink.seen).toEqual(sent.slice(15).map((e, i) => ({ offset: 15 + i, id: e.id })));
+    await first.close();
   });
 });

@@ -6,33 +6,46 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
   type WriteStream,
 } from 'node:fs';
-import { writeFile, rename } from 'node:fs/promises';
+import { open as openFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { allTopics, internalTopics, type EventOf, type TopicDescriptor } from '@llmgov/events';
 import {
   InProcessEventBus,
+  stderrLogger,
   type BinaryRecord,
   type EventBus,
   type InProcessEventBusOptions,
+  type MessagingLogger,
   type PublishOptions,
   type RawRecord,
   type SubscribeOptions,
   type Subscription,
 } from '@llmgov/messaging';
+import { nextBase, retentionOf, windowStart } from './event-log-retention';
+import { planSegment, segmentFiles, segmentPath, type SegmentRanges } from './event-log-segments';
 
-/** A line of the log file: `b` (every record, as the bus holds it); `e` and `r` from files of earlier versions. */
+/**
+ * A line of the log file: `b` (every record, as the bus holds it) with `o`, its offset in its
+ * topic; lines without `o` (and the `e` and `r` lines) come from files of earlier versions.
+ */
 type Line =
-  { t: string; b: BinaryRecord } | { t: string; e: unknown } | { t: string; r: RawRecord };
+  | { t: string; b: BinaryRecord; o?: number }
+  | { t: string; e: unknown }
+  | { t: string; r: RawRecord };
 
 interface SavedOffset {
   topic: string;
   group: string;
   offset: number;
 }
+
+/** Where compaction may stop, as a crash there would (tests of crash safety). */
+export type CompactionStep = 'trim' | 'rewrite' | 'bases';
 
 export interface DurableEventLogOptions extends Omit<InProcessEventBusOptions, 'durability'> {
   /** Where committed offsets are kept (default: the log file's name with `.offsets.json`). */
@@ -53,57 +66,67 @@ export interface DurableEventLogOptions extends Omit<InProcessEventBusOptions, '
    * fewer, larger ones let ingest keep up (issue 17 item 8, docs/benchmarks.md).
    */
   maxBatchSize?: number;
+  /** Whole UTC months of request events kept before the current one (default 1). */
+  retentionMonths?: number;
+  /** How often the log compacts while running (ms, default 1 h; it also does at `open`). */
+  compactEveryMs?: number;
 }
 
 const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
-
-/**
- * The log's files in order: the base file (`events.jsonl`, written by earlier versions and
- * the first segment now), then `events.000001.jsonl`, `events.000002.jsonl`, … by number.
- */
-export function segmentFiles(file: string): { path: string; seq: number }[] {
-  const dir = dirname(file);
-  const stem = basename(file).replace(/\.jsonl$/, '');
-  const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d{6})\\.jsonl$`);
-  const found = existsSync(dir)
-    ? readdirSync(dir).flatMap((name) => {
-        const m = pattern.exec(name);
-        return m ? [{ path: join(dir, name), seq: Number(m[1]) }] : [];
-      })
-    : [];
-  found.sort((a, b) => a.seq - b.seq);
-  return existsSync(file) ? [{ path: file, seq: 0 }, ...found] : found;
-}
-
-const segmentPath = (file: string, seq: number) =>
-  seq === 0
-    ? file
-    : join(
-        dirname(file),
-        `${basename(file).replace(/\.jsonl$/, '')}.${String(seq).padStart(6, '0')}.jsonl`,
-      );
+const DEFAULT_COMPACT_EVERY_MS = 60 * 60 * 1000;
 
 const key = (topic: string, group: string) => `${topic}\u0000${group}`;
+
+/** Writes a file whole and durably, then renames it into place: readers see the old or the new. */
+async function replaceFile(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const handle = await openFile(tmp, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, path);
+}
 
 /**
  * The embedded mode's event log: the in-process bus made durable, as Kafka's log and
  * committed offsets are. Every record appended to any topic (dead letters included) is
  * written, in log order, to JSON-lines segment files under DATA_DIR (rolled by size, see
- * `segmentFiles`) and reloaded into the bus at start, before any service subscribes. Each consumer group's committed offset is kept in
- * a second file, so after a restart a group with durable state (ledger, audit, projections)
- * resumes where it was instead of replaying the whole log; in-memory views rebuild from the
- * beginning. `caughtUp()` answers whether every group has reached the end of what the log
- * held at start (readiness). Writes are buffered: a hard crash may lose the last few
+ * `segmentFiles`), each line with its offset, and reloaded into the bus at start, before any
+ * service subscribes. Each consumer group's committed offset is kept in a second file, so
+ * after a restart a group with durable state (ledger, audit, projections) resumes where it
+ * was instead of replaying the whole log; in-memory views rebuild from the beginning of
+ * what is kept. `caughtUp()` answers whether every group has reached the end of what the
+ * log held at start (readiness). Writes are buffered: a hard crash may lose the last few
  * milliseconds of events, which Kafka (the distributed mode) does not; an offset is written
  * only after the records before it reached the file, so a restart never skips an event.
+ *
+ * Retention (`compact`, at open and every `compactEveryMs`): each topic's log-start offset
+ * moves up as far as `retentionOf` allows (never past a group, never into the request
+ * events of the window the budgets fold), the bus forgets the records below it, and on disk
+ * closed segments holding only such records are deleted and those holding some are
+ * rewritten without them. The segment being appended to is never touched. Crash safety
+ * rests on the offset in every line: a line's offset is its own, so loading skips a line
+ * already loaded, and a line past the topic's end means the records between were deleted
+ * (prefixes only are), so the topic's base jumps to it. The bases are also kept in a third
+ * file (`.bases.json`), applied after loading, for topics whose kept records are all gone
+ * from disk (their next record must keep the numbering). Order: trim memory, rewrite
+ * (temp file, fsync, rename), write the bases, delete. Files of earlier versions have lines
+ * without offsets, numbered by counting: compaction rewrites each such segment it keeps
+ * before it deletes any, so counting never runs across a deleted segment. A crash at any
+ * step leaves every needed record on disk with its offset, at worst some unneeded ones too.
  */
 const INTERNAL_TOPICS = new Set<string>(internalTopics.map((t) => t.name));
 
 export class DurableEventLog implements EventBus {
   private readonly inner: InProcessEventBus;
   private readonly offsetsFile: string;
+  private readonly basesFile: string;
   private readonly inMemoryGroup: (group: string) => boolean;
   private readonly saveDelayMs: number;
+  private readonly logger: MessagingLogger;
   private readonly byName = new Map<string, TopicDescriptor>(
     allTopics.map((t) => [t.name, t as unknown as TopicDescriptor]),
   );
@@ -112,15 +135,23 @@ export class DurableEventLog implements EventBus {
   private saved = new Map<string, SavedOffset>();
   /** Groups subscribed in this run and their committed offsets. */
   private readonly live = new Map<string, SavedOffset>();
-  /** How many records each topic held when the log was opened. */
+  /** Each topic's end offset when the log was opened. */
   private readonly endsAtStart = new Map<string, number>();
   private caughtUpLatched = false;
   private saveTimer?: NodeJS.Timeout;
   private saving: Promise<void> = Promise.resolve();
   private readonly segmentBytes: number;
   private readonly maxBatchSize?: number;
+  private readonly retentionMonths: number;
+  private readonly compactEveryMs: number;
+  private compactTimer?: NodeJS.Timeout;
+  private compacting: Promise<void> = Promise.resolve();
   private segment = 0;
   private segmentSize = 0;
+  /** Per segment file, the offsets of each topic's records in it. */
+  private readonly ranges = new Map<number, SegmentRanges>();
+  /** Segments with lines of earlier versions (no offsets). */
+  private readonly unnumbered = new Set<number>();
   /** Resolves once the segments rolled away from are flushed and closed. */
   private rolled: Promise<void> = Promise.resolve();
 
@@ -128,20 +159,33 @@ export class DurableEventLog implements EventBus {
     private readonly file: string,
     options: DurableEventLogOptions = {},
   ) {
-    const { offsetsFile, inMemoryGroup, saveDelayMs, segmentBytes, maxBatchSize, ...busOptions } =
-      options;
+    const {
+      offsetsFile,
+      inMemoryGroup,
+      saveDelayMs,
+      segmentBytes,
+      maxBatchSize,
+      retentionMonths,
+      compactEveryMs,
+      ...busOptions
+    } = options;
     this.segmentBytes = segmentBytes ?? DEFAULT_SEGMENT_BYTES;
     this.maxBatchSize = maxBatchSize;
+    this.retentionMonths = retentionMonths ?? 1;
+    this.compactEveryMs = compactEveryMs ?? DEFAULT_COMPACT_EVERY_MS;
     this.offsetsFile = offsetsFile ?? file.replace(/(\.jsonl)?$/, '.offsets.json');
+    this.basesFile = file.replace(/(\.jsonl)?$/, '.bases.json');
     this.inMemoryGroup = inMemoryGroup ?? (() => false);
     this.saveDelayMs = saveDelayMs ?? 200;
+    this.logger = busOptions.logger ?? stderrLogger;
     this.inner = new InProcessEventBus({
       ...busOptions,
       durability: {
-        appended: (topic, record) => {
+        appended: (topic, record, offset) => {
           // Internal topics (the gateway replicas' heartbeats) are live signals, not history.
-          if (INTERNAL_TOPICS.has(topic)) return;
-          if (!this.replaying) this.append(`${JSON.stringify({ t: topic, b: record })}\n`);
+          if (INTERNAL_TOPICS.has(topic) || this.replaying) return;
+          this.note(this.segment, topic, offset);
+          this.append(`${JSON.stringify({ t: topic, o: offset, b: record })}\n`);
         },
         committed: (topic, group) =>
           this.inMemoryGroup(group) ? undefined : this.saved.get(key(topic, group))?.offset,
@@ -150,13 +194,17 @@ export class DurableEventLog implements EventBus {
     });
   }
 
-  /** Reloads the file into the bus and the groups' offsets, then opens the file for appending. Returns how many records were loaded. */
+  /**
+   * Reloads the files into the bus and the groups' offsets, opens a new segment for
+   * appending and compacts. Returns how many records were loaded.
+   */
   async open(): Promise<number> {
     let count = 0;
     this.replaying = true;
     try {
       for (const segment of segmentFiles(this.file)) {
         this.segment = segment.seq;
+        this.ranges.set(segment.seq, new Map());
         const lines = createInterface({
           input: createReadStream(segment.path),
           crlfDelay: Infinity,
@@ -169,27 +217,57 @@ export class DurableEventLog implements EventBus {
           } catch {
             continue; // a torn last line after a crash
           }
-          if ('b' in line) this.inner.appendRaw(line.t, line.b);
-          else if ('r' in line) await this.inner.publishRaw(line.t, [line.r]);
-          else {
-            const topic = this.byName.get(line.t);
-            if (topic) await this.inner.publish(topic, line.e as never);
-          }
-          this.endsAtStart.set(line.t, (this.endsAtStart.get(line.t) ?? 0) + 1);
-          count++;
+          if (await this.load(segment.seq, line)) count++;
         }
       }
     } finally {
       this.replaying = false;
     }
+    if (existsSync(this.basesFile)) {
+      const bases = JSON.parse(readFileSync(this.basesFile, 'utf8')) as Record<string, number>;
+      for (const [topic, base] of Object.entries(bases)) this.inner.trim(topic, base);
+    }
+    for (const topic of this.inner.topicNames())
+      this.endsAtStart.set(topic, this.inner.endOffset(topic));
     if (existsSync(this.offsetsFile)) {
       const offsets = JSON.parse(readFileSync(this.offsetsFile, 'utf8')) as SavedOffset[];
       this.saved = new Map(offsets.map((o) => [key(o.topic, o.group), o]));
     }
     mkdirSync(dirname(this.file), { recursive: true });
+    this.removeTempFiles();
     // Appends go to a fresh segment: a torn last line of the previous run stays at its end.
     this.openSegment(this.segment + 1);
+    await this.compact();
+    this.compactTimer = setInterval(
+      () =>
+        void this.compact().catch((error: unknown) =>
+          this.logger.error({ error: String(error) }, 'event log compaction failed'),
+        ),
+      this.compactEveryMs,
+    );
+    this.compactTimer.unref();
     return count;
+  }
+
+  /**
+   * Applies the retention rules (`event-log-retention.ts`) as of `now`: moves each topic's
+   * log-start offset, frees the records below it, rewrites and deletes closed segments (see
+   * the class comment for the order). One at a time; `stopAfter` ends it early, as a crash.
+   */
+  compact(now = new Date(), stopAfter?: CompactionStep): Promise<void> {
+    const run = this.compacting.then(() => this.compactOnce(now, stopAfter));
+    this.compacting = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A topic's log-start offset: the offset of its first record still kept. */
+  baseOffset(topicName: string): number {
+    return this.inner.baseOffset(topicName);
+  }
+
+  /** A copy of a topic's kept records. */
+  readTopic(topicName: string): BinaryRecord[] {
+    return this.inner.readTopic(topicName);
   }
 
   /**
@@ -238,7 +316,9 @@ export class DurableEventLog implements EventBus {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.compactTimer);
     await this.inner.close();
+    await this.compacting;
     clearTimeout(this.saveTimer);
     await this.saving;
     const out = this.out;
@@ -251,6 +331,122 @@ export class DurableEventLog implements EventBus {
   /** The number of the segment being written. */
   currentSegment(): number {
     return this.segment;
+  }
+
+  /** Puts a line read from a segment into the bus; false when it was already there. */
+  private async load(seq: number, line: Line): Promise<boolean> {
+    const end = this.inner.endOffset(line.t);
+    if ('b' in line && line.o !== undefined) {
+      if (line.o < end) return false;
+      // Past the end: the records between were deleted (below a base), so are those before.
+      if (line.o > end) this.inner.trim(line.t, line.o);
+      this.inner.appendRaw(line.t, line.b);
+      this.note(seq, line.t, line.o);
+      return true;
+    }
+    if ('b' in line) this.inner.appendRaw(line.t, line.b);
+    else if ('r' in line) await this.inner.publishRaw(line.t, [line.r]);
+    else {
+      const topic = this.byName.get(line.t);
+      if (!topic) return false;
+      await this.inner.publish(topic, line.e as never);
+    }
+    this.unnumbered.add(seq);
+    this.note(seq, line.t, end);
+    return true;
+  }
+
+  /** Notes that a segment holds a topic's record at `offset`. */
+  private note(seq: number, topic: string, offset: number): void {
+    let ranges = this.ranges.get(seq);
+    if (!ranges) this.ranges.set(seq, (ranges = new Map()));
+    const range = ranges.get(topic);
+    if (range) range.last = offset;
+    else ranges.set(topic, { first: offset, last: offset });
+  }
+
+  private async compactOnce(now: Date, stopAfter?: CompactionStep): Promise<void> {
+    const cutoff = windowStart(now, this.retentionMonths);
+    const groups = this.groupOffsets();
+    for (const topic of this.inner.topicNames()) {
+      const base = this.inner.baseOffset(topic);
+      const next = nextBase(retentionOf(topic), {
+        base,
+        groups: groups.get(topic) ?? [],
+        firstInWindow: () => this.firstInWindow(topic, base, cutoff),
+      });
+      if (next > base) this.inner.trim(topic, next);
+    }
+    if (stopAfter === 'trim') return;
+    await this.rolled;
+    const current = this.segment;
+    const plans = [...this.ranges.entries()]
+      .filter(([seq]) => seq < current)
+      .map(([seq, ranges]) => ({
+        seq,
+        plan: planSegment(ranges, this.unnumbered.has(seq), (t) => this.inner.baseOffset(t)),
+      }));
+    for (const { seq, plan } of plans) if (plan === 'rewrite') await this.rewrite(seq);
+    if (stopAfter === 'rewrite') return;
+    const bases = Object.fromEntries(
+      this.inner
+        .topicNames()
+        .filter((t) => !INTERNAL_TOPICS.has(t) && this.inner.baseOffset(t) > 0)
+        .map((t) => [t, this.inner.baseOffset(t)]),
+    );
+    await replaceFile(this.basesFile, JSON.stringify(bases));
+    if (stopAfter === 'bases') return;
+    for (const { seq, plan } of plans)
+      if (plan === 'delete') {
+        await rm(segmentPath(this.file, seq), { force: true });
+        this.ranges.delete(seq);
+        this.unnumbered.delete(seq);
+      }
+  }
+
+  /** Per topic, the offsets of every group known: this run's, and saved durable ones not seen yet. */
+  private groupOffsets(): Map<string, number[]> {
+    const all = new Map<string, SavedOffset>(this.saved);
+    for (const [k, g] of this.live) all.set(k, g);
+    const byTopic = new Map<string, number[]>();
+    for (const g of all.values()) {
+      if (!byTopic.has(g.topic)) byTopic.set(g.topic, []);
+      byTopic.get(g.topic)!.push(g.offset);
+    }
+    return byTopic;
+  }
+
+  /** The first offset from `base` whose record's time is not before `cutoff` (or unknown). */
+  private firstInWindow(topic: string, base: number, cutoff: number): number {
+    const records = this.inner.slice(topic, base, this.inner.endOffset(topic));
+    const i = records.findIndex((r) => !(Date.parse(r.headers.ce_time ?? '') < cutoff));
+    return i < 0 ? base + records.length : base + i;
+  }
+
+  /** Rewrites a closed segment with only its records at or past their topics' bases, numbered. */
+  private async rewrite(seq: number): Promise<void> {
+    const kept: SegmentRanges = new Map();
+    const lines: string[] = [];
+    for (const [topic, range] of this.ranges.get(seq) ?? []) {
+      const from = Math.max(range.first, this.inner.baseOffset(topic));
+      if (from > range.last) continue;
+      this.inner
+        .slice(topic, from, range.last + 1)
+        .forEach((b, i) => lines.push(`${JSON.stringify({ t: topic, o: from + i, b })}\n`));
+      kept.set(topic, { first: from, last: range.last });
+    }
+    await replaceFile(segmentPath(this.file, seq), lines.join(''));
+    this.ranges.set(seq, kept);
+    this.unnumbered.delete(seq);
+  }
+
+  /** Rewrites a crash interrupted: the segments they were to replace are intact. */
+  private removeTempFiles(): void {
+    const dir = dirname(this.file);
+    const stem = basename(this.file).replace(/\.jsonl$/, '');
+    for (const name of readdirSync(dir))
+      if (name.startsWith(`${stem}.`) && name.endsWith('.jsonl.tmp'))
+        rmSync(join(dir, name), { force: true });
   }
 
   private append(line: string): void {
@@ -269,6 +465,7 @@ export class DurableEventLog implements EventBus {
     }
     this.segment = seq;
     this.segmentSize = 0;
+    this.ranges.set(seq, new Map());
     this.out = createWriteStream(segmentPath(this.file, seq), { flags: 'a' });
   }
 

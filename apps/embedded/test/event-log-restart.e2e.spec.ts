@@ -7,7 +7,7 @@ import { newSecret } from '@llmgov/service-kit';
 import { metricsRegistry } from '@llmgov/telemetry';
 import { freePort, waitFor } from '@llmgov/testing';
 import { loadConfig } from '../src/config';
-import { segmentFiles } from '../src/durable-event-log';
+import { segmentFiles } from '../src/event-log-segments';
 import { startEmbedded, type Embedded } from '../src/embedded';
 import { call } from './harness/admin';
 
