@@ -25,6 +25,17 @@ const schema = z.object({
     .int()
     .min(4096)
     .default(64 * 1024 * 1024),
+  /**
+   * Whole UTC months of request events the event log keeps before the current one (the
+   * gateway's budgets fold them at start): at least 1, for the monthly budgets.
+   */
+  EVENT_LOG_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(1),
+  /** How often the event log compacts while running (ms; it also does at start). */
+  EVENT_LOG_COMPACT_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(60 * 60 * 1000),
   /** As in the distributed mode (README configuration table). */
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),

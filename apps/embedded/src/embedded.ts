@@ -55,6 +55,8 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
   const bus = new DurableEventLog(join(config.dataDir, 'events.jsonl'), {
     inMemoryGroup: (group) => group.includes(replicaId),
     segmentBytes: config.EVENT_LOG_SEGMENT_BYTES,
+    retentionMonths: config.EVENT_LOG_RETENTION_MONTHS,
+    compactEveryMs: config.EVENT_LOG_COMPACT_INTERVAL_MS,
     maxBatchSize: INGEST_BATCH,
   });
   await bus.ensureTopics(allTopics);
