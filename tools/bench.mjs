@@ -18,13 +18,14 @@ const BENCHES = {
   admission: ['libs/budget/bench/admission.bench.ts', '200000'],
   audit: ['apps/audit/bench/ingest.bench.ts', '20000', '10'],
   embedded: ['apps/embedded/bench/ingest-replay.bench.ts', '5000'],
+  retention: ['apps/embedded/bench/log-retention.bench.ts', '200000'],
   publish: ['apps/embedded/bench/publish-to-enforce.bench.ts', '200'],
   api: ['apps/gateway/bench/api-routes.bench.ts', '3000'],
   routing: ['apps/gateway/bench/deployments.bench.ts', '200000'],
   detectors: ['apps/gateway/bench/detectors.bench.ts'],
 };
 /** Benchmarks that need neither Kafka nor Postgres. */
-const LOCAL = new Set(['detectors']);
+const LOCAL = new Set(['detectors', 'retention']);
 const asked = process.argv.slice(2);
 const names = asked.length ? asked : Object.keys(BENCHES);
 const unknown = names.filter((n) => !BENCHES[n]);

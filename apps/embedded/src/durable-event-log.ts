@@ -90,6 +90,8 @@ async function replaceFile(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
+const INTERNAL_TOPICS = new Set<string>(internalTopics.map((t) => t.name));
+
 /**
  * The embedded mode's event log: the in-process bus made durable, as Kafka's log and
  * committed offsets are. Every record appended to any topic (dead letters included) is
@@ -118,8 +120,6 @@ async function replaceFile(path: string, text: string): Promise<void> {
  * before it deletes any, so counting never runs across a deleted segment. A crash at any
  * step leaves every needed record on disk with its offset, at worst some unneeded ones too.
  */
-const INTERNAL_TOPICS = new Set<string>(internalTopics.map((t) => t.name));
-
 export class DurableEventLog implements EventBus {
   private readonly inner: InProcessEventBus;
   private readonly offsetsFile: string;

@@ -1,12 +1,9 @@
 import {
-  agentReviewsTopic,
   approvalsTopic,
   budgetTopic,
-  policyTopic,
   policyViolatedTopic,
   replicasTopic,
   requestsTopic,
-  tenancyTopic,
 } from '@llmgov/events';
 
 /**
@@ -30,13 +27,6 @@ const CONSUMED = new Set<string>([
   // Heartbeats are not written to disk; only the memory they hold is trimmed.
   replicasTopic.name,
 ]);
-
-/** Folded from the start by in-memory views: listed to say so, `all` is also the default. */
-export const FOLDED_FROM_START: readonly string[] = [
-  tenancyTopic.name,
-  policyTopic.name,
-  agentReviewsTopic.name,
-];
 
 export function retentionOf(topicName: string): Retention {
   if (topicName === requestsTopic.name) return 'window';
