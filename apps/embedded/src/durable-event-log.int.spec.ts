@@ -176,6 +176,12 @@ async function consume(
     handler: async (e, ctx) => void seen.push({ offset: Number(ctx.offset), id: e.id }),
   });
   await waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(count));
+  // Handled is not yet committed: the offset moves once the handler has returned.
+  const last = seen.at(-1);
+  if (last)
+    await waitFor(() =>
+      expect(log.committedOffset(topic.name, group)).toBeGreaterThan(last.offset),
+    );
   return { seen, close: () => sub.close() };
 }
 
