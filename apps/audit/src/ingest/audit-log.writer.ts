@@ -4,7 +4,7 @@ import { seal, GENESIS_HASH, type HashedEntry } from '../chain/entry';
 import { indexFields, isoMillis } from '../chain/index-fields';
 import { applyLogLevel, DEFAULT_LOG_LEVEL, type LogLevel } from '../chain/log-level';
 import { orgLogSettings, type OrgLogSettings } from './org-log-settings';
-import { ENTRY_COLUMNS, toParams } from '../persistence/entry-row';
+import { ENTRIES_RECORDSET, ENTRY_COLUMNS } from '../persistence/entry-row';
 
 export type AppendOutcome = 'appended' | 'duplicate';
 
@@ -48,10 +48,8 @@ export class AuditLogWriter {
     private readonly now: () => Date,
   ) {
     this.s = `"${schema}"`;
-    const placeholders = ENTRY_COLUMNS.map((c, i) =>
-      c === 'event' ? `$${i + 1}::jsonb` : `$${i + 1}`,
-    );
-    this.insertSql = `insert into ${this.s}.audit_entries (${ENTRY_COLUMNS.join(', ')}) values (${placeholders.join(', ')})`;
+    const columns = ENTRY_COLUMNS.join(', ');
+    this.insertSql = `insert into ${this.s}.audit_entries (${columns}) select ${columns} from ${ENTRIES_RECORDSET}`;
   }
 
   append(event: EnvelopeBase, topic: string): Promise<AppendOutcome> {
@@ -115,7 +113,7 @@ export class AuditLogWriter {
 
   /**
    * Appends one chain's share of a batch, in order: the head locked once, duplicates
-   * found in one query, one multi-row insert, the head moved once.
+   * found in one query, one insert of them all, the head moved once.
    */
   private async appendChain(
     manager: EntityManager,
@@ -169,15 +167,7 @@ export class AuditLogWriter {
       const learnt = orgLogSettings(event);
       if (learnt) await this.saveSettings(manager, chain, learnt);
     }
-    const width = ENTRY_COLUMNS.length;
-    const rows = entries.map(
-      (_, r) =>
-        `(${ENTRY_COLUMNS.map((c, i) => `$${r * width + i + 1}${c === 'event' ? '::jsonb' : ''}`).join(', ')})`,
-    );
-    await manager.query(
-      `insert into ${this.s}.audit_entries (${ENTRY_COLUMNS.join(', ')}) values ${rows.join(', ')}`,
-      entries.flatMap(toParams),
-    );
+    await manager.query(this.insertSql, [JSON.stringify(entries)]);
     await manager.query(
       `update ${this.s}.audit_chain_heads set position = $2, hash = $3 where chain = $1`,
       [chain, previous.position, previous.hash],
