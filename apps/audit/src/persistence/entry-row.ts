@@ -25,14 +25,15 @@ const ENTRY_COLUMN_TYPES = {
 export const ENTRY_COLUMNS = Object.keys(ENTRY_COLUMN_TYPES) as (keyof HashedEntry)[];
 
 /**
- * The rows of `$1`, one JSON array of entries, as a relation of `audit_entries`' columns.
+ * The rows of `param`, one JSON array of entries, as a relation of `audit_entries`' columns.
  * One parameter, unpacked by the server, rather than 18 per row: a batch of 1000 entries was
  * 18 000 parameters for the driver to bind and Postgres to parse, and its insert took ~25 %
  * more database CPU per row (PGlite, issue 17 item 8, docs/benchmarks.md).
  */
-export const ENTRIES_RECORDSET = `jsonb_to_recordset($1::jsonb) as x(${ENTRY_COLUMNS.map(
-  (c) => `${c} ${ENTRY_COLUMN_TYPES[c]}`,
-).join(', ')})`;
+export const entriesRecordset = (param: string): string =>
+  `jsonb_to_recordset(${param}::jsonb) as x(${ENTRY_COLUMNS.map(
+    (c) => `${c} ${ENTRY_COLUMN_TYPES[c]}`,
+  ).join(', ')})`;
 
 /** An `audit_entries` row as pg answers it: the entry, its bigint and timestamptz as pg's. */
 export type EntryRow = Omit<HashedEntry, 'position' | 'time' | 'recorded_at'> & {

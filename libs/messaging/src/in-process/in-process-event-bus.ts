@@ -175,6 +175,11 @@ export class InProcessEventBus implements EventBus {
     this.append(topicName, JSON.parse(JSON.stringify(record)) as BinaryRecord);
   }
 
+  /** How many records a topic holds (its log end offset): a group's lag is this minus its offset. */
+  logEnd(topicName: string): number {
+    return this.logs.get(topicName)?.length ?? 0;
+  }
+
   /** A copy of a topic's records, e.g. `readTopic('x.v1.dlq')` to inspect dead letters. */
   readTopic(topicName: string): BinaryRecord[] {
     return JSON.parse(JSON.stringify(this.logs.get(topicName) ?? [])) as BinaryRecord[];
