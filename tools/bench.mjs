@@ -19,6 +19,7 @@ const BENCHES = {
   audit: ['apps/audit/bench/ingest.bench.ts', '20000', '10'],
   embedded: ['apps/embedded/bench/ingest-replay.bench.ts', '5000'],
   retention: ['apps/embedded/bench/log-retention.bench.ts', '200000'],
+  'embedded-live': ['apps/embedded/bench/live-ingest.bench.ts', '20', '64'],
   publish: ['apps/embedded/bench/publish-to-enforce.bench.ts', '200'],
   api: ['apps/gateway/bench/api-routes.bench.ts', '3000'],
   routing: ['apps/gateway/bench/deployments.bench.ts', '200000'],

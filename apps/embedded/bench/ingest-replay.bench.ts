@@ -20,7 +20,12 @@ import { startEmbedded, type Embedded } from '../src/embedded';
 
 const REQUESTS = Number(process.argv[2] ?? 5000);
 const GATEWAY_REQ_PER_S = Number(process.env.GATEWAY_REQ_PER_S ?? 3000);
-/** Events one gateway request puts on the requests topic: request.admitted and request.completed. */
+/**
+ * Events one gateway request puts on the requests topic at most: request.admitted and
+ * request.completed. The admitted one is withdrawn when the request settles before it was
+ * sent, so a fast upstream yields one (`npm run bench embedded-live` measures it): two is the
+ * slow-upstream worst case.
+ */
 const EVENTS_PER_REQUEST = 2;
 const ORG = 'org_bench_ingest';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -288,6 +288,11 @@ export class DurableEventLog implements EventBus {
     return this.live.get(key(topic, group))?.offset ?? 0;
   }
 
+  /** How many records a topic holds: a group's lag is this minus its committed offset. */
+  logEnd(topic: string): number {
+    return this.inner.logEnd(topic);
+  }
+
   async publish<T extends TopicDescriptor>(topic: T, event: EventOf<T>): Promise<void> {
     await this.inner.publish(topic, event);
   }

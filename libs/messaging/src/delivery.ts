@@ -20,6 +20,11 @@ export interface DeliveryDeps {
   signal: AbortSignal;
   /** The subscription's header pre-filter (SubscribeOptions.skip). */
   skip?: (headers: Readonly<Record<string, string>>) => boolean;
+  /**
+   * How a record becomes a validated envelope (default `decodeRecord`). It must hand each
+   * call an object of its own: handlers may mutate what they get.
+   */
+  decode?: typeof decodeRecord;
 }
 
 export type DeliveryOutcome = 'handled' | 'dead_lettered';
@@ -42,6 +47,7 @@ export async function deliver<T extends TopicDescriptor>(
   deps: DeliveryDeps,
 ): Promise<DeliveryOutcome> {
   if (deps.skip?.(record.headers)) return 'handled';
+  const decode = deps.decode ?? decodeRecord;
   const decoded = decode(topic, record);
   if (!decoded.ok)
     return deadLetter(record, { reason: decoded.reason, error: decoded.detail, attempts: 0 }, deps);
@@ -116,6 +122,7 @@ export async function deliverBatch<T extends TopicDescriptor>(
   deps: DeliveryDeps,
 ): Promise<void> {
   const items: { record: InboundRecord; event: EnvelopeBase; ctx: MessageContext }[] = [];
+  const decode = deps.decode ?? decodeRecord;
   for (const record of records) {
     if (deps.skip?.(record.headers)) continue;
     const decoded = decode(topic, record);
@@ -167,7 +174,8 @@ export async function deliverBatch<T extends TopicDescriptor>(
     await deliver(topic, record, handlers.handler, handlers.maxAttempts, deps);
 }
 
-function decode(
+/** Decodes a record (CloudEvents binary mode) and validates it with its topic's schema. */
+export function decodeRecord(
   topic: TopicDescriptor,
   record: InboundRecord,
 ):

@@ -1,10 +1,10 @@
 import type { EnvelopeBase } from '@llmgov/events';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { seal, GENESIS_HASH, type HashedEntry } from '../chain/entry';
 import { indexFields, isoMillis } from '../chain/index-fields';
 import { applyLogLevel, DEFAULT_LOG_LEVEL, type LogLevel } from '../chain/log-level';
 import { orgLogSettings, type OrgLogSettings } from './org-log-settings';
-import { ENTRY_COLUMNS, toParams } from '../persistence/entry-row';
+import { ENTRY_COLUMNS, entriesRecordset } from '../persistence/entry-row';
 
 export type AppendOutcome = 'appended' | 'duplicate';
 
@@ -21,24 +21,29 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** Most events one round of transactions appends (group commit; a consumer hands up to 500 at once). */
-const MAX_BATCH = 1000;
+/**
+ * Most events one round of appends takes (group commit). A consumer hands up to 500 at once
+ * on Kafka and 2000 embedded: a round takes a whole embedded batch, because there each
+ * statement waits for its turn on the one PGlite session behind every other service's, and
+ * 1000 split a batch into two rounds of waits (issue 17 item 8).
+ */
+const MAX_BATCH = 2000;
 
 /**
- * Appends events to their org's chain. Per chain: lock the chain head, skip an event id
- * already logged, learn the log level from an active `policy.published`, strip what the
- * level excludes, link and hash, insert, move the head. Concurrent consumers (topics,
- * partitions, replicas) serialise on the head row of the org they write to.
+ * Appends events to their org's chain. Per chain: read the head, skip an event id already
+ * logged, learn the log level from an active `policy.published`, strip what the level
+ * excludes, link and hash, then insert and move the head in one statement that writes only
+ * if the head has not moved since it was read (else it reads and links again). Concurrent
+ * writers to one org (topics, partitions, replicas) are thus ordered by its head row.
  *
- * Group commit: appends that arrive while a transaction runs are written together in
- * the next round (one transaction per chain, chains in parallel). `append` resolves
- * only after its transaction committed. When a batch
- * fails, its events are retried one per transaction, so one bad event cannot hold back
- * the others.
+ * Group commit: appends that arrive while a round runs are written together in the next
+ * round (one write per chain, chains in parallel). `append` resolves only after its write
+ * committed. When a batch fails, its events are retried one per statement, so one bad
+ * event cannot hold back the others.
  */
 export class AuditLogWriter {
-  private readonly s: string;
-  private readonly insertSql: string;
+  private readonly readSql: string;
+  private readonly writeSql: string;
   private queue: Pending[] = [];
   private flushing = false;
 
@@ -47,27 +52,55 @@ export class AuditLogWriter {
     schema: string,
     private readonly now: () => Date,
   ) {
-    this.s = `"${schema}"`;
-    const placeholders = ENTRY_COLUMNS.map((c, i) =>
-      c === 'event' ? `$${i + 1}::jsonb` : `$${i + 1}`,
-    );
-    this.insertSql = `insert into ${this.s}.audit_entries (${ENTRY_COLUMNS.join(', ')}) values (${placeholders.join(', ')})`;
+    const s = `"${schema}"`;
+    this.readSql = `select h.position, h.hash, o.log_level, o.policy_version,
+        array(select event_id from ${s}.audit_entries where event_id = any($2::text[])) as seen
+      from (select $1::text as chain) c
+      left join ${s}.audit_chain_heads h on h.chain = c.chain
+      left join ${s}.audit_org_settings o on o.chain = c.chain`;
+    // One statement, so atomic without a transaction. The head moves only from where it was
+    // read ($2, $3; a chain without a head row was read at 0 and genesis), and the entries and
+    // settings are written only with it. On Postgres a concurrent writer waits on the head
+    // row, then finds it moved and writes nothing.
+    const columns = ENTRY_COLUMNS.join(', ');
+    this.writeSql = `with moved as (
+        insert into ${s}.audit_chain_heads as h (chain, position, hash) values ($1, $4, $5)
+        on conflict (chain) do update set position = excluded.position, hash = excluded.hash
+        where h.position = $2 and h.hash = $3
+        returning chain
+      ), entries as (
+        insert into ${s}.audit_entries (${columns})
+        select ${columns} from ${entriesRecordset('$6')} where exists (select 1 from moved)
+      ), settings as (
+        insert into ${s}.audit_org_settings as o (chain, log_level, retention_days, policy_version)
+        select $1, l.log_level, l.retention_days, l.policy_version
+        from jsonb_to_recordset($7::jsonb) as l(log_level text, retention_days integer, policy_version integer)
+        where exists (select 1 from moved)
+        on conflict (chain) do update set log_level = excluded.log_level,
+          retention_days = excluded.retention_days, policy_version = excluded.policy_version
+        where o.policy_version <= excluded.policy_version
+      )
+      select count(*)::int as moved from moved`;
   }
 
   append(event: EnvelopeBase, topic: string): Promise<AppendOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ event, topic, resolve, reject });
-      if (!this.flushing) void this.flush();
+      // Flushed after the current task: a batch's appends all land in the queue first and
+      // go in one round, not its first event alone and the rest in the next.
+      if (!this.flushing) {
+        this.flushing = true;
+        queueMicrotask(() => void this.flush());
+      }
     });
   }
 
-  /** Appends a batch (a consumer's, in offset order): committed in as few transactions as chains. */
+  /** Appends a batch (a consumer's, in offset order): committed in as few statements as chains. */
   appendAll(items: readonly { event: EnvelopeBase; topic: string }[]): Promise<AppendOutcome[]> {
     return Promise.all(items.map(({ event, topic }) => this.append(event, topic)));
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
@@ -78,7 +111,7 @@ export class AuditLogWriter {
           if (items) items.push(item);
           else byChain.set(chain, [item]);
         }
-        // One transaction per chain, in parallel: each locks one head, so none can deadlock.
+        // One write per chain, in parallel: each moves one head, so none can deadlock.
         await Promise.all([...byChain].map(([chain, items]) => this.commitChain(chain, items)));
       }
     } finally {
@@ -88,13 +121,11 @@ export class AuditLogWriter {
 
   private async commitChain(chain: string, items: Pending[]): Promise<void> {
     try {
-      const outcomes = await this.dataSource.transaction((manager) =>
-        this.appendChain(manager, chain, items),
-      );
+      const outcomes = await this.appendChain(chain, items);
       items.forEach((item, i) => item.resolve(outcomes[i]));
     } catch (error) {
       // The database is down or slow: fail them all now (the bus retries each).
-      // A data error: find the one event at fault, one transaction each.
+      // A data error: find the one event at fault, one statement each.
       if (isDataError(error)) for (const item of items) await this.appendAlone(item);
       else items.forEach((item) => item.reject(error));
     }
@@ -102,9 +133,7 @@ export class AuditLogWriter {
 
   private async appendAlone(item: Pending): Promise<void> {
     try {
-      const [outcome] = await this.dataSource.transaction((manager) =>
-        this.appendChain(manager, indexFields(item.event).chain, [item]),
-      );
+      const [outcome] = await this.appendChain(indexFields(item.event).chain, [item]);
       item.resolve(outcome);
     } catch (error) {
       // The same event id logged in another chain (a producer bug): still logged once.
@@ -114,39 +143,64 @@ export class AuditLogWriter {
   }
 
   /**
-   * Appends one chain's share of a batch, in order: the head locked once, duplicates
-   * found in one query, one multi-row insert, the head moved once.
+   * Appends one chain's share of a batch, in order, in two statements: one reads the head,
+   * the org's log level and which ids are logged already; the entries are linked and hashed
+   * here; one statement then moves the head, only if it is still where it was read, with the
+   * entries (and the log settings learnt). When another writer moved it meanwhile, nothing
+   * was written: read again and redo. No transaction stays open while JavaScript runs: on
+   * PGlite one open transaction holds the only session, and under HTTP load the services'
+   * thread took ~100 ms between two statements of one (issue 17 item 8, docs/benchmarks.md).
    */
   private async appendChain(
-    manager: EntityManager,
     chain: string,
     items: readonly { event: EnvelopeBase; topic: string }[],
   ): Promise<AppendOutcome[]> {
-    await manager.query(
-      `insert into ${this.s}.audit_chain_heads (chain, position, hash) values ($1, 0, $2) on conflict do nothing`,
-      [chain, GENESIS_HASH],
-    );
-    const [head] = (await manager.query(
-      `select position, hash from ${this.s}.audit_chain_heads where chain = $1 for update`,
-      [chain],
-    )) as { position: string; hash: string }[];
-    const ids = items.map((i) => i.event.id);
-    const seen = new Set(
-      (
-        (await manager.query(
-          `select event_id from ${this.s}.audit_entries where event_id = any($1::text[])`,
-          [ids],
-        )) as { event_id: string }[]
-      ).map((r) => r.event_id),
-    );
-    let { level, version } = await this.logLevel(manager, chain);
-    let previous = { position: Number(head.position), hash: head.hash };
+    for (;;) {
+      const [row] = (await this.dataSource.query(this.readSql, [
+        chain,
+        items.map((i) => i.event.id),
+      ])) as ChainRow[];
+      const head = { position: Number(row.position ?? 0), hash: row.hash ?? GENESIS_HASH };
+      const linked = this.link(items, head, new Set(row.seen), {
+        level: row.log_level ?? DEFAULT_LOG_LEVEL,
+        version: row.policy_version ?? 0,
+      });
+      if (linked.entries.length === 0) return linked.outcomes;
+      const last = linked.entries[linked.entries.length - 1];
+      const [moved] = (await this.dataSource.query(this.writeSql, [
+        chain,
+        head.position,
+        head.hash,
+        last.position,
+        last.hash,
+        JSON.stringify(linked.entries),
+        JSON.stringify(linked.settings ? [linked.settings] : []),
+      ])) as { moved: number }[];
+      if (moved.moved === 1) return linked.outcomes;
+    }
+  }
+
+  /**
+   * Links the events after `head`, in order: skips ids logged already (or twice in the batch),
+   * applies the log level an active `policy.published` sets from its own entry on (a late,
+   * older version does not), seals each entry. `settings`: the newest learnt, to save.
+   */
+  private link(
+    items: readonly { event: EnvelopeBase; topic: string }[],
+    head: { position: number; hash: string },
+    seen: Set<string>,
+    log: { level: LogLevel; version: number },
+  ): { outcomes: AppendOutcome[]; entries: HashedEntry[]; settings: OrgLogSettings | null } {
+    let { level, version } = log;
+    let previous = head;
+    let settings: OrgLogSettings | null = null;
     const entries: HashedEntry[] = [];
     const outcomes = items.map(({ event, topic }): AppendOutcome => {
+      const learnt = orgLogSettings(event);
+      if (learnt && (!settings || learnt.policy_version >= settings.policy_version))
+        settings = learnt;
       if (seen.has(event.id)) return 'duplicate';
       seen.add(event.id);
-      const learnt = orgLogSettings(event);
-      // An active policy's level applies from its own entry on (a late, older version does not).
       if (learnt && learnt.policy_version >= version)
         ({ log_level: level, policy_version: version } = learnt);
       const entry = seal({
@@ -164,51 +218,15 @@ export class AuditLogWriter {
       previous = { position: entry.position, hash: entry.hash };
       return 'appended';
     });
-    if (entries.length === 0) return outcomes;
-    for (const { event } of items) {
-      const learnt = orgLogSettings(event);
-      if (learnt) await this.saveSettings(manager, chain, learnt);
-    }
-    const width = ENTRY_COLUMNS.length;
-    const rows = entries.map(
-      (_, r) =>
-        `(${ENTRY_COLUMNS.map((c, i) => `$${r * width + i + 1}${c === 'event' ? '::jsonb' : ''}`).join(', ')})`,
-    );
-    await manager.query(
-      `insert into ${this.s}.audit_entries (${ENTRY_COLUMNS.join(', ')}) values ${rows.join(', ')}`,
-      entries.flatMap(toParams),
-    );
-    await manager.query(
-      `update ${this.s}.audit_chain_heads set position = $2, hash = $3 where chain = $1`,
-      [chain, previous.position, previous.hash],
-    );
-    return outcomes;
+    return { outcomes, entries, settings };
   }
+}
 
-  private async saveSettings(
-    manager: EntityManager,
-    chain: string,
-    learnt: OrgLogSettings,
-  ): Promise<void> {
-    await manager.query(
-      `insert into ${this.s}.audit_org_settings (chain, log_level, retention_days, policy_version) values ($1, $2, $3, $4)
-       on conflict (chain) do update set log_level = excluded.log_level, retention_days = excluded.retention_days, policy_version = excluded.policy_version
-       where ${this.s}.audit_org_settings.policy_version <= excluded.policy_version`,
-      [chain, learnt.log_level, learnt.retention_days, learnt.policy_version],
-    );
-  }
-
-  /** The org's log level as last learnt from an active policy (standard until then). */
-  private async logLevel(
-    manager: EntityManager,
-    chain: string,
-  ): Promise<{ level: LogLevel; version: number }> {
-    const [row] = (await manager.query(
-      `select log_level, policy_version from ${this.s}.audit_org_settings where chain = $1`,
-      [chain],
-    )) as { log_level: LogLevel; policy_version: number }[];
-    return row
-      ? { level: row.log_level, version: row.policy_version }
-      : { level: DEFAULT_LOG_LEVEL, version: 0 };
-  }
+/** What `readSql` answers for a chain (nulls: no head or no settings yet). */
+interface ChainRow {
+  position: string | null;
+  hash: string | null;
+  log_level: LogLevel | null;
+  policy_version: number | null;
+  seen: string[];
 }

@@ -144,13 +144,28 @@ export class OutboxRelay {
     }
   }
 
-  /** One transaction's worth; rounds of this relay never overlap. */
+  /**
+   * One transaction's worth; rounds of this relay never overlap. A round first asks, in one
+   * statement outside any transaction, whether a row waits: an idle poll (every 20 ms per
+   * service) used to be a transaction of four statements, and on the embedded PGlite an open
+   * transaction holds the only session, so under HTTP load the services' idle relays kept
+   * the ledger and the audit waiting for their turn (issue 17 item 8).
+   */
   private round(): Promise<number> {
     const next = this.round_
       .catch(() => 0)
-      .then(() => this.dataSource.transaction((m) => this.publishBatch(m)));
+      .then(async () =>
+        (await this.waiting()) ? this.dataSource.transaction((m) => this.publishBatch(m)) : 0,
+      );
     this.round_ = next;
     return next;
+  }
+
+  private async waiting(): Promise<boolean> {
+    const [{ waiting }] = (await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM ${this.table} WHERE published_at IS NULL) AS waiting`,
+    )) as Array<{ waiting: boolean }>;
+    return waiting;
   }
 
   private async publishBatch(manager: EntityManager): Promise<number> {
