@@ -191,7 +191,8 @@ export class InProcessEventBus implements EventBus {
 
   /** How many records a topic holds (its log end offset): a group's lag is this minus its offset. */
   logEnd(topicName: string): number {
-    return this.logs.get(topicName)?.length ?? 0;
+    const log = this.logs.get(topicName);
+    return log ? endOf(log) : 0;
   }
 
   /** A copy of a topic's records, e.g. `readTopic('x.v1.dlq')` to inspect dead letters. */
@@ -304,7 +305,11 @@ export class InProcessEventBus implements EventBus {
           signal: member.abort.signal,
           skip: member.skip,
           decode: (topic: TopicDescriptor, record: InboundRecord) =>
-            this.decodeOnce(topic, record, group.log[Number(record.offset)]),
+            this.decodeOnce(
+              topic,
+              record,
+              group.log.records[Number(record.offset) - group.log.base],
+            ),
           deadLetter: async (r: InboundRecord, cause: DeadLetterCause) =>
             this.append(deadLetterTopicName(group.topicName), {
               key: r.key ?? '',
@@ -341,8 +346,9 @@ export class InProcessEventBus implements EventBus {
   private decodeOnce(
     topic: TopicDescriptor,
     record: InboundRecord,
-    stored: BinaryRecord,
+    stored: BinaryRecord | undefined,
   ): ReturnType<typeof decodeRecord> {
+    if (!stored) return decodeRecord(topic, record); // trimmed meanwhile: nothing to share
     const memo = this.decoded.get(stored);
     if (memo?.schema === topic.schema) return { ok: true, envelope: JSON.parse(memo.json) };
     const result = decodeRecord(topic, record);
