@@ -119,7 +119,7 @@ export class GatewayService implements OnModuleInit, OnModuleDestroy {
       approvalsTopic,
       replicasTopic,
     ]);
-    await this.views.start(this.runtime.bus);
+    await this.views.start(this.runtime.bus, (beat) => this.publisher.enqueue(replicasTopic, beat));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -51,3 +51,32 @@ describe('ReplicaSet answers from its cache exactly as it would compute', () => 
     }
   });
 });
+
+describe('ReplicaSet blindness (its own heartbeat not back through the bus)', () => {
+  it('is blind from the oldest heartbeat not back once it is older than blind_after_ms, and sees again at its echo', () => {
+    const set = new ReplicaSet({ self: 'a', timeout_ms: 3_000, blind_after_ms: 500 });
+    set.sent(1_000);
+    expect(set.blindSince(1_400)).toBeUndefined(); // in flight, not late yet
+    set.echoed(1_000);
+    set.sent(2_000);
+    set.sent(3_000); // a broker outage: neither comes back
+    expect(set.blindSince(2_400)).toBeUndefined();
+    expect(set.blindSince(2_600)).toBe(2_000);
+    expect(set.blindSince(9_000)).toBe(2_000);
+    set.echoed(3_000); // the later one is back: the lost one (a failed send) is passed too
+    expect(set.blindSince(9_000)).toBeUndefined();
+  });
+
+  it('while blind, peers live when it went blind stay live (silence is not a departure); once it sees, they expire', () => {
+    const set = new ReplicaSet({ self: 'a', timeout_ms: 3_000, blind_after_ms: 500 });
+    set.heartbeat('b', 1_000);
+    set.heartbeat('c', 1_500);
+    set.sent(2_000); // the outage begins
+    expect(set.live(20_000)).toEqual(['a', 'b', 'c']);
+    expect(set.isLive('b', 20_000)).toBe(true);
+    set.heartbeat('d', 4_000); // a peer heard during it counts as well
+    expect(set.size(20_000)).toBe(4);
+    set.echoed(2_000);
+    expect(set.live(20_000)).toEqual(['a']);
+  });
+});

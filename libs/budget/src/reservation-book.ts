@@ -153,6 +153,7 @@ export class ReservationBook {
     nowMs: number,
   ): Exclude<ReserveResult, { ok: true }> | null {
     const n = this.replicas ? this.replicas.size(nowMs) : 1;
+    const blind = this.replicas?.blindSince(nowMs);
     let checked = 0;
     this.checkedFor = null;
     for (const limit of limits) {
@@ -164,7 +165,7 @@ export class ReservationBook {
       let recent = this.recent.get(key);
       if (!recent) this.recent.set(key, (recent = new RecentAdmissions(this.lagMs)));
       this.checked[checked++] = recent;
-      const own = recent.sum(nowMs) + (this.unannounced.get(key) ?? 0);
+      const own = recent.sum(nowMs, blind) + (this.unannounced.get(key) ?? 0);
       if (!fitsLagShare(own, amount_micro_usd, remaining, n)) {
         return this.refusal(limit, key, {
           replicas: n,
@@ -238,7 +239,8 @@ export class ReservationBook {
       }
     }
     for (const [id, at] of this.done) if (t - at > this.completedRetentionMs) this.done.delete(id);
-    for (const [key, recent] of this.recent) if (recent.idle(t)) this.recent.delete(key);
+    const blind = this.replicas?.blindSince(t);
+    for (const [key, recent] of this.recent) if (recent.idle(t, blind)) this.recent.delete(key);
     this.pruneCounters(now);
     return expired;
   }
@@ -409,7 +411,7 @@ export class ReservationBook {
         else this.unannounced.delete(key);
         let recent = this.recent.get(key);
         if (!recent) this.recent.set(key, (recent = new RecentAdmissions(this.lagMs)));
-        recent.add(now, r.grown.amount);
+        recent.add(now, r.grown.amount, this.replicas?.blindSince(now));
       }
     }
     for (const key of r.counters) {
@@ -427,7 +429,8 @@ export class ReservationBook {
    */
   private noteOwn(limits: readonly BudgetLimit[], amount: number, nowMs: number): void {
     if (this.checkedFor !== limits) return;
-    for (let i = 0; i < limits.length; i++) this.checked[i]!.add(nowMs, amount);
+    const blind = this.replicas?.blindSince(nowMs);
+    for (let i = 0; i < limits.length; i++) this.checked[i]!.add(nowMs, amount, blind);
   }
 
   private keyOf(limit: BudgetLimit): string {

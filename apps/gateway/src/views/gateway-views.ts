@@ -1,5 +1,6 @@
 import {
   DEFAULT_HEARTBEAT_MS,
+  DEFAULT_LAG_MS,
   DEFAULT_REPLICA_TIMEOUT_MS,
   ReplicaSet,
   ReservationBook,
@@ -88,6 +89,7 @@ export class GatewayViews implements ChainViews {
     this.replicas = new ReplicaSet({
       self: replicaId,
       timeout_ms: options.timeout_ms ?? DEFAULT_REPLICA_TIMEOUT_MS,
+      blind_after_ms: (options.lag_ms ?? DEFAULT_LAG_MS) / 2,
     });
     this.policies = new PolicyStore((org, version, reason) => {
       policyRejected.inc();
@@ -105,7 +107,12 @@ export class GatewayViews implements ChainViews {
     this.budget = new BookBudgetGate(this.book);
   }
 
-  async start(bus: EventBus): Promise<void> {
+  /**
+   * `send`: how heartbeats leave, by default straight onto `bus`. The gateway sends them
+   * through its request events' publisher, so that their echo measures that path, queue
+   * included: a heartbeat back means the request events sent before it are out too.
+   */
+  async start(bus: EventBus, send?: (beat: EventOf<typeof replicasTopic>) => void): Promise<void> {
     // One consumer group per topic: Kafka assigns a group's topics across all its members.
     const group = (topic: string) => `gateway-views-${this.replicaId}-${topic}`;
     const own = gatewaySource(this.replicaId);
@@ -140,22 +147,30 @@ export class GatewayViews implements ChainViews {
       bus.subscribe({
         topic: replicasTopic,
         group: group(replicasTopic.name),
-        skip: (h) => h.ce_source === own,
         fromBeginning: false,
-        // A heartbeat sent longer than a timeout ago (a replay, a slow group join) says nothing
-        // about liveness now: a restarted process must not count its previous life as a peer.
-        // Assumes replica clocks agree within a fraction of REPLICA_TIMEOUT_MS (NTP).
         handler: async (e) => {
+          // Its own, back through the bus: its view is fresh up to then (`ReplicaSet.blindSince`).
+          if (e.data.replica_id === this.replicaId) {
+            this.replicas.echoed(Date.parse(e.data.sent_at));
+            return;
+          }
+          // A heartbeat sent longer than a timeout ago (a replay, a slow group join) says nothing
+          // about liveness now: a restarted process must not count its previous life as a peer.
+          // Assumes replica clocks agree within a fraction of REPLICA_TIMEOUT_MS (NTP).
           const now = Date.now();
           if (now - Date.parse(e.data.sent_at) >= this.replicas.timeoutMs) return;
           this.replicas.heartbeat(e.data.replica_id, now);
         },
       }),
     ]);
-    const heartbeat = () =>
+    const heartbeat = () => {
+      const beat = this.heartbeat();
+      this.replicas.sent(Date.parse(beat.data.sent_at));
+      if (send) return send(beat);
       void bus
-        .publish(replicasTopic, this.heartbeat())
+        .publish(replicasTopic, beat)
         .catch((err: Error) => this.logger.warn({ err: err.message }, 'replica heartbeat failed'));
+    };
     heartbeat();
     this.beat = setInterval(heartbeat, this.heartbeatMs);
     this.beat.unref();

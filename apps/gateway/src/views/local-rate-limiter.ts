@@ -29,12 +29,13 @@ export class LocalRateLimiter implements RateLimiter {
     let remaining = Number.POSITIVE_INFINITY;
     let reset = 0;
     const n = this.replicas ? this.replicas.size(nowMs) : 1;
+    const blind = this.replicas?.blindSince(nowMs);
     for (const b of buckets) {
       const w = this.window(b, nowMs);
       const left = b.limit - w.count;
       const resetMs = w.start + b.window_ms - nowMs;
       if (left <= 0) return { allowed: false, bucket: b, remaining: 0, reset_ms: resetMs };
-      const own = n > 1 && w.recent ? w.recent.sum(nowMs) : 0;
+      const own = n > 1 && w.recent ? w.recent.sum(nowMs, blind) : 0;
       if (!fitsLagShare(own, 1, left, n)) {
         // Its lag share is used up, not the window: it frees up within a quarter lag.
         const frees = Math.min(resetMs, w.recent!.freesInMs(nowMs));
@@ -50,7 +51,7 @@ export class LocalRateLimiter implements RateLimiter {
       for (const b of buckets) {
         const w = this.window(b, nowMs);
         w.count++;
-        if (this.replicas) (w.recent ??= new RecentAdmissions(this.lagMs)).add(nowMs, 1);
+        if (this.replicas) (w.recent ??= new RecentAdmissions(this.lagMs)).add(nowMs, 1, blind);
       }
     }
     if (nowMs - this.lastSweep > 60_000) this.sweep(nowMs);
