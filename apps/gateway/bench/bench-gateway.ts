@@ -6,7 +6,8 @@
 //   MODE=standalone (default): the compiled gateway (dist/apps/gateway/main.js, built first when
 //     stale) in a child process on a Kafka bus (KAFKA_BROKERS, a fresh TOPIC_PREFIX), no
 //     database; org, key and policy are published on Kafka.
-//     GATEWAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the child's node.
+//     GATEWAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the child's node;
+//     SERVICES_NODE_FLAGS to the other four services' (distributed).
 //   MODE=distributed: the whole deployment as docker-compose.yml runs it, on this machine: the
 //     five compiled services, each its own process, on Kafka and one fresh Postgres database
 //     (BENCH_DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/postgres;
@@ -112,6 +113,8 @@ function spawnService(service: string, env: NodeJS.ProcessEnv, flags: string[] =
   return child;
 }
 
+const nodeFlags = (flags = '') => flags.split(' ').filter(Boolean);
+
 function build(): void {
   const result = spawnSync(process.execPath, ['tools/build.mjs', '--if-stale'], {
     cwd: ROOT,
@@ -180,14 +183,18 @@ async function onKafka(distributed: boolean): Promise<() => Promise<void>> {
   if (db)
     for (const service of OTHERS)
       children.push(
-        spawnService(service, {
-          ...common,
-          PORT: String(port(service)),
-          DATABASE_URL: db.url,
-          ...(service === 'policy-registry'
-            ? { BOOTSTRAP_ADMIN_KEY: `msh_${randomBytes(24).toString('hex')}` }
-            : {}),
-        }),
+        spawnService(
+          service,
+          {
+            ...common,
+            PORT: String(port(service)),
+            DATABASE_URL: db.url,
+            ...(service === 'policy-registry'
+              ? { BOOTSTRAP_ADMIN_KEY: `msh_${randomBytes(24).toString('hex')}` }
+              : {}),
+          },
+          nodeFlags(process.env.SERVICES_NODE_FLAGS),
+        ),
       );
   const gateway = spawnService(
     'gateway',
@@ -197,7 +204,7 @@ async function onKafka(distributed: boolean): Promise<() => Promise<void>> {
       DATABASE_URL: db?.url ?? '',
       APPROVAL_SERVICE_URL: `http://127.0.0.1:${port('approval-workflow')}`,
     },
-    (process.env.GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    nodeFlags(process.env.GATEWAY_NODE_FLAGS),
   );
   children.push(gateway);
   const stop = async () => {

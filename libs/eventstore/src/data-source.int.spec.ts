@@ -29,7 +29,10 @@ describe('createDataSource', () => {
     const migrations = (await opened[0].query(
       `SELECT name FROM "${schema.name}".migrations`,
     )) as Array<{ name: string }>;
-    expect(migrations.map((m) => m.name)).toEqual(['EventstoreInit1763769600000']);
+    expect(migrations.map((m) => m.name)).toEqual([
+      'EventstoreInit1763769600000',
+      'EventstoreOutboxNotify1795824000000',
+    ]);
     const tables = (await opened[0].query(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
       [schema.name],

@@ -16,4 +16,9 @@ export interface ServiceRuntime {
   jwt: JwtConfig;
   /** Postgres pool size per service (PGlite serialises anyway: keep small there). */
   poolSize?: number;
+  /**
+   * Outbox relays wake on Postgres notifications of outbox inserts instead of polling every
+   * 20 ms (OutboxRelayOptions.notifications). Standalone services on Postgres; not PGlite.
+   */
+  outboxNotifications?: boolean;
 }

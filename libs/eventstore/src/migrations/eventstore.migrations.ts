@@ -71,5 +71,32 @@ export function eventstoreMigrations(schema: string): MigrationClass[] {
         await runner.query(`DROP TABLE ${qualified(schema, table)}`);
     }
   }
-  return [EventstoreInit1763769600000];
+  /**
+   * Every statement that inserts into the outbox notifies OUTBOX_CHANNEL with the schema, at
+   * its commit (Postgres folds a transaction's equal notifications into one), so a relay
+   * listening there publishes at once instead of polling an idle table (OutboxRelay).
+   */
+  class EventstoreOutboxNotify1795824000000 implements MigrationInterface {
+    name = 'EventstoreOutboxNotify1795824000000';
+
+    async up(runner: QueryRunner): Promise<void> {
+      await runner.query(
+        `CREATE FUNCTION ${qualified(schema, 'outbox_notify')}() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN PERFORM pg_notify('${OUTBOX_CHANNEL}', TG_TABLE_SCHEMA); RETURN NULL; END $$`,
+      );
+      await runner.query(
+        `CREATE TRIGGER outbox_notify AFTER INSERT ON ${qualified(schema, 'outbox')}
+         FOR EACH STATEMENT EXECUTE FUNCTION ${qualified(schema, 'outbox_notify')}()`,
+      );
+    }
+
+    async down(runner: QueryRunner): Promise<void> {
+      await runner.query(`DROP TRIGGER outbox_notify ON ${qualified(schema, 'outbox')}`);
+      await runner.query(`DROP FUNCTION ${qualified(schema, 'outbox_notify')}()`);
+    }
+  }
+  return [EventstoreInit1763769600000, EventstoreOutboxNotify1795824000000];
 }
+
+/** The channel outbox inserts notify (payload: the schema). */
+export const OUTBOX_CHANNEL = 'llmgov_outbox';

@@ -1,5 +1,5 @@
 import { KafkaEventBus, silentLogger, type MessageContext } from '@llmgov/messaging';
-import { kafkaBrokers, testTopicPrefix, waitFor } from '@llmgov/testing';
+import { databaseUrl, kafkaBrokers, testTopicPrefix, waitFor } from '@llmgov/testing';
 import {
   appendCounter,
   BusFailingAfter,
@@ -124,5 +124,23 @@ describe('OutboxRelay', () => {
     const byStream = dedupedByStream(seen);
     for (const s of STREAMS) expect(byStream.get(s)).toEqual(everyVersion);
     expect(a.published + b.published).toBe(STREAMS.length * VERSIONS);
+  });
+
+  it('with notifications, publishes a row when its insert commits, not at the next poll', async () => {
+    const seen = await consumeAll();
+    // Polls and safety-net rounds a minute apart: only a notification can publish in time.
+    const relay = new OutboxRelay(fixture.dataSource, fixture.schema, bus, {
+      pollIntervalMs: 60_000,
+      logger: silentLogger,
+      notifications: { url: databaseUrl(), idleIntervalMs: 60_000 },
+    });
+    relays.push(relay);
+    relay.start();
+    await waitFor(() => expect(relay.listening).toBe(true));
+    await appendCounter(fixture.store, 'n1', 1);
+    await appendCounter(fixture.store, 'n1', 2);
+    await waitFor(() => expect(dedupedByStream(seen).get('n1')).toEqual([1, 2]), {
+      timeoutMs: 30_000,
+    });
   });
 });

@@ -6,6 +6,8 @@ import {
   type RawRecord,
 } from '@llmgov/messaging';
 import { outboxBacklog } from '@llmgov/telemetry';
+import type { Client } from 'pg';
+import { OUTBOX_CHANNEL } from '../migrations/eventstore.migrations';
 import { qualified } from '../sql';
 
 export interface OutboxRelayOptions {
@@ -14,7 +16,17 @@ export interface OutboxRelayOptions {
   /** Rows per transaction (default 100). */
   batchSize?: number;
   logger?: MessagingLogger;
+  /**
+   * Listen for outbox inserts (the trigger of the event store's migrations) on a connection
+   * of its own to `url`: a round runs when one commits, else every `idleIntervalMs` (default
+   * 1000) as a safety net. While that connection is not up, the relay polls every
+   * `pollIntervalMs`. Unset: polling only (the embedded mode's PGlite has one session).
+   */
+  notifications?: { url: string; idleIntervalMs?: number };
 }
+
+/** How long a lost listening connection waits before it is opened again. */
+const RELISTEN_MS = 1000;
 
 interface PendingRow {
   position: string;
@@ -49,12 +61,17 @@ export class OutboxRelay {
   private round_: Promise<number> = Promise.resolve(0);
   private publishedTotal = 0;
   private unobserve?: () => void;
+  private listener?: Client;
+  private relisten?: NodeJS.Timeout;
+  /** A notification came since the current round started: the next one runs at once. */
+  private woken = false;
+  private wake?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: string,
     private readonly bus: EventBus,
-    options: OutboxRelayOptions = {},
+    private readonly options: OutboxRelayOptions = {},
   ) {
     this.table = qualified(schema, 'outbox');
     this.pollIntervalMs = options.pollIntervalMs ?? 20;
@@ -78,8 +95,17 @@ export class OutboxRelay {
     this.unobserve?.();
     this.unobserve = undefined;
     this.stopping?.abort();
+    clearTimeout(this.relisten);
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.end().catch(() => undefined);
     await this.loop;
     this.loop = undefined;
+  }
+
+  /** Whether outbox inserts wake the relay now (`notifications` set and its connection up). */
+  get listening(): boolean {
+    return this.listener !== undefined;
   }
 
   /**
@@ -125,9 +151,13 @@ export class OutboxRelay {
   }
 
   private async run(signal: AbortSignal): Promise<void> {
+    if (this.options.notifications) await this.listen(this.options.notifications, signal);
     let failures = 0;
     while (!signal.aborted) {
-      let wait = this.pollIntervalMs;
+      this.woken = false;
+      let wait = this.listening
+        ? (this.options.notifications?.idleIntervalMs ?? 1000)
+        : this.pollIntervalMs;
       try {
         const n = await this.round();
         failures = 0;
@@ -140,8 +170,77 @@ export class OutboxRelay {
           'outbox relay round failed',
         );
       }
-      await sleep(wait, signal);
+      if (failures === 0 && this.woken) continue;
+      // A backoff after a failed round is not cut short by notifications.
+      await this.idle(wait, signal, failures === 0);
     }
+  }
+
+  /** Waits `ms`, or until stopped or (`wakeable`) notified; the timer cleared either way. */
+  private idle(ms: number, signal: AbortSignal, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      if (wakeable) this.wake = done;
+    });
+  }
+
+  private notified(): void {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  /**
+   * LISTENs on a connection of its own; a lost connection is opened again after RELISTEN_MS
+   * (polling meanwhile), and each time it is up a round runs for what came in between.
+   * `pg` is required here: the gateway loads this module but never relays.
+   */
+  private async listen(
+    options: NonNullable<OutboxRelayOptions['notifications']>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (signal.aborted) return;
+    const { Client: PgClient } = require('pg') as typeof import('pg');
+    const client = new PgClient({ connectionString: options.url });
+    const retry = (error: unknown) => {
+      if (this.listener === client) this.listener = undefined;
+      if (signal.aborted) return;
+      this.logger.warn(
+        { schema: this.schema, error: String(error), retry_in_ms: RELISTEN_MS },
+        'outbox relay not listening; polling meanwhile',
+      );
+      clearTimeout(this.relisten);
+      this.relisten = setTimeout(() => void this.listen(options, signal), RELISTEN_MS);
+      this.relisten.unref();
+    };
+    client.on('notification', (message) => {
+      if (message.payload === this.schema) this.notified();
+    });
+    client.on('error', (error) => {
+      void client.end().catch(() => undefined);
+      retry(error);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (error) {
+      void client.end().catch(() => undefined);
+      retry(error);
+      return;
+    }
+    if (signal.aborted) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
+    this.notified();
   }
 
   /**

@@ -28,6 +28,7 @@ import { headersToStrings, toKafkaMessage } from './kafka-records';
 import { kafkaLogCreator } from './kafka-logger';
 import { createTopics, type TopicLayout } from './kafka-topics';
 import { JavaCompatiblePartitioner } from './partitioner';
+import { scheduleKafkaChecksOnlyWhenPending } from './request-queue-timer';
 import { SendCoalescer } from './send-coalescer';
 
 interface OutgoingMessage {
@@ -105,6 +106,7 @@ export class KafkaEventBus implements EventBus {
   private closed = false;
 
   constructor(options: KafkaEventBusOptions) {
+    scheduleKafkaChecksOnlyWhenPending();
     this.prefix = options.topicPrefix ?? '';
     this.logger = options.logger ?? stderrLogger;
     this.layout = { numPartitions: 3, replicationFactor: 1, ...options.topics };

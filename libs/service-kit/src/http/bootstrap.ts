@@ -1,10 +1,9 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DomainErrorFilter } from '../errors/domain-error.filter';
 import { rejectNulBytes } from './reject-nul';
-import { withDocumentedPaths } from './openapi-paths';
+import { serveDocsLazily } from './lazy-docs';
 
 export interface BootstrapOptions {
   /** Service name, for docs and logs. */
@@ -91,16 +90,7 @@ function canServeSwaggerUi(): boolean {
 }
 
 function setupDocs(app: INestApplication, name: string): void {
-  const config = new DocumentBuilder()
-    .setTitle(`LLM governance gateway — ${name}`)
-    .setDescription(
-      'Routes of CONTRACT.md. Admin routes take `Authorization: Bearer msh_…` or a JWT; gateway routes take a `gk_…` key.',
-    )
-    .addBearerAuth()
-    .build();
   // The Swagger UI assets need @fastify/static (not a dependency): without it, serve the
-  // OpenAPI JSON/YAML only (/docs-json) instead of exiting the process at startup.
-  const server = app.getHttpAdapter().getInstance() as object;
-  const document = () => withDocumentedPaths(server, SwaggerModule.createDocument(app, config));
-  SwaggerModule.setup('docs', app, document, { ui: canServeSwaggerUi() });
+  // OpenAPI JSON/YAML only (/docs-json) instead of failing on the first /docs request.
+  serveDocsLazily(app, name, canServeSwaggerUi());
 }

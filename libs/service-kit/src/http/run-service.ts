@@ -56,6 +56,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     clock: systemClock,
     jwt: options.jwt,
     poolSize: options.poolSize,
+    outboxNotifications: true,
   };
 
   @Module({ imports: [HealthModule, MetricsModule, options.module(runtime)] })

@@ -19,7 +19,7 @@ export interface ServicePersistenceOptions {
   /** The service's own migrations (run after the event store's when it is event-sourced). */
   migrations: MigrationClass[];
   /** An event-sourced service: the event store's tables, and an OutboxRelay publishing to `bus`. */
-  eventSourced?: { bus: EventBus; relayIntervalMs?: number };
+  eventSourced?: { bus: EventBus; relayIntervalMs?: number; notifications?: boolean };
 }
 
 /**
@@ -52,6 +52,7 @@ export function persistenceProviders(options: ServicePersistenceOptions): Provid
       useFactory: (ds: DataSource) =>
         new OutboxRelay(ds, schema, eventSourced.bus, {
           pollIntervalMs: eventSourced.relayIntervalMs,
+          ...(eventSourced.notifications ? { notifications: { url: options.databaseUrl } } : {}),
         }),
     });
   return providers;

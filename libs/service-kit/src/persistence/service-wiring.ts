@@ -76,7 +76,11 @@ export function serviceWiring(options: ServiceWiringOptions): ServiceWiring {
       poolSize: runtime.poolSize,
       migrations: options.migrations(schema),
       eventSourced: kind.eventSourced
-        ? { bus: runtime.bus, relayIntervalMs: runtime.relayIntervalMs }
+        ? {
+            bus: runtime.bus,
+            relayIntervalMs: runtime.relayIntervalMs,
+            notifications: runtime.outboxNotifications,
+          }
         : undefined,
     }),
   };

@@ -6,9 +6,9 @@ import {
   Injectable,
   Module,
   Res,
+  SetMetadata,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { shutdownTracing } from '../tracing/sdk';
 import { OPENMETRICS_CONTENT_TYPE, openMetricsText, wantsOpenMetrics } from './open-metrics';
 import { collectProcessMetrics, metricsRegistry } from './registry';
@@ -16,6 +16,13 @@ import { collectProcessMetrics, metricsRegistry } from './registry';
 interface Reply {
   header(name: string, value: string): unknown;
 }
+
+/**
+ * `@ApiExcludeController()` spelled with Nest's SetMetadata (the key and value
+ * @nestjs/swagger reads): importing the decorator would load @nestjs/swagger at start-up in
+ * every service, which `/docs` now loads on its first request (service-kit lazy-docs.ts).
+ */
+const ApiExcludeController = () => SetMetadata('swagger/apiExcludeController', [true]);
 
 @ApiExcludeController()
 @Controller('metrics')
