@@ -18,7 +18,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { EventBus, SubscribeOptions, Subscription } from '@llmgov/messaging';
 import type { ChainViews } from '@llmgov/chain';
-import { counter } from '@llmgov/telemetry';
+import { counter, gauge } from '@llmgov/telemetry';
 import { rateBucketsFor } from '@llmgov/policy-eval';
 import { AgentReviews } from './agent-reviews';
 import { BookBudgetGate } from './book-budget-gate';
@@ -26,6 +26,11 @@ import { LocalRateLimiter } from './local-rate-limiter';
 import { PolicyStore } from './policy-store';
 import { GatewayTenancy } from './tenancy-view';
 
+const blindFor = gauge({
+  name: 'gateway_replica_blind_seconds',
+  help: 'How long this replica has been blind: its oldest heartbeat not back through the bus after half a lag (0: its view is fresh). Blind, it counts all it admitted since near a limit (docs/budgets.md).',
+  labelNames: ['replica'] as const,
+});
 const policyRejected = counter({
   name: 'gateway_policy_versions_rejected_total',
   help: 'Active policy versions that failed verification (the previous version stays enforced).',
@@ -165,7 +170,10 @@ export class GatewayViews implements ChainViews {
     ]);
     const heartbeat = () => {
       const beat = this.heartbeat();
-      this.replicas.sent(Date.parse(beat.data.sent_at));
+      const now = Date.parse(beat.data.sent_at);
+      const blind = this.replicas.blindSince(now);
+      blindFor.labels(this.replicaId).set(blind === undefined ? 0 : (now - blind) / 1000);
+      this.replicas.sent(now);
       if (send) return send(beat);
       void bus
         .publish(replicasTopic, beat)

@@ -1,5 +1,6 @@
 import { replicasTopic } from '@llmgov/events';
 import { KafkaEventBus, silentLogger } from '@llmgov/messaging';
+import { metricsRegistry } from '@llmgov/telemetry';
 import { kafkaBrokers, testTopicPrefix, waitFor } from '@llmgov/testing';
 import { GatewayViews } from './gateway-views';
 
@@ -17,6 +18,10 @@ describe('gateway replica membership over Kafka', () => {
       topicPrefix: prefix,
       logger: silentLogger,
     });
+  const blindSeconds = async (replica: string) =>
+    (await metricsRegistry().getSingleMetric('gateway_replica_blind_seconds')?.get())?.values.find(
+      (v) => v.labels.replica === replica,
+    )?.value ?? Number.NaN;
   const ids = ['gw-a', 'gw-b', 'gw-c'];
   const buses = ids.map(bus);
   const views = ids.map(
@@ -48,6 +53,55 @@ describe('gateway replica membership over Kafka', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     expect(views[0]!.replicas.live(Date.now())).toEqual(['gw-a', 'gw-b']);
   }, 60_000);
+
+  it('a replica whose heartbeats stop coming back is blind and keeps its peers; once one comes back it sees again', async () => {
+    // Its heartbeats are lost on the way (a stalled broker path) while `stalled`; its peers' arrive.
+    let stalled = false;
+    const b = bus('blind');
+    const blind = new GatewayViews('gw-blind', logger, {
+      heartbeat_ms: 200,
+      timeout_ms: 1_500,
+      lag_ms: 1_000,
+    });
+    const gone = new GatewayViews('gw-gone', logger, { heartbeat_ms: 200, timeout_ms: 1_500 });
+    const g = bus('gone');
+    try {
+      await Promise.all([
+        blind.start(b, (beat) => {
+          if (!stalled) void b.publish(replicasTopic, beat);
+        }),
+        gone.start(g),
+      ]);
+      await waitFor(() => expect(blind.replicas.isLive('gw-gone', Date.now())).toBe(true), {
+        timeoutMs: 30_000,
+      });
+      await waitFor(() => expect(blind.replicas.blindSince(Date.now())).toBeUndefined(), {
+        timeoutMs: 30_000,
+      });
+      stalled = true;
+      await waitFor(() => expect(blind.replicas.blindSince(Date.now())).toBeDefined(), {
+        timeoutMs: 5_000,
+      });
+      await waitFor(async () => expect(await blindSeconds('gw-blind')).toBeGreaterThan(0), {
+        timeoutMs: 5_000,
+      });
+      // A peer that stops while this replica is blind stays live past the timeout.
+      await gone.stop();
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(blind.replicas.isLive('gw-gone', Date.now())).toBe(true);
+      stalled = false;
+      await waitFor(() => expect(blind.replicas.blindSince(Date.now())).toBeUndefined(), {
+        timeoutMs: 10_000,
+      });
+      expect(blind.replicas.isLive('gw-gone', Date.now())).toBe(false);
+      await waitFor(async () => expect(await blindSeconds('gw-blind')).toBe(0), {
+        timeoutMs: 5_000,
+      });
+    } finally {
+      await Promise.all([blind.stop(), gone.stop()]);
+      await Promise.all([b.close(), g.close()]);
+    }
+  }, 90_000);
 
   it('is not ready before one timeout has passed since it subscribed (join)', async () => {
     const late = new GatewayViews('gw-late', logger, { heartbeat_ms: 200, timeout_ms: 1_500 });
