@@ -55,8 +55,13 @@ describe('KafkaEventBus when idle', () => {
       });
       await waitFor(() => expect(handled).toBe(1), { timeoutMs: 30_000 });
 
-      const armed = await timersArmed(() => new Promise((resolve) => setTimeout(resolve, 1000)));
-      expect(armed).toBeLessThan(100);
+      // The quietest of three seconds: the bug re-arms its timer in every one of them, while a
+      // shared test broker's transient errors (a partition changing leader while other suites
+      // create topics) make the consumer retry for a moment (426 timers seen once in CI).
+      const windows: number[] = [];
+      for (let i = 0; i < 3; i++)
+        windows.push(await timersArmed(() => new Promise((resolve) => setTimeout(resolve, 1000))));
+      expect(Math.min(...windows)).toBeLessThan(100);
     } finally {
       await bus.close();
     }
