@@ -288,6 +288,17 @@ export class DurableEventLog implements EventBus {
     return this.live.get(key(topic, group))?.offset ?? 0;
   }
 
+  /**
+   * Records the durable groups subscribed in this run have yet to handle, over all topics:
+   * 0 when every checkpoint is at its log's end (what a graceful stop then keeps).
+   */
+  backlog(): number {
+    let total = 0;
+    for (const g of this.live.values())
+      if (!this.inMemoryGroup(g.group)) total += Math.max(0, this.logEnd(g.topic) - g.offset);
+    return total;
+  }
+
   /** How many records a topic holds: a group's lag is this minus its committed offset. */
   logEnd(topic: string): number {
     return this.inner.logEnd(topic);

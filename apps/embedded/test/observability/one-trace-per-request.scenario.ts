@@ -34,24 +34,26 @@ export async function expectOneTracePerRequest(s: TraceScenario, count: number):
     model: 'mock/echo',
     messages: [{ role: 'user', content: 'trace me' }],
   });
-  const sent: Sent[] = await Promise.all(
-    Array.from({ length: count }, async () => {
-      const traceId = randomBytes(16).toString('hex');
-      const callerSpanId = randomBytes(8).toString('hex');
-      const res = await fetch(`${s.gateway}/v1/chat/completions`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${s.gatewayKey}`,
-          'content-type': 'application/json',
-          traceparent: `00-${traceId}-${callerSpanId}-01`,
-        },
-        body,
-      });
-      expect(res.status).toBe(200);
-      await res.text();
-      return { traceId, callerSpanId, requestId: String(res.headers.get('x-request-id')) };
-    }),
-  );
+  const burst = (): Promise<Sent[]> =>
+    Promise.all(
+      Array.from({ length: count }, async () => {
+        const traceId = randomBytes(16).toString('hex');
+        const callerSpanId = randomBytes(8).toString('hex');
+        const res = await fetch(`${s.gateway}/v1/chat/completions`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${s.gatewayKey}`,
+            'content-type': 'application/json',
+            traceparent: `00-${traceId}-${callerSpanId}-01`,
+          },
+          body,
+        });
+        expect(res.status).toBe(200);
+        await res.text();
+        return { traceId, callerSpanId, requestId: String(res.headers.get('x-request-id')) };
+      }),
+    );
+  const sent = await burst();
   expect(new Set(sent.map((r) => r.requestId)).size).toBe(count);
 
   const isProcess = (span: CollectedSpan) =>
@@ -125,9 +127,18 @@ export async function expectOneTracePerRequest(s: TraceScenario, count: number):
 
   // Batches did happen (else this proves nothing about them): a batch's send span is a trace
   // of its own that links the creation context of each message it carried.
-  const batchSends = spans.filter(
-    (span) => span.name === `send ${s.requestsTopic}` && span.links.length > 1,
-  );
-  expect(batchSends.length).toBeGreaterThan(0);
-  for (const send of batchSends) expect(send.parentSpanId).toBeUndefined();
+  // On a fast machine a burst's events may each leave alone: then more bursts, up to five.
+  const batchSends = () =>
+    s.spans().filter((span) => span.name === `send ${s.requestsTopic}` && span.links.length > 1);
+  for (let i = 0; i < 5 && batchSends().length === 0; i++) {
+    const batched = await waitFor(() => expect(batchSends().length).toBeGreaterThan(0), {
+      timeoutMs: 5_000,
+    }).then(
+      () => true,
+      () => false,
+    );
+    if (!batched) await burst();
+  }
+  expect(batchSends().length).toBeGreaterThan(0);
+  for (const send of batchSends()) expect(send.parentSpanId).toBeUndefined();
 }
