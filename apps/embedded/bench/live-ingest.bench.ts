@@ -4,6 +4,7 @@
 // requests answered and each consumer's lag on the requests topic (log end − committed
 // offset), then times the drain once the load stops (issue 17 item 8).
 //   node -r ./tools/register.cjs apps/embedded/bench/live-ingest.bench.ts [seconds] [concurrency]
+// INGEST_MAX_LAG_MS (default 250; 0: unpaced) as the embedded mode reads it (docs/limits.md).
 // A consumer keeps up when its lag stays bounded: at every sample of the second half of the
 // run (the first half is warm-up) it is at most one second of production (the run's sustained
 // events/s). A consumer slower than the gateway by a tenth passes that bound within ~10 s.
@@ -42,7 +43,14 @@ interface Sample {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'llmgov-live-bench-'));
   const embedded = await startEmbedded(
-    loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', DEMO: 'on', LOG_LEVEL: 'error' }),
+    loadConfig({
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DEMO: 'on',
+      LOG_LEVEL: 'error',
+      INGEST_MAX_LAG_MS: process.env.INGEST_MAX_LAG_MS,
+    }),
   );
   try {
     const base = `http://127.0.0.1:${embedded.port}`;

@@ -36,6 +36,11 @@ const schema = z.object({
     .int()
     .min(60_000)
     .default(60 * 60 * 1000),
+  /**
+   * How far behind (ms) the ledger, audit or registry may fall on what the gateway produces
+   * before new gateway requests wait for them (`IngestPacer`); 0: never wait.
+   */
+  INGEST_MAX_LAG_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   /** As in the distributed mode (README configuration table). */
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),

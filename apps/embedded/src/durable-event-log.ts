@@ -15,6 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { allTopics, internalTopics, type EventOf, type TopicDescriptor } from '@llmgov/events';
 import {
+  CE_HEADERS,
   InProcessEventBus,
   stderrLogger,
   type BinaryRecord,
@@ -152,6 +153,7 @@ export class DurableEventLog implements EventBus {
   private readonly ranges = new Map<number, SegmentRanges>();
   /** Segments with lines of earlier versions (no offsets). */
   private readonly unnumbered = new Set<number>();
+  private readonly commitListeners = new Set<() => void>();
   /** Resolves once the segments rolled away from are flushed and closed. */
   private rolled: Promise<void> = Promise.resolve();
 
@@ -297,6 +299,28 @@ export class DurableEventLog implements EventBus {
     for (const g of this.live.values())
       if (!this.inMemoryGroup(g.group)) total += Math.max(0, this.logEnd(g.topic) - g.offset);
     return total;
+  }
+
+  /** The groups with durable state subscribed in this run, with their committed offsets. */
+  *durableGroups(): Iterable<SavedOffset> {
+    for (const g of this.live.values()) if (!this.inMemoryGroup(g.group)) yield g;
+  }
+
+  /**
+   * When the record at `offset` was produced (its `ce_time`, ms), if it was appended in this
+   * run (not loaded at `open`) and is still held; else undefined (`IngestPacer`).
+   */
+  liveRecordTime(topic: string, offset: number): number | undefined {
+    if (offset < (this.endsAtStart.get(topic) ?? 0)) return undefined;
+    const [record] = this.inner.slice(topic, offset, offset + 1);
+    const time = record ? Date.parse(record.headers[CE_HEADERS.time]) : NaN;
+    return Number.isNaN(time) ? undefined : time;
+  }
+
+  /** Calls `listener` after each commit of a durable group; returns how to stop. */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   /** How many records a topic holds: a group's lag is this minus its committed offset. */
@@ -489,6 +513,7 @@ export class DurableEventLog implements EventBus {
     const k = key(topic, group);
     this.live.set(k, { topic, group, offset });
     if (this.inMemoryGroup(group)) return;
+    for (const listener of this.commitListeners) listener();
     this.saveTimer ??= setTimeout(() => {
       this.saveTimer = undefined;
       this.saving = this.saving.then(() => this.saveOffsets()).catch(() => undefined);

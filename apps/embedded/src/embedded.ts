@@ -23,6 +23,7 @@ import { MetricsModule } from '@llmgov/telemetry';
 import type { EmbeddedConfig } from './config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { DurableEventLog } from './durable-event-log';
+import { IngestPacer } from './ingest-pacer';
 import { ensureDemo, type DemoCredentials } from './demo';
 
 export interface Embedded {
@@ -44,6 +45,10 @@ export interface Embedded {
  * audit from 1.4–1.6k to 3.6k on a shared 2-core box (`npm run bench embedded`, 2026-11-28).
  */
 const INGEST_BATCH = 2000;
+/** Longest a gateway request waits for the consumers to catch up, however far behind. */
+const PACE_MAX_WAIT_MS = 1_000;
+/** A consumer that has not moved for this long is stalled (the database down): not waited for. */
+const PACE_STALLED_AFTER_MS = 10_000;
 
 /** Starts the five services in this process: PGlite, the in-process bus, one HTTP port. */
 export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
@@ -62,6 +67,11 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
   await bus.ensureTopics(allTopics);
   const replayStartedAt = performance.now();
   const loaded = await bus.open();
+  const pacer = new IngestPacer(bus, {
+    maxLagMs: config.INGEST_MAX_LAG_MS,
+    maxWaitMs: Math.max(PACE_MAX_WAIT_MS, 2 * config.INGEST_MAX_LAG_MS),
+    stalledAfterMs: PACE_STALLED_AFTER_MS,
+  });
 
   const runtime: ServiceRuntime = {
     bus,
@@ -115,6 +125,13 @@ export async function startEmbedded(config: EmbeddedConfig): Promise<Embedded> {
     connectionTimeoutMs: config.HTTP_CONNECTION_TIMEOUT_MS,
     shutdownHooks: false,
     configure: async (nest) => {
+      // Model calls wait while the durable consumers are too far behind; admin routes never.
+      nest
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onRequest', async (request) => {
+          if (request.method === 'POST' && request.url.startsWith('/v1/')) await pacer.pace();
+        });
       consoleBuilt = await serveConsole(nest, config.CONSOLE_DIR);
     },
     logger:

@@ -10,6 +10,8 @@ export interface EmbeddedUnderTest {
   /** `http://127.0.0.1:<port>`: every route of every service. */
   readonly base: string;
   readonly bootstrapKey: string;
+  /** Its DATA_DIR (the event log, the database's URL file…). */
+  readonly dataDir: string;
   readonly embedded: Embedded;
 }
 
@@ -49,6 +51,7 @@ export function useEmbedded(env: Record<string, string> = {}): EmbeddedUnderTest
       return base;
     },
     bootstrapKey,
+    dataDir,
     get embedded() {
       if (!embedded) throw new Error('useEmbedded: read inside tests, after beforeAll');
       return embedded;
