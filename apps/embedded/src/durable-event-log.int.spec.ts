@@ -140,6 +140,55 @@ describe('DurableEventLog', () => {
       rmSync(batchDir, { recursive: true, force: true });
     }
   });
+
+  it("tells the pacer what a durable group has yet to handle of this run's records, and each of its commits", async () => {
+    const paceDir = mkdtempSync(join(tmpdir(), 'durable-log-pace-'));
+    const reopen = async () => {
+      const log = new DurableEventLog(join(paceDir, 'events.jsonl'), {
+        logger: silentLogger,
+        inMemoryGroup: (g) => g.startsWith('view.'),
+        saveDelayMs: 10,
+      });
+      await log.open();
+      return log;
+    };
+    const earlier = await reopen();
+    await earlier.publish(policyViolatedTopic, violation(0)); // from an earlier run
+    await earlier.close();
+    const log = await reopen();
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let commits = 0;
+      const stop = log.onCommit(() => commits++);
+      for (const group of ['sink', 'view.peers'])
+        await log.subscribe({
+          topic: policyViolatedTopic,
+          group,
+          handler: async () => (group === 'sink' ? gate : undefined),
+        });
+      const live = { ...violation(1), time: '2026-11-28T12:00:00.000Z' };
+      await log.publish(policyViolatedTopic, live);
+      await waitFor(() =>
+        expect(log.committedOffset(policyViolatedTopic.name, 'view.peers')).toBe(2),
+      );
+      // Only the durable group, still at the record replayed from the earlier run.
+      expect([...log.durableGroups()]).toEqual([
+        { topic: policyViolatedTopic.name, group: 'sink', offset: 0 },
+      ]);
+      expect(log.liveRecordTime(policyViolatedTopic.name, 0)).toBeUndefined();
+      expect(log.liveRecordTime(policyViolatedTopic.name, 1)).toBe(Date.parse(live.time));
+      expect(log.liveRecordTime(policyViolatedTopic.name, 2)).toBeUndefined(); // the end
+      const before = commits;
+      release();
+      await waitFor(() => expect(log.committedOffset(policyViolatedTopic.name, 'sink')).toBe(2));
+      expect(commits).toBeGreaterThan(before); // the durable group's, not the view's
+      stop();
+    } finally {
+      await log.close();
+      rmSync(paceDir, { recursive: true, force: true });
+    }
+  });
 });
 
 const completed = (n: number, time: Date) => ({

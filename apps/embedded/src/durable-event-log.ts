@@ -311,7 +311,8 @@ export class DurableEventLog implements EventBus {
    * run (not loaded at `open`) and is still held; else undefined (`IngestPacer`).
    */
   liveRecordTime(topic: string, offset: number): number | undefined {
-    if (offset < (this.endsAtStart.get(topic) ?? 0)) return undefined;
+    if (offset < (this.endsAtStart.get(topic) ?? 0) || offset >= this.logEnd(topic))
+      return undefined;
     const [record] = this.inner.slice(topic, offset, offset + 1);
     const time = record ? Date.parse(record.headers[CE_HEADERS.time]) : NaN;
     return Number.isNaN(time) ? undefined : time;
