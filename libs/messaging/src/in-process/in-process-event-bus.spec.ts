@@ -151,3 +151,50 @@ describe('InProcessEventBus decoding', () => {
     }
   });
 });
+
+describe('InProcessEventBus — closing a subscription', () => {
+  const alert = (n: number): EventOf<typeof budgetTopic> => ({
+    ...structuredClone(exampleEvents['budget.threshold_reached']),
+    id: `evt_close_${n}`,
+  });
+
+  it('waits for the batch being handled, which commits, so the caller may then release what the handler uses', async () => {
+    const bus = new InProcessEventBus({ retry: fastRetry, logger: silentLogger });
+    try {
+      await bus.publishBatch(budgetTopic, [0, 1, 2].map(alert));
+      let started!: () => void;
+      const inHandler = new Promise<void>((r) => (started = r));
+      let finish!: () => void;
+      const handled: string[] = [];
+      const sub = await bus.subscribe({
+        topic: budgetTopic,
+        group: 'sink',
+        handler: async () => undefined,
+        batchHandler: async (items) => {
+          started();
+          await new Promise<void>((r) => (finish = r));
+          handled.push(...items.map((i) => i.event.id));
+        },
+      });
+      await inHandler;
+      let closed = false;
+      const closing = sub.close().then(() => (closed = true));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(closed).toBe(false); // the batch is still being handled
+      finish();
+      await closing;
+      expect(handled).toHaveLength(3);
+      // Its offset committed: the next member of the group starts after it.
+      const next: string[] = [];
+      await bus.publish(budgetTopic, alert(3));
+      await bus.subscribe({
+        topic: budgetTopic,
+        group: 'sink',
+        handler: async (e) => void next.push(e.id),
+      });
+      await waitFor(() => expect(next).toEqual(['evt_close_3']));
+    } finally {
+      await bus.close();
+    }
+  });
+});

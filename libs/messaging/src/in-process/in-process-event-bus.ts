@@ -60,6 +60,8 @@ interface Group {
   offset: number;
   members: Member[];
   draining: boolean;
+  /** The delivery in flight, if any: a member's `close` waits for it, as Kafka's disconnect does. */
+  delivery?: Promise<void>;
 }
 
 /**
@@ -163,6 +165,9 @@ export class InProcessEventBus implements EventBus {
       close: async () => {
         member.abort.abort();
         g.members = g.members.filter((m) => m !== member);
+        // A batch being handled finishes (or stops at its next retry) before close resolves,
+        // so the caller may then release what the handler uses (its database connections).
+        await g.delivery?.catch(() => undefined);
         this.schedule(g);
       },
     };
@@ -318,24 +323,27 @@ export class InProcessEventBus implements EventBus {
             }),
         };
         try {
-          if (member.batchHandler) {
-            await deliverBatch(
-              member.topic,
-              records,
-              {
-                handler: member.handler,
-                batchHandler: member.batchHandler,
-                maxAttempts: member.maxAttempts,
-              },
-              deps,
-            );
-          } else await deliver(member.topic, records[0], member.handler, member.maxAttempts, deps);
+          group.delivery = member.batchHandler
+            ? deliverBatch(
+                member.topic,
+                records,
+                {
+                  handler: member.handler,
+                  batchHandler: member.batchHandler,
+                  maxAttempts: member.maxAttempts,
+                },
+                deps,
+              )
+            : deliver(member.topic, records[0], member.handler, member.maxAttempts, deps);
+          await group.delivery;
           // A trim during the delivery may have moved the group further already.
           group.offset = Math.max(end, group.offset);
           this.durability?.commit(group.topicName, group.name, group.offset);
         } catch (error) {
           // The member closed mid-delivery: the offset stays, the next member gets it again.
           if (!(error instanceof DeliveryAborted)) throw error;
+        } finally {
+          group.delivery = undefined;
         }
       }
     } finally {
