@@ -61,7 +61,7 @@ interface Group {
   members: Member[];
   draining: boolean;
   /** The delivery in flight, if any: a member's `close` waits for it, as Kafka's disconnect does. */
-  delivery?: Promise<void>;
+  delivery?: Promise<unknown>;
 }
 
 /**
