@@ -3,8 +3,10 @@
 // sustained request rate × events per request, then how long a restart takes to be ready,
 // resuming from the consumers' checkpoints and (checkpoints removed) replaying the whole log.
 //   node -r ./tools/register.cjs apps/embedded/bench/ingest-replay.bench.ts [requests]
-// GATEWAY_REQ_PER_S: the gateway's sustained rate to compare with (default 3000, the top of the
-// embedded range measured by `npm run bench:gateway`, docs/benchmarks.md).
+// GATEWAY_REQ_PER_S: a gateway rate to compare with (default 3000, the top of the unpaced
+// embedded range measured by `npm run bench:gateway`, docs/benchmarks.md), at the slow-upstream
+// worst case of two events a request: `above_gateway_rate` says whether a burst is taken that
+// fast. Whether ingest keeps up as the system runs (the paced gateway) is `embedded-live`'s.
 // CPU time per event (this process, and its main thread alone: the thread the gateway serves
 // on) is printed too: unlike events/s, it holds when other jobs share the cores.
 import 'reflect-metadata';
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
           process: Math.round((processCpu.user + processCpu.system) / events.length),
           main_thread: mainCpu === null ? null : Math.round(mainCpu / events.length),
         },
-        keeps_up: { ledger: ledgerRate >= needed, audit: auditRate >= needed },
+        above_gateway_rate: { ledger: ledgerRate >= needed, audit: auditRate >= needed },
         restart_to_ready_ms: { from_checkpoints: resumeMs, full_replay: replayMs },
       }),
     );
