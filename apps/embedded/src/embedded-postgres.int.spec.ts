@@ -28,13 +28,11 @@ describe('embedded Postgres (PGlite in a worker thread)', () => {
   });
 
   it('keeps this thread free while a query runs: timers fire during a long query', async () => {
-    let last = performance.now();
-    let longestGap = 0;
-    const timer = setInterval(() => {
-      const now = performance.now();
-      longestGap = Math.max(longestGap, now - last);
-      last = now;
-    }, 5);
+    // On this thread the query would be one synchronous WASM call: no timer could fire until
+    // it returned. Counting the ticks, rather than bounding the longest gap, keeps the test
+    // true on a loaded machine, where the OS may deschedule this thread for a second.
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 5);
     const started = performance.now();
     try {
       // Long enough to measure; on this thread it would block every timer for all of it.
@@ -44,7 +42,7 @@ describe('embedded Postgres (PGlite in a worker thread)', () => {
     }
     const took = performance.now() - started;
     expect(took).toBeGreaterThan(200);
-    expect(longestGap).toBeLessThan(took / 2);
+    expect(ticks).toBeGreaterThanOrEqual(10);
   });
 
   it('answers a result of several MiB intact (many chunks, sent on while produced)', async () => {
