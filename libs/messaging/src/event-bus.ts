@@ -55,7 +55,24 @@ export interface SubscribeOptions<T extends TopicDescriptor> {
    * validated or handed to the handler (a replica skipping the events it published itself).
    */
   skip?: (headers: Readonly<Record<string, string>>) => boolean;
+  /**
+   * How long records may gather before the consumer takes them, for consumers that trade a
+   * little freshness for fewer, larger batches (the ledger's, audit's and registry's ingest).
+   * On Kafka a fetch then waits until 64 KiB are ready or this window has passed, instead of
+   * answering as soon as one record arrives: under light load each service handles one
+   * batch per window rather than one per record (one transaction and its round trips each).
+   * Unset: records are taken as soon as they arrive. The in-process bus ignores it (its
+   * deliveries are already batched per turn, and the embedded gateway paces itself to them).
+   */
+  batchWindowMs?: number;
 }
+
+/**
+ * The batch window of the services' ingest consumers (ledger, audit, registry decision
+ * inputs): their projections may trail the gateway by this much under light load, and in
+ * exchange each takes one batch per window instead of one per record.
+ */
+export const INGEST_BATCH_WINDOW_MS = 200;
 
 export interface Subscription {
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 import { allTopics, type EnvelopeBase, type TopicDescriptor } from '@llmgov/events';
-import type { EventBus, Subscription } from '@llmgov/messaging';
+import { INGEST_BATCH_WINDOW_MS, type EventBus, type Subscription } from '@llmgov/messaging';
 import type { AuditLogWriter } from './audit-log.writer';
 import { auditMetrics } from '../metrics';
 
@@ -39,6 +39,7 @@ export class AuditConsumer {
           group: auditGroup(topic),
           fromBeginning: true,
           maxAttempts: Infinity,
+          batchWindowMs: INGEST_BATCH_WINDOW_MS,
           handler: async (event) => this.record(topic, [event]),
           batchHandler: async (items) =>
             this.record(

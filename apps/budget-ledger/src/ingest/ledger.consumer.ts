@@ -1,5 +1,10 @@
 import { policyTopic, requestsTopic } from '@llmgov/events';
-import type { EventBus, MessageContext, Subscription } from '@llmgov/messaging';
+import {
+  INGEST_BATCH_WINDOW_MS,
+  type EventBus,
+  type MessageContext,
+  type Subscription,
+} from '@llmgov/messaging';
 import type { LedgerWriter } from './ledger.writer';
 
 /**
@@ -37,6 +42,7 @@ export class LedgerConsumer {
     const requests = await this.bus.subscribe({
       topic: requestsTopic,
       group: consumer,
+      batchWindowMs: INGEST_BATCH_WINDOW_MS,
       handler: async (event, ctx) =>
         void (await this.writer.handle(consumer, event, position(ctx))),
       batchHandler: async (items) =>

@@ -1,5 +1,5 @@
 import { agentReviewsTopic, requestsTopic, type EventOf } from '@llmgov/events';
-import type { EventBus, Subscription } from '@llmgov/messaging';
+import { INGEST_BATCH_WINDOW_MS, type EventBus, type Subscription } from '@llmgov/messaging';
 import type { DecisionInput } from '../domain/simulate';
 import type { ProjectionsRepository } from './projections.repository';
 
@@ -27,6 +27,7 @@ export class ProjectionsConsumer {
     const requests = await this.bus.subscribe({
       topic: requestsTopic,
       group: REQUESTS,
+      batchWindowMs: INGEST_BATCH_WINDOW_MS,
       handler: async (event) => {
         if (event.type === 'request.completed')
           await this.repo.recordInput(REQUESTS, event.id, decisionInput(event.data));

@@ -1,5 +1,5 @@
 import { deadLetterTopicName, defineTopic, envelope } from '@llmgov/events';
-import { consumerLag } from '@llmgov/telemetry';
+import { consumerLag, counter } from '@llmgov/telemetry';
 import { kafkaBrokers, testTopicPrefix, waitFor } from '@llmgov/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { z } from 'zod';
@@ -89,23 +89,30 @@ const kafkaBus = async (): Promise<BusUnderTest> => {
 eventBusBehaviour('Kafka', kafkaBus);
 batchDeliveryBehaviour('Kafka', kafkaBus);
 
+const newBus = () =>
+  new KafkaEventBus({
+    brokers: kafkaBrokers(),
+    clientId: 'event-bus-int-spec',
+    topicPrefix: prefix,
+    retry: fastRetry,
+    logger: silentLogger,
+  });
+
+/** A fresh topic of `lag.ticked` events. */
+const tickedTopic = (name: string) =>
+  defineTopic(
+    `${name}.${Math.random().toString(36).slice(2, 8)}.v1`,
+    `${name} test`,
+    'k',
+    ['lag.ticked'],
+    z.discriminatedUnion('type', [Ticked]),
+  );
+
 describe('KafkaEventBus consumer lag', () => {
   it('reports the lag left after each batch as messaging_consumer_lag_messages{topic,group}', async () => {
-    const bus = new KafkaEventBus({
-      brokers: kafkaBrokers(),
-      clientId: 'event-bus-int-spec',
-      topicPrefix: prefix,
-      retry: fastRetry,
-      logger: silentLogger,
-    });
+    const bus = newBus();
     try {
-      const topic = defineTopic(
-        `lagged.${Math.random().toString(36).slice(2, 8)}.v1`,
-        'Lag test',
-        'k',
-        ['lag.ticked'],
-        z.discriminatedUnion('type', [Ticked]),
-      );
+      const topic = tickedTopic('lagged');
       let handled = 0;
       await bus.subscribe({ topic, group: 'lag-group', handler: async () => void handled++ });
       await bus.publishBatch(
@@ -133,4 +140,110 @@ describe('KafkaEventBus consumer lag', () => {
       await bus.close();
     }
   });
+});
+
+describe('KafkaEventBus batch window', () => {
+  const ticks = (tag: string, count: number) =>
+    Array.from({ length: count }, (_, n) => ({
+      id: `evt_window_${tag}_${n}`,
+      type: 'lag.ticked' as const,
+      source: 'llmgov/test',
+      time: new Date().toISOString(),
+      subject: 'one-partition',
+      data: { n },
+    }));
+
+  /** Publishes 20 events one produce request at a time; answers the sizes of the batches handled. */
+  async function batchesOf(batchWindowMs: number | undefined): Promise<number[]> {
+    const bus = newBus();
+    try {
+      const topic = tickedTopic('windowed');
+      const sizes: number[] = [];
+      await bus.subscribe({
+        topic,
+        group: 'window-group',
+        batchWindowMs,
+        handler: async () => void sizes.push(1),
+        batchHandler: async (items) => void sizes.push(items.length),
+      });
+      const tag = Math.random().toString(36).slice(2, 8);
+      for (const event of ticks(tag, 20)) {
+        await bus.publish(topic, event);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await waitFor(() => expect(sizes.reduce((a, b) => a + b, 0)).toBe(20), {
+        timeoutMs: 30_000,
+      });
+      return sizes;
+    } finally {
+      await bus.close();
+    }
+  }
+
+  it('takes the records that arrive within its window together (Kafka: the fetch waits for them)', async () => {
+    // The 20 publishes span well under the 3 s window, so at most one fetch boundary (the
+    // fetch in flight when the first arrived) can fall between them: one or two batches.
+    const sizes = await batchesOf(3_000);
+    expect(sizes.length).toBeLessThanOrEqual(2);
+  }, 60_000);
+
+  it('without a window, takes each record as soon as it arrives', async () => {
+    // Each publish is its own produce request, 5 ms or more apart; a fetch answers at once.
+    const sizes = await batchesOf(undefined);
+    expect(sizes.length).toBeGreaterThan(2);
+  }, 60_000);
+});
+
+describe('KafkaEventBus offset commits', () => {
+  it('commits the handled offsets about once a second, not once per batch, the last of a flow included', async () => {
+    const bus = newBus();
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const topic = tickedTopic('committed');
+      let handled = 0;
+      await bus.subscribe({ topic, group: 'commit-group', handler: async () => void handled++ });
+      // One produce request each, 5 ms apart: many small batches (see "without a window").
+      const started = Date.now();
+      for (let n = 0; n < 20; n++) {
+        await bus.publish(topic, {
+          id: `evt_commit_${started}_${n}`,
+          type: 'lag.ticked',
+          source: 'llmgov/test',
+          time: new Date().toISOString(),
+          subject: 'one-partition',
+          data: { n },
+        });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await waitFor(() => expect(handled).toBe(20), { timeoutMs: 30_000 });
+      const groupId = bus.topicName('commit-group');
+      // The timer sends the last ones within a second of their handling, with no batch after.
+      await waitFor(
+        async () => {
+          const [{ partitions }] = await admin.fetchOffsets({
+            groupId,
+            topics: [bus.topicName(topic.name)],
+          });
+          const committed = partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+          expect(committed).toBe(20);
+        },
+        { timeoutMs: 10_000 },
+      );
+      const commits = counter({
+        name: 'messaging_offset_commits_total',
+        help: '',
+        labelNames: ['topic', 'group'] as const,
+      });
+      const sent = (await commits.get()).values.find(
+        (v) => v.labels.group === groupId && v.labels.topic === bus.topicName(topic.name),
+      )?.value;
+      const elapsedS = (Date.now() - started) / 1000;
+      expect(sent).toBeGreaterThanOrEqual(1);
+      expect(sent).toBeLessThanOrEqual(Math.ceil(elapsedS) + 1);
+    } finally {
+      await admin.disconnect();
+      await bus.close();
+    }
+  }, 60_000);
 });

@@ -1,10 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deadLetterTopicName, type EventOf, type TopicDescriptor } from '@llmgov/events';
-import { consumerLag } from '@llmgov/telemetry';
+import { consumerLag, counter } from '@llmgov/telemetry';
 import {
   Kafka,
   KafkaJSError,
   logLevel,
   type Admin,
+  type Batch,
   type Consumer,
   type KafkaMessage,
   type Message,
@@ -12,7 +14,7 @@ import {
 } from 'kafkajs';
 import { structuredToBinary, toBinaryRecord, type BinaryRecord } from '../cloudevents';
 import { deadLetterHeaders, type DeadLetterCause, type InboundRecord } from '../dead-letter';
-import { deliver, deliverBatch } from '../delivery';
+import { deliver, deliverBatch, type DeliveryDeps } from '../delivery';
 import type {
   EventBus,
   RawRecord,
@@ -27,6 +29,7 @@ import { validateForPublish } from '../validate';
 import { headersToStrings, toKafkaMessage } from './kafka-records';
 import { kafkaLogCreator } from './kafka-logger';
 import { createTopics, type TopicLayout } from './kafka-topics';
+import { OffsetCommitter } from './offset-committer';
 import { JavaCompatiblePartitioner } from './partitioner';
 import { scheduleKafkaChecksOnlyWhenPending } from './request-queue-timer';
 import { SendCoalescer } from './send-coalescer';
@@ -62,6 +65,15 @@ const DEFAULT_MAX_BATCH = 500;
 
 /** Committing at most this often mid-batch (and always at the end of a batch). */
 const AUTO_COMMIT_INTERVAL_MS = 1000;
+/** How long closing waits for the last commit (what it misses is redelivered). */
+const CLOSE_COMMIT_WAIT_MS = 3000;
+const offsetCommits = counter({
+  name: 'messaging_offset_commits_total',
+  help: 'Offset commits a Kafka consumer group sent (at most about one a second while it handles records).',
+  labelNames: ['topic', 'group'] as const,
+});
+/** What a fetch of a subscription with a batch window waits for, unless the window ends first. */
+const BATCH_WINDOW_MIN_BYTES = 64 * 1024;
 
 /**
  * The EventBus on Kafka (kafkajs 2.2.4), CloudEvents in binary mode.
@@ -190,7 +202,10 @@ export class KafkaEventBus implements EventBus {
       // The broker's long-poll wait when there is nothing to read (a fetch returns as soon as
       // a record arrives). Closing and rebalancing wait for the fetch in flight, so a short
       // wait keeps both quick; the cost is a few idle fetches a second.
-      maxWaitTimeInMs: this.maxWaitTimeInMs,
+      maxWaitTimeInMs: options.batchWindowMs ?? this.maxWaitTimeInMs,
+      // With a batch window, the broker holds a fetch until this much is ready or the window
+      // has passed (SubscribeOptions.batchWindowMs).
+      minBytes: options.batchWindowMs === undefined ? 1 : BATCH_WINDOW_MIN_BYTES,
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [physical], fromBeginning: options.fromBeginning ?? true });
@@ -212,13 +227,23 @@ export class KafkaEventBus implements EventBus {
           },
         ]),
     });
+    const commits = offsetCommits.labels(physical, group);
+    const committer = new OffsetCommitter(
+      physical,
+      AUTO_COMMIT_INTERVAL_MS,
+      async (offsets) => {
+        await consumer.commitOffsets(offsets);
+        commits.inc();
+      },
+      (error) =>
+        this.logger.warn({ group, topic: physical, error: String(error) }, 'offset commit failed'),
+    );
     await consumer.run({
-      // Offsets are resolved one by one below and committed when the batch ends (kafkajs
-      // commits the resolved offsets after eachBatch returns or throws), or mid-batch once
-      // `autoCommitInterval` has passed, so a long batch (a handler retrying) does not hold
-      // back the offsets of the messages before it.
-      autoCommit: true,
-      autoCommitInterval: AUTO_COMMIT_INTERVAL_MS,
+      // Offsets are resolved one by one below and committed by the OffsetCommitter: once per
+      // interval while records are handled, at once when the consumer stops, a batch fails or
+      // the group rebalances. A long batch (a handler retrying) does not hold back the offsets
+      // of the messages before it.
+      autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.partitionsConsumedConcurrently,
       eachBatch: async ({
@@ -229,62 +254,47 @@ export class KafkaEventBus implements EventBus {
         isRunning,
         isStale,
       }) => {
-        const deps = deliveryDeps(heartbeat);
-        if (options.batchHandler) {
-          const handlers = {
-            handler: options.handler,
-            batchHandler: options.batchHandler,
-            maxAttempts: options.maxAttempts ?? 5,
-          };
-          const size = Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH);
-          for (let i = 0; i < batch.messages.length; i += size) {
-            if (!isRunning() || isStale()) return;
-            const slice = batch.messages.slice(i, i + size);
-            try {
-              await deliverBatch(
-                options.topic,
-                slice.map((m) => inbound(physical, batch.partition, m)),
-                handlers,
-                deps,
-              );
-            } catch (error) {
-              if (error instanceof DeliveryAborted)
-                throw new KafkaJSError(error, { retriable: true });
-              throw error;
-            }
-            resolveOffset(slice[slice.length - 1].offset);
-            await heartbeat();
-            await commitOffsetsIfNecessary();
-          }
-          lag.report(batch.partition, Number(batch.offsetLag()));
-          return;
-        }
-        for (const message of batch.messages) {
-          // Stopping, or the partition was sought/revoked: leave the rest unresolved.
-          if (!isRunning() || isStale()) return;
+        // Commits from inside a batch go straight to the group (they still work while the
+        // consumer stops, which waits for this batch before it leaves the group).
+        const commitNow = () =>
+          committer.flush(async (offsets) => {
+            await commitOffsetsIfNecessary({
+              topics: [
+                {
+                  topic: physical,
+                  partitions: offsets.map(({ partition, offset }) => ({ partition, offset })),
+                },
+              ],
+            });
+            commits.inc();
+          });
+        const handled = (offset: string) => {
+          resolveOffset(offset);
+          committer.handledUpTo(batch.partition, offset);
+        };
+        const keepAlive = async () => {
           try {
-            await deliver(
-              options.topic,
-              inbound(physical, batch.partition, message),
-              options.handler,
-              options.maxAttempts ?? 5,
-              deps,
-            );
+            await heartbeat();
           } catch (error) {
-            // Closed mid-retry: throwing leaves this offset unresolved (those before it are
-            // committed by kafkajs). As a retriable KafkaJSError it is neither logged as a
-            // handler failure nor crashes the consumer; the runner, stopping, drops it.
-            if (error instanceof DeliveryAborted)
-              throw new KafkaJSError(error, { retriable: true });
+            await commitNow(); // rebalancing: what was handled stays handled
             throw error;
           }
-          resolveOffset(message.offset);
-          // Both are cheap when not due: kafkajs heartbeats once per heartbeatInterval and
-          // commits once per autoCommitInterval.
-          await heartbeat();
-          await commitOffsetsIfNecessary();
+        };
+        try {
+          await this.handleBatch(options, physical, batch, handled, deliveryDeps(keepAlive), {
+            isRunning,
+            isStale,
+          });
+        } catch (error) {
+          await commitNow();
+          // Closed mid-retry: throwing leaves this offset unresolved. As a retriable
+          // KafkaJSError it is neither logged as a handler failure nor crashes the consumer;
+          // the runner, stopping, drops it.
+          if (error instanceof DeliveryAborted) throw new KafkaJSError(error, { retriable: true });
+          throw error;
         }
-        lag.report(batch.partition, Number(batch.offsetLag()));
+        if (!isRunning()) await commitNow();
+        else lag.report(batch.partition, Number(batch.offsetLag()));
       },
     });
     const subscription: Subscription = {
@@ -292,6 +302,12 @@ export class KafkaEventBus implements EventBus {
         if (!this.subscriptions.delete(subscription)) return;
         // Aborting first ends a backoff wait at once; the message stays uncommitted.
         abort.abort();
+        committer.stop();
+        // Bounded: during a rebalance kafkajs retries a commit for up to its retry time.
+        await Promise.race([
+          committer.flush(),
+          sleep(CLOSE_COMMIT_WAIT_MS, undefined, { ref: false }),
+        ]);
         await consumer.disconnect();
         lag.forgetAll();
       },
@@ -307,6 +323,40 @@ export class KafkaEventBus implements EventBus {
       );
     });
     return subscription;
+  }
+
+  /**
+   * Hands a fetched batch to the subscription's handlers: in slices to `batchHandler`, else
+   * one message at a time; `handled` is told each offset done. Stops early when the consumer
+   * stops or the partition was sought or revoked (the rest stays unresolved).
+   */
+  private async handleBatch<T extends TopicDescriptor>(
+    options: SubscribeOptions<T>,
+    physical: string,
+    batch: Batch,
+    handled: (offset: string) => void,
+    deps: DeliveryDeps & { keepAlive: () => Promise<void> },
+    state: { isRunning: () => boolean; isStale: () => boolean },
+  ): Promise<void> {
+    const maxAttempts = options.maxAttempts ?? 5;
+    const { batchHandler } = options;
+    const size = batchHandler ? Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH) : 1;
+    for (let i = 0; i < batch.messages.length; i += size) {
+      if (!state.isRunning() || state.isStale()) return;
+      const slice = batch.messages.slice(i, i + size);
+      const records = slice.map((m) => inbound(physical, batch.partition, m));
+      if (batchHandler)
+        await deliverBatch(
+          options.topic,
+          records,
+          { handler: options.handler, batchHandler, maxAttempts },
+          deps,
+        );
+      else await deliver(options.topic, records[0], options.handler, maxAttempts, deps);
+      handled(slice[slice.length - 1].offset);
+      // Cheap when not due: kafkajs heartbeats once per heartbeatInterval.
+      await deps.keepAlive();
+    }
   }
 
   async close(): Promise<void> {
