@@ -7,7 +7,7 @@
 // IDLE_S (default 5) seconds, then reads RSS from /proc and process.memoryUsage() after a full
 // GC through tools/memory-probe.cjs. The embedded runs share one DATA_DIR, created by a first
 // unmeasured start, so they measure a restart, not initdb. NODE_FLAGS replaces the
-// node flags (default as deployed: --enable-source-maps --max-semi-space-size=16). SNAPSHOT=1 also writes
+// node flags (default as deployed: --enable-source-maps --max-semi-space-size=8). SNAPSHOT=1 also writes
 // a heap snapshot per run and prints its self size by constructor (top 15).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ const [mode = 'gateway', runsArg = '3'] = process.argv.slice(2);
 const entry = `dist/apps/${mode}/main.js`;
 if (!existsSync(join(root, entry))) throw new Error(`no ${entry}: npm run build first`);
 // As `npm start` and the image (its NODE_OPTIONS) run them; NODE_FLAGS to compare.
-const nodeFlags = (process.env.NODE_FLAGS ?? '--enable-source-maps --max-semi-space-size=16')
+const nodeFlags = (process.env.NODE_FLAGS ?? '--enable-source-maps --max-semi-space-size=8')
   .split(' ')
   .filter(Boolean);
 const idleMs = Number(process.env.IDLE_S ?? 5) * 1000;

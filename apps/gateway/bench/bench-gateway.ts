@@ -18,7 +18,8 @@
 //     node -r ./tools/register.cjs apps/gateway/bench/bench-gateway.ts
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Client } from 'pg';
 import { allTopics, policyTopic, tenancyTopic } from '@llmgov/events';
@@ -90,6 +91,17 @@ async function provision(bus: EventBus, t: Tenant): Promise<void> {
   );
 }
 
+/**
+ * NODE_OPTIONS as the service's Kubernetes Deployment sets them (infra/k8s/base/<service>.yaml:
+ * the image's young generation and a heap cap sized to the container's memory limit).
+ */
+function deployedNodeOptions(service: string): string {
+  const manifest = readFileSync(join(ROOT, 'infra', 'k8s', 'base', `${service}.yaml`), 'utf8');
+  const options = /- name: NODE_OPTIONS\s+value: (.+)/.exec(manifest)?.[1];
+  if (!options) throw new Error(`infra/k8s/base/${service}.yaml sets no NODE_OPTIONS`);
+  return options.trim();
+}
+
 /** The compiled service, as the image and the manifests run it (built first when stale). */
 function spawnService(service: string, env: NodeJS.ProcessEnv, flags: string[] = []): ChildProcess {
   const child = spawn(
@@ -97,10 +109,9 @@ function spawnService(service: string, env: NodeJS.ProcessEnv, flags: string[] =
     [...flags, '--enable-source-maps', `dist/apps/${service}/main.js`],
     {
       cwd: ROOT,
-      // NODE_OPTIONS as the image sets it (infra/docker/Dockerfile).
       env: {
         ...process.env,
-        NODE_OPTIONS: '--max-semi-space-size=16',
+        NODE_OPTIONS: deployedNodeOptions(service),
         ...env,
         OTEL_SERVICE_NAME: `llmgov-${service}`,
       },

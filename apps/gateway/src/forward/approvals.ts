@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { request } from 'undici';
 import type { ChatRequest } from '@llmgov/chain';
+import { Agent } from '../providers/undici';
 
 /** sha256 over the canonical {model, messages, tools, max_tokens}: binds an approval to one request. */
 export function fingerprintOf(r: ChatRequest): string {
@@ -26,19 +26,25 @@ export interface ApprovalAt {
 /** The approval service's method for each sub-resource the gateway calls. */
 const METHOD = { consume: 'POST', 'held-answer': 'PUT' } as const;
 
+/** Keep-alive connections to the approval service, opened at the first approved retry. */
+let approvalAgent: Agent | undefined;
+
 /** One call to an approval's sub-resource, authenticated by the caller's gateway key. */
 function approvalCall(at: ApprovalAt, action: keyof typeof METHOD, body: unknown) {
-  return request(
+  const url = new URL(
     `${at.baseUrl.replace(/\/$/, '')}/approvals/${encodeURIComponent(at.approvalId)}/${action}`,
-    {
-      method: METHOD[action],
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${at.secret}` },
-      body: JSON.stringify(body),
-      signal: at.signal,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-    },
   );
+  approvalAgent ??= new Agent();
+  return approvalAgent.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: METHOD[action],
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${at.secret}` },
+    body: JSON.stringify(body),
+    signal: at.signal,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
 }
 
 /** `held_answer`: the sealed answer the confidence gate held under this approval, if any. */

@@ -1,4 +1,3 @@
-import { Pool } from 'undici';
 import type { Provider, UpstreamCall, UpstreamResult, ChatChunk } from './provider';
 import {
   AnthropicStreamTranslator,
@@ -7,6 +6,7 @@ import {
   type AnthropicResponse,
 } from './anthropic.translate';
 import { sseJsonBatches } from './sse';
+import { Pool } from './undici';
 
 export interface AnthropicOptions {
   baseUrl: string;

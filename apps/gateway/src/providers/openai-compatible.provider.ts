@@ -1,8 +1,8 @@
-import { Pool } from 'undici';
 import type { NativeCall, NativeResult, Provider, UpstreamCall, UpstreamResult } from './provider';
 import { upstreamBody } from './provider';
 import { sseJsonBatches } from './sse';
 import type { EmbedCall, EmbedResult, EmbeddingProvider, EmbeddingsResponse } from './embeddings';
+import { Pool } from './undici';
 
 export interface OpenAiCompatibleOptions {
   name: string;

@@ -31,6 +31,7 @@ import { kafkaLogCreator } from './kafka-logger';
 import { createTopics, type TopicLayout } from './kafka-topics';
 import { OffsetCommitter } from './offset-committer';
 import { JavaCompatiblePartitioner } from './partitioner';
+import { encodeKafkaRecordsInPooledBuffers } from './pooled-encoder';
 import { scheduleKafkaChecksOnlyWhenPending } from './request-queue-timer';
 import { SendCoalescer } from './send-coalescer';
 
@@ -119,6 +120,7 @@ export class KafkaEventBus implements EventBus {
 
   constructor(options: KafkaEventBusOptions) {
     scheduleKafkaChecksOnlyWhenPending();
+    encodeKafkaRecordsInPooledBuffers();
     this.prefix = options.topicPrefix ?? '';
     this.logger = options.logger ?? stderrLogger;
     this.layout = { numPartitions: 3, replicationFactor: 1, ...options.topics };

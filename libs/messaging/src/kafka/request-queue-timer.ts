@@ -15,6 +15,8 @@
  * throttle and in-flight logic are kafkajs's own. Applied once per process, before the first
  * connection; a kafkajs without this internal (another version) is left alone.
  */
+import { kafkajsInternal } from './kafkajs-internal';
+
 interface RequestQueueInternals {
   pending: unknown[];
   scheduleCheckPendingRequests(): void;
@@ -25,13 +27,9 @@ let applied = false;
 export function scheduleKafkaChecksOnlyWhenPending(): void {
   if (applied) return;
   applied = true;
-  let proto: RequestQueueInternals | undefined;
-  try {
-    proto = (require('kafkajs/src/network/requestQueue') as { prototype?: RequestQueueInternals })
-      .prototype;
-  } catch {
-    return;
-  }
+  const proto = kafkajsInternal<{ prototype?: RequestQueueInternals }>(
+    'network/requestQueue',
+  )?.prototype;
   const schedule = proto?.scheduleCheckPendingRequests;
   if (!proto || typeof schedule !== 'function') return;
   proto.scheduleCheckPendingRequests = function (this: RequestQueueInternals) {

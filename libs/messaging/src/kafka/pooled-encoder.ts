@@ -1,0 +1,52 @@
+/**
+ * kafkajs 2.2.4's protocol Encoder starts every encoder with `Buffer.alloc(512)`: a zero-filled
+ * ArrayBuffer of its own, allocated outside the V8 heap. The producer makes one encoder per
+ * record header, per record and per batch — nine for each event the gateway publishes (eight
+ * CloudEvents headers and the record) — so at c=64 this was the largest allocation site of the
+ * standalone gateway's profile (`FastBuffer`, 4–5 % of its CPU, docs/benchmarks.md "Standalone
+ * hot path") and tens of MB of short-lived external memory.
+ *
+ * Every Encoder write is sequential from offset 0 and `buffer` is the written prefix, so neither
+ * the zero fill nor a buffer of its own is needed. Here an encoder starts empty (on the V8 heap,
+ * no allocation outside it) and its first write takes a slice of Node's shared 8 KB buffer pool
+ * (`Buffer.allocUnsafe`, at least 512 bytes as before); growth also copies only the written
+ * prefix, so no byte that was not written is ever sent. The wire bytes are kafkajs's own
+ * (`pooled-encoder.spec.ts` compares them; every Kafka test produces through it).
+ *
+ * Applied once per process, before the first produce; a kafkajs without this internal (another
+ * version) is left alone.
+ */
+import { kafkajsInternal } from './kafkajs-internal';
+
+interface EncoderInternals {
+  buf: Buffer;
+  offset: number;
+  ensureAvailable(length: number): void;
+}
+
+interface EncoderClass {
+  prototype: EncoderInternals;
+  nextPowerOfTwo(value: number): number;
+}
+
+/** The smallest buffer an encoder takes at its first write: kafkajs's own initial size. */
+const MIN_BUFFER = 512;
+
+let applied = false;
+
+export function encodeKafkaRecordsInPooledBuffers(): void {
+  if (applied) return;
+  applied = true;
+  const Encoder = kafkajsInternal<EncoderClass>('protocol/encoder');
+  const nextPowerOfTwo = Encoder?.nextPowerOfTwo;
+  if (typeof nextPowerOfTwo !== 'function' || !Encoder?.prototype.ensureAvailable) return;
+  // The constructor's only use of it: `this.buf = Buffer.alloc(Encoder.nextPowerOfTwo(size))`.
+  Encoder.nextPowerOfTwo = () => 0;
+  Encoder.prototype.ensureAvailable = function (this: EncoderInternals, length: number) {
+    const needed = this.offset + length;
+    if (needed <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(MIN_BUFFER, nextPowerOfTwo(needed)));
+    this.buf.copy(grown, 0, 0, this.offset);
+    this.buf = grown;
+  };
+}
