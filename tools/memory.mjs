@@ -7,7 +7,8 @@
 // IDLE_S (default 5) seconds, then reads RSS from /proc and process.memoryUsage() after a full
 // GC through tools/memory-probe.cjs. The embedded runs share one DATA_DIR, created by a first
 // unmeasured start, so they measure a restart, not initdb. NODE_FLAGS replaces the
-// node flags (default as deployed: --enable-source-maps --max-semi-space-size=8). SNAPSHOT=1 also writes
+// node flags (default as deployed: --enable-source-maps --max-semi-space-size=8; GLIBC_TUNABLES as
+// the image sets it). SNAPSHOT=1 also writes
 // a heap snapshot per run and prints its self size by constructor (top 15).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +29,8 @@ const idleMs = Number(process.env.IDLE_S ?? 5) * 1000;
 const dir = mkdtempSync(join(tmpdir(), 'llmgov-memory-'));
 const port = 20000 + Math.floor(Math.random() * 20000);
 const env = {
+  // The malloc trim threshold the image and `npm start` set (GLIBC_TUNABLES='' to compare).
+  GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=131072',
   ...process.env,
   PORT: String(port),
   DATA_DIR: join(dir, 'data'),

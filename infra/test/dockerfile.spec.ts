@@ -34,6 +34,22 @@ describe('infra/docker/Dockerfile', () => {
     }
   });
 
+  it('runs node with the memory settings docs/benchmarks.md measured (young generation, malloc trim threshold)', () => {
+    const env = runtime
+      .filter((i) => i.op === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    expect(env).toMatch(/\bNODE_OPTIONS=--max-semi-space-size=8\b/);
+    expect(env).toMatch(/\bGLIBC_TUNABLES=glibc\.malloc\.trim_threshold=131072\b/);
+    // npm start runs the embedded process the same way.
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    };
+    expect(pkg.scripts.start).toMatch(
+      /GLIBC_TUNABLES=glibc\.malloc\.trim_threshold=131072 node .*--max-semi-space-size=8 dist\/apps\/embedded\/main\.js$/,
+    );
+  });
+
   it('installs production dependencies only, from the lockfile', () => {
     const installs = all.filter((i) => i.op === 'RUN' && /\bnpm (ci|install|i)\b/.test(i.args));
     expect(installs).toHaveLength(1);

@@ -111,6 +111,8 @@ function spawnService(service: string, env: NodeJS.ProcessEnv, flags: string[] =
       cwd: ROOT,
       env: {
         ...process.env,
+        // As the image sets it (infra/docker/Dockerfile).
+        GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=131072',
         NODE_OPTIONS: deployedNodeOptions(service),
         ...env,
         OTEL_SERVICE_NAME: `llmgov-${service}`,

@@ -20,7 +20,7 @@ NODE="$ROOT/node_modules/node/bin/node"
 cd "$ROOT"
 
 run_mode() { # mode
-  local mode=$1 script log gw key pid flags=''
+  local mode=$1 script log gw key pid flags='' tunables=''
   log=$(mktemp)
   case $mode in
     standalone|distributed)
@@ -30,13 +30,14 @@ run_mode() { # mode
       fi
       script=apps/gateway/bench/bench-gateway.ts ;;
     in-process) script=apps/gateway/bench/bench-gateway.ts ;;
-    # The launcher is the embedded process: V8's young generation as `npm start` sizes it.
-    embedded) script=apps/embedded/bench/bench-embedded.ts; flags=--max-semi-space-size=8 ;;
+    # The launcher is the embedded process: V8's young generation and malloc as `npm start` set them.
+    embedded) script=apps/embedded/bench/bench-embedded.ts; flags=--max-semi-space-size=8
+      tunables=glibc.malloc.trim_threshold=131072 ;;
     *) echo "unknown MODE $mode" >&2; return 1 ;;
   esac
   # The launcher reports ready once explain allows a request (no upstream call): run.sh owns
   # the mock upstream and starts it afterwards.
-  MODE=$mode OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" OPENAI_API_KEY=sk-mock PORT=$PORT \
+  GLIBC_TUNABLES=$tunables MODE=$mode OPENAI_BASE_URL="http://127.0.0.1:$MOCK_PORT/v1" OPENAI_API_KEY=sk-mock PORT=$PORT \
     "$NODE" $flags -r ./tools/register.cjs "$script" >"$log" 2>&1 &
   gw=$!
   echo "[$mode] launcher pid $gw, log $log" >&2
