@@ -16,12 +16,24 @@ import { slowUpstream, type SlowUpstream } from './harness/upstream';
 const MODEL = 'gpt-4o-mini';
 const RESERVATION_TTL_MS = 10 * 60_000; // apps/gateway RESERVATION_TTL_MS
 
-/** The system clock moved by `offsetMs` (the ledger's; it decides which reservations expired). */
+/** The system clock moved by `offsetMs` (the ledger's decides which reservations expired). */
 class ShiftedClock {
-  offsetMs = 0;
+  constructor(public offsetMs = 0) {}
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
+}
+
+/**
+ * How far to move every clock so that the test, the TTL jump included, stays within one UTC
+ * day: the daily budget's window is the ledger's day, and a run that starts shortly before
+ * midnight would otherwise read the next day's (empty) spend. 0 unless midnight is near;
+ * then just past it.
+ */
+function clearOfMidnight(now = Date.now()): number {
+  const day = 86_400_000;
+  const untilMidnight = day - (now % day);
+  return untilMidnight > RESERVATION_TTL_MS + 5 * 60_000 ? 0 : untilMidnight + 5_000;
 }
 
 interface Budget {
@@ -34,7 +46,8 @@ interface Budget {
 describe('accounting across a gateway crash and a ledger restart — distributed (real Kafka, real Postgres)', () => {
   let cluster: Distributed;
   let upstream: SlowUpstream;
-  const clock = new ShiftedClock();
+  const base = clearOfMidnight();
+  const clock = new ShiftedClock(base);
   let org: OrgAdmin;
   let key: string;
 
@@ -58,6 +71,7 @@ describe('accounting across a gateway crash and a ledger restart — distributed
       approvals: false,
       audit: false,
       ledgerClock: clock,
+      clock: new ShiftedClock(base),
       providerEnv: {
         OPENAI_API_KEY: 'sk-e2e-upstream-0000000000000000',
         OPENAI_BASE_URL: upstream.url,
@@ -124,7 +138,7 @@ describe('accounting across a gateway crash and a ledger restart — distributed
       reserved_micro_usd: 5 * reservation,
     });
     // …until their expiry passes.
-    clock.offsetMs = RESERVATION_TTL_MS + 1_000;
+    clock.offsetMs = base + RESERVATION_TTL_MS + 1_000;
     expect(await daily()).toMatchObject({
       spent_micro_usd: costOfAnswered(),
       reserved_micro_usd: 0,
