@@ -82,6 +82,33 @@ describe('EventPublisher', () => {
     expect(p.withdraw(policyViolatedTopic, b.id)).toBe(false);
   });
 
+  it('an event queued while a batch is on its way waits for its own linger (and can still be withdrawn), not sent right after', async () => {
+    const batches: string[][] = [];
+    let ack!: () => void;
+    const bus = {
+      publishBatch: (_t: TopicDescriptor, events: { id: string }[]) => {
+        batches.push(events.map((e) => e.id));
+        return new Promise<void>((resolve) => (ack = resolve));
+      },
+    } as unknown as EventBus;
+    const p = new EventPublisher(bus, { lingerMs: 30 });
+    const [a, admitted, completed] = [violated(), violated(), violated()];
+    p.enqueue(policyViolatedTopic, a);
+    await waitFor(() => expect(batches).toHaveLength(1), { timeoutMs: 1_000, intervalMs: 2 });
+    // During the round trip: a request is admitted…
+    p.enqueue(policyViolatedTopic, admitted);
+    ack();
+    await new Promise((r) => setTimeout(r, 5));
+    // …the first batch is answered, and nothing left with it.
+    expect(batches).toEqual([[a.id]]);
+    // It completes within the linger: its completion replaces its admission.
+    expect(p.withdraw(policyViolatedTopic, admitted.id)).toBe(true);
+    p.enqueue(policyViolatedTopic, completed);
+    await waitFor(() => expect(batches).toHaveLength(2), { timeoutMs: 1_000, intervalMs: 2 });
+    ack();
+    expect(batches[1]).toEqual([completed.id]);
+  });
+
   describe('with tracing on', () => {
     useInMemoryTracing();
 

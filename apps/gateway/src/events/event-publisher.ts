@@ -131,14 +131,20 @@ export class EventPublisher {
   private sendAll(): Promise<void> {
     this.sending = (async () => {
       for (const q of this.queues.values()) {
-        while (q.events.length > 0) {
-          const batch = q.events.slice(0, this.maxBatch);
+        // What was queued when the linger ended leaves now; what comes during the round trip
+        // waits for its own linger (scheduled as it is queued), so that a request completing
+        // within it still withdraws its admission. Draining it at once sent a second produce
+        // per linger at light load, mostly a lone `request.admitted` (issue 14).
+        let due = q.events.length;
+        while (due > 0 && q.events.length > 0) {
+          const batch = q.events.slice(0, Math.min(due, this.maxBatch));
           for (const e of batch) this.inFlight.add(e.id);
           try {
             const traceContexts = q.contexts.slice(0, batch.length);
             await this.bus.publishBatch(q.topic, batch, { ...this.publishOptions, traceContexts });
             q.events.splice(0, batch.length);
             q.contexts.splice(0, batch.length);
+            due -= batch.length;
             for (const e of batch) this.inFlight.delete(e.id);
             this.backoffMs = 0;
           } catch (err) {

@@ -89,4 +89,42 @@ describe('encodeKafkaRecordsInPooledBuffers', () => {
       expect(encoder.buffer).toEqual(Buffer.from([14, ...Buffer.from('ce_type')]));
     });
   });
+
+  it("writes varints, varlongs and their sizes as kafkajs's own encoder does, at every width", () => {
+    type Varints = {
+      new (): {
+        buffer: Buffer;
+        writeUVarInt(v: number): unknown;
+        writeVarInt(v: number): unknown;
+        writeVarLong(v: unknown): unknown;
+      };
+      sizeOfVarLong(v: unknown): number;
+    };
+    const load = (pooled: boolean) => {
+      let Encoder!: Varints;
+      jest.isolateModules(() => {
+        if (pooled) require('./pooled-encoder').encodeKafkaRecordsInPooledBuffers();
+        Encoder = require('kafkajs/src/protocol/encoder') as Varints;
+      });
+      return Encoder;
+    };
+    const [Original, Patched] = [load(false), load(true)];
+    // Every byte width and sign, the 31-bit fast path's edges and values past them.
+    const values = [0, 1, -1, 63, -64, 64, 127, 128, 300, -300, 16_383, 16_384, 2_097_151];
+    for (const edge of [2 ** 29, 2 ** 30, 2 ** 31, 2 ** 32, 2 ** 40, Number.MAX_SAFE_INTEGER])
+      values.push(edge - 1, edge, edge + 1, -edge, -edge - 1);
+    const encode = (Encoder: Varints) => {
+      const e = new Encoder();
+      for (const v of values) {
+        if (v >= 0 && v <= 0xffff_ffff) e.writeUVarInt(v);
+        if (Math.abs(v) < 2 ** 31) e.writeVarInt(v);
+        e.writeVarLong(v);
+      }
+      return { bytes: e.buffer, sizes: values.map((v) => Encoder.sizeOfVarLong(v)) };
+    };
+    const expected = encode(Original);
+    const actual = encode(Patched);
+    expect(actual.sizes).toEqual(expected.sizes);
+    expect(actual.bytes.equals(expected.bytes)).toBe(true);
+  });
 });

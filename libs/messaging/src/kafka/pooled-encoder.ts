@@ -13,6 +13,12 @@
  * prefix, so no byte that was not written is ever sent. The wire bytes are kafkajs's own
  * (`pooled-encoder.spec.ts` compares them; every Kafka test produces through it).
  *
+ * Varints are written in place too: kafkajs built each one in an array and copied it through
+ * `Buffer.from(array)` (the top allocation site left after the change above: ~40 varints per
+ * event, lengths and deltas of the record and of each header), and every varlong and its size
+ * through 64-bit `Long` objects even when, as a record's timestamp delta always is here, the
+ * value is a small number. Values outside 31 bits (or `Long`s) keep kafkajs's own path.
+ *
  * Applied once per process, before the first produce; a kafkajs without this internal (another
  * version) is left alone.
  */
@@ -22,12 +28,23 @@ interface EncoderInternals {
   buf: Buffer;
   offset: number;
   ensureAvailable(length: number): void;
+  writeUVarInt(value: number): EncoderInternals;
+  writeVarLong(value: unknown): EncoderInternals;
 }
 
 interface EncoderClass {
   prototype: EncoderInternals;
   nextPowerOfTwo(value: number): number;
+  sizeOfVarLong(value: unknown): number;
 }
+
+/** A varlong that zigzag-encodes in 31 bits: kafkajs's 64-bit arithmetic gives the same bytes. */
+const small = (value: unknown): value is number =>
+  typeof value === 'number' &&
+  Number.isInteger(value) &&
+  value >= -0x4000_0000 &&
+  value < 0x4000_0000;
+const zigZag = (value: number) => (value << 1) ^ (value >> 31);
 
 /** The smallest buffer an encoder takes at its first write: kafkajs's own initial size. */
 const MIN_BUFFER = 512;
@@ -49,4 +66,35 @@ export function encodeKafkaRecordsInPooledBuffers(): void {
     this.buf.copy(grown, 0, 0, this.offset);
     this.buf = grown;
   };
+
+  const { writeVarLong, writeUVarInt } = Encoder.prototype;
+  const sizeOfVarLong = Encoder.sizeOfVarLong;
+  if (typeof writeUVarInt !== 'function' || typeof writeVarLong !== 'function') return;
+  Encoder.prototype.writeUVarInt = function (this: EncoderInternals, value: number) {
+    if (!(value >= 0 && value <= 0xffff_ffff)) return writeUVarInt.call(this, value);
+    this.ensureAvailable(5);
+    // kafkajs's loop (an unsigned 32-bit LEB128), written in place.
+    let v = value >>> 0;
+    while ((v & 0xffff_ff80) !== 0) {
+      this.buf[this.offset++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buf[this.offset++] = v & 0x7f;
+    return this;
+  };
+  Encoder.prototype.writeVarLong = function (this: EncoderInternals, value: unknown) {
+    return small(value) ? this.writeUVarInt(zigZag(value)) : writeVarLong.call(this, value);
+  };
+  if (typeof sizeOfVarLong === 'function') {
+    Encoder.sizeOfVarLong = (value: unknown) => {
+      if (!small(value)) return sizeOfVarLong.call(Encoder, value);
+      let v = zigZag(value) >>> 0;
+      let bytes = 1;
+      while ((v & 0xffff_ff80) !== 0) {
+        bytes += 1;
+        v >>>= 7;
+      }
+      return bytes;
+    };
+  }
 }
