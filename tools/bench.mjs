@@ -14,6 +14,7 @@ const BENCHES = {
   messaging: ['libs/messaging/bench/consume.bench.ts'],
   guardrails: ['apps/gateway/bench/guardrails.bench.ts', '2000'],
   producer: ['libs/messaging/bench/publish.bench.ts', '5000', '64'],
+  'request-events': ['libs/messaging/bench/request-events.bench.ts', '20000', '20'],
   budget: ['apps/budget-ledger/bench/reservations.bench.ts'],
   admission: ['libs/budget/bench/admission.bench.ts', '200000'],
   audit: ['apps/audit/bench/ingest.bench.ts', '20000', '10'],

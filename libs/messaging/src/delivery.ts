@@ -1,7 +1,7 @@
 import type { EnvelopeBase, EventOf, TopicDescriptor } from '@llmgov/events';
 import { fromBinaryRecord } from './cloudevents';
 import type { DeadLetterCause, InboundRecord } from './dead-letter';
-import type { BatchHandler, EventHandler, MessageContext } from './event-bus';
+import type { BatchHandler, EventHandler, HeaderReader, MessageContext } from './event-bus';
 import type { MessagingLogger } from './logger';
 import { backoffDelay, DeliveryAborted, pause, type RetryPolicy } from './retry-policy';
 import { withBatchProcessSpans, withProcessSpan } from './trace-context';
@@ -19,7 +19,7 @@ export interface DeliveryDeps {
   /** Aborted when the subscription or the bus closes. */
   signal: AbortSignal;
   /** The subscription's header pre-filter (SubscribeOptions.skip). */
-  skip?: (headers: Readonly<Record<string, string>>) => boolean;
+  skip?: (header: HeaderReader) => boolean;
   /**
    * How a record becomes a validated envelope (default `decodeRecord`). It must hand each
    * call an object of its own: handlers may mutate what they get.
@@ -46,7 +46,7 @@ export async function deliver<T extends TopicDescriptor>(
   maxAttempts: number,
   deps: DeliveryDeps,
 ): Promise<DeliveryOutcome> {
-  if (deps.skip?.(record.headers)) return 'handled';
+  if (deps.skip?.((name) => record.headers[name])) return 'handled';
   const decode = deps.decode ?? decodeRecord;
   const decoded = decode(topic, record);
   if (!decoded.ok)
@@ -124,7 +124,7 @@ export async function deliverBatch<T extends TopicDescriptor>(
   const items: { record: InboundRecord; event: EnvelopeBase; ctx: MessageContext }[] = [];
   const decode = deps.decode ?? decodeRecord;
   for (const record of records) {
-    if (deps.skip?.(record.headers)) continue;
+    if (deps.skip?.((name) => record.headers[name])) continue;
     const decoded = decode(topic, record);
     if (!decoded.ok)
       await deadLetter(

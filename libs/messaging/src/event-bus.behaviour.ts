@@ -167,7 +167,7 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
       await t.bus.subscribe({
         topic,
         group: newGroup(),
-        skip: (h) => h.ce_source === 'llmgov/mine',
+        skip: (header) => header('ce_source') === 'llmgov/mine',
         handler: async (e) => void got.push(nOf(e)),
       });
 
@@ -181,6 +181,37 @@ export function eventBusBehaviour(adapter: string, setup: () => Promise<BusUnder
       await t.bus.publish(topic, happened('k', 5));
 
       await waitFor(() => expect(got).toEqual([1, 3, 5]), { timeoutMs: 30_000 });
+    });
+
+    it('commits the records it skips: the next member of the group starts after them', async () => {
+      const topic = thingsTopic();
+      const group = newGroup();
+      const mine = (n: number) => ({ ...happened('k', n), source: 'llmgov/mine' });
+      const asked: string[] = [];
+      const got: number[] = [];
+      const first = await t.bus.subscribe({
+        topic,
+        group,
+        skip: (header) => {
+          const source = header('ce_source');
+          asked.push(source ?? 'none');
+          return source === 'llmgov/mine';
+        },
+        handler: async (e) => void got.push(nOf(e)),
+      });
+      // A handled record, then a run of skipped ones that ends the batch.
+      await t.bus.publishBatch(topic, [happened('k', 1), mine(2), mine(3), mine(4)]);
+      await waitFor(
+        () => expect(asked.filter((s) => s === 'llmgov/mine').length).toBeGreaterThanOrEqual(3),
+        { timeoutMs: 30_000 },
+      );
+      expect(got).toEqual([1]);
+      await first.close();
+
+      await t.bus.publish(topic, happened('k', 5));
+      await t.bus.subscribe({ topic, group, handler: async (e) => void got.push(nOf(e)) });
+
+      await waitFor(() => expect(got).toEqual([1, 5]), { timeoutMs: 30_000 });
     });
 
     it('hands a retry a fresh event, not the one the failed attempt mutated', async () => {

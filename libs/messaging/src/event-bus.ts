@@ -26,6 +26,9 @@ export interface BatchItem<T extends TopicDescriptor> {
 
 export type BatchHandler<T extends TopicDescriptor> = (items: BatchItem<T>[]) => Promise<void>;
 
+/** One header of a record: its first value as UTF-8, undefined when the record has none. */
+export type HeaderReader = (name: string) => string | undefined;
+
 export interface SubscribeOptions<T extends TopicDescriptor> {
   topic: T;
   /** Consumer group: every group sees every event once; members of a group share partitions. */
@@ -53,8 +56,9 @@ export interface SubscribeOptions<T extends TopicDescriptor> {
    * A cheap pre-filter on the record's headers (the CloudEvents `ce_*` attributes, e.g.
    * `ce_source`): a record it returns true for is acknowledged without being decoded,
    * validated or handed to the handler (a replica skipping the events it published itself).
+   * It reads only the headers it names: on Kafka the others stay undecoded.
    */
-  skip?: (headers: Readonly<Record<string, string>>) => boolean;
+  skip?: (header: HeaderReader) => boolean;
   /**
    * How long records may gather before the consumer takes them, for consumers that trade a
    * little freshness for fewer, larger batches (the ledger's, audit's and registry's ingest).

@@ -146,7 +146,7 @@ export class GatewayViews implements ChainViews {
       fold(
         requestsTopic,
         (e) => this.applyPeer(e),
-        (h) => h.ce_source === own,
+        (header) => header('ce_source') === own,
       ),
       // Heartbeats: only the live ones matter, so from the latest offset; stamped with the local receipt time.
       bus.subscribe({

@@ -17,6 +17,7 @@ import { deadLetterHeaders, type DeadLetterCause, type InboundRecord } from '../
 import { deliver, deliverBatch, type DeliveryDeps } from '../delivery';
 import type {
   EventBus,
+  HeaderReader,
   RawRecord,
   SubscribeOptions,
   Subscription,
@@ -341,11 +342,26 @@ export class KafkaEventBus implements EventBus {
     state: { isRunning: () => boolean; isStale: () => boolean },
   ): Promise<void> {
     const maxAttempts = options.maxAttempts ?? 5;
-    const { batchHandler } = options;
+    const { batchHandler, skip } = options;
     const size = batchHandler ? Math.max(1, options.maxBatchSize ?? DEFAULT_MAX_BATCH) : 1;
-    for (let i = 0; i < batch.messages.length; i += size) {
+    const { messages } = batch;
+    for (let i = 0; i < messages.length;) {
       if (!state.isRunning() || state.isStale()) return;
-      const slice = batch.messages.slice(i, i + size);
+      // A run of records the subscription skips (a gateway's own request events: most of what
+      // its view of the requests topic fetches) is passed over on the one header it reads:
+      // nothing else converted, no delivery, one offset resolved and one heartbeat for the run.
+      if (skip) {
+        let end = i;
+        while (end < messages.length && skip(kafkaHeader(messages[end]))) end++;
+        if (end > i) {
+          handled(messages[end - 1].offset);
+          await deps.keepAlive();
+          i = end;
+          continue;
+        }
+      }
+      const slice = messages.slice(i, i + size);
+      i += slice.length;
       const records = slice.map((m) => inbound(physical, batch.partition, m));
       if (batchHandler)
         await deliverBatch(
@@ -426,6 +442,14 @@ export class KafkaEventBus implements EventBus {
  * The value is decoded when first read: a subscription's `skip` (a gateway passing over its
  * own request events, most of what it fetches) reads only the headers.
  */
+/** A record's header as `SubscribeOptions.skip` reads it: only the one asked for is converted. */
+const kafkaHeader =
+  (message: KafkaMessage): HeaderReader =>
+  (name) => {
+    const value = message.headers?.[name];
+    return (Array.isArray(value) ? value[0] : value)?.toString();
+  };
+
 const inbound = (topic: string, partition: number, message: KafkaMessage): InboundRecord => {
   let value: string | null | undefined;
   return {
