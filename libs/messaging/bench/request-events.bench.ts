@@ -5,7 +5,7 @@
 // topic fetches them back and skips them on `ce_source` (the budget shares need the peers'
 // events, and Kafka cannot leave a consumer's own out). Prints this process's CPU per request
 // (producer and consumer, both in it, as in the gateway), and the broker's share is not in it.
-//   KAFKA_BROKERS=127.0.0.1:19092 npx node -r ./tools/register.cjs libs/messaging/bench/request-events.bench.ts [requests] [batch] [runs]
+//   KAFKA_BROKERS=127.0.0.1:19092 npx node -r ./tools/register.cjs libs/messaging/bench/request-events.bench.ts [requests] [batch] [runs] [window ms]
 import { randomUUID } from 'node:crypto';
 import { exampleEvents, requestsTopic, type EventOf } from '@llmgov/events';
 import { benchBrokers, openBenchBus } from './bench-kit';
@@ -13,6 +13,8 @@ import { benchBrokers, openBenchBus } from './bench-kit';
 const REQUESTS = Number(process.argv[2] ?? 20_000);
 const BATCH = Number(process.argv[3] ?? 20);
 const RUNS = Number(process.argv[4] ?? 3);
+/** The view's batch window (the gateway's `peerEventsWindowMs`: 200 ms with the default lag); 0 = none. */
+const WINDOW_MS = Number(process.argv[5] ?? 200);
 const OWN = '/gateway/gw-bench';
 /** The chain's 13 steps (`STEP_IDS` of @llmgov/chain, which this library may not import). */
 const STEPS = (
@@ -68,6 +70,7 @@ async function run(brokers: string[]): Promise<{ cpuUsPerRequest: number; perSec
       topic: requestsTopic,
       group: 'gw-bench-view',
       skip: (header) => header('ce_source') === OWN,
+      ...(WINDOW_MS > 0 ? { batchWindowMs: WINDOW_MS } : {}),
       handler: async () => {
         if (++seen === sentinels.length) done();
       },
@@ -93,7 +96,7 @@ async function run(brokers: string[]): Promise<{ cpuUsPerRequest: number; perSec
 async function main(): Promise<void> {
   const brokers = benchBrokers();
   console.log(
-    `request-events: ${REQUESTS} requests (2 events each), batches of ${BATCH} events, read back and skipped by an own view`,
+    `request-events: ${REQUESTS} requests (2 events each), batches of ${BATCH} events, read back and skipped by an own view (fetch window ${WINDOW_MS} ms)`,
   );
   for (let i = 0; i < RUNS; i += 1) {
     const r = await run(brokers);

@@ -16,7 +16,12 @@ import {
   type TopicDescriptor,
 } from '@llmgov/events';
 import { randomUUID } from 'node:crypto';
-import type { EventBus, SubscribeOptions, Subscription } from '@llmgov/messaging';
+import {
+  INGEST_BATCH_WINDOW_MS,
+  type EventBus,
+  type SubscribeOptions,
+  type Subscription,
+} from '@llmgov/messaging';
 import type { ChainViews } from '@llmgov/chain';
 import { counter, gauge } from '@llmgov/telemetry';
 import { rateBucketsFor } from '@llmgov/policy-eval';
@@ -58,6 +63,19 @@ export interface ReplicaOptions {
 }
 
 /**
+ * How long the requests topic's records may gather before a replica's view fetches them: a
+ * fifth of the lag bound, at most the ingest services' window (200 ms with the default 1 s).
+ * Each replica fetches its own request events back (Kafka cannot leave them out) only to skip
+ * them; fetching once per produce cost a fetch round trip, its decoding and a new fetch per
+ * 10 ms linger at light load (issue 14). Under load a fetch fills 64 KiB well within the window;
+ * at light load peers see each other's requests up to the window later, which stays inside
+ * the lag bound: a replica whose heartbeat echo takes over half a lag is blind
+ * (docs/budgets.md), so a seeing replica's peers fold its events within 0.5 + 0.2 lag.
+ */
+export const peerEventsWindowMs = (lagMs: number): number =>
+  Math.min(INGEST_BATCH_WINDOW_MS, lagMs / 5);
+
+/**
  * Every in-memory view of one gateway replica, folded from the bus: verified active
  * policies, tenancy, agent reviews, and peers' admitted/completed requests (cluster-wide
  * rate limits and budgets). Each replica reads every topic from the beginning in its own
@@ -73,6 +91,8 @@ export class GatewayViews implements ChainViews {
   /** The live gateway replicas, from heartbeats: budgets and rate limits are shared over them. */
   readonly replicas: ReplicaSet;
   private readonly heartbeatMs: number;
+  /** How long peers' request events may gather before this replica's view fetches them. */
+  private readonly peerWindowMs: number;
   private readonly startedAt = new Date();
   private beat: NodeJS.Timeout | null = null;
   private subs: Subscription[] = [];
@@ -91,6 +111,7 @@ export class GatewayViews implements ChainViews {
     options: ReplicaOptions = {},
   ) {
     this.heartbeatMs = options.heartbeat_ms ?? DEFAULT_HEARTBEAT_MS;
+    this.peerWindowMs = peerEventsWindowMs(options.lag_ms ?? DEFAULT_LAG_MS);
     this.replicas = new ReplicaSet({
       self: replicaId,
       timeout_ms: options.timeout_ms ?? DEFAULT_REPLICA_TIMEOUT_MS,
@@ -125,13 +146,13 @@ export class GatewayViews implements ChainViews {
     const fold = <T extends TopicDescriptor>(
       topic: T,
       apply: (event: EventOf<T>) => void,
-      skip?: SubscribeOptions<T>['skip'],
+      extra: Pick<SubscribeOptions<T>, 'skip' | 'batchWindowMs'> = {},
     ) =>
       bus.subscribe({
         topic,
         group: group(topic.name),
         fromBeginning: true,
-        ...(skip ? { skip } : {}),
+        ...extra,
         handler: async (e) => {
           this.lastEventAt = Date.now();
           apply(e);
@@ -142,12 +163,12 @@ export class GatewayViews implements ChainViews {
       fold(policyTopic, (e) => this.applyPolicy(e)),
       fold(agentReviewsTopic, (e) => this.reviews.apply(e)),
       // This replica's own request events change nothing here (the book and the rate windows
-      // hold them already): skipped on the ce_source header, before decoding.
-      fold(
-        requestsTopic,
-        (e) => this.applyPeer(e),
-        (header) => header('ce_source') === own,
-      ),
+      // hold them already): skipped on the ce_source header, before decoding. They are most of
+      // what this view fetches, so it fetches once per window rather than once per produce.
+      fold(requestsTopic, (e) => this.applyPeer(e), {
+        skip: (header) => header('ce_source') === own,
+        batchWindowMs: this.peerWindowMs,
+      }),
       // Heartbeats: only the live ones matter, so from the latest offset; stamped with the local receipt time.
       bus.subscribe({
         topic: replicasTopic,
